@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync: Go's concurrency patterns for kernel code.
+ *
+ * gosync.ko is a library module. Other modules call its exported symbols,
+ * which live in the symbol namespace GOSYNC. A user module includes the
+ * header of the primitive it needs from include/gosync/, imports the
+ * namespace once with GOSYNC_IMPORT_NS(), and lists gosync's
+ * Module.symvers in KBUILD_EXTRA_SYMBOLS when it builds (see README.md).
+ *
+ * This header holds what every user shares: the version of the API the
+ * caller was compiled against, and a check that the loaded gosync.ko
+ * provides it.
+ *
+ * Versioning: the major number changes when an exported symbol changes its
+ * meaning or signature; the minor number when symbols are added. A module
+ * built against major M and minor m works with any loaded gosync.ko of major
+ * M and minor >= m.
+ */
+#ifndef _GOSYNC_GOSYNC_H
+#define _GOSYNC_GOSYNC_H
+
+#include <linux/errno.h>
+#include <linux/module.h>
+#include <linux/types.h>
+#include <linux/version.h>
+
+#define GOSYNC_VERSION_MAJOR	0
+#define GOSYNC_VERSION_MINOR	1
+#define GOSYNC_VERSION_PATCH	0
+
+/**
+ * GOSYNC_VERSION() - pack a gosync version into one u32
+ * @major: major number, 0..255
+ * @minor: minor number, 0..255
+ * @patch: patch number, 0..255
+ */
+#define GOSYNC_VERSION(major, minor, patch) \
+	(((u32)(major) << 16) | ((u32)(minor) << 8) | (u32)(patch))
+
+/* The version of the headers a module is compiled against. */
+#define GOSYNC_VERSION_CODE \
+	GOSYNC_VERSION(GOSYNC_VERSION_MAJOR, GOSYNC_VERSION_MINOR, \
+		       GOSYNC_VERSION_PATCH)
+
+/*
+ * Symbol namespaces are bare identifiers up to 6.12 and string literals
+ * from 6.13 on. __GOSYNC_NS() is the one place that knows; everything that
+ * names a namespace (imports here, exports in kmod/internal.h) goes
+ * through it.
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 13)
+#define __GOSYNC_NS(ns)		#ns
+#else
+#define __GOSYNC_NS(ns)		ns
+#endif
+
+/* Put GOSYNC_IMPORT_NS(); in every module that calls gosync. */
+#define GOSYNC_IMPORT_NS()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC))
+
+/**
+ * gosync_version() - version of the loaded gosync.ko
+ *
+ * Context: any context.
+ * Return: the version packed as GOSYNC_VERSION(major, minor, patch).
+ */
+u32 gosync_version(void);
+
+/**
+ * gosync_check_version() - check the loaded gosync.ko against our headers
+ *
+ * Call it from a user module's init function to refuse to load against a
+ * gosync.ko that does not provide the API the module was compiled for.
+ *
+ * Context: any context.
+ * Return: 0 if compatible, -EPROTO if the major numbers differ or the
+ * loaded minor number is older than the one compiled against.
+ */
+static inline int gosync_check_version(void)
+{
+	u32 v = gosync_version();
+
+	if ((v >> 16) != GOSYNC_VERSION_MAJOR ||
+	    ((v >> 8) & 0xff) < GOSYNC_VERSION_MINOR)
+		return -EPROTO;
+	return 0;
+}
+
+#endif /* _GOSYNC_GOSYNC_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-kernel benchmark driver.
+ *
+ * A benchmark case is one implementation of one operation mix of one
+ * primitive, e.g. (map, read_mostly, gosync_map) against (map, read_mostly,
+ * rhashtable). A primitive declares its cases in its own file:
+ *
+ *	static const struct gosync_bench_case map_read_gosync = {
+ *		.primitive = "map", .name = "read_mostly", .impl = "gosync_map",
+ *		.setup = ..., .body = ..., .teardown = ...,
+ *	};
+ *	GOSYNC_BENCH_CASE(map_read_gosync);
+ *
+ * and /sys/kernel/debug/gosync/bench/ lists and runs it:
+ *
+ *	cases	(read) one "primitive case impl" line per case
+ *	run	(command file) "primitive=P case=C impl=I threads=N
+ *		duration_ms=D"; its output is one CSV line
+ *		primitive,case,impl,threads,ops,ops_per_sec,ns_per_op
+ *
+ * A run calls setup() once, runs body() on N kthreads bound to N CPUs for
+ * D ms after a common start line (runner.h), then calls teardown().
+ * ops_per_sec is the sum over threads of ops / own elapsed time;
+ * ns_per_op is threads * 1e9 / ops_per_sec, the mean time one thread
+ * spends per operation. Runs are serialized.
+ */
+#ifndef _GOSYNC_BENCH_H
+#define _GOSYNC_BENCH_H
+
+#include "internal.h"
+#include "runner.h"
+
+/**
+ * struct gosync_bench_case - one benchmark case
+ * @primitive: the primitive measured, e.g. "map"
+ * @name: the operation mix, e.g. "read_mostly"
+ * @impl: the implementation, e.g. "gosync_map" or "rhashtable"
+ * @setup: optional; prepares shared state for @threads threads and stores
+ *	it in *@data; returns 0 or a negative errno
+ * @body: the per-thread loop (see runner.h); reads the state from
+ *	t->run->data; returns 0 or a negative errno
+ * @teardown: optional; frees what setup() made
+ */
+struct gosync_bench_case {
+	const char *primitive;
+	const char *name;
+	const char *impl;
+	int (*setup)(void **data, unsigned int threads);
+	int (*body)(struct gosync_run_thread *t);
+	void (*teardown)(void *data);
+};
+
+/**
+ * GOSYNC_BENCH_CASE() - register a benchmark case
+ * @var: a static const struct gosync_bench_case
+ */
+#define GOSYNC_BENCH_CASE(var)						\
+	static const struct gosync_bench_case *const			\
+	__gosync_bench_case_##var __used				\
+	__section(".gosync.bench_cases") = &(var)
+
+/* Markers, defined in tables_start.c and tables_end.c. */
+extern const struct gosync_bench_case *const __gosync_bench_cases_start[];
+extern const struct gosync_bench_case *const __gosync_bench_cases_end[];
+
+/**
+ * struct gosync_bench_result - what one benchmark run measured
+ * @threads: threads used
+ * @ops: operations done by all threads
+ * @ops_per_sec: sum over threads of each thread's own rate
+ * @ns_per_op: mean nanoseconds one thread spent per operation
+ */
+struct gosync_bench_result {
+	unsigned int threads;
+	u64 ops;
+	u64 ops_per_sec;
+	u64 ns_per_op;
+};
+
+const struct gosync_bench_case *gosync_bench_find(const char *primitive,
+						  const char *name,
+						  const char *impl);
+int gosync_bench_run(const struct gosync_bench_case *c, unsigned int threads,
+		     unsigned int duration_ms, struct gosync_bench_result *res);
+
+#endif /* _GOSYNC_BENCH_H */

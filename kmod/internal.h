@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync internals shared by the files of gosync.ko; not a public header.
+ *
+ * Components: each primitive (and each piece of test infrastructure) is a
+ * struct gosync_component declared in its own file with
+ * GOSYNC_COMPONENT(). The declaration drops a pointer into the ELF section
+ * ".gosync.components"; the linker concatenates those sections in link
+ * order between the markers of tables_start.c and tables_end.c, and core.c
+ * walks the result at module init. Adding a primitive therefore means
+ * adding its files and nothing else: no central list, no switch.
+ *
+ * The same scheme backs the benchmark case table (see bench.h).
+ */
+#ifndef _GOSYNC_INTERNAL_H
+#define _GOSYNC_INTERNAL_H
+
+#include <linux/compiler.h>
+#include <linux/export.h>
+#include <gosync/gosync.h>
+
+struct dentry;
+
+/**
+ * struct gosync_component - one part of gosync.ko with its own debugfs face
+ * @name: name of its directory under /sys/kernel/debug/gosync/ and the
+ *	prefix of its log messages
+ * @init: called once at module load, in link order, with the component's
+ *	debugfs directory (an ERR_PTR if debugfs is unavailable, which a
+ *	component must tolerate); a negative errno fails the module load
+ * @exit: called once at module unload, in reverse order, after every
+ *	debugfs file of gosync has been removed and drained; may be NULL
+ */
+struct gosync_component {
+	const char *name;
+	int (*init)(struct dentry *dir);
+	void (*exit)(void);
+};
+
+/**
+ * GOSYNC_COMPONENT() - register a component with gosync.ko
+ * @var: a static struct gosync_component
+ *
+ * The entry is a pointer, so the table holds no padding; a variable in a
+ * named section also gets no KASAN redzone.
+ */
+#define GOSYNC_COMPONENT(var)						\
+	static const struct gosync_component *const			\
+	__gosync_component_##var __used					\
+	__section(".gosync.components") = &(var)
+
+/* Markers, defined in tables_start.c and tables_end.c. */
+extern const struct gosync_component *const __gosync_components_start[];
+extern const struct gosync_component *const __gosync_components_end[];
+
+/*
+ * Exports: EXPORT_SYMBOL_GOSYNC() puts the public API in namespace GOSYNC;
+ * EXPORT_SYMBOL_GOSYNC_KUNIT() exposes internals to gosync_kunit.ko only,
+ * and only in kernels built with KUnit. The namespace spelling comes from
+ * the one version gate in <gosync/gosync.h>.
+ */
+#define EXPORT_SYMBOL_GOSYNC(sym)	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC))
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC_KUNIT))
+#else
+#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)
+#endif
+
+/* For gosync_kunit.ko: import the internals namespace. */
+#define GOSYNC_IMPORT_NS_KUNIT()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_KUNIT))
+
+#endif /* _GOSYNC_INTERNAL_H */

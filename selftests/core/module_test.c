@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync.ko as a dependency of another module:
+ * - gosync_consumer.ko cannot load without gosync.ko (unknown symbols);
+ * - with gosync.ko loaded it loads, resolves gosync's exports and works;
+ * - gosync.ko refuses to unload while the consumer holds it;
+ * - load and unload cycles leave nothing behind.
+ *
+ * Runs with no gosync module loaded; finds the .ko files in $GOSYNC_MODDIR
+ * (default /gosync/modules) and skips if they are absent.
+ */
+#define _GNU_SOURCE
+#include <sys/syscall.h>
+
+#include "kselftest_harness.h"
+#include "gosync_test.h"
+
+#define CONSUMER_STATUS	"/sys/kernel/debug/gosync_consumer/status"
+
+static const char *moddir(void)
+{
+	const char *d = getenv("GOSYNC_MODDIR");
+
+	return d ? d : "/gosync/modules";
+}
+
+/* finit_module(2) of $GOSYNC_MODDIR/@name.ko; 0 or -errno. */
+static int load(const char *name)
+{
+	char path[512];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s.ko", moddir(), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+static int loaded(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+FIXTURE(mods) {
+};
+
+FIXTURE_SETUP(mods)
+{
+	unload("gosync_consumer");
+	unload("gosync");
+	ASSERT_FALSE(loaded("gosync_consumer"));
+	ASSERT_FALSE(loaded("gosync"));
+}
+
+FIXTURE_TEARDOWN(mods)
+{
+	unload("gosync_consumer");
+	unload("gosync");
+}
+
+TEST_F(mods, consumer_needs_gosync)
+{
+	EXPECT_EQ(-ENOENT, load("gosync_consumer"));
+	EXPECT_FALSE(loaded("gosync_consumer"));
+	EXPECT_NE(0, access(CONSUMER_STATUS, F_OK));
+}
+
+TEST_F(mods, consumer_uses_gosync)
+{
+	char buf[128];
+
+	ASSERT_EQ(0, load("gosync"));
+	ASSERT_EQ(0, load("gosync_consumer"));
+	ASSERT_LT(0, gs_read(CONSUMER_STATUS, buf, sizeof(buf)));
+	EXPECT_STREQ("gosync 0.1.0 ok\n", buf);
+	/* The kernel recorded the dependency. */
+	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
+}
+
+TEST_F(mods, gosync_pinned_while_used)
+{
+	char buf[128];
+
+	ASSERT_EQ(0, load("gosync"));
+	ASSERT_EQ(0, load("gosync_consumer"));
+	EXPECT_EQ(-EWOULDBLOCK, unload("gosync"));
+	EXPECT_TRUE(loaded("gosync"));
+	EXPECT_LT(0, gs_read(CONSUMER_STATUS, buf, sizeof(buf)));
+	EXPECT_LT(0, gs_read(GOSYNC_DEBUGFS "/version", buf, sizeof(buf)));
+	/* Once the user is gone, it unloads, with its debugfs tree. */
+	EXPECT_EQ(0, unload("gosync_consumer"));
+	EXPECT_EQ(0, unload("gosync"));
+	EXPECT_FALSE(loaded("gosync"));
+	EXPECT_NE(0, access(GOSYNC_DEBUGFS, F_OK));
+}
+
+TEST_F(mods, gosync_pinned_while_file_open)
+{
+	int fd;
+
+	ASSERT_EQ(0, load("gosync"));
+	fd = open(GOSYNC_DEBUGFS "/bench/run", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EWOULDBLOCK, unload("gosync"));
+	close(fd);
+	EXPECT_EQ(0, unload("gosync"));
+}
+
+TEST_F(mods, load_unload_cycles)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, load("gosync"));
+		ASSERT_EQ(0, access(GOSYNC_DEBUGFS "/bench/cases", R_OK));
+		ASSERT_EQ(0, load("gosync_consumer"));
+		ASSERT_EQ(0, unload("gosync_consumer"));
+		ASSERT_EQ(0, unload("gosync"));
+	}
+	/* Loading twice is refused without harm. */
+	ASSERT_EQ(0, load("gosync"));
+	EXPECT_EQ(-EEXIST, load("gosync"));
+	EXPECT_EQ(0, unload("gosync"));
+}
+
+int main(int argc, char **argv)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/gosync.ko", moddir());
+	if (access(path, R_OK))
+		ksft_exit_skip("no %s (set GOSYNC_MODDIR)\n", path);
+	return test_harness_run(argc, argv);
+}

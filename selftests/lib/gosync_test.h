@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by gosync's kselftest programs. Each program includes
+ * kselftest_harness.h (extracted from linux-source-6.1 at build time),
+ * then this file, and returns gs_test_main() from main(), which skips the
+ * whole program (exit code 4) when gosync.ko is not loaded.
+ */
+#ifndef _GOSYNC_TEST_H
+#define _GOSYNC_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GOSYNC_DEBUGFS	"/sys/kernel/debug/gosync"
+
+/* Write @len bytes in one write(2) at offset @off; 0 or -errno. */
+static inline int gs_pwrite(const char *path, const void *buf, size_t len,
+			    off_t off)
+{
+	ssize_t n;
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return -errno;
+	n = pwrite(fd, buf, len, off);
+	if (n < 0)
+		n = -errno;
+	else if ((size_t)n != len)
+		n = -EIO;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Write a command string; 0 or -errno. */
+static inline int gs_cmd(const char *path, const char *cmd)
+{
+	return gs_pwrite(path, cmd, strlen(cmd), 0);
+}
+
+/* Read a whole (small) file into @buf, NUL terminated; length or -errno. */
+static inline ssize_t gs_read(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	if (n < 0)
+		len = -errno;
+	else
+		buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+static inline int gs_online_cpus(void)
+{
+	return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+static inline int gs_file_mode(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	return st.st_mode & 07777;
+}
+
+/*
+ * The body of main() for programs that need gosync.ko loaded: skip the
+ * whole program (exit code 4) when it is not, else run the tests.
+ */
+static inline int gs_test_main(int argc, char **argv)
+{
+	if (access(GOSYNC_DEBUGFS "/version", R_OK))
+		ksft_exit_skip("gosync.ko is not loaded (no %s)\n",
+			       GOSYNC_DEBUGFS "/version");
+	return test_harness_run(argc, argv);
+}
+
+#endif /* _GOSYNC_TEST_H */

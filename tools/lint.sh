@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: the quality bar every change must clear.
+#   checkpatch	checkpatch.pl --strict --no-tree on every C source and header
+#   kernel-doc	kernel-doc -Werror over include/gosync/ and kmod/
+#   exports	every EXPORT_SYMBOL_GOSYNC*() symbol has kerneldoc
+#   build-w1	gosync.ko, the consumer and the harness modules build with W=1
+#		against the stock headers with zero warnings
+#   sparse	the same build under sparse (C=2) prints nothing
+#   selftests	the kselftest programs build with -Wall -Wextra -Werror
+# Tools come from the linux-source-6.1 package (tools/linux-src.sh).
+# Writes build/results/lint.txt; exits non-zero if any check failed.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+SRC=$(tools/linux-src.sh) || exit 1
+KDIR=${KDIR:-$(make -s --no-print-directory -f Makefile print-kdir)}
+OUT=build/results/lint.txt
+LOGDIR=build/lint
+mkdir -p build/results "$LOGDIR"
+: > "$OUT"
+failed=0
+
+result() { # status name why
+	echo "$1 lint/$2${3:+ $3}" >> "$OUT"
+	printf '%-5s lint/%s%s\n' "$1" "$2" "${3:+  ($3)}"
+	[ "$1" = PASS ] || failed=1
+}
+
+mapfile -t csrc < <(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '\.mod\.c$')
+
+if "$SRC/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f \
+	"${csrc[@]}" > "$LOGDIR/checkpatch.log" 2>&1; then
+	result PASS checkpatch "${#csrc[@]} files"
+else
+	grep -E 'ERROR|WARNING|CHECK' "$LOGDIR/checkpatch.log" | head -20
+	result FAIL checkpatch "see $LOGDIR/checkpatch.log"
+fi
+
+if "$SRC/scripts/kernel-doc" -none -Werror include/gosync/*.h kmod/*.c kmod/*.h \
+	> "$LOGDIR/kernel-doc.log" 2>&1 && ! grep -q warning "$LOGDIR/kernel-doc.log"; then
+	result PASS kernel-doc
+else
+	head -20 "$LOGDIR/kernel-doc.log"
+	result FAIL kernel-doc "see $LOGDIR/kernel-doc.log"
+fi
+
+missing=""
+for sym in $(sed -n 's/^EXPORT_SYMBOL_GOSYNC\(_KUNIT\)\?(\([a-z0-9_]*\));.*/\2/p' kmod/*.c); do
+	grep -qE "^ \* $sym\(\) - " include/gosync/*.h kmod/*.c || missing="$missing $sym"
+done
+if [ -z "$missing" ]; then
+	result PASS exports
+else
+	result FAIL exports "no kerneldoc for:$missing"
+fi
+
+# Build a fresh copy so every file is compiled (and checked) again.
+mod=build/mod/lint
+rm -rf "$mod" && mkdir -p "$mod/selftests"
+for d in Kbuild kmod include selftests/consumer selftests/harness; do
+	rsync -a --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' --exclude='*.mod*' \
+		--exclude='modules.order' "$d" "$mod/$(dirname "$d")/"
+done
+kmake() { make -C "$KDIR" M="$REPO/$mod" GOSYNC_HARNESS=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
+	-j"$(nproc)" "$@" modules; }
+if kmake W=1 > "$LOGDIR/build.log" 2>&1; then
+	if grep -E 'warning:|error:' "$LOGDIR/build.log" > "$LOGDIR/w1.txt"; then
+		head -20 "$LOGDIR/w1.txt"
+		result FAIL build-w1 "see $LOGDIR/build.log"
+	else
+		result PASS build-w1 "$(grep -c 'CC \[M\]' "$LOGDIR/build.log") objects against $KDIR"
+	fi
+	# C=2 checks every source again without recompiling: what it prints is sparse's.
+	kmake C=2 CHECK=sparse > "$LOGDIR/sparse.log" 2>&1
+	if grep -E 'warning:|error:' "$LOGDIR/sparse.log" > "$LOGDIR/sparse.txt" ||
+		! grep -q 'CHECK ' "$LOGDIR/sparse.log"; then
+		head -20 "$LOGDIR/sparse.txt"
+		result FAIL sparse "see $LOGDIR/sparse.log"
+	else
+		result PASS sparse "$(grep -c 'CHECK ' "$LOGDIR/sparse.log") files"
+	fi
+else
+	tail -20 "$LOGDIR/build.log"
+	result FAIL build-w1 "build failed, see $LOGDIR/build.log"
+	result FAIL sparse "build failed"
+fi
+
+if make -s selftests > "$LOGDIR/selftests.log" 2>&1; then
+	result PASS selftests "$(ls build/selftests/*/*_test | wc -l) programs, -Werror"
+else
+	tail -20 "$LOGDIR/selftests.log"
+	result FAIL selftests "see $LOGDIR/selftests.log"
+fi
+
+exit $failed

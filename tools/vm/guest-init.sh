@@ -1,0 +1,191 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of gosync's test initramfs (busybox). Runs the suites named in
+# /gosync/config and powers the VM off.
+#
+# Two serial lines: ttyS0 carries the kernel log (the host scans it for
+# splats); ttyS1 carries results in this line protocol, parsed by
+# tools/vm/run.py:
+#	GOSYNC-BOOT key=value...	once, after mounting
+#	GOSYNC-CHECK <name> PASS|FAIL|SKIP [why]
+#	GOSYNC-BEGIN <name>		then the program's TAP/KTAP output
+#	GOSYNC-END <name> rc=<exit code>
+#	GOSYNC-BENCH <csv line from bench/run>
+#	GOSYNC-SHOW <text>		demo output for the terminal
+#	GOSYNC-DONE			all suites ran
+# Each BEGIN is also written to /dev/kmsg so splats in the kernel log can be
+# matched to the test that was running.
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+/bin/busybox --install -s /bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /tmp && mount -t tmpfs tmpfs /tmp
+
+. /gosync/config
+
+exec 3>/dev/ttyS1
+res() { echo "$*" >&3; }
+kmsg() { echo "gosync-guest: $*" > /dev/kmsg; }
+show() { while IFS= read -r l; do res "GOSYNC-SHOW $l"; done; }
+check() { res "GOSYNC-CHECK $*"; }
+
+DBG=/sys/kernel/debug
+MODS=/gosync/modules
+TESTS=/gosync/tests
+export GOSYNC_MODDIR=$MODS
+
+res "GOSYNC-BOOT kernel=$(uname -r) cpus=$(nproc) suites=$GOSYNC_SUITES"
+
+if [ "$(nproc)" = "$GOSYNC_EXPECT_CPUS" ]; then
+	check guest/cpus PASS
+else
+	check guest/cpus FAIL "expected $GOSYNC_EXPECT_CPUS CPUs, guest sees $(nproc)"
+fi
+
+# kmemleak: report and forget what the kernel leaked while booting, so the
+# final scan shows only what happened after. Objects must be 5 s old to be
+# reported, and it takes two scans to see one.
+if [ -w $DBG/kmemleak ]; then
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 1; done
+	echo scan > $DBG/kmemleak
+	echo scan > $DBG/kmemleak
+	echo clear > $DBG/kmemleak
+fi
+
+load() { insmod "$MODS/$1.ko" || check "load/$1" FAIL "insmod $1 failed"; }
+unload_all() {
+	for m in $(cut -d' ' -f1 /proc/modules); do
+		case $m in gosync_consumer | gosync_kunit | fault_*) rmmod "$m" ;; esac
+	done
+	[ -d /sys/module/gosync ] && rmmod gosync
+}
+
+run_prog() { # name path
+	res "GOSYNC-BEGIN $1"
+	kmsg "begin $1"
+	timeout -s KILL "$GOSYNC_TEST_TIMEOUT" "$2" >&3 2>&3
+	rc=$?
+	kmsg "end $1 rc=$rc"
+	res "GOSYNC-END $1 rc=$rc"
+}
+
+suite_modules() {
+	unload_all
+	run_prog kselftest/core/module_test $TESTS/core/module_test
+}
+
+suite_kselftest() {
+	unload_all
+	load gosync
+	load gosync_consumer
+	for t in $TESTS/*/*_test; do
+		case $t in */core/module_test) continue ;; esac
+		d=${t%/*}
+		run_prog "kselftest/${d##*/}/${t##*/}" "$t"
+	done
+}
+
+suite_kunit() {
+	if [ ! -d $DBG/kunit ]; then
+		check kunit SKIP "kernel without KUnit"
+		return
+	fi
+	[ -d /sys/module/gosync ] || load gosync
+	kmsg "begin kunit"
+	if ! insmod $MODS/gosync_kunit.ko; then
+		check kunit FAIL "insmod gosync_kunit failed"
+		return
+	fi
+	# Suites run synchronously while the module loads.
+	for d in $DBG/kunit/gosync_*; do
+		[ -r "$d/results" ] || continue
+		res "GOSYNC-BEGIN kunit/${d##*/}"
+		cat "$d/results" >&3
+		res "GOSYNC-END kunit/${d##*/} rc=0"
+	done
+	rmmod gosync_kunit
+	kmsg "end kunit"
+}
+
+suite_bench() {
+	[ -d /sys/module/gosync ] || load gosync
+	kmsg "begin bench"
+	while read -r prim name impl; do
+		if [ -n "$GOSYNC_BENCH_FILTER" ]; then
+			case " $GOSYNC_BENCH_FILTER " in *" $prim "*) ;; *) continue ;; esac
+		fi
+		for t in $GOSYNC_BENCH_THREADS; do
+			[ "$t" -le "$(nproc)" ] || continue
+			if echo "primitive=$prim case=$name impl=$impl threads=$t duration_ms=$GOSYNC_BENCH_MS" \
+				> $DBG/gosync/bench/run; then
+				res "GOSYNC-BENCH $(cat $DBG/gosync/bench/run)"
+			else
+				check "bench/$prim/$name/$impl/$t" FAIL "$(cat $DBG/gosync/bench/run)"
+			fi
+		done
+	done < $DBG/gosync/bench/cases
+	kmsg "end bench"
+}
+
+suite_demo() {
+	unload_all
+	echo "# insmod gosync.ko && insmod gosync_consumer.ko" | show
+	load gosync
+	load gosync_consumer
+	grep gosync /proc/modules | show
+	echo "# find /sys/kernel/debug/gosync" | show
+	find $DBG/gosync | sort | show
+	echo "# cat /sys/kernel/debug/gosync/version" | show
+	show < $DBG/gosync/version
+	echo "# cat /sys/kernel/debug/gosync_consumer/status" | show
+	show < $DBG/gosync_consumer/status
+	echo "# echo threads=$(nproc) duration_ms=1000 > .../counter/stress; cat .../counter/stress" | show
+	if echo "threads=$(nproc) duration_ms=1000" > $DBG/gosync/counter/stress; then
+		check demo/stress PASS
+	else
+		check demo/stress FAIL "stress command failed"
+	fi
+	show < $DBG/gosync/counter/stress
+	grep -q result=PASS $DBG/gosync/counter/stress || check demo/stress-result FAIL "$(cat $DBG/gosync/counter/stress)"
+	echo "# echo threads=0 > .../counter/stress   (bad input: refused with an errno and a message)" | show
+	echo threads=0 > $DBG/gosync/counter/stress 2>/tmp/err
+	show < /tmp/err
+	show < $DBG/gosync/counter/stress
+}
+
+# Deliberately broken modules for `make check-harness`.
+suite_fault() {
+	kmsg "begin fault $GOSYNC_FAULT"
+	res "GOSYNC-BEGIN fault/$GOSYNC_FAULT"
+	insmod "$MODS/fault_$GOSYNC_FAULT.ko"
+	sleep "${GOSYNC_FAULT_WAIT:-2}"
+	rmmod "fault_$GOSYNC_FAULT"
+	res "GOSYNC-END fault/$GOSYNC_FAULT rc=0"
+}
+
+for s in $GOSYNC_SUITES; do
+	res "GOSYNC-SUITE $s"
+	"suite_$s"
+done
+
+unload_all
+if [ -w $DBG/kmemleak ]; then
+	sleep 6
+	echo scan > $DBG/kmemleak
+	echo scan > $DBG/kmemleak
+	if [ -s $DBG/kmemleak ]; then
+		cat $DBG/kmemleak > /dev/console
+		check kmemleak FAIL "unreferenced objects after unload"
+	else
+		check kmemleak PASS
+	fi
+fi
+res "GOSYNC-DONE"
+sync
+poweroff -f

@@ -1,0 +1,497 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Run gosync's suites on one kernel under QEMU and judge the run.
+
+  tools/vm/run.py --kernel debug --suites "modules kselftest kunit"
+
+Steps: get the kernel (tools/kernel/build.sh, cached), build the modules
+against it in build/mod/<kernel>/, build the static test programs, pack an
+initramfs (busybox, modules, tests, tools/vm/guest-init.sh as /init), boot
+QEMU under TCG, follow the guest's results line (second serial port) and
+print progress, then judge:
+
+  * every test program and KUnit suite that was packed must report, and
+    every TAP/KTAP case in them must pass (or skip);
+  * the guest must reach the end (GOSYNC-DONE) before the timeout;
+  * the kernel log must hold no splat: BUG, WARNING, Oops, KASAN, KCSAN,
+    UBSAN, lockdep, suspicious RCU usage, RCU stall, hung task, soft lockup,
+    kmemleak, panic.
+
+Logs stay in build/vm/<kernel>[-<tag>]/ (console.log = kernel log,
+results.log = guest results). Results go to build/results/<name>.txt, one
+"PASS|FAIL|SKIP <test> [why]" line per test, for tools/summary.sh.
+Bench lines go to --bench-csv with the env column set to the kernel name.
+
+--expect-failure CLASS inverts the verdict for the harness self-test: the
+run passes only if it failed and CLASS is among the reasons.
+"""
+
+import argparse
+import gzip
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(REPO, "build")
+
+# (class, regex) in order of precedence; a line is charged to the first match.
+SPLATS = [
+    ("KASAN", r"BUG: KASAN: "),
+    ("KCSAN", r"BUG: KCSAN: "),
+    ("UBSAN", r"UBSAN: "),
+    ("lockdep", r"WARNING: (possible circular locking|possible recursive locking|"
+                r"inconsistent lock state|possible irq lock inversion|"
+                r"bad unlock balance|held lock freed|lock held when returning|"
+                r"Nested lock was not taken|.*-safe -> .*-unsafe lock order)"),
+    ("lockdep", r"INFO: trying to register non-static key"),
+    ("RCU", r"WARNING: suspicious RCU usage"),
+    ("RCU stall", r"rcu: INFO: .* detected stalls|self-detected stall on CPU"),
+    ("hung task", r"INFO: task .* blocked for more than"),
+    ("soft lockup", r"BUG: soft lockup"),
+    ("hard lockup", r"hard LOCKUP"),
+    ("kmemleak", r"unreferenced object 0x|kmemleak: .* new suspected memory leaks"),
+    ("ODEBUG", r"ODEBUG: "),
+    ("list corruption", r"list_(add|del) corruption"),
+    ("Oops", r"Oops: |general protection fault|kernel BUG at|"
+             r"unable to handle (kernel|page)"),
+    ("BUG", r"BUG: "),
+    ("WARNING", r"WARNING: "),
+    ("panic", r"Kernel panic - not syncing"),
+]
+SPLAT_RES = [(c, re.compile(r)) for c, r in SPLATS]
+TAP_RE = re.compile(r"^(\s*)(not ok|ok) \d+ (?:- )?([^#]*?)\s*(#\s*(SKIP|skip)\b.*)?$")
+
+
+class Progress:
+    """Stage/kernel/test/elapsed lines; rewritten in place on a terminal."""
+
+    def __init__(self, kernel, quiet=False):
+        self.kernel = kernel
+        self.t0 = time.time()
+        self.tty = sys.stdout.isatty()
+        self.quiet = quiet
+        self.pending = False
+
+    def _stamp(self):
+        s = int(time.time() - self.t0)
+        return "[%-6s %2d:%02d]" % (self.kernel, s // 60, s % 60)
+
+    def status(self, text):
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stdout.write("\r\033[K%s %s" % (self._stamp(), text))
+            sys.stdout.flush()
+            self.pending = True
+
+    def line(self, text):
+        if self.pending:
+            sys.stdout.write("\r\033[K")
+            self.pending = False
+        print("%s %s" % (self._stamp(), text), flush=True)
+
+
+def sh(cmd, log=None, env=None, cwd=REPO):
+    """Run a command; output to log (appended) or inherited; raise on failure."""
+    if log:
+        with open(log, "a") as f:
+            r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    else:
+        r = subprocess.run(cmd, env=env, cwd=cwd)
+    if r.returncode:
+        if log:
+            with open(log) as f:
+                tail = f.readlines()[-30:]
+            sys.stderr.write("".join(tail))
+        raise SystemExit("run.py: %s failed (exit %d)%s" % (
+            " ".join(shlex.quote(c) for c in cmd), r.returncode,
+            "; log: " + log if log else ""))
+
+
+def read_env(path):
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if "=" in line and not line.startswith("#"):
+                k, v = line.split("=", 1)
+                env[k] = shlex.split(v)[0] if v else ""
+    return env
+
+
+def prepare_kernel(kernel, prog, logdir):
+    prog.line("stage kernel: tools/kernel/build.sh %s" % kernel)
+    out = subprocess.run([os.path.join(REPO, "tools/kernel/build.sh"), kernel],
+                         stdout=subprocess.PIPE, text=True, cwd=REPO)
+    if out.returncode:
+        raise SystemExit("run.py: kernel %s did not build" % kernel)
+    envfile = out.stdout.strip().splitlines()[-1]
+    return read_env(envfile)
+
+
+def build_modules(kernel, kenv, harness, prog, logdir):
+    """Copy the module sources to build/mod/<kernel> and build them there."""
+    prog.line("stage modules: build against %s" % kenv["KDIR"])
+    dst = os.path.join(BUILD, "mod", kernel)
+    os.makedirs(dst, exist_ok=True)
+    for item in ("Kbuild", "kmod", "include", "selftests/consumer", "selftests/harness"):
+        src = os.path.join(REPO, item)
+        d = os.path.join(dst, item)
+        if os.path.isdir(src):
+            os.makedirs(d, exist_ok=True)
+            sh(["rsync", "-a", "--delete", "--exclude=*.o", "--exclude=*.ko",
+                "--exclude=*.cmd", "--exclude=*.mod*", src + "/", d + "/"])
+        else:
+            shutil.copy2(src, d)
+    log = os.path.join(logdir, "modules.log")
+    open(log, "w").close()
+    cmd = ["make", "-C", kenv["KDIR"], "M=" + dst, "-j%d" % os.cpu_count(), "modules",
+           "CONFIG_DEBUG_INFO_BTF_MODULES="]
+    if harness:
+        cmd.append("GOSYNC_HARNESS=1")
+    sh(cmd, log=log)
+    kos = []
+    for root, _, files in os.walk(dst):
+        kos += [os.path.join(root, f) for f in files if f.endswith(".ko")]
+    return kos
+
+
+def build_tests(prog, logdir):
+    prog.line("stage selftests: make selftests")
+    log = os.path.join(logdir, "selftests.log")
+    open(log, "w").close()
+    sh(["make", "-s", "selftests"], log=log)
+    tdir = os.path.join(BUILD, "selftests")
+    tests = []
+    for d in sorted(os.listdir(tdir)):
+        p = os.path.join(tdir, d)
+        if os.path.isdir(p):
+            tests += [(d, f, os.path.join(p, f)) for f in sorted(os.listdir(p))
+                      if f.endswith("_test")]
+    return tests
+
+
+class Cpio:
+    """Minimal writer of the newc cpio format the kernel unpacks."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.ino = 1
+
+    def _add(self, name, mode, body=b"", rdev=(0, 0)):
+        name_b = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08x" % v for v in (
+            self.ino, mode, 0, 0, 1, 0, len(body), 0, 0, rdev[0], rdev[1],
+            len(name_b), 0))
+        self.ino += 1
+        self.data += hdr.encode() + name_b
+        self.data += b"\0" * (-len(self.data) % 4)
+        self.data += body
+        self.data += b"\0" * (-len(self.data) % 4)
+
+    def dir(self, name):
+        self._add(name, 0o040755)
+
+    def file(self, name, path=None, body=None, mode=0o644):
+        if body is None:
+            with open(path, "rb") as f:
+                body = f.read()
+        self._add(name, 0o100000 | mode, body)
+
+    def chardev(self, name, major, minor):
+        self._add(name, 0o020600, rdev=(major, minor))
+
+    def finish(self):
+        self._add("TRAILER!!!", 0)
+        return bytes(self.data)
+
+
+def make_initramfs(path, kos, tests, config):
+    c = Cpio()
+    for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "gosync",
+              "gosync/modules", "gosync/tests"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    c.file("bin/busybox", "/bin/busybox", mode=0o755)
+    c.file("init", os.path.join(REPO, "tools/vm/guest-init.sh"), mode=0o755)
+    for ko in kos:
+        c.file("gosync/modules/" + os.path.basename(ko), ko)
+    for d in sorted({t[0] for t in tests}):
+        c.dir("gosync/tests/" + d)
+    for d, name, p in tests:
+        c.file("gosync/tests/%s/%s" % (d, name), p, mode=0o755)
+    c.file("gosync/config", body="".join(
+        "%s=%s\n" % (k, shlex.quote(str(v))) for k, v in config.items()).encode())
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(c.finish())
+
+
+def parse_results(lines):
+    """Group the guest's results lines into programs, checks, bench rows."""
+    progs, checks, bench, shows, order = {}, [], [], [], []
+    cur = None
+    done = False
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if line.startswith("GOSYNC-BEGIN "):
+            cur = line.split()[1]
+            progs[cur] = {"lines": [], "rc": None}
+            order.append(cur)
+        elif line.startswith("GOSYNC-END "):
+            parts = line.split()
+            if parts[1] in progs:
+                progs[parts[1]]["rc"] = int(parts[2].split("=")[1])
+            cur = None
+        elif line.startswith("GOSYNC-CHECK "):
+            parts = line.split(" ", 3)
+            checks.append((parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+        elif line.startswith("GOSYNC-BENCH "):
+            bench.append(line.split(" ", 1)[1])
+        elif line.startswith("GOSYNC-SHOW "):
+            shows.append(line[len("GOSYNC-SHOW "):])
+        elif line.startswith("GOSYNC-DONE"):
+            done = True
+        elif cur:
+            progs[cur]["lines"].append(line)
+    return progs, checks, bench, shows, order, done
+
+
+def tap_cases(name, prog):
+    """Leaf results of one program's TAP (kselftest) or KTAP (KUnit) output."""
+    cases = []
+    kunit = name.startswith("kunit/")
+    suite_ok = None
+    for line in prog["lines"]:
+        m = TAP_RE.match(line)
+        if not m:
+            continue
+        indent, verdict, case, skip = m.group(1), m.group(2), m.group(3), m.group(4)
+        if kunit and not indent:
+            suite_ok = verdict == "ok"
+            continue
+        if kunit and len(indent) > 4:
+            continue  # parameterized sub-subtests: counted by their parent
+        status = "SKIP" if skip else ("PASS" if verdict == "ok" else "FAIL")
+        cases.append(("%s/%s" % (name, case.strip()), status, ""))
+    if kunit and suite_ok is None:
+        cases.append((name, "FAIL", "KTAP has no suite result line"))
+    elif kunit and suite_ok is False and all(s != "FAIL" for _, s, _ in cases):
+        cases.append((name, "FAIL", "suite reported not ok"))
+    return cases
+
+
+def find_splats(console):
+    found = []
+    for i, line in enumerate(console):
+        for cls, rx in SPLAT_RES:
+            if rx.search(line):
+                found.append((cls, i, line.strip()))
+                break
+    return found
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kernel", required=True, choices=("stock", "debug", "kcsan"))
+    ap.add_argument("--suites", default="modules kselftest kunit")
+    ap.add_argument("--smp", type=int, default=int(os.environ.get("GOSYNC_SMP", 4)))
+    ap.add_argument("--mem", default="2G")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds for the whole VM run")
+    ap.add_argument("--test-timeout", type=int, default=600, help="seconds per test program")
+    ap.add_argument("--tag", default="", help="suffix of the log and results names")
+    ap.add_argument("--bench-threads", default="1 2 4")
+    ap.add_argument("--bench-ms", type=int, default=1000)
+    ap.add_argument("--bench-filter", default="", help="primitives to bench (default all)")
+    ap.add_argument("--bench-csv", help="append bench rows to this CSV")
+    ap.add_argument("--fault", help="harness fault module to load (suite 'fault')")
+    ap.add_argument("--expect-failure", help="pass only if the run fails with this class")
+    ap.add_argument("--show", action="store_true", help="print the guest's demo output")
+    args = ap.parse_args()
+
+    name = args.kernel + ("-" + args.tag if args.tag else "")
+    prog = Progress(name)
+    vmdir = os.path.join(BUILD, "vm", name)
+    resdir = os.path.join(BUILD, "results")
+    os.makedirs(vmdir, exist_ok=True)
+    os.makedirs(resdir, exist_ok=True)
+    t_start = time.time()
+
+    kenv = prepare_kernel(args.kernel, prog, vmdir)
+    kos = build_modules(args.kernel, kenv, bool(args.fault), prog, vmdir)
+    suites = args.suites.split()
+    tests = build_tests(prog, vmdir)
+    if args.fault:
+        kos = [k for k in kos if "/harness/" not in k or
+               os.path.basename(k) == "fault_%s.ko" % args.fault]
+
+    config = {
+        "GOSYNC_KERNEL": args.kernel,
+        "GOSYNC_SUITES": " ".join(suites),
+        "GOSYNC_EXPECT_CPUS": args.smp,
+        "GOSYNC_TEST_TIMEOUT": args.test_timeout,
+        "GOSYNC_BENCH_THREADS": args.bench_threads,
+        "GOSYNC_BENCH_MS": args.bench_ms,
+        "GOSYNC_BENCH_FILTER": args.bench_filter,
+        "GOSYNC_FAULT": args.fault or "",
+    }
+    initrd = os.path.join(vmdir, "initramfs.cpio.gz")
+    make_initramfs(initrd, kos, tests, config)
+
+    # What must report: each packed program in the suites that run it.
+    expected = []
+    if "modules" in suites:
+        expected.append("kselftest/core/module_test")
+    if "kselftest" in suites:
+        expected += ["kselftest/%s/%s" % (d, n) for d, n, _ in tests
+                     if (d, n) != ("core", "module_test")]
+    if args.fault:
+        expected.append("fault/" + args.fault)
+
+    console_log = os.path.join(vmdir, "console.log")
+    results_log = os.path.join(vmdir, "results.log")
+    for p in (console_log, results_log):
+        open(p, "w").close()
+    append = ("console=ttyS0,115200 panic=-1 oops=panic printk.devkmsg=on "
+              "hung_task_panic=0 softlockup_panic=0 kmemleak=on")
+    qemu = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
+            "-smp", str(args.smp), "-m", args.mem, "-nodefaults", "-display", "none",
+            "-no-reboot", "-kernel", kenv["BZIMAGE"], "-initrd", initrd,
+            "-append", append, "-serial", "file:" + console_log,
+            "-serial", "file:" + results_log]
+    prog.line("stage boot: %s (%s), %d vCPUs, TCG; logs in %s" % (
+        args.kernel, kenv.get("KVER", "?"), args.smp, os.path.relpath(vmdir, REPO)))
+    with open(os.path.join(vmdir, "qemu.cmd"), "w") as f:
+        f.write(" ".join(shlex.quote(c) for c in qemu) + "\n")
+    vm = subprocess.Popen(qemu, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    t_boot = time.time()
+    timed_out = False
+    seen = 0
+    current = "booting"
+    while vm.poll() is None:
+        if time.time() - t_boot > args.timeout:
+            timed_out = True
+            vm.kill()
+            vm.wait()
+            break
+        time.sleep(0.5)
+        with open(results_log, errors="replace") as f:
+            lines = f.read().splitlines()
+        for line in lines[seen:]:
+            if line.startswith("GOSYNC-BOOT"):
+                prog.line("guest up: " + line[len("GOSYNC-BOOT "):])
+            elif line.startswith("GOSYNC-SUITE "):
+                current = "suite " + line.split()[1]
+            elif line.startswith("GOSYNC-BEGIN "):
+                current = line.split()[1]
+            elif line.startswith("GOSYNC-END "):
+                parts = line.split()
+                prog.line("%-44s %s" % (parts[1], "done" if parts[2] == "rc=0"
+                                        else "exit " + parts[2][3:]))
+            elif line.startswith("GOSYNC-BENCH "):
+                prog.line("bench " + line.split(" ", 1)[1])
+            elif line.startswith("GOSYNC-CHECK "):
+                prog.line("check " + line.split(" ", 1)[1])
+        seen = len(lines)
+        prog.status("running " + current)
+    qemu_out = vm.stdout.read().decode(errors="replace") if vm.stdout else ""
+    vm_secs = time.time() - t_boot
+
+    with open(console_log, errors="replace") as f:
+        console = f.read().splitlines()
+    with open(results_log, errors="replace") as f:
+        progs, checks, bench, shows, order, done = parse_results(f.read().splitlines())
+
+    results = []  # (name, status, why)
+    for cname, status, why in checks:
+        results.append((cname, status, why))
+    for pname in order:
+        p = progs[pname]
+        cases = tap_cases(pname, p) if not pname.startswith("fault/") else []
+        results += cases
+        if p["rc"] is None:
+            results.append((pname, "FAIL", "did not finish"))
+        elif p["rc"] == 4 and not cases:
+            results.append((pname, "SKIP", "skipped (exit 4)"))
+        elif p["rc"] not in (0, 4):
+            if not any(s == "FAIL" for _, s, _ in cases):
+                results.append((pname, "FAIL", "exit code %d" % p["rc"]))
+        elif not cases and not pname.startswith("fault/"):
+            results.append((pname, "FAIL", "printed no test results"))
+    for e in expected:
+        if e not in progs:
+            results.append((e, "FAIL", "missing: never started"))
+
+    reasons = []
+    if timed_out:
+        reasons.append(("timeout", "no end after %d s" % args.timeout))
+    elif not done:
+        reasons.append(("incomplete", "guest stopped before the end of its suites"))
+    splats = find_splats(console)
+    for cls, i, line in splats:
+        reasons.append((cls, line))
+    for rname, status, why in results:
+        if status == "FAIL":
+            reasons.append(("test", "%s %s" % (rname, why)))
+
+    tag = ("%s/" % name)
+    ok = not reasons
+    if args.expect_failure:
+        classes = {c for c, _ in reasons}
+        hit = args.expect_failure in classes
+        verdict = "PASS" if hit else "FAIL"
+        why = ("run failed as expected: " + ", ".join(sorted(classes))) if hit else \
+            ("expected a %s failure, got: %s" % (args.expect_failure,
+                                                 ", ".join(sorted(classes)) or "a passing run"))
+        final = [("harness/%s/%s" % (args.kernel, args.fault), verdict, why)]
+    else:
+        final = [(tag + n, s, w) for n, s, w in results]
+        if splats or timed_out or not done:
+            final.append((tag + "kernel-log", "FAIL",
+                          "; ".join("%s: %s" % r for r in reasons if r[0] != "test")))
+        else:
+            final.append((tag + "kernel-log", "PASS", "no splats"))
+
+    with open(os.path.join(resdir, name + ".txt"), "w") as f:
+        for n, s, w in final:
+            f.write("%s %s%s\n" % (s, n, " " + w if w else ""))
+
+    if bench and args.bench_csv:
+        new = not os.path.exists(args.bench_csv)
+        with open(args.bench_csv, "a") as f:
+            if new:
+                f.write("env,primitive,case,impl,threads,ops_per_sec,ns_per_op\n")
+            for row in bench:
+                p = row.split(",")  # primitive,case,impl,threads,ops,ops_per_sec,ns_per_op
+                f.write(",".join([args.kernel] + p[:4] + p[5:7]) + "\n")
+
+    if args.show:
+        for line in shows:
+            print("    " + line)
+
+    npass = sum(1 for _, s, _ in final if s == "PASS")
+    nfail = sum(1 for _, s, _ in final if s == "FAIL")
+    nskip = sum(1 for _, s, _ in final if s == "SKIP")
+    for n, s, w in final:
+        if s != "PASS":
+            prog.line("%s %s %s" % (s, n, w))
+    if splats and not args.expect_failure:
+        i = splats[0][1]
+        prog.line("first splat, kernel log lines %d-%d:" % (i + 1, i + 30))
+        for line in console[max(0, i - 2):i + 28]:
+            print("    " + line)
+    if qemu_out.strip() and not ok:
+        prog.line("qemu said: " + qemu_out.strip()[-500:])
+    prog.line("%s on %s: %d passed, %d failed, %d skipped (VM %.0f s, total %.0f s)" % (
+        "run" if not args.expect_failure else "harness " + args.fault,
+        name, npass, nfail, nskip, vm_secs, time.time() - t_start))
+    return 0 if nfail == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
