@@ -8,9 +8,10 @@
  *	percpu		every thread increments its CPU's counter (this_cpu_inc)
  *
  * Stress (/sys/kernel/debug/gosync/counter/stress, a command file):
- *	"threads=N duration_ms=D" runs N threads that each increment the
- *	shared atomic, the per-CPU counter and their own private count in
- *	lockstep, then checks that the three totals agree. Its output is
+ *	"[threads=N] [duration_ms=D]" (default: every online CPU, 1000 ms)
+ *	runs N threads that each increment the shared atomic, the per-CPU
+ *	counter and their own private count in lockstep, then checks that the
+ *	three totals agree. Its output is
  *	"result=PASS|FAIL threads= ops= atomic= percpu=".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -117,7 +118,7 @@ static int counter_stress_body(struct gosync_run_thread *t)
 static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
 			       struct seq_buf *out)
 {
-	u32 threads = 2, duration_ms = 1000;
+	u32 threads = num_online_cpus(), duration_ms = 1000;
 	const struct gosync_param params[] = {
 		GOSYNC_PARAM_U32("threads", &threads, 1, num_online_cpus(),
 				 false),

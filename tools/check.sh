@@ -19,7 +19,7 @@ cd "$REPO"
 RES=build/results
 mkdir -p "$RES"
 if [ "${1:-all}" = harness ]; then
-	rm -f "$RES"/harness*.txt
+	rm -f "$RES"/*-harness-*.txt
 	stages=(harness)
 else
 	rm -rf "$RES" && mkdir -p "$RES"

@@ -103,12 +103,15 @@ suite_kunit() {
 		return
 	fi
 	# Suites run synchronously while the module loads.
+	n=0
 	for d in $DBG/kunit/gosync_*; do
 		[ -r "$d/results" ] || continue
+		n=$((n + 1))
 		res "GOSYNC-BEGIN kunit/${d##*/}"
 		cat "$d/results" >&3
 		res "GOSYNC-END kunit/${d##*/} rc=0"
 	done
+	[ $n -gt 0 ] || check kunit FAIL "gosync_kunit.ko loaded but no gosync_* suite reported"
 	rmmod gosync_kunit
 	kmsg "end kunit"
 }
@@ -179,8 +182,10 @@ if [ -w $DBG/kmemleak ]; then
 	sleep 6
 	echo scan > $DBG/kmemleak
 	echo scan > $DBG/kmemleak
-	if [ -s $DBG/kmemleak ]; then
-		cat $DBG/kmemleak > /dev/console
+	# debugfs files report size 0: copy before testing for content.
+	cat $DBG/kmemleak > /tmp/kmemleak
+	if [ -s /tmp/kmemleak ]; then
+		cat /tmp/kmemleak > /dev/console
 		check kmemleak FAIL "unreferenced objects after unload"
 	else
 		check kmemleak PASS

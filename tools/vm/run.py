@@ -311,6 +311,8 @@ def main():
     ap.add_argument("--fault", help="harness fault module to load (suite 'fault')")
     ap.add_argument("--expect-failure", help="pass only if the run fails with this class")
     ap.add_argument("--show", action="store_true", help="print the guest's demo output")
+    ap.add_argument("--no-kernel-build", action="store_true",
+                    help="use build/kernels/<kernel>.env as it is")
     args = ap.parse_args()
 
     name = args.kernel + ("-" + args.tag if args.tag else "")
@@ -321,7 +323,10 @@ def main():
     os.makedirs(resdir, exist_ok=True)
     t_start = time.time()
 
-    kenv = prepare_kernel(args.kernel, prog, vmdir)
+    if args.no_kernel_build:
+        kenv = read_env(os.path.join(BUILD, "kernels", args.kernel + ".env"))
+    else:
+        kenv = prepare_kernel(args.kernel, prog, vmdir)
     kos = build_modules(args.kernel, kenv, bool(args.fault), prog, vmdir)
     suites = args.suites.split()
     tests = build_tests(prog, vmdir)
