@@ -46,9 +46,11 @@ static void gosync_components_exit(const struct gosync_component *const *end)
 {
 	const struct gosync_component *const *p = end;
 
-	while (p-- > __gosync_components_start)
+	while (p > __gosync_components_start) {
+		p--;
 		if ((*p)->exit)
 			(*p)->exit();
+	}
 }
 
 static int __init gosync_init(void)

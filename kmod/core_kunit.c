@@ -163,8 +163,7 @@ static void gosync_runner_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&started), (int)n);
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_GT(test, run.threads[i].ops, 0ULL);
-		KUNIT_EXPECT_GE(test, run.threads[i].elapsed_ns,
-				50ULL * NSEC_PER_MSEC / 2);
+		KUNIT_EXPECT_GT(test, run.threads[i].elapsed_ns, 0ULL);
 		KUNIT_EXPECT_TRUE(test, cpu_online(run.threads[i].cpu));
 		for (j = 0; j < i; j++)
 			KUNIT_EXPECT_NE(test, run.threads[i].cpu, run.threads[j].cpu);

@@ -8,7 +8,8 @@
 #   debug		module, kselftest and KUnit suites on it
 #   kernel-kcsan	build (or reuse) the KCSAN kernel
 #   kcsan		module, kselftest and KUnit suites on it
-#   harness		planted faults must each fail a run (check-harness)
+#   harness		the runner's unit tests, then planted faults must each fail
+#			a run for the expected reason (check-harness)
 # `tools/check.sh harness` runs only the harness stage.
 # Results: build/results/*.txt; wall times: build/results/timing.txt.
 # The last line is "N passed, N failed, N skipped".
@@ -19,7 +20,7 @@ cd "$REPO"
 RES=build/results
 mkdir -p "$RES"
 if [ "${1:-all}" = harness ]; then
-	rm -f "$RES"/*-harness-*.txt
+	rm -f "$RES"/*harness*.txt
 	stages=(harness)
 else
 	rm -rf "$RES" && mkdir -p "$RES"
@@ -72,6 +73,14 @@ HARNESS=(
 )
 stage_harness() {
 	local ok=0 f k c
+	if python3 tools/vm/run_test.py > build/results/run_test.log 2>&1; then
+		echo "PASS harness/runner-unit-tests $(grep -o 'Ran [0-9]* tests' build/results/run_test.log)" \
+			> "$RES/harness-runner.txt"
+	else
+		cat build/results/run_test.log
+		echo "FAIL harness/runner-unit-tests see build/results/run_test.log" > "$RES/harness-runner.txt"
+		ok=1
+	fi
 	for h in "${HARNESS[@]}"; do
 		read -r f k c <<< "$h"
 		run_vm --kernel "$k" --suites fault --fault "$f" --expect-failure "$c" \

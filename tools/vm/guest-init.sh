@@ -78,6 +78,15 @@ run_prog() { # name path
 suite_modules() {
 	unload_all
 	run_prog kselftest/core/module_test $TESTS/core/module_test
+	# Without gosync.ko, a program that needs it must skip (exit code 4).
+	unload_all
+	$TESTS/core/debugfs_test > /tmp/skip.out 2>&1
+	rc=$?
+	if [ $rc -eq 4 ]; then
+		check kselftest/skips-without-module PASS
+	else
+		check kselftest/skips-without-module FAIL "debugfs_test exited $rc without gosync.ko"
+	fi
 }
 
 suite_kselftest() {
