@@ -3,15 +3,21 @@
  * Planted fault for `make check-harness`: two kthreads increment one plain
  * variable with no synchronization. KCSAN must report the data race and
  * the runner must fail the run. The threads stop at module unload.
+ *
+ * KCSAN only sees a race when the other access lands while a watchpoint is
+ * armed on another CPU (it disables interrupts around the watchpoint), so
+ * the two threads are bound to two distinct online CPUs: left to the
+ * scheduler they may share one vCPU and the race is never observed.
  */
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/cpumask.h>
 #include <linux/sched.h>
 
 static unsigned long fault_racy_counter;
 static struct task_struct *fault_threads[2];
 
-static int fault_kcsan_fn(void *unused)
+static int fault_race_fn(void *unused)
 {
 	while (!kthread_should_stop()) {
 		unsigned int i;
@@ -23,12 +29,14 @@ static int fault_kcsan_fn(void *unused)
 	return 0;
 }
 
-static int __init fault_kcsan_init(void)
+static int __init fault_race_init(void)
 {
-	unsigned int i;
+	unsigned int i, cpu = cpumask_first(cpu_online_mask);
 
+	if (num_online_cpus() < 2)
+		return -ENODEV;
 	for (i = 0; i < ARRAY_SIZE(fault_threads); i++) {
-		fault_threads[i] = kthread_run(fault_kcsan_fn, NULL, "fault_kcsan/%u", i);
+		fault_threads[i] = kthread_create(fault_race_fn, NULL, "fault_kcsan/%u", cpu);
 		if (IS_ERR(fault_threads[i])) {
 			int ret = PTR_ERR(fault_threads[i]);
 
@@ -36,11 +44,14 @@ static int __init fault_kcsan_init(void)
 				kthread_stop(fault_threads[i]);
 			return ret;
 		}
+		kthread_bind(fault_threads[i], cpu);
+		wake_up_process(fault_threads[i]);
+		cpu = cpumask_next(cpu, cpu_online_mask);
 	}
 	return 0;
 }
 
-static void __exit fault_kcsan_exit(void)
+static void __exit fault_race_exit(void)
 {
 	unsigned int i;
 
@@ -48,7 +59,7 @@ static void __exit fault_kcsan_exit(void)
 		kthread_stop(fault_threads[i]);
 }
 
-module_init(fault_kcsan_init);
-module_exit(fault_kcsan_exit);
+module_init(fault_race_init);
+module_exit(fault_race_exit);
 MODULE_DESCRIPTION("gosync harness self-test: data race");
 MODULE_LICENSE("GPL");

@@ -176,7 +176,19 @@ suite_fault() {
 	kmsg "begin fault $GOSYNC_FAULT"
 	res "GOSYNC-BEGIN fault/$GOSYNC_FAULT"
 	insmod "$MODS/fault_$GOSYNC_FAULT.ko"
-	sleep "${GOSYNC_FAULT_WAIT:-2}"
+	# Report-based faults are probabilistic (KCSAN samples accesses): give
+	# the kernel up to GOSYNC_FAULT_WAIT seconds to print a splat, and stop
+	# early once it has. The leak fault is found by the final kmemleak scan.
+	i=0
+	max=${GOSYNC_FAULT_WAIT:-30}
+	[ "$GOSYNC_FAULT" = leak ] && max=1
+	while [ $i -lt "$max" ]; do
+		sleep 1
+		i=$((i + 1))
+		# Only a splat naming the planted module ends the wait (the KCSAN
+		# kernel may report races of its own at any time).
+		dmesg | grep -A8 -E '(BUG|WARNING): ' | grep -q 'fault_' && break
+	done
 	rmmod "fault_$GOSYNC_FAULT"
 	res "GOSYNC-END fault/$GOSYNC_FAULT rc=0"
 }
