@@ -6,22 +6,122 @@
  * that it cannot load without gosync.ko, and that gosync.ko stays pinned
  * while it is loaded.
  *
+ * It also keeps a gosync_map the way a driver would: string keys, values
+ * that are its own kmalloc'ed objects, and a release callback that frees
+ * them. gosync_map_destroy() at unload releases what is left and waits
+ * for deferred releases, so no callback runs into an unloaded module.
+ *
  * /sys/kernel/debug/gosync_consumer/status reports what it observed.
  */
+#include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include <gosync/gosync.h>
+#include <gosync/map.h>
 
 static struct dentry *consumer_dir;
 static u32 consumer_seen_version;
+
+/* A value kept in the map: the map frees it through consumer_release(). */
+struct consumer_word {
+	unsigned int count;
+};
+
+static struct gosync_map consumer_words;
+static atomic_t consumer_released = ATOMIC_INIT(0);
+static int consumer_map_err;
+
+static void consumer_release(void *value, void *arg)
+{
+	atomic_inc(&consumer_released);
+	kfree(value);
+}
+
+static struct consumer_word *consumer_word(unsigned int count)
+{
+	struct consumer_word *w = kmalloc(sizeof(*w), GFP_KERNEL);
+
+	if (w)
+		w->count = count;
+	return w;
+}
+
+/* Count of @key's word (read under RCU, as the release is deferred). */
+static unsigned int consumer_count(const char *key)
+{
+	struct consumer_word *w;
+	unsigned int count = 0;
+
+	rcu_read_lock();
+	w = gosync_map_load(&consumer_words, key);
+	if (w)
+		count = w->count;
+	rcu_read_unlock();
+	return count;
+}
+
+/*
+ * Store alpha=1 beta=2 gamma=3, swap beta to 20, delete gamma, and check
+ * that load_or_store keeps alpha. Returns the first unexpected result.
+ */
+static int consumer_use_map(void)
+{
+	static const char *const keys[] = { "alpha", "beta", "gamma" };
+	struct consumer_word *w;
+	void *old, *actual;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		w = consumer_word(i + 1);
+		if (!w)
+			return -ENOMEM;
+		ret = gosync_map_store(&consumer_words, keys[i], w);
+		if (ret) {
+			kfree(w);
+			return ret;
+		}
+	}
+	w = consumer_word(20);
+	if (!w)
+		return -ENOMEM;
+	ret = gosync_map_swap(&consumer_words, "beta", w, &old);
+	if (ret) {
+		kfree(w);
+		return ret;
+	}
+	if (!old)
+		return -ENOENT;	/* beta was there: the swap returns it */
+	ret = gosync_map_delete(&consumer_words, "gamma");
+	if (ret)
+		return ret;
+	w = consumer_word(100);
+	if (!w)
+		return -ENOMEM;
+	ret = gosync_map_load_or_store(&consumer_words, "alpha", w, &actual);
+	kfree(w);		/* never stored: alpha exists */
+	if (ret != -EEXIST)
+		return ret ? ret : -EINVAL;
+	return 0;
+}
 
 static int consumer_status_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "gosync %u.%u.%u ok\n", consumer_seen_version >> 16,
 		   (consumer_seen_version >> 8) & 0xff,
 		   consumer_seen_version & 0xff);
+	if (consumer_map_err)
+		seq_printf(m, "map error %d\n", consumer_map_err);
+	else
+		seq_printf(m, "map len=%lu alpha=%u beta=%u gamma=%u released=%d\n",
+			   gosync_map_len(&consumer_words),
+			   consumer_count("alpha"), consumer_count("beta"),
+			   consumer_count("gamma"),
+			   atomic_read(&consumer_released));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(consumer_status);
@@ -36,6 +136,16 @@ static int __init consumer_init(void)
 		return ret;
 	}
 	consumer_seen_version = gosync_version();
+	ret = gosync_map_init(&consumer_words, &(struct gosync_map_opts) {
+		.key_kind = GOSYNC_MAP_KEY_STRING,
+		.release = consumer_release,
+	});
+	if (ret)
+		return ret;
+	consumer_map_err = consumer_use_map();
+	/* Let the deferred releases (beta=2, gamma=3) happen before status. */
+	synchronize_rcu();
+	rcu_barrier();
 	consumer_dir = debugfs_create_dir("gosync_consumer", NULL);
 	debugfs_create_file("status", 0400, consumer_dir, NULL,
 			    &consumer_status_fops);
@@ -45,6 +155,7 @@ static int __init consumer_init(void)
 static void __exit consumer_exit(void)
 {
 	debugfs_remove_recursive(consumer_dir);
+	gosync_map_destroy(&consumer_words);
 }
 
 module_init(consumer_init);

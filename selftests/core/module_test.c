@@ -78,12 +78,17 @@ TEST_F(mods, consumer_needs_gosync)
 
 TEST_F(mods, consumer_uses_gosync)
 {
-	char buf[128];
+	char buf[256];
 
 	ASSERT_EQ(0, load("gosync"));
 	ASSERT_EQ(0, load("gosync_consumer"));
 	ASSERT_LT(0, gs_read(CONSUMER_STATUS, buf, sizeof(buf)));
-	EXPECT_STREQ("gosync 0.1.0 ok\n", buf);
+	/*
+	 * Its gosync_map: alpha kept by load_or_store, beta swapped to 20
+	 * (old value released), gamma deleted (released).
+	 */
+	EXPECT_STREQ("gosync 0.1.0 ok\n"
+		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n", buf);
 	/* The kernel recorded the dependency. */
 	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
 }
