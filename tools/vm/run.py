@@ -268,7 +268,11 @@ def tap_cases(name, prog):
     cases = []
     kunit = name.startswith("kunit/")
     suite_ok = None
+    running = ""
     for line in prog["lines"]:
+        r = RUN_RE.match(line)
+        if r:
+            running = r.group(1)
         m = TAP_RE.match(line)
         if not m:
             continue
@@ -279,12 +283,19 @@ def tap_cases(name, prog):
         if kunit and len(indent) > 4:
             continue  # parameterized sub-subtests: counted by their parent
         status = "SKIP" if skip else ("PASS" if verdict == "ok" else "FAIL")
-        cases.append(("%s/%s" % (name, case.strip()), status, ""))
+        # 6.1's kselftest harness prints "ok N # SKIP why" without the
+        # test's name: take it from the "#  RUN  name ..." line before.
+        case = case.strip() or running
+        why = re.sub(r"^#\s*(SKIP|skip)\s*", "", skip) if skip else ""
+        cases.append(("%s/%s" % (name, case), status, why))
     if kunit and suite_ok is None:
         cases.append((name, "FAIL", "KTAP has no suite result line"))
     elif kunit and suite_ok is False and all(s != "FAIL" for _, s, _ in cases):
         cases.append((name, "FAIL", "suite reported not ok"))
     return cases
+
+
+RUN_RE = re.compile(r"^#\s+RUN\s+(\S+) \.\.\.")
 
 
 OURS_RE = re.compile(r"\[(gosync\w*|fault_\w+)\]")
