@@ -885,6 +885,28 @@ void gosync_map_destroy(struct gosync_map *m)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_destroy);
 
+/* gosync_map_load() for u64 keys: every node's key is 8 bytes. */
+static void *gm_load_u64key(struct gosync_map *m, u64 key)
+{
+	struct gosync_map_table *t;
+	struct gm_node *n;
+	void *v = NULL;
+	u32 hash;
+
+	rcu_read_lock();
+	t = rcu_dereference(m->tbl);
+	hash = gm_hash(&key, sizeof(key), t->seed);
+	for (n = rcu_dereference(gm_bucket(t, hash)->first); n;
+	     n = rcu_dereference(n->next)) {
+		if (n->hash == hash && gm_load_u64(n->key) == key) {
+			v = smp_load_acquire(&n->value);	/* pairs with gm_replace() */
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return v;
+}
+
 /**
  * gosync_map_load() - look a key up
  * @m: the map
@@ -905,6 +927,8 @@ void *gosync_map_load(struct gosync_map *m, const void *key)
 	void *v = NULL;
 	u32 hash;
 
+	if (likely(m->opts.key_kind == GOSYNC_MAP_KEY_U64 && key))
+		return gm_load_u64key(m, gm_load_u64(key));
 	if (gm_key_prep(m, key, &k))
 		return NULL;
 	rcu_read_lock();
