@@ -11,12 +11,10 @@
 #include <linux/string.h>
 
 #include "bench.h"
+#include "cmd_args.h"
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
-
-#define GOSYNC_BENCH_NAME_MAX		32
-#define GOSYNC_BENCH_DURATION_MAX	60000
 
 /**
  * gosync_bench_find() - look a case up by its three names
@@ -108,34 +106,24 @@ DEFINE_SHOW_ATTRIBUTE(gosync_bench_cases);
 static int gosync_bench_exec(struct gosync_cmd_file *f, char *line,
 			     struct seq_buf *out)
 {
-	char primitive[GOSYNC_BENCH_NAME_MAX], name[GOSYNC_BENCH_NAME_MAX];
-	char impl[GOSYNC_BENCH_NAME_MAX];
-	u32 threads = 1, duration_ms = 1000;
-	const struct gosync_param params[] = {
-		GOSYNC_PARAM_STR("primitive", primitive, true),
-		GOSYNC_PARAM_STR("case", name, true),
-		GOSYNC_PARAM_STR("impl", impl, true),
-		GOSYNC_PARAM_U32("threads", &threads, 1, num_online_cpus(), false),
-		GOSYNC_PARAM_U32("duration_ms", &duration_ms, 1,
-				 GOSYNC_BENCH_DURATION_MAX, false),
-	};
 	const struct gosync_bench_case *c;
 	struct gosync_bench_result res;
+	struct gosync_bench_args a;
 	int ret;
 
-	ret = gosync_parse_params(line, params, ARRAY_SIZE(params), out, f->who);
+	ret = gosync_bench_parse(line, &a, out, f->who);
 	if (ret)
 		return ret;
-	c = gosync_bench_find(primitive, name, impl);
+	c = gosync_bench_find(a.primitive, a.name, a.impl);
 	if (!c) {
 		gosync_report(out, f->who, "no case '%s %s %s' (see bench/cases)",
-			      primitive, name, impl);
+			      a.primitive, a.name, a.impl);
 		return -ENOENT;
 	}
-	ret = gosync_bench_run(c, threads, duration_ms, &res);
+	ret = gosync_bench_run(c, a.threads, a.duration_ms, &res);
 	if (ret) {
-		gosync_report(out, f->who, "%s %s %s failed: %d", primitive, name,
-			      impl, ret);
+		gosync_report(out, f->who, "%s %s %s failed: %d", a.primitive,
+			      a.name, a.impl, ret);
 		return ret;
 	}
 	seq_buf_printf(out, "%s,%s,%s,%u,%llu,%llu,%llu\n", c->primitive,

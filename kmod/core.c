@@ -66,7 +66,8 @@ static int __init gosync_init(void)
 	for (p = __gosync_components_start; p < __gosync_components_end; p++) {
 		const struct gosync_component *c = *p;
 
-		ret = c->init(debugfs_create_dir(c->name, gosync_root));
+		ret = c->init(c->no_debugfs ? ERR_PTR(-ENOENT) :
+			      debugfs_create_dir(c->name, gosync_root));
 		if (ret) {
 			pr_err("%s: init failed: %d\n", c->name, ret);
 			debugfs_remove_recursive(gosync_root);

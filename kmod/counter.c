@@ -22,12 +22,11 @@
 #include <linux/slab.h>
 
 #include "bench.h"
+#include "cmd_args.h"
 #include "cmdfile.h"
 #include "internal.h"
-#include "parse.h"
 
 #define COUNTER_BATCH		256
-#define COUNTER_STRESS_MAX_MS	60000
 
 /* Shared state of one run, on its own cache lines. */
 struct counter_state {
@@ -118,42 +117,36 @@ static int counter_stress_body(struct gosync_run_thread *t)
 static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
 			       struct seq_buf *out)
 {
-	u32 threads = num_online_cpus(), duration_ms = 1000;
-	const struct gosync_param params[] = {
-		GOSYNC_PARAM_U32("threads", &threads, 1, num_online_cpus(),
-				 false),
-		GOSYNC_PARAM_U32("duration_ms", &duration_ms, 1,
-				 COUNTER_STRESS_MAX_MS, false),
-	};
 	struct gosync_run run = {
 		.name = "counter",
 		.body = counter_stress_body,
 	};
 	unsigned long percpu = 0, shared;
+	struct gosync_counter_args a;
 	u64 ops = 0;
 	unsigned int i;
 	int cpu, ret;
 
-	ret = gosync_parse_params(line, params, ARRAY_SIZE(params), out, f->who);
+	ret = gosync_counter_parse(line, &a, out, f->who);
 	if (ret)
 		return ret;
-	run.nr_threads = threads;
-	run.duration_ms = duration_ms;
-	ret = counter_setup(&run.data, threads);
+	run.nr_threads = a.threads;
+	run.duration_ms = a.duration_ms;
+	ret = counter_setup(&run.data, a.threads);
 	if (ret)
 		return ret;
 	ret = gosync_run_threads(&run);
 	if (!ret) {
 		struct counter_state *s = run.data;
 
-		for (i = 0; i < threads; i++)
+		for (i = 0; i < a.threads; i++)
 			ops += run.threads[i].ops;
 		for_each_possible_cpu(cpu)
 			percpu += *per_cpu_ptr(s->percpu, cpu);
 		shared = atomic_long_read(&s->shared);
 		seq_buf_printf(out, "result=%s threads=%u ops=%llu atomic=%lu percpu=%lu\n",
 			       ops == shared && ops == percpu ? "PASS" : "FAIL",
-			       threads, ops, shared, percpu);
+			       a.threads, ops, shared, percpu);
 		if (ops != shared || ops != percpu)
 			pr_err("counter: stress lost increments: ops=%llu atomic=%lu percpu=%lu\n",
 			       ops, shared, percpu);

@@ -10,6 +10,11 @@
  * walks the result at module init. Adding a primitive therefore means
  * adding its files and nothing else: no central list, no switch.
  *
+ * A primitive's library code (kmod/<name>.c) and its debugfs face
+ * (kmod/<name>_debugfs.c) are separate components, the library first in
+ * link order, so the library builds alone: the userspace build under
+ * tools/native links the library files without any debugfs code.
+ *
  * The same scheme backs the benchmark case table (see bench.h).
  */
 #ifndef _GOSYNC_INTERNAL_H
@@ -25,6 +30,8 @@ struct dentry;
  * struct gosync_component - one part of gosync.ko with its own debugfs face
  * @name: name of its directory under /sys/kernel/debug/gosync/ and the
  *	prefix of its log messages
+ * @no_debugfs: it has no directory (a primitive's library part, whose
+ *	debugfs face is a component of its own); @init gets ERR_PTR(-ENOENT)
  * @init: called once at module load, in link order, with the component's
  *	debugfs directory (an ERR_PTR if debugfs is unavailable, which a
  *	component must tolerate); a negative errno fails the module load
@@ -33,6 +40,7 @@ struct dentry;
  */
 struct gosync_component {
 	const char *name;
+	bool no_debugfs;
 	int (*init)(struct dentry *dir);
 	void (*exit)(void);
 };

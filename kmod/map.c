@@ -15,9 +15,11 @@
  * Writers. Every write goes through gm_update(): find the bucket in the
  * current table, lock it, check that the table is still current (a resize
  * or a clear may have replaced it while we spun), and apply the operation.
- * Allocations happen before the lock: when the locked step finds it needs
- * a node it does not have, it returns GM_NEED_NODES, the caller allocates
- * with the map's gfp flags outside the lock and tries again.
+ * An insert that has no node yet tries a non-blocking allocation
+ * (GFP_NOWAIT) under the lock, which almost always succeeds and saves a
+ * second lock round; if it fails, the locked step returns GM_NEED_NODES,
+ * the caller allocates with the map's gfp flags outside the lock and tries
+ * again. Nothing else allocates under a bucket lock.
  *
  * Copying to a new table (resize or reseed). The worker publishes the new
  * table as t->future, then copies each bucket of t under that bucket's lock
@@ -374,9 +376,16 @@ static int gm_insert(struct gm_ctx *c, struct gm_req *r, unsigned int chain)
 	struct gosync_map *m = c->m;
 	unsigned int want = c->f ? 2 : 1;
 
-	if (c->nspares < want) {
-		c->need = want;
-		return GM_NEED_NODES;
+	/* Usually a non-blocking allocation here saves a second lock round. */
+	while (c->nspares < want) {
+		struct gm_node *n = kmalloc(gm_node_size(r->key.len),
+					    GFP_NOWAIT | __GFP_NOWARN);
+
+		if (!n) {
+			c->need = want;
+			return GM_NEED_NODES;
+		}
+		c->spares[c->nspares++] = n;
 	}
 	if (m->opts.max_entries) {
 		if (atomic_long_inc_return(&c->t->nr) > m->opts.max_entries) {
@@ -776,8 +785,11 @@ static void gm_resize_work(struct work_struct *work)
 	mutex_lock(&m->resize_lock);
 	if (READ_ONCE(m->dying))
 		goto out;
-	/* A clear may replace it, but resize_lock keeps it allocated. */
-	t = rcu_dereference_protected(m->tbl, lockdep_is_held(&m->resize_lock));
+	/*
+	 * A clear may replace it (without resize_lock: hence a dependency-
+	 * ordered load), but resize_lock keeps the table we got allocated.
+	 */
+	t = rcu_dereference_check(m->tbl, lockdep_is_held(&m->resize_lock));
 	size = gm_wanted_size(m, t, gm_count_sum(t));
 	if (size != t->size || READ_ONCE(t->reseed))
 		gm_migrate(m, t, size);
@@ -809,7 +821,8 @@ int __gosync_map_resize(struct gosync_map *m, unsigned int buckets)
 			buckets > GOSYNC_MAP_MAX_BUCKETS))
 		return -EINVAL;
 	mutex_lock(&m->resize_lock);
-	t = rcu_dereference_protected(m->tbl, lockdep_is_held(&m->resize_lock));
+	/* As in gm_resize_work(): a clear may publish a new table meanwhile. */
+	t = rcu_dereference_check(m->tbl, lockdep_is_held(&m->resize_lock));
 	ret = gm_migrate(m, t, buckets ? buckets : t->size);
 	mutex_unlock(&m->resize_lock);
 	return ret;
@@ -1235,28 +1248,22 @@ void gosync_map_stats(struct gosync_map *m, struct gosync_map_stats *st)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_stats);
 
-static int gm_component_init(struct dentry *dir)
+static int gm_component_init(struct dentry *unused)
 {
-	int ret;
-
 	gm_wq = alloc_workqueue("gosync_map", WQ_UNBOUND, 0);
-	if (!gm_wq)
-		return -ENOMEM;
-	ret = __gosync_map_debugfs_init(dir);
-	if (ret)
-		destroy_workqueue(gm_wq);
-	return ret;
+	return gm_wq ? 0 : -ENOMEM;
 }
 
+/* After map_debugfs.c's exit (link order): every map is gone. */
 static void gm_component_exit(void)
 {
-	__gosync_map_debugfs_exit();
 	rcu_barrier();			/* our RCU callbacks have run */
 	destroy_workqueue(gm_wq);	/* and so has our work */
 }
 
 static const struct gosync_component gm_component = {
 	.name = "map",
+	.no_debugfs = true,
 	.init = gm_component_init,
 	.exit = gm_component_exit,
 };
