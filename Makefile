@@ -21,7 +21,8 @@ SUITES ?= modules kselftest kunit
 BENCH_KERNEL ?= stock
 PYTHON ?= python3
 
-.PHONY: all modules clean deps selftests lint demo check check-harness bench run help print-kdir
+.PHONY: all modules clean deps selftests lint demo check check-harness bench run help print-kdir \
+	native native-bench native-callgrind
 
 all: modules
 
@@ -31,7 +32,7 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build/selftests build/mod build/vm build/results build/bench
+	rm -rf build/selftests build/mod build/vm build/results build/bench build/native
 
 # Static kselftest programs, one per selftests/<dir>/<name>_test.c, built
 # with kselftest.h / kselftest_harness.h from the linux-source-6.1 package.
@@ -74,10 +75,20 @@ run: selftests
 bench: selftests
 	tools/bench/run.sh $(BENCH_KERNEL)
 
+# The library code in userspace (tools/native): KUnit suites under TSan and
+# ASan+UBSan, and the fuzzers; real-CPU benchmarks; instruction counts.
+native:
+	$(MAKE) -C tools/native test fuzz
+native-bench:
+	$(MAKE) -C tools/native bench
+native-callgrind:
+	$(MAKE) -C tools/native callgrind
+
 help:
 	@sed -n '3,9p' Makefile
 	@echo "	make [KDIR=...]	build gosync.ko against KDIR (default $(KDIR))"
 	@echo "	make run KERNEL=stock|debug|kcsan SUITES=\"modules kselftest kunit\""
+	@echo "	make native | native-bench | native-callgrind (userspace build)"
 	@echo "	make bench [BENCH_KERNEL=stock]"
 	@echo "	make lint | selftests | check-harness | deps | clean"
 

@@ -17,6 +17,9 @@ PACKAGES=(
 	qemu-system-x86 busybox-static
 	# benchmark plots
 	gnuplot-nox
+	# the native build (tools/native): sanitizers, libFuzzer, liburcu,
+	# symbolized reports, callgrind
+	clang libclang-rt-14-dev llvm liburcu-dev valgrind
 )
 
 missing=()

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory: kmalloc and friends on malloc (so ASan and LeakSanitizer see
+ * every object), gfp flags with the kernel's meaning for sleeping, and
+ * get_random_*().
+ *
+ * An allocation whose flags allow direct reclaim (GFP_KERNEL) may sleep:
+ * it WARNs from atomic context, as might_sleep_if() does in the kernel.
+ * shim_fail_alloc(n) makes the n-th next allocation of the calling
+ * thread fail (n = 1: the next one), like failslab/fail_page_alloc with a
+ * task filter, for tests of -ENOMEM paths.
+ */
+#ifndef _SHIM_MM_H
+#define _SHIM_MM_H
+
+#include <shim/kernel.h>
+#include <shim/sched.h>
+
+#define ___GFP_HIGH		0x20u
+#define ___GFP_IO		0x40u
+#define ___GFP_FS		0x80u
+#define ___GFP_ZERO		0x100u
+#define ___GFP_DIRECT_RECLAIM	0x400u
+#define ___GFP_KSWAPD_RECLAIM	0x800u
+#define ___GFP_NOWARN		0x2000u
+#define ___GFP_RETRY_MAYFAIL	0x4000u
+#define ___GFP_NOFAIL		0x8000u
+#define ___GFP_NORETRY		0x10000u
+#define ___GFP_ACCOUNT		0x400000u
+#define __GFP_HIGH		((gfp_t)___GFP_HIGH)
+#define __GFP_IO		((gfp_t)___GFP_IO)
+#define __GFP_FS		((gfp_t)___GFP_FS)
+#define __GFP_ZERO		((gfp_t)___GFP_ZERO)
+#define __GFP_DIRECT_RECLAIM	((gfp_t)___GFP_DIRECT_RECLAIM)
+#define __GFP_KSWAPD_RECLAIM	((gfp_t)___GFP_KSWAPD_RECLAIM)
+#define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define __GFP_NOWARN		((gfp_t)___GFP_NOWARN)
+#define __GFP_RETRY_MAYFAIL	((gfp_t)___GFP_RETRY_MAYFAIL)
+#define __GFP_NOFAIL		((gfp_t)___GFP_NOFAIL)
+#define __GFP_NORETRY		((gfp_t)___GFP_NORETRY)
+#define __GFP_ACCOUNT		((gfp_t)___GFP_ACCOUNT)
+#define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
+#define GFP_NOIO		(__GFP_RECLAIM)
+#define GFP_NOFS		(__GFP_RECLAIM | __GFP_IO)
+
+static inline bool gfpflags_allow_blocking(gfp_t gfp)
+{
+	return gfp & __GFP_DIRECT_RECLAIM;
+}
+
+void *kmalloc(size_t size, gfp_t gfp) __attribute__((__malloc__));
+void kfree(const void *p);
+void *krealloc(const void *p, size_t size, gfp_t gfp);
+size_t ksize(const void *p);
+#define kzalloc(size, gfp)		kmalloc(size, (gfp) | __GFP_ZERO)
+#define kmalloc_array(n, size, gfp)	kmalloc(size_mul(n, size), gfp)
+#define kcalloc(n, size, gfp)		kmalloc_array(n, size, (gfp) | __GFP_ZERO)
+#define kmalloc_node(size, gfp, node)	kmalloc(size, gfp)
+#define kzalloc_node(size, gfp, node)	kzalloc(size, gfp)
+#define kvmalloc(size, gfp)		kmalloc(size, gfp)
+#define kvzalloc(size, gfp)		kzalloc(size, gfp)
+#define kvcalloc(n, size, gfp)		kcalloc(n, size, gfp)
+#define kvmalloc_array(n, size, gfp)	kmalloc_array(n, size, gfp)
+#define kvfree(p)			kfree(p)
+#define vmalloc(size)			kmalloc(size, GFP_KERNEL)
+#define vzalloc(size)			kzalloc(size, GFP_KERNEL)
+#define vfree(p)			kfree(p)
+void *kmemdup(const void *src, size_t len, gfp_t gfp);
+char *kstrdup(const char *s, gfp_t gfp);
+char *kasprintf(gfp_t gfp, const char *fmt, ...) __printf(2, 3);
+void shim_fail_alloc(unsigned int nth);
+
+/* ZERO_SIZE_PTR: kmalloc(0) returns a unique non-NULL pointer too. */
+#define ZERO_OR_NULL_PTR(x)	(!(x))
+
+u32 get_random_u32(void);
+u64 get_random_u64(void);
+static inline u32 get_random_u32_below(u32 ceil)
+{
+	return (u32)(((u64)get_random_u32() * ceil) >> 32);
+}
+
+#define prandom_u32_max(c)	get_random_u32_below(c)
+#define get_random_int()	get_random_u32()
+#define get_random_long()	((unsigned long)get_random_u64())
+void get_random_bytes(void *buf, size_t len);
+
+#endif /* _SHIM_MM_H */

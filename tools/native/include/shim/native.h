@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a native program (test runner, benchmark, fuzzer) calls around the
+ * kernel APIs: the equivalent of loading and unloading gosync.ko, and
+ * threads that may use RCU and per-CPU data.
+ */
+#ifndef _SHIM_NATIVE_H
+#define _SHIM_NATIVE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+/*
+ * native_init() - "insmod": register the calling thread with RCU and run
+ * every gosync component's init (with an ERR_PTR for its debugfs
+ * directory, as without debugfs). Exits the program if one fails.
+ */
+void native_init(void);
+
+/*
+ * native_exit() - "rmmod": run the components' exits in reverse order,
+ * wait for RCU callbacks. Return: the number of WARN splats since start
+ * (a test program fails when it is not 0).
+ */
+unsigned long native_exit(void);
+
+/* native_warnings() - WARN splats so far. */
+unsigned long native_warnings(void);
+
+/* native_quiet() - silence (true) or restore pr_*() output. */
+void native_quiet(bool quiet);
+
+/*
+ * native_thread_create() - pthread_create() for a thread that may use
+ * RCU and per-CPU data: registered with liburcu for its lifetime, with a
+ * per-CPU slot of its own. Join it with pthread_join(). Returns 0 or a
+ * negative errno.
+ */
+int native_thread_create(pthread_t *thread, void *(*fn)(void *arg), void *arg);
+
+/* native_bind_cpu() - pin the calling thread to CPU @cpu (modulo online). */
+void native_bind_cpu(unsigned int cpu);
+
+#endif /* _SHIM_NATIVE_H */

@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Thread contexts and per-CPU slots, might_sleep(), mutexes, time, tasks
+ * and kthreads, wait queues, completions, hrtimers and the per-CPU arena.
+ * The semantics are in <shim/sched.h>.
+ */
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <shim/all.h>
+#include <shim/native.h>
+
+__thread struct shim_ctx shim_ctx = { .cpu = -1 };
+unsigned int shim_nr_online = 1;
+
+static const struct cpumask shim_online_mask_v = { 0 };
+static struct cpumask shim_online_mask;
+static const struct cpumask shim_possible_mask = { SHIM_NR_CPUS };
+const struct cpumask *const cpu_online_mask = &shim_online_mask;
+const struct cpumask *const cpu_possible_mask = &shim_possible_mask;
+
+static unsigned int shim_next_id;
+static pthread_mutex_t shim_slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long shim_slots;	/* bit i: slot i taken */
+static pthread_key_t shim_exit_key;
+static pthread_once_t shim_once = PTHREAD_ONCE_INIT;
+
+static void shim_thread_exit(void *unused);
+
+static void shim_setup(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	shim_nr_online = n < 1 ? 1 : n > SHIM_NR_CPUS ? SHIM_NR_CPUS : n;
+	shim_online_mask.nr = shim_nr_online;
+	(void)shim_online_mask_v;
+	pthread_key_create(&shim_exit_key, shim_thread_exit);
+}
+
+void shim_setup_once(void)
+{
+	pthread_once(&shim_once, shim_setup);
+}
+
+unsigned int shim_ctx_id(void)
+{
+	if (unlikely(!shim_ctx.id))
+		shim_ctx.id = __atomic_add_fetch(&shim_next_id, 1, __ATOMIC_RELAXED);
+	return shim_ctx.id;
+}
+
+/* Give the thread a slot of its own, held until it exits. */
+int shim_cpu_slot(void)
+{
+	int slot;
+
+	if (likely(shim_ctx.cpu >= 0))
+		return shim_ctx.cpu;
+	shim_setup_once();
+	pthread_mutex_lock(&shim_slot_lock);
+	if (shim_slots == ~0UL)
+		shim_bug(__FILE__, __LINE__, "more than SHIM_NR_CPUS threads use per-CPU data");
+	slot = __builtin_ctzl(~shim_slots);
+	shim_slots |= 1UL << slot;
+	pthread_mutex_unlock(&shim_slot_lock);
+	shim_ctx.cpu = slot;
+	pthread_setspecific(shim_exit_key, (void *)1);
+	return slot;
+}
+
+static void deadline_ts(struct timespec *ts, u64 deadline_ns)
+{
+	/* Condition variables below use CLOCK_MONOTONIC. */
+	ts->tv_sec = deadline_ns / NSEC_PER_SEC;
+	ts->tv_nsec = deadline_ns % NSEC_PER_SEC;
+}
+
+static void cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+}
+
+static struct task_struct *task_alloc(void)
+{
+	struct task_struct *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	atomic_set(&t->usage, 1);
+	t->bound_cpu = -1;
+	pthread_mutex_init(&t->lock, NULL);
+	cond_init_mono(&t->cond);
+	return t;
+}
+
+static void shim_thread_exit(void *unused)
+{
+	struct task_struct *t = shim_ctx.task;
+
+	if (shim_ctx.cpu >= 0) {
+		pthread_mutex_lock(&shim_slot_lock);
+		shim_slots &= ~(1UL << shim_ctx.cpu);
+		pthread_mutex_unlock(&shim_slot_lock);
+		shim_ctx.cpu = -1;
+	}
+	/* A plain thread's task; a kthread's belongs to kthread_stop(). */
+	if (t && !t->is_kthread)
+		put_task_struct(t);
+	shim_ctx.task = NULL;
+}
+
+struct task_struct *shim_current(void)
+{
+	if (unlikely(!shim_ctx.task)) {
+		shim_setup_once();
+		shim_ctx.task = task_alloc();
+		if (!shim_ctx.task)
+			shim_bug(__FILE__, __LINE__, "out of memory for current");
+		shim_ctx.task->thread = pthread_self();
+		pthread_setspecific(shim_exit_key, (void *)1);
+	}
+	return shim_ctx.task;
+}
+
+void shim_might_sleep(const char *file, int line)
+{
+	if (unlikely(shim_ctx.atomic || shim_ctx.rcu)) {
+		fprintf(stderr, "BUG: sleeping function called from invalid context at %s:%d\n",
+			file, line);
+		shim_warn(file, line, "might_sleep()");
+	}
+}
+
+void shim_spin_unlock_bad(spinlock_t *l)
+{
+	shim_warn(__FILE__, __LINE__, "spin_unlock() of a lock this thread does not hold");
+}
+
+/* ---- mutexes -------------------------------------------------------- */
+void mutex_init(struct mutex *m)
+{
+	pthread_mutex_init(&m->m, NULL);
+	m->owner = 0;
+}
+
+void mutex_destroy(struct mutex *m)
+{
+	WARN_ON(__atomic_load_n(&m->owner, __ATOMIC_RELAXED));
+	pthread_mutex_destroy(&m->m);
+}
+
+void mutex_lock(struct mutex *m)
+{
+	might_sleep();
+	pthread_mutex_lock(&m->m);
+	__atomic_store_n(&m->owner, shim_ctx_id(), __ATOMIC_RELAXED);
+}
+
+int mutex_trylock(struct mutex *m)
+{
+	if (pthread_mutex_trylock(&m->m))
+		return 0;
+	__atomic_store_n(&m->owner, shim_ctx_id(), __ATOMIC_RELAXED);
+	return 1;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	WARN_ON(__atomic_load_n(&m->owner, __ATOMIC_RELAXED) != shim_ctx_id());
+	__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&m->m);
+}
+
+bool mutex_is_locked(struct mutex *m)
+{
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) != 0;
+}
+
+/* ---- time ----------------------------------------------------------- */
+static void sleep_ns(u64 ns)
+{
+	struct timespec ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void msleep(unsigned int ms)
+{
+	might_sleep();
+	sleep_ns((u64)ms * NSEC_PER_MSEC);
+}
+
+unsigned long msleep_interruptible(unsigned int ms)
+{
+	msleep(ms);
+	return 0;
+}
+
+void usleep_range(unsigned long min, unsigned long max)
+{
+	might_sleep();
+	sleep_ns((u64)min * NSEC_PER_USEC);
+}
+
+void udelay(unsigned long us)
+{
+	u64 end = ktime_get_ns() + us * NSEC_PER_USEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+/* ---- tasks ---------------------------------------------------------- */
+int wake_up_process(struct task_struct *t)
+{
+	int woke;
+
+	pthread_mutex_lock(&t->lock);
+	woke = __atomic_exchange_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST) != TASK_RUNNING;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	return woke;
+}
+
+long schedule_timeout(long timeout)
+{
+	struct task_struct *t = current;
+	u64 end = timeout == MAX_SCHEDULE_TIMEOUT ? 0 :
+		  ktime_get_ns() + (u64)timeout * NSEC_PER_MSEC;
+	struct timespec ts;
+	long left = timeout;
+
+	if (unlikely(shim_ctx.atomic || shim_ctx.rcu))
+		shim_warn(__FILE__, __LINE__, "scheduling while atomic");
+	deadline_ts(&ts, end);
+	pthread_mutex_lock(&t->lock);
+	while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != TASK_RUNNING) {
+		if (!end) {
+			pthread_cond_wait(&t->cond, &t->lock);
+		} else if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT) {
+			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+			left = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (end && left) {
+		u64 now = ktime_get_ns();
+
+		left = now < end ? (long)DIV_ROUND_UP(end - now, NSEC_PER_MSEC) : 1;
+	}
+	return left;
+}
+
+void schedule(void)
+{
+	schedule_timeout(MAX_SCHEDULE_TIMEOUT);
+}
+
+void get_task_struct(struct task_struct *t)
+{
+	atomic_inc(&t->usage);
+}
+
+void put_task_struct(struct task_struct *t)
+{
+	if (!atomic_dec_and_test(&t->usage))
+		return;
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->cond);
+	free(t);
+}
+
+/* ---- kthreads ------------------------------------------------------- */
+void native_bind_cpu(unsigned int cpu)
+{
+	cpu_set_t set;
+
+	shim_setup_once();
+	CPU_ZERO(&set);
+	CPU_SET(cpu % shim_nr_online, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *kthread_main(void *arg)
+{
+	struct task_struct *t = arg;
+
+	shim_ctx.task = t;
+	pthread_setspecific(shim_exit_key, (void *)1);
+	urcu_memb_register_thread();
+	/* Created asleep, as kthread_create() leaves it: wait for a wakeup. */
+	pthread_mutex_lock(&t->lock);
+	while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != TASK_RUNNING)
+		pthread_cond_wait(&t->cond, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	if (t->bound_cpu >= 0)
+		native_bind_cpu(t->bound_cpu);
+	if (!kthread_should_stop())
+		t->ret = t->fn(t->data);
+	else
+		t->ret = -EINTR;
+	if (shim_ctx.atomic || shim_ctx.rcu)
+		shim_warn(__FILE__, __LINE__, "kthread returned in atomic context");
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+struct task_struct *kthread_create_on_node(int (*fn)(void *data), void *data,
+					   int node, const char *namefmt, ...)
+{
+	struct task_struct *t;
+	va_list ap;
+
+	might_sleep();
+	shim_setup_once();
+	t = task_alloc();
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->fn = fn;
+	t->data = data;
+	t->is_kthread = true;
+	t->state = TASK_UNINTERRUPTIBLE;
+	va_start(ap, namefmt);
+	vsnprintf(t->comm, sizeof(t->comm), namefmt, ap);
+	va_end(ap);
+	if (pthread_create(&t->thread, NULL, kthread_main, t)) {
+		put_task_struct(t);
+		return ERR_PTR(-EAGAIN);
+	}
+	return t;
+}
+
+void kthread_bind(struct task_struct *t, unsigned int cpu)
+{
+	t->bound_cpu = cpu;
+}
+
+bool kthread_should_stop(void)
+{
+	struct task_struct *t = shim_ctx.task;
+
+	return t && __atomic_load_n(&t->should_stop, __ATOMIC_SEQ_CST);
+}
+
+int kthread_stop(struct task_struct *t)
+{
+	int ret;
+
+	might_sleep();
+	__atomic_store_n(&t->should_stop, 1, __ATOMIC_SEQ_CST);
+	wake_up_process(t);
+	if (!t->joined) {
+		pthread_join(t->thread, NULL);
+		t->joined = true;
+	}
+	ret = t->ret;
+	put_task_struct(t);	/* the thread's own reference */
+	return ret;
+}
+
+/* ---- wait queues ---------------------------------------------------- */
+void init_waitqueue_head(wait_queue_head_t *wq)
+{
+	/* Realtime clock, as the static initializer: see shim_wq_sleep(). */
+	pthread_mutex_init(&wq->lock, NULL);
+	pthread_cond_init(&wq->cond, NULL);
+	wq->seq = 0;
+}
+
+void wake_up_all(wait_queue_head_t *wq)
+{
+	pthread_mutex_lock(&wq->lock);
+	wq->seq++;
+	pthread_cond_broadcast(&wq->cond);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+unsigned long shim_wq_prepare(wait_queue_head_t *wq)
+{
+	unsigned long s;
+
+	pthread_mutex_lock(&wq->lock);
+	s = wq->seq;
+	pthread_mutex_unlock(&wq->lock);
+	return s;
+}
+
+bool shim_wq_sleep(wait_queue_head_t *wq, unsigned long seq, u64 deadline_ns)
+{
+	bool woken = true;
+
+	/*
+	 * Wait queue heads use the realtime clock (a static initializer
+	 * cannot choose another): wait in short slices of it and check the
+	 * monotonic deadline between them.
+	 */
+	pthread_mutex_lock(&wq->lock);
+	while (wq->seq == seq) {
+		u64 now = ktime_get_ns();
+		struct timespec rt;
+
+		if (deadline_ns && now >= deadline_ns) {
+			woken = false;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &rt);
+		rt.tv_nsec += 10 * NSEC_PER_MSEC;
+		if (rt.tv_nsec >= NSEC_PER_SEC) {
+			rt.tv_sec++;
+			rt.tv_nsec -= NSEC_PER_SEC;
+		}
+		pthread_cond_timedwait(&wq->cond, &wq->lock, &rt);
+	}
+	pthread_mutex_unlock(&wq->lock);
+	return woken;
+}
+
+/* ---- completions ---------------------------------------------------- */
+void init_completion(struct completion *c)
+{
+	c->done = 0;
+	init_waitqueue_head(&c->wait);
+}
+
+void complete(struct completion *c)
+{
+	pthread_mutex_lock(&c->wait.lock);
+	if (c->done != COMPLETE_ALL)
+		c->done++;
+	c->wait.seq++;
+	pthread_cond_broadcast(&c->wait.cond);
+	pthread_mutex_unlock(&c->wait.lock);
+}
+
+void complete_all(struct completion *c)
+{
+	pthread_mutex_lock(&c->wait.lock);
+	c->done = COMPLETE_ALL;
+	c->wait.seq++;
+	pthread_cond_broadcast(&c->wait.cond);
+	pthread_mutex_unlock(&c->wait.lock);
+}
+
+bool try_wait_for_completion(struct completion *c)
+{
+	bool ret = false;
+
+	pthread_mutex_lock(&c->wait.lock);
+	if (c->done) {
+		if (c->done != COMPLETE_ALL)
+			c->done--;
+		ret = true;
+	}
+	pthread_mutex_unlock(&c->wait.lock);
+	return ret;
+}
+
+bool completion_done(struct completion *c)
+{
+	bool ret;
+
+	pthread_mutex_lock(&c->wait.lock);
+	ret = c->done;
+	pthread_mutex_unlock(&c->wait.lock);
+	return ret;
+}
+
+/* ---- hrtimers ------------------------------------------------------- */
+static void *hrtimer_thread(void *arg)
+{
+	struct hrtimer *t = arg;
+	struct timespec ts;
+	bool fire = true;
+
+	urcu_memb_register_thread();
+	deadline_ts(&ts, t->expires_ns);
+	pthread_mutex_lock(&t->lock);
+	while (!__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST)) {
+		if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	if (__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST))
+		fire = false;
+	pthread_mutex_unlock(&t->lock);
+	if (fire) {
+		shim_ctx.hardirq++;
+		shim_ctx.atomic++;
+		if (t->function(t) == HRTIMER_RESTART)
+			shim_warn(__FILE__, __LINE__, "HRTIMER_RESTART is not supported");
+		shim_ctx.atomic--;
+		shim_ctx.hardirq--;
+		__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
+	}
+	urcu_memb_unregister_thread();
+	return NULL;
+}
+
+void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->lock, NULL);
+	cond_init_mono(&t->cond);
+}
+
+void hrtimer_start(struct hrtimer *t, ktime_t tim, enum hrtimer_mode mode)
+{
+	if (t->started)
+		hrtimer_cancel(t);
+	t->expires_ns = (mode & HRTIMER_MODE_REL) ? ktime_get_ns() + tim : (u64)tim;
+	__atomic_store_n(&t->cancel, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->done, 0, __ATOMIC_SEQ_CST);
+	t->started = !pthread_create(&t->thread, NULL, hrtimer_thread, t);
+	WARN_ON(!t->started);
+}
+
+int hrtimer_cancel(struct hrtimer *t)
+{
+	int was_pending;
+
+	if (!t->started)
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	__atomic_store_n(&t->cancel, 1, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->thread, NULL);
+	t->started = false;
+	was_pending = !__atomic_load_n(&t->done, __ATOMIC_SEQ_CST);
+	return was_pending;
+}
+
+/* ---- the per-CPU arena ---------------------------------------------- */
+/*
+ * SHIM_NR_CPUS units of SHIM_PCPU_UNIT bytes of address space (reserved,
+ * not committed); an allocation is one offset, valid in every unit, so
+ * per_cpu_ptr() is an addition. Power-of-two size classes, each chunk
+ * aligned to its size (up to a page), freed chunks reused by class.
+ */
+#define PCPU_MIN_SHIFT	4
+#define PCPU_CLASSES	21
+char *shim_pcpu_base;
+static size_t pcpu_next;
+static u8 pcpu_class_of[SHIM_PCPU_UNIT >> PCPU_MIN_SHIFT];
+static size_t pcpu_free[PCPU_CLASSES];	/* offset + 1 of a free chunk, 0: none */
+static pthread_mutex_t pcpu_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
+{
+	unsigned int c = PCPU_MIN_SHIFT, cpu;
+	size_t off;
+
+	might_sleep_if(gfp & 0x400);
+	while ((1UL << c) < size || (1UL << c) < align)
+		c++;
+	if (c - PCPU_MIN_SHIFT >= PCPU_CLASSES)
+		return NULL;
+	pthread_mutex_lock(&pcpu_lock);
+	if (!shim_pcpu_base) {
+		void *p = mmap(NULL, SHIM_NR_CPUS * SHIM_PCPU_UNIT, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (p == MAP_FAILED) {
+			pthread_mutex_unlock(&pcpu_lock);
+			return NULL;
+		}
+		shim_pcpu_base = p;
+	}
+	if (pcpu_free[c - PCPU_MIN_SHIFT]) {
+		off = pcpu_free[c - PCPU_MIN_SHIFT] - 1;
+		memcpy(&pcpu_free[c - PCPU_MIN_SHIFT], shim_pcpu_base + off, sizeof(size_t));
+	} else {
+		size_t a = min_t(size_t, 1UL << c, 4096);
+
+		off = round_up(pcpu_next, a);
+		if (off + (1UL << c) > SHIM_PCPU_UNIT) {
+			pthread_mutex_unlock(&pcpu_lock);
+			return NULL;
+		}
+		pcpu_next = off + (1UL << c);
+	}
+	pcpu_class_of[off >> PCPU_MIN_SHIFT] = c;
+	for (cpu = 0; cpu < SHIM_NR_CPUS; cpu++)
+		memset(shim_pcpu_base + cpu * SHIM_PCPU_UNIT + off, 0, size);
+	pthread_mutex_unlock(&pcpu_lock);
+	return shim_pcpu_base + off;
+}
+
+void free_percpu(void __percpu *p)
+{
+	size_t off;
+	unsigned int c;
+
+	if (!p)
+		return;
+	off = (char *)p - shim_pcpu_base;
+	pthread_mutex_lock(&pcpu_lock);
+	c = pcpu_class_of[off >> PCPU_MIN_SHIFT];
+	if (WARN_ON(c < PCPU_MIN_SHIFT)) {
+		pthread_mutex_unlock(&pcpu_lock);
+		return;
+	}
+	pcpu_class_of[off >> PCPU_MIN_SHIFT] = 0;
+	memcpy(shim_pcpu_base + off, &pcpu_free[c - PCPU_MIN_SHIFT], sizeof(size_t));
+	pcpu_free[c - PCPU_MIN_SHIFT] = off + 1;
+	pthread_mutex_unlock(&pcpu_lock);
+}
