@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzz target of /sys/kernel/debug/gosync/map/cmd: the module's command
+ * interpreter (kmod/map_cmd.c) on a real gosync_map, natively.
+ *
+ * An input is a session: lines split after each '\n', each one write(2)
+ * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,
+ * run on an empty map of u64 keys, as after module load. Every command
+ * must pass fuzz.h's checks. At the end of the session the map must agree
+ * with itself: "len", the number of entries "range" visits and the
+ * entries of "stats" are one number, and "stats" fits its buffer.
+ *
+ * Only cost is limited here, never the grammar:
+ * - A line asking for a table bigger than FUZZ_MAX_BUCKETS (init hint=,
+ *   resize buckets=) that the parser would accept is skipped: clearing
+ *   and freeing up to 4M buckets (tens of MB) per line would take most of
+ *   the run. Values the parser rejects still go through.
+ * - "init" and "sync" wait for RCU callbacks (rcu_barrier(), in init's
+ *   gosync_map_destroy() of the old map), which liburcu runs about every
+ *   10 ms: only the first FUZZ_SLOW_LINES of them in a session run.
+ * - A session starts from "clear" on the map the last one left, if that
+ *   is still the u64 map of module load, and from a new map (and so one
+ *   more rcu_barrier()) only after an init changed it.
+ */
+#include <linux/kernel.h>
+
+#include "fuzz.h"
+#include "map.h"
+
+#define FUZZ_LINES		64
+#define FUZZ_SLOW_LINES		1
+#define FUZZ_MAX_BUCKETS	4096
+#define FUZZ_HINT_MAX		BIT(22)		/* MAPDBG_HINT_MAX in map_cmd.c */
+
+static const int map_cmd_errnos[] = {
+	-EINVAL, -ERANGE, -ENAMETOOLONG,	/* the parser */
+	-ENOENT, -EAGAIN, -ENOSPC,		/* the map calls */
+};
+
+static int map_cmd_exec(char *line, struct seq_buf *out)
+{
+	return __gosync_map_cmd_exec(line, out, "map");
+}
+
+static int map_cmd(const char *cmd)
+{
+	return fuzz_write((const u8 *)cmd, strlen(cmd), map_cmd_exec, "map",
+			  map_cmd_errnos, ARRAY_SIZE(map_cmd_errnos), false);
+}
+
+/* Would this line make the map allocate more than FUZZ_MAX_BUCKETS buckets? */
+static bool too_costly(const u8 *data, size_t len)
+{
+	static const char *const keys[] = { "hint=", "buckets=" };
+	char tok[GOSYNC_CMD_MAX_LEN + 1];
+	size_t i, j, k;
+	u64 v;
+
+	for (i = 0; i < len; i = j + 1) {
+		for (j = i; j < len && data[j] != ' ' && data[j] != '\t' &&
+		     data[j] != '\n'; j++)
+			;
+		if (j - i >= sizeof(tok))
+			continue;
+		memcpy(tok, data + i, j - i);
+		tok[j - i] = '\0';
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			size_t n = strlen(keys[k]);
+
+			if (!strncmp(tok, keys[k], n) &&
+			    !kstrtou64(tok + n, 0, &v) &&
+			    v > FUZZ_MAX_BUCKETS && v <= FUZZ_HINT_MAX)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Is this line an "init" or a "sync"? */
+static bool slow_verb(const u8 *data, size_t len)
+{
+	static const char *const verbs[] = { "init", "sync" };
+	size_t i = 0, k, n;
+
+	while (i < len && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	for (k = 0; k < ARRAY_SIZE(verbs); k++) {
+		n = strlen(verbs[k]);
+		if (len - i >= n && !memcmp(data + i, verbs[k], n) &&
+		    (len - i == n || data[i + n] == ' ' || data[i + n] == '\t' ||
+		     data[i + n] == '\n'))
+			return true;
+	}
+	return false;
+}
+
+/* Back to an empty u64 map, as after module load. */
+static void reset_map(void)
+{
+	static const char fresh[] = "kind=u64 key_len=0 gfp=kernel max=0 ";
+	static char stats[GOSYNC_MAP_CMD_STATS_SIZE];
+	struct seq_buf sb;
+
+	seq_buf_init(&sb, stats, sizeof(stats));
+	__gosync_map_cmd_stats(&sb);
+	if (!strncmp(stats, fresh, sizeof(fresh) - 1)) {
+		FUZZ_CHECK(!map_cmd("clear\n"));
+		return;
+	}
+	__gosync_map_cmd_exit();
+	FUZZ_CHECK(!__gosync_map_cmd_init());
+}
+
+static unsigned long long number_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	FUZZ_CHECK(p);
+	return strtoull(p + strlen(key), NULL, 10);
+}
+
+/* The session is over: the map must agree with itself. */
+static void check_map(void)
+{
+	static char stats[GOSYNC_MAP_CMD_STATS_SIZE];
+	unsigned long long len, visited, entries;
+	struct seq_buf sb;
+	const char *last;
+
+	FUZZ_CHECK(!map_cmd("len\n"));
+	len = number_after(fuzz_out, "len=");
+	FUZZ_CHECK(!map_cmd("range\n"));
+	/* The last line is "visited=N". */
+	fuzz_out[fuzz_out_len - 1] = '\0';
+	last = strrchr(fuzz_out, '\n');
+	last = last ? last + 1 : fuzz_out;
+	FUZZ_CHECK(!strncmp(last, "visited=", 8));
+	visited = number_after(last, "visited=");
+	FUZZ_CHECK(visited == len);
+
+	seq_buf_init(&sb, stats, sizeof(stats));
+	__gosync_map_cmd_stats(&sb);
+	FUZZ_CHECK(!seq_buf_has_overflowed(&sb));
+	FUZZ_CHECK(seq_buf_used(&sb) < sizeof(stats));
+	FUZZ_CHECK(stats[seq_buf_used(&sb) - 1] == '\n');
+	entries = number_after(stats, " entries=");
+	FUZZ_CHECK(entries == len);
+}
+
+int fuzz_initialize(int *argc, char ***argv)
+{
+	fuzz_init();
+	FUZZ_CHECK(!__gosync_map_cmd_init());
+	return 0;
+}
+
+int fuzz_one_input(const u8 *data, size_t size)
+{
+	unsigned int lines = 0, slow = 0;
+	size_t i, end;
+
+	reset_map();
+	for (i = 0; i < size && lines < FUZZ_LINES; i = end, lines++) {
+		const u8 *nl = memchr(data + i, '\n', size - i);
+
+		end = nl ? (size_t)(nl - data) + 1 : size;
+		if (too_costly(data + i, end - i))
+			continue;
+		if (slow_verb(data + i, end - i) && slow++ >= FUZZ_SLOW_LINES)
+			continue;
+		fuzz_write(data + i, end - i, map_cmd_exec, "map",
+			   map_cmd_errnos, ARRAY_SIZE(map_cmd_errnos), false);
+	}
+	check_map();
+	return 0;
+}
