@@ -3,6 +3,9 @@
 #
 # make check: every stage, in order, even after a failure; then one summary.
 #   lint		tools/lint.sh (checkpatch, kernel-doc, W=1, sparse, selftests)
+#   native		the library code built in userspace (tools/native): KUnit
+#			suites under TSan and ASan+UBSan, the fuzzers for a
+#			bounded time, a native benchmark smoke run
 #   stock		Debian's kernel: module, kselftest and a short bench smoke
 #   kernel-debug	build (or reuse) the KASAN + lockdep debug kernel
 #   debug		module, kselftest and KUnit suites on it
@@ -24,7 +27,7 @@ if [ "${1:-all}" = harness ]; then
 	stages=(harness)
 else
 	rm -rf "$RES" && mkdir -p "$RES"
-	stages=(lint stock kernel-debug debug kernel-kcsan kcsan harness)
+	stages=(lint native stock kernel-debug debug kernel-kcsan kcsan harness)
 fi
 : > "$RES/timing.txt"
 t_all=$SECONDS
@@ -32,6 +35,10 @@ t_all=$SECONDS
 run_vm() { python3 tools/vm/run.py "$@"; }
 
 stage_lint() { tools/lint.sh; }
+
+stage_native() {
+	make -k -C tools/native test fuzz bench-smoke NATIVE_RESULTS="$REPO/$RES/native.txt"
+}
 
 stage_stock() {
 	local csv=build/bench/smoke/results.csv ok=0

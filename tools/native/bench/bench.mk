@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Native benchmarks of gosync_map; included by tools/native/Makefile, so
+# paths are relative to tools/native. Uses BUILD, CC_OPT, CFLAGS_opt and
+# LIB_opt from there (the opt variant: gcc -O2, as the kernel is built).
+#
+#	make -C tools/native bench-build	build/native/bench/map_bench
+#	make -C tools/native bench		run it: results.csv, report, ratios
+#	make -C tools/native callgrind		instructions per operation
+#	make -C tools/native bench-smoke	the whole path in seconds (make
+#						check): PASS/FAIL lines, also to
+#						NATIVE_RESULTS if set
+#
+# bench: NATIVE_BENCH_MS (300), NATIVE_BENCH_THREADS ("1 2"),
+# NATIVE_BENCH_REPS (3), NATIVE_BENCH_FILTER (cases, comma-separated).
+# callgrind: CALLGRIND_OPS (20000), NATIVE_BENCH_FILTER.
+
+NB_DIR := $(BUILD)/bench
+NB_BIN := $(NB_DIR)/map_bench
+# cds_lfht is linked statically, as the map's objects are: a call into
+# either table is a direct call, not a PLT call into a shared object.
+NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
+# Count mode fixes the map's hash seed (get_random_u32(), see
+# map_bench.c); the timed mode passes the shim's random through.
+NB_LDFLAGS := -Wl,--wrap=get_random_u32
+
+.PHONY: bench-build bench callgrind bench-smoke
+
+bench-build: $(NB_BIN)
+
+$(NB_BIN): bench/map_bench.c $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) $(NB_LDFLAGS) -o $@ bench/map_bench.c $(LIB_opt) $(NB_LIBS)
+
+bench: bench-build
+	bench/run.sh $(NB_BIN) $(NB_DIR)
+
+callgrind: bench-build
+	bench/callgrind.sh $(NB_BIN) $(NB_DIR)
+
+bench-smoke: bench-build
+	bench/smoke.sh $(NB_BIN) $(NB_DIR)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools/native/bench/run.sh BIN OUTDIR (what `make -C tools/native bench`
+# runs): run the native map benchmarks, write OUTDIR/results.csv in the
+# in-VM format with env "native", then print tools/bench/report.py's table
+# (one PNG per case in OUTDIR) and the map's ratios against cds_lfht and
+# rwlock with the issue's targets.
+#
+# NATIVE_BENCH_MS (300), NATIVE_BENCH_THREADS ("1 2"), NATIVE_BENCH_REPS
+# (3; each row is the median-rate run of that many) are read by the driver;
+# NATIVE_BENCH_FILTER selects cases (comma-separated, e.g. "load_1k,churn_1k").
+# Native figures are real-CPU figures, but this machine has 2 cores shared
+# with whatever else runs: the load average is printed as a warning sign.
+set -euo pipefail
+
+BIN=${1:?usage: run.sh BIN OUTDIR}
+OUT=${2:?usage: run.sh BIN OUTDIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+
+mkdir -p "$OUT"
+rm -f "$OUT/results.csv" "$OUT"/map-*.png
+
+read -r load _ < /proc/loadavg
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+	echo "run.sh: warning: load average $load before the run: other work" \
+	     "competes for the CPUs and the figures will be noisy" >&2
+fi
+
+args=(--csv "$OUT/results.csv")
+if [ -n "${NATIVE_BENCH_FILTER:-}" ]; then
+	args+=(--case "$NATIVE_BENCH_FILTER")
+fi
+"$BIN" "${args[@]}"
+
+echo
+plots=(--out "$OUT")
+command -v gnuplot >/dev/null || plots=(--no-plots)
+python3 "$REPO/tools/bench/report.py" "$OUT/results.csv" "${plots[@]}"
+echo
+python3 "$HERE/ratios.py" "$OUT/results.csv"
+echo "csv: $OUT/results.csv"
