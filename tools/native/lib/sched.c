@@ -137,6 +137,18 @@ void shim_might_sleep(const char *file, int line)
 	}
 }
 
+void shim_spin_wait(spinlock_t *l)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+		if (++spins % 256)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
 void shim_spin_unlock_bad(spinlock_t *l)
 {
 	shim_warn(__FILE__, __LINE__, "spin_unlock() of a lock this thread does not hold");

@@ -104,7 +104,14 @@ extern const struct cpumask *const cpu_possible_mask;
 #define in_task()		(!in_hardirq())
 #define preemptible()		(shim_ctx.atomic == 0 && shim_ctx.rcu == 0)
 
-/* ---- spinlocks ------------------------------------------------------ */
+/*
+ * ---- spinlocks ------------------------------------------------------
+ * A kernel spinlock's holder cannot be preempted; a thread here can, and
+ * with more runnable threads than CPUs a waiter would spin through the
+ * holder's whole time slice. So a waiter spins a while, then yields its
+ * CPU (shim_spin_wait()). The uncontended path is one atomic exchange to
+ * lock and one release store to unlock, as the kernel's.
+ */
 typedef struct {
 	int locked;
 	unsigned int owner;
@@ -125,13 +132,13 @@ static inline void spin_lock_init(spinlock_t *l)
 
 #define raw_spin_lock_init(l)	spin_lock_init(l)
 
+void shim_spin_wait(spinlock_t *l);
+
 static inline void spin_lock(spinlock_t *l)
 {
 	shim_ctx.atomic++;
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			cpu_relax();
-	}
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		shim_spin_wait(l);
 #ifdef SHIM_DEBUG
 	__atomic_store_n(&l->owner, shim_ctx_id(), __ATOMIC_RELAXED);
 #endif
