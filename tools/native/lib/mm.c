@@ -35,7 +35,8 @@ size_t ksize(const void *p)
  * so objects have the kernel's sizes and alignment (a 56-byte node is a
  * 64-byte-aligned kmalloc-64 object, one cache line), and per-thread
  * object caches flushed to and refilled from a per-class depot in
- * batches, like SLUB's per-CPU slabs. Slabs come from one reserved arena
+ * batches of pointers (never by walking cold objects), like SLUB's per-CPU
+ * slabs. Slabs come from one reserved arena
  * (2 GiB of address space, which valgrind also allows) and are never
  * returned; past it, malloc. Larger allocations are page-aligned, as the
  * page allocator's.
@@ -52,9 +53,17 @@ static const unsigned int slab_size[] = {
 
 #define SLAB_CLASSES	ARRAY_SIZE(slab_size)
 
+/* A batch of free objects moved between a thread's cache and a depot. */
+struct slab_mag {
+	struct slab_mag *next;
+	unsigned int n;
+	void *obj[SLAB_BATCH];
+};
+
 struct slab_class {
 	pthread_mutex_t lock;
-	void *free;		/* depot: a list through the objects' first word */
+	struct slab_mag *full;	/* depot: batches of free objects */
+	struct slab_mag *empty;	/* their containers, for reuse */
 	char *next, *end;	/* the slab being carved */
 };
 
@@ -106,7 +115,11 @@ static unsigned int slab_class_for(size_t size)
 	return c;
 }
 
-/* Move objects beyond @keep from this thread's cache to the depot. */
+/*
+ * Move objects beyond @keep from this thread's cache to the depot, in
+ * batches of at most SLAB_BATCH: a refill then copies an array instead of
+ * walking a list through cold objects.
+ */
 static void slab_flush(unsigned int c, unsigned int keep)
 {
 	struct slab_class *sc = &slab_classes[c];
@@ -116,44 +129,56 @@ static void slab_flush(unsigned int c, unsigned int keep)
 		return;
 	pthread_mutex_lock(&sc->lock);
 	while (*n > keep) {
-		void *o = slab_cache.obj[c][--*n];
+		struct slab_mag *mag = sc->empty;
+		unsigned int k = min(*n - keep, (unsigned int)SLAB_BATCH);
 
-		*(void **)o = sc->free;
-		sc->free = o;
+		if (mag)
+			sc->empty = mag->next;
+		else
+			mag = malloc(sizeof(*mag));
+		if (!mag)
+			break;		/* keep them cached */
+		*n -= k;
+		mag->n = k;
+		memcpy(mag->obj, &slab_cache.obj[c][*n], k * sizeof(void *));
+		mag->next = sc->full;
+		sc->full = mag;
 	}
 	pthread_mutex_unlock(&sc->lock);
 }
 
-/* Fill this thread's cache with up to SLAB_BATCH objects; false if none. */
+/* Fill this thread's empty cache with a batch; false if none is left. */
 static bool slab_refill(unsigned int c)
 {
 	struct slab_class *sc = &slab_classes[c];
 	size_t size = slab_size[c];
 	unsigned int *n = &slab_cache.n[c];
+	struct slab_mag *mag;
 
 	pthread_once(&slab_once, slab_setup);
 	pthread_setspecific(slab_key, (void *)1);
 	pthread_mutex_lock(&sc->lock);
-	while (*n < SLAB_BATCH) {
-		void *o = sc->free;
+	mag = sc->full;
+	if (mag) {
+		sc->full = mag->next;
+		memcpy(slab_cache.obj[c], mag->obj, mag->n * sizeof(void *));
+		*n = mag->n;
+		mag->next = sc->empty;
+		sc->empty = mag;
+	}
+	while (*n < SLAB_BATCH && !mag) {
+		if (sc->next + size > sc->end) {
+			unsigned long k = __atomic_fetch_add(&slab_chunks, 1,
+							     __ATOMIC_RELAXED);
 
-		if (o) {
-			sc->free = *(void **)o;
-		} else {
-			if (sc->next + size > sc->end) {
-				unsigned long k = __atomic_fetch_add(&slab_chunks, 1,
-								     __ATOMIC_RELAXED);
-
-				if (k >= (SLAB_ARENA >> SLAB_CHUNK_SHIFT))
-					break;
-				slab_class_of[k] = c;
-				sc->next = slab_base + (k << SLAB_CHUNK_SHIFT);
-				sc->end = sc->next + (1UL << SLAB_CHUNK_SHIFT);
-			}
-			o = sc->next;
-			sc->next += size;
+			if (k >= (SLAB_ARENA >> SLAB_CHUNK_SHIFT))
+				break;
+			slab_class_of[k] = c;
+			sc->next = slab_base + (k << SLAB_CHUNK_SHIFT);
+			sc->end = sc->next + (1UL << SLAB_CHUNK_SHIFT);
 		}
-		slab_cache.obj[c][(*n)++] = o;
+		slab_cache.obj[c][(*n)++] = sc->next;
+		sc->next += size;
 	}
 	pthread_mutex_unlock(&sc->lock);
 	return *n;
