@@ -331,6 +331,20 @@ def find_splats(console):
     return found
 
 
+def boot_splat(console):
+    """The first splat logged before the kernel starts /init, as (class,
+    index, line), or None. Nothing of gosync is loaded yet then: such a
+    splat is the kernel's or the emulator's (seen: a KASAN report from an
+    interrupt taken during identify_cpu() under TCG)."""
+    for i, line in enumerate(console):
+        if "Run /init as init process" in line:
+            return None
+        for cls, rx in SPLAT_RES:
+            if rx.search(line):
+                return (cls, i, line.strip())
+    return None
+
+
 def boot(qemu, args, prog, results_log):
     """Run QEMU to the end; returns (timed_out, boot_hung, qemu_out, secs)."""
     vm = subprocess.Popen(qemu, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -450,20 +464,32 @@ def main():
         args.kernel, kenv.get("KVER", "?"), args.smp, os.path.relpath(vmdir, REPO)))
     with open(os.path.join(vmdir, "qemu.cmd"), "w") as f:
         f.write(" ".join(shlex.quote(c) for c in qemu) + "\n")
+    retried = None     # why the first boot was retried, for a SKIP result
     for attempt in (1, 2):
         for p in (console_log, results_log):
             open(p, "w").close()
         timed_out, boot_hung, qemu_out, vm_secs = boot(qemu, args, prog, results_log)
-        if not boot_hung or attempt == 2:
+        if attempt == 2:
             break
         # Seen rarely under TCG on a loaded host: the kernel stops early in
-        # boot, before /init and before any gosync module is loaded. Keep
-        # the log and boot once more; a second hang fails the run.
-        kept = os.path.join(vmdir, "console.boot-hang.log")
+        # boot, or logs a splat in early boot, before /init and before any
+        # gosync module is loaded. Keep the log and boot once more; a second
+        # hang or boot splat fails the run, and a retry is reported as a
+        # SKIP result, never hidden.
+        with open(console_log, errors="replace") as f:
+            early = None if boot_hung else boot_splat(f.read().splitlines())
+        if not boot_hung and not early:
+            break
+        what = "boot-hang" if boot_hung else "boot-splat"
+        kept = os.path.join(vmdir, "console.%s.log" % what)
         shutil.copy(console_log, kept)
-        prog.line("WARNING: no /init after %d s (kernel hung in early boot, nothing of "
-                  "gosync loaded yet); log kept in %s; booting again" % (
-                      args.boot_timeout, os.path.relpath(kept, REPO)))
+        if boot_hung:
+            retried = "no /init after %d s" % args.boot_timeout
+        else:
+            retried = "%s before /init: %s" % (early[0], early[2])
+        prog.line("WARNING: %s (kernel, early boot, nothing of gosync loaded yet); "
+                  "log kept in %s; booting again" % (retried, os.path.relpath(kept, REPO)))
+        retried = (what, retried, os.path.relpath(kept, REPO))
 
     with open(console_log, errors="replace") as f:
         console = f.read().splitlines()
@@ -525,6 +551,9 @@ def main():
         for _, i, line in foreign:
             final.append((tag + "kcsan-kernel-internal", "SKIP",
                           "not gosync's (no gosync frame), log line %d: %s" % (i + 1, line)))
+        if retried:
+            final.append((tag + "kernel-" + retried[0], "SKIP",
+                          "first boot retried: %s (log: %s)" % (retried[1], retried[2])))
 
     with open(os.path.join(resdir, name + ".txt"), "w") as f:
         for n, s, w in final:

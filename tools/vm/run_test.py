@@ -72,6 +72,16 @@ Reported by Kernel Concurrency Sanitizer on:
         later = foreign + ["[ 9.0] gosync_map_load+0x1/0x2 [gosync]"]
         self.assertEqual("KCSAN-foreign", run.find_splats(later)[0][0])
 
+    def test_boot_splat(self):
+        before = ["[    0.003255] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x110/0x240",
+                  "[    4.538604] Run /init as init process"]
+        self.assertEqual(run.boot_splat(before)[0], "KASAN")
+        self.assertEqual(run.boot_splat(before)[1], 0)
+        after = ["[    4.538604] Run /init as init process",
+                 "[   20.000000] WARNING: CPU: 1 PID: 7 at kmod/map.c:1 x+0x1/0x2 [gosync]"]
+        self.assertIsNone(run.boot_splat(after))
+        self.assertIsNone(run.boot_splat(["[    0.1] Linux version 6.1"]))
+
     def test_quiet_log(self):
         self.assertEqual([], run.find_splats([
             "[ 1.0] gosync: version 0.1.0 loaded, 2 components",
