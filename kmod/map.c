@@ -392,8 +392,18 @@ static int gm_insert(struct gm_ctx *c, struct gm_req *r, unsigned int chain)
 			atomic_long_dec(&c->t->nr);
 			return -ENOSPC;
 		}
-		if (c->f)
-			atomic_long_inc(&c->f->nr);
+		/*
+		 * The copy may have been switched in after we checked that t
+		 * is current (we hold t's lock, not the switch's): inserts
+		 * through f then count only on f, so the bound must hold on
+		 * f too. Before the switch f holds a subset of t, so this
+		 * never refuses what t accepts.
+		 */
+		if (c->f && atomic_long_inc_return(&c->f->nr) > m->opts.max_entries) {
+			atomic_long_dec(&c->f->nr);
+			atomic_long_dec(&c->t->nr);
+			return -ENOSPC;
+		}
 	}
 	gm_link(c, c->b, c->hash, r);
 	if (c->f) {

@@ -984,11 +984,13 @@ static void map_auto_resize_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, del(m2, i), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m2), 10UL);
 	/*
-	 * The worker sees an approximate count (per-CPU deltas fold every
-	 * few changes), so only ask for a substantial shrink.
+	 * The worker sees an approximate count: each CPU's last 15 changes
+	 * may be unfolded (the copier's too), so 10 entries can look like
+	 * 40 and a 128-bucket table (shrinks below 16) may stay. Ask for a
+	 * substantial shrink only.
 	 */
 	KUNIT_EXPECT_TRUE_MSG(test, mk_poll_stats(m2, &s, !s.resizing && s.shrinks &&
-						  s.buckets <= 64),
+						  s.buckets <= 128),
 			      "buckets %u resizing %d shrinks %u", s.buckets, s.resizing,
 			      s.shrinks);
 	KUNIT_EXPECT_GE(test, s.shrinks, 1U);
