@@ -15,11 +15,12 @@
  * Writers. Every write goes through gm_update(): find the bucket in the
  * current table, lock it, check that the table is still current (a resize
  * or a clear may have replaced it while we spun), and apply the operation.
- * An insert that has no node yet tries a non-blocking allocation
- * (GFP_NOWAIT) under the lock, which almost always succeeds and saves a
- * second lock round; if it fails, the locked step returns GM_NEED_NODES,
- * the caller allocates with the map's gfp flags outside the lock and tries
- * again. Nothing else allocates under a bucket lock.
+ * An insert that has no node yet tries an allocation under the lock with
+ * the map's gfp flags minus direct reclaim, which almost always succeeds
+ * and saves a second lock round; if it fails, the locked step returns
+ * GM_NEED_NODES, the caller allocates with the map's full gfp flags
+ * outside the lock and tries again. Nothing else allocates under a bucket
+ * lock.
  *
  * Copying to a new table (resize or reseed). The worker publishes the new
  * table as t->future, then copies each bucket of t under that bucket's lock
@@ -378,8 +379,9 @@ static int gm_insert(struct gm_ctx *c, struct gm_req *r, unsigned int chain)
 
 	/* Usually a non-blocking allocation here saves a second lock round. */
 	while (c->nspares < want) {
-		struct gm_node *n = kmalloc(gm_node_size(r->key.len),
-					    GFP_NOWAIT | __GFP_NOWARN);
+		gfp_t gfp = (m->opts.gfp & ~__GFP_DIRECT_RECLAIM) |
+			    __GFP_NOWARN;
+		struct gm_node *n = kmalloc(gm_node_size(r->key.len), gfp);
 
 		if (!n) {
 			c->need = want;

@@ -138,8 +138,9 @@ typedef bool (*gosync_map_range_fn)(const void *key, void *value, void *arg);
  *	maps count entries in one shared atomic)
  * @release: optional; called for each value that leaves the map
  * @release_arg: passed to @release
- * @gfp: flags for every allocation the map makes on behalf of a caller;
- *	the resize worker uses GFP_KERNEL. 0 means GFP_KERNEL.
+ * @gfp: flags for every allocation the map makes on behalf of a caller
+ *	(a first try under a bucket lock drops __GFP_DIRECT_RECLAIM and adds
+ *	__GFP_NOWARN); the resize worker uses GFP_KERNEL. 0 means GFP_KERNEL.
  */
 struct gosync_map_opts {
 	enum gosync_map_key_kind key_kind;

@@ -246,8 +246,8 @@ def parse_results(lines):
             order.append(cur)
         elif line.startswith("GOSYNC-END "):
             parts = line.split()
-            if parts[1] in progs:
-                progs[parts[1]]["rc"] = int(parts[2].split("=")[1])
+            if len(parts) >= 3 and parts[1] in progs and parts[2][3:].isdigit():
+                progs[parts[1]]["rc"] = int(parts[2][3:])
             cur = None
         elif line.startswith("GOSYNC-CHECK "):
             parts = line.split(" ", 3)
@@ -364,7 +364,9 @@ def boot(qemu, args, prog, results_log):
             break
         time.sleep(0.5)
         with open(results_log, errors="replace") as f:
-            lines = f.read().splitlines()
+            text = f.read()
+        # Only complete lines: the guest may be part way through writing one.
+        lines = text[:text.rfind("\n") + 1].splitlines()
         for line in lines[seen:]:
             if line.startswith("GOSYNC-BOOT"):
                 up = True
@@ -373,7 +375,7 @@ def boot(qemu, args, prog, results_log):
                 current = "suite " + line.split()[1]
             elif line.startswith("GOSYNC-BEGIN "):
                 current = line.split()[1]
-            elif line.startswith("GOSYNC-END "):
+            elif line.startswith("GOSYNC-END ") and len(line.split()) >= 3:
                 parts = line.split()
                 prog.line("%-44s %s" % (parts[1], "done" if parts[2] == "rc=0"
                                         else "exit " + parts[2][3:]))

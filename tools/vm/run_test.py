@@ -131,6 +131,13 @@ ok 1 global.good
         self.assertFalse(done)
         self.assertIsNone(progs["kselftest/core/a_test"]["rc"])
 
+    def test_truncated_end_line(self):
+        # A guest killed mid-write leaves "GOSYNC-END <name>" without rc=.
+        for tail in ("GOSYNC-END kselftest/core/a_test",
+                     "GOSYNC-END kselftest/core/a_test rc="):
+            progs, *_ = self.parse("GOSYNC-BEGIN kselftest/core/a_test\n" + tail + "\n")
+            self.assertIsNone(progs["kselftest/core/a_test"]["rc"])
+
     def test_kunit(self):
         progs, *_ = self.parse("""
 GOSYNC-BEGIN kunit/gosync_core
