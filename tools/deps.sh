@@ -22,6 +22,11 @@ PACKAGES=(
 	clang libclang-rt-14-dev llvm liburcu-dev valgrind
 )
 
+# A newer kernel's headers, so lint compile-tests gosync's version gates
+# (the 6.7 shrinker API, ...). Debian 12 has 6.12 only under versioned
+# names (linux-headers-6.12.N+deb12-amd64): take the newest.
+newer_headers() { ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -1; }
+
 missing=()
 for p in "${PACKAGES[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -29,8 +34,8 @@ for p in "${PACKAGES[@]}"; do
 	fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-	echo "deps: all ${#PACKAGES[@]} packages present"
+if [ ${#missing[@]} -eq 0 ] && [ -n "$(newer_headers)" ]; then
+	echo "deps: all ${#PACKAGES[@]} packages and $(basename "$(newer_headers)") present"
 	exit 0
 fi
 
@@ -39,8 +44,14 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	SUDO=
 fi
-echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
+if [ -z "$(newer_headers)" ]; then
+	newer=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{print $1}' | sort -V | tail -1)
+	[ -n "$newer" ] || { echo "deps: no linux-headers-6.12.*-amd64 in the archive" >&2; exit 1; }
+	missing+=("$newer")
+fi
+echo "deps: installing ${missing[*]}"
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" < /dev/null
 echo "deps: done"

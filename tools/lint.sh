@@ -8,6 +8,8 @@
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
 #		against the stock headers with zero warnings
 #   sparse	the same build under sparse (C=2) prints nothing
+#   build-newer	the same build with W=1 against the newest installed
+#		linux-headers-6.12 (tools/deps.sh), for the version gates
 #   selftests	the kselftest programs build with -Wall -Wextra -Werror
 # Tools come from the linux-source-6.1 package (tools/linux-src.sh).
 # Writes build/results/lint.txt; exits non-zero if any check failed.
@@ -102,6 +104,20 @@ else
 	tail -20 "$LOGDIR/build.log"
 	result FAIL build-w1 "build failed, see $LOGDIR/build.log"
 	result FAIL sparse "build failed"
+fi
+
+# The other side of every version gate (shrinker_alloc() from 6.7, ...).
+KNEW=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -1)
+if [ -z "$KNEW" ]; then
+	result FAIL build-newer "no /usr/src/linux-headers-6.12.*-amd64 (run make deps)"
+elif make -C "$KNEW" M="$REPO/$mod" CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" \
+	W=1 clean modules > "$LOGDIR/build-newer.log" 2>&1 &&
+	! grep -E 'warning:|error:' "$LOGDIR/build-newer.log" > "$LOGDIR/build-newer.txt"; then
+	result PASS build-newer "$(grep -c 'CC \[M\]' "$LOGDIR/build-newer.log") objects against $KNEW"
+else
+	head -20 "$LOGDIR/build-newer.txt" 2>/dev/null
+	tail -5 "$LOGDIR/build-newer.log"
+	result FAIL build-newer "see $LOGDIR/build-newer.log"
 fi
 
 if make -s selftests > "$LOGDIR/selftests.log" 2>&1; then

@@ -276,7 +276,12 @@ TEST(resize)
 		ASSERT_EQ(0, mc("store key=%d value=%d", i, i + 1));
 	settle();
 	EXPECT_LE(2, stat_get("grows"));
-	EXPECT_EQ(256, stat_get("buckets"));
+	/*
+	 * The worker sizes for twice the entries it sees: 256 buckets if it
+	 * ran before entry 129, 512 if it ran later (a slow guest).
+	 */
+	EXPECT_LE(256, stat_get("buckets"));
+	EXPECT_GE(512, stat_get("buckets"));
 	grows = stat_get("grows");
 	shrinks = stat_get("shrinks");
 	reseeds = stat_get("reseeds");
