@@ -83,6 +83,17 @@ char *skip_spaces(const char *s)
 	return (char *)s;
 }
 
+void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const u8 *p = start, *end = p + bytes;
+
+	for (; p < end; p++) {
+		if (*p != (u8)c)
+			return (void *)p;
+	}
+	return NULL;
+}
+
 char *strim(char *s)
 {
 	size_t n = strlen(s);

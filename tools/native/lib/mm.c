@@ -25,6 +25,18 @@ static void shim_free(void *p)
 	free(p);
 }
 
+static int shim_cache_class(unsigned int size, unsigned int align)
+{
+	return -1;
+}
+
+static void *shim_cache_alloc(const struct kmem_cache *s)
+{
+	if (s->align <= 16)
+		return malloc(s->size);
+	return aligned_alloc(s->align, s->size);
+}
+
 size_t ksize(const void *p)
 {
 	return p ? malloc_usable_size((void *)p) : 0;
@@ -196,6 +208,35 @@ static void *shim_alloc(size_t size)
 	return slab_cache.obj[c][--slab_cache.n[c]];
 }
 
+/*
+ * A slab cache's size class: the smallest that holds @size bytes at
+ * @align (slabs are 2 MiB-aligned, so a class whose size is a multiple
+ * of @align keeps every object aligned); -1 for none (too large).
+ */
+static int shim_cache_class(unsigned int size, unsigned int align)
+{
+	unsigned int c;
+
+	if (size > SLAB_MAX)
+		return -1;
+	for (c = slab_class_for(size); c < SLAB_CLASSES; c++) {
+		if (!(slab_size[c] % align))
+			return c;
+	}
+	return -1;
+}
+
+static void *shim_cache_alloc(const struct kmem_cache *s)
+{
+	int c = s->cls;
+
+	if (c < 0)
+		return aligned_alloc(max(s->align, 4096U), round_up(s->size, 4096));
+	if (!slab_cache.n[c] && !slab_refill(c))	/* arena used up */
+		return aligned_alloc(max(s->align, 16U), round_up(s->size, 16));
+	return slab_cache.obj[c][--slab_cache.n[c]];
+}
+
 static bool slab_owns(const void *p)
 {
 	return slab_base && (const char *)p >= slab_base &&
@@ -294,6 +335,196 @@ char *kasprintf(gfp_t gfp, const char *fmt, ...)
 	vsnprintf(p, n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+/* ---- slab caches ---- */
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, slab_flags_t flags,
+				     void (*ctor)(void *obj))
+{
+	struct kmem_cache *s;
+	unsigned int a = max(align, 8U);
+
+	might_sleep();
+	if (!name || !size || size > KMALLOC_MAX_SIZE ||
+	    WARN_ON(align && !is_power_of_2(align)))
+		return NULL;
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = 64;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		a = max(a, ralign);
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->name = kstrdup(name, GFP_KERNEL);
+	if (!s->name) {
+		kfree(s);
+		return NULL;
+	}
+	s->object_size = size;
+	s->align = a;
+	s->size = round_up(size, a);
+	s->flags = flags;
+	s->ctor = ctor;
+	s->cls = shim_cache_class(s->size, a);
+	return s;
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	long live;
+
+	if (!s)
+		return;
+	might_sleep();
+	live = __atomic_load_n(&s->live, __ATOMIC_ACQUIRE);
+	/* As the kernel: the cache stays, with its objects. */
+	if (WARN(live, "%s %s: Slab cache still has objects (%ld)\n",
+		 __func__, s->name, live))
+		return;
+	kfree(s->name);
+	kfree(s);
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	void *p;
+
+	might_alloc(gfp);
+	if (unlikely(shim_fail_nth) && !--shim_fail_nth)
+		return NULL;
+	p = shim_cache_alloc(s);
+	if (!p)
+		return NULL;
+	WARN_ON_ONCE(s->ctor && (gfp & __GFP_ZERO));
+	if (gfp & __GFP_ZERO)
+		memset(p, 0, s->object_size);
+	else if (s->ctor)
+		s->ctor(p);
+	__atomic_add_fetch(&s->live, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	if (!obj)
+		return;
+	/* Release: the object's last uses before a later destroy's check. */
+	WARN_ON(__atomic_sub_fetch(&s->live, 1, __ATOMIC_RELEASE) < 0);
+	shim_free(obj);
+}
+
+/* ---- shrinkers ---- */
+
+#define SHRINK_BATCH	128
+
+static LIST_HEAD(shrinker_list);
+static pthread_mutex_t shrinker_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int register_shrinker(struct shrinker *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *name;
+	int n;
+
+	might_sleep();
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	name = kmalloc(n + 1, GFP_KERNEL);	/* the kernel's nr_deferred */
+	if (!name)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(name, n + 1, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&shrinker_lock);
+	if (WARN(s->flags & SHRINKER_REGISTERED,
+		 "shim: shrinker %s registered twice\n", name)) {
+		pthread_mutex_unlock(&shrinker_lock);
+		kfree(name);
+		return -EBUSY;
+	}
+	s->name = name;
+	s->nr_deferred = 0;
+	s->flags |= SHRINKER_REGISTERED;
+	list_add_tail(&s->list, &shrinker_list);
+	pthread_mutex_unlock(&shrinker_lock);
+	return 0;
+}
+
+void unregister_shrinker(struct shrinker *s)
+{
+	char *name;
+
+	if (!(s->flags & SHRINKER_REGISTERED))
+		return;
+	might_sleep();
+	/* Waits for a scan in progress, as the kernel's shrinker_rwsem. */
+	pthread_mutex_lock(&shrinker_lock);
+	list_del(&s->list);
+	s->flags &= ~SHRINKER_REGISTERED;
+	name = s->name;
+	s->name = NULL;
+	pthread_mutex_unlock(&shrinker_lock);
+	kfree(name);
+}
+
+/* One shrinker's share of a pass: the kernel's do_shrink_slab(). */
+static unsigned long shim_do_shrink(struct shrinker *s, gfp_t gfp,
+				    int priority)
+{
+	struct shrink_control sc = { .gfp_mask = gfp };
+	long batch = s->batch ? s->batch : SHRINK_BATCH;
+	long freeable, delta, total, scanned = 0, nr = s->nr_deferred;
+	unsigned long freed = 0, ret;
+
+	freeable = s->count_objects(s, &sc);
+	if (!freeable || (unsigned long)freeable == SHRINK_EMPTY)
+		return 0;
+	s->nr_deferred = 0;
+	delta = s->seeks ? (freeable >> priority) * 4 / s->seeks
+			 : freeable / 2;
+	total = min((nr >> priority) + delta, 2 * freeable);
+	while (total >= batch || total >= freeable) {
+		sc.nr_to_scan = min(batch, total);
+		sc.nr_scanned = sc.nr_to_scan;
+		ret = s->scan_objects(s, &sc);
+		if (ret == SHRINK_STOP)
+			break;
+		freed += ret;
+		total -= sc.nr_scanned;
+		scanned += sc.nr_scanned;
+	}
+	s->nr_deferred = min(max(nr + delta - scanned, 0L), 2 * freeable);
+	return freed;
+}
+
+unsigned long shim_shrink_slab(gfp_t gfp, int priority)
+{
+	struct shrinker *s;
+	unsigned long freed = 0;
+
+	might_sleep();
+	priority = clamp(priority, 0, DEF_PRIORITY);
+	pthread_mutex_lock(&shrinker_lock);
+	list_for_each_entry(s, &shrinker_list, list)
+		freed += shim_do_shrink(s, gfp, priority);
+	pthread_mutex_unlock(&shrinker_lock);
+	return freed;
+}
+
+unsigned int shim_nr_shrinkers(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&shrinker_lock);
+	n = list_count_nodes(&shrinker_list);
+	pthread_mutex_unlock(&shrinker_lock);
+	return n;
 }
 
 void get_random_bytes(void *buf, size_t len)

@@ -51,11 +51,11 @@ unsigned int shim_ctx_id(void)
 }
 
 /* Give the thread a slot of its own, held until it exits. */
-int shim_cpu_slot(void)
+int shim_cpu_slot_first(void)
 {
 	int slot;
 
-	if (likely(shim_ctx.cpu >= 0))
+	if (shim_ctx.cpu >= 0)
 		return shim_ctx.cpu;
 	shim_setup_once();
 	pthread_mutex_lock(&shim_slot_lock);
@@ -109,8 +109,8 @@ static void shim_thread_exit(void *unused)
 		pthread_mutex_unlock(&shim_slot_lock);
 		shim_ctx.cpu = -1;
 	}
-	/* A plain thread's task; a kthread's belongs to kthread_stop(). */
-	if (t && !t->is_kthread)
+	/* The thread's own reference, as a task's at exit. */
+	if (t)
 		put_task_struct(t);
 	shim_ctx.task = NULL;
 }
@@ -322,6 +322,11 @@ static void *kthread_main(void *arg)
 	if (shim_ctx.atomic || shim_ctx.rcu)
 		shim_warn(__FILE__, __LINE__, "kthread returned in atomic context");
 	urcu_memb_unregister_thread();
+	/* For kthread_stop(); shim_thread_exit() then drops our reference. */
+	pthread_mutex_lock(&t->lock);
+	t->exited = true;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
 	return NULL;
 }
 
@@ -329,7 +334,9 @@ struct task_struct *kthread_create_on_node(int (*fn)(void *data), void *data,
 					   int node, const char *namefmt, ...)
 {
 	struct task_struct *t;
+	pthread_attr_t attr;
 	va_list ap;
+	int err;
 
 	might_sleep();
 	shim_setup_once();
@@ -343,11 +350,22 @@ struct task_struct *kthread_create_on_node(int (*fn)(void *data), void *data,
 	va_start(ap, namefmt);
 	vsnprintf(t->comm, sizeof(t->comm), namefmt, ap);
 	va_end(ap);
-	if (pthread_create(&t->thread, NULL, kthread_main, t)) {
-		put_task_struct(t);
-		return ERR_PTR(-EAGAIN);
-	}
+	/*
+	 * Detached: as a kernel thread is reaped when its function returns,
+	 * whether or not anyone calls kthread_stop(), which waits for
+	 * t->exited instead of joining.
+	 */
+	if (pthread_attr_init(&attr))
+		goto fail;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&t->thread, &attr, kthread_main, t);
+	pthread_attr_destroy(&attr);
+	if (err)
+		goto fail;
 	return t;
+fail:
+	put_task_struct(t);
+	return ERR_PTR(-EAGAIN);
 }
 
 void kthread_bind(struct task_struct *t, unsigned int cpu)
@@ -367,14 +385,15 @@ int kthread_stop(struct task_struct *t)
 	int ret;
 
 	might_sleep();
+	get_task_struct(t);	/* the caller's contract: @t has not exited */
 	__atomic_store_n(&t->should_stop, 1, __ATOMIC_SEQ_CST);
 	wake_up_process(t);
-	if (!t->joined) {
-		pthread_join(t->thread, NULL);
-		t->joined = true;
-	}
+	pthread_mutex_lock(&t->lock);
+	while (!t->exited)
+		pthread_cond_wait(&t->cond, &t->lock);
 	ret = t->ret;
-	put_task_struct(t);	/* the thread's own reference */
+	pthread_mutex_unlock(&t->lock);
+	put_task_struct(t);
 	return ret;
 }
 
@@ -486,33 +505,52 @@ bool completion_done(struct completion *c)
 }
 
 /* ---- hrtimers ------------------------------------------------------- */
+/*
+ * The timer's thread: wait for the expiry (or a cancel), run the callback
+ * as hardirq, and again at the new expiry for as long as the callback
+ * returns HRTIMER_RESTART (it moved the expiry with hrtimer_forward()).
+ */
 static void *hrtimer_thread(void *arg)
 {
 	struct hrtimer *t = arg;
 	struct timespec ts;
-	bool fire = true;
+	bool fire, restart;
 
 	urcu_memb_register_thread();
-	deadline_ts(&ts, t->expires_ns);
-	pthread_mutex_lock(&t->lock);
-	while (!__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST)) {
-		if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
+	do {
+		deadline_ts(&ts, t->expires_ns);
+		pthread_mutex_lock(&t->lock);
+		while (!__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST)) {
+			if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
+				break;
+		}
+		fire = !__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&t->lock);
+		if (!fire)
 			break;
-	}
-	if (__atomic_load_n(&t->cancel, __ATOMIC_SEQ_CST))
-		fire = false;
-	pthread_mutex_unlock(&t->lock);
-	if (fire) {
 		shim_ctx.hardirq++;
 		shim_ctx.atomic++;
-		if (t->function(t) == HRTIMER_RESTART)
-			shim_warn(__FILE__, __LINE__, "HRTIMER_RESTART is not supported");
+		restart = t->function(t) == HRTIMER_RESTART;
 		shim_ctx.atomic--;
 		shim_ctx.hardirq--;
+	} while (restart);
+	if (fire)
 		__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
-	}
 	urcu_memb_unregister_thread();
 	return NULL;
+}
+
+u64 hrtimer_forward(struct hrtimer *t, ktime_t now, ktime_t interval)
+{
+	u64 n;
+
+	if ((u64)now < t->expires_ns)
+		return 0;
+	if (WARN_ON(interval <= 0))
+		interval = 1;
+	n = ((u64)now - t->expires_ns) / (u64)interval + 1;
+	t->expires_ns += n * (u64)interval;
+	return n;
 }
 
 void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode)
@@ -623,4 +661,168 @@ void free_percpu(void __percpu *p)
 	memcpy(shim_pcpu_base + off, &pcpu_free[c - PCPU_MIN_SHIFT], sizeof(size_t));
 	pcpu_free[c - PCPU_MIN_SHIFT] = off + 1;
 	pthread_mutex_unlock(&pcpu_lock);
+}
+
+/* ---- CPU hotplug states --------------------------------------------- */
+/*
+ * The dynamic states, each with its callbacks and, for a multi-instance
+ * state, its instances. shim_cpuhp_teardown() runs the callbacks with
+ * cpuhp_lock held: in the kernel, adding or removing an instance waits
+ * for a hotplug operation in progress (cpus_read_lock()) in the same way.
+ */
+#define CPUHP_SLOTS	(CPUHP_ONLINE + 1)
+
+struct shim_cpuhp_step {
+	const char *name;
+	bool used;
+	bool multi;
+	int (*startup)(unsigned int cpu);
+	int (*teardown)(unsigned int cpu);
+	int (*startup_multi)(unsigned int cpu, struct hlist_node *node);
+	int (*teardown_multi)(unsigned int cpu, struct hlist_node *node);
+	struct hlist_head list;
+};
+
+static struct shim_cpuhp_step cpuhp_steps[CPUHP_SLOTS];
+static pthread_mutex_t cpuhp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cpuhp_valid(enum cpuhp_state state)
+{
+	return state > CPUHP_OFFLINE && state < CPUHP_ONLINE &&
+	       state != CPUHP_BP_PREPARE_DYN_END;
+}
+
+int __cpuhp_setup_state(enum cpuhp_state state, const char *name,
+			int (*startup)(unsigned int cpu),
+			int (*teardown)(unsigned int cpu),
+			int (*startup_multi)(unsigned int cpu,
+					     struct hlist_node *node),
+			int (*teardown_multi)(unsigned int cpu,
+					      struct hlist_node *node))
+{
+	int first, last, s, ret = -ENOSPC;
+
+	might_sleep();
+	if (state == CPUHP_BP_PREPARE_DYN) {
+		first = CPUHP_BP_PREPARE_DYN;
+		last = CPUHP_BP_PREPARE_DYN_END - 1;
+	} else if (state == CPUHP_AP_ONLINE_DYN) {
+		first = CPUHP_AP_ONLINE_DYN;
+		last = CPUHP_AP_ONLINE_DYN_END - 1;
+	} else {
+		WARN(1, "shim: cpuhp: only dynamic states are supported\n");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&cpuhp_lock);
+	for (s = first; s <= last; s++) {
+		struct shim_cpuhp_step *st = &cpuhp_steps[s];
+
+		if (st->used)
+			continue;
+		memset(st, 0, sizeof(*st));
+		st->used = true;
+		st->name = name;
+		st->multi = startup_multi || teardown_multi;
+		st->startup = startup;
+		st->teardown = teardown;
+		st->startup_multi = startup_multi;
+		st->teardown_multi = teardown_multi;
+		ret = s;
+		break;
+	}
+	pthread_mutex_unlock(&cpuhp_lock);
+	return ret;
+}
+
+void __cpuhp_remove_state(enum cpuhp_state state)
+{
+	struct shim_cpuhp_step *st;
+
+	might_sleep();
+	if (WARN_ON(!cpuhp_valid(state)))
+		return;
+	pthread_mutex_lock(&cpuhp_lock);
+	st = &cpuhp_steps[state];
+	WARN(!st->used, "shim: cpuhp: removing state %d, which is not set up\n",
+	     state);
+	WARN(st->multi && !hlist_empty(&st->list),
+	     "Error: Removing state %d which has instances left.\n", state);
+	st->used = false;
+	pthread_mutex_unlock(&cpuhp_lock);
+}
+
+int cpuhp_state_add_instance_nocalls(enum cpuhp_state state,
+				     struct hlist_node *node)
+{
+	struct shim_cpuhp_step *st;
+	int ret = 0;
+
+	might_sleep();
+	if (!cpuhp_valid(state))
+		return -EINVAL;
+	pthread_mutex_lock(&cpuhp_lock);
+	st = &cpuhp_steps[state];
+	if (!st->used || !st->multi)
+		ret = -EINVAL;
+	else
+		hlist_add_head(node, &st->list);
+	pthread_mutex_unlock(&cpuhp_lock);
+	return ret;
+}
+
+int cpuhp_state_remove_instance_nocalls(enum cpuhp_state state,
+					struct hlist_node *node)
+{
+	struct shim_cpuhp_step *st;
+	struct hlist_node *n;
+	bool found = false;
+
+	might_sleep();
+	if (!cpuhp_valid(state))
+		return -EINVAL;
+	pthread_mutex_lock(&cpuhp_lock);
+	st = &cpuhp_steps[state];
+	hlist_for_each(n, &st->list)
+		found |= n == node;
+	WARN(!found, "shim: cpuhp: instance not on state %d\n", state);
+	if (found)
+		hlist_del(node);
+	pthread_mutex_unlock(&cpuhp_lock);
+	return found ? 0 : -ENOENT;
+}
+
+void shim_cpuhp_teardown(unsigned int cpu)
+{
+	struct shim_cpuhp_step *st;
+	struct hlist_node *n;
+	int s;
+
+	might_sleep();
+	pthread_mutex_lock(&cpuhp_lock);
+	for (s = CPUHP_ONLINE - 1; s > CPUHP_OFFLINE; s--) {
+		st = &cpuhp_steps[s];
+		if (!st->used)
+			continue;
+		if (st->teardown)
+			st->teardown(cpu);
+		if (st->teardown_multi)
+			hlist_for_each(n, &st->list)
+				st->teardown_multi(cpu, n);
+	}
+	pthread_mutex_unlock(&cpuhp_lock);
+}
+
+unsigned int shim_cpuhp_instances(enum cpuhp_state state)
+{
+	struct hlist_node *n;
+	unsigned int nr = 0;
+
+	if (!cpuhp_valid(state))
+		return 0;
+	pthread_mutex_lock(&cpuhp_lock);
+	if (cpuhp_steps[state].used)
+		hlist_for_each(n, &cpuhp_steps[state].list)
+			nr++;
+	pthread_mutex_unlock(&cpuhp_lock);
+	return nr;
 }

@@ -10,6 +10,7 @@
 
 #include <shim/kernel.h>
 #include <shim/atomic.h>
+#include <shim/list.h>
 #include <shim/sched.h>
 #include <shim/rcu.h>
 #include <shim/mm.h>

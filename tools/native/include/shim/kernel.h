@@ -326,6 +326,8 @@ __noreturn void shim_bug(const char *file, int line, const char *cond);
 /* ---- strings and numbers (lib/kstrtox.c, lib/hexdump.c semantics) --- */
 #define isspace_shim(c)	((c) == ' ' || ((c) >= '\t' && (c) <= '\r'))
 char *skip_spaces(const char *s);
+/* The first byte of [@start, @start + @bytes) that is not @c, or NULL. */
+void *memchr_inv(const void *start, int c, size_t bytes);
 char *strim(char *s);
 ssize_t strscpy(char *dst, const char *src, size_t size);
 int kstrtoull(const char *s, unsigned int base, unsigned long long *res);

@@ -42,8 +42,16 @@ struct shim_ctx {
 
 extern __thread struct shim_ctx shim_ctx;
 unsigned int shim_ctx_id(void);
-int shim_cpu_slot(void);
+int shim_cpu_slot_first(void);
 void shim_might_sleep(const char *file, int line);
+
+/* The calling thread's per-CPU slot: inline once it has one. */
+static inline int shim_cpu_slot(void)
+{
+	int cpu = shim_ctx.cpu;
+
+	return likely(cpu >= 0) ? cpu : shim_cpu_slot_first();
+}
 
 #ifdef SHIM_DEBUG
 #define might_sleep()		shim_might_sleep(__FILE__, __LINE__)
@@ -77,9 +85,68 @@ extern const struct cpumask *const cpu_possible_mask;
 #define cpumask_next(c, m)	\
 	((unsigned int)(c) + 1 < (m)->nr ? (unsigned int)(c) + 1 : nr_cpu_ids)
 #define cpumask_weight(m)	((m)->nr)
+/* A CPU of @m other than @cpu, or nr_cpu_ids if there is none. */
+#define cpumask_any_but(m, cpu) ({					\
+	unsigned int _c = cpumask_first(m);				\
+	if (_c == (unsigned int)(cpu))					\
+		_c = cpumask_next(_c, m);				\
+	_c; })
 #define cpu_online(c)		((unsigned int)(c) < shim_nr_online)
 #define for_each_possible_cpu(c) for ((c) = 0; (c) < (int)nr_cpu_ids; (c)++)
 #define for_each_online_cpu(c)	for ((c) = 0; (c) < (int)shim_nr_online; (c)++)
+#define cpu_possible(c)		((unsigned int)(c) < nr_cpu_ids)
+#define cpus_read_lock()	do { } while (0)
+#define cpus_read_unlock()	do { } while (0)
+
+/*
+ * CPU hotplug states (cpuhotplug.h). No CPU comes or goes here: states
+ * and their instances are recorded, and the _nocalls variants are what
+ * they are in the kernel. A test runs a CPU's teardown callbacks with
+ * shim_cpuhp_teardown() as the kernel does when the CPU goes offline
+ * (after it died, for a PREPARE state); it must make sure nothing uses
+ * that CPU's per-CPU data meanwhile. Only dynamic states are supported.
+ */
+enum cpuhp_state {
+	CPUHP_INVALID = -1,
+	CPUHP_OFFLINE = 0,
+	CPUHP_BP_PREPARE_DYN,
+	CPUHP_BP_PREPARE_DYN_END = CPUHP_BP_PREPARE_DYN + 20,
+	CPUHP_AP_ONLINE_DYN,
+	CPUHP_AP_ONLINE_DYN_END = CPUHP_AP_ONLINE_DYN + 30,
+	CPUHP_ONLINE,
+};
+
+struct hlist_node;
+
+int __cpuhp_setup_state(enum cpuhp_state state, const char *name,
+			int (*startup)(unsigned int cpu),
+			int (*teardown)(unsigned int cpu),
+			int (*startup_multi)(unsigned int cpu,
+					     struct hlist_node *node),
+			int (*teardown_multi)(unsigned int cpu,
+					      struct hlist_node *node));
+#define cpuhp_setup_state_nocalls(state, name, up, down)		\
+	__cpuhp_setup_state(state, name, up, down, NULL, NULL)
+#define cpuhp_setup_state(state, name, up, down)			\
+	cpuhp_setup_state_nocalls(state, name, up, down)
+#define cpuhp_setup_state_multi(state, name, up, down)			\
+	__cpuhp_setup_state(state, name, NULL, NULL, up, down)
+void __cpuhp_remove_state(enum cpuhp_state state);
+#define cpuhp_remove_state(state)		__cpuhp_remove_state(state)
+#define cpuhp_remove_state_nocalls(state)	__cpuhp_remove_state(state)
+#define cpuhp_remove_multi_state(state)		__cpuhp_remove_state(state)
+int cpuhp_state_add_instance_nocalls(enum cpuhp_state state,
+				     struct hlist_node *node);
+int cpuhp_state_remove_instance_nocalls(enum cpuhp_state state,
+					struct hlist_node *node);
+#define cpuhp_state_add_instance(state, node) \
+	cpuhp_state_add_instance_nocalls(state, node)
+#define cpuhp_state_remove_instance(state, node) \
+	cpuhp_state_remove_instance_nocalls(state, node)
+/* Run every state's teardown for @cpu, highest state first. */
+void shim_cpuhp_teardown(unsigned int cpu);
+/* Instances of @state now (0 for a state not set up). */
+unsigned int shim_cpuhp_instances(enum cpuhp_state state);
 
 /* ---- contexts ------------------------------------------------------- */
 #define preempt_disable()	do { shim_ctx.atomic++; barrier(); } while (0)
@@ -298,7 +365,7 @@ struct task_struct {
 	int should_stop;	/* atomic */
 	int bound_cpu;
 	bool is_kthread;
-	bool joined;
+	bool exited;		/* under lock: the kthread's function returned */
 	int ret;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -438,6 +505,13 @@ struct hrtimer {
 void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode);
 void hrtimer_start(struct hrtimer *t, ktime_t tim, enum hrtimer_mode mode);
 int hrtimer_cancel(struct hrtimer *t);
+/*
+ * From the callback, before it returns HRTIMER_RESTART: move the expiry
+ * past @now by whole @interval steps. Return: the steps (0 if it was in
+ * the future already).
+ */
+u64 hrtimer_forward(struct hrtimer *t, ktime_t now, ktime_t interval);
+#define hrtimer_forward_now(t, interval) hrtimer_forward(t, ktime_get(), interval)
 
 /* ---- per-CPU data: SHIM_NR_CPUS copies at a fixed stride ------------ */
 #define SHIM_PCPU_UNIT		(1UL << 24)

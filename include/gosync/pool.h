@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync_pool: per-CPU object pools, the kernel's sync.Pool.
+ *
+ * A pool hands out objects of one size and takes them back for reuse.
+ * A get that finds nothing cached allocates a new object and runs the
+ * pool's constructor on it (Go's New); a put caches the object, after an
+ * optional reset, for the next get. Cached objects are returned to the
+ * kernel when memory runs short.
+ *
+ * How it works (Bonwick's magazines, as in Solaris' and SLUB's caches).
+ * Each CPU owns two magazines, arrays of up to cpu_cache / 2 object
+ * pointers: "loaded", which get pops from and put pushes to, and "prev".
+ * The fast path of get and put touches only the local CPU's magazines,
+ * with interrupts (IRQ-safe pools) or preemption disabled: no lock and no
+ * atomic read-modify-write. When loaded is empty (get) or full (put) and
+ * prev can't help, the CPU exchanges a whole magazine with the depot under
+ * a spinlock: one lock round per cpu_cache / 2 objects. The depot is
+ * sharded per CPU. A get whose own shard has no objects steals a magazine
+ * from another CPU's shard (leaving its empty one there, so a producer CPU
+ * and a consumer CPU keep passing magazines back and forth), and only
+ * when every shard is empty runs the constructor.
+ *
+ * Memory pressure. A shrinker frees cached objects from the depot in
+ * proportion to what reclaim asks, through a victim tier like Go's: a
+ * magazine spilled to the depot since the last scan is "young"; a scan
+ * frees only "old" magazines, and ages the young ones when no old one is
+ * left. So objects cached since the last scan survive one more, and a busy
+ * pool, which keeps taking young magazines back, is never emptied by one
+ * scan. The per-CPU magazines (at most cpu_cache objects per CPU) are not
+ * scanned.
+ *
+ * CPU hotplug: when a CPU goes offline its magazines move to the depot.
+ *
+ * Destroy. gosync_pool_destroy() frees every cached object at once. An
+ * object still out may be put back later: put then destructs and frees it
+ * (the pool can no longer cache), and the last such put frees the pool's
+ * remaining memory from a workqueue, as lib/objpool.c's objpool_drop()
+ * allows. No other call on a destroyed pool is allowed.
+ *
+ * Context rules:
+ *	gosync_pool_get(), gosync_pool_put(): for a pool created with
+ *		GOSYNC_POOL_IRQSAFE, any context (hardirq, softirq, process)
+ *		provided get's gfp does not allow blocking outside process
+ *		context. Otherwise process context only (preemption may be
+ *		disabled; not from softirq or hardirq, which could interrupt
+ *		the same CPU's fast path). get sleeps only in the constructor
+ *		path, and only if gfp allows it.
+ *	gosync_pool_create(), gosync_pool_destroy(): process context; they
+ *		sleep.
+ *	Constructor, reset and destructor run in the context of the call
+ *	that triggers them, with interrupts or preemption enabled only in the
+ *	constructor (a get's miss path) and in the destroy and shrinker
+ *	paths; they must not call into the same pool.
+ *
+ * Errors: create returns an ERR_PTR: -EINVAL (bad option), -ENOMEM.
+ * get returns NULL when the pool has nothing cached and the allocation,
+ * the constructor or the total bound fails.
+ */
+#ifndef _GOSYNC_POOL_H
+#define _GOSYNC_POOL_H
+
+#include <linux/bits.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/types.h>
+
+#include <gosync/gosync.h>
+
+/* Most objects one CPU may cache (its two magazines together). */
+#define GOSYNC_POOL_CPU_CACHE_MAX	1024
+#define GOSYNC_POOL_CPU_CACHE_DEFAULT	32
+/* Largest object size and alignment. */
+#define GOSYNC_POOL_SIZE_MAX		(4U * 1024 * 1024)
+#define GOSYNC_POOL_ALIGN_MAX		4096U
+
+/* gosync_pool_opts.flags */
+/* Usable from any context: the fast path disables interrupts. */
+#define GOSYNC_POOL_IRQSAFE		BIT(0)
+/* Run @reset on get (just before the object is returned), not on put. */
+#define GOSYNC_POOL_RESET_ON_GET	BIT(1)
+/* Allocate objects with __GFP_ACCOUNT (charged to the getter's memcg). */
+#define GOSYNC_POOL_ACCOUNT		BIT(2)
+#define GOSYNC_POOL_FLAGS_ALL		GENMASK(2, 0)
+
+/**
+ * typedef gosync_pool_ctor_t - prepare a new object (Go's New)
+ * @obj: @size bytes of fresh, zeroed memory, aligned as asked
+ * @arg: gosync_pool_opts.arg
+ * @gfp: the flags of the gosync_pool_get() that missed, for allocations
+ *	the constructor makes
+ *
+ * Return: 0, or a negative errno: the object is freed (the destructor is
+ * not run) and the get returns NULL.
+ */
+typedef int (*gosync_pool_ctor_t)(void *obj, void *arg, gfp_t gfp);
+
+/**
+ * typedef gosync_pool_reset_t - clean an object for its next user
+ * @obj: the object
+ * @arg: gosync_pool_opts.arg
+ *
+ * Runs on put (or on get with GOSYNC_POOL_RESET_ON_GET), in the caller's
+ * context; must not sleep.
+ *
+ * Return: true to keep the object, false to drop it: it is destructed and
+ * freed instead of cached (say, a buffer that grew too big to keep).
+ */
+typedef bool (*gosync_pool_reset_t)(void *obj, void *arg);
+
+/**
+ * typedef gosync_pool_dtor_t - release what an object holds
+ * @obj: the object, about to be freed
+ * @arg: gosync_pool_opts.arg
+ *
+ * Runs whenever the pool frees an object it constructed: on a drop, in
+ * the shrinker, at destroy, on a put after destroy. Must not sleep.
+ */
+typedef void (*gosync_pool_dtor_t)(void *obj, void *arg);
+
+/**
+ * struct gosync_pool_opts - how a pool is set up
+ * @name: for the pool's kmem_cache and shrinker (a copy is kept); NULL
+ *	for "gosync_pool"
+ * @size: object size in bytes, 1..GOSYNC_POOL_SIZE_MAX
+ * @align: object alignment, a power of two up to GOSYNC_POOL_ALIGN_MAX,
+ *	or 0 for the kmem_cache default
+ * @flags: GOSYNC_POOL_* flags
+ * @cpu_cache: most objects cached per CPU, 2..GOSYNC_POOL_CPU_CACHE_MAX
+ *	(two magazines of cpu_cache / 2), or 0 for
+ *	GOSYNC_POOL_CPU_CACHE_DEFAULT
+ * @max_objects: 0 for no limit; otherwise most objects the pool has at
+ *	once (cached or out): a get that would construct one more returns
+ *	NULL. Counted in one shared atomic, on construct and free only.
+ * @ctor: optional constructor; a new object is zeroed memory either way
+ * @reset: optional, run on put (or on get, see @flags)
+ * @dtor: optional destructor
+ * @arg: passed to @ctor, @reset and @dtor
+ */
+struct gosync_pool_opts {
+	const char *name;
+	unsigned int size;
+	unsigned int align;
+	unsigned int flags;
+	unsigned int cpu_cache;
+	unsigned long max_objects;
+	gosync_pool_ctor_t ctor;
+	gosync_pool_reset_t reset;
+	gosync_pool_dtor_t dtor;
+	void *arg;
+};
+
+/**
+ * struct gosync_pool_stats - counters of a pool, summed over CPUs
+ * @hits: gets served from the local CPU's magazines
+ * @misses: gets that found both local magazines empty
+ * @refills: magazines a get took from its own CPU's depot shard
+ * @steals: magazines a get took from another CPU's depot shard
+ * @constructed: objects made by a get (constructor succeeded)
+ * @ctor_failed: gets that returned NULL (allocation, constructor or the
+ *	total bound failed)
+ * @spills: full magazines a put moved to the depot
+ * @puts: objects put back, kept or not
+ * @dropped: objects a put freed instead of caching (reset refused, no
+ *	magazine could be allocated, or the pool was destroyed)
+ * @shrunk: objects freed by the shrinker
+ * @objects: objects the pool has now, cached or out
+ * @cached: objects cached now (magazines of every CPU plus the depot)
+ * @depot: of @cached, those in the depot (what the shrinker may free)
+ */
+struct gosync_pool_stats {
+	u64 hits;
+	u64 misses;
+	u64 refills;
+	u64 steals;
+	u64 constructed;
+	u64 ctor_failed;
+	u64 spills;
+	u64 puts;
+	u64 dropped;
+	u64 shrunk;
+	long objects;
+	long cached;
+	long depot;
+};
+
+struct gosync_pool;
+
+struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts);
+void gosync_pool_destroy(struct gosync_pool *pool);
+void *gosync_pool_get(struct gosync_pool *pool, gfp_t gfp);
+void gosync_pool_put(struct gosync_pool *pool, void *obj);
+void gosync_pool_stats(struct gosync_pool *pool, struct gosync_pool_stats *st);
+unsigned long gosync_pool_shrink(struct gosync_pool *pool, unsigned long nr);
+
+/**
+ * DEFINE_GOSYNC_POOL() - a typed pool, Go's Pool[T]
+ * @name: prefix of the generated type and functions
+ * @type: the object's type
+ * @ctor_fn: a constructor of type int (*)(@type *obj, void *arg, gfp_t gfp),
+ *	or NULL
+ *
+ * Defines struct @name_pool (holding the pool) and static inline
+ * @name_pool_create(struct @name_pool *, const struct gosync_pool_opts *),
+ * @name_pool_destroy(), @name_pool_get(struct @name_pool *, gfp_t),
+ * returning @type *, and @name_pool_put(struct @name_pool *, @type *).
+ * @name_pool_create() sets size, alignment and constructor from @type and
+ * @ctor_fn; the other fields of its options (which may be NULL) are used
+ * as given. A constructor with the wrong argument types does not compile.
+ */
+#define DEFINE_GOSYNC_POOL(name, type, ctor_fn)				\
+struct name##_pool {							\
+	struct gosync_pool *pool;					\
+};									\
+static inline int name##_pool_ctor(void *obj, void *arg, gfp_t gfp)	\
+{									\
+	int (*fn)(type *obj, void *arg, gfp_t gfp) = (ctor_fn);		\
+									\
+	return fn ? fn(obj, arg, gfp) : 0;				\
+}									\
+static inline int name##_pool_create(struct name##_pool *tp,		\
+				     const struct gosync_pool_opts *opts) \
+{									\
+	struct gosync_pool_opts o = {};					\
+									\
+	if (opts)							\
+		o = *opts;						\
+	o.size = sizeof(type);						\
+	o.align = __alignof__(type);					\
+	o.ctor = name##_pool_ctor;					\
+	tp->pool = gosync_pool_create(&o);				\
+	if (IS_ERR(tp->pool)) {						\
+		int err = PTR_ERR(tp->pool);				\
+									\
+		tp->pool = NULL;					\
+		return err;						\
+	}								\
+	return 0;							\
+}									\
+static inline void name##_pool_destroy(struct name##_pool *tp)		\
+{									\
+	gosync_pool_destroy(tp->pool);					\
+	tp->pool = NULL;						\
+}									\
+static inline type *name##_pool_get(struct name##_pool *tp, gfp_t gfp)	\
+{									\
+	return gosync_pool_get(tp->pool, gfp);				\
+}									\
+static inline void name##_pool_put(struct name##_pool *tp, type *obj)	\
+{									\
+	gosync_pool_put(tp->pool, obj);					\
+}
+
+/**
+ * struct gosync_buf - a byte buffer from a gosync_bufpool
+ * @data: the bytes, @cap of them
+ * @len: bytes in use (0 when the buffer comes from the pool)
+ * @cap: bytes allocated
+ */
+struct gosync_buf {
+	u8 *data;
+	size_t len;
+	size_t cap;
+};
+
+/**
+ * struct gosync_bufpool - a pool of byte buffers with a size cap
+ * @pool: the object pool of struct gosync_buf
+ * @size: capacity of a new buffer
+ * @max_cap: a buffer whose capacity grew beyond this is freed on put, not
+ *	cached (so one huge buffer does not stay pinned)
+ */
+struct gosync_bufpool {
+	struct gosync_pool *pool;
+	size_t size;
+	size_t max_cap;
+};
+
+int gosync_bufpool_init(struct gosync_bufpool *bp, const char *name,
+			size_t size, size_t max_cap, unsigned int flags);
+void gosync_bufpool_destroy(struct gosync_bufpool *bp);
+struct gosync_buf *gosync_buf_get(struct gosync_bufpool *bp, gfp_t gfp);
+void gosync_buf_put(struct gosync_bufpool *bp, struct gosync_buf *buf);
+int gosync_buf_reserve(struct gosync_buf *buf, size_t n, gfp_t gfp);
+
+#endif /* _GOSYNC_POOL_H */
