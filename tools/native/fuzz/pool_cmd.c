@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzz target of /sys/kernel/debug/gosync/pool/cmd: the module's command
+ * interpreter (kmod/pool_cmd.c) on real gosync_pools, natively.
+ *
+ * An input is a session: lines split after each '\n', each one write(2)
+ * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,
+ * starting with no test pool, as after module load. Every command must
+ * pass fuzz.h's checks. At the end of the session every pool must pass
+ * its own invariant check ("check": its counters against what the
+ * session did), "list" must agree with each pool's "stats", and
+ * destroying the pools (as module unload does) must destruct every
+ * object each one constructed, with nothing leaked (LeakSanitizer, at
+ * exit).
+ *
+ * Only cost is limited here, never the grammar:
+ * - A line asking for more than FUZZ_MAX_OBJ_SIZE-byte objects, more
+ *   than FUZZ_MAX_N objects at once or a buffer of more than
+ *   FUZZ_MAX_BYTES, that the parser would accept, is skipped: the
+ *   module's own bound (256 MiB held) is too much memory per input.
+ *   Values the parser rejects still go through.
+ * - "create" and "destroy" wait for RCU grace periods (destroy, and the
+ *   end of each session, which destroys what is left): only the first
+ *   FUZZ_SLOW_LINES of them in a session run.
+ */
+#include <linux/kernel.h>
+
+#include "fuzz.h"
+#include "pool_cmd.h"
+
+#define FUZZ_LINES		64
+#define FUZZ_SLOW_LINES		4
+#define FUZZ_MAX_OBJ_SIZE	4096
+#define FUZZ_MAX_N		256
+#define FUZZ_MAX_BYTES		65536
+
+static const int pool_cmd_errnos[] = {
+	-EINVAL, -ERANGE, -ENAMETOOLONG,	/* the parser */
+	-ENOENT, -EEXIST, -ENOSPC, -ENOMEM,	/* the interpreter, the pool */
+};
+
+static int pool_cmd_exec(char *line, struct seq_buf *out)
+{
+	return __gosync_pool_cmd_exec(line, out, "pool");
+}
+
+static int pool_cmd(const char *fmt, ...)
+{
+	char cmd[GOSYNC_CMD_MAX_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return fuzz_write((const u8 *)cmd, strlen(cmd), pool_cmd_exec, "pool",
+			  pool_cmd_errnos, ARRAY_SIZE(pool_cmd_errnos), false);
+}
+
+/* Would this line make the test pools take too much memory? */
+static bool too_costly(const u8 *data, size_t len)
+{
+	static const struct { const char *key; u64 max; } keys[] = {
+		{ "size=", FUZZ_MAX_OBJ_SIZE }, { "n=", FUZZ_MAX_N },
+		{ "bytes=", FUZZ_MAX_BYTES }, { "max_cap=", FUZZ_MAX_BYTES },
+	};
+	char tok[GOSYNC_CMD_MAX_LEN + 1];
+	size_t i, j, k;
+	u64 v;
+
+	for (i = 0; i < len; i = j + 1) {
+		for (j = i; j < len && data[j] != ' ' && data[j] != '\t' &&
+		     data[j] != '\n'; j++)
+			;
+		if (j - i >= sizeof(tok))
+			continue;
+		memcpy(tok, data + i, j - i);
+		tok[j - i] = '\0';
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			size_t n = strlen(keys[k].key);
+
+			if (!strncmp(tok, keys[k].key, n) &&
+			    !kstrtou64(tok + n, 0, &v) && v > keys[k].max)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Is this line a "create" or a "destroy"? */
+static bool slow_verb(const u8 *data, size_t len)
+{
+	static const char *const verbs[] = { "create", "destroy" };
+	size_t i = 0, k, n;
+
+	while (i < len && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	for (k = 0; k < ARRAY_SIZE(verbs); k++) {
+		n = strlen(verbs[k]);
+		if (len - i >= n && !memcmp(data + i, verbs[k], n) &&
+		    (len - i == n || data[i + n] == ' ' || data[i + n] == '\t' ||
+		     data[i + n] == '\n'))
+			return true;
+	}
+	return false;
+}
+
+static long long number_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	FUZZ_CHECK(p);
+	return strtoll(p + strlen(key), NULL, 10);
+}
+
+/* The session is over: every pool must agree with itself and with list. */
+static void check_pools(void)
+{
+	char names[GOSYNC_POOL_CMD_POOLS][GOSYNC_POOL_CMD_NAME_MAX + 1];
+	char list[GOSYNC_CMD_OUT_SIZE], *name;
+	long long bytes, sum = 0, held, size;
+	unsigned int pools, n = 0;
+	const char *p;
+	char kind[4];
+
+	FUZZ_CHECK(!pool_cmd("list\n"));
+	memcpy(list, fuzz_out, fuzz_out_len + 1);
+	FUZZ_CHECK(sscanf(list, "pools=%u bytes=%lld\n", &pools, &bytes) == 2);
+	FUZZ_CHECK(pools <= GOSYNC_POOL_CMD_POOLS);
+	for (p = strchr(list, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		FUZZ_CHECK(n < GOSYNC_POOL_CMD_POOLS);
+		name = names[n++];
+		FUZZ_CHECK(sscanf(p + 1, "name=%15s kind=%3s size=%lld held=%lld",
+				  name, kind, &size, &held) == 4);
+		FUZZ_CHECK(!pool_cmd("check name=%s\n", name));
+		FUZZ_CHECK(!pool_cmd("stats name=%s\n", name));
+		FUZZ_CHECK(number_after(fuzz_out, "\nheld ") == held);
+		sum += number_after(fuzz_out, "\nheld_bytes ");
+		if (!strcmp(kind, "obj"))
+			FUZZ_CHECK(number_after(fuzz_out, "\nheld_bytes ") ==
+				   held * size);
+		FUZZ_CHECK(held <= GOSYNC_POOL_CMD_HELD_MAX);
+	}
+	FUZZ_CHECK(n == pools);
+	FUZZ_CHECK(sum == bytes);
+	/* Each destroy checks its pool's destructor count (-EIO if off). */
+	while (n--)
+		FUZZ_CHECK(!pool_cmd("destroy name=%s\n", names[n]));
+}
+
+int fuzz_initialize(int *argc, char ***argv)
+{
+	fuzz_init();
+	FUZZ_CHECK(!__gosync_pool_cmd_init());
+	return 0;
+}
+
+int fuzz_one_input(const u8 *data, size_t size)
+{
+	unsigned int lines = 0, slow = 0;
+	size_t i, end;
+
+	for (i = 0; i < size && lines < FUZZ_LINES; i = end, lines++) {
+		const u8 *nl = memchr(data + i, '\n', size - i);
+
+		end = nl ? (size_t)(nl - data) + 1 : size;
+		if (too_costly(data + i, end - i))
+			continue;
+		if (slow_verb(data + i, end - i) && slow++ >= FUZZ_SLOW_LINES)
+			continue;
+		fuzz_write(data + i, end - i, pool_cmd_exec, "pool",
+			   pool_cmd_errnos, ARRAY_SIZE(pool_cmd_errnos), false);
+	}
+	check_pools();
+	__gosync_pool_cmd_exit();
+	return 0;
+}
