@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Native benchmarks of gosync_map; included by tools/native/Makefile, so
-# paths are relative to tools/native. Uses BUILD, CC_OPT, CFLAGS_opt and
-# LIB_opt from there (the opt variant: gcc -O2, as the kernel is built).
+# Native benchmarks of gosync_map and gosync_pool; included by
+# tools/native/Makefile, so paths are relative to tools/native. Uses BUILD,
+# CC_OPT, CFLAGS_opt and LIB_opt from there (the opt variant: gcc -O2, as
+# the kernel is built).
 #
-#	make -C tools/native bench-build	build/native/bench/map_bench
-#	make -C tools/native bench		run it: results.csv, report, ratios
+#	make -C tools/native bench-build	build/native/bench/{map,pool}_bench
+#	make -C tools/native bench		run them: results.csv, report, ratios
 #	make -C tools/native callgrind		instructions per operation
 #	make -C tools/native bench-smoke	the whole path in seconds (make
 #						check): PASS/FAIL lines, also to
@@ -17,6 +18,8 @@
 
 NB_DIR := $(BUILD)/bench
 NB_BIN := $(NB_DIR)/map_bench
+PB_BIN := $(NB_DIR)/pool_bench
+NB_BINS := $(NB_BIN) $(PB_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
@@ -26,17 +29,21 @@ NB_LDFLAGS := -Wl,--wrap=get_random_u32
 
 .PHONY: bench-build bench callgrind bench-smoke
 
-bench-build: $(NB_BIN)
+bench-build: $(NB_BINS)
 
 $(NB_BIN): bench/map_bench.c $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) $(NB_LDFLAGS) -o $@ bench/map_bench.c $(LIB_opt) $(NB_LIBS)
 
+$(PB_BIN): bench/pool_bench.c $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pool_bench.c $(LIB_opt)
+
 bench: bench-build
-	bench/run.sh $(NB_BIN) $(NB_DIR)
+	bench/run.sh $(NB_DIR) $(NB_BINS)
 
 callgrind: bench-build
-	bench/callgrind.sh $(NB_BIN) $(NB_DIR)
+	bench/callgrind.sh $(NB_DIR) $(NB_BINS)
 
 bench-smoke: bench-build
-	bench/smoke.sh $(NB_BIN) $(NB_DIR)
+	bench/smoke.sh $(NB_DIR) $(NB_BINS)

@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""gosync_map's rate as a ratio against cds_lfht and rwlock, per case and
-thread count, with the targets of issue 4 (map load >= 1.5x cds_lfht,
-store and delete >= 1.0x cds_lfht; churn_* is the delete case: each op
-deletes a key and stores it back).
+"""The native figures against the issues' targets, one table per primitive.
 
   tools/native/bench/ratios.py build/native/bench/results.csv [--env native]
 
-Reads the rows of one env (default native) and primitive "map"; a later
-row of the same (case, impl, threads) replaces an earlier one, as in
-tools/bench/report.py. Exit status 0 whether or not targets are met: the
-figures of a shared 2-core machine are for reading, not for gating.
+map (issue 4): gosync_map's rate as a ratio against cds_lfht and rwlock,
+per case and thread count; targets: load >= 1.5x cds_lfht, store and
+delete >= 1.0x cds_lfht (churn_* is the delete case: each op deletes a
+key and stores it back).
+
+pool (issue 5): ns per op of gosync_pool, malloc and the mutex free list
+(pair and batch16: one op is one get+put pair; xcpu: one get or one put),
+and gosync_pool's rate as a ratio against the other two; target: a
+get+put pair in under 5 ns (pair and batch16, each thread count).
+
+Reads the rows of one env (default native); a later row of the same
+(primitive, case, impl, threads) replaces an earlier one, as in
+tools/bench/report.py. A primitive without rows is left out. Exit status
+0 whether or not targets are met (the figures of a shared 2-core machine
+are for reading, not for gating); 1 if there is no row at all.
 """
 
 import argparse
@@ -25,30 +33,19 @@ from report import human  # noqa: E402  (tools/bench/report.py)
 
 MAP, LFHT, RW = "gosync_map", "cds_lfht", "rwlock"
 TARGETS = (("load_", 1.5), ("store_", 1.0), ("churn_", 1.0))
+POOL, MALLOC, MUTEX = "gosync_pool", "malloc", "mutex"
+POOL_PAIR_NS = 5.0
+POOL_PAIR_CASES = ("pair", "batch16")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("csv")
-    ap.add_argument("--env", default="native")
-    args = ap.parse_args()
-
-    rate = collections.OrderedDict()    # (case, threads) -> impl -> ops/s
-    with open(args.csv) as f:
-        for r in csv.DictReader(f):
-            if r["env"] != args.env or r["primitive"] != "map":
-                continue
-            key = (r["case"], int(r["threads"]))
-            rate.setdefault(key, {})[r["impl"]] = float(r["ops_per_sec"])
-    if not rate:
-        sys.exit("ratios.py: no env=%s map rows in %s" % (args.env, args.csv))
-
+def map_table(rate):
+    """gosync_map against cds_lfht and rwlock; returns targets missed."""
     fmt = "%-12s %7s %11s %11s %11s %9s %10s  %s"
     print(fmt % ("case", "threads", MAP, LFHT, RW, "map/lfht", "map/rwlock",
                  "target (vs cds_lfht)"))
     missed = 0
     for (case, threads), by_impl in rate.items():
-        m, l, w = (by_impl.get(i) for i in (MAP, LFHT, RW))
+        m, l, w = (by_impl.get(i, (None, None))[0] for i in (MAP, LFHT, RW))
         rl = m / l if m and l else None
         rw = m / w if m and w else None
         want = next((t for p, t in TARGETS if case.startswith(p)), None)
@@ -64,6 +61,65 @@ def main():
                      human(w) if w else "-",
                      "%.2fx" % rl if rl else "-", "%.2fx" % rw if rw else "-",
                      verdict))
+    return missed
+
+
+def pool_table(rate):
+    """gosync_pool against malloc and the mutex free list; targets missed."""
+    fmt = "%-8s %7s %12s %10s %10s %12s %11s  %s"
+    print(fmt % ("case", "threads", "pool ns/op", "malloc", "mutex",
+                 "pool/malloc", "pool/mutex", "target (ns per get+put pair)"))
+    missed = 0
+    for (case, threads), by_impl in rate.items():
+        (p, pns), (a, ans), (x, xns) = (by_impl.get(i, (None, None))
+                                        for i in (POOL, MALLOC, MUTEX))
+        ra = p / a if p and a else None
+        rx = p / x if p and x else None
+        if case not in POOL_PAIR_CASES or pns is None:
+            verdict = "-"
+        elif pns < POOL_PAIR_NS:
+            verdict = "< %.0f ns: met" % POOL_PAIR_NS
+        else:
+            verdict = "< %.0f ns: MISSED" % POOL_PAIR_NS
+            missed += 1
+        print(fmt % (case, threads,
+                     "%.1f" % pns if pns is not None else "-",
+                     "%.1f" % ans if ans is not None else "-",
+                     "%.1f" % xns if xns is not None else "-",
+                     "%.2fx" % ra if ra else "-", "%.2fx" % rx if rx else "-",
+                     verdict))
+    return missed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("csv")
+    ap.add_argument("--env", default="native")
+    args = ap.parse_args()
+
+    # primitive -> (case, threads) -> impl -> (ops/s, ns/op)
+    rate = collections.OrderedDict()
+    with open(args.csv) as f:
+        for r in csv.DictReader(f):
+            if r["env"] != args.env or r["primitive"] not in ("map", "pool"):
+                continue
+            key = (r["case"], int(r["threads"]))
+            ops = float(r["ops_per_sec"])
+            # ns_per_op from the rate: the CSV's is rounded to whole ns.
+            ns = key[1] * 1e9 / ops if ops > 0 else None
+            rate.setdefault(r["primitive"], collections.OrderedDict()).setdefault(
+                key, {})[r["impl"]] = (ops, ns)
+    if not rate:
+        sys.exit("ratios.py: no env=%s map or pool rows in %s" % (args.env, args.csv))
+
+    missed, first = 0, True
+    for prim, table in (("map", map_table), ("pool", pool_table)):
+        if prim not in rate:
+            continue
+        if not first:
+            print()
+        first = False
+        missed += table(rate[prim])
     print("targets missed: %d" % missed)
     return 0
 

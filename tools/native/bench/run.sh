@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tools/native/bench/run.sh BIN OUTDIR (what `make -C tools/native bench`
-# runs): run the native map benchmarks, write OUTDIR/results.csv in the
-# in-VM format with env "native", then print tools/bench/report.py's table
-# (one PNG per case in OUTDIR) and the map's ratios against cds_lfht and
-# rwlock with the issue's targets.
+# tools/native/bench/run.sh OUTDIR BIN... (what `make -C tools/native
+# bench` runs): run the native benchmarks (map_bench, pool_bench), write
+# OUTDIR/results.csv in the in-VM format with env "native", then print
+# tools/bench/report.py's table (one PNG per case in OUTDIR) and ratios.py's
+# tables: the map against cds_lfht and rwlock, the pool against malloc and
+# a mutex free list, with the issues' targets.
 #
 # NATIVE_BENCH_MS (300), NATIVE_BENCH_THREADS ("1 2"), NATIVE_BENCH_REPS
 # (3; each row is the median-rate run of that many) are read by the driver;
-# NATIVE_BENCH_FILTER selects cases (comma-separated, e.g. "load_1k,churn_1k").
+# NATIVE_BENCH_FILTER selects cases (comma-separated, e.g. "load_1k,pair");
+# a binary none of whose cases it names runs nothing.
 # Native figures are real-CPU figures, but this machine has 2 cores shared
 # with whatever else runs: the load average is printed as a warning sign.
 set -euo pipefail
 
-BIN=${1:?usage: run.sh BIN OUTDIR}
-OUT=${2:?usage: run.sh BIN OUTDIR}
+OUT=${1:?usage: run.sh OUTDIR BIN...}
+shift
+[ $# -gt 0 ] || { echo "usage: run.sh OUTDIR BIN..." >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 
 mkdir -p "$OUT"
-rm -f "$OUT/results.csv" "$OUT"/map-*.png
+rm -f "$OUT/results.csv" "$OUT"/map-*.png "$OUT"/pool-*.png
 
 read -r load _ < /proc/loadavg
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
@@ -32,7 +35,9 @@ args=(--csv "$OUT/results.csv")
 if [ -n "${NATIVE_BENCH_FILTER:-}" ]; then
 	args+=(--case "$NATIVE_BENCH_FILTER")
 fi
-"$BIN" "${args[@]}"
+for bin in "$@"; do
+	"$bin" "${args[@]}"
+done
 
 echo
 plots=(--out "$OUT")
