@@ -46,7 +46,7 @@ build/selftests/.kselftest-dir:
 	@mkdir -p $(@D)
 	@echo "$$(tools/linux-src.sh)/tools/testing/selftests" > $@
 
-build/selftests/%: selftests/%.c selftests/lib/gosync_test.h build/selftests/.kselftest-dir
+build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h) build/selftests/.kselftest-dir
 	@mkdir -p $(@D)
 	$(CC) $(SELFTEST_CFLAGS) -I$$(cat build/selftests/.kselftest-dir) -Iselftests/lib \
 		-o $@ $< -lpthread

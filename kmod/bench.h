@@ -60,6 +60,38 @@ struct gosync_bench_case {
 	__gosync_bench_case_##var __used				\
 	__section(".gosync.bench_cases") = &(var)
 
+/**
+ * GOSYNC_BENCH_MIX_CASE() - define and register the case of one operation
+ *	mix on one implementation, for a primitive whose bench file names
+ *	its parts after a prefix
+ * @pfx: the prefix: the file has pfx_setup(data, threads, ops, @arg),
+ *	pfx_teardown(), pfx_<mix>(t, ops) and pfx_<which>_ops
+ * @prim: the primitive, a string
+ * @mix: the operation mix (the case's name)
+ * @which: the implementation (the case's impl)
+ * @arg: pfx_setup()'s last argument for this case
+ *
+ * Defines pfx_setup_<mix>_<which>(), pfx_body_<mix>_<which>() (the mix's
+ * body with the implementation's ops table, a compile-time constant) and
+ * the case pfx_case_<mix>_<which>, and registers it.
+ */
+#define GOSYNC_BENCH_MIX_CASE(pfx, prim, mix, which, arg)			\
+static int pfx##_setup_##mix##_##which(void **data, unsigned int threads)	\
+{										\
+	return pfx##_setup(data, threads, &pfx##_##which##_ops, arg);		\
+}										\
+static int pfx##_body_##mix##_##which(struct gosync_run_thread *t)		\
+{										\
+	return pfx##_##mix(t, &pfx##_##which##_ops);				\
+}										\
+static const struct gosync_bench_case pfx##_case_##mix##_##which = {		\
+	.primitive = prim, .name = #mix, .impl = #which,			\
+	.setup = pfx##_setup_##mix##_##which,					\
+	.body = pfx##_body_##mix##_##which,					\
+	.teardown = pfx##_teardown,						\
+};										\
+GOSYNC_BENCH_CASE(pfx##_case_##mix##_##which)
+
 /* Markers, defined in tables_start.c and tables_end.c. */
 extern const struct gosync_bench_case *const __gosync_bench_cases_start[];
 extern const struct gosync_bench_case *const __gosync_bench_cases_end[];

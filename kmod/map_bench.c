@@ -921,26 +921,9 @@ out:
 	return ret;
 }
 
-/*
- * MB_CASE() - one (mix, implementation) bench case: its setup, its body
- * (the mix's body with the implementation's ops table) and its entry.
- */
-#define MB_CASE(mix, which, preload)				\
-static int mb_setup_##mix##_##which(void **data, unsigned int threads)	\
-{									\
-	return mb_setup(data, threads, &mb_##which##_ops, preload);	\
-}									\
-static int mb_body_##mix##_##which(struct gosync_run_thread *t)		\
-{									\
-	return mb_##mix(t, &mb_##which##_ops);				\
-}									\
-static const struct gosync_bench_case mb_case_##mix##_##which = {	\
-	.primitive = "map", .name = #mix, .impl = #which,		\
-	.setup = mb_setup_##mix##_##which,				\
-	.body = mb_body_##mix##_##which,					\
-	.teardown = mb_teardown,					\
-};									\
-GOSYNC_BENCH_CASE(mb_case_##mix##_##which)
+/* MB_CASE() - the bench case of one (mix, implementation); see bench.h. */
+#define MB_CASE(mix, which, preload)					\
+	GOSYNC_BENCH_MIX_CASE(mb, "map", mix, which, preload)
 
 /* read_mostly and write_heavy are mb_mixed() with 90% and 50% loads. */
 #define mb_read_mostly(t, ops)	mb_mixed(t, ops, 90)

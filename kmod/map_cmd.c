@@ -134,6 +134,9 @@ struct mapdbg_verb {
 		   const void *key, struct seq_buf *out);
 };
 
+static_assert(offsetof(struct mapdbg_verb, name) == 0,
+	      "gosync_parse_verb() finds a verb by its first member");
+
 /* Serializes commands with stats reads; guards mapdbg_cur and mapdbg_args. */
 static DEFINE_MUTEX(mapdbg_lock);
 static struct mapdbg_test *mapdbg_cur;
@@ -582,25 +585,17 @@ int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
 {
 	struct gosync_param params[MAPDBG_NR_ARGS];
 	struct mapdbg_args *a = &mapdbg_scratch;
-	const struct mapdbg_verb *v = NULL;
+	const struct mapdbg_verb *v;
 	struct mapdbg_test *t;
 	const void *key = NULL;
-	unsigned int i, n;
+	unsigned int n;
 	bool bh_off;
-	char *verb;
 	int ret;
 
-	verb = gosync_next_token(&line);
-	for (i = 0; verb && i < MAPDBG_NR_VERBS; i++) {
-		if (!strcmp(verb, mapdbg_verbs[i].name)) {
-			v = &mapdbg_verbs[i];
-			break;
-		}
-	}
-	if (!v) {
-		gosync_report(out, who, "unknown verb '%.32s'", verb ? verb : "");
+	v = gosync_parse_verb(&line, mapdbg_verbs, ARRAY_SIZE(mapdbg_verbs),
+			      sizeof(mapdbg_verbs[0]), out, who);
+	if (!v)
 		return -EINVAL;
-	}
 
 	mutex_lock(&mapdbg_lock);
 	t = mapdbg_cur;

@@ -102,6 +102,36 @@ char *gosync_next_token(char **line)
 }
 EXPORT_SYMBOL_GOSYNC_KUNIT(gosync_next_token);
 
+/**
+ * gosync_parse_verb() - the entry of a command's verb in a table
+ * @line: the command line; advanced past the verb
+ * @verbs: @nr entries of @size bytes, each a struct whose first member is
+ *	its name (const char *)
+ * @nr: entries in @verbs
+ * @size: bytes of one entry
+ * @out: where a rejection is reported
+ * @who: its prefix
+ *
+ * Context: any; does not sleep.
+ * Return: the entry whose name is the first token of *@line, or NULL
+ * (reported as "unknown verb") if none is.
+ */
+const void *gosync_parse_verb(char **line, const void *verbs, size_t nr,
+			      size_t size, struct seq_buf *out,
+			      const char *who)
+{
+	char *verb = gosync_next_token(line);
+	const char *entry = verbs;
+	size_t i;
+
+	for (i = 0; verb && i < nr; i++, entry += size) {
+		if (!strcmp(verb, *(const char *const *)entry))
+			return entry;
+	}
+	gosync_report(out, who, "unknown verb '%.32s'", verb ? verb : "");
+	return NULL;
+}
+
 static int __gosync_parse_value(const struct gosync_param *p, const char *val,
 				struct seq_buf *out, const char *who)
 {

@@ -78,5 +78,8 @@ int gosync_parse_line(char *buf, size_t len, struct seq_buf *out,
 char *gosync_next_token(char **line);
 int gosync_parse_params(char *line, const struct gosync_param *params,
 			unsigned int nr, struct seq_buf *out, const char *who);
+const void *gosync_parse_verb(char **line, const void *verbs, size_t nr,
+			      size_t size, struct seq_buf *out,
+			      const char *who);
 
 #endif /* _GOSYNC_PARSE_H */

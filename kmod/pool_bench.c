@@ -552,26 +552,9 @@ static __always_inline int pb_xcpu(struct gosync_run_thread *t,
 	return pb_xcpu_consumer(t, ops, r);
 }
 
-/*
- * PB_CASE() - one (mix, implementation) bench case: its setup, its body
- * (the mix's body with the implementation's ops table) and its entry.
- */
+/* PB_CASE() - the bench case of one (mix, implementation); see bench.h. */
 #define PB_CASE(mix, which, rings)					\
-static int pb_setup_##mix##_##which(void **data, unsigned int threads)	\
-{									\
-	return pb_setup(data, threads, &pb_##which##_ops, rings);	\
-}									\
-static int pb_body_##mix##_##which(struct gosync_run_thread *t)		\
-{									\
-	return pb_##mix(t, &pb_##which##_ops);				\
-}									\
-static const struct gosync_bench_case pb_case_##mix##_##which = {	\
-	.primitive = "pool", .name = #mix, .impl = #which,		\
-	.setup = pb_setup_##mix##_##which,				\
-	.body = pb_body_##mix##_##which,					\
-	.teardown = pb_teardown,					\
-};									\
-GOSYNC_BENCH_CASE(pb_case_##mix##_##which)
+	GOSYNC_BENCH_MIX_CASE(pb, "pool", mix, which, rings)
 
 PB_CASE(pair, gosync_pool, false);
 PB_CASE(pair, gosync_pool_irq, false);

@@ -162,6 +162,9 @@ struct pooldbg_verb {
 		   struct seq_buf *out, const char *who);
 };
 
+static_assert(offsetof(struct pooldbg_verb, name) == 0,
+	      "gosync_parse_verb() finds a verb by its first member");
+
 /* Serializes commands; guards pooldbg_pools, pooldbg_bytes, pooldbg_scratch. */
 static DEFINE_MUTEX(pooldbg_lock);
 static struct pooldbg *pooldbg_pools[GOSYNC_POOL_CMD_POOLS];
@@ -924,23 +927,15 @@ int __gosync_pool_cmd_exec(char *line, struct seq_buf *out, const char *who)
 {
 	struct gosync_param params[POOLDBG_NR_ARGS];
 	struct pooldbg_args *a = &pooldbg_scratch;
-	const struct pooldbg_verb *v = NULL;
+	const struct pooldbg_verb *v;
 	struct pooldbg *t = NULL;
-	unsigned int i, n;
-	char *verb;
+	unsigned int n;
 	int ret;
 
-	verb = gosync_next_token(&line);
-	for (i = 0; verb && i < POOLDBG_NR_VERBS; i++) {
-		if (!strcmp(verb, pooldbg_verbs[i].name)) {
-			v = &pooldbg_verbs[i];
-			break;
-		}
-	}
-	if (!v) {
-		gosync_report(out, who, "unknown verb '%.32s'", verb ? verb : "");
+	v = gosync_parse_verb(&line, pooldbg_verbs, ARRAY_SIZE(pooldbg_verbs),
+			      sizeof(pooldbg_verbs[0]), out, who);
+	if (!v)
 		return -EINVAL;
-	}
 
 	mutex_lock(&pooldbg_lock);
 	memset(a, 0, sizeof(*a));

@@ -17,9 +17,9 @@
 
 #include "kselftest_harness.h"
 #include "gosync_test.h"
+#include "gosync_failslab.h"
 
 #define MAP_STRESS	GOSYNC_DEBUGFS "/map/stress"
-#define FAILSLAB	"/sys/kernel/debug/failslab"
 
 /* Output of the last stress command. */
 static char sout[4096];
@@ -202,91 +202,25 @@ TEST_F_TIMEOUT(stress, resize_storm, 300)
 	EXPECT_LT(0, field("ranges"));
 }
 
-static int fs_read(const char *name, char *buf, size_t size)
-{
-	char path[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), FAILSLAB "/%s", name);
-	n = gs_read(path, buf, size);
-	if (n <= 0)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/* write(), not pwrite(): failslab's number files are not seekable. */
-static int fs_write(const char *name, const char *val)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), FAILSLAB "/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : n == (ssize_t)strlen(val) ? 0 : -EIO;
-	close(fd);
-	return (int)n;
-}
-
-static const char *const fs_names[] = {
-	"probability", "interval", "times", "space", "verbose", "task-filter",
-	"ignore-gfp-wait",
-};
-
-static const char *const fs_values[] = {
-	"10", "1", "-1", "0", "0", "Y", "N",
-};
-
-/*
- * Run a stress command with failslab failing 10% of the allocations of
- * the stress threads (task filter), then restore failslab's settings.
- */
-static int failslab_run(struct __test_metadata *_metadata, const char *cmd)
-{
-	char saved[ARRAY_SIZE(fs_names)][32];
-	unsigned int i;
-	int ret, bad = 0;
-
-	for (i = 0; i < ARRAY_SIZE(fs_names); i++)
-		if (fs_read(fs_names[i], saved[i], sizeof(saved[i])))
-			return -EIO;
-	for (i = 0; i < ARRAY_SIZE(fs_names); i++)
-		bad += fs_write(fs_names[i], fs_values[i]) != 0;
-	ret = bad ? -EIO : stress("%s", cmd);
-	/* Probability first: stop failing before anything else changes. */
-	bad = fs_write("probability", "0") != 0;
-	for (i = ARRAY_SIZE(fs_names); i-- > 0;)
-		bad += fs_write(fs_names[i], saved[i]) != 0;
-	EXPECT_EQ(0, bad);
-	return ret;
-}
-
 TEST_F_TIMEOUT(stress, failslab, 180)
 {
-	char cmd[256];
-
-	if (access(FAILSLAB, F_OK)) {
+	if (access(GS_FAILSLAB, F_OK)) {
 		/* Without fault injection the launcher must say so. */
 		EXPECT_EQ(-EOPNOTSUPP, stress("threads=1 duration_ms=10 failslab=1"));
 		EXPECT_NE(NULL, strstr(sout, "CONFIG_FAULT_INJECTION"));
-		SKIP(return, "no %s (kernel without CONFIG_FAILSLAB)", FAILSLAB);
+		SKIP(return, "no %s (kernel without CONFIG_FAILSLAB)", GS_FAILSLAB);
 	}
-	snprintf(cmd, sizeof(cmd),
-		 "threads=%d duration_ms=%d keys=8192 failslab=1 checker=1 resizer=1",
-		 self->cpus, ms(3000));
-	ASSERT_EQ(0, failslab_run(_metadata, cmd));
+	ASSERT_EQ(0, gs_failslab_run(_metadata, stress,
+				     "threads=%d duration_ms=%d keys=8192 failslab=1 checker=1 resizer=1",
+				     self->cpus, ms(3000)));
 	check_pass(_metadata);
 	EXPECT_LT(0, field("enomem"));
 	EXPECT_LT(0, field("resizes") + field("resize_enomem"));
 
 	/* A storm with failing allocations: retried until it fits. */
-	snprintf(cmd, sizeof(cmd), "threads=%d duration_ms=1 storm=%d failslab=1 checker=1",
-		 self->cpus, slow_kernel() ? 10000 : 100000);
-	ASSERT_EQ(0, failslab_run(_metadata, cmd));
+	ASSERT_EQ(0, gs_failslab_run(_metadata, stress,
+				     "threads=%d duration_ms=1 storm=%d failslab=1 checker=1",
+				     self->cpus, slow_kernel() ? 10000 : 100000));
 	check_pass(_metadata);
 	EXPECT_LT(0, field("enomem"));
 	EXPECT_LE(1, field("cycles"));

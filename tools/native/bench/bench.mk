@@ -31,13 +31,18 @@ NB_LDFLAGS := -Wl,--wrap=get_random_u32
 
 bench-build: $(NB_BINS)
 
-$(NB_BIN): bench/map_bench.c $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
-	@mkdir -p $(@D)
-	$(CC_OPT) $(CFLAGS_opt) $(NB_LDFLAGS) -o $@ bench/map_bench.c $(LIB_opt) $(NB_LIBS)
+# The driver both share: argument parsing, threads, timing, CSV rows.
+NB_MAIN := bench/bench_main.c bench/bench_main.h
 
-$(PB_BIN): bench/pool_bench.c $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+$(NB_BIN): bench/map_bench.c $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
-	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pool_bench.c $(LIB_opt)
+	$(CC_OPT) $(CFLAGS_opt) $(NB_LDFLAGS) -o $@ bench/map_bench.c \
+		bench/bench_main.c $(LIB_opt) $(NB_LIBS)
+
+$(PB_BIN): bench/pool_bench.c $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pool_bench.c bench/bench_main.c \
+		$(LIB_opt)
 
 bench: bench-build
 	bench/run.sh $(NB_DIR) $(NB_BINS)

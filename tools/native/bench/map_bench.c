@@ -6,40 +6,23 @@
  * urcu-memb flavor, the flavor the shim's RCU uses) and against a chained
  * hash table behind one pthread_rwlock_t. Primitive "map", env "native".
  *
- * Timed mode (what `make -C tools/native bench` runs):
+ * The driver (bench_main.c, shared with pool_bench.c; its modes and
+ * options are in bench_main.h) runs every case x thread count x
+ * implementation for `make -C tools/native bench`: R reps of each
+ * configuration, the implementations interleaved, and the row is the run
+ * with the median rate, since this machine's 2 cores and memory are
+ * shared and a single 300 ms run can be off by 2x. Each run gets a fresh,
+ * preloaded table; deferred frees of a run are flushed (rcu_barrier())
+ * before the next run starts.
  *
- *	map_bench [--csv FILE] [--ms MS] [--threads "1 2"] [--reps R]
- *		  [--case C[,C...]] [--impl I[,I...]]
- *
- * runs every case x thread count x implementation and appends one row per
- * run to FILE in the in-VM format (env,primitive,case,impl,threads,
- * ops_per_sec,ns_per_op; see tools/bench/run.sh). The defaults come from
- * NATIVE_BENCH_MS (300), NATIVE_BENCH_THREADS ("1 2") and NATIVE_BENCH_REPS
- * (3). Each configuration runs R times (the implementations interleaved)
- * and its row is the run with the median rate: this machine's 2 cores and
- * memory are shared, and a single 300 ms run can be off by 2x. Like the
- * kernel driver (kmod/bench.c): N threads, thread i pinned to the i-th CPU
- * of the process's affinity mask, released together from a barrier; each
- * runs the case's body until the controller raises the stop flag (checked
- * every NB_BATCH ops) and measures its own elapsed time; ops_per_sec is the
- * sum of each thread's own rate, ns_per_op = threads * 1e9 / ops_per_sec.
- * Each run gets a fresh, preloaded table; deferred frees of a run are
- * flushed (rcu_barrier()) before the next run starts.
- *
- * Count mode (for tools/native/bench/callgrind.sh):
- *
- *	map_bench --ops N --case C --impl I
- *
- * sets the case up as above, then runs exactly N ops on the main thread
- * inside nb_measure() (callgrind counts only that function, inclusive),
- * with the call_rcu worker threads paused so that no deferred free runs
- * meanwhile: the main thread's allocator state, and so its instruction
- * count, depends on nothing but N. No clock is read, the thread is pinned
- * to one CPU (cds_lfht's item counters are per CPU) and the map's hash
- * seeds are fixed (get_random_u32() is wrapped at link time, bench.mk), as
- * the cds_lfht and rwlock seeds always are.
- *
- *	map_bench --list	prints "case impl" lines
+ * In count mode (tools/native/bench/callgrind.sh: exactly N ops on the
+ * main thread inside nb_measure()) the call_rcu worker threads are paused
+ * so that no deferred free runs meanwhile: the main thread's allocator
+ * state, and so its instruction count, depends on nothing but N. No clock
+ * is read, the thread is pinned to one CPU (cds_lfht's item counters are
+ * per CPU) and the map's hash seeds are fixed (get_random_u32() is
+ * wrapped at link time, bench.mk), as the cds_lfht and rwlock seeds
+ * always are. Its result line adds sum=, what the loads summed.
  *
  * Keys are u64, 0 .. nkeys - 1 (nkeys 1024 or 65536); every case starts
  * with every key present, key k holding COOKIE(k). Thread i draws keys and
@@ -103,23 +86,16 @@
 #include <urcu/rculfhash.h>
 
 #include <gosync/map.h>
-#include <shim/native.h>
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#define NB_BATCH	64
-#define NB_MAX_THREADS	64
-#define NB_MAX_REPS	99
-#define NB_CSV_HEADER	"env,primitive,case,impl,threads,ops_per_sec,ns_per_op"
+#include "bench_main.h"
 
 /* The value a preloaded key holds: odd, so never NULL. */
 #define COOKIE(key)	((unsigned long)(key) * 2 + 1)
@@ -180,8 +156,7 @@ struct nb_state {
 	unsigned int nkeys, nbuckets, threads;
 	uint32_t seed;			/* cds_lfht and rwlock hash seed */
 	int (*body)(struct nb_thread *t, uint64_t n);
-	pthread_barrier_t start;
-	int stop;			/* __atomic */
+	struct bench_sync sync;
 	union {				/* in cache lines of its own */
 		struct gosync_map gm;
 		struct cds_lfht *lf;
@@ -191,16 +166,11 @@ struct nb_state {
 
 struct nb_thread {
 	struct nb_state *s;
-	unsigned int id;
-	int cpu;
 	uint64_t rnd;
 	unsigned long seq;
 	void *spare;			/* rwlock: a node for the next insert */
-	uint64_t ops;
-	uint64_t elapsed_ns;
 	unsigned long sum;		/* keeps loaded values live */
-	int err;
-	pthread_t tid;
+	struct bench_thread bt;
 } __aligned(64);
 
 /**
@@ -514,7 +484,7 @@ static inline uint64_t nb_rand(uint64_t *state)
 /* A new value: odd, unique per thread and op. */
 static inline unsigned long nb_value(struct nb_thread *t)
 {
-	return ((++t->seq * NB_MAX_THREADS + t->id) << 1) | 1;
+	return ((++t->seq * BENCH_MAX_THREADS + t->bt.id) << 1) | 1;
 }
 
 /* @n ops of @mix against @im; 0 or a negative errno. */
@@ -653,408 +623,120 @@ static void nb_teardown(struct nb_state *s)
 	free(s);
 }
 
-static void nb_thread_init(struct nb_thread *t, struct nb_state *s,
-			   unsigned int id)
-{
-	memset(t, 0, sizeof(*t));
-	t->s = s;
-	t->id = id;
-	t->cpu = -1;
-	t->rnd = 0x9E3779B97F4A7C15ULL * (id + 1);
-}
-
-static uint64_t nb_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Pin the calling thread to @cpu; 0 or a negative errno. */
-static int nb_pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-static void *nb_thread_fn(void *arg)
-{
-	struct nb_thread *t = arg;
-	struct nb_state *s = t->s;
-	uint64_t start;
-
-	t->err = nb_pin(t->cpu);
-	pthread_barrier_wait(&s->start);
-	if (t->err)
-		return NULL;
-	start = nb_now_ns();
-	do {
-		t->err = s->body(t, NB_BATCH);
-		t->ops += NB_BATCH;
-	} while (!t->err && !__atomic_load_n(&s->stop, __ATOMIC_RELAXED));
-	t->elapsed_ns = nb_now_ns() - start;
-	if (s->im->thread_exit)
-		s->im->thread_exit(t);
-	return NULL;
-}
-
-static int nb_cpus[NB_MAX_THREADS];
-static unsigned int nb_nr_cpus;
-
-static void nb_find_cpus(void)
-{
-	cpu_set_t set;
-	int cpu;
-
-	nb_nr_cpus = 0;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return;
-	for (cpu = 0; cpu < CPU_SETSIZE && nb_nr_cpus < NB_MAX_THREADS; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			nb_cpus[nb_nr_cpus++] = cpu;
-}
-
-struct nb_result {
-	uint64_t ops_per_sec, ns_per_op, ops;
-};
-
-/* One timed run of @c on @im with @threads threads for @ms ms. */
-static int nb_run(const struct nb_case *c, const struct nb_impl *im,
-		  unsigned int threads, unsigned int ms, struct nb_result *res)
-{
-	static struct nb_thread th[NB_MAX_THREADS];
-	struct timespec d = { ms / 1000, (long)(ms % 1000) * 1000000 };
-	double rate = 0;
-	struct nb_state *s;
-	unsigned int i, started = 0;
-	int ret = 0;
-
-	s = nb_setup(c, im, threads);
-	if (!s)
-		return -ENOMEM;
-	pthread_barrier_init(&s->start, NULL, threads + 1);
-	for (i = 0; i < threads; i++) {
-		nb_thread_init(&th[i], s, i);
-		th[i].cpu = nb_cpus[i];
-		ret = native_thread_create(&th[i].tid, nb_thread_fn, &th[i]);
-		if (ret) {
-			fprintf(stderr, "map_bench: thread: %s\n", strerror(-ret));
-			exit(1);	/* the barrier would never open */
-		}
-		started++;
-	}
-	pthread_barrier_wait(&s->start);
-	while (nanosleep(&d, &d) && errno == EINTR)
-		;
-	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
-	res->ops = 0;
-	for (i = 0; i < started; i++) {
-		pthread_join(th[i].tid, NULL);
-		if (th[i].err && !ret)
-			ret = th[i].err;
-		res->ops += th[i].ops;
-		if (th[i].elapsed_ns)
-			rate += (double)th[i].ops * 1e9 / th[i].elapsed_ns;
-	}
-	pthread_barrier_destroy(&s->start);
-	nb_teardown(s);
-	res->ops_per_sec = (uint64_t)rate;
-	res->ns_per_op = rate ? (uint64_t)(threads * 1e9 / rate) : 0;
-	return ret;
-}
-
-/* ---- count mode ---- */
-
 /*
  * The map seeds each table's hash with get_random_u32(). The bench is
  * linked with --wrap=get_random_u32 (bench.mk): in count mode the seeds
  * come from a fixed generator, so that chain lengths, and so instruction
  * counts, are the same in every run; otherwise this is the shim's.
  */
-static bool nb_fixed_random;
 static uint64_t nb_random_state = 0x243F6A8885A308D3ULL;
 
 u32 __wrap_get_random_u32(void)
 {
 	u32 v;
 
-	if (nb_fixed_random)
+	if (bench_counting)
 		return (u32)(nb_rand(&nb_random_state) >> 32);
 	get_random_bytes(&v, sizeof(v));	/* what the shim's does */
 	return v;
 }
 
-/* What callgrind.sh counts (--toggle-collect=nb_measure). */
-static noinline int nb_measure(struct nb_thread *t, uint64_t n)
+/* ---- what the driver calls ---- */
+
+static struct nb_thread nb_threads[BENCH_MAX_THREADS];
+
+static struct bench_thread *nb_bench_thread(struct bench_sync *sync,
+					    unsigned int id)
 {
+	struct nb_thread *t = &nb_threads[id];
+
+	memset(t, 0, sizeof(*t));
+	t->s = container_of(sync, struct nb_state, sync);
+	t->rnd = 0x9E3779B97F4A7C15ULL * (id + 1);
+	return &t->bt;
+}
+
+static int nb_run(struct bench_thread *bt, uint64_t n)
+{
+	struct nb_thread *t = container_of(bt, struct nb_thread, bt);
 	int ret = t->s->body(t, n);
 
-	__asm__ volatile("" ::: "memory");
+	bt->ops += n;
 	return ret;
 }
 
-static int nb_count(const struct nb_case *c, const struct nb_impl *im,
-		    uint64_t n)
+static void nb_thread_exit(struct bench_thread *bt)
 {
-	struct nb_thread t;
-	struct nb_state *s;
-	int ret;
+	struct nb_thread *t = container_of(bt, struct nb_thread, bt);
 
-	/*
-	 * On one CPU: cds_lfht picks its per-CPU item counter with
-	 * sched_getcpu(), and when that counter crosses a multiple of 1024 it
-	 * does extra work.
-	 */
-	nb_find_cpus();
-	if (nb_nr_cpus)
-		nb_pin(nb_cpus[0]);
-	s = nb_setup(c, im, 1);
-	if (!s)
-		return -ENOMEM;
-	nb_thread_init(&t, s, 0);
-	/*
-	 * Park the call_rcu threads (liburcu's fork hooks): deferred frees
-	 * would otherwise refill the allocator's free lists at times that
-	 * depend on scheduling, and the measured thread's malloc() path
-	 * with them. The default call_rcu thread must exist first: the
-	 * first call_rcu() would create it under the mutex held meanwhile.
-	 */
-	urcu_memb_get_default_call_rcu_data();
-	urcu_memb_call_rcu_before_fork();
-	ret = nb_measure(&t, n);
-	urcu_memb_call_rcu_after_fork_parent();
-	if (im->thread_exit)
-		im->thread_exit(&t);
-	nb_teardown(s);
-	if (!ret)
-		printf("%s %s ops=%llu sum=%lu\n", c->name, im->name,
-		       (unsigned long long)n, t.sum);
-	return ret;
+	if (t->s->im->thread_exit)
+		t->s->im->thread_exit(t);
 }
 
-/* ---- main ---- */
-
-static bool nb_selected(const char *list, const char *name)
+/*
+ * Count mode: park the call_rcu threads (liburcu's fork hooks) while the
+ * ops run: deferred frees would otherwise refill the allocator's free
+ * lists at times that depend on scheduling, and the measured thread's
+ * malloc() path with them. The default call_rcu thread must exist first:
+ * the first call_rcu() would create it under the mutex held meanwhile.
+ * (On one CPU, as the driver runs it: cds_lfht picks its per-CPU item
+ * counter with sched_getcpu(), and when that counter crosses a multiple
+ * of 1024 it does extra work.)
+ */
+static void nb_count_hold(bool hold)
 {
-	size_t len = strlen(name);
-	const char *p = list;
-
-	if (!list || !*list)
-		return true;
-	while ((p = strstr(p, name))) {
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || !p[len]))
-			return true;
-		p += len;
+	if (hold) {
+		urcu_memb_get_default_call_rcu_data();
+		urcu_memb_call_rcu_before_fork();
+	} else {
+		urcu_memb_call_rcu_after_fork_parent();
 	}
-	return false;
 }
 
-static unsigned int nb_env_uint(const char *name, unsigned int def)
+static void nb_count_note(struct bench_thread *bt)
 {
-	const char *v = getenv(name);
-
-	return v && *v ? (unsigned int)strtoul(v, NULL, 10) : def;
+	printf(" sum=%lu", container_of(bt, struct nb_thread, bt)->sum);
 }
 
-static int nb_cmp_u64(const void *a, const void *b)
+static struct bench_sync *nb_bench_setup(unsigned int c, unsigned int m,
+					 unsigned int threads)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	struct nb_state *s = nb_setup(&nb_cases[c], nb_impls[m], threads);
 
-	return x < y ? -1 : x > y;
+	return s ? &s->sync : NULL;
 }
 
-static void nb_usage(void)
+static void nb_bench_teardown(struct bench_sync *sync)
 {
-	fprintf(stderr,
-		"usage: map_bench [--csv FILE] [--ms MS] [--threads \"1 2\"]\n"
-		"                 [--reps R] [--case C[,C..]] [--impl I[,I..]]\n"
-		"       map_bench --ops N --case C --impl I\n"
-		"       map_bench --list\n");
-	exit(2);
+	nb_teardown(container_of(sync, struct nb_state, sync));
 }
+
+static const char *nb_case_name(unsigned int c)
+{
+	return nb_cases[c].name;
+}
+
+static const char *nb_impl_name(unsigned int m)
+{
+	return nb_impls[m]->name;
+}
+
+static const struct bench nb_bench = {
+	.name = "map",
+	.nr_cases = NB_NR_CASES,
+	.nr_impls = NB_NR_IMPLS,
+	.case_name = nb_case_name,
+	.impl_name = nb_impl_name,
+	.setup = nb_bench_setup,
+	.teardown = nb_bench_teardown,
+	.thread = nb_bench_thread,
+	.run = nb_run,
+	.thread_exit = nb_thread_exit,
+	.count_hold = nb_count_hold,
+	.count_note = nb_count_note,
+};
 
 int main(int argc, char **argv)
 {
-	const char *csv = NULL, *cases = NULL, *impls = NULL;
-	const char *threads_list = getenv("NATIVE_BENCH_THREADS");
-	unsigned int ms = nb_env_uint("NATIVE_BENCH_MS", 300);
-	unsigned int reps = nb_env_uint("NATIVE_BENCH_REPS", 3);
-	unsigned long long count_ops = 0;
-	unsigned int threads[NB_MAX_THREADS], nthreads = 0;
-	bool list = false;
-	FILE *out = NULL;
-	int i, ret = 0;
-
-	if (!threads_list || !*threads_list)
-		threads_list = "1 2";
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--list")) {
-			list = true;
-			continue;
-		}
-		if (!v)
-			nb_usage();
-		i++;
-		if (!strcmp(a, "--csv"))
-			csv = v;
-		else if (!strcmp(a, "--ms"))
-			ms = strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--threads"))
-			threads_list = v;
-		else if (!strcmp(a, "--reps"))
-			reps = strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--case"))
-			cases = v;
-		else if (!strcmp(a, "--impl"))
-			impls = v;
-		else if (!strcmp(a, "--ops"))
-			count_ops = strtoull(v, NULL, 10);
-		else
-			nb_usage();
-	}
-	if (list) {
-		for (size_t c = 0; c < NB_NR_CASES; c++)
-			for (size_t m = 0; m < NB_NR_IMPLS; m++)
-				printf("%s %s\n", nb_cases[c].name,
-				       nb_impls[m]->name);
-		return 0;
-	}
-
-	native_init();
-
-	if (count_ops) {
-		const struct nb_case *c = NULL;
-		const struct nb_impl *im = NULL;
-
-		for (size_t k = 0; k < NB_NR_CASES; k++)
-			if (cases && !strcmp(cases, nb_cases[k].name))
-				c = &nb_cases[k];
-		for (size_t k = 0; k < NB_NR_IMPLS; k++)
-			if (impls && !strcmp(impls, nb_impls[k]->name))
-				im = nb_impls[k];
-		if (!c || !im) {
-			fprintf(stderr,
-				"map_bench: --ops needs a known --case and --impl\n");
-			return 2;
-		}
-		nb_fixed_random = true;
-		ret = nb_count(c, im, count_ops);
-		if (ret)
-			fprintf(stderr, "map_bench: %s %s: %s\n", c->name,
-				im->name, strerror(-ret));
-		native_exit();
-		return ret ? 1 : 0;
-	}
-
-	for (const char *p = threads_list; *p && nthreads < NB_MAX_THREADS;) {
-		char *end;
-		unsigned long n = strtoul(p, &end, 10);
-
-		if (end == p) {
-			p++;
-			continue;
-		}
-		threads[nthreads++] = n;
-		p = end;
-	}
-	nb_find_cpus();
-	if (!ms || !nthreads || !reps || reps > NB_MAX_REPS)
-		nb_usage();
-	for (unsigned int k = 0; k < nthreads; k++) {
-		if (!threads[k] || threads[k] > nb_nr_cpus) {
-			fprintf(stderr, "map_bench: %u threads but %u usable CPUs\n",
-				threads[k], nb_nr_cpus);
-			return 2;
-		}
-	}
-	if (csv) {
-		out = fopen(csv, "a");
-		if (!out) {
-			perror(csv);
-			return 1;
-		}
-		fseek(out, 0, SEEK_END);
-		if (ftell(out) == 0)
-			fprintf(out, NB_CSV_HEADER "\n");
-	}
-	fprintf(stderr, "map_bench: %u ms per run, %u rep(s), threads \"%s\", CPUs", ms,
-		reps, threads_list);
-	for (unsigned int k = 0; k < nb_nr_cpus; k++)
-		fprintf(stderr, " %d", nb_cpus[k]);
-	fprintf(stderr, "\n");
-
-	for (size_t ci = 0; ci < NB_NR_CASES && !ret; ci++) {
-		const struct nb_case *c = &nb_cases[ci];
-
-		if (!nb_selected(cases, c->name))
-			continue;
-		for (unsigned int ti = 0; ti < nthreads && !ret; ti++) {
-			struct nb_result res[NB_NR_IMPLS][NB_MAX_REPS];
-			unsigned int line = 0;
-
-			if (out)
-				printf("%-10s %u thread%s: ", c->name, threads[ti],
-				       threads[ti] > 1 ? "s" : " ");
-			fflush(stdout);
-
-			/*
-			 * Implementations interleaved, rep by rep, each rep
-			 * starting with the next one: slow drifts of the
-			 * machine spread over all of them.
-			 */
-			for (unsigned int r = 0; r < reps && !ret; r++) {
-				for (size_t k = 0; k < NB_NR_IMPLS && !ret; k++) {
-					size_t m = (k + r) % NB_NR_IMPLS;
-
-					if (!nb_selected(impls, nb_impls[m]->name))
-						continue;
-					ret = nb_run(c, nb_impls[m], threads[ti],
-						     ms, &res[m][r]);
-					if (ret)
-						fprintf(stderr, "map_bench: %s %s %u threads: %s\n",
-							c->name, nb_impls[m]->name,
-							threads[ti], strerror(-ret));
-				}
-			}
-			for (size_t m = 0; m < NB_NR_IMPLS && !ret; m++) {
-				uint64_t rates[NB_MAX_REPS], med;
-				const struct nb_result *pick = NULL;
-
-				if (!nb_selected(impls, nb_impls[m]->name))
-					continue;
-				for (unsigned int r = 0; r < reps; r++)
-					rates[r] = res[m][r].ops_per_sec;
-				qsort(rates, reps, sizeof(rates[0]), nb_cmp_u64);
-				med = rates[reps / 2];
-				for (unsigned int r = 0; r < reps && !pick; r++)
-					if (res[m][r].ops_per_sec == med)
-						pick = &res[m][r];
-				/* The CSV row; with --csv, a progress note. */
-				fprintf(out ? out : stdout,
-					"native,map,%s,%s,%u,%llu,%llu\n",
-					c->name, nb_impls[m]->name, threads[ti],
-					(unsigned long long)pick->ops_per_sec,
-					(unsigned long long)pick->ns_per_op);
-				if (out)
-					printf("%s%s: %.2fM/s", line++ ? ", " :
-					       "", nb_impls[m]->name,
-					       pick->ops_per_sec / 1e6);
-			}
-			if (out && line) {
-				printf("\n");
-				fflush(out);
-			}
-			fflush(stdout);
-		}
-	}
-	if (out)
-		fclose(out);
-	native_exit();
-	return ret ? 1 : 0;
+	return bench_main(&nb_bench, argc, argv);
 }

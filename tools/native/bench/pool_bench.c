@@ -7,32 +7,12 @@
  * Primitive "pool", env "native"; the cases are those of the in-kernel
  * benchmark (kmod/pool_bench.c).
  *
- * Timed mode (what `make -C tools/native bench` runs):
- *
- *	pool_bench [--csv FILE] [--ms MS] [--threads "1 2"] [--reps R]
- *		   [--case C[,C...]] [--impl I[,I...]]
- *
- * runs every case x thread count x implementation and appends one row per
- * run to FILE in the in-VM format (env,primitive,case,impl,threads,
- * ops_per_sec,ns_per_op). The defaults come from NATIVE_BENCH_MS (300),
- * NATIVE_BENCH_THREADS ("1 2") and NATIVE_BENCH_REPS (3); each row is the
- * median-rate run of R, the implementations interleaved (as map_bench.c,
- * whose driver this is). N threads, thread i pinned to the i-th CPU of the
- * process's affinity mask, released together from a barrier; each runs
- * its body until the controller raises the stop flag and measures its own
- * elapsed time; ops_per_sec is the sum of each thread's own rate,
- * ns_per_op = threads * 1e9 / ops_per_sec. Each run gets a fresh pool or
- * free list.
- *
- * Count mode (for tools/native/bench/callgrind.sh):
- *
- *	pool_bench --ops N --case C --impl I
- *
- * sets the case up, then runs exactly N ops on the main thread inside
- * nb_measure(), which callgrind counts (inclusive). xcpu runs its
- * one-thread form there.
- *
- *	pool_bench --list	prints "case impl" lines
+ * The driver (bench_main.c, shared with map_bench.c; its modes and
+ * options are in bench_main.h) runs every case x thread count x
+ * implementation for `make -C tools/native bench`, each run with a fresh
+ * pool or free list, and counts instructions per op for
+ * tools/native/bench/callgrind.sh (count mode: one thread, exactly N ops
+ * inside nb_measure(); xcpu runs its one-thread form there).
  *
  * Every implementation hands out PB_SIZE-byte objects (struct pb_obj); a
  * thread stamps a sequence number into every object it gets, as a user
@@ -82,7 +62,6 @@
 #include <linux/slab.h>
 
 #include <gosync/pool.h>
-#include <shim/native.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -92,18 +71,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "bench_main.h"
 
 #define PB_SIZE		256
-#define PB_BATCH	64		/* ops between stop checks */
 #define PB_BURST	16		/* batch16 */
 #define PB_RING		128		/* xcpu ring slots, a power of two */
 #define PB_PRELOAD	4096		/* mutex free list */
 #define PB_SPINS	4096		/* xcpu: spins on a ring between yields */
-#define NB_MAX_THREADS	64
-#define NB_MAX_REPS	99
-#define NB_CSV_HEADER	"env,primitive,case,impl,threads,ops_per_sec,ns_per_op"
 
 enum pb_mix { PB_PAIR, PB_BATCH16, PB_XCPU };
 
@@ -146,8 +121,7 @@ struct pb_state {
 	const struct pb_impl *im;
 	unsigned int threads;
 	int (*body)(struct pb_thread *t, uint64_t n);
-	pthread_barrier_t start;
-	int stop;			/* __atomic */
+	struct bench_sync sync;
 	struct pb_ring *rings;		/* xcpu: one per thread pair */
 	unsigned int nr_rings;
 	struct gosync_pool *pool;
@@ -158,14 +132,9 @@ struct pb_state {
 };
 
 struct pb_thread {
+	struct bench_thread bt;
 	struct pb_state *s;
-	unsigned int id;
-	int cpu;
 	uint64_t seq;
-	uint64_t ops;
-	uint64_t elapsed_ns;
-	int err;
-	pthread_t tid;
 } __aligned(64);
 
 /**
@@ -328,11 +297,6 @@ static const struct pb_impl *const pb_impls[] = {
 
 /* ---- the bodies: each does @n ops (fewer if the run stops) ---- */
 
-static inline bool pb_stopped(struct pb_state *s)
-{
-	return __atomic_load_n(&s->stop, __ATOMIC_RELAXED);
-}
-
 /*
  * One round of waiting on the other side of a ring: false once the run
  * is over. Spins, but yields the CPU now and then: this machine's cores
@@ -341,13 +305,30 @@ static inline bool pb_stopped(struct pb_state *s)
  */
 static inline bool pb_wait(struct pb_state *s, unsigned int *spins)
 {
-	if (pb_stopped(s))
+	if (bench_stopped(&s->sync))
 		return false;
 	if (++*spins % PB_SPINS)
 		cpu_relax();
 	else
 		sched_yield();
 	return true;
+}
+
+/* An object from @im, stamped with @t's next sequence number; or NULL. */
+static __always_inline struct pb_obj *pb_get(struct pb_thread *t,
+					     const struct pb_impl *im)
+{
+	struct pb_obj *obj = im->get(t->s);
+
+	if (likely(obj))
+		obj->seq = t->seq++;
+	return obj;
+}
+
+/* Ring slot @i (a free-running index). */
+static inline struct pb_obj **pb_slot(struct pb_ring *r, unsigned int i)
+{
+	return &r->slot[i & (PB_RING - 1)];
 }
 
 static __always_inline int pb_pair(struct pb_thread *t, uint64_t n,
@@ -358,13 +339,12 @@ static __always_inline int pb_pair(struct pb_thread *t, uint64_t n,
 	uint64_t i;
 
 	for (i = 0; i < n; i++) {
-		obj = im->get(s);
+		obj = pb_get(t, im);
 		if (unlikely(!obj))
 			return -ENOMEM;
-		obj->seq = t->seq++;
 		im->put(s, obj);
 	}
-	t->ops += n;
+	t->bt.ops += n;
 	return 0;
 }
 
@@ -380,17 +360,16 @@ static __always_inline int pb_batch16(struct pb_thread *t, uint64_t n,
 	for (done = 0; done < n && !ret; done += k) {
 		burst = n - done < PB_BURST ? n - done : PB_BURST;
 		for (k = 0; k < burst; k++) {
-			obj[k] = im->get(s);
+			obj[k] = pb_get(t, im);
 			if (unlikely(!obj[k])) {
 				ret = -ENOMEM;
 				break;
 			}
-			obj[k]->seq = t->seq++;
 		}
 		for (i = 0; i < k; i++)
 			im->put(s, obj[i]);
 	}
-	t->ops += done;
+	t->bt.ops += done;
 	return ret;
 }
 
@@ -407,15 +386,14 @@ static __always_inline int pb_xcpu_self(struct pb_thread *t, uint64_t n,
 		k = (n - done) / 2;
 		k = k > PB_RING ? PB_RING : k ? k : 1;
 		for (i = 0; i < k; i++) {
-			obj = im->get(s);
+			obj = pb_get(t, im);
 			if (unlikely(!obj))
 				return -ENOMEM;
-			obj->seq = t->seq++;
-			r->slot[r->tail++ & (PB_RING - 1)] = obj;
-			t->ops++;
+			*pb_slot(r, r->tail++) = obj;
+			t->bt.ops++;
 		}
-		for (; r->head != r->tail; r->head++, t->ops++)
-			im->put(s, r->slot[r->head & (PB_RING - 1)]);
+		for (; r->head != r->tail; r->head++, t->bt.ops++)
+			im->put(s, *pb_slot(r, r->head));
 		done += 2 * k;
 	}
 	return 0;
@@ -431,23 +409,22 @@ static __always_inline int pb_xcpu_producer(struct pb_thread *t, uint64_t n,
 	uint64_t i;
 
 	for (i = 0; i < n; i++) {
-		obj = im->get(s);
+		obj = pb_get(t, im);
 		if (unlikely(!obj))
 			return -ENOMEM;
-		obj->seq = t->seq++;
 		/* Pairs with the consumer's release of head: the slot is free. */
 		while (tail - smp_load_acquire(&r->head) == PB_RING) {
 			if (!pb_wait(s, &spins)) {
 				im->put(s, obj);
-				t->ops += i;
+				t->bt.ops += i;
 				return 0;
 			}
 		}
-		r->slot[tail & (PB_RING - 1)] = obj;
+		*pb_slot(r, tail) = obj;
 		/* Pairs with the consumer's acquire of tail: the slot is set. */
 		smp_store_release(&r->tail, ++tail);
 	}
-	t->ops += n;
+	t->bt.ops += n;
 	return 0;
 }
 
@@ -464,11 +441,11 @@ static __always_inline int pb_xcpu_consumer(struct pb_thread *t, uint64_t n,
 		/* Pairs with the producer's release of tail: the slot is set. */
 		while (smp_load_acquire(&r->tail) == head) {
 			if (!pb_wait(s, &spins)) {
-				t->ops += i;
+				t->bt.ops += i;
 				return 0;
 			}
 		}
-		obj = r->slot[head & (PB_RING - 1)];
+		obj = *pb_slot(r, head);
 		/* Pairs with the producer's acquire of head: the slot is free. */
 		smp_store_release(&r->head, ++head);
 		if (unlikely(obj->seq != t->seq)) {
@@ -481,18 +458,18 @@ static __always_inline int pb_xcpu_consumer(struct pb_thread *t, uint64_t n,
 		t->seq++;
 		im->put(s, obj);
 	}
-	t->ops += n;
+	t->bt.ops += n;
 	return 0;
 }
 
 static __always_inline int pb_xcpu(struct pb_thread *t, uint64_t n,
 				   const struct pb_impl *im)
 {
-	struct pb_ring *r = &t->s->rings[t->id / 2];
+	struct pb_ring *r = &t->s->rings[t->bt.id / 2];
 
-	if (t->id + 1 == t->s->threads && !(t->id & 1))
+	if (t->bt.id + 1 == t->s->threads && !(t->bt.id & 1))
 		return pb_xcpu_self(t, n, im, r);
-	if (!(t->id & 1))
+	if (!(t->bt.id & 1))
 		return pb_xcpu_producer(t, n, im, r);
 	return pb_xcpu_consumer(t, n, im, r);
 }
@@ -569,383 +546,70 @@ static void pb_teardown(struct pb_state *s)
 		struct pb_ring *r = &s->rings[i];
 
 		for (; r->head != r->tail; r->head++)
-			s->im->put(s, r->slot[r->head & (PB_RING - 1)]);
+			s->im->put(s, *pb_slot(r, r->head));
 	}
 	s->im->destroy(s);
 	free(s->rings);
 	free(s);
 }
 
-static void pb_thread_init(struct pb_thread *t, struct pb_state *s,
-			   unsigned int id)
+static struct pb_thread pb_threads[BENCH_MAX_THREADS];
+
+static struct bench_thread *pb_bench_thread(struct bench_sync *sync,
+					    unsigned int id)
 {
+	struct pb_thread *t = &pb_threads[id];
+
 	memset(t, 0, sizeof(*t));
-	t->s = s;
-	t->id = id;
-	t->cpu = -1;
+	t->s = container_of(sync, struct pb_state, sync);
+	return &t->bt;
 }
 
-static uint64_t nb_now_ns(void)
+static int pb_run(struct bench_thread *bt, uint64_t n)
 {
-	struct timespec ts;
+	struct pb_thread *t = container_of(bt, struct pb_thread, bt);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return t->s->body(t, n);
 }
 
-/* Pin the calling thread to @cpu; 0 or a negative errno. */
-static int nb_pin(int cpu)
+static struct bench_sync *pb_bench_setup(unsigned int c, unsigned int m,
+					 unsigned int threads)
 {
-	cpu_set_t set;
+	struct pb_state *s = pb_setup(&pb_cases[c], pb_impls[m], threads);
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	return s ? &s->sync : NULL;
 }
 
-static void *pb_thread_fn(void *arg)
+static void pb_bench_teardown(struct bench_sync *sync)
 {
-	struct pb_thread *t = arg;
-	struct pb_state *s = t->s;
-	uint64_t start;
-
-	t->err = nb_pin(t->cpu);
-	pthread_barrier_wait(&s->start);
-	if (t->err)
-		return NULL;
-	start = nb_now_ns();
-	do {
-		t->err = s->body(t, PB_BATCH);
-	} while (!t->err && !pb_stopped(s));
-	t->elapsed_ns = nb_now_ns() - start;
-	return NULL;
+	pb_teardown(container_of(sync, struct pb_state, sync));
 }
 
-static int nb_cpus[NB_MAX_THREADS];
-static unsigned int nb_nr_cpus;
-
-static void nb_find_cpus(void)
+static const char *pb_case_name(unsigned int c)
 {
-	cpu_set_t set;
-	int cpu;
-
-	nb_nr_cpus = 0;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return;
-	for (cpu = 0; cpu < CPU_SETSIZE && nb_nr_cpus < NB_MAX_THREADS; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			nb_cpus[nb_nr_cpus++] = cpu;
+	return pb_cases[c].name;
 }
 
-struct nb_result {
-	uint64_t ops_per_sec, ns_per_op, ops;
+static const char *pb_impl_name(unsigned int m)
+{
+	return pb_impls[m]->name;
+}
+
+static const struct bench pb_bench = {
+	.name = "pool",
+	.nr_cases = PB_NR_CASES,
+	.nr_impls = PB_NR_IMPLS,
+	.case_name = pb_case_name,
+	.impl_name = pb_impl_name,
+	.setup = pb_bench_setup,
+	.teardown = pb_bench_teardown,
+	.thread = pb_bench_thread,
+	.run = pb_run,
+	.note_ns = true,
+	.warn_fails = true,
 };
-
-/* One timed run of @c on @im with @threads threads for @ms ms. */
-static int pb_run(const struct pb_case *c, const struct pb_impl *im,
-		  unsigned int threads, unsigned int ms, struct nb_result *res)
-{
-	static struct pb_thread th[NB_MAX_THREADS];
-	struct timespec d = { ms / 1000, (long)(ms % 1000) * 1000000 };
-	double rate = 0;
-	struct pb_state *s;
-	unsigned int i, started = 0;
-	int ret = 0;
-
-	s = pb_setup(c, im, threads);
-	if (!s)
-		return -ENOMEM;
-	pthread_barrier_init(&s->start, NULL, threads + 1);
-	for (i = 0; i < threads; i++) {
-		pb_thread_init(&th[i], s, i);
-		th[i].cpu = nb_cpus[i];
-		ret = native_thread_create(&th[i].tid, pb_thread_fn, &th[i]);
-		if (ret) {
-			fprintf(stderr, "pool_bench: thread: %s\n", strerror(-ret));
-			exit(1);	/* the barrier would never open */
-		}
-		started++;
-	}
-	pthread_barrier_wait(&s->start);
-	while (nanosleep(&d, &d) && errno == EINTR)
-		;
-	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
-	res->ops = 0;
-	for (i = 0; i < started; i++) {
-		pthread_join(th[i].tid, NULL);
-		if (th[i].err && !ret)
-			ret = th[i].err;
-		res->ops += th[i].ops;
-		if (th[i].elapsed_ns)
-			rate += (double)th[i].ops * 1e9 / th[i].elapsed_ns;
-	}
-	pthread_barrier_destroy(&s->start);
-	pb_teardown(s);
-	res->ops_per_sec = (uint64_t)rate;
-	res->ns_per_op = rate ? (uint64_t)(threads * 1e9 / rate) : 0;
-	return ret;
-}
-
-/* ---- count mode ---- */
-
-/*
- * What callgrind.sh counts (--toggle-collect=nb_measure): not inlined, and
- * not cloned (noipa), so the symbol is exactly nb_measure.
- */
-static __attribute__((__noipa__)) int nb_measure(struct pb_thread *t, uint64_t n)
-{
-	int ret = t->s->body(t, n);
-
-	__asm__ volatile("" ::: "memory");
-	return ret;
-}
-
-static int pb_count(const struct pb_case *c, const struct pb_impl *im,
-		    uint64_t n)
-{
-	struct pb_thread t;
-	struct pb_state *s;
-	int ret;
-
-	nb_find_cpus();
-	if (nb_nr_cpus)
-		nb_pin(nb_cpus[0]);
-	s = pb_setup(c, im, 1);
-	if (!s)
-		return -ENOMEM;
-	pb_thread_init(&t, s, 0);
-	ret = nb_measure(&t, n);
-	pb_teardown(s);
-	if (!ret)
-		printf("%s %s ops=%llu\n", c->name, im->name,
-		       (unsigned long long)t.ops);
-	return ret;
-}
-
-/* ---- main ---- */
-
-static bool nb_selected(const char *list, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = list;
-
-	if (!list || !*list)
-		return true;
-	while ((p = strstr(p, name))) {
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
-static unsigned int nb_env_uint(const char *name, unsigned int def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? (unsigned int)strtoul(v, NULL, 10) : def;
-}
-
-static int nb_cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void nb_usage(void)
-{
-	fprintf(stderr,
-		"usage: pool_bench [--csv FILE] [--ms MS] [--threads \"1 2\"]\n"
-		"                  [--reps R] [--case C[,C..]] [--impl I[,I..]]\n"
-		"       pool_bench --ops N --case C --impl I\n"
-		"       pool_bench --list\n");
-	exit(2);
-}
-
-/* Every rep of one case and thread count, then its rows. */
-static int pb_case_rows(const struct pb_case *c, unsigned int threads,
-			unsigned int ms, unsigned int reps, const char *impls,
-			FILE *out)
-{
-	static struct nb_result res[PB_NR_IMPLS][NB_MAX_REPS];
-	unsigned int line = 0, r;
-	int ret = 0;
-
-	if (out)
-		printf("%-10s %u thread%s: ", c->name, threads,
-		       threads > 1 ? "s" : " ");
-	fflush(stdout);
-	/*
-	 * Implementations interleaved, rep by rep, each rep starting with the
-	 * next one: slow drifts of the machine spread over all of them.
-	 */
-	for (r = 0; r < reps && !ret; r++) {
-		for (size_t k = 0; k < PB_NR_IMPLS && !ret; k++) {
-			size_t m = (k + r) % PB_NR_IMPLS;
-
-			if (!nb_selected(impls, pb_impls[m]->name))
-				continue;
-			ret = pb_run(c, pb_impls[m], threads, ms, &res[m][r]);
-			if (ret)
-				fprintf(stderr, "pool_bench: %s %s %u threads: %s\n",
-					c->name, pb_impls[m]->name, threads,
-					strerror(-ret));
-		}
-	}
-	for (size_t m = 0; m < PB_NR_IMPLS && !ret; m++) {
-		const struct nb_result *pick = NULL;
-		uint64_t rates[NB_MAX_REPS], med;
-
-		if (!nb_selected(impls, pb_impls[m]->name))
-			continue;
-		for (r = 0; r < reps; r++)
-			rates[r] = res[m][r].ops_per_sec;
-		qsort(rates, reps, sizeof(rates[0]), nb_cmp_u64);
-		med = rates[reps / 2];
-		for (r = 0; r < reps && !pick; r++)
-			if (res[m][r].ops_per_sec == med)
-				pick = &res[m][r];
-		/* The CSV row; with --csv, a progress note. */
-		fprintf(out ? out : stdout, "native,pool,%s,%s,%u,%llu,%llu\n",
-			c->name, pb_impls[m]->name, threads,
-			(unsigned long long)pick->ops_per_sec,
-			(unsigned long long)pick->ns_per_op);
-		if (out)
-			printf("%s%s: %.2fM/s %llu ns/op", line++ ? ", " : "",
-			       pb_impls[m]->name, pick->ops_per_sec / 1e6,
-			       (unsigned long long)pick->ns_per_op);
-	}
-	if (out && line) {
-		printf("\n");
-		fflush(out);
-	}
-	fflush(stdout);
-	return ret;
-}
 
 int main(int argc, char **argv)
 {
-	const char *csv = NULL, *cases = NULL, *impls = NULL;
-	const char *threads_list = getenv("NATIVE_BENCH_THREADS");
-	unsigned int ms = nb_env_uint("NATIVE_BENCH_MS", 300);
-	unsigned int reps = nb_env_uint("NATIVE_BENCH_REPS", 3);
-	unsigned long long count_ops = 0;
-	unsigned int threads[NB_MAX_THREADS], nthreads = 0;
-	bool list = false;
-	FILE *out = NULL;
-	int i, ret = 0;
-
-	if (!threads_list || !*threads_list)
-		threads_list = "1 2";
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--list")) {
-			list = true;
-			continue;
-		}
-		if (!v)
-			nb_usage();
-		i++;
-		if (!strcmp(a, "--csv"))
-			csv = v;
-		else if (!strcmp(a, "--ms"))
-			ms = strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--threads"))
-			threads_list = v;
-		else if (!strcmp(a, "--reps"))
-			reps = strtoul(v, NULL, 10);
-		else if (!strcmp(a, "--case"))
-			cases = v;
-		else if (!strcmp(a, "--impl"))
-			impls = v;
-		else if (!strcmp(a, "--ops"))
-			count_ops = strtoull(v, NULL, 10);
-		else
-			nb_usage();
-	}
-	if (list) {
-		for (size_t c = 0; c < PB_NR_CASES; c++)
-			for (size_t m = 0; m < PB_NR_IMPLS; m++)
-				printf("%s %s\n", pb_cases[c].name,
-				       pb_impls[m]->name);
-		return 0;
-	}
-
-	native_init();
-
-	if (count_ops) {
-		const struct pb_case *c = NULL;
-		const struct pb_impl *im = NULL;
-
-		for (size_t k = 0; k < PB_NR_CASES; k++)
-			if (cases && !strcmp(cases, pb_cases[k].name))
-				c = &pb_cases[k];
-		for (size_t k = 0; k < PB_NR_IMPLS; k++)
-			if (impls && !strcmp(impls, pb_impls[k]->name))
-				im = pb_impls[k];
-		if (!c || !im) {
-			fprintf(stderr,
-				"pool_bench: --ops needs a known --case and --impl\n");
-			return 2;
-		}
-		ret = pb_count(c, im, count_ops);
-		if (ret)
-			fprintf(stderr, "pool_bench: %s %s: %s\n", c->name,
-				im->name, strerror(-ret));
-		if (native_exit())
-			ret = ret ? ret : -EIO;
-		return ret ? 1 : 0;
-	}
-
-	for (const char *p = threads_list; *p && nthreads < NB_MAX_THREADS;) {
-		char *end;
-		unsigned long n = strtoul(p, &end, 10);
-
-		if (end == p) {
-			p++;
-			continue;
-		}
-		threads[nthreads++] = n;
-		p = end;
-	}
-	nb_find_cpus();
-	if (!ms || !nthreads || !reps || reps > NB_MAX_REPS)
-		nb_usage();
-	for (unsigned int k = 0; k < nthreads; k++) {
-		if (!threads[k] || threads[k] > nb_nr_cpus) {
-			fprintf(stderr, "pool_bench: %u threads but %u usable CPUs\n",
-				threads[k], nb_nr_cpus);
-			return 2;
-		}
-	}
-	if (csv) {
-		out = fopen(csv, "a");
-		if (!out) {
-			perror(csv);
-			return 1;
-		}
-		fseek(out, 0, SEEK_END);
-		if (ftell(out) == 0)
-			fprintf(out, NB_CSV_HEADER "\n");
-	}
-	fprintf(stderr, "pool_bench: %u ms per run, %u rep(s), threads \"%s\", CPUs",
-		ms, reps, threads_list);
-	for (unsigned int k = 0; k < nb_nr_cpus; k++)
-		fprintf(stderr, " %d", nb_cpus[k]);
-	fprintf(stderr, "\n");
-
-	for (size_t ci = 0; ci < PB_NR_CASES && !ret; ci++) {
-		if (!nb_selected(cases, pb_cases[ci].name))
-			continue;
-		for (unsigned int ti = 0; ti < nthreads && !ret; ti++)
-			ret = pb_case_rows(&pb_cases[ci], threads[ti], ms, reps,
-					   impls, out);
-	}
-	if (out)
-		fclose(out);
-	if (native_exit())
-		ret = ret ? ret : -EIO;
-	return ret ? 1 : 0;
+	return bench_main(&pb_bench, argc, argv);
 }

@@ -150,4 +150,121 @@ static int fuzz_write(const u8 *data, size_t len,
 	return ret;
 }
 
+/**
+ * struct fuzz_cap - a number a fuzzed line may not ask for
+ * @key: "key=" as the line spells it
+ * @max: the largest value the fuzzer lets through
+ * @parse_max: the largest the parser accepts (a larger one is rejected,
+ *	cheaply, and so still goes through)
+ */
+struct fuzz_cap {
+	const char *key;
+	u64 max;
+	u64 parse_max;
+};
+
+/**
+ * struct fuzz_cmd_target - a command file fed line by line
+ * @exec: the file's exec()
+ * @who: its message prefix
+ * @errnos: the negative errnos its commands may return
+ * @nr_errnos: how many
+ * @caps: lines asking for more than a cap allows are skipped (too costly)
+ * @nr_caps: how many
+ * @slow_verbs: verbs of slow lines (they wait for RCU, say)
+ * @nr_slow_verbs: how many
+ * @slow_lines: of which only the first this many in a session run
+ */
+struct fuzz_cmd_target {
+	int (*exec)(char *line, struct seq_buf *out);
+	const char *who;
+	const int *errnos;
+	size_t nr_errnos;
+	const struct fuzz_cap *caps;
+	size_t nr_caps;
+	const char *const *slow_verbs;
+	size_t nr_slow_verbs;
+	unsigned int slow_lines;
+};
+
+/* fuzz_cmd() - fuzz_write() of the string @cmd to @t. */
+static inline int fuzz_cmd(const struct fuzz_cmd_target *t, const char *cmd)
+{
+	return fuzz_write((const u8 *)cmd, strlen(cmd), t->exec, t->who,
+			  t->errnos, t->nr_errnos, false);
+}
+
+/* Does the line @data[0 .. @len) ask for more than one of @t's caps? */
+static inline bool fuzz_too_costly(const struct fuzz_cmd_target *t,
+				   const u8 *data, size_t len)
+{
+	char tok[GOSYNC_CMD_MAX_LEN + 1];
+	size_t i, j, k;
+	u64 v;
+
+	for (i = 0; i < len; i = j + 1) {
+		for (j = i; j < len && data[j] != ' ' && data[j] != '\t' &&
+		     data[j] != '\n'; j++)
+			;
+		if (j - i >= sizeof(tok))
+			continue;
+		memcpy(tok, data + i, j - i);
+		tok[j - i] = '\0';
+		for (k = 0; k < t->nr_caps; k++) {
+			const struct fuzz_cap *c = &t->caps[k];
+			size_t n = strlen(c->key);
+
+			if (!strncmp(tok, c->key, n) &&
+			    !kstrtou64(tok + n, 0, &v) &&
+			    v > c->max && v <= c->parse_max)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Is the line @data[0 .. @len) one of @t's slow verbs? */
+static inline bool fuzz_slow_verb(const struct fuzz_cmd_target *t,
+				  const u8 *data, size_t len)
+{
+	size_t i = 0, k, n;
+
+	while (i < len && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	for (k = 0; k < t->nr_slow_verbs; k++) {
+		n = strlen(t->slow_verbs[k]);
+		if (len - i >= n && !memcmp(data + i, t->slow_verbs[k], n) &&
+		    (len - i == n || data[i + n] == ' ' || data[i + n] == '\t' ||
+		     data[i + n] == '\n'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * fuzz_cmd_lines() - one fuzz input as a session on @t: each line (with
+ * its newline, as echo(1) writes it) one write(2), at most @max_lines of
+ * them, skipping the too costly ones and the slow ones past @t's quota.
+ */
+static inline void fuzz_cmd_lines(const struct fuzz_cmd_target *t,
+				  const u8 *data, size_t size,
+				  unsigned int max_lines)
+{
+	unsigned int lines = 0, slow = 0;
+	size_t i, end;
+
+	for (i = 0; i < size && lines < max_lines; i = end, lines++) {
+		const u8 *nl = memchr(data + i, '\n', size - i);
+
+		end = nl ? (size_t)(nl - data) + 1 : size;
+		if (fuzz_too_costly(t, data + i, end - i))
+			continue;
+		if (fuzz_slow_verb(t, data + i, end - i) &&
+		    slow++ >= t->slow_lines)
+			continue;
+		fuzz_write(data + i, end - i, t->exec, t->who, t->errnos,
+			   t->nr_errnos, false);
+	}
+}
+
 #endif /* _GOSYNC_FUZZ_H */

@@ -42,56 +42,28 @@ static int map_cmd_exec(char *line, struct seq_buf *out)
 	return __gosync_map_cmd_exec(line, out, "map");
 }
 
+static const struct fuzz_cap map_cmd_caps[] = {
+	{ "hint=", FUZZ_MAX_BUCKETS, FUZZ_HINT_MAX },
+	{ "buckets=", FUZZ_MAX_BUCKETS, FUZZ_HINT_MAX },
+};
+
+static const char *const map_cmd_slow_verbs[] = { "init", "sync" };
+
+static const struct fuzz_cmd_target map_cmd_target = {
+	.exec = map_cmd_exec,
+	.who = "map",
+	.errnos = map_cmd_errnos,
+	.nr_errnos = ARRAY_SIZE(map_cmd_errnos),
+	.caps = map_cmd_caps,
+	.nr_caps = ARRAY_SIZE(map_cmd_caps),
+	.slow_verbs = map_cmd_slow_verbs,
+	.nr_slow_verbs = ARRAY_SIZE(map_cmd_slow_verbs),
+	.slow_lines = FUZZ_SLOW_LINES,
+};
+
 static int map_cmd(const char *cmd)
 {
-	return fuzz_write((const u8 *)cmd, strlen(cmd), map_cmd_exec, "map",
-			  map_cmd_errnos, ARRAY_SIZE(map_cmd_errnos), false);
-}
-
-/* Would this line make the map allocate more than FUZZ_MAX_BUCKETS buckets? */
-static bool too_costly(const u8 *data, size_t len)
-{
-	static const char *const keys[] = { "hint=", "buckets=" };
-	char tok[GOSYNC_CMD_MAX_LEN + 1];
-	size_t i, j, k;
-	u64 v;
-
-	for (i = 0; i < len; i = j + 1) {
-		for (j = i; j < len && data[j] != ' ' && data[j] != '\t' &&
-		     data[j] != '\n'; j++)
-			;
-		if (j - i >= sizeof(tok))
-			continue;
-		memcpy(tok, data + i, j - i);
-		tok[j - i] = '\0';
-		for (k = 0; k < ARRAY_SIZE(keys); k++) {
-			size_t n = strlen(keys[k]);
-
-			if (!strncmp(tok, keys[k], n) &&
-			    !kstrtou64(tok + n, 0, &v) &&
-			    v > FUZZ_MAX_BUCKETS && v <= FUZZ_HINT_MAX)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* Is this line an "init" or a "sync"? */
-static bool slow_verb(const u8 *data, size_t len)
-{
-	static const char *const verbs[] = { "init", "sync" };
-	size_t i = 0, k, n;
-
-	while (i < len && (data[i] == ' ' || data[i] == '\t'))
-		i++;
-	for (k = 0; k < ARRAY_SIZE(verbs); k++) {
-		n = strlen(verbs[k]);
-		if (len - i >= n && !memcmp(data + i, verbs[k], n) &&
-		    (len - i == n || data[i + n] == ' ' || data[i + n] == '\t' ||
-		     data[i + n] == '\n'))
-			return true;
-	}
-	return false;
+	return fuzz_cmd(&map_cmd_target, cmd);
 }
 
 /* Back to an empty u64 map, as after module load. */
@@ -156,21 +128,8 @@ int fuzz_initialize(int *argc, char ***argv)
 
 int fuzz_one_input(const u8 *data, size_t size)
 {
-	unsigned int lines = 0, slow = 0;
-	size_t i, end;
-
 	reset_map();
-	for (i = 0; i < size && lines < FUZZ_LINES; i = end, lines++) {
-		const u8 *nl = memchr(data + i, '\n', size - i);
-
-		end = nl ? (size_t)(nl - data) + 1 : size;
-		if (too_costly(data + i, end - i))
-			continue;
-		if (slow_verb(data + i, end - i) && slow++ >= FUZZ_SLOW_LINES)
-			continue;
-		fuzz_write(data + i, end - i, map_cmd_exec, "map",
-			   map_cmd_errnos, ARRAY_SIZE(map_cmd_errnos), false);
-	}
+	fuzz_cmd_lines(&map_cmd_target, data, size, FUZZ_LINES);
 	check_map();
 	return 0;
 }

@@ -44,6 +44,26 @@ static int pool_cmd_exec(char *line, struct seq_buf *out)
 	return __gosync_pool_cmd_exec(line, out, "pool");
 }
 
+static const struct fuzz_cap pool_cmd_caps[] = {
+	{ "size=", FUZZ_MAX_OBJ_SIZE, U64_MAX }, { "n=", FUZZ_MAX_N, U64_MAX },
+	{ "bytes=", FUZZ_MAX_BYTES, U64_MAX },
+	{ "max_cap=", FUZZ_MAX_BYTES, U64_MAX },
+};
+
+static const char *const pool_cmd_slow_verbs[] = { "create", "destroy" };
+
+static const struct fuzz_cmd_target pool_cmd_target = {
+	.exec = pool_cmd_exec,
+	.who = "pool",
+	.errnos = pool_cmd_errnos,
+	.nr_errnos = ARRAY_SIZE(pool_cmd_errnos),
+	.caps = pool_cmd_caps,
+	.nr_caps = ARRAY_SIZE(pool_cmd_caps),
+	.slow_verbs = pool_cmd_slow_verbs,
+	.nr_slow_verbs = ARRAY_SIZE(pool_cmd_slow_verbs),
+	.slow_lines = FUZZ_SLOW_LINES,
+};
+
 static int pool_cmd(const char *fmt, ...)
 {
 	char cmd[GOSYNC_CMD_MAX_LEN];
@@ -52,56 +72,7 @@ static int pool_cmd(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	return fuzz_write((const u8 *)cmd, strlen(cmd), pool_cmd_exec, "pool",
-			  pool_cmd_errnos, ARRAY_SIZE(pool_cmd_errnos), false);
-}
-
-/* Would this line make the test pools take too much memory? */
-static bool too_costly(const u8 *data, size_t len)
-{
-	static const struct { const char *key; u64 max; } keys[] = {
-		{ "size=", FUZZ_MAX_OBJ_SIZE }, { "n=", FUZZ_MAX_N },
-		{ "bytes=", FUZZ_MAX_BYTES }, { "max_cap=", FUZZ_MAX_BYTES },
-	};
-	char tok[GOSYNC_CMD_MAX_LEN + 1];
-	size_t i, j, k;
-	u64 v;
-
-	for (i = 0; i < len; i = j + 1) {
-		for (j = i; j < len && data[j] != ' ' && data[j] != '\t' &&
-		     data[j] != '\n'; j++)
-			;
-		if (j - i >= sizeof(tok))
-			continue;
-		memcpy(tok, data + i, j - i);
-		tok[j - i] = '\0';
-		for (k = 0; k < ARRAY_SIZE(keys); k++) {
-			size_t n = strlen(keys[k].key);
-
-			if (!strncmp(tok, keys[k].key, n) &&
-			    !kstrtou64(tok + n, 0, &v) && v > keys[k].max)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* Is this line a "create" or a "destroy"? */
-static bool slow_verb(const u8 *data, size_t len)
-{
-	static const char *const verbs[] = { "create", "destroy" };
-	size_t i = 0, k, n;
-
-	while (i < len && (data[i] == ' ' || data[i] == '\t'))
-		i++;
-	for (k = 0; k < ARRAY_SIZE(verbs); k++) {
-		n = strlen(verbs[k]);
-		if (len - i >= n && !memcmp(data + i, verbs[k], n) &&
-		    (len - i == n || data[i + n] == ' ' || data[i + n] == '\t' ||
-		     data[i + n] == '\n'))
-			return true;
-	}
-	return false;
+	return fuzz_cmd(&pool_cmd_target, cmd);
 }
 
 static long long number_after(const char *s, const char *key)
@@ -156,20 +127,7 @@ int fuzz_initialize(int *argc, char ***argv)
 
 int fuzz_one_input(const u8 *data, size_t size)
 {
-	unsigned int lines = 0, slow = 0;
-	size_t i, end;
-
-	for (i = 0; i < size && lines < FUZZ_LINES; i = end, lines++) {
-		const u8 *nl = memchr(data + i, '\n', size - i);
-
-		end = nl ? (size_t)(nl - data) + 1 : size;
-		if (too_costly(data + i, end - i))
-			continue;
-		if (slow_verb(data + i, end - i) && slow++ >= FUZZ_SLOW_LINES)
-			continue;
-		fuzz_write(data + i, end - i, pool_cmd_exec, "pool",
-			   pool_cmd_errnos, ARRAY_SIZE(pool_cmd_errnos), false);
-	}
+	fuzz_cmd_lines(&pool_cmd_target, data, size, FUZZ_LINES);
 	check_pools();
 	__gosync_pool_cmd_exit();
 	return 0;
