@@ -5,6 +5,15 @@
  * The design and the context rules are in include/gosync/pool.h; this
  * comment covers what only the code needs.
  *
+ * Fast paths. gosync_pool_get() and gosync_pool_put() are a handful of
+ * loads and stores on the local CPU's loaded magazine, with no loop and
+ * no call. One test of pool->flags sends a pool with a reset (and, for
+ * get, a destroyed pool) to gp_get_flagged() or gp_put_reset(); put tests
+ * GP_DEAD once inside gp_enter() (see "Objects out"); one test of the
+ * magazine (empty for get, full for put) sends the rare case to
+ * gp_get_slow() or gp_put_full(), which go on inside the same gp_enter().
+ * All of these are noinline, so the fast paths stay small.
+ *
  * Ownership. A CPU's struct gp_cpu (its two magazines and its counters)
  * is touched only by that CPU, inside gp_enter()/gp_exit(), which disable
  * interrupts (IRQ-safe pools) or preemption; and by gp_drain_cpu() when the
@@ -16,10 +25,14 @@
  *
  * Objects out. Each CPU counts gets minus puts in gp_cpu.out (objects move
  * between CPUs, so one CPU's count may be negative; the sum is exact).
- * Destroy sets pool->dead, waits for an RCU grace period (the fast path
- * runs in an RCU read-side section, so afterwards every get and put sees
- * dead), frees what is cached, and adds the sum of the out counts to
- * pool->dead_out, which every put after dead has decremented. Before the
+ * Destroy sets GP_DEAD in pool->flags and waits for an RCU grace period.
+ * Put tests GP_DEAD inside gp_enter(), with interrupts or preemption
+ * disabled, and since 4.20 (RCU-sched folded into RCU) synchronize_rcu()
+ * waits for such regions as for rcu_read_lock() ones: after it, every put
+ * sees GP_DEAD and none is still using a CPU's cache. (The native build's
+ * shim models this; tools/native/kunit/planted.c checks that it does.)
+ * Destroy then frees what is cached, and adds the sum of the out counts to
+ * pool->dead_out, which every put after GP_DEAD has decremented. Before the
  * addition dead_out is at most zero and only falls, so it reaches zero
  * after the addition exactly once: in destroy if nothing was out, else in
  * the put of the last object; that caller frees the pool's remaining
@@ -97,13 +110,19 @@ struct gp_shard {
 	unsigned int nr_empty;
 };
 
+/*
+ * pool->flags: the GOSYNC_POOL_* options (GOSYNC_POOL_RESET_ON_GET only
+ * with a reset), and these. Written after create only by destroy (GP_DEAD),
+ * so read with READ_ONCE().
+ */
+#define GP_RESET_ON_PUT		BIT(30)	/* opts.reset runs on put */
+#define GP_DEAD			BIT(31)	/* destroyed; see "Objects out" */
+
 struct gosync_pool {
 	/* Read on every get and put. */
 	struct gp_cpu __percpu *cpu;
 	unsigned int mag_size;
 	unsigned int flags;
-	bool dead;
-	gosync_pool_reset_t reset;
 	/* The slow paths. */
 	struct gp_shard __percpu *shard;
 	struct kmem_cache *cache;
@@ -138,24 +157,24 @@ static __always_inline void gp_add(long *x, long n)
 	WRITE_ONCE(*x, *x + n);
 }
 
-/* Enter and leave a CPU's cache; see "Ownership". */
-static __always_inline unsigned long gp_enter(const struct gosync_pool *p)
+/*
+ * Enter and leave a CPU's cache (see "Ownership"); @f is pool->flags. The
+ * region is also what destroy's grace period waits for ("Objects out").
+ */
+static __always_inline unsigned long gp_enter(unsigned int f)
 {
 	unsigned long flags = 0;
 
-	if (p->flags & GOSYNC_POOL_IRQSAFE)
+	if (f & GOSYNC_POOL_IRQSAFE)
 		local_irq_save(flags);
 	else
 		preempt_disable();
-	rcu_read_lock();
 	return flags;
 }
 
-static __always_inline void gp_exit(const struct gosync_pool *p,
-				    unsigned long flags)
+static __always_inline void gp_exit(unsigned int f, unsigned long flags)
 {
-	rcu_read_unlock();
-	if (p->flags & GOSYNC_POOL_IRQSAFE)
+	if (f & GOSYNC_POOL_IRQSAFE)
 		local_irq_restore(flags);
 	else
 		preempt_enable();
@@ -199,7 +218,7 @@ static void gp_release_work(struct work_struct *w)
 }
 
 /* A put after destroy; see "Objects out". */
-static void gp_put_dead(struct gosync_pool *p, void *obj)
+static noinline void gp_put_dead(struct gosync_pool *p, void *obj)
 {
 	gp_free_obj(p, obj);
 	if (atomic_long_dec_return(&p->dead_out) == 0)
@@ -266,6 +285,7 @@ static bool gp_refill(struct gosync_pool *p, struct gp_cpu *c)
 /* A get that found nothing cached: make one object, outside gp_enter(). */
 static void *gp_construct(struct gosync_pool *p, gfp_t gfp)
 {
+	unsigned int f = READ_ONCE(p->flags);
 	unsigned long flags;
 	struct gp_cpu *c;
 	void *obj = NULL;
@@ -281,58 +301,99 @@ static void *gp_construct(struct gosync_pool *p, gfp_t gfp)
 		obj = NULL;
 		goto fail;
 	}
-	flags = gp_enter(p);
+	flags = gp_enter(f);
 	c = this_cpu_ptr(p->cpu);
 	gp_inc(&c->st.constructed);
 	gp_add(&c->out, 1);
-	gp_exit(p, flags);
+	gp_exit(f, flags);
 	return obj;
 
 fail:
 	atomic_long_dec(&p->nr_objs);
-	flags = gp_enter(p);
+	flags = gp_enter(f);
 	gp_inc(&this_cpu_ptr(p->cpu)->st.ctor_failed);
-	gp_exit(p, flags);
+	gp_exit(f, flags);
 	return NULL;
 }
 
-/* Take a cached object, or make one (*@made is then true). */
-static void *gp_get(struct gosync_pool *p, gfp_t gfp, bool *made)
+/*
+ * Get's slow path, inside gp_enter() (@f, @flags) with @c's loaded
+ * magazine empty: swap in prev, else refill loaded from the depot, else
+ * leave and construct (and set *@made, if @made).
+ */
+static noinline void *gp_get_slow(struct gosync_pool *p, struct gp_cpu *c,
+				  unsigned int f, unsigned long flags,
+				  gfp_t gfp, bool *made)
 {
-	unsigned long flags = gp_enter(p);
+	struct gp_mag *m;
+	void *obj;
+
+	if (c->prev->nr) {
+		swap(c->loaded, c->prev);
+		gp_inc(&c->st.hits);
+	} else {
+		gp_inc(&c->st.misses);
+		if (!gp_refill(p, c)) {
+			gp_exit(f, flags);
+			if (made)
+				*made = true;
+			return gp_construct(p, gfp);
+		}
+	}
+	m = c->loaded;
+	obj = m->objs[--m->nr];
+	gp_add(&c->cached, -1);
+	gp_add(&c->out, 1);
+	gp_exit(f, flags);
+	return obj;
+}
+
+/* A get but for the reset on get: the fast path, else gp_get_slow(). */
+static __always_inline void *__gp_get(struct gosync_pool *p, unsigned int f,
+				      gfp_t gfp, bool *made)
+{
+	unsigned long flags = gp_enter(f);
 	struct gp_cpu *c = this_cpu_ptr(p->cpu);
 	struct gp_mag *m = c->loaded;
 	void *obj;
 
-	if (likely(m->nr && !READ_ONCE(p->dead)))
-		goto pop;
-	if (unlikely(READ_ONCE(p->dead))) {
-		gp_exit(p, flags);
+	if (unlikely(!m->nr))
+		return gp_get_slow(p, c, f, flags, gfp, made);
+	obj = m->objs[--m->nr];
+	gp_inc(&c->st.hits);
+	gp_add(&c->cached, -1);
+	gp_add(&c->out, 1);
+	gp_exit(f, flags);
+	return obj;
+}
+
+/* A get from a destroyed pool, or from one that resets on get. */
+static noinline void *gp_get_flagged(struct gosync_pool *p, unsigned int f,
+				     gfp_t gfp)
+{
+	unsigned long flags;
+	struct gp_cpu *c;
+	void *obj;
+
+	if (f & GP_DEAD) {
 		WARN_ONCE(1, "gosync_pool: get from destroyed pool %s\n",
 			  p->name);
 		return NULL;
 	}
-	if (c->prev->nr) {
-		swap(c->loaded, c->prev);
-		m = c->loaded;
-		goto pop;
+	for (;;) {
+		bool made = false;
+
+		obj = __gp_get(p, f, gfp, &made);
+		if (!obj || made || p->opts.reset(obj, p->opts.arg))
+			return obj;
+		/* Refused by the reset: it was never handed out. */
+		flags = gp_enter(f);
+		c = this_cpu_ptr(p->cpu);
+		gp_inc(&c->st.dropped);
+		gp_add(&c->out, -1);
+		gp_exit(f, flags);
+		gp_free_obj(p, obj);
 	}
-	gp_inc(&c->st.misses);
-	if (!gp_refill(p, c)) {
-		gp_exit(p, flags);
-		*made = true;
-		return gp_construct(p, gfp);
-	}
-	m = c->loaded;
-	goto pop_counted;
-pop:
-	gp_inc(&c->st.hits);
-pop_counted:
-	obj = m->objs[--m->nr];
-	gp_add(&c->cached, -1);
-	gp_add(&c->out, 1);
-	gp_exit(p, flags);
-	return obj;
 }
 
 /**
@@ -354,36 +415,23 @@ pop_counted:
  */
 void *gosync_pool_get(struct gosync_pool *pool, gfp_t gfp)
 {
-	unsigned long flags;
-	struct gp_cpu *c;
-	void *obj;
+	unsigned int f = READ_ONCE(pool->flags);
 
 	might_alloc(gfp);
-	for (;;) {
-		bool made = false;
-
-		obj = gp_get(pool, gfp, &made);
-		if (!obj || made || !pool->reset ||
-		    !(pool->flags & GOSYNC_POOL_RESET_ON_GET) ||
-		    pool->reset(obj, pool->opts.arg))
-			return obj;
-		/* Refused by the reset: it was never handed out. */
-		flags = gp_enter(pool);
-		c = this_cpu_ptr(pool->cpu);
-		gp_inc(&c->st.dropped);
-		gp_add(&c->out, -1);
-		gp_exit(pool, flags);
-		gp_free_obj(pool, obj);
-	}
+	if (unlikely(f & (GOSYNC_POOL_RESET_ON_GET | GP_DEAD)))
+		return gp_get_flagged(pool, f, gfp);
+	return __gp_get(pool, f, gfp, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pool_get);
 
 /*
- * Loaded is full: swap with prev, or spill it to the depot, then push
- * @obj. Returns false if no empty magazine could be had: @obj is not
- * cached and the caller frees it.
+ * Put's slow path, inside gp_enter() (@f, @flags) with @c's loaded
+ * magazine full and the put counted: swap with prev, or spill loaded to
+ * the depot, then push @obj. If no empty magazine can be had, @obj is
+ * freed instead.
  */
-static bool gp_put_slow(struct gosync_pool *p, struct gp_cpu *c, void *obj)
+static noinline void gp_put_full(struct gosync_pool *p, struct gp_cpu *c,
+				 unsigned int f, unsigned long flags, void *obj)
 {
 	struct gp_shard *s;
 	struct gp_mag *m;
@@ -405,7 +453,9 @@ static bool gp_put_slow(struct gosync_pool *p, struct gp_cpu *c, void *obj)
 		m = gp_mag_alloc(p, GFP_NOWAIT | __GFP_NOWARN);
 		if (!m) {
 			gp_inc(&c->st.dropped);
-			return false;
+			gp_exit(f, flags);
+			gp_free_obj(p, obj);
+			return;
 		}
 		spin_lock_irqsave(&s->lock, sflags);
 	}
@@ -421,7 +471,50 @@ static bool gp_put_slow(struct gosync_pool *p, struct gp_cpu *c, void *obj)
 push:
 	c->loaded->objs[c->loaded->nr++] = obj;
 	gp_add(&c->cached, 1);
-	return true;
+	gp_exit(f, flags);
+}
+
+/*
+ * Cache @obj (@keep) or free it (counted as dropped): the fast path, else
+ * gp_put_dead() or gp_put_full().
+ */
+static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
+				     void *obj, bool keep)
+{
+	unsigned long flags = gp_enter(f);
+	struct gp_cpu *c;
+	struct gp_mag *m;
+
+	/* Inside gp_enter(): destroy's grace period waits for us. */
+	if (unlikely(READ_ONCE(p->flags) & GP_DEAD)) {
+		gp_exit(f, flags);
+		gp_put_dead(p, obj);
+		return;
+	}
+	c = this_cpu_ptr(p->cpu);
+	gp_inc(&c->st.puts);
+	gp_add(&c->out, -1);
+	if (unlikely(!keep)) {
+		gp_inc(&c->st.dropped);
+		gp_exit(f, flags);
+		gp_free_obj(p, obj);
+		return;
+	}
+	m = c->loaded;
+	if (unlikely(m->nr == p->mag_size)) {
+		gp_put_full(p, c, f, flags, obj);
+		return;
+	}
+	m->objs[m->nr++] = obj;
+	gp_add(&c->cached, 1);
+	gp_exit(f, flags);
+}
+
+/* A put to a pool that resets on put. */
+static noinline void gp_put_reset(struct gosync_pool *p, unsigned int f,
+				  void *obj)
+{
+	__gp_put(p, f, obj, p->opts.reset(obj, p->opts.arg));
 }
 
 /**
@@ -440,41 +533,14 @@ push:
  */
 void gosync_pool_put(struct gosync_pool *pool, void *obj)
 {
-	unsigned long flags;
-	struct gp_cpu *c;
-	struct gp_mag *m;
-	bool keep = true;
+	unsigned int f = READ_ONCE(pool->flags);
 
-	if (!obj)
+	if (unlikely(!obj))
 		return;
-	if (pool->reset && !(pool->flags & GOSYNC_POOL_RESET_ON_GET))
-		keep = pool->reset(obj, pool->opts.arg);
-	flags = gp_enter(pool);
-	if (unlikely(READ_ONCE(pool->dead))) {
-		gp_exit(pool, flags);
-		gp_put_dead(pool, obj);
-		return;
-	}
-	c = this_cpu_ptr(pool->cpu);
-	gp_inc(&c->st.puts);
-	gp_add(&c->out, -1);
-	if (unlikely(!keep)) {
-		gp_inc(&c->st.dropped);
-		gp_exit(pool, flags);
-		gp_free_obj(pool, obj);
-		return;
-	}
-	m = c->loaded;
-	if (likely(m->nr < pool->mag_size)) {
-		m->objs[m->nr++] = obj;
-		gp_add(&c->cached, 1);
-		gp_exit(pool, flags);
-		return;
-	}
-	keep = gp_put_slow(pool, c, obj);
-	gp_exit(pool, flags);
-	if (!keep)
-		gp_free_obj(pool, obj);
+	if (unlikely(f & GP_RESET_ON_PUT))
+		gp_put_reset(pool, f, obj);
+	else
+		__gp_put(pool, f, obj, true);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pool_put);
 
@@ -782,8 +848,11 @@ struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->opts = *opts;
-	p->flags = opts->flags;
-	p->reset = opts->reset;
+	p->flags = opts->flags & ~GOSYNC_POOL_RESET_ON_GET;
+	if (opts->reset && (opts->flags & GOSYNC_POOL_RESET_ON_GET))
+		p->flags |= GOSYNC_POOL_RESET_ON_GET;
+	else if (opts->reset)
+		p->flags |= GP_RESET_ON_PUT;
 	p->mag_size = (opts->cpu_cache ?: GOSYNC_POOL_CPU_CACHE_DEFAULT) / 2;
 	atomic_long_set(&p->nr_objs, 0);
 	atomic_long_set(&p->depot_mags, 0);
@@ -872,8 +941,8 @@ void gosync_pool_destroy(struct gosync_pool *pool)
 	might_sleep();
 	gp_shrinker_unregister(pool);
 	cpuhp_state_remove_instance_nocalls(gp_cpuhp_state, &pool->cpuhp_node);
-	WRITE_ONCE(pool->dead, true);
-	synchronize_rcu();
+	WRITE_ONCE(pool->flags, pool->flags | GP_DEAD);
+	synchronize_rcu();	/* every put sees GP_DEAD; see "Objects out" */
 	out = gp_free_caches(pool);
 	if (atomic_long_add_return(out, &pool->dead_out) == 0)
 		gp_release(pool);

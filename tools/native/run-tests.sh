@@ -41,6 +41,8 @@ PLANTS=(
 	"plant_warn asan WARNING: at "
 	"plant_sleep_in_atomic asan BUG: sleeping function called from invalid context"
 	"plant_failed_expectation asan not ok 6 plant_failed_expectation"
+	"plant_gp_in_preempt_off tsan synchronize_rcu() waits for a preempt-disabled section"
+	"plant_gp_in_preempt_off asan synchronize_rcu() waits for a preempt-disabled section"
 )
 if [ $self_test = 1 ]; then
 	for p in "${PLANTS[@]}"; do

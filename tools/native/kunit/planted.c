@@ -7,6 +7,8 @@
  * The self-test runs one case at a time, selected by its glob argument.
  */
 #include <kunit/test.h>
+#include <unistd.h>
+
 #include <shim/native.h>
 
 static long planted_counter;	/* plain on purpose */
@@ -69,6 +71,43 @@ static void plant_failed_expectation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1 + 1, 3);
 }
 
+/*
+ * A grace period waited for from inside a read-side critical section that
+ * is only preemption disabled: the reader waits for the grace period, the
+ * grace period for the reader, a deadlock a kernel would hang on. Here the
+ * reader gives up after a second and WARNs, so the run fails if, and only
+ * if, synchronize_rcu() waits for preempt-disabled sections as it must
+ * (since 4.20; gosync_pool_destroy() relies on it). Interrupts off, bottom
+ * halves off and spinlocks share the counter this exercises.
+ */
+static int planted_in_section, planted_gp_done;
+
+static void *planted_preempt_reader(void *arg)
+{
+	int i;
+
+	preempt_disable();
+	__atomic_store_n(&planted_in_section, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 1000 && !__atomic_load_n(&planted_gp_done, __ATOMIC_ACQUIRE); i++)
+		mdelay(1);
+	WARN(!__atomic_load_n(&planted_gp_done, __ATOMIC_ACQUIRE),
+	     "synchronize_rcu() waits for a preempt-disabled section\n");
+	preempt_enable();
+	return NULL;
+}
+
+static void plant_gp_in_preempt_off(struct kunit *test)
+{
+	pthread_t reader;
+
+	KUNIT_ASSERT_EQ(test, native_thread_create(&reader, planted_preempt_reader, NULL), 0);
+	while (!__atomic_load_n(&planted_in_section, __ATOMIC_ACQUIRE))
+		usleep(100);
+	synchronize_rcu();
+	__atomic_store_n(&planted_gp_done, 1, __ATOMIC_RELEASE);
+	pthread_join(reader, NULL);
+}
+
 static struct kunit_case planted_cases[] = {
 	KUNIT_CASE(plant_race),
 	KUNIT_CASE(plant_use_after_free),
@@ -76,6 +115,7 @@ static struct kunit_case planted_cases[] = {
 	KUNIT_CASE(plant_warn),
 	KUNIT_CASE(plant_sleep_in_atomic),
 	KUNIT_CASE(plant_failed_expectation),
+	KUNIT_CASE(plant_gp_in_preempt_off),
 	{}
 };
 

@@ -16,7 +16,7 @@ void native_init(void)
 	const struct gosync_component *const *p;
 
 	shim_setup_once();
-	urcu_memb_register_thread();
+	shim_rcu_register_thread();
 	system_wq = alloc_workqueue("events", 0, 0);
 	system_unbound_wq = alloc_workqueue("events_unbound", WQ_UNBOUND, 0);
 	if (!system_wq || !system_unbound_wq)
@@ -59,11 +59,11 @@ static void *native_thread_main(void *p)
 	void *ret;
 
 	free(p);
-	urcu_memb_register_thread();
+	shim_rcu_register_thread();
 	ret = nt.fn(nt.arg);
 	if (shim_ctx.atomic || shim_ctx.rcu)
 		shim_warn(__FILE__, __LINE__, "thread returned in atomic context");
-	urcu_memb_unregister_thread();
+	shim_rcu_unregister_thread();
 	return ret;
 }
 

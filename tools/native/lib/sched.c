@@ -307,7 +307,7 @@ static void *kthread_main(void *arg)
 
 	shim_ctx.task = t;
 	pthread_setspecific(shim_exit_key, (void *)1);
-	urcu_memb_register_thread();
+	shim_rcu_register_thread();
 	/* Created asleep, as kthread_create() leaves it: wait for a wakeup. */
 	pthread_mutex_lock(&t->lock);
 	while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != TASK_RUNNING)
@@ -321,7 +321,7 @@ static void *kthread_main(void *arg)
 		t->ret = -EINTR;
 	if (shim_ctx.atomic || shim_ctx.rcu)
 		shim_warn(__FILE__, __LINE__, "kthread returned in atomic context");
-	urcu_memb_unregister_thread();
+	shim_rcu_unregister_thread();
 	/* For kthread_stop(); shim_thread_exit() then drops our reference. */
 	pthread_mutex_lock(&t->lock);
 	t->exited = true;
@@ -516,7 +516,7 @@ static void *hrtimer_thread(void *arg)
 	struct timespec ts;
 	bool fire, restart;
 
-	urcu_memb_register_thread();
+	shim_rcu_register_thread();
 	do {
 		deadline_ts(&ts, t->expires_ns);
 		pthread_mutex_lock(&t->lock);
@@ -529,14 +529,14 @@ static void *hrtimer_thread(void *arg)
 		if (!fire)
 			break;
 		shim_ctx.hardirq++;
-		shim_ctx.atomic++;
+		shim_atomic_enter();
 		restart = t->function(t) == HRTIMER_RESTART;
-		shim_ctx.atomic--;
+		shim_atomic_exit();
 		shim_ctx.hardirq--;
 	} while (restart);
 	if (fire)
 		__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
-	urcu_memb_unregister_thread();
+	shim_rcu_unregister_thread();
 	return NULL;
 }
 

@@ -22,7 +22,7 @@ static void *worker_main(void *arg)
 {
 	struct workqueue_struct *wq = arg;
 
-	urcu_memb_register_thread();
+	shim_rcu_register_thread();
 	pthread_mutex_lock(&wq->lock);
 	for (;;) {
 		struct work_struct *w = wq->head;
@@ -53,7 +53,7 @@ static void *worker_main(void *arg)
 		pthread_cond_broadcast(&wq->idle);
 	}
 	pthread_mutex_unlock(&wq->lock);
-	urcu_memb_unregister_thread();
+	shim_rcu_unregister_thread();
 	return NULL;
 }
 

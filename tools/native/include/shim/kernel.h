@@ -25,6 +25,15 @@
 #include <sys/types.h>
 #include <linux/types.h>
 
+/* Built with ThreadSanitizer: the shim then marks what TSan must see. */
+#if defined(__SANITIZE_THREAD__)
+#define SHIM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SHIM_TSAN 1
+#endif
+#endif
+
 /* ---- types ---------------------------------------------------------- */
 /* As the kernel's, from the UAPI <linux/types.h>: u64 is unsigned long long. */
 typedef __u8 u8;

@@ -4,9 +4,19 @@
  * lock is a thread-local counter update, as cheap as the kernel's).
  *
  * Every thread that reads under RCU or calls call_rcu() must be registered
- * with liburcu; the shim registers the threads it creates (kthreads,
- * workqueue workers, hrtimer threads, native_thread_create()) and
- * native_init() registers the main thread.
+ * (shim_rcu_register_thread()): with liburcu, and with the shim's own
+ * registry for atomic context (below). The shim registers the threads it
+ * creates (kthreads, workqueue workers, hrtimer threads,
+ * native_thread_create()) and native_init() registers the main thread.
+ *
+ * As in a kernel since 4.20, atomic context (preemption, bottom halves or
+ * interrupts off, a spinlock held, hardirq) is a read-side critical
+ * section too: synchronize_rcu() waits for liburcu's readers, then for
+ * every registered thread that was in atomic context at its start to
+ * leave it (the per-thread counters of <shim/sched.h>; membarrier()
+ * orders them, as liburcu-memb orders its readers). Callbacks queued with
+ * call_rcu() wait for liburcu's readers only, and a thread the shim did
+ * not create (liburcu's call_rcu thread) is not waited for.
  *
  * The kernel's struct rcu_head is not liburcu's, so liburcu's is renamed
  * to struct shim_urcu_head while its headers are read, and the kernel's
@@ -19,7 +29,9 @@
  * critical section ends with a release on one shim object, and
  * synchronize_rcu() and every callback begin with an acquire of it: all
  * readers that finished are ordered before the code a grace period
- * protects, which is RCU's guarantee. The model is coarser than RCU in
+ * protects, which is RCU's guarantee. (Atomic-context sections need no
+ * such object: their counters are atomics under TSan, released on
+ * leaving and acquired by the grace period.) The model is coarser than RCU in
  * one way: an access a reader makes after its rcu_read_unlock() (a bug)
  * is ordered by that thread's next unlock, so TSan reports it only if the
  * grace period ends before that next unlock.
@@ -30,14 +42,6 @@
 #include <shim/kernel.h>
 #include <shim/atomic.h>
 #include <shim/sched.h>
-
-#if defined(__SANITIZE_THREAD__)
-#define SHIM_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SHIM_TSAN 1
-#endif
-#endif
 
 /*
  * liburcu's fast paths inline (as the kernel's rcu_read_lock() is), except
@@ -131,6 +135,10 @@ static inline void rcu_read_unlock(void)
 	rcu_assign_pointer(p, v);						\
 	_old; })
 #define rcu_pointer_handoff(p)	(p)
+
+/* Register the calling thread (see above); unregistered at its exit. */
+void shim_rcu_register_thread(void);
+void shim_rcu_unregister_thread(void);
 
 void synchronize_rcu(void);
 #define synchronize_rcu_expedited() synchronize_rcu()

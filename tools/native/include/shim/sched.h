@@ -37,7 +37,10 @@ struct shim_ctx {
 	int hardirq;
 	int softirq_off;
 	int irq_off;
+	unsigned long qs;	/* times @atomic fell to 0; see shim_atomic_exit() */
 	struct task_struct *task;
+	struct shim_ctx *rcu_next;	/* lib/rcu.c's registry of threads */
+	struct shim_ctx **rcu_pprev;
 };
 
 extern __thread struct shim_ctx shim_ctx;
@@ -149,16 +152,53 @@ void shim_cpuhp_teardown(unsigned int cpu);
 unsigned int shim_cpuhp_instances(enum cpuhp_state state);
 
 /* ---- contexts ------------------------------------------------------- */
-#define preempt_disable()	do { shim_ctx.atomic++; barrier(); } while (0)
-#define preempt_enable()	do { barrier(); shim_ctx.atomic--; } while (0)
+/*
+ * Atomic context is an RCU read-side critical section, as in a kernel
+ * since 4.20 (RCU-sched merged into RCU): synchronize_rcu() waits for every
+ * thread that was in one when it started to leave it (lib/rcu.c scans
+ * the registered threads' @atomic and @qs). Only the owner writes its
+ * counters; a grace period reads them. Under TSan the writes are atomics
+ * with a release on leaving, which the grace period's acquire loads pair
+ * with: TSan sees the section ordered before what the grace period
+ * protects. Otherwise they are the kernel's own preempt_count() accesses,
+ * a plain add and a compiler barrier (one instruction to enter on x86,
+ * a decrement and a rarely taken branch to leave), ordered against the
+ * grace period by membarrier(), as liburcu-memb orders its readers.
+ */
+#ifdef SHIM_TSAN
+#define __shim_ctx_add(f, n, mo)					\
+	__atomic_store_n(&shim_ctx.f, shim_ctx.f + (n), __ATOMIC_##mo)
+#else
+#define __shim_ctx_add(f, n, mo)					\
+	(*(volatile typeof(shim_ctx.f) *)&shim_ctx.f += (n))
+#endif
+
+/* Enter atomic context (or nest deeper in it). */
+static __always_inline void shim_atomic_enter(void)
+{
+	__shim_ctx_add(atomic, 1, RELAXED);
+	barrier();	/* the section's accesses follow; see synchronize_rcu() */
+}
+
+/* Leave one level; leaving the outermost is a quiescent state. */
+static __always_inline void shim_atomic_exit(void)
+{
+	barrier();	/* the section's accesses precede */
+	__shim_ctx_add(atomic, -1, RELEASE);
+	if (!shim_ctx.atomic)
+		__shim_ctx_add(qs, 1, RELEASE);
+}
+
+#define preempt_disable()	shim_atomic_enter()
+#define preempt_enable()	shim_atomic_exit()
 #define preempt_disable_notrace() preempt_disable()
 #define preempt_enable_notrace() preempt_enable()
 #define migrate_disable()	do { } while (0)
 #define migrate_enable()	do { } while (0)
-#define local_bh_disable()	do { shim_ctx.softirq_off++; shim_ctx.atomic++; } while (0)
-#define local_bh_enable()	do { shim_ctx.softirq_off--; shim_ctx.atomic--; } while (0)
-#define local_irq_disable()	do { shim_ctx.irq_off++; shim_ctx.atomic++; } while (0)
-#define local_irq_enable()	do { shim_ctx.irq_off--; shim_ctx.atomic--; } while (0)
+#define local_bh_disable()	do { shim_ctx.softirq_off++; shim_atomic_enter(); } while (0)
+#define local_bh_enable()	do { shim_atomic_exit(); shim_ctx.softirq_off--; } while (0)
+#define local_irq_disable()	do { shim_ctx.irq_off++; shim_atomic_enter(); } while (0)
+#define local_irq_enable()	do { shim_atomic_exit(); shim_ctx.irq_off--; } while (0)
 #define local_irq_save(f)	do { (f) = 0; local_irq_disable(); } while (0)
 #define local_irq_restore(f)	do { (void)(f); local_irq_enable(); } while (0)
 #define irqs_disabled()		(shim_ctx.irq_off > 0 || shim_ctx.hardirq > 0)
@@ -203,7 +243,7 @@ void shim_spin_wait(spinlock_t *l);
 
 static inline void spin_lock(spinlock_t *l)
 {
-	shim_ctx.atomic++;
+	shim_atomic_enter();
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		shim_spin_wait(l);
 #ifdef SHIM_DEBUG
@@ -216,7 +256,7 @@ static inline bool spin_trylock(spinlock_t *l)
 	if (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) ||
 	    __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
-	shim_ctx.atomic++;
+	shim_atomic_enter();
 #ifdef SHIM_DEBUG
 	__atomic_store_n(&l->owner, shim_ctx_id(), __ATOMIC_RELAXED);
 #endif
@@ -233,7 +273,7 @@ static inline void spin_unlock(spinlock_t *l)
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
 #endif
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	shim_ctx.atomic--;
+	shim_atomic_exit();
 }
 
 static inline bool spin_is_locked(spinlock_t *l)
