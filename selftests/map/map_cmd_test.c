@@ -664,7 +664,12 @@ TEST(bad_input_string_and_binary)
 }
 
 /* Many processes driving the test map at once: every command is atomic. */
-TEST(concurrent_writers)
+/* 1,200 commands from 6 processes: minutes on a loaded KCSAN guest. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
+TEST_F_TIMEOUT(slow, concurrent_writers, 180)
 {
 	const int workers = 6, per = 40;
 	int i, status, fails = 0;
