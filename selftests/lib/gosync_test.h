@@ -10,10 +10,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GOSYNC_DEBUGFS	"/sys/kernel/debug/gosync"
@@ -59,6 +61,34 @@ static inline ssize_t gs_read(const char *path, char *buf, size_t size)
 		buf[len] = '\0';
 	close(fd);
 	return len;
+}
+
+/*
+ * Write the command @fmt/@ap to @path (a stress launcher), read its answer
+ * into @out and log both as kselftest comments: "# cmd -> ret in T s",
+ * then "#   line" per line of the answer. Returns what the write returned.
+ */
+static inline int gs_vcmd_logged(const char *path, char *out, size_t size,
+				 const char *fmt, va_list ap)
+{
+	char cmd[512], *copy, *line, *save = NULL;
+	struct timespec t0, t1;
+	int ret;
+
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = gs_cmd(path, cmd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (gs_read(path, out, size) < 0)
+		out[0] = '\0';
+	printf("# %s -> %d in %.1f s\n", cmd, ret,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	copy = strdup(out);
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("#   %s\n", line);
+	free(copy);
+	return ret;
 }
 
 static inline int gs_online_cpus(void)

@@ -26,24 +26,12 @@ static char sout[4096];
 
 static int stress(const char *fmt, ...)
 {
-	char cmd[512], copy[sizeof(sout)], *line, *save = NULL;
-	struct timespec t0, t1;
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	ret = gs_vcmd_logged(MAP_STRESS, sout, sizeof(sout), fmt, ap);
 	va_end(ap);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = gs_cmd(MAP_STRESS, cmd);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (gs_read(MAP_STRESS, sout, sizeof(sout)) < 0)
-		sout[0] = '\0';
-	strcpy(copy, sout);
-	printf("# %s -> %d in %.1f s\n", cmd, ret,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		printf("#   %s\n", line);
 	return ret;
 }
 

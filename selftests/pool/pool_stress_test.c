@@ -23,24 +23,12 @@
 
 static int stress(const char *fmt, ...)
 {
-	char cmd[512], copy[sizeof(out)], *line, *save = NULL;
-	struct timespec t0, t1;
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	ret = gs_vcmd_logged(POOL_STRESS, out, sizeof(out), fmt, ap);
 	va_end(ap);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = gs_cmd(POOL_STRESS, cmd);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (gs_read(POOL_STRESS, out, sizeof(out)) < 0)
-		out[0] = '\0';
-	strcpy(copy, out);
-	printf("# %s -> %d in %.1f s\n", cmd, ret,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		printf("#   %s\n", line);
 	return ret;
 }
 
