@@ -49,9 +49,11 @@
  *	gosync_pool_create(), gosync_pool_destroy(): process context; they
  *		sleep.
  *	Constructor, reset and destructor run in the context of the call
- *	that triggers them, with interrupts or preemption enabled only in the
- *	constructor (a get's miss path) and in the destroy and shrinker
- *	paths; they must not call into the same pool.
+ *	that triggers them, outside the pool's own interrupts-off or
+ *	preemption-off section (except that the shrinker may destruct the
+ *	objects of one partly freed magazine with interrupts off). The
+ *	constructor may sleep if the get's gfp allows; reset and destructor
+ *	must not sleep; none may call into the same pool.
  *
  * Errors: create returns an ERR_PTR: -EINVAL (bad option), -ENOMEM.
  * get returns NULL when the pool has nothing cached and the allocation,
