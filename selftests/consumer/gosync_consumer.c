@@ -11,6 +11,11 @@
  * them. gosync_map_destroy() at unload releases what is left and waits
  * for deferred releases, so no callback runs into an unloaded module.
  *
+ * And it guards a flaky "device" with a gosync_breaker, whose allow and
+ * done are inline in <gosync/breaker.h>: the device fails from its
+ * fourth call on, the breaker (3 consecutive failures) opens, and the
+ * calls after that are rejected without reaching the device.
+ *
  * /sys/kernel/debug/gosync_consumer/status reports what it observed.
  */
 #include <linux/atomic.h>
@@ -20,6 +25,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <gosync/breaker.h>
 #include <gosync/gosync.h>
 #include <gosync/map.h>
 
@@ -109,6 +115,37 @@ static int consumer_use_map(void)
 	return 0;
 }
 
+static struct gosync_breaker consumer_breaker;
+static int consumer_dev_calls;
+static int consumer_breaker_err;
+
+static int consumer_dev_read(void *arg)
+{
+	return ++consumer_dev_calls > 3 ? -EIO : 0;
+}
+
+/* 10 calls: 3 succeed, 3 fail and trip the breaker, 4 are rejected. */
+static int consumer_use_breaker(void)
+{
+	int i, ret, rejected = 0;
+
+	ret = gosync_breaker_init(&consumer_breaker,
+				  &(struct gosync_breaker_opts) {
+					.name = "consumer", .consecutive = 3,
+				  }, GFP_KERNEL);
+	if (ret)
+		return ret;
+	for (i = 0; i < 10; i++) {
+		ret = gosync_breaker_call(&consumer_breaker,
+					  consumer_dev_read, NULL);
+		if (ret == -EAGAIN)
+			rejected++;
+		else if (ret && ret != -EIO)
+			return ret;
+	}
+	return rejected == 4 ? 0 : -EPROTO;
+}
+
 static int consumer_status_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "gosync %u.%u.%u ok\n", consumer_seen_version >> 16,
@@ -122,6 +159,16 @@ static int consumer_status_show(struct seq_file *m, void *unused)
 			   consumer_count("alpha"), consumer_count("beta"),
 			   consumer_count("gamma"),
 			   atomic_read(&consumer_released));
+	if (consumer_breaker_err) {
+		seq_printf(m, "breaker error %d\n", consumer_breaker_err);
+	} else {
+		struct gosync_breaker_counts c;
+
+		gosync_breaker_counts(&consumer_breaker, &c);
+		seq_printf(m, "breaker %s device_calls=%d trips=%llu rejected=%llu\n",
+			   gosync_breaker_state_name(c.state),
+			   consumer_dev_calls, c.trips, c.rejected);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(consumer_status);
@@ -143,6 +190,7 @@ static int __init consumer_init(void)
 	if (ret)
 		return ret;
 	consumer_map_err = consumer_use_map();
+	consumer_breaker_err = consumer_use_breaker();
 	/* Let the deferred releases (beta=2, gamma=3) happen before status. */
 	synchronize_rcu();
 	rcu_barrier();
@@ -156,6 +204,7 @@ static void __exit consumer_exit(void)
 {
 	debugfs_remove_recursive(consumer_dir);
 	gosync_map_destroy(&consumer_words);
+	gosync_breaker_destroy(&consumer_breaker);
 }
 
 module_init(consumer_init);

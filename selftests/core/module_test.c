@@ -87,8 +87,13 @@ TEST_F(mods, consumer_uses_gosync)
 	 * Its gosync_map: alpha kept by load_or_store, beta swapped to 20
 	 * (old value released), gamma deleted (released).
 	 */
+	/*
+	 * Its breaker: 3 successes, 3 failures trip it, 4 calls rejected
+	 * without reaching the device.
+	 */
 	EXPECT_STREQ("gosync 0.1.0 ok\n"
-		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n", buf);
+		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n"
+		     "breaker open device_calls=6 trips=1 rejected=4\n", buf);
 	/* The kernel recorded the dependency. */
 	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
 }

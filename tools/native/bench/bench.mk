@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Native benchmarks of gosync_map and gosync_pool; included by
+# Native benchmarks of gosync_map, gosync_pool and gosync_breaker; included by
 # tools/native/Makefile, so paths are relative to tools/native. Uses BUILD,
 # CC_OPT, CFLAGS_opt and LIB_opt from there (the opt variant: gcc -O2, as
 # the kernel is built).
 #
-#	make -C tools/native bench-build	build/native/bench/{map,pool}_bench
+#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker}_bench
 #	make -C tools/native bench		run them: results.csv, report, ratios
 #	make -C tools/native callgrind		instructions per operation
 #	make -C tools/native bench-smoke	the whole path in seconds (make
@@ -19,13 +19,17 @@
 NB_DIR := $(BUILD)/bench
 NB_BIN := $(NB_DIR)/map_bench
 PB_BIN := $(NB_DIR)/pool_bench
-NB_BINS := $(NB_BIN) $(PB_BIN)
+BB_BIN := $(NB_DIR)/breaker_bench
+NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
 # Count mode fixes the map's hash seed (get_random_u32(), see
 # map_bench.c); the timed mode passes the shim's random through.
 NB_LDFLAGS := -Wl,--wrap=get_random_u32
+# Count mode freezes the breaker's clock (the shim's jiffies), see
+# breaker_bench.c; the timed mode passes clock_gettime() through.
+BB_LDFLAGS := -Wl,--wrap=clock_gettime
 
 .PHONY: bench-build bench callgrind bench-smoke
 
@@ -43,6 +47,11 @@ $(PB_BIN): bench/pool_bench.c $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pool_bench.c bench/bench_main.c \
 		$(LIB_opt)
+
+$(BB_BIN): bench/breaker_bench.c $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) $(BB_LDFLAGS) -o $@ bench/breaker_bench.c \
+		bench/bench_main.c $(LIB_opt)
 
 bench: bench-build
 	bench/run.sh $(NB_DIR) $(NB_BINS)

@@ -14,6 +14,14 @@ pool (issue 5): ns per op of gosync_pool, malloc and the mutex free list
 and gosync_pool's rate as a ratio against the other two; target: a
 get+put pair in under 5 ns (pair and batch16, each thread count).
 
+breaker (issue 6): ns per op (one admitted call) of gosync_breaker, the
+seed's breaker under a mutex and under a spinlock, a shared atomic_long
+increment and a per-CPU counter increment, and gosync_breaker's rate as a
+ratio against the mutex breaker, the per-CPU increment and the atomic;
+targets, on the pair case (allow + done): >= 5x the mutex breaker at 4
+threads (the VM's figures: --env stock), and >= 0.33x the rate of the
+per-CPU increment (a pair costs at most 3 of them), each thread count.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -36,6 +44,9 @@ TARGETS = (("load_", 1.5), ("store_", 1.0), ("churn_", 1.0))
 POOL, MALLOC, MUTEX = "gosync_pool", "malloc", "mutex"
 POOL_PAIR_NS = 5.0
 POOL_PAIR_CASES = ("pair", "batch16")
+BRK, BRK_MUTEX, BRK_SPIN, BRK_ATOMIC, BRK_PCPU = (
+    "gosync_breaker", "mutex", "spinlock", "atomic_long", "percpu")
+BRK_CASE, BRK_VS_MUTEX, BRK_MUTEX_THREADS, BRK_VS_PCPU = "pair", 5.0, 4, 0.33
 
 
 def map_table(rate):
@@ -91,6 +102,39 @@ def pool_table(rate):
     return missed
 
 
+def breaker_table(rate):
+    """gosync_breaker against the seed's breaker and bare counters."""
+    fmt = "%-9s %7s %8s %8s %8s %8s %8s %8s %8s %8s  %s"
+    print(fmt % ("case", "threads", "gb ns/op", "mutex", "spinlock",
+                 "atomic", "percpu", "gb/mutex", "gb/pcpu", "gb/atomic",
+                 "targets (pair: >= 5x mutex at 4 threads, >= 0.33x percpu)"))
+    missed = 0
+    for (case, threads), by_impl in rate.items():
+        (g, gns), (m, mns), (sp, sns), (a, ans), (p, pns) = (
+            by_impl.get(i, (None, None))
+            for i in (BRK, BRK_MUTEX, BRK_SPIN, BRK_ATOMIC, BRK_PCPU))
+        rm = g / m if g and m else None
+        rp = g / p if g and p else None
+        ra = g / a if g and a else None
+        verdict = []
+        if case == BRK_CASE and threads == BRK_MUTEX_THREADS and rm:
+            ok = rm >= BRK_VS_MUTEX
+            verdict.append(">= %.0fx mutex: %s" % (BRK_VS_MUTEX, "met" if ok else "MISSED"))
+            missed += not ok
+        if case == BRK_CASE and rp:
+            ok = rp >= BRK_VS_PCPU
+            verdict.append(">= %.2fx percpu: %s" % (BRK_VS_PCPU, "met" if ok else "MISSED"))
+            missed += not ok
+
+        def ns(x):
+            return "%.1f" % x if x is not None else "-"
+
+        print(fmt % (case, threads, ns(gns), ns(mns), ns(sns), ns(ans), ns(pns),
+                     "%.2fx" % rm if rm else "-", "%.2fx" % rp if rp else "-",
+                     "%.2fx" % ra if ra else "-", "; ".join(verdict) or "-"))
+    return missed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -101,7 +145,7 @@ def main():
     rate = collections.OrderedDict()
     with open(args.csv) as f:
         for r in csv.DictReader(f):
-            if r["env"] != args.env or r["primitive"] not in ("map", "pool"):
+            if r["env"] != args.env or r["primitive"] not in ("map", "pool", "breaker"):
                 continue
             key = (r["case"], int(r["threads"]))
             ops = float(r["ops_per_sec"])
@@ -110,10 +154,11 @@ def main():
             rate.setdefault(r["primitive"], collections.OrderedDict()).setdefault(
                 key, {})[r["impl"]] = (ops, ns)
     if not rate:
-        sys.exit("ratios.py: no env=%s map or pool rows in %s" % (args.env, args.csv))
+        sys.exit("ratios.py: no env=%s map, pool or breaker rows in %s" % (args.env, args.csv))
 
     missed, first = 0, True
-    for prim, table in (("map", map_table), ("pool", pool_table)):
+    for prim, table in (("map", map_table), ("pool", pool_table),
+                        ("breaker", breaker_table)):
         if prim not in rate:
             continue
         if not first:

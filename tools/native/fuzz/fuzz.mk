@@ -37,6 +37,7 @@ FUZZ_FLAGS := -max_len=1024
 FUZZ_FLAGS_map_cmd := -max_len=4096 -detect_leaks=0
 # pool_cmd sessions destroy every pool they made: leaks are checked per input.
 FUZZ_FLAGS_pool_cmd := -max_len=4096
+FUZZ_FLAGS_breaker_cmd := -max_len=4096
 
 .PHONY: fuzz fuzz-build fuzz-selftest FORCE
 

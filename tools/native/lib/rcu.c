@@ -310,3 +310,65 @@ const char *__tsan_default_suppressions(void)
 	       "called_from_lib:liburcu-cds.so\n";
 }
 #endif
+
+/* ---- atomic notifier chains, as kernel/notifier.c ------------------- */
+
+int atomic_notifier_chain_register(struct atomic_notifier_head *nh,
+				   struct notifier_block *nb)
+{
+	struct notifier_block **nl;
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&nh->lock, flags);
+	for (nl = &nh->head; *nl; nl = &(*nl)->next) {
+		if (*nl == nb) {
+			ret = -EEXIST;
+			goto out;
+		}
+		if (nb->priority > (*nl)->priority)
+			break;
+	}
+	nb->next = *nl;
+	rcu_assign_pointer(*nl, nb);
+out:
+	spin_unlock_irqrestore(&nh->lock, flags);
+	return ret;
+}
+
+int atomic_notifier_chain_unregister(struct atomic_notifier_head *nh,
+				     struct notifier_block *nb)
+{
+	struct notifier_block **nl;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	spin_lock_irqsave(&nh->lock, flags);
+	for (nl = &nh->head; *nl; nl = &(*nl)->next) {
+		if (*nl == nb) {
+			rcu_assign_pointer(*nl, nb->next);
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&nh->lock, flags);
+	synchronize_rcu();
+	return ret;
+}
+
+int atomic_notifier_call_chain(struct atomic_notifier_head *nh,
+			       unsigned long val, void *v)
+{
+	struct notifier_block *nb, *next;
+	int ret = NOTIFY_DONE;
+
+	rcu_read_lock();
+	for (nb = rcu_dereference(nh->head); nb; nb = next) {
+		next = rcu_dereference(nb->next);
+		ret = nb->notifier_call(nb, val, v);
+		if (ret & NOTIFY_STOP_MASK)
+			break;
+	}
+	rcu_read_unlock();
+	return ret;
+}

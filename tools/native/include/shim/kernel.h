@@ -154,6 +154,7 @@ struct module;
 static inline u64 div_u64(u64 a, u32 b) { return a / b; }
 static inline u64 div64_u64(u64 a, u64 b) { return a / b; }
 static inline s64 div_s64(s64 a, s32 b) { return a / b; }
+static inline u64 div_u64_rem(u64 a, u32 b, u32 *r) { *r = a % b; return a / b; }
 
 #define BIT(n)			(1UL << (n))
 #define BIT_ULL(n)		(1ULL << (n))
@@ -263,6 +264,9 @@ static inline u64 __get_unaligned_cpu64(const void *p) { return get_unaligned((c
 
 /* ---- errors --------------------------------------------------------- */
 #define MAX_ERRNO	4095
+#ifndef ERESTARTSYS
+#define ERESTARTSYS	512
+#endif
 #define ENOTSUPP	524
 #define IS_ERR_VALUE(x)	unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
 static inline void *ERR_PTR(long e) { return (void *)e; }

@@ -161,4 +161,38 @@ extern const rcu_callback_t shim_kfree_rcu_cb[SHIM_KFREE_RCU_MAX / 8];
 } while (0)
 #define kvfree_rcu(p, field)	kfree_rcu(p, field)
 
+/* ---- atomic notifier chains (kernel/notifier.c) --------------------- */
+#define NOTIFY_DONE		0x0000
+#define NOTIFY_OK		0x0001
+#define NOTIFY_STOP_MASK	0x8000
+#define NOTIFY_BAD		(NOTIFY_STOP_MASK | 0x0002)
+#define NOTIFY_STOP		(NOTIFY_OK | NOTIFY_STOP_MASK)
+
+struct notifier_block;
+typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action,
+			     void *data);
+
+struct notifier_block {
+	notifier_fn_t notifier_call;
+	struct notifier_block __rcu *next;
+	int priority;
+};
+
+struct atomic_notifier_head {
+	spinlock_t lock;	/* serializes (un)registration; calls use RCU */
+	struct notifier_block __rcu *head;
+};
+
+#define ATOMIC_INIT_NOTIFIER_HEAD(name) do {				\
+		spin_lock_init(&(name)->lock);				\
+		(name)->head = NULL;					\
+	} while (0)
+
+int atomic_notifier_chain_register(struct atomic_notifier_head *nh,
+				   struct notifier_block *nb);
+int atomic_notifier_chain_unregister(struct atomic_notifier_head *nh,
+				     struct notifier_block *nb);
+int atomic_notifier_call_chain(struct atomic_notifier_head *nh,
+			       unsigned long val, void *v);
+
 #endif /* _SHIM_RCU_H */

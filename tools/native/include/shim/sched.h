@@ -353,6 +353,7 @@ static inline u64 ktime_get_ns(void)
 
 #define ktime_get()		((ktime_t)ktime_get_ns())
 #define ktime_get_mono_fast_ns() ktime_get_ns()
+#define ktime_get_coarse_ns()	ktime_get_ns()
 #define local_clock()		ktime_get_ns()
 #define ns_to_ktime(ns)		((ktime_t)(ns))
 #define ms_to_ktime(ms)		((ktime_t)(ms) * NSEC_PER_MSEC)
@@ -545,6 +546,13 @@ struct hrtimer {
 void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode);
 void hrtimer_start(struct hrtimer *t, ktime_t tim, enum hrtimer_mode mode);
 int hrtimer_cancel(struct hrtimer *t);
+
+/* Queued, or running its callback: its thread has not finished. */
+static inline bool hrtimer_active(const struct hrtimer *t)
+{
+	return t->started && !__atomic_load_n(&t->done, __ATOMIC_SEQ_CST);
+}
+
 /*
  * From the callback, before it returns HRTIMER_RESTART: move the expiry
  * past @now by whole @interval steps. Return: the steps (0 if it was in

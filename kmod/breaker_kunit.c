@@ -1,0 +1,1952 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of gosync_breaker (kmod/breaker.c): option checks and
+ * defaults, every transition of the state machine (CLOSED -> OPEN by
+ * consecutive failures, by failure rate and by slow-call rate; OPEN ->
+ * HALF_OPEN lazily; HALF_OPEN -> CLOSED, -> OPEN on a failed or slow
+ * probe, and out of a stuck HALF_OPEN), the probe limit, the rolling
+ * window's arithmetic, the generation guard, ignored errnos, backoff,
+ * forcing and reset, metrics-only, notifiers that call back into the
+ * breaker, the event queue's limit, double done, gosync_breaker_call(),
+ * the notify timer, the inline fast path counted exactly, and
+ * concurrency: threads on every CPU and an hrtimer in hardirq context
+ * while the breaker is forced and reset.
+ *
+ * Time-based cases run on a fake clock (opts.clock, a u64 the test
+ * advances), so they are exact and never flaky under emulation. Cases
+ * that depend on the per-CPU window run with migration disabled. Each
+ * case keeps its breakers in a fixture whose exit destroys them.
+ */
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
+#include <linux/notifier.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <gosync/breaker.h>
+
+#include "runner.h"
+
+#define BK_NR		3
+#define BK_LOG		(GOSYNC_BREAKER_EVENTS + 16)
+/* The fake clock starts here: bucket boundaries are whole seconds from it. */
+#define BK_T0		(1000ULL * NSEC_PER_SEC)
+#define BK_MS		NSEC_PER_MSEC
+
+/* What the notifier does besides logging. */
+enum bk_mode {
+	BK_LOG_ONLY,
+	BK_REENTER,		/* reset / force from inside the notifier */
+	BK_FILL,		/* more changes than the event queue holds */
+	BK_FILL_PROBE,		/* fill the queue, then fail a probe */
+	BK_CONCURRENT,		/* count and check only: any context */
+};
+
+struct bk_rec {
+	struct gosync_breaker_event ev;
+	unsigned long action;
+	enum gosync_breaker_state state;	/* on entry */
+	u64 gen;				/* counts.gen on entry */
+	unsigned int pending;			/* counts.pending_events on entry */
+};
+
+struct bk_fx {
+	struct gosync_breaker b[BK_NR];
+	bool live[BK_NR];
+	atomic64_t now;
+	/* The next clock read resets this breaker (an injected interleaving). */
+	struct gosync_breaker *hook;
+
+	struct notifier_block nb;
+	struct gosync_breaker *nb_b;
+	enum bk_mode mode;
+	bool once;
+	atomic_t depth;
+	atomic_t nested;
+	atomic_t gaps;
+	atomic_t errors;
+	atomic64_t last_gen;
+	atomic64_t delivered;
+	atomic_t nlog;
+	struct bk_rec log[BK_LOG];
+	/* Results of calls made from inside the notifier. */
+	int ret[GOSYNC_BREAKER_EVENTS + 8];
+	enum gosync_breaker_state inner_state;
+	unsigned int inner_pending;
+	u64 inner_deferred;
+
+	/* Concurrency. */
+	struct hrtimer timer;
+	bool timer_live;
+	bool irq_stop;
+	bool fast_only;
+	atomic64_t admitted;
+	atomic64_t rejected;
+	atomic64_t ok;
+	atomic64_t ign;
+	atomic64_t stale;
+	atomic64_t bad;
+	atomic64_t busy;
+	atomic64_t irq_ops;
+};
+
+static u64 bk_clock(void *arg)
+{
+	struct bk_fx *fx = arg;
+	struct gosync_breaker *hb = READ_ONCE(fx->hook);
+
+	if (hb && cmpxchg(&fx->hook, hb, NULL) == hb)
+		WARN_ON(gosync_breaker_reset(hb));
+	return (u64)atomic64_read(&fx->now);
+}
+
+static void bk_advance_ms(struct bk_fx *fx, u64 ms)
+{
+	atomic64_add(ms * BK_MS, &fx->now);
+}
+
+static u64 bk_now(struct bk_fx *fx)
+{
+	return (u64)atomic64_read(&fx->now);
+}
+
+static int bk_init_fx(struct kunit *test)
+{
+	struct bk_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+
+	if (!fx)
+		return -ENOMEM;
+	atomic64_set(&fx->now, BK_T0);
+	test->priv = fx;
+	return 0;
+}
+
+static void bk_exit_fx(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	int i;
+
+	if (fx->timer_live) {
+		WRITE_ONCE(fx->irq_stop, true);
+		hrtimer_cancel(&fx->timer);
+	}
+	if (fx->nb_b)
+		gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb);
+	for (i = 0; i < BK_NR; i++)
+		if (fx->live[i])
+			gosync_breaker_destroy(&fx->b[i]);
+}
+
+/* Options on the fake clock; the caller sets the policies. */
+static void bk_opts(struct bk_fx *fx, struct gosync_breaker_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->name = "kunit";
+	o->clock = bk_clock;
+	o->clock_arg = fx;
+}
+
+static struct gosync_breaker *bk_new(struct kunit *test, int i,
+				     const struct gosync_breaker_opts *o)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, gosync_breaker_init(&fx->b[i], o, GFP_KERNEL), 0);
+	fx->live[i] = true;
+	return &fx->b[i];
+}
+
+static void bk_kill(struct kunit *test, int i)
+{
+	struct bk_fx *fx = test->priv;
+
+	gosync_breaker_destroy(&fx->b[i]);
+	fx->live[i] = false;
+}
+
+/* allow + done: allow's error if rejected, else done's return. */
+static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
+{
+	struct gosync_breaker_ticket t = {};
+	int ret = gosync_breaker_allow(b, &t);
+
+	if (ret)
+		return ret;
+	return gosync_breaker_done(b, &t, err, duration_ns);
+}
+
+static struct gosync_breaker_counts bk_counts(struct gosync_breaker *b)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(b, &c);
+	return c;
+}
+
+/* ---- the notifier -------------------------------------------------- */
+
+static void bk_fill(struct bk_fx *fx, struct gosync_breaker *b,
+		    unsigned int n)
+{
+	unsigned int i;
+
+	/* Even: force_open; odd: reset, so an odd count ends CLOSED. */
+	for (i = 0; i < n; i++)
+		fx->ret[i] = i & 1 ? gosync_breaker_reset(b) :
+				     gosync_breaker_force_open(b);
+}
+
+static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
+{
+	struct gosync_breaker *b = ev->breaker;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker_counts c;
+	unsigned int n = GOSYNC_BREAKER_EVENTS;
+
+	switch (fx->mode) {
+	case BK_REENTER:
+		if (ev->reason == GOSYNC_BREAKER_R_CONSECUTIVE) {
+			fx->ret[0] = gosync_breaker_reset(b);
+			/* Changed at once; delivered after this returns. */
+			gosync_breaker_counts(b, &c);
+			fx->inner_state = gosync_breaker_state(b);
+			fx->inner_pending = c.pending_events;
+		} else if (ev->reason == GOSYNC_BREAKER_R_RESET) {
+			fx->ret[1] = gosync_breaker_force_open(b);
+		} else if (ev->reason == GOSYNC_BREAKER_R_FORCED &&
+			   ev->to == GOSYNC_BREAKER_OPEN) {
+			fx->ret[2] = gosync_breaker_force_closed(b);
+		}
+		break;
+	case BK_FILL:
+		if (fx->once)
+			break;
+		fx->once = true;
+		/* Two more than fit: the queue was empty (this one is out). */
+		bk_fill(fx, b, n + 2);
+		fx->inner_state = gosync_breaker_state(b);
+		/* An automatic change (consecutive = 1) must wait. */
+		fx->ret[n + 2] = bk_call(b, -EIO, 0);
+		gosync_breaker_counts(b, &c);
+		fx->inner_pending = c.pending_events;
+		fx->inner_deferred = c.deferred;
+		break;
+	case BK_FILL_PROBE:
+		if (fx->once)
+			break;
+		fx->once = true;
+		/* 62 forced changes, a trip, a half-open: the queue is full. */
+		bk_fill(fx, b, n - 2);
+		fx->ret[n] = bk_call(b, -EIO, 0);
+		bk_advance_ms(fx, 100);
+		fx->ret[n + 1] = gosync_breaker_allow(b, &t);
+		fx->ret[n + 2] = gosync_breaker_force_open(b);
+		/* The probe fails while its re-open cannot be queued. */
+		fx->ret[n + 3] = gosync_breaker_done(b, &t, -EIO, 0);
+		fx->inner_state = gosync_breaker_state(b);
+		gosync_breaker_counts(b, &c);
+		fx->inner_pending = c.pending_events;
+		fx->inner_deferred = c.deferred;
+		break;
+	default:
+		break;
+	}
+}
+
+static int bk_notify(struct notifier_block *nb, unsigned long action,
+		     void *data)
+{
+	struct bk_fx *fx = container_of(nb, struct bk_fx, nb);
+	const struct gosync_breaker_event *ev = data;
+	struct gosync_breaker_counts c;
+	struct bk_rec *r;
+	int n;
+
+	/* One change at a time, in order, none skipped. */
+	if (atomic_inc_return(&fx->depth) != 1)
+		atomic_inc(&fx->nested);
+	if (ev->gen != (u64)atomic64_read(&fx->last_gen) + 1)
+		atomic_inc(&fx->gaps);
+	atomic64_set(&fx->last_gen, ev->gen);
+	atomic64_inc(&fx->delivered);
+	if (action != ev->to || ev->breaker != fx->nb_b)
+		atomic_inc(&fx->errors);
+	if (fx->mode != BK_CONCURRENT) {
+		gosync_breaker_counts(ev->breaker, &c);
+		n = atomic_inc_return(&fx->nlog) - 1;
+		if (n < BK_LOG) {
+			r = &fx->log[n];
+			r->ev = *ev;
+			r->action = action;
+			r->state = gosync_breaker_state(ev->breaker);
+			r->gen = c.gen;
+			r->pending = c.pending_events;
+		}
+		bk_react(fx, ev);
+	}
+	atomic_dec(&fx->depth);
+	return NOTIFY_OK;
+}
+
+static void bk_listen(struct kunit *test, struct gosync_breaker *b,
+		      enum bk_mode mode)
+{
+	struct bk_fx *fx = test->priv;
+
+	fx->mode = mode;
+	fx->nb.notifier_call = bk_notify;
+	fx->nb_b = b;
+	atomic64_set(&fx->last_gen, bk_counts(b).gen);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_notifier_register(b, &fx->nb), 0);
+}
+
+static void bk_unlisten(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ(test,
+			gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb),
+			0);
+	fx->nb_b = NULL;
+}
+
+/* Check log entry @i: the event, and what the notifier saw on entry. */
+static void bk_expect_ev(struct kunit *test, int i,
+			 enum gosync_breaker_state from,
+			 enum gosync_breaker_state to, bool forced,
+			 enum gosync_breaker_reason reason)
+{
+	struct bk_fx *fx = test->priv;
+	struct bk_rec *r = &fx->log[i];
+
+	KUNIT_ASSERT_LT(test, i, atomic_read(&fx->nlog));
+	KUNIT_EXPECT_EQ_MSG(test, r->ev.from, from, "event %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->ev.to, to, "event %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->action, (unsigned long)to, "event %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->ev.forced, forced, "event %d", i);
+	KUNIT_EXPECT_EQ_MSG(test, r->ev.reason, reason, "event %d", i);
+	if (fx->mode != BK_FILL_PROBE)	/* it moves the clock */
+		KUNIT_EXPECT_EQ_MSG(test, r->ev.time_ns, bk_now(fx), "event %d",
+				    i);
+	if (i)
+		KUNIT_EXPECT_EQ_MSG(test, r->ev.gen, fx->log[i - 1].ev.gen + 1,
+				    "event %d", i);
+}
+
+static void bk_expect_clean_delivery(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nested), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->gaps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->errors), 0);
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static void bk_bad(struct kunit *test, struct gosync_breaker_opts *o,
+		   const char *what)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_init(&fx->b[0], o, GFP_KERNEL),
+			    -EINVAL, "%s", what);
+	memset(o, 0, sizeof(*o));
+	o->name = "kunit-bad";
+}
+
+static void breaker_init_errors_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o = { .name = "kunit-bad" };
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, gosync_breaker_init(&fx->b[0], NULL, GFP_KERNEL),
+			-EINVAL);
+	/* Each check of gb_check_opts(), in order. */
+	o.flags = GOSYNC_BREAKER_FLAGS_ALL + 1;
+	bk_bad(test, &o, "flags");
+	o.consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX + 1;
+	bk_bad(test, &o, "consecutive");
+	o.failure_rate = 101;
+	bk_bad(test, &o, "failure_rate");
+	o.slow_rate = 101;
+	o.slow_us = 1;
+	bk_bad(test, &o, "slow_rate");
+	o.slow_rate = 50;
+	bk_bad(test, &o, "slow_rate without slow_us");
+	o.buckets = GOSYNC_BREAKER_BUCKETS_MAX + 1;
+	bk_bad(test, &o, "buckets");
+	o.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX + 1;
+	bk_bad(test, &o, "bucket_ms");
+	o.open_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
+	bk_bad(test, &o, "open_ms");
+	o.open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
+	bk_bad(test, &o, "open_max_ms");
+	o.half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
+	bk_bad(test, &o, "half_open_max_ms");
+	o.open_ms = 100;
+	o.open_max_ms = 99;
+	bk_bad(test, &o, "open_max_ms < open_ms");
+	o.open_max_ms = GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1;
+	bk_bad(test, &o, "open_max_ms < default open_ms");
+	o.probes = GOSYNC_BREAKER_PROBES_MAX + 1;
+	bk_bad(test, &o, "probes");
+	o.successes = GOSYNC_BREAKER_PROBES_MAX + 1;
+	bk_bad(test, &o, "successes");
+	o.nr_ignore = GOSYNC_BREAKER_IGNORE_MAX + 1;
+	bk_bad(test, &o, "nr_ignore");
+	o.nr_ignore = 2;
+	o.ignore[0] = -EIO;
+	o.ignore[1] = 0;
+	bk_bad(test, &o, "ignore 0");
+	o.nr_ignore = 1;
+	o.ignore[0] = EIO;
+	bk_bad(test, &o, "ignore positive");
+	o.nr_ignore = 1;
+	o.ignore[0] = -MAX_ERRNO - 1;
+	bk_bad(test, &o, "ignore below -MAX_ERRNO");
+	KUNIT_EXPECT_FALSE(test, fx->live[0]);
+	gosync_breaker_destroy(&fx->b[0]);	/* never set up: a no-op */
+	gosync_breaker_destroy(NULL);
+
+	/* Every limit itself is accepted. */
+	bk_opts(fx, &o);
+	o.flags = GOSYNC_BREAKER_FLAGS_ALL;
+	o.consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX;
+	o.failure_rate = 100;
+	o.slow_rate = 100;
+	o.slow_us = 1;
+	o.buckets = GOSYNC_BREAKER_BUCKETS_MAX;
+	o.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX;
+	o.open_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
+	o.open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
+	o.half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
+	o.probes = GOSYNC_BREAKER_PROBES_MAX;
+	o.successes = GOSYNC_BREAKER_PROBES_MAX;
+	o.nr_ignore = GOSYNC_BREAKER_IGNORE_MAX;
+	for (i = 0; i < GOSYNC_BREAKER_IGNORE_MAX; i++)
+		o.ignore[i] = -MAX_ERRNO + i;
+	b = bk_new(test, 0, &o);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.open_delay_ms, GOSYNC_BREAKER_OPEN_MS_MAX);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -MAX_ERRNO, 0), 1);
+	bk_kill(test, 0);
+
+	/* Defaults: five failures in a row, a minute open. */
+	bk_opts(fx, &o);
+	b = bk_new(test, 0, &o);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_FALSE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.open_delay_ms, GOSYNC_BREAKER_DEFAULT_OPEN_MS);
+	for (i = 1; i < GOSYNC_BREAKER_DEFAULT_CONSECUTIVE; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	bk_advance_ms(fx, GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	bk_advance_ms(fx, 1);
+	/* One probe, one success closes. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+
+	KUNIT_EXPECT_STREQ(test, gosync_breaker_state_name(GOSYNC_BREAKER_CLOSED),
+			   "closed");
+	KUNIT_EXPECT_STREQ(test, gosync_breaker_state_name(GOSYNC_BREAKER_OPEN),
+			   "open");
+	KUNIT_EXPECT_STREQ(test,
+			   gosync_breaker_state_name(GOSYNC_BREAKER_HALF_OPEN),
+			   "half-open");
+	KUNIT_EXPECT_STREQ(test, gosync_breaker_state_name(3), "?");
+	KUNIT_EXPECT_STREQ(test,
+			   gosync_breaker_reason_name(GOSYNC_BREAKER_R_CONSECUTIVE),
+			   "consecutive");
+	KUNIT_EXPECT_STREQ(test,
+			   gosync_breaker_reason_name(GOSYNC_BREAKER_R_RESET),
+			   "reset");
+	for (i = 0; i < GOSYNC_BREAKER_R_NR; i++)
+		KUNIT_EXPECT_STRNEQ(test, gosync_breaker_reason_name(i), "?");
+	KUNIT_EXPECT_STREQ(test, gosync_breaker_reason_name(GOSYNC_BREAKER_R_NR),
+			   "?");
+}
+
+/* ---- CLOSED -> OPEN ------------------------------------------------ */
+
+static void breaker_consecutive_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 3;
+	o.open_ms = 100;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ENODEV, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 2U);
+	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	/* A success (0 or positive) breaks the run. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, 7, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_FALSE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.gen, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL);
+	/* A new generation: the window and the run start empty. */
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_CONSECUTIVE);
+	KUNIT_EXPECT_EQ(test, fx->log[0].ev.gen, 2ULL);
+	KUNIT_EXPECT_EQ(test, fx->log[0].state, GOSYNC_BREAKER_OPEN);
+
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).rejected, 2ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* Rate 50%, min_calls 10: the threshold and min_calls exactly. */
+static void breaker_failure_rate_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	int i;
+
+	bk_opts(fx, &o);
+	o.failure_rate = 50;
+	o.min_calls = 10;
+	o.buckets = 4;
+	o.bucket_ms = 100;
+	o.open_ms = 100;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+
+	/* Only the rate: no default consecutive policy. */
+	for (i = 0; i < 9; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 9ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 9ULL);
+	/* The tenth call reaches min_calls. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_FAILURE_RATE);
+
+	/* Closed afresh: 6 ok + 4 failed is 40%; 5 of 11 is 45%; 6 of 12 trips. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 11ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 5ULL);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_FAILURE_RATE);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.trips, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* Slow calls: by explicit duration and measured from the ticket. */
+static void breaker_slow_rate_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.slow_rate = 50;
+	o.slow_us = 1000;
+	o.min_calls = 6;
+	o.buckets = 2;
+	o.bucket_ms = 1000;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000 - 1), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000), 0);	/* slow */
+	/* Failures do not trip a slow-rate-only breaker. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 4ULL);
+	KUNIT_EXPECT_EQ(test, c.slow, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
+
+	/* Measured: admitted, then 2 ms pass on the clock. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.start, bk_now(fx));
+	bk_advance_ms(fx, 2);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0,
+						  GOSYNC_BREAKER_DURATION_AUTO),
+			0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 5ULL);
+	KUNIT_EXPECT_EQ(test, c.slow, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	/* 3 slow of 6: the threshold exactly, at min_calls exactly. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 5 * BK_MS), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_SLOW_RATE);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* ---- HALF_OPEN ----------------------------------------------------- */
+
+static void bk_trip(struct kunit *test, struct gosync_breaker *b)
+{
+	int i;
+
+	for (i = 0; i < 1000 && gosync_breaker_state(b) ==
+	     GOSYNC_BREAKER_CLOSED; i++)
+		KUNIT_ASSERT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+}
+
+/*
+ * OPEN -> HALF_OPEN lazily at open_ms exactly; K = 2 probes at a time;
+ * S = 3 successes close it.
+ */
+static void breaker_half_open_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t[4] = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 100;
+	o.probes = 2;
+	o.successes = 3;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+	bk_trip(test, b);
+
+	bk_advance_ms(fx, 99);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[0]), -EAGAIN);
+	bk_advance_ms(fx, 1);
+	/* Lazy: the delay is over, but only allow() moves it. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 1);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 2);
+	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
+	KUNIT_EXPECT_EQ(test, t[0].gen, fx->log[1].ev.gen);
+
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.probes, 2U);
+	KUNIT_EXPECT_EQ(test, c.probe_successes, 0U);
+	KUNIT_EXPECT_EQ(test, c.rejected, 3ULL);
+
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.probes, 1U);
+	KUNIT_EXPECT_EQ(test, c.probe_successes, 1U);
+	/* An ignored probe result gives the slot back, counts nothing. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], -EINTR, 0), 1);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.probes, 1U);
+	KUNIT_EXPECT_EQ(test, c.probe_successes, 1U);
+	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_HALF_OPEN);
+
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[3]), -EBUSY);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[3]), 0);
+	/* The third success in a row closes it. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], 0, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.probes, 0U);
+	KUNIT_EXPECT_EQ(test, c.probe_successes, 0U);
+	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_CLOSED,
+		     false, GOSYNC_BREAKER_R_PROBES_OK);
+	/* The probe still out belongs to HALF_OPEN's generation. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[3], -EIO, 0), -ESTALE);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* HALF_OPEN -> OPEN: a failed probe, a slow probe. */
+static void breaker_probe_failed_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t[2] = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.slow_us = 500;
+	o.open_ms = 100;
+	o.probes = 2;
+	o.successes = 1;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+	bk_trip(test, b);
+
+	/* A failed probe; the other one out is then stale. */
+	bk_advance_ms(fx, 100);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
+		     false, GOSYNC_BREAKER_R_PROBE_FAILED);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), -ESTALE);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+
+	/* A successful but slow probe (measured on the clock) fails too. */
+	bk_advance_ms(fx, 100);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	bk_advance_ms(fx, 1);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0,
+						  GOSYNC_BREAKER_DURATION_AUTO),
+			0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 5);
+	bk_expect_ev(test, 4, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
+		     false, GOSYNC_BREAKER_R_PROBE_FAILED);
+
+	/* Just under slow_us is a success: closes (successes = 1). */
+	bk_advance_ms(fx, 100);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 500 * 1000 - 1), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.trips, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* A half-open breaker whose probes never report. */
+static void breaker_stuck_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t[2] = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 100;
+	o.half_open_max_ms = 50;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+	bk_trip(test, b);
+	bk_advance_ms(fx, 100);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	bk_advance_ms(fx, 49);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
+	bk_advance_ms(fx, 1);
+	/* Stuck: back to OPEN, which rejects this very call. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EAGAIN);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, c.probes, 0U);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
+		     false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), -ESTALE);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+	bk_kill(test, 0);
+
+	/* GOSYNC_BREAKER_STUCK_CLOSES: to CLOSED, which admits the call. */
+	o.flags = GOSYNC_BREAKER_STUCK_CLOSES;
+	b = bk_new(test, 1, &o);
+	atomic_set(&fx->nlog, 0);
+	bk_listen(test, b, BK_LOG_ONLY);
+	bk_trip(test, b);
+	bk_advance_ms(fx, 100);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	bk_advance_ms(fx, 49);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
+	bk_advance_ms(fx, 1);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, t[1].gen, c.gen);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_CLOSED,
+		     false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), -ESTALE);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* ---- the window ---------------------------------------------------- */
+
+/*
+ * 4 buckets of 100 ms, rate 50%, min_calls 4. Epoch E is the start. On
+ * one CPU (migration off), so the bucket reused after wrap-around is the
+ * one the old calls were counted in.
+ */
+static void breaker_window_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.failure_rate = 50;
+	o.min_calls = 4;
+	o.buckets = 4;
+	o.bucket_ms = 100;
+	b = bk_new(test, 0, &o);
+
+	migrate_disable();
+	/* E: 3 failures, under min_calls. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	/* E + 3, last instant: still in the window. */
+	bk_advance_ms(fx, 399);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 3ULL);
+	/* E + 4: out; the bucket index wraps to E's, which is zeroed. */
+	bk_advance_ms(fx, 1);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+
+	/* Rolling: E+4: 1 failed; E+5: 2 ok; E+6: 1 ok. */
+	bk_advance_ms(fx, 100);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	bk_advance_ms(fx, 100);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	/* E+8 (window E+5..E+8): 3 ok; a failure is 1 of 4, 2 of 5. */
+	bk_advance_ms(fx, 200);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 5ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	/* E+9 (E+6..E+9): 1 ok + 2 failed; one more failure: 3 of 4. */
+	bk_advance_ms(fx, 100);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	migrate_enable();
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+}
+
+/* ---- generations, ignored errnos, double done ---------------------- */
+
+/*
+ * gobreaker's guard: a slow call admitted while CLOSED, failing after the
+ * breaker tripped and recovered, must not re-open it.
+ */
+static void breaker_generation_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket old = {}, t = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 10;
+	b = bk_new(test, 0, &o);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &old), 0);
+	KUNIT_EXPECT_EQ(test, old.gen, 1ULL);
+	bk_trip(test, b);
+	bk_advance_ms(fx, 10);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	c = bk_counts(b);
+	KUNIT_ASSERT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.gen, 4ULL);
+
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &old, -EIO, 0), -ESTALE);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
+
+	/* Reset and forcing also start a generation. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -ESTALE);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.stale, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.gen, 6ULL);
+}
+
+static void breaker_ignore_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	/* Default list, with a breaker that trips on any failure. */
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ERESTARTSYS, 0), 1);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 1);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.ignored, 3ULL);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	/* An ignored result does not break a run of failures either. */
+	bk_kill(test, 0);
+	o.consecutive = 2;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 1U);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	bk_kill(test, 0);
+
+	/* A custom list replaces the default one. */
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.nr_ignore = 2;
+	o.ignore[0] = -ENOENT;
+	o.ignore[1] = -EAGAIN;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ENOENT, 0), 1);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EAGAIN, 0), 1);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, c.ignored, 2ULL);
+	bk_kill(test, 0);
+
+	/* GOSYNC_BREAKER_IGNORE_EXACT with none: nothing is ignored. */
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.flags = GOSYNC_BREAKER_IGNORE_EXACT;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
+	bk_kill(test, 0);
+
+	/* GOSYNC_BREAKER_IGNORE_EXACT with a list: that list only. */
+	o.nr_ignore = 1;
+	o.ignore[0] = -ETIMEDOUT;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -ETIMEDOUT, 0), 1);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+}
+
+static void breaker_double_done_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {}, never = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 2;
+	o.open_ms = 10;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &never, 0, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, t.gen, 0ULL);
+	/* Used: not counted again (it would trip: consecutive = 2). */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -EINVAL);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.stale, 0ULL);
+
+	/* In HALF_OPEN: a second done must not free a second probe slot. */
+	bk_trip(test, b);
+	bk_advance_ms(fx, 10);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), 1);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &never), -EBUSY);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.probes, 1U);
+	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+}
+
+/* ---- backoff, forcing, reset, metrics-only ------------------------- */
+
+/* Expect OPEN to reject until exactly @ms from now, then admit a probe. */
+static void bk_expect_open_for(struct kunit *test, struct gosync_breaker *b,
+			       unsigned int ms, struct gosync_breaker_ticket *t)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, ms);
+	bk_advance_ms(fx, ms - 1);
+	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), -EAGAIN,
+			    "open %u ms", ms);
+	bk_advance_ms(fx, 1);
+	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), 0, "open %u ms",
+			    ms);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+}
+
+static void breaker_backoff_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 100;
+	o.open_max_ms = 350;
+	b = bk_new(test, 0, &o);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
+	bk_trip(test, b);
+	bk_expect_open_for(test, b, 100, &t);
+	/* Each re-trip doubles: 200, then 400 capped at 350, then 350. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	bk_expect_open_for(test, b, 200, &t);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	bk_expect_open_for(test, b, 350, &t);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	bk_expect_open_for(test, b, 350, &t);
+	/* Closing resets it. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
+	bk_trip(test, b);
+	bk_expect_open_for(test, b, 100, &t);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	bk_expect_open_for(test, b, 200, &t);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	/* So does reset, even from OPEN. */
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 350U);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
+	bk_trip(test, b);
+	bk_expect_open_for(test, b, 100, &t);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).trips, 8ULL);
+
+	/* Without open_max_ms, the delay is fixed. */
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 100;
+	b = bk_new(test, 1, &o);
+	bk_trip(test, b);
+	bk_expect_open_for(test, b, 100, &t);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
+	bk_expect_open_for(test, b, 100, &t);
+}
+
+static void breaker_force_reset_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	int i;
+
+	bk_opts(fx, &o);
+	o.consecutive = 3;
+	o.failure_rate = 50;
+	o.min_calls = 4;
+	o.open_ms = 10;
+	o.open_max_ms = 1000;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+
+	/* Forced open never half-opens, however long it waits. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_TRUE(test, c.forced);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, true,
+		     GOSYNC_BREAKER_R_FORCED);
+	bk_advance_ms(fx, 1000);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t), -EAGAIN);
+	bk_advance_ms(fx, GOSYNC_BREAKER_OPEN_MS_MAX);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+
+	/* Forced closed never trips, but counts. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
+	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
+		     GOSYNC_BREAKER_R_FORCED);
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_TRUE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.calls, 10ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 10ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 10U);
+	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 2);
+
+	/* Reset: unforced, fresh window, run and backoff. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
+		     false, GOSYNC_BREAKER_R_RESET);
+	c = bk_counts(b);
+	KUNIT_EXPECT_FALSE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	/* An old window (10 of 10) or run (10) would trip on any failure. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	/* 3 of 4 failed, a run of 1: the rate trips it. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	bk_expect_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_FAILURE_RATE);
+
+	/* Forcing open from HALF_OPEN is no re-trip: no backoff. */
+	bk_expect_open_for(test, b, 10, &t);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 10U);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.transitions, 7ULL);
+	KUNIT_EXPECT_EQ(test, c.gen, 8ULL);
+	KUNIT_EXPECT_EQ(test, c.deferred, 0ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+static void breaker_metrics_only_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	int i;
+
+	bk_opts(fx, &o);
+	o.flags = GOSYNC_BREAKER_METRICS_ONLY;
+	o.consecutive = 1;
+	o.failure_rate = 10;
+	o.slow_rate = 10;
+	o.slow_us = 1;
+	o.min_calls = 1;
+	b = bk_new(test, 0, &o);
+	for (i = 0; i < 20; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, i & 1 ? -EIO : 0,
+					      i & 2 ? BK_MS : 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_FALSE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.calls, 20ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 10ULL);
+	KUNIT_EXPECT_EQ(test, c.slow, 10ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
+	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.trips, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.transitions, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
+	/* Still forceable. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+}
+
+/* ---- notifiers ----------------------------------------------------- */
+
+/*
+ * A notifier that reads the breaker and changes it: trip -> (reset from
+ * the notifier) -> (force_open from the notifier) -> (force_closed from
+ * the notifier). Each change is delivered after the current one, in
+ * order, with consecutive generations.
+ */
+static void breaker_notifier_reentry_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	int i;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_REENTER);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, fx->ret[0], 0);
+	KUNIT_EXPECT_EQ(test, fx->ret[1], 0);
+	KUNIT_EXPECT_EQ(test, fx->ret[2], 0);
+	KUNIT_EXPECT_EQ(test, fx->inner_state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, fx->inner_pending, 1U);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 4);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		     GOSYNC_BREAKER_R_CONSECUTIVE);
+	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, false,
+		     GOSYNC_BREAKER_R_RESET);
+	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, true,
+		     GOSYNC_BREAKER_R_FORCED);
+	bk_expect_ev(test, 3, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
+		     GOSYNC_BREAKER_R_FORCED);
+	/* Each delivered before the next change: the breaker was at it. */
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].ev.gen, 2ULL + i, "ev %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].gen, fx->log[i].ev.gen,
+				    "ev %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].state, fx->log[i].ev.to,
+				    "ev %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].pending, 0U, "ev %d", i);
+	}
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_TRUE(test, c.forced);
+	KUNIT_EXPECT_EQ(test, c.transitions, 4ULL);
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 4ULL);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+	/* Unregistered: no more deliveries. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 4);
+}
+
+/*
+ * A notifier that forces GOSYNC_BREAKER_EVENTS + 2 changes: the last two
+ * get -EBUSY, as does an automatic change (deferred, counted), and every
+ * queued change is delivered, in order. A later call makes the deferred
+ * change.
+ */
+static void breaker_event_queue_limit_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	const int n = GOSYNC_BREAKER_EVENTS;
+	int i;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_FILL);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fx->ret[i], 0, "change %d", i);
+	KUNIT_EXPECT_EQ(test, fx->ret[n], -EBUSY);
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 1], -EBUSY);
+	/* The failure was recorded, its trip deferred. */
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 2], 0);
+	KUNIT_EXPECT_EQ(test, fx->inner_state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, fx->inner_pending, (unsigned int)n);
+	KUNIT_EXPECT_EQ(test, fx->inner_deferred, 1ULL);
+
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 1);
+	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
+		     true, GOSYNC_BREAKER_R_FORCED);
+	for (i = 1; i <= n; i++) {
+		if (i & 1)
+			bk_expect_ev(test, i, GOSYNC_BREAKER_CLOSED,
+				     GOSYNC_BREAKER_OPEN, true,
+				     GOSYNC_BREAKER_R_FORCED);
+		else
+			bk_expect_ev(test, i, GOSYNC_BREAKER_OPEN,
+				     GOSYNC_BREAKER_CLOSED, false,
+				     GOSYNC_BREAKER_R_RESET);
+	}
+	KUNIT_EXPECT_EQ(test, fx->log[n].ev.gen, 2ULL + n);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.gen, 2ULL + n);
+	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL + n);
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	KUNIT_EXPECT_EQ(test, c.deferred, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
+
+	/* The next failure makes the deferred trip. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 2);
+	bk_expect_ev(test, n + 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+		     false, GOSYNC_BREAKER_R_CONSECUTIVE);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 2ULL + n);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/*
+ * A probe fails while the event queue is full, so its re-open cannot be
+ * queued. The failure must not be lost: "any failure re-opens it", and an
+ * automatic change that waited is made by a later call. So the next probe
+ * success must not close the breaker.
+ */
+static void breaker_full_queue_probe_failure_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+	const int n = GOSYNC_BREAKER_EVENTS;
+	int i, ret;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 100;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_FILL_PROBE);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
+
+	for (i = 0; i < n - 2; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fx->ret[i], 0, "change %d", i);
+	KUNIT_EXPECT_EQ(test, fx->ret[n], 0);		/* tripped */
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 1], 0);	/* half-open probe */
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 2], -EBUSY);	/* queue full */
+	KUNIT_EXPECT_EQ(test, fx->inner_pending, (unsigned int)n);
+	KUNIT_EXPECT_EQ(test, fx->inner_deferred, 1ULL);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 1);
+	bk_expect_ev(test, n - 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+		     false, GOSYNC_BREAKER_R_CONSECUTIVE);
+	bk_expect_ev(test, n, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
+	KUNIT_EXPECT_EQ(test, fx->log[n - 1].ev.time_ns, BK_T0);
+	KUNIT_EXPECT_EQ(test, fx->log[n].ev.time_ns, BK_T0 + 100 * BK_MS);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).pending_events, 0U);
+
+	/* The queue has room again: a later call. */
+	ret = bk_call(b, 0, 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_NE_MSG(test, c.state, GOSYNC_BREAKER_CLOSED,
+			    "a failed probe was lost: the next probe (%d) closed the breaker",
+			    ret);
+	KUNIT_EXPECT_EQ(test, c.trips, 2ULL + n / 2 - 1);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/*
+ * A probe result whose generation ends while done() handles it returns
+ * -ESTALE, and counts.stale counts it ("results of an older generation").
+ * The interleaving is injected: the clock read inside done() resets the
+ * breaker. An ignored probe result is counted only if it returns 1.
+ */
+static void breaker_stale_probe_count_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 1;
+	o.open_ms = 10;
+	b = bk_new(test, 0, &o);
+	bk_trip(test, b);
+	bk_advance_ms(fx, 10);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+	WRITE_ONCE(fx->hook, b);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), -ESTALE);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(fx->hook));
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	KUNIT_EXPECT_EQ_MSG(test, c.stale, 1ULL,
+			    "done() returned -ESTALE without counting it");
+	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
+}
+
+/* ---- gosync_breaker_call() ----------------------------------------- */
+
+struct bk_fn {
+	struct bk_fx *fx;
+	struct gosync_breaker *b;
+	int ret;
+	u64 advance_ms;
+	int calls;
+	int inner;
+};
+
+static int bk_fn(void *arg)
+{
+	struct bk_fn *f = arg;
+
+	f->calls++;
+	bk_advance_ms(f->fx, f->advance_ms);
+	if (f->b)
+		f->inner = gosync_breaker_call(f->b, bk_fn, f);
+	return f->ret;
+}
+
+static void breaker_call_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct bk_fn f = { .fx = fx };
+	struct gosync_breaker_opts o;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.consecutive = 2;
+	o.slow_rate = 60;
+	o.slow_us = 1000;
+	o.min_calls = 3;
+	o.open_ms = 10;
+	b = bk_new(test, 0, &o);
+
+	f.ret = 42;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 42);
+	f.ret = -EINTR;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EINTR);
+	f.ret = -EIO;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EIO);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, f.calls, 3);
+	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.slow, 0ULL);
+	/* Its duration is measured: 3 slow of 5 calls (60%) trip it. */
+	f.ret = 0;
+	f.advance_ms = 1;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).slow, 1ULL);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	/* Open: @fn is not called. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f.calls, 6);
+	/* Half-open, one probe: a nested call gets -EBUSY, not @fn. */
+	bk_advance_ms(fx, 10);
+	f.advance_ms = 0;
+	f.b = b;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.inner, -EBUSY);
+	KUNIT_EXPECT_EQ(test, f.calls, 7);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.rejected, 2ULL);
+}
+
+/* ---- the notify timer ---------------------------------------------- */
+
+/*
+ * Wait until @n events were delivered and the breaker's timer callback is
+ * over (white-box: the timer is the breaker's own).
+ */
+static bool bk_wait_events(struct bk_fx *fx, struct gosync_breaker *b,
+			   int n, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms / 20; i++) {
+		if (atomic_read(&fx->nlog) >= n && !hrtimer_active(&b->timer))
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+static void breaker_notify_timer_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o;
+	struct gosync_breaker *b;
+
+	bk_opts(fx, &o);
+	o.flags = GOSYNC_BREAKER_NOTIFY_TIMER;
+	o.consecutive = 1;
+	o.open_ms = 300;
+	b = bk_new(test, 0, &o);
+	bk_listen(test, b, BK_LOG_ONLY);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	/* The timer fires in 300 ms; by then the clock says it is over. */
+	bk_advance_ms(fx, 300);
+	KUNIT_ASSERT_TRUE(test, bk_wait_events(fx, b, 2, 20000));
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 2);
+	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
+
+	/* The probe fails; the clock stands still: the timer changes nothing. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	msleep(700);
+	KUNIT_EXPECT_TRUE(test, bk_wait_events(fx, b, 3, 20000));
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 3);
+	/* Then lazily, as without the timer. */
+	bk_advance_ms(fx, 300);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 5);
+	/* Forced open arms no timer. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
+	msleep(400);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	bk_expect_clean_delivery(test);
+	bk_unlisten(test);
+}
+
+/* ---- the inline fast path, real clock ------------------------------ */
+
+/* Real clock, a 64-hour window: nothing ages out during a test. */
+static struct gosync_breaker *bk_new_real(struct kunit *test, int i)
+{
+	struct gosync_breaker_opts o = {
+		.name = "kunit-real",
+		.consecutive = 3,
+		.buckets = GOSYNC_BREAKER_BUCKETS_MAX,
+		.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX,
+	};
+
+	return bk_new(test, i, &o);
+}
+
+static void breaker_fast_path_test(struct kunit *test)
+{
+	struct gosync_breaker_ticket t;
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b = bk_new_real(test, 0);
+	unsigned long flags;
+	int i, bad = 0;
+
+	for (i = 0; i < 1000; i++) {
+		t.start = 12345;
+		if (gosync_breaker_allow(b, &t) || t.gen != 1 ||
+		    t.start != 12345 || gosync_breaker_done(b, &t, 0, 0) ||
+		    t.gen)
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 1000ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	/* Failures pending in a row: successes take the slow path, clear it. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 2U);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 0U);
+	local_irq_save(flags);
+	for (i = 0; i < 10; i++)
+		bad += bk_call(b, 1, 0) != 0;
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 1013ULL);
+	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	/* A ticket used by the fast path is spent. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -EINVAL);
+	/* A stale ticket does not take the fast path. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+}
+
+/* ---- concurrency --------------------------------------------------- */
+
+/* 55% success, 5% positive, 30% failure, 10% ignored. */
+static int bk_pick(u32 r)
+{
+	r %= 100;
+	if (r < 55)
+		return 0;
+	if (r < 60)
+		return 1;
+	if (r < 90)
+		return -EIO;
+	return -EINTR;
+}
+
+static bool bk_allow(struct bk_fx *fx, struct gosync_breaker *b,
+		     struct gosync_breaker_ticket *t)
+{
+	int ret = gosync_breaker_allow(b, t);
+
+	if (ret == -EAGAIN || ret == -EBUSY)
+		atomic64_inc(&fx->rejected);
+	else if (ret)
+		atomic64_inc(&fx->bad);
+	else
+		atomic64_inc(&fx->admitted);
+	return !ret;
+}
+
+static void bk_done(struct bk_fx *fx, struct gosync_breaker *b,
+		    struct gosync_breaker_ticket *t, int err)
+{
+	int ret = gosync_breaker_done(b, t, err, GOSYNC_BREAKER_DURATION_AUTO);
+
+	if (ret == 0 && err != -EINTR)
+		atomic64_inc(&fx->ok);
+	else if (ret == 1 && err == -EINTR)
+		atomic64_inc(&fx->ign);
+	else if (ret == -ESTALE)
+		atomic64_inc(&fx->stale);
+	else
+		atomic64_inc(&fx->bad);
+}
+
+static void bk_one(struct bk_fx *fx, struct gosync_breaker *b, int err)
+{
+	struct gosync_breaker_ticket t = {};
+
+	if (bk_allow(fx, b, &t))
+		bk_done(fx, b, &t, err);
+}
+
+/* Up to 4 calls in flight at once, reported last to first. */
+static void bk_batch(struct bk_fx *fx, struct gosync_breaker *b, u32 *rnd)
+{
+	struct gosync_breaker_ticket t[4] = {};
+	unsigned int n, k, held = 0;
+
+	*rnd = *rnd * 1103515245U + 12345U;
+	n = 1 + (*rnd >> 24) % 4;
+	for (k = 0; k < n; k++)
+		if (bk_allow(fx, b, &t[held]))
+			held++;
+	while (held--) {
+		*rnd = *rnd * 1103515245U + 12345U;
+		bk_done(fx, b, &t[held], bk_pick(*rnd >> 8));
+	}
+}
+
+static void bk_control(struct bk_fx *fx, struct gosync_breaker *b,
+		       unsigned int step)
+{
+	int ret = 0;
+
+	switch (step % 8) {
+	case 1:
+		ret = gosync_breaker_force_open(b);
+		break;
+	case 3:
+		ret = gosync_breaker_force_closed(b);
+		break;
+	case 5:
+	case 7:
+		ret = gosync_breaker_reset(b);
+		break;
+	}
+	if (ret == -EBUSY)
+		atomic64_inc(&fx->busy);
+	else if (ret)
+		atomic64_inc(&fx->bad);
+}
+
+static int bk_thread_body(struct gosync_run_thread *t)
+{
+	struct bk_fx *fx = t->run->data;
+	struct gosync_breaker *b = &fx->b[0];
+	u32 rnd = t->id * 2654435761U + 1;
+	unsigned int i, step = 0;
+
+	while (gosync_run_continue(t)) {
+		for (i = 0; i < 32; i++) {
+			if (fx->fast_only)
+				bk_one(fx, b, 0);
+			else
+				bk_batch(fx, b, &rnd);
+		}
+		t->ops += 32;
+		if (t->id == 0 && !fx->fast_only)
+			bk_control(fx, b, step++);
+	}
+	return 0;
+}
+
+static enum hrtimer_restart bk_timer_fn(struct hrtimer *timer)
+{
+	struct bk_fx *fx = container_of(timer, struct bk_fx, timer);
+	struct gosync_breaker *b = &fx->b[0];
+	u64 n = atomic64_inc_return(&fx->irq_ops);
+
+	if (!in_hardirq())
+		atomic64_inc(&fx->bad);
+	if (fx->fast_only) {
+		bk_one(fx, b, 0);
+	} else {
+		bk_one(fx, b, bk_pick((u32)n * 37U));
+		if (n % 64 == 0)
+			bk_control(fx, b, n / 64);
+	}
+	if (READ_ONCE(fx->irq_stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(100 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static int bk_run(struct kunit *test, unsigned int ms)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_run run = {
+		.name = "breaker-kunit",
+		.nr_threads = min(num_online_cpus(), 8U),
+		.duration_ms = ms,
+		.body = bk_thread_body,
+		.data = fx,
+	};
+	int ret;
+
+	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	fx->timer.function = bk_timer_fn;
+	fx->timer_live = true;
+	hrtimer_start(&fx->timer, ns_to_ktime(100 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+	ret = gosync_run_threads(&run);
+	WRITE_ONCE(fx->irq_stop, true);
+	hrtimer_cancel(&fx->timer);
+	fx->timer_live = false;
+	gosync_run_free(&run);
+	return ret;
+}
+
+/*
+ * Successes only, on the real clock, from every CPU and from hardirq: the
+ * inline fast path (and the slow one when a CPU's tick changes) counts
+ * every one, exactly.
+ */
+static void breaker_fast_path_concurrent_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker *b = bk_new_real(test, 0);
+	struct gosync_breaker_counts c;
+
+	fx->fast_only = true;
+	KUNIT_ASSERT_EQ(test, bk_run(test, 200), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
+	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted),
+			(u64)atomic64_read(&fx->ok));
+	KUNIT_EXPECT_EQ(test, c.calls, (u64)atomic64_read(&fx->ok));
+	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
+	KUNIT_EXPECT_EQ(test, c.rejected, 0ULL);
+}
+
+/*
+ * Threads on every CPU doing allow/done with a mix of outcomes, an
+ * hrtimer doing the same in hardirq context, and forces and resets from
+ * a thread and the timer, on a breaker with every policy and the real
+ * clock. Every return is one the API allows, events arrive one at a
+ * time with consecutive generations, none lost, and the counts add up.
+ */
+static void breaker_concurrent_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_opts o = {
+		.name = "kunit-conc",
+		.consecutive = 8,
+		.failure_rate = 60,
+		.min_calls = 20,
+		.buckets = 4,
+		.bucket_ms = 5,
+		.open_ms = 1,
+		.open_max_ms = 4,
+		.probes = 2,
+		.successes = 2,
+		.half_open_max_ms = 2,
+	};
+	struct gosync_breaker_counts c;
+	struct gosync_breaker *b = bk_new(test, 0, &o);
+	u64 rej, ign, stale, done;
+
+	bk_listen(test, b, BK_CONCURRENT);
+	KUNIT_ASSERT_EQ(test, bk_run(test, 300), 0);
+	c = bk_counts(b);
+	rej = atomic64_read(&fx->rejected);
+	ign = atomic64_read(&fx->ign);
+	stale = atomic64_read(&fx->stale);
+	done = atomic64_read(&fx->ok) + ign + stale;
+
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
+	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted), done);
+	KUNIT_EXPECT_EQ(test, c.rejected, rej);
+	/* Each result that returned 1 or -ESTALE is counted as such. */
+	KUNIT_EXPECT_EQ(test, c.stale, stale);
+	KUNIT_EXPECT_EQ(test, c.ignored, ign);
+	KUNIT_EXPECT_EQ(test, c.gen, 1 + c.transitions);
+	KUNIT_EXPECT_LE(test, c.trips, c.transitions);
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered),
+			c.transitions);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->last_gen), c.gen);
+	bk_expect_clean_delivery(test);
+	kunit_info(test, "%llu admitted, %llu rejected, %llu stale, %llu transitions (%llu trips), %llu -EBUSY",
+		   (u64)atomic64_read(&fx->admitted), rej, stale,
+		   c.transitions, c.trips, (u64)atomic64_read(&fx->busy));
+
+	/* Quiet again: a reset breaker works as a fresh one. */
+	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	KUNIT_EXPECT_EQ(test, c.probes, 0U);
+	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	bk_unlisten(test);
+}
+
+static struct kunit_case gosync_breaker_cases[] = {
+	KUNIT_CASE(breaker_init_errors_test),
+	KUNIT_CASE(breaker_consecutive_test),
+	KUNIT_CASE(breaker_failure_rate_test),
+	KUNIT_CASE(breaker_slow_rate_test),
+	KUNIT_CASE(breaker_half_open_test),
+	KUNIT_CASE(breaker_probe_failed_test),
+	KUNIT_CASE(breaker_stuck_test),
+	KUNIT_CASE(breaker_window_test),
+	KUNIT_CASE(breaker_generation_test),
+	KUNIT_CASE(breaker_ignore_test),
+	KUNIT_CASE(breaker_double_done_test),
+	KUNIT_CASE(breaker_backoff_test),
+	KUNIT_CASE(breaker_force_reset_test),
+	KUNIT_CASE(breaker_metrics_only_test),
+	KUNIT_CASE(breaker_notifier_reentry_test),
+	KUNIT_CASE(breaker_event_queue_limit_test),
+	KUNIT_CASE(breaker_full_queue_probe_failure_test),
+	KUNIT_CASE(breaker_stale_probe_count_test),
+	KUNIT_CASE(breaker_call_test),
+	KUNIT_CASE(breaker_notify_timer_test),
+	KUNIT_CASE(breaker_fast_path_test),
+	KUNIT_CASE(breaker_fast_path_concurrent_test),
+	KUNIT_CASE(breaker_concurrent_test),
+	{}
+};
+
+static struct kunit_suite gosync_breaker_suite = {
+	.name = "gosync_breaker",
+	.init = bk_init_fx,
+	.exit = bk_exit_fx,
+	.test_cases = gosync_breaker_cases,
+};
+
+kunit_test_suite(gosync_breaker_suite);

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the gosync_breaker kselftests: a command to a breaker
+ * command file and its output, the fields of that output, and the check
+ * that a command was rejected. Include after kselftest_harness.h and
+ * gosync_test.h.
+ */
+#ifndef _GOSYNC_BREAKER_TEST_H
+#define _GOSYNC_BREAKER_TEST_H
+
+#include <limits.h>
+#include <stdarg.h>
+
+#define BRK_DIR		GOSYNC_DEBUGFS "/breaker"
+#define BRK_CMD		BRK_DIR "/cmd"
+
+/* brk_field(): the key is absent. */
+#define BRK_NONE	LLONG_MIN
+
+/* Output of the last brk_write(). */
+static char brk_out[8192];
+
+/*
+ * Write one command (printf-style) to @path in one write(2) and read the
+ * file's answer into brk_out; returns what the write returned: 0 or -errno.
+ */
+static inline int brk_write(const char *path, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = gs_cmd(path, cmd);
+	if (gs_read(path, brk_out, sizeof(brk_out)) < 0)
+		brk_out[0] = '\0';
+	return ret;
+}
+
+/* A command to breaker/cmd. */
+#define bc(...)		brk_write(BRK_CMD, __VA_ARGS__)
+
+/*
+ * The (signed) number after "@key=" at the start of a line or after a
+ * blank in @text; BRK_NONE if absent.
+ */
+static inline long long brk_field(const char *text, const char *key)
+{
+	const char *p = text;
+	char pat[64];
+	size_t n;
+
+	n = snprintf(pat, sizeof(pat), "%s=", key);
+	while ((p = strstr(p, pat))) {
+		if (p == text || p[-1] == ' ' || p[-1] == '\n')
+			return strtoll(p + n, NULL, 0);
+		p += n;
+	}
+	return BRK_NONE;
+}
+
+/* The field @key of the last output. */
+static inline long long brk_f(const char *key)
+{
+	return brk_field(brk_out, key);
+}
+
+/* Does the last output say the command was rejected ("error: ...")? */
+static inline int brk_rejected(void)
+{
+	return !strncmp(brk_out, "error: ", 7) && strchr(brk_out, '\n') ==
+	       brk_out + strlen(brk_out) - 1;
+}
+
+/*
+ * A command to @path the file must reject with @err: the errno, a
+ * one-line "error: <why>" output.
+ */
+#define BRK_EXPECT_ERROR(path, err, ...)				\
+	do {								\
+		EXPECT_EQ(err, brk_write(path, __VA_ARGS__))		\
+			TH_LOG("%s", brk_out);				\
+		EXPECT_TRUE(brk_rejected()) TH_LOG("%s", brk_out);	\
+	} while (0)
+
+/* Destroy every test breaker of breaker/cmd. */
+static inline void brk_destroy_all(void)
+{
+	char names[8][32], *p;
+	int n = 0, i;
+
+	if (bc("list"))
+		return;
+	for (p = brk_out; (p = strstr(p, "\nname=")) && n < 8; p++)
+		if (sscanf(p, "\nname=%31s", names[n]) == 1)
+			n++;
+	for (i = 0; i < n; i++)
+		bc("destroy name=%s", names[i]);
+}
+
+#endif /* _GOSYNC_BREAKER_TEST_H */
