@@ -419,12 +419,21 @@ def main():
     os.makedirs(resdir, exist_ok=True)
     t_start = time.time()
 
+    suites = args.suites.split()
+    # Each suite is a suite_<name> function of guest-init.sh: a name it
+    # lacks would only print "not found" in the guest and judge nothing.
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "guest-init.sh")) as f:
+        known = set(re.findall(r"^suite_([a-z]+)\(\)", f.read(), re.M))
+    unknown = [s for s in suites if s not in known]
+    if unknown or not suites:
+        sys.exit("run.py: unknown suite(s) %s; known: %s (space-separated)" %
+                 (" ".join(unknown) or "(none given)", " ".join(sorted(known))))
     if args.no_kernel_build:
         kenv = read_env(os.path.join(BUILD, "kernels", args.kernel + ".env"))
     else:
         kenv = prepare_kernel(args.kernel, prog, vmdir)
     kos = build_modules(args.kernel, kenv, bool(args.fault), prog, vmdir)
-    suites = args.suites.split()
     tests = build_tests(prog, vmdir)
     if args.fault:
         kos = [k for k in kos if "/harness/" not in k or
