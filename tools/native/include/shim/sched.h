@@ -351,9 +351,22 @@ static inline u64 ktime_get_ns(void)
 	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
+/*
+ * The tick clock, as the kernel's: no clock read, just the time of the
+ * last tick (the vDSO's coarse clock), a few ns where a precise read may
+ * cost tens on a virtual machine. jiffies is derived from it, so it is as
+ * cheap to read as the kernel's variable.
+ */
+static inline u64 ktime_get_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
 #define ktime_get()		((ktime_t)ktime_get_ns())
 #define ktime_get_mono_fast_ns() ktime_get_ns()
-#define ktime_get_coarse_ns()	ktime_get_ns()
 #define local_clock()		ktime_get_ns()
 #define ns_to_ktime(ns)		((ktime_t)(ns))
 #define ms_to_ktime(ms)		((ktime_t)(ms) * NSEC_PER_MSEC)
@@ -368,7 +381,7 @@ static inline u64 ktime_get_ns(void)
 #define ktime_before(a, b)	((a) < (b))
 #define ktime_after(a, b)	((a) > (b))
 
-#define jiffies			((unsigned long)(ktime_get_ns() / NSEC_PER_MSEC))
+#define jiffies			((unsigned long)(ktime_get_coarse_ns() / NSEC_PER_MSEC))
 #define msecs_to_jiffies(m)	((unsigned long)(m))
 #define usecs_to_jiffies(u)	((unsigned long)DIV_ROUND_UP((u), 1000))
 #define jiffies_to_msecs(j)	((unsigned int)(j))
