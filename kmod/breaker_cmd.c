@@ -432,18 +432,6 @@ static struct brkdbg *brkdbg_find(const char *name)
 	return NULL;
 }
 
-static bool brkdbg_name_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return false;
-	}
-	return true;
-}
-
 /* A slot for a new ticket: a free one, else one already reported. */
 static struct brkdbg_slot *brkdbg_slot_new(struct brkdbg *t)
 {
@@ -555,7 +543,7 @@ static int brkdbg_create(struct brkdbg *unused, struct brkdbg_args *a,
 	bool fake;
 	int ret;
 
-	if (!brkdbg_name_ok(a->name)) {
+	if (!gosync_parse_name_ok(a->name)) {
 		gosync_report(out, who, "create: name '%s' is not [A-Za-z0-9_-]+",
 			      a->name);
 		return -EINVAL;
@@ -1325,16 +1313,8 @@ static unsigned int brkdbg_params(const struct brkdbg_verb *v,
 			GOSYNC_PARAM_U32("last", &a->last, 1,
 					 GOSYNC_BREAKER_CMD_EVENTS, false),
 	};
-	unsigned int i, n = 0;
 
-	for (i = 0; i < BRKDBG_NR_ARGS; i++) {
-		if (!(v->takes & BIT(i)))
-			continue;
-		p[n] = all[i];
-		p[n].required = v->needs & BIT(i);
-		n++;
-	}
-	return n;
+	return gosync_param_select(p, all, BRKDBG_NR_ARGS, v->takes, v->needs);
 }
 
 /**

@@ -142,15 +142,6 @@ static void bk_exit_fx(struct kunit *test)
 			gosync_breaker_destroy(&fx->b[i]);
 }
 
-/* Options on the fake clock; the caller sets the policies. */
-static void bk_opts(struct bk_fx *fx, struct gosync_breaker_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->name = "kunit";
-	o->clock = bk_clock;
-	o->clock_arg = fx;
-}
-
 static struct gosync_breaker *bk_new(struct kunit *test, int i,
 				     const struct gosync_breaker_opts *o)
 {
@@ -160,6 +151,22 @@ static struct gosync_breaker *bk_new(struct kunit *test, int i,
 	fx->live[i] = true;
 	return &fx->b[i];
 }
+
+/* Breaker @i with the policies of @policy, on the fake clock. */
+static struct gosync_breaker *bk_make(struct kunit *test, int i,
+				      const struct gosync_breaker_opts *policy)
+{
+	struct gosync_breaker_opts o = *policy;
+
+	o.name = "kunit";
+	o.clock = bk_clock;
+	o.clock_arg = test->priv;
+	return bk_new(test, i, &o);
+}
+
+/* bk_make() with the policies as designated initializers. */
+#define BK_NEW(test, i, ...) \
+	bk_make(test, i, &(const struct gosync_breaker_opts){ __VA_ARGS__ })
 
 static void bk_kill(struct kunit *test, int i)
 {
@@ -180,6 +187,17 @@ static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
 	return gosync_breaker_done(b, &t, err, duration_ns);
 }
 
+/* @n calls that end with @err (0: a success), each expected to return @ret. */
+static void bk_calls(struct kunit *test, struct gosync_breaker *b, int n,
+		     int err, int ret)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, bk_call(b, err, 0), ret,
+				    "call %d of %d with %d", i + 1, n, err);
+}
+
 static struct gosync_breaker_counts bk_counts(struct gosync_breaker *b)
 {
 	struct gosync_breaker_counts c;
@@ -187,6 +205,74 @@ static struct gosync_breaker_counts bk_counts(struct gosync_breaker *b)
 	gosync_breaker_counts(b, &c);
 	return c;
 }
+
+/*
+ * Expected counts, for BK_EXPECT_COUNTS(): only the fields given are
+ * checked, each given as BK_EQ(value) so that an expected 0 is told apart
+ * from a field left out. One field per field of struct
+ * gosync_breaker_counts, in its order.
+ */
+#define BK_EQ(v)	((u64)(v) + 1)
+
+struct bk_want {
+	u64 state;
+	u64 forced;
+	u64 gen;
+	u64 calls;
+	u64 failures;
+	u64 slow;
+	u64 consecutive;
+	u64 probes;
+	u64 probe_successes;
+	u64 open_delay_ms;
+	u64 rejected;
+	u64 ignored;
+	u64 stale;
+	u64 transitions;
+	u64 trips;
+	u64 deferred;
+	u64 pending_events;
+};
+
+static void bk_check_count(struct kunit *test, int line, const char *name,
+			   u64 got, u64 want)
+{
+	if (want)
+		KUNIT_EXPECT_EQ_MSG(test, got, want - 1, "counts.%s, line %d",
+				    name, line);
+}
+
+/* Check @b's counts against @w; the snapshot checked, for more. */
+static struct gosync_breaker_counts bk_expect_counts(struct kunit *test,
+						     struct gosync_breaker *b,
+						     int line,
+						     const struct bk_want *w)
+{
+	struct gosync_breaker_counts c = bk_counts(b);
+
+	bk_check_count(test, line, "state", c.state, w->state);
+	bk_check_count(test, line, "forced", c.forced, w->forced);
+	bk_check_count(test, line, "gen", c.gen, w->gen);
+	bk_check_count(test, line, "calls", c.calls, w->calls);
+	bk_check_count(test, line, "failures", c.failures, w->failures);
+	bk_check_count(test, line, "slow", c.slow, w->slow);
+	bk_check_count(test, line, "consecutive", c.consecutive, w->consecutive);
+	bk_check_count(test, line, "probes", c.probes, w->probes);
+	bk_check_count(test, line, "probe_successes", c.probe_successes, w->probe_successes);
+	bk_check_count(test, line, "open_delay_ms", c.open_delay_ms, w->open_delay_ms);
+	bk_check_count(test, line, "rejected", c.rejected, w->rejected);
+	bk_check_count(test, line, "ignored", c.ignored, w->ignored);
+	bk_check_count(test, line, "stale", c.stale, w->stale);
+	bk_check_count(test, line, "transitions", c.transitions, w->transitions);
+	bk_check_count(test, line, "trips", c.trips, w->trips);
+	bk_check_count(test, line, "deferred", c.deferred, w->deferred);
+	bk_check_count(test, line, "pending_events", c.pending_events, w->pending_events);
+	return c;
+}
+
+/* BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .state = BK_EQ(...), ...) */
+#define BK_EXPECT_COUNTS(test, b, ...) \
+	bk_expect_counts(test, b, __LINE__, &(const struct bk_want){ __VA_ARGS__ })
 
 /* ---- the notifier -------------------------------------------------- */
 
@@ -305,10 +391,21 @@ static void bk_listen(struct kunit *test, struct gosync_breaker *b,
 	KUNIT_ASSERT_EQ(test, gosync_breaker_notifier_register(b, &fx->nb), 0);
 }
 
+static void bk_expect_clean_delivery(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nested), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->gaps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->errors), 0);
+}
+
+/* Unregister the notifier, after checking every delivery was clean. */
 static void bk_unlisten(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 
+	bk_expect_clean_delivery(test);
 	KUNIT_EXPECT_EQ(test,
 			gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb),
 			0);
@@ -338,118 +435,98 @@ static void bk_expect_ev(struct kunit *test, int i,
 				    "event %d", i);
 }
 
-static void bk_expect_clean_delivery(struct kunit *test)
+/* Expect @n log entries, the last of them this change. */
+static void bk_expect_last_ev(struct kunit *test, int n,
+			      enum gosync_breaker_state from,
+			      enum gosync_breaker_state to, bool forced,
+			      enum gosync_breaker_reason reason)
 {
 	struct bk_fx *fx = test->priv;
 
-	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nested), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fx->gaps), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fx->errors), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n);
+	bk_expect_ev(test, n - 1, from, to, forced, reason);
 }
 
 /* ---- options ------------------------------------------------------- */
 
-static void bk_bad(struct kunit *test, struct gosync_breaker_opts *o,
-		   const char *what)
-{
-	struct bk_fx *fx = test->priv;
-
-	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_init(&fx->b[0], o, GFP_KERNEL),
-			    -EINVAL, "%s", what);
-	memset(o, 0, sizeof(*o));
-	o->name = "kunit-bad";
-}
+/* Each check of gb_check_opts(), in order: each alone makes init fail. */
+static const struct {
+	const char *what;
+	struct gosync_breaker_opts o;
+} bk_bad_opts[] = {
+	{ "flags", { .flags = GOSYNC_BREAKER_FLAGS_ALL + 1 } },
+	{ "consecutive",
+	  { .consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX + 1 } },
+	{ "failure_rate", { .failure_rate = 101 } },
+	{ "slow_rate", { .slow_rate = 101, .slow_us = 1 } },
+	{ "slow_rate without slow_us", { .slow_rate = 50 } },
+	{ "buckets", { .buckets = GOSYNC_BREAKER_BUCKETS_MAX + 1 } },
+	{ "bucket_ms", { .bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX + 1 } },
+	{ "open_ms", { .open_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1 } },
+	{ "open_max_ms", { .open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1 } },
+	{ "half_open_max_ms",
+	  { .half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1 } },
+	{ "open_max_ms < open_ms", { .open_ms = 100, .open_max_ms = 99 } },
+	{ "open_max_ms < default open_ms",
+	  { .open_max_ms = GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1 } },
+	{ "probes", { .probes = GOSYNC_BREAKER_PROBES_MAX + 1 } },
+	{ "successes", { .successes = GOSYNC_BREAKER_PROBES_MAX + 1 } },
+	{ "nr_ignore", { .nr_ignore = GOSYNC_BREAKER_IGNORE_MAX + 1 } },
+	{ "ignore 0", { .nr_ignore = 2, .ignore = { -EIO, 0 } } },
+	{ "ignore positive", { .nr_ignore = 1, .ignore = { EIO } } },
+	{ "ignore below -MAX_ERRNO",
+	  { .nr_ignore = 1, .ignore = { -MAX_ERRNO - 1 } } },
+};
 
 static void breaker_init_errors_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o = { .name = "kunit-bad" };
-	struct gosync_breaker_counts c;
+	struct gosync_breaker_opts o;
 	struct gosync_breaker *b;
 	int i;
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_init(&fx->b[0], NULL, GFP_KERNEL),
 			-EINVAL);
-	/* Each check of gb_check_opts(), in order. */
-	o.flags = GOSYNC_BREAKER_FLAGS_ALL + 1;
-	bk_bad(test, &o, "flags");
-	o.consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX + 1;
-	bk_bad(test, &o, "consecutive");
-	o.failure_rate = 101;
-	bk_bad(test, &o, "failure_rate");
-	o.slow_rate = 101;
-	o.slow_us = 1;
-	bk_bad(test, &o, "slow_rate");
-	o.slow_rate = 50;
-	bk_bad(test, &o, "slow_rate without slow_us");
-	o.buckets = GOSYNC_BREAKER_BUCKETS_MAX + 1;
-	bk_bad(test, &o, "buckets");
-	o.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX + 1;
-	bk_bad(test, &o, "bucket_ms");
-	o.open_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
-	bk_bad(test, &o, "open_ms");
-	o.open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
-	bk_bad(test, &o, "open_max_ms");
-	o.half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX + 1;
-	bk_bad(test, &o, "half_open_max_ms");
-	o.open_ms = 100;
-	o.open_max_ms = 99;
-	bk_bad(test, &o, "open_max_ms < open_ms");
-	o.open_max_ms = GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1;
-	bk_bad(test, &o, "open_max_ms < default open_ms");
-	o.probes = GOSYNC_BREAKER_PROBES_MAX + 1;
-	bk_bad(test, &o, "probes");
-	o.successes = GOSYNC_BREAKER_PROBES_MAX + 1;
-	bk_bad(test, &o, "successes");
-	o.nr_ignore = GOSYNC_BREAKER_IGNORE_MAX + 1;
-	bk_bad(test, &o, "nr_ignore");
-	o.nr_ignore = 2;
-	o.ignore[0] = -EIO;
-	o.ignore[1] = 0;
-	bk_bad(test, &o, "ignore 0");
-	o.nr_ignore = 1;
-	o.ignore[0] = EIO;
-	bk_bad(test, &o, "ignore positive");
-	o.nr_ignore = 1;
-	o.ignore[0] = -MAX_ERRNO - 1;
-	bk_bad(test, &o, "ignore below -MAX_ERRNO");
+	for (i = 0; i < ARRAY_SIZE(bk_bad_opts); i++) {
+		o = bk_bad_opts[i].o;
+		o.name = "kunit-bad";
+		KUNIT_EXPECT_EQ_MSG(test,
+				    gosync_breaker_init(&fx->b[0], &o, GFP_KERNEL),
+				    -EINVAL, "%s", bk_bad_opts[i].what);
+	}
 	KUNIT_EXPECT_FALSE(test, fx->live[0]);
 	gosync_breaker_destroy(&fx->b[0]);	/* never set up: a no-op */
 	gosync_breaker_destroy(NULL);
 
 	/* Every limit itself is accepted. */
-	bk_opts(fx, &o);
-	o.flags = GOSYNC_BREAKER_FLAGS_ALL;
-	o.consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX;
-	o.failure_rate = 100;
-	o.slow_rate = 100;
-	o.slow_us = 1;
-	o.buckets = GOSYNC_BREAKER_BUCKETS_MAX;
-	o.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX;
-	o.open_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
-	o.open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
-	o.half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX;
-	o.probes = GOSYNC_BREAKER_PROBES_MAX;
-	o.successes = GOSYNC_BREAKER_PROBES_MAX;
-	o.nr_ignore = GOSYNC_BREAKER_IGNORE_MAX;
+	o = (struct gosync_breaker_opts){
+		.flags = GOSYNC_BREAKER_FLAGS_ALL,
+		.consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX,
+		.failure_rate = 100,
+		.slow_rate = 100,
+		.slow_us = 1,
+		.buckets = GOSYNC_BREAKER_BUCKETS_MAX,
+		.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX,
+		.open_ms = GOSYNC_BREAKER_OPEN_MS_MAX,
+		.open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX,
+		.half_open_max_ms = GOSYNC_BREAKER_OPEN_MS_MAX,
+		.probes = GOSYNC_BREAKER_PROBES_MAX,
+		.successes = GOSYNC_BREAKER_PROBES_MAX,
+		.nr_ignore = GOSYNC_BREAKER_IGNORE_MAX,
+	};
 	for (i = 0; i < GOSYNC_BREAKER_IGNORE_MAX; i++)
 		o.ignore[i] = -MAX_ERRNO + i;
-	b = bk_new(test, 0, &o);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.open_delay_ms, GOSYNC_BREAKER_OPEN_MS_MAX);
+	b = bk_make(test, 0, &o);
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(GOSYNC_BREAKER_OPEN_MS_MAX));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -MAX_ERRNO, 0), 1);
 	bk_kill(test, 0);
 
 	/* Defaults: five failures in a row, a minute open. */
-	bk_opts(fx, &o);
-	b = bk_new(test, 0, &o);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_FALSE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.open_delay_ms, GOSYNC_BREAKER_DEFAULT_OPEN_MS);
-	for (i = 1; i < GOSYNC_BREAKER_DEFAULT_CONSECUTIVE; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	b = BK_NEW(test, 0);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = BK_EQ(false), .gen = BK_EQ(1),
+			 .open_delay_ms = BK_EQ(GOSYNC_BREAKER_DEFAULT_OPEN_MS));
+	bk_calls(test, b, GOSYNC_BREAKER_DEFAULT_CONSECUTIVE - 1, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
@@ -485,107 +562,67 @@ static void breaker_init_errors_test(struct kunit *test)
 static void breaker_consecutive_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 3,
+					  .open_ms = 100);
 
-	bk_opts(fx, &o);
-	o.consecutive = 3;
-	o.open_ms = 100;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
-
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ENODEV, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 2U);
-	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(2), .calls = BK_EQ(2),
+			 .failures = BK_EQ(2));
 	/* A success (0 or positive) breaks the run. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, 7, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
-	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(0), .calls = BK_EQ(3));
+	bk_calls(test, b, 2, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_FALSE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.gen, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL);
-	/* A new generation: the window and the run start empty. */
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
-	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_CONSECUTIVE);
+	/* Tripped, into a new generation: the window and the run start empty. */
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .forced = BK_EQ(false), .gen = BK_EQ(2),
+			 .trips = BK_EQ(1), .transitions = BK_EQ(1),
+			 .calls = BK_EQ(0), .consecutive = BK_EQ(0),
+			 .pending_events = BK_EQ(0));
+	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_CONSECUTIVE);
 	KUNIT_EXPECT_EQ(test, fx->log[0].ev.gen, 2ULL);
 	KUNIT_EXPECT_EQ(test, fx->log[0].state, GOSYNC_BREAKER_OPEN);
 
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).rejected, 2ULL);
-	bk_expect_clean_delivery(test);
+	bk_calls(test, b, 2, 0, -EAGAIN);
+	BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(2));
 	bk_unlisten(test);
 }
 
 /* Rate 50%, min_calls 10: the threshold and min_calls exactly. */
 static void breaker_failure_rate_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
-	int i;
+	struct gosync_breaker *b = BK_NEW(test, 0, .failure_rate = 50,
+					  .min_calls = 10, .buckets = 4,
+					  .bucket_ms = 100, .open_ms = 100);
 
-	bk_opts(fx, &o);
-	o.failure_rate = 50;
-	o.min_calls = 10;
-	o.buckets = 4;
-	o.bucket_ms = 100;
-	o.open_ms = 100;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
-
 	/* Only the rate: no default consecutive policy. */
-	for (i = 0; i < 9; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 9ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 9ULL);
+	bk_calls(test, b, 9, -EIO, 0);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = BK_EQ(9), .failures = BK_EQ(9));
 	/* The tenth call reaches min_calls. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_FAILURE_RATE);
+	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
 
 	/* Closed afresh: 6 ok + 4 failed is 40%; 5 of 11 is 45%; 6 of 12 trips. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	for (i = 0; i < 6; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 11ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 5ULL);
+	bk_calls(test, b, 6, 0, 0);
+	bk_calls(test, b, 5, -EIO, 0);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = BK_EQ(11), .failures = BK_EQ(5));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_FAILURE_RATE);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.trips, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
-	bk_expect_clean_delivery(test);
+	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
+	BK_EXPECT_COUNTS(test, b, .trips = BK_EQ(2), .transitions = BK_EQ(3));
 	bk_unlisten(test);
 }
 
@@ -594,28 +631,18 @@ static void breaker_slow_rate_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .slow_rate = 50,
+					  .slow_us = 1000, .min_calls = 6,
+					  .buckets = 2, .bucket_ms = 1000);
 
-	bk_opts(fx, &o);
-	o.slow_rate = 50;
-	o.slow_us = 1000;
-	o.min_calls = 6;
-	o.buckets = 2;
-	o.bucket_ms = 1000;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
-
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000 - 1), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000), 0);	/* slow */
 	/* Failures do not trip a slow-rate-only breaker. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 4ULL);
-	KUNIT_EXPECT_EQ(test, c.slow, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(4), .slow = BK_EQ(1),
+			 .failures = BK_EQ(1));
 
 	/* Measured: admitted, then 2 ms pass on the clock. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
@@ -624,18 +651,13 @@ static void breaker_slow_rate_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0,
 						  GOSYNC_BREAKER_DURATION_AUTO),
 			0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 5ULL);
-	KUNIT_EXPECT_EQ(test, c.slow, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(5), .slow = BK_EQ(2),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 	/* 3 slow of 6: the threshold exactly, at min_calls exactly. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 5 * BK_MS), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 1);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_SLOW_RATE);
-	bk_expect_clean_delivery(test);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN));
+	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_SLOW_RATE);
 	bk_unlisten(test);
 }
 
@@ -652,6 +674,33 @@ static void bk_trip(struct kunit *test, struct gosync_breaker *b)
 }
 
 /*
+ * Expect OPEN to reject until exactly @ms from now, then admit a probe
+ * (@t) into HALF_OPEN.
+ */
+static void bk_expect_open_for(struct kunit *test, struct gosync_breaker *b,
+			       unsigned int ms, struct gosync_breaker_ticket *t)
+{
+	struct bk_fx *fx = test->priv;
+
+	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, ms);
+	bk_advance_ms(fx, ms - 1);
+	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), -EAGAIN,
+			    "open %u ms", ms);
+	bk_advance_ms(fx, 1);
+	KUNIT_ASSERT_EQ_MSG(test, gosync_breaker_allow(b, t), 0, "open %u ms",
+			    ms);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+}
+
+/* Trip @b and wait out its @ms open: @t is the first probe. */
+static void bk_trip_to_probe(struct kunit *test, struct gosync_breaker *b,
+			     unsigned int ms, struct gosync_breaker_ticket *t)
+{
+	bk_trip(test, b);
+	bk_expect_open_for(test, b, ms, t);
+}
+
+/*
  * OPEN -> HALF_OPEN lazily at open_ms exactly; K = 2 probes at a time;
  * S = 3 successes close it.
  */
@@ -659,19 +708,12 @@ static void breaker_half_open_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t[4] = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 100, .probes = 2,
+					  .successes = 3);
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 100;
-	o.probes = 2;
-	o.successes = 3;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
 	bk_trip(test, b);
-
 	bk_advance_ms(fx, 99);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[0]), -EAGAIN);
 	bk_advance_ms(fx, 1);
@@ -680,31 +722,25 @@ static void breaker_half_open_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 1);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 2);
-	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
-		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
+	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+			  false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
 	KUNIT_EXPECT_EQ(test, t[0].gen, fx->log[1].ev.gen);
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.probes, 2U);
-	KUNIT_EXPECT_EQ(test, c.probe_successes, 0U);
-	KUNIT_EXPECT_EQ(test, c.rejected, 3ULL);
+	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(2),
+			 .probe_successes = BK_EQ(0), .rejected = BK_EQ(3));
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.probes, 1U);
-	KUNIT_EXPECT_EQ(test, c.probe_successes, 1U);
+	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1),
+			 .probe_successes = BK_EQ(1));
 	/* An ignored probe result gives the slot back, counts nothing. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], -EINTR, 0), 1);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.probes, 1U);
-	KUNIT_EXPECT_EQ(test, c.probe_successes, 1U);
-	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_HALF_OPEN);
+	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1),
+			 .probe_successes = BK_EQ(1), .ignored = BK_EQ(1),
+			 .state = BK_EQ(GOSYNC_BREAKER_HALF_OPEN));
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[3]), -EBUSY);
@@ -713,23 +749,28 @@ static void breaker_half_open_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[3]), 0);
 	/* The third success in a row closes it. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], 0, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.probes, 0U);
-	KUNIT_EXPECT_EQ(test, c.probe_successes, 0U);
-	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_CLOSED,
-		     false, GOSYNC_BREAKER_R_PROBES_OK);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .probes = BK_EQ(0), .probe_successes = BK_EQ(0),
+			 .trips = BK_EQ(1), .transitions = BK_EQ(3));
+	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
+			  GOSYNC_BREAKER_CLOSED, false,
+			  GOSYNC_BREAKER_R_PROBES_OK);
 	/* The probe still out belongs to HALF_OPEN's generation. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[3], -EIO, 0), -ESTALE);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	bk_expect_clean_delivery(test);
+	BK_EXPECT_COUNTS(test, b, .stale = BK_EQ(1),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = BK_EQ(0));
 	bk_unlisten(test);
+}
+
+/* Expect @b back in OPEN for a failed probe: the @n-th change. */
+static void bk_expect_reopened(struct kunit *test, struct gosync_breaker *b,
+			       int n)
+{
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	bk_expect_last_ev(test, n, GOSYNC_BREAKER_HALF_OPEN,
+			  GOSYNC_BREAKER_OPEN, false,
+			  GOSYNC_BREAKER_R_PROBE_FAILED);
 }
 
 /* HALF_OPEN -> OPEN: a failed probe, a slow probe. */
@@ -737,113 +778,87 @@ static void breaker_probe_failed_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t[2] = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .slow_us = 500, .open_ms = 100,
+					  .probes = 2, .successes = 1);
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.slow_us = 500;
-	o.open_ms = 100;
-	o.probes = 2;
-	o.successes = 1;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
-	bk_trip(test, b);
-
 	/* A failed probe; the other one out is then stale. */
-	bk_advance_ms(fx, 100);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	bk_trip_to_probe(test, b, 100, &t[0]);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
-		     false, GOSYNC_BREAKER_R_PROBE_FAILED);
+	bk_expect_reopened(test, b, 3);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), -ESTALE);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
 
 	/* A successful but slow probe (measured on the clock) fails too. */
-	bk_advance_ms(fx, 100);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
+	bk_expect_open_for(test, b, 100, &t[0]);
 	bk_advance_ms(fx, 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0,
 						  GOSYNC_BREAKER_DURATION_AUTO),
 			0);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 5);
-	bk_expect_ev(test, 4, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
-		     false, GOSYNC_BREAKER_R_PROBE_FAILED);
+	bk_expect_reopened(test, b, 5);
 
 	/* Just under slow_us is a success: closes (successes = 1). */
 	bk_advance_ms(fx, 100);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 500 * 1000 - 1), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.trips, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
-	bk_expect_clean_delivery(test);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .trips = BK_EQ(3), .stale = BK_EQ(1));
 	bk_unlisten(test);
+}
+
+/*
+ * Breaker @i (with @flags) half-open for half_open_max_ms, its one probe
+ * @t[0] never reporting: each allow() of @t[1] until then is -EBUSY. The
+ * next allow() of @t[1] is the caller's.
+ */
+static struct gosync_breaker *bk_stuck(struct kunit *test, int i,
+				       unsigned int flags,
+				       struct gosync_breaker_ticket *t)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker *b = BK_NEW(test, i, .flags = flags,
+					  .consecutive = 1, .open_ms = 100,
+					  .half_open_max_ms = 50);
+
+	atomic_set(&fx->nlog, 0);
+	bk_listen(test, b, BK_LOG_ONLY);
+	bk_trip_to_probe(test, b, 100, &t[0]);
+	bk_advance_ms(fx, 49);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
+	bk_advance_ms(fx, 1);
+	return b;
 }
 
 /* A half-open breaker whose probes never report. */
 static void breaker_stuck_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t[2] = {};
-	struct gosync_breaker_opts o;
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = bk_stuck(test, 0, 0, t);
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 100;
-	o.half_open_max_ms = 50;
-	b = bk_new(test, 0, &o);
-	bk_listen(test, b, BK_LOG_ONLY);
-	bk_trip(test, b);
-	bk_advance_ms(fx, 100);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
-	bk_advance_ms(fx, 49);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
-	bk_advance_ms(fx, 1);
 	/* Stuck: back to OPEN, which rejects this very call. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EAGAIN);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_EQ(test, c.probes, 0U);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
-		     false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .probes = BK_EQ(0));
+	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), -ESTALE);
-	bk_expect_clean_delivery(test);
 	bk_unlisten(test);
 	bk_kill(test, 0);
 
 	/* GOSYNC_BREAKER_STUCK_CLOSES: to CLOSED, which admits the call. */
-	o.flags = GOSYNC_BREAKER_STUCK_CLOSES;
-	b = bk_new(test, 1, &o);
-	atomic_set(&fx->nlog, 0);
-	bk_listen(test, b, BK_LOG_ONLY);
-	bk_trip(test, b);
-	bk_advance_ms(fx, 100);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
-	bk_advance_ms(fx, 49);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
-	bk_advance_ms(fx, 1);
+	b = bk_stuck(test, 1, GOSYNC_BREAKER_STUCK_CLOSES, t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	c = BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 	KUNIT_EXPECT_EQ(test, t[1].gen, c.gen);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 3);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_CLOSED,
-		     false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
+	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
+			  GOSYNC_BREAKER_CLOSED, false,
+			  GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), -ESTALE);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	bk_expect_clean_delivery(test);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 	bk_unlisten(test);
 }
 
@@ -857,65 +872,41 @@ static void breaker_stuck_test(struct kunit *test)
 static void breaker_window_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
-
-	bk_opts(fx, &o);
-	o.failure_rate = 50;
-	o.min_calls = 4;
-	o.buckets = 4;
-	o.bucket_ms = 100;
-	b = bk_new(test, 0, &o);
+	struct gosync_breaker *b = BK_NEW(test, 0, .failure_rate = 50,
+					  .min_calls = 4, .buckets = 4,
+					  .bucket_ms = 100);
 
 	migrate_disable();
 	/* E: 3 failures, under min_calls. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	bk_calls(test, b, 3, -EIO, 0);
 	/* E + 3, last instant: still in the window. */
 	bk_advance_ms(fx, 399);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 3ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(3));
 	/* E + 4: out; the bucket index wraps to E's, which is zeroed. */
 	bk_advance_ms(fx, 1);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(0), .failures = BK_EQ(0));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1), .failures = BK_EQ(1),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 
 	/* Rolling: E+4: 1 failed; E+5: 2 ok; E+6: 1 ok. */
 	bk_advance_ms(fx, 100);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	bk_calls(test, b, 2, 0, 0);
 	bk_advance_ms(fx, 100);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
 	/* E+8 (window E+5..E+8): 3 ok; a failure is 1 of 4, 2 of 5. */
 	bk_advance_ms(fx, 200);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 5ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(0));
+	bk_calls(test, b, 2, -EIO, 0);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(5), .failures = BK_EQ(2),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 	/* E+9 (E+6..E+9): 1 ok + 2 failed; one more failure: 3 of 4. */
 	bk_advance_ms(fx, 100);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(2));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	migrate_enable();
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .trips = BK_EQ(1));
 }
 
 /* ---- generations, ignored errnos, double done ---------------------- */
@@ -928,31 +919,23 @@ static void breaker_generation_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket old = {}, t = {};
-	struct gosync_breaker_opts o;
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 10);
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 10;
-	b = bk_new(test, 0, &o);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &old), 0);
 	KUNIT_EXPECT_EQ(test, old.gen, 1ULL);
 	bk_trip(test, b);
 	bk_advance_ms(fx, 10);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	c = bk_counts(b);
+	c = BK_EXPECT_COUNTS(test, b, .gen = BK_EQ(4));
 	KUNIT_ASSERT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.gen, 4ULL);
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &old, -EIO, 0), -ESTALE);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
-	KUNIT_EXPECT_EQ(test, c.transitions, 3ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .stale = BK_EQ(1), .calls = BK_EQ(0),
+			 .failures = BK_EQ(0), .consecutive = BK_EQ(0),
+			 .transitions = BK_EQ(3));
 
 	/* Reset and forcing also start a generation. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
@@ -961,75 +944,56 @@ static void breaker_generation_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -ESTALE);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.stale, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.gen, 6ULL);
+	BK_EXPECT_COUNTS(test, b, .stale = BK_EQ(3), .ignored = BK_EQ(0),
+			 .calls = BK_EQ(0), .gen = BK_EQ(6));
 }
 
 static void breaker_ignore_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
 	struct gosync_breaker *b;
 
 	/* Default list, with a breaker that trips on any failure. */
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	b = bk_new(test, 0, &o);
+	b = BK_NEW(test, 0, .consecutive = 1);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ERESTARTSYS, 0), 1);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 1);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.ignored, 3ULL);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
-	/* An ignored result does not break a run of failures either. */
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .ignored = BK_EQ(3), .calls = BK_EQ(0),
+			 .failures = BK_EQ(0), .consecutive = BK_EQ(0));
 	bk_kill(test, 0);
-	o.consecutive = 2;
-	b = bk_new(test, 0, &o);
+
+	/* An ignored result does not break a run of failures either. */
+	b = BK_NEW(test, 0, .consecutive = 2);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 1U);
+	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(1));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	bk_kill(test, 0);
 
 	/* A custom list replaces the default one. */
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.nr_ignore = 2;
-	o.ignore[0] = -ENOENT;
-	o.ignore[1] = -EAGAIN;
-	b = bk_new(test, 0, &o);
+	b = BK_NEW(test, 0, .consecutive = 1, .nr_ignore = 2,
+		   .ignore = { -ENOENT, -EAGAIN });
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ENOENT, 0), 1);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EAGAIN, 0), 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_EQ(test, c.ignored, 2ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .ignored = BK_EQ(2));
 	bk_kill(test, 0);
 
 	/* GOSYNC_BREAKER_IGNORE_EXACT with none: nothing is ignored. */
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.flags = GOSYNC_BREAKER_IGNORE_EXACT;
-	b = bk_new(test, 0, &o);
+	b = BK_NEW(test, 0, .consecutive = 1,
+		   .flags = GOSYNC_BREAKER_IGNORE_EXACT);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .ignored = BK_EQ(0));
 	bk_kill(test, 0);
 
 	/* GOSYNC_BREAKER_IGNORE_EXACT with a list: that list only. */
-	o.nr_ignore = 1;
-	o.ignore[0] = -ETIMEDOUT;
-	b = bk_new(test, 0, &o);
+	b = BK_NEW(test, 0, .consecutive = 1,
+		   .flags = GOSYNC_BREAKER_IGNORE_EXACT, .nr_ignore = 1,
+		   .ignore = { -ETIMEDOUT });
 	KUNIT_EXPECT_EQ(test, bk_call(b, -ETIMEDOUT, 0), 1);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
@@ -1037,16 +1001,10 @@ static void breaker_ignore_test(struct kunit *test)
 
 static void breaker_double_done_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {}, never = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 2,
+					  .open_ms = 10);
 
-	bk_opts(fx, &o);
-	o.consecutive = 2;
-	o.open_ms = 10;
-	b = bk_new(test, 0, &o);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &never, 0, 0), -EINVAL);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
@@ -1056,120 +1014,86 @@ static void breaker_double_done_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -EINVAL);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.stale, 0ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = BK_EQ(2), .failures = BK_EQ(1),
+			 .stale = BK_EQ(0));
 
 	/* In HALF_OPEN: a second done must not free a second probe slot. */
-	bk_trip(test, b);
-	bk_advance_ms(fx, 10);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	bk_trip_to_probe(test, b, 10, &t);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -EINVAL);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &never), -EBUSY);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.probes, 1U);
-	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
+	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1), .ignored = BK_EQ(1));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 }
 
 /* ---- backoff, forcing, reset, metrics-only ------------------------- */
 
-/* Expect OPEN to reject until exactly @ms from now, then admit a probe. */
-static void bk_expect_open_for(struct kunit *test, struct gosync_breaker *b,
-			       unsigned int ms, struct gosync_breaker_ticket *t)
+/*
+ * Trip @b, then expect it open for each of the @n delays @ms in turn, the
+ * probe (@t) admitted after each but the last failing and re-opening it.
+ */
+static void bk_expect_backoff(struct kunit *test, struct gosync_breaker *b,
+			      struct gosync_breaker_ticket *t,
+			      const unsigned int *ms, int n)
 {
-	struct bk_fx *fx = test->priv;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, ms);
-	bk_advance_ms(fx, ms - 1);
-	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), -EAGAIN,
-			    "open %u ms", ms);
-	bk_advance_ms(fx, 1);
-	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), 0, "open %u ms",
-			    ms);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
+	bk_trip(test, b);
+	for (i = 0; i < n; i++) {
+		if (i)
+			KUNIT_EXPECT_EQ(test,
+					gosync_breaker_done(b, t, -EIO, 0), 0);
+		bk_expect_open_for(test, b, ms[i], t);
+	}
 }
 
 static void breaker_backoff_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker *b;
-
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 100;
-	o.open_max_ms = 350;
-	b = bk_new(test, 0, &o);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
-	bk_trip(test, b);
-	bk_expect_open_for(test, b, 100, &t);
 	/* Each re-trip doubles: 200, then 400 capped at 350, then 350. */
-	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
-	bk_expect_open_for(test, b, 200, &t);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
-	bk_expect_open_for(test, b, 350, &t);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
-	bk_expect_open_for(test, b, 350, &t);
+	static const unsigned int doubling[] = { 100, 200, 350, 350 };
+	static const unsigned int fixed[] = { 100, 100 };
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 100, .open_max_ms = 350);
+
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
+	bk_expect_backoff(test, b, &t, doubling, ARRAY_SIZE(doubling));
 	/* Closing resets it. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
-	bk_trip(test, b);
-	bk_expect_open_for(test, b, 100, &t);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
-	bk_expect_open_for(test, b, 200, &t);
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
+	bk_expect_backoff(test, b, &t, doubling, 2);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
 	/* So does reset, even from OPEN. */
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 350U);
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(350));
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 100U);
-	bk_trip(test, b);
-	bk_expect_open_for(test, b, 100, &t);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).trips, 8ULL);
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
+	bk_expect_backoff(test, b, &t, doubling, 1);
+	BK_EXPECT_COUNTS(test, b, .trips = BK_EQ(8));
 
 	/* Without open_max_ms, the delay is fixed. */
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 100;
-	b = bk_new(test, 1, &o);
-	bk_trip(test, b);
-	bk_expect_open_for(test, b, 100, &t);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
-	bk_expect_open_for(test, b, 100, &t);
+	b = BK_NEW(test, 1, .consecutive = 1, .open_ms = 100);
+	bk_expect_backoff(test, b, &t, fixed, ARRAY_SIZE(fixed));
 }
 
 static void breaker_force_reset_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
-	int i;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 3,
+					  .failure_rate = 50, .min_calls = 4,
+					  .open_ms = 10, .open_max_ms = 1000);
 
-	bk_opts(fx, &o);
-	o.consecutive = 3;
-	o.failure_rate = 50;
-	o.min_calls = 4;
-	o.open_ms = 10;
-	o.open_max_ms = 1000;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
-
 	/* Forced open never half-opens, however long it waits. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_TRUE(test, c.forced);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, true,
-		     GOSYNC_BREAKER_R_FORCED);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .forced = BK_EQ(true));
+	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  true, GOSYNC_BREAKER_R_FORCED);
 	bk_advance_ms(fx, 1000);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t), -EAGAIN);
 	bk_advance_ms(fx, GOSYNC_BREAKER_OPEN_MS_MAX);
@@ -1178,87 +1102,64 @@ static void breaker_force_reset_test(struct kunit *test)
 
 	/* Forced closed never trips, but counts. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
-	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
-		     GOSYNC_BREAKER_R_FORCED);
-	for (i = 0; i < 10; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_TRUE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.calls, 10ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 10ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 10U);
-	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED,
+			  true, GOSYNC_BREAKER_R_FORCED);
+	bk_calls(test, b, 10, -EIO, 0);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = BK_EQ(true), .calls = BK_EQ(10),
+			 .failures = BK_EQ(10), .consecutive = BK_EQ(10),
+			 .trips = BK_EQ(1));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 2);
 
 	/* Reset: unforced, fresh window, run and backoff. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
-		     false, GOSYNC_BREAKER_R_RESET);
-	c = bk_counts(b);
-	KUNIT_EXPECT_FALSE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
+			  false, GOSYNC_BREAKER_R_RESET);
+	BK_EXPECT_COUNTS(test, b, .forced = BK_EQ(false), .calls = BK_EQ(0),
+			 .consecutive = BK_EQ(0));
 	/* An old window (10 of 10) or run (10) would trip on any failure. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = BK_EQ(1), .consecutive = BK_EQ(1));
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	/* 3 of 4 failed, a run of 1: the rate trips it. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_FAILURE_RATE);
+	bk_expect_last_ev(test, 4, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
 
 	/* Forcing open from HALF_OPEN is no re-trip: no backoff. */
 	bk_expect_open_for(test, b, 10, &t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, 10U);
+	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(10));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.transitions, 7ULL);
-	KUNIT_EXPECT_EQ(test, c.gen, 8ULL);
-	KUNIT_EXPECT_EQ(test, c.deferred, 0ULL);
-	bk_expect_clean_delivery(test);
+	BK_EXPECT_COUNTS(test, b, .transitions = BK_EQ(7), .gen = BK_EQ(8),
+			 .deferred = BK_EQ(0));
 	bk_unlisten(test);
 }
 
 static void breaker_metrics_only_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0,
+					  .flags = GOSYNC_BREAKER_METRICS_ONLY,
+					  .consecutive = 1, .failure_rate = 10,
+					  .slow_rate = 10, .slow_us = 1,
+					  .min_calls = 1);
 	int i;
 
-	bk_opts(fx, &o);
-	o.flags = GOSYNC_BREAKER_METRICS_ONLY;
-	o.consecutive = 1;
-	o.failure_rate = 10;
-	o.slow_rate = 10;
-	o.slow_us = 1;
-	o.min_calls = 1;
-	b = bk_new(test, 0, &o);
 	for (i = 0; i < 20; i++)
 		KUNIT_EXPECT_EQ(test, bk_call(b, i & 1 ? -EIO : 0,
 					      i & 2 ? BK_MS : 0), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_FALSE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.calls, 20ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 10ULL);
-	KUNIT_EXPECT_EQ(test, c.slow, 10ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
-	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.trips, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.transitions, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = BK_EQ(false), .calls = BK_EQ(20),
+			 .failures = BK_EQ(10), .slow = BK_EQ(10),
+			 .consecutive = BK_EQ(1), .ignored = BK_EQ(1),
+			 .trips = BK_EQ(0), .transitions = BK_EQ(0),
+			 .gen = BK_EQ(1));
 	/* Still forceable. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
@@ -1274,15 +1175,24 @@ static void breaker_metrics_only_test(struct kunit *test)
  */
 static void breaker_notifier_reentry_test(struct kunit *test)
 {
+	static const struct {
+		enum gosync_breaker_state from, to;
+		bool forced;
+		enum gosync_breaker_reason reason;
+	} want[] = {
+		{ GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
+		  GOSYNC_BREAKER_R_CONSECUTIVE },
+		{ GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, false,
+		  GOSYNC_BREAKER_R_RESET },
+		{ GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, true,
+		  GOSYNC_BREAKER_R_FORCED },
+		{ GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
+		  GOSYNC_BREAKER_R_FORCED },
+	};
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
 	int i;
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_REENTER);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 
@@ -1291,17 +1201,11 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->ret[2], 0);
 	KUNIT_EXPECT_EQ(test, fx->inner_state, GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, fx->inner_pending, 1U);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 4);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, false,
-		     GOSYNC_BREAKER_R_CONSECUTIVE);
-	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, false,
-		     GOSYNC_BREAKER_R_RESET);
-	bk_expect_ev(test, 2, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN, true,
-		     GOSYNC_BREAKER_R_FORCED);
-	bk_expect_ev(test, 3, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
-		     GOSYNC_BREAKER_R_FORCED);
-	/* Each delivered before the next change: the breaker was at it. */
-	for (i = 0; i < 4; i++) {
+	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		bk_expect_ev(test, i, want[i].from, want[i].to, want[i].forced,
+			     want[i].reason);
+		/* Each delivered before the next change: the breaker was at it. */
 		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].ev.gen, 2ULL + i, "ev %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].gen, fx->log[i].ev.gen,
 				    "ev %d", i);
@@ -1309,13 +1213,10 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 				    "ev %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].pending, 0U, "ev %d", i);
 	}
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_TRUE(test, c.forced);
-	KUNIT_EXPECT_EQ(test, c.transitions, 4ULL);
-	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = BK_EQ(true), .transitions = BK_EQ(4),
+			 .pending_events = BK_EQ(0));
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 4ULL);
-	bk_expect_clean_delivery(test);
 	bk_unlisten(test);
 	/* Unregistered: no more deliveries. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
@@ -1331,15 +1232,10 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 static void breaker_event_queue_limit_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
 	const int n = GOSYNC_BREAKER_EVENTS;
 	int i;
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_FILL);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 
@@ -1367,22 +1263,18 @@ static void breaker_event_queue_limit_test(struct kunit *test)
 				     GOSYNC_BREAKER_R_RESET);
 	}
 	KUNIT_EXPECT_EQ(test, fx->log[n].ev.gen, 2ULL + n);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.gen, 2ULL + n);
-	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL + n);
-	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
-	KUNIT_EXPECT_EQ(test, c.deferred, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 1U);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .gen = BK_EQ(2 + n), .transitions = BK_EQ(1 + n),
+			 .pending_events = BK_EQ(0), .deferred = BK_EQ(1),
+			 .consecutive = BK_EQ(1));
 
 	/* The next failure makes the deferred trip. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 2);
-	bk_expect_ev(test, n + 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
-		     false, GOSYNC_BREAKER_R_CONSECUTIVE);
+	bk_expect_last_ev(test, n + 2, GOSYNC_BREAKER_CLOSED,
+			  GOSYNC_BREAKER_OPEN, false,
+			  GOSYNC_BREAKER_R_CONSECUTIVE);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 2ULL + n);
-	bk_expect_clean_delivery(test);
 	bk_unlisten(test);
 }
 
@@ -1395,16 +1287,12 @@ static void breaker_event_queue_limit_test(struct kunit *test)
 static void breaker_full_queue_probe_failure_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 100);
 	const int n = GOSYNC_BREAKER_EVENTS;
 	int i, ret;
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 100;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_FILL_PROBE);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 
@@ -1422,7 +1310,7 @@ static void breaker_full_queue_probe_failure_test(struct kunit *test)
 		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
 	KUNIT_EXPECT_EQ(test, fx->log[n - 1].ev.time_ns, BK_T0);
 	KUNIT_EXPECT_EQ(test, fx->log[n].ev.time_ns, BK_T0 + 100 * BK_MS);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).pending_events, 0U);
+	BK_EXPECT_COUNTS(test, b, .pending_events = BK_EQ(0));
 
 	/* The queue has room again: a later call. */
 	ret = bk_call(b, 0, 0);
@@ -1431,7 +1319,6 @@ static void breaker_full_queue_probe_failure_test(struct kunit *test)
 			    "a failed probe was lost: the next probe (%d) closed the breaker",
 			    ret);
 	KUNIT_EXPECT_EQ(test, c.trips, 2ULL + n / 2 - 1);
-	bk_expect_clean_delivery(test);
 	bk_unlisten(test);
 }
 
@@ -1445,28 +1332,20 @@ static void breaker_stale_probe_count_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker_opts o;
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 10);
 
-	bk_opts(fx, &o);
-	o.consecutive = 1;
-	o.open_ms = 10;
-	b = bk_new(test, 0, &o);
-	bk_trip(test, b);
-	bk_advance_ms(fx, 10);
-	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+	bk_trip_to_probe(test, b, 10, &t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
 	WRITE_ONCE(fx->hook, b);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), -ESTALE);
 	KUNIT_EXPECT_NULL(test, READ_ONCE(fx->hook));
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.trips, 1ULL);
+	c = BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			     .calls = BK_EQ(0), .trips = BK_EQ(1),
+			     .ignored = BK_EQ(0));
 	KUNIT_EXPECT_EQ_MSG(test, c.stale, 1ULL,
 			    "done() returned -ESTALE without counting it");
-	KUNIT_EXPECT_EQ(test, c.ignored, 0ULL);
 }
 
 /* ---- gosync_breaker_call() ----------------------------------------- */
@@ -1495,17 +1374,9 @@ static void breaker_call_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct bk_fn f = { .fx = fx };
-	struct gosync_breaker_opts o;
-	struct gosync_breaker_counts c;
-	struct gosync_breaker *b;
-
-	bk_opts(fx, &o);
-	o.consecutive = 2;
-	o.slow_rate = 60;
-	o.slow_us = 1000;
-	o.min_calls = 3;
-	o.open_ms = 10;
-	b = bk_new(test, 0, &o);
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 2,
+					  .slow_rate = 60, .slow_us = 1000,
+					  .min_calls = 3, .open_ms = 10);
 
 	f.ret = 42;
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 42);
@@ -1513,17 +1384,14 @@ static void breaker_call_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EINTR);
 	f.ret = -EIO;
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EIO);
-	c = bk_counts(b);
 	KUNIT_EXPECT_EQ(test, f.calls, 3);
-	KUNIT_EXPECT_EQ(test, c.calls, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.ignored, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.slow, 0ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(2), .failures = BK_EQ(1),
+			 .ignored = BK_EQ(1), .slow = BK_EQ(0));
 	/* Its duration is measured: 3 slow of 5 calls (60%) trip it. */
 	f.ret = 0;
 	f.advance_ms = 1;
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).slow, 1ULL);
+	BK_EXPECT_COUNTS(test, b, .slow = BK_EQ(1));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
@@ -1538,9 +1406,8 @@ static void breaker_call_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
 	KUNIT_EXPECT_EQ(test, f.inner, -EBUSY);
 	KUNIT_EXPECT_EQ(test, f.calls, 7);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.rejected, 2ULL);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .rejected = BK_EQ(2));
 }
 
 /* ---- the notify timer ---------------------------------------------- */
@@ -1565,23 +1432,18 @@ static bool bk_wait_events(struct bk_fx *fx, struct gosync_breaker *b,
 static void breaker_notify_timer_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_opts o;
-	struct gosync_breaker *b;
+	struct gosync_breaker *b = BK_NEW(test, 0,
+					  .flags = GOSYNC_BREAKER_NOTIFY_TIMER,
+					  .consecutive = 1, .open_ms = 300);
 
-	bk_opts(fx, &o);
-	o.flags = GOSYNC_BREAKER_NOTIFY_TIMER;
-	o.consecutive = 1;
-	o.open_ms = 300;
-	b = bk_new(test, 0, &o);
 	bk_listen(test, b, BK_LOG_ONLY);
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
 	/* The timer fires in 300 ms; by then the clock says it is over. */
 	bk_advance_ms(fx, 300);
 	KUNIT_ASSERT_TRUE(test, bk_wait_events(fx, b, 2, 20000));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
-	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), 2);
-	bk_expect_ev(test, 1, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
-		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
+	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+			  false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
 
 	/* The probe fails; the clock stands still: the timer changes nothing. */
 	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
@@ -1599,7 +1461,6 @@ static void breaker_notify_timer_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
 	msleep(400);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_clean_delivery(test);
 	bk_unlisten(test);
 }
 
@@ -1621,7 +1482,6 @@ static struct gosync_breaker *bk_new_real(struct kunit *test, int i)
 static void breaker_fast_path_test(struct kunit *test)
 {
 	struct gosync_breaker_ticket t;
-	struct gosync_breaker_counts c;
 	struct gosync_breaker *b = bk_new_real(test, 0);
 	unsigned long flags;
 	int i, bad = 0;
@@ -1634,24 +1494,19 @@ static void breaker_fast_path_test(struct kunit *test)
 			bad++;
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 1000ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1000), .failures = BK_EQ(0));
 	/* Failures pending in a row: successes take the slow path, clear it. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 2U);
+	bk_calls(test, b, 2, -EIO, 0);
+	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(2));
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_counts(b).consecutive, 0U);
+	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(0));
 	local_irq_save(flags);
 	for (i = 0; i < 10; i++)
 		bad += bk_call(b, 1, 0) != 0;
 	local_irq_restore(flags);
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 1013ULL);
-	KUNIT_EXPECT_EQ(test, c.failures, 2ULL);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1013), .failures = BK_EQ(2),
+			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
 	/* A ticket used by the fast path is spent. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
@@ -1660,11 +1515,8 @@ static void breaker_fast_path_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.calls, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.stale, 1ULL);
-	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(0), .stale = BK_EQ(1));
+	bk_calls(test, b, 3, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
 }
@@ -1837,19 +1689,16 @@ static void breaker_fast_path_concurrent_test(struct kunit *test)
 {
 	struct bk_fx *fx = test->priv;
 	struct gosync_breaker *b = bk_new_real(test, 0);
-	struct gosync_breaker_counts c;
+	u64 ok;
 
 	fx->fast_only = true;
 	KUNIT_ASSERT_EQ(test, bk_run(test, 200), 0);
-	c = bk_counts(b);
+	ok = atomic64_read(&fx->ok);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
 	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
-	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted),
-			(u64)atomic64_read(&fx->ok));
-	KUNIT_EXPECT_EQ(test, c.calls, (u64)atomic64_read(&fx->ok));
-	KUNIT_EXPECT_EQ(test, c.failures, 0ULL);
-	KUNIT_EXPECT_EQ(test, c.gen, 1ULL);
-	KUNIT_EXPECT_EQ(test, c.rejected, 0ULL);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted), ok);
+	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(ok), .failures = BK_EQ(0),
+			 .gen = BK_EQ(1), .rejected = BK_EQ(0));
 }
 
 /*
@@ -1881,22 +1730,20 @@ static void breaker_concurrent_test(struct kunit *test)
 
 	bk_listen(test, b, BK_CONCURRENT);
 	KUNIT_ASSERT_EQ(test, bk_run(test, 300), 0);
-	c = bk_counts(b);
 	rej = atomic64_read(&fx->rejected);
 	ign = atomic64_read(&fx->ign);
 	stale = atomic64_read(&fx->stale);
 	done = atomic64_read(&fx->ok) + ign + stale;
+	/* Each result that returned 1 or -ESTALE is counted as such. */
+	c = BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(rej),
+			     .stale = BK_EQ(stale), .ignored = BK_EQ(ign),
+			     .pending_events = BK_EQ(0));
 
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
 	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted), done);
-	KUNIT_EXPECT_EQ(test, c.rejected, rej);
-	/* Each result that returned 1 or -ESTALE is counted as such. */
-	KUNIT_EXPECT_EQ(test, c.stale, stale);
-	KUNIT_EXPECT_EQ(test, c.ignored, ign);
 	KUNIT_EXPECT_EQ(test, c.gen, 1 + c.transitions);
 	KUNIT_EXPECT_LE(test, c.trips, c.transitions);
-	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered),
 			c.transitions);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->last_gen), c.gen);
@@ -1907,10 +1754,8 @@ static void breaker_concurrent_test(struct kunit *test)
 
 	/* Quiet again: a reset breaker works as a fresh one. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	c = bk_counts(b);
-	KUNIT_EXPECT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, c.probes, 0U);
-	KUNIT_EXPECT_EQ(test, c.consecutive, 0U);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .probes = BK_EQ(0), .consecutive = BK_EQ(0));
 	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
 	bk_unlisten(test);
 }

@@ -485,16 +485,8 @@ static unsigned int mapdbg_params(const struct mapdbg_verb *v,
 		[MAPDBG_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
 						      MAPDBG_HINT_MAX, false),
 	};
-	unsigned int i, n = 0;
 
-	for (i = 0; i < MAPDBG_NR_ARGS; i++) {
-		if (!(v->takes & BIT(i)))
-			continue;
-		p[n] = all[i];
-		p[n].required = v->needs & BIT(i);
-		n++;
-	}
-	return n;
+	return gosync_param_select(p, all, MAPDBG_NR_ARGS, v->takes, v->needs);
 }
 
 static struct mapdbg_test *mapdbg_test_new(const struct gosync_map_opts *base,

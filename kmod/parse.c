@@ -228,3 +228,57 @@ int gosync_parse_params(char *line, const struct gosync_param *params,
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC_KUNIT(gosync_parse_params);
+
+/**
+ * gosync_param_select() - the keys one verb of a command file accepts
+ * @dst: receives the selected keys, room for as many as @all has
+ * @all: every key of the command file, indexed by the file's key number
+ * @nr: entries in @all, at most BITS_PER_LONG
+ * @takes: BIT(i) for each key i of @all that the verb accepts
+ * @needs: BIT(i) for each key i of @all that the verb requires
+ *
+ * Copies the entries of @all whose bit is set in @takes to @dst, in the
+ * order of @all, each marked required if its bit is set in @needs too: the
+ * table gosync_parse_params() then parses the rest of the line against.
+ *
+ * Context: any context.
+ * Return: the number of entries written to @dst.
+ */
+unsigned int gosync_param_select(struct gosync_param *dst,
+				 const struct gosync_param *all,
+				 unsigned int nr, unsigned long takes,
+				 unsigned long needs)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (!(takes & BIT(i)))
+			continue;
+		dst[n] = all[i];
+		dst[n].required = needs & BIT(i);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * gosync_parse_name_ok() - is a word a valid name for a test object?
+ * @s: the word, NUL terminated
+ *
+ * The names the command files give the objects they create: one or more
+ * of the letters, digits, '_' and '-'.
+ *
+ * Context: any context.
+ * Return: true if @s is such a name.
+ */
+bool gosync_parse_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	}
+	return true;
+}

@@ -81,5 +81,10 @@ int gosync_parse_params(char *line, const struct gosync_param *params,
 const void *gosync_parse_verb(char **line, const void *verbs, size_t nr,
 			      size_t size, struct seq_buf *out,
 			      const char *who);
+unsigned int gosync_param_select(struct gosync_param *dst,
+				 const struct gosync_param *all,
+				 unsigned int nr, unsigned long takes,
+				 unsigned long needs);
+bool gosync_parse_name_ok(const char *s);
 
 #endif /* _GOSYNC_PARSE_H */

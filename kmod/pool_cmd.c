@@ -227,18 +227,6 @@ static struct pooldbg *pooldbg_find(const char *name)
 	return NULL;
 }
 
-static bool pooldbg_name_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return false;
-	}
-	return true;
-}
-
 static struct gosync_pool *pooldbg_pool(struct pooldbg *t)
 {
 	return t->buf ? t->bp.pool : t->pool;
@@ -313,7 +301,7 @@ static int pooldbg_create(struct pooldbg *unused, struct pooldbg_args *a,
 	bool buf;
 	int ret;
 
-	if (!pooldbg_name_ok(a->name)) {
+	if (!gosync_parse_name_ok(a->name)) {
 		gosync_report(out, who, "create: name '%s' is not [A-Za-z0-9_-]+",
 			      a->name);
 		return -EINVAL;
@@ -899,16 +887,8 @@ static unsigned int pooldbg_params(const struct pooldbg_verb *v,
 		[POOLDBG_A_CPU] = GOSYNC_PARAM_U32("cpu", &a->cpu, 0, nr_cpu_ids - 1,
 						   false),
 	};
-	unsigned int i, n = 0;
 
-	for (i = 0; i < POOLDBG_NR_ARGS; i++) {
-		if (!(v->takes & BIT(i)))
-			continue;
-		p[n] = all[i];
-		p[n].required = v->needs & BIT(i);
-		n++;
-	}
-	return n;
+	return gosync_param_select(p, all, POOLDBG_NR_ARGS, v->takes, v->needs);
 }
 
 /**

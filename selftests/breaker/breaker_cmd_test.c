@@ -53,48 +53,29 @@ static void expect_check(struct __test_metadata *_metadata, const char *name)
 	EXPECT_EQ(0, bc("events name=%s", name)) TH_LOG("%s", brk_out);
 }
 
-/* @parts (NULL-terminated) joined; NULL if too long. */
-static const char *cat(char *buf, size_t size, const char *first, va_list ap)
-{
-	const char *p;
-	size_t len = 0, n;
-
-	for (p = first; p; p = va_arg(ap, const char *)) {
-		n = strlen(p);
-		if (len + n >= size)
-			return NULL;
-		memcpy(buf + len, p, n + 1);
-		len += n;
-	}
-	return buf;
-}
-
-/* The last output is the concatenation of the strings after @first. */
+/*
+ * The last output is the concatenation of @first and the strings after it
+ * (NULL-terminated).
+ */
 static void expect_out(struct __test_metadata *_metadata, const char *first, ...)
 {
-	char buf[4096];
-	const char *want;
+	char want[4096];
+	const char *p;
+	size_t len = 0, n;
 	va_list ap;
 
 	va_start(ap, first);
-	want = cat(buf, sizeof(buf), first, ap);
+	for (p = first; p; p = va_arg(ap, const char *)) {
+		n = strlen(p);
+		if (len + n >= sizeof(want))
+			break;
+		memcpy(want + len, p, n + 1);
+		len += n;
+	}
 	va_end(ap);
-	EXPECT_NE(NULL, want);
-	if (want)
+	EXPECT_EQ(NULL, p) TH_LOG("the expected output is too long");
+	if (!p)
 		EXPECT_STREQ(want, brk_out);
-}
-
-/* Does @text contain the concatenation of the strings after it? */
-static int has_cat(const char *text, const char *first, ...)
-{
-	char buf[4096];
-	const char *want;
-	va_list ap;
-
-	va_start(ap, first);
-	want = cat(buf, sizeof(buf), first, ap);
-	va_end(ap);
-	return want && strstr(text, want);
 }
 
 /* The last output is exactly the concatenation of the arguments. */
@@ -107,6 +88,61 @@ static long long cnt(const char *name, const char *key)
 		return BRK_NONE;
 	return brk_f(key);
 }
+
+/*
+ * Run the commands after @name (NULL-terminated) on the breaker @name, in
+ * order: "verb keys" goes as "verb name=@name keys"; each must succeed.
+ * brk_out is then the last one's output.
+ */
+static void on(struct __test_metadata *_metadata, const char *name,
+	       const char *first, ...)
+{
+	const char *cmd;
+	va_list ap;
+	int ret = 0;
+
+	va_start(ap, first);
+	for (cmd = first; cmd; cmd = va_arg(ap, const char *)) {
+		int verb = strcspn(cmd, " ");
+
+		ret = bc("%.*s name=%s%s", verb, cmd, name, cmd + verb);
+		if (ret)
+			break;
+	}
+	va_end(ap);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", cmd, brk_out);
+}
+
+#define ON(name, ...)		on(_metadata, name, __VA_ARGS__, NULL)
+
+/*
+ * "counts name=@name" succeeds, and each "key=value" of @want (blank
+ * separated) is a field of its output.
+ */
+static void expect_counts(struct __test_metadata *_metadata, const char *name,
+			  const char *want)
+{
+	char key[32];
+	long long v;
+	int n;
+
+	ASSERT_EQ(0, bc("counts name=%s", name)) TH_LOG("%s", brk_out);
+	while (sscanf(want, " %31[^=]=%lld%n", key, &v, &n) == 2) {
+		EXPECT_EQ(v, brk_f(key)) TH_LOG("%s of %s", key, name);
+		want += n;
+	}
+	EXPECT_EQ(0, *want) TH_LOG("bad field list at '%s'", want);
+}
+
+#define EXPECT_COUNTS(name, want)	expect_counts(_metadata, name, want)
+
+/* The last output contains @text. */
+static void expect_has(struct __test_metadata *_metadata, const char *text)
+{
+	EXPECT_NE(NULL, strstr(brk_out, text)) TH_LOG("no '%s' in: %s", text, brk_out);
+}
+
+#define EXPECT_HAS(text)	expect_has(_metadata, text)
 
 /* The state of @name, as "state" prints it: "closed", "open", "half-open". */
 static const char *state_of(const char *name)
@@ -141,7 +177,7 @@ TEST_F(brk, create_list_destroy)
 		   "open_ms=1000 open_max_ms=8000 probes=3 successes=5 ",
 		   "half_open_max_ms=700 flags=0xb ignore=-5,-110 reenter=1\n");
 	ASSERT_EQ(0, bc("create name=c clock=fake ignore=none"));
-	EXPECT_NE(NULL, strstr(brk_out, " flags=0x4 ignore=none ")) TH_LOG("%s", brk_out);
+	EXPECT_HAS(" flags=0x4 ignore=none ");
 	ASSERT_EQ(0, bc("list"));
 	EXPECT_OUT("breakers=3\nname=a clock=real held=0 state=closed\n",
 		   "name=b-2_X clock=fake held=0 state=closed\n",
@@ -150,7 +186,7 @@ TEST_F(brk, create_list_destroy)
 	EXPECT_REJECT(-EEXIST, "create name=c clock=fake");
 	ASSERT_EQ(0, bc("allow name=c n=3"));
 	ASSERT_EQ(0, bc("list"));
-	EXPECT_NE(NULL, strstr(brk_out, "name=c clock=fake held=3 state=closed\n"));
+	EXPECT_HAS("name=c clock=fake held=3 state=closed\n");
 	expect_check(_metadata, "a");
 	expect_check(_metadata, "b-2_X");
 	expect_check(_metadata, "c");
@@ -188,9 +224,7 @@ TEST_F(brk, counts_every_field)
 	ASSERT_EQ(0, bc("feed name=a ok=3 fail=2"));
 	EXPECT_OUT("admitted=5 rejected=0 recorded=5 ignored=0 stale=0 ",
 		   "state=closed forced=0 gen=1\n");
-	EXPECT_EQ(5, cnt("a", "calls"));
-	EXPECT_EQ(2, cnt("a", "failures"));
-	EXPECT_EQ(2, cnt("a", "consecutive"));
+	EXPECT_COUNTS("a", "calls=5 failures=2 consecutive=2");
 	expect_check(_metadata, "a");
 }
 
@@ -202,8 +236,7 @@ TEST_F(brk, trip_by_consecutive_failures)
 	/* A success breaks the run. */
 	ASSERT_EQ(0, bc("feed name=c ok=1 fail=2"));
 	EXPECT_STREQ("closed", state_of("c"));
-	EXPECT_EQ(2, cnt("c", "consecutive"));
-	EXPECT_EQ(5, cnt("c", "calls"));
+	EXPECT_COUNTS("c", "consecutive=2 calls=5");
 	ASSERT_EQ(0, bc("feed name=c fail=1"));
 	EXPECT_OUT("admitted=1 rejected=0 recorded=1 ignored=0 stale=0 ",
 		   "state=open forced=0 gen=2\n");
@@ -243,17 +276,14 @@ TEST_F(brk, trip_by_failure_rate)
 	ASSERT_EQ(0, bc("feed name=r fail=1"));
 	EXPECT_STREQ("open", state_of("r"));
 	ASSERT_EQ(0, bc("events name=r"));
-	EXPECT_NE(NULL, strstr(brk_out, "gen=2 from=closed to=open reason=failure-rate "))
-		TH_LOG("%s", brk_out);
+	EXPECT_HAS("gen=2 from=closed to=open reason=failure-rate ");
 	expect_check(_metadata, "r");
 
 	/* Below the rate stays closed: 4/10, 5/11, then 6/12 trips. */
 	ASSERT_EQ(0, bc("create name=s clock=fake failure_rate=50 min_calls=10"));
-	ASSERT_EQ(0, bc("feed name=s ok=6 fail=4"));
-	ASSERT_EQ(0, bc("feed name=s fail=1"));
+	ON("s", "feed ok=6 fail=4", "feed fail=1");
 	EXPECT_STREQ("closed", state_of("s"));
-	EXPECT_EQ(11, cnt("s", "calls"));
-	EXPECT_EQ(5, cnt("s", "failures"));
+	EXPECT_COUNTS("s", "calls=11 failures=5");
 	ASSERT_EQ(0, bc("feed name=s fail=1"));
 	EXPECT_STREQ("open", state_of("s"));
 	expect_check(_metadata, "s");
@@ -267,8 +297,7 @@ TEST_F(brk, trip_by_failure_rate)
 	ASSERT_EQ(0, bc("advance name=w ms=100"));
 	EXPECT_EQ(3, cnt("w", "calls"));
 	ASSERT_EQ(0, bc("advance name=w ms=150"));
-	EXPECT_EQ(0, cnt("w", "calls"));
-	EXPECT_EQ(0, cnt("w", "failures"));
+	EXPECT_COUNTS("w", "calls=0 failures=0");
 	ASSERT_EQ(0, bc("feed name=w fail=1"));
 	EXPECT_STREQ("closed", state_of("w"));	/* 1 call < min_calls */
 	ASSERT_EQ(0, bc("feed name=w fail=3"));
@@ -280,12 +309,10 @@ TEST_F(brk, trip_by_slow_rate)
 {
 	ASSERT_EQ(0, bc("create name=s clock=fake slow_rate=50 slow_us=1000 min_calls=4"));
 	ASSERT_EQ(0, bc("feed name=s ok=2 slow=1"));
-	EXPECT_EQ(3, cnt("s", "calls"));
-	EXPECT_EQ(1, cnt("s", "slow"));
-	EXPECT_EQ(0, cnt("s", "failures"));
+	EXPECT_COUNTS("s", "calls=3 slow=1 failures=0");
 	/* dur_us below the threshold is not slow, at it is. */
 	ASSERT_EQ(0, bc("allow name=s n=2"));
-	EXPECT_NE(NULL, strstr(brk_out, " tickets=1..2 ")) TH_LOG("%s", brk_out);
+	EXPECT_HAS(" tickets=1..2 ");
 	ASSERT_EQ(0, bc("done name=s ticket=1 dur_us=999"));
 	EXPECT_STREQ("ticket=1 ret=0 result=recorded held=1 state=closed forced=0 gen=1\n",
 		     brk_out);
@@ -295,27 +322,21 @@ TEST_F(brk, trip_by_slow_rate)
 	EXPECT_EQ(2, cnt("s", "slow"));
 	EXPECT_STREQ("closed", state_of("s"));
 	/* The duration measured by the fake clock: 2 ms since allow. 3/6. */
-	ASSERT_EQ(0, bc("allow name=s"));
-	ASSERT_EQ(0, bc("advance name=s ms=2"));
-	ASSERT_EQ(0, bc("done name=s ticket=3"));
+	ON("s", "allow", "advance ms=2", "done ticket=3");
 	EXPECT_STREQ("ticket=3 ret=0 result=recorded held=0 state=open forced=0 gen=2\n",
 		     brk_out);
 	ASSERT_EQ(0, bc("events name=s"));
-	EXPECT_NE(NULL, strstr(brk_out, "gen=2 from=closed to=open reason=slow-rate "))
-		TH_LOG("%s", brk_out);
+	EXPECT_HAS("gen=2 from=closed to=open reason=slow-rate ");
 	expect_check(_metadata, "s");
 
 	/* A slow probe counts as a failure in half-open. */
 	ASSERT_EQ(0, bc("create name=p clock=fake consecutive=1 slow_us=100 open_ms=10"));
 	ASSERT_EQ(0, bc("feed name=p slow=5"));
 	EXPECT_STREQ("closed", state_of("p"));	/* no slow-rate policy */
-	ASSERT_EQ(0, bc("feed name=p fail=1"));
-	ASSERT_EQ(0, bc("advance name=p ms=10"));
-	ASSERT_EQ(0, bc("feed name=p slow=1"));
+	ON("p", "feed fail=1", "advance ms=10", "feed slow=1");
 	EXPECT_STREQ("open", state_of("p"));
 	ASSERT_EQ(0, bc("events name=p"));
-	EXPECT_NE(NULL, strstr(brk_out, "gen=4 from=half-open to=open reason=probe-failed "))
-		TH_LOG("%s", brk_out);
+	EXPECT_HAS("gen=4 from=half-open to=open reason=probe-failed ");
 	expect_check(_metadata, "p");
 }
 
@@ -324,8 +345,7 @@ TEST_F(brk, half_open_probes)
 	ASSERT_EQ(0, bc("%s%s",
 			"create name=h clock=fake consecutive=1 open_ms=100 probes=2 ",
 			"successes=2"));
-	ASSERT_EQ(0, bc("feed name=h fail=1"));
-	ASSERT_EQ(0, bc("advance name=h ms=100"));
+	ON("h", "feed fail=1", "advance ms=100");
 	/* Two probes at a time: the third call is refused with -EBUSY. */
 	ASSERT_EQ(0, bc("allow name=h n=3"));
 	EXPECT_OUT("admitted=2 rejected=1 eagain=0 ebusy=1 tickets=1..2 held=2 ",
@@ -335,12 +355,11 @@ TEST_F(brk, half_open_probes)
 	ASSERT_EQ(0, bc("done name=h ticket=1"));
 	EXPECT_STREQ("ticket=1 ret=0 result=recorded held=1 state=half-open forced=0 gen=3\n",
 		     brk_out);
-	EXPECT_EQ(1, cnt("h", "probes"));
-	EXPECT_EQ(1, cnt("h", "probe_successes"));
+	EXPECT_COUNTS("h", "probes=1 probe_successes=1");
 	/* The slot given back admits another probe. */
 	ASSERT_EQ(0, bc("allow name=h"));
 	EXPECT_EQ(1, brk_f("admitted"));
-	EXPECT_NE(NULL, strstr(brk_out, " tickets=3..3 ")) TH_LOG("%s", brk_out);
+	EXPECT_HAS(" tickets=3..3 ");
 	expect_check(_metadata, "h");
 	/* Two successes in a row close it. */
 	ASSERT_EQ(0, bc("done name=h ticket=2"));
@@ -350,15 +369,11 @@ TEST_F(brk, half_open_probes)
 	ASSERT_EQ(0, bc("done name=h ticket=3 err=-5"));
 	EXPECT_STREQ("ticket=3 ret=-116 result=stale held=0 state=closed forced=0 gen=4\n",
 		     brk_out);
-	EXPECT_EQ(0, cnt("h", "failures"));
-	EXPECT_EQ(1, cnt("h", "stale"));
+	EXPECT_COUNTS("h", "failures=0 stale=1");
 	expect_check(_metadata, "h");
 
 	/* A failed probe re-opens it. */
-	ASSERT_EQ(0, bc("feed name=h fail=1"));
-	ASSERT_EQ(0, bc("advance name=h ms=100"));
-	ASSERT_EQ(0, bc("allow name=h n=2"));
-	ASSERT_EQ(0, bc("done name=h ticket=4"));
+	ON("h", "feed fail=1", "advance ms=100", "allow n=2", "done ticket=4");
 	EXPECT_EQ(1, cnt("h", "probe_successes"));
 	ASSERT_EQ(0, bc("done name=h ticket=5 err=-110"));
 	EXPECT_STREQ("ticket=5 ret=0 result=recorded held=0 state=open forced=0 gen=7\n",
@@ -380,22 +395,16 @@ TEST_F(brk, backoff_doubles_open_delay)
 	ASSERT_EQ(0, bc("feed name=b fail=1"));		/* the probe fails */
 	EXPECT_STREQ("open", state_of("b"));
 	EXPECT_EQ(200, cnt("b", "open_delay_ms"));
-	ASSERT_EQ(0, bc("advance name=b ms=199"));
-	ASSERT_EQ(0, bc("allow name=b"));
+	ON("b", "advance ms=199", "allow");
 	EXPECT_EQ(1, brk_f("eagain"));
-	ASSERT_EQ(0, bc("advance name=b ms=1"));
-	ASSERT_EQ(0, bc("feed name=b fail=1"));
+	ON("b", "advance ms=1", "feed fail=1");
 	EXPECT_EQ(350, cnt("b", "open_delay_ms"));	/* 400, capped */
-	ASSERT_EQ(0, bc("advance name=b ms=349"));
-	ASSERT_EQ(0, bc("feed name=b ok=1"));
+	ON("b", "advance ms=349", "feed ok=1");
 	EXPECT_EQ(1, brk_f("rejected"));
-	ASSERT_EQ(0, bc("advance name=b ms=1"));
-	ASSERT_EQ(0, bc("feed name=b fail=1"));
-	EXPECT_EQ(350, cnt("b", "open_delay_ms"));
-	EXPECT_EQ(4, cnt("b", "trips"));
+	ON("b", "advance ms=1", "feed fail=1");
+	EXPECT_COUNTS("b", "open_delay_ms=350 trips=4");
 	/* Closing resets the delay. */
-	ASSERT_EQ(0, bc("advance name=b ms=350"));
-	ASSERT_EQ(0, bc("feed name=b ok=1"));
+	ON("b", "advance ms=350", "feed ok=1");
 	EXPECT_STREQ("closed", state_of("b"));
 	EXPECT_EQ(100, cnt("b", "open_delay_ms"));
 	ASSERT_EQ(0, bc("feed name=b fail=1"));
@@ -404,9 +413,7 @@ TEST_F(brk, backoff_doubles_open_delay)
 
 	/* Without open_max_ms the delay is fixed. */
 	ASSERT_EQ(0, bc("create name=f clock=fake consecutive=1 open_ms=100"));
-	ASSERT_EQ(0, bc("feed name=f fail=1"));
-	ASSERT_EQ(0, bc("advance name=f ms=100"));
-	ASSERT_EQ(0, bc("feed name=f fail=1"));
+	ON("f", "feed fail=1", "advance ms=100", "feed fail=1");
 	EXPECT_EQ(100, cnt("f", "open_delay_ms"));
 	expect_check(_metadata, "f");
 }
@@ -415,17 +422,15 @@ TEST_F(brk, stale_tickets)
 {
 	ASSERT_EQ(0, bc("create name=t clock=fake consecutive=2"));
 	ASSERT_EQ(0, bc("allow name=t n=3"));
-	EXPECT_NE(NULL, strstr(brk_out, " tickets=1..3 held=3 ")) TH_LOG("%s", brk_out);
-	ASSERT_EQ(0, bc("done name=t ticket=1 err=-5"));
-	ASSERT_EQ(0, bc("done name=t ticket=2 err=-5"));
+	EXPECT_HAS(" tickets=1..3 held=3 ");
+	ON("t", "done ticket=1 err=-5", "done ticket=2 err=-5");
 	EXPECT_STREQ("ticket=2 ret=0 result=recorded held=1 state=open forced=0 gen=2\n",
 		     brk_out);
 	/* Admitted while closed, reported after the trip: not counted. */
 	ASSERT_EQ(0, bc("done name=t ticket=3 err=-5"));
 	EXPECT_STREQ("ticket=3 ret=-116 result=stale held=0 state=open forced=0 gen=2\n",
 		     brk_out);
-	EXPECT_EQ(1, cnt("t", "stale"));
-	EXPECT_EQ(1, cnt("t", "trips"));
+	EXPECT_COUNTS("t", "stale=1 trips=1");
 	/* A ticket already used is invalid. */
 	ASSERT_EQ(0, bc("done name=t ticket=3"));
 	EXPECT_STREQ("ticket=3 ret=-22 result=invalid held=0 state=open forced=0 gen=2\n",
@@ -434,16 +439,11 @@ TEST_F(brk, stale_tickets)
 	expect_check(_metadata, "t");
 
 	/* reset and force_* change the generation too. */
-	ASSERT_EQ(0, bc("reset name=t"));
-	ASSERT_EQ(0, bc("allow name=t n=2"));
-	ASSERT_EQ(0, bc("force_closed name=t"));
-	ASSERT_EQ(0, bc("done name=t ticket=4"));
+	ON("t", "reset", "allow n=2", "force_closed", "done ticket=4");
 	EXPECT_EQ(-ESTALE, brk_f("ret"));
-	ASSERT_EQ(0, bc("reset name=t"));
-	ASSERT_EQ(0, bc("done name=t ticket=5 err=-5"));
+	ON("t", "reset", "done ticket=5 err=-5");
 	EXPECT_EQ(-ESTALE, brk_f("ret"));
-	EXPECT_EQ(0, cnt("t", "failures"));
-	EXPECT_EQ(3, cnt("t", "stale"));
+	EXPECT_COUNTS("t", "failures=0 stale=3");
 	expect_check(_metadata, "t");
 }
 
@@ -461,8 +461,7 @@ TEST_F(brk, ignored_errnos)
 	EXPECT_EQ(1, brk_f("ret"));
 	ASSERT_EQ(0, bc("done name=d ticket=3 err=%d", ECANCELED_));
 	EXPECT_EQ(1, brk_f("ret"));
-	EXPECT_EQ(6, cnt("d", "ignored"));
-	EXPECT_EQ(0, cnt("d", "calls"));
+	EXPECT_COUNTS("d", "ignored=6 calls=0");
 	EXPECT_STREQ("closed", state_of("d"));
 	/* Any other negative result is a failure, a positive one a success. */
 	ASSERT_EQ(0, bc("done name=d ticket=4 err=-1"));
@@ -484,8 +483,7 @@ TEST_F(brk, ignored_errnos)
 	ASSERT_EQ(0, bc("feed name=l ignored=1 ok=1"));
 	EXPECT_OUT("admitted=2 rejected=0 recorded=1 ignored=1 stale=0 ",
 		   "state=closed forced=0 gen=1\n");
-	ASSERT_EQ(0, bc("allow name=l"));
-	ASSERT_EQ(0, bc("done name=l ticket=1 err=5"));
+	ON("l", "allow", "done ticket=1 err=5");
 	EXPECT_EQ(0, brk_f("ret"));
 	ASSERT_EQ(0, bc("feed name=l fail=1 err=%d", EINTR_));
 	EXPECT_STREQ("open", state_of("l"));
@@ -493,15 +491,12 @@ TEST_F(brk, ignored_errnos)
 
 	/* In half-open an ignored probe gives its slot back, no success. */
 	ASSERT_EQ(0, bc("create name=h clock=fake consecutive=1 open_ms=10"));
-	ASSERT_EQ(0, bc("feed name=h fail=1"));
-	ASSERT_EQ(0, bc("advance name=h ms=10"));
-	ASSERT_EQ(0, bc("allow name=h n=2"));
+	ON("h", "feed fail=1", "advance ms=10", "allow n=2");
 	EXPECT_EQ(1, brk_f("admitted"));
 	ASSERT_EQ(0, bc("done name=h ticket=1 err=%d", EINTR_));
 	EXPECT_STREQ("ticket=1 ret=1 result=ignored held=0 state=half-open forced=0 gen=3\n",
 		     brk_out);
-	EXPECT_EQ(0, cnt("h", "probes"));
-	EXPECT_EQ(0, cnt("h", "probe_successes"));
+	EXPECT_COUNTS("h", "probes=0 probe_successes=0");
 	ASSERT_EQ(0, bc("feed name=h ok=1"));
 	EXPECT_STREQ("closed", state_of("h"));
 	expect_check(_metadata, "h");
@@ -512,16 +507,12 @@ TEST_F(brk, half_open_stuck)
 	ASSERT_EQ(0, bc("%s%s",
 			"create name=o clock=fake consecutive=1 open_ms=10 ",
 			"half_open_max_ms=50"));
-	ASSERT_EQ(0, bc("feed name=o fail=1"));
-	ASSERT_EQ(0, bc("advance name=o ms=10"));
-	ASSERT_EQ(0, bc("allow name=o n=2"));
+	ON("o", "feed fail=1", "advance ms=10", "allow n=2");
 	EXPECT_EQ(1, brk_f("ebusy"));
-	ASSERT_EQ(0, bc("advance name=o ms=49"));
-	ASSERT_EQ(0, bc("allow name=o"));
+	ON("o", "advance ms=49", "allow");
 	EXPECT_EQ(1, brk_f("ebusy"));
 	/* The stuck probe no longer holds it: back to open. */
-	ASSERT_EQ(0, bc("advance name=o ms=1"));
-	ASSERT_EQ(0, bc("allow name=o"));
+	ON("o", "advance ms=1", "allow");
 	EXPECT_OUT("admitted=0 rejected=1 eagain=1 ebusy=0 tickets=none held=1 ",
 		   "state=open forced=0 gen=4\n");
 	ASSERT_EQ(0, bc("events name=o last=1"));
@@ -535,25 +526,16 @@ TEST_F(brk, half_open_stuck)
 	ASSERT_EQ(0, bc("%s%s",
 			"create name=c clock=fake consecutive=1 open_ms=10 ",
 			"half_open_max_ms=50 stuck_closes=1"));
-	ASSERT_EQ(0, bc("feed name=c fail=1"));
-	ASSERT_EQ(0, bc("advance name=c ms=10"));
-	ASSERT_EQ(0, bc("allow name=c"));
-	ASSERT_EQ(0, bc("advance name=c ms=50"));
-	ASSERT_EQ(0, bc("allow name=c"));
+	ON("c", "feed fail=1", "advance ms=10", "allow", "advance ms=50", "allow");
 	EXPECT_OUT("admitted=1 rejected=0 eagain=0 ebusy=0 tickets=2..2 held=2 ",
 		   "state=closed forced=0 gen=4\n");
 	ASSERT_EQ(0, bc("events name=c last=1"));
-	EXPECT_NE(NULL, strstr(brk_out, "gen=4 from=half-open to=closed reason=half-open-stuck "))
-		TH_LOG("%s", brk_out);
+	EXPECT_HAS("gen=4 from=half-open to=closed reason=half-open-stuck ");
 	expect_check(_metadata, "c");
 
 	/* No limit: stuck for good. */
 	ASSERT_EQ(0, bc("create name=n clock=fake consecutive=1 open_ms=10"));
-	ASSERT_EQ(0, bc("feed name=n fail=1"));
-	ASSERT_EQ(0, bc("advance name=n ms=10"));
-	ASSERT_EQ(0, bc("allow name=n"));
-	ASSERT_EQ(0, bc("advance name=n ms=86400000"));
-	ASSERT_EQ(0, bc("allow name=n"));
+	ON("n", "feed fail=1", "advance ms=10", "allow", "advance ms=86400000", "allow");
 	EXPECT_EQ(1, brk_f("ebusy"));
 	expect_check(_metadata, "n");
 }
@@ -563,8 +545,7 @@ TEST_F(brk, force_and_reset)
 	ASSERT_EQ(0, bc("create name=f clock=fake"));
 	ASSERT_EQ(0, bc("force_open name=f"));
 	EXPECT_STREQ("state=open forced=1 gen=2\n", brk_out);
-	ASSERT_EQ(0, bc("advance name=f ms=86400000"));
-	ASSERT_EQ(0, bc("feed name=f ok=3"));
+	ON("f", "advance ms=86400000", "feed ok=3");
 	EXPECT_EQ(3, brk_f("rejected"));
 	EXPECT_STREQ("open", state_of("f"));
 	expect_check(_metadata, "f");
@@ -573,8 +554,7 @@ TEST_F(brk, force_and_reset)
 	/* Forced closed: counted, never tripped. */
 	ASSERT_EQ(0, bc("feed name=f fail=20"));
 	EXPECT_STREQ("closed", state_of("f"));
-	EXPECT_EQ(20, cnt("f", "consecutive"));
-	EXPECT_EQ(20, cnt("f", "failures"));
+	EXPECT_COUNTS("f", "consecutive=20 failures=20");
 	expect_check(_metadata, "f");
 	ASSERT_EQ(0, bc("reset name=f"));
 	EXPECT_STREQ("state=closed forced=0 gen=4\n", brk_out);
@@ -593,12 +573,10 @@ TEST_F(brk, force_and_reset)
 		   "gen=4 from=closed to=closed reason=reset forced=0 ms=86400000\n",
 		   "gen=5 from=closed to=open reason=consecutive forced=0 ms=86400000\n",
 		   "gen=6 from=open to=closed reason=reset forced=0 ms=86400000\n");
-	EXPECT_EQ(5, cnt("f", "transitions"));
-	EXPECT_EQ(2, cnt("f", "trips"));
+	EXPECT_COUNTS("f", "transitions=5 trips=2");
 	expect_check(_metadata, "f");
 	/* Forcing the state it is in is still a change. */
-	ASSERT_EQ(0, bc("force_closed name=f"));
-	ASSERT_EQ(0, bc("force_closed name=f"));
+	ON("f", "force_closed", "force_closed");
 	EXPECT_STREQ("state=closed forced=1 gen=8\n", brk_out);
 	expect_check(_metadata, "f");
 }
@@ -611,14 +589,10 @@ TEST_F(brk, metrics_only_never_opens)
 	ASSERT_EQ(0, bc("feed name=m fail=50 slow=10"));
 	EXPECT_OUT("admitted=60 rejected=0 recorded=60 ignored=0 stale=0 ",
 		   "state=closed forced=0 gen=1\n");
-	EXPECT_EQ(60, cnt("m", "calls"));
-	EXPECT_EQ(50, cnt("m", "failures"));
-	EXPECT_EQ(10, cnt("m", "slow"));
-	EXPECT_EQ(0, cnt("m", "trips"));
+	EXPECT_COUNTS("m", "calls=60 failures=50 slow=10 trips=0");
 	expect_check(_metadata, "m");
 	/* It can still be forced. */
-	ASSERT_EQ(0, bc("force_open name=m"));
-	ASSERT_EQ(0, bc("allow name=m"));
+	ON("m", "force_open", "allow");
 	EXPECT_EQ(1, brk_f("eagain"));
 	expect_check(_metadata, "m");
 }
@@ -629,11 +603,8 @@ TEST_F(brk, events_in_order)
 	char *p;
 
 	ASSERT_EQ(0, bc("create name=e clock=fake consecutive=1 open_ms=10"));
-	for (i = 0; i < 50; i++) {
-		ASSERT_EQ(0, bc("feed name=e fail=1"));
-		ASSERT_EQ(0, bc("advance name=e ms=10"));
-		ASSERT_EQ(0, bc("feed name=e ok=1"));
-	}
+	for (i = 0; i < 50; i++)
+		ON("e", "feed fail=1", "advance ms=10", "feed ok=1");
 	EXPECT_EQ(150, cnt("e", "transitions"));
 	ASSERT_EQ(0, bc("events name=e last=40"));
 	EXPECT_EQ(0, strncmp(brk_out, "events=150 kept=150 reenter_calls=0\n", 36))
@@ -645,13 +616,10 @@ TEST_F(brk, events_in_order)
 		n++;
 	}
 	EXPECT_EQ(40, n);
-	EXPECT_TRUE(has_cat(brk_out, "\ngen=151 from=half-open to=closed ",
-			    "reason=probes-ok forced=0 ms=500\n", NULL)) TH_LOG("%s", brk_out);
+	EXPECT_HAS("\ngen=151 from=half-open to=closed reason=probes-ok forced=0 ms=500\n");
 	/* The ring keeps the newest 256 of them. */
-	for (i = 0; i < 40; i++) {
-		ASSERT_EQ(0, bc("force_open name=e"));
-		ASSERT_EQ(0, bc("reset name=e"));
-	}
+	for (i = 0; i < 40; i++)
+		ON("e", "force_open", "reset");
 	ASSERT_EQ(0, bc("events name=e last=1"));
 	EXPECT_OUT("events=230 kept=230 reenter_calls=0\n",
 		   "gen=231 from=open to=closed reason=reset forced=0 ms=500\n");
@@ -674,12 +642,7 @@ TEST_F(brk, notifier_reenters)
 {
 	/* reenter=1: the notifier reads the breaker back; no deadlock. */
 	ASSERT_EQ(0, bc("create name=r clock=fake consecutive=1 open_ms=5 reenter=1"));
-	ASSERT_EQ(0, bc("feed name=r fail=1"));
-	ASSERT_EQ(0, bc("advance name=r ms=5"));
-	ASSERT_EQ(0, bc("feed name=r ok=1"));
-	ASSERT_EQ(0, bc("force_open name=r"));
-	ASSERT_EQ(0, bc("reset name=r"));
-	ASSERT_EQ(0, bc("events name=r"));
+	ON("r", "feed fail=1", "advance ms=5", "feed ok=1", "force_open", "reset", "events");
 	EXPECT_EQ(0, strncmp(brk_out, "events=5 kept=5 reenter_calls=5\n", 32))
 		TH_LOG("%s", brk_out);
 	expect_check(_metadata, "r");
@@ -697,8 +660,7 @@ TEST_F(brk, notifier_reenters)
 		   "gen=2 from=closed to=open reason=consecutive forced=0 ms=0\n",
 		   "gen=3 from=open to=open reason=forced forced=1 ms=0\n");
 	/* Forced open: the delay never ends. */
-	ASSERT_EQ(0, bc("advance name=f ms=86400000"));
-	ASSERT_EQ(0, bc("allow name=f"));
+	ON("f", "advance ms=86400000", "allow");
 	EXPECT_EQ(1, brk_f("eagain"));
 	expect_check(_metadata, "f");
 }
@@ -715,16 +677,14 @@ TEST_F(brk, notify_timer_real_clock)
 		usleep(10000);
 	EXPECT_STREQ("half-open", state_of("t"));
 	ASSERT_EQ(0, bc("events name=t"));
-	EXPECT_NE(NULL, strstr(brk_out, "\ngen=3 from=open to=half-open reason=open-expired "))
-		TH_LOG("%s", brk_out);
+	EXPECT_HAS("\ngen=3 from=open to=half-open reason=open-expired ");
 	EXPECT_EQ(2, brk_f("reenter_calls"));
 	expect_check(_metadata, "t");
 	/* A probe that succeeds closes it. */
 	ASSERT_EQ(0, bc("feed name=t ok=1"));
 	EXPECT_STREQ("closed", state_of("t"));
 	/* Destroy cancels a pending timer. */
-	ASSERT_EQ(0, bc("feed name=t fail=1"));
-	ASSERT_EQ(0, bc("destroy name=t"));
+	ON("t", "feed fail=1", "destroy");
 
 	/* Without the timer it stays open until an allow. */
 	ASSERT_EQ(0, bc("create name=u consecutive=1 open_ms=20"));
@@ -740,19 +700,18 @@ TEST_F(brk, tickets)
 {
 	ASSERT_EQ(0, bc("create name=k clock=fake consecutive=1000"));
 	ASSERT_EQ(0, bc("allow name=k n=1024"));
-	EXPECT_NE(NULL, strstr(brk_out, " tickets=1..1024 held=1024 ")) TH_LOG("%s", brk_out);
+	EXPECT_HAS(" tickets=1..1024 held=1024 ");
 	EXPECT_REJECT(-ERANGE, "allow name=k");
 	ASSERT_EQ(0, bc("done name=k ticket=0x400 err=-5 dur_us=4294967295"));
 	EXPECT_EQ(1023, brk_f("held"));
 	/* The reported ticket's slot is reused; ids go on. */
 	ASSERT_EQ(0, bc("allow name=k"));
-	EXPECT_NE(NULL, strstr(brk_out, " tickets=1025..1025 held=1024 ")) TH_LOG("%s", brk_out);
+	EXPECT_HAS(" tickets=1025..1025 held=1024 ");
 	EXPECT_REJECT(-ENOENT, "done name=k ticket=1024");
 	EXPECT_REJECT(-ENOENT, "done name=k ticket=1026");
 	ASSERT_EQ(0, bc("done name=k ticket=1 err=7"));
 	EXPECT_EQ(0, brk_f("ret"));
-	EXPECT_EQ(2, cnt("k", "calls"));
-	EXPECT_EQ(1, cnt("k", "failures"));
+	EXPECT_COUNTS("k", "calls=2 failures=1");
 	expect_check(_metadata, "k");
 	/* Feeding holds no ticket. */
 	ASSERT_EQ(0, bc("feed name=k ok=3000"));
@@ -870,8 +829,7 @@ FIXTURE_TEARDOWN(unload)
 TEST_F(unload, breaker_left_for_module_unload)
 {
 	ASSERT_EQ(0, bc("create name=left consecutive=1 open_ms=3600000 notify_timer=1"));
-	ASSERT_EQ(0, bc("allow name=left n=10"));
-	ASSERT_EQ(0, bc("feed name=left fail=1"));
+	ON("left", "allow n=10", "feed fail=1");
 	EXPECT_STREQ("open", state_of("left"));
 	ASSERT_EQ(0, bc("list"));
 	EXPECT_STREQ("breakers=1\nname=left clock=real held=10 state=open\n", brk_out);

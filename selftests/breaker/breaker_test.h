@@ -9,7 +9,6 @@
 #define _GOSYNC_BREAKER_TEST_H
 
 #include <limits.h>
-#include <stdarg.h>
 
 #define BRK_DIR		GOSYNC_DEBUGFS "/breaker"
 #define BRK_CMD		BRK_DIR "/cmd"
@@ -24,20 +23,7 @@ static char brk_out[8192];
  * Write one command (printf-style) to @path in one write(2) and read the
  * file's answer into brk_out; returns what the write returned: 0 or -errno.
  */
-static inline int brk_write(const char *path, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = gs_cmd(path, cmd);
-	if (gs_read(path, brk_out, sizeof(brk_out)) < 0)
-		brk_out[0] = '\0';
-	return ret;
-}
+#define brk_write(path, ...)	gs_cmd_out(path, brk_out, sizeof(brk_out), __VA_ARGS__)
 
 /* A command to breaker/cmd. */
 #define bc(...)		brk_write(BRK_CMD, __VA_ARGS__)
@@ -88,16 +74,7 @@ static inline int brk_rejected(void)
 /* Destroy every test breaker of breaker/cmd. */
 static inline void brk_destroy_all(void)
 {
-	char names[8][32], *p;
-	int n = 0, i;
-
-	if (bc("list"))
-		return;
-	for (p = brk_out; (p = strstr(p, "\nname=")) && n < 8; p++)
-		if (sscanf(p, "\nname=%31s", names[n]) == 1)
-			n++;
-	for (i = 0; i < n; i++)
-		bc("destroy name=%s", names[i]);
+	gs_destroy_all(BRK_CMD, brk_out, sizeof(brk_out));
 }
 
 #endif /* _GOSYNC_BREAKER_TEST_H */

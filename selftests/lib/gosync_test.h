@@ -64,6 +64,56 @@ static inline ssize_t gs_read(const char *path, char *buf, size_t size)
 }
 
 /*
+ * Write one command (printf-style @fmt/@ap) to the command file @path in
+ * one write(2) and read the file's answer into @out (@size bytes; empty if
+ * it cannot be read). Returns what the write returned: 0 or -errno.
+ */
+static inline int gs_vcmd_out(const char *path, char *out, size_t size,
+			      const char *fmt, va_list ap)
+{
+	char cmd[1024];
+	int ret;
+
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	ret = gs_cmd(path, cmd);
+	if (gs_read(path, out, size) < 0)
+		out[0] = '\0';
+	return ret;
+}
+
+/* gs_vcmd_out() with the arguments of the command after @fmt. */
+static inline int gs_cmd_out(const char *path, char *out, size_t size,
+			     const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = gs_vcmd_out(path, out, size, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/*
+ * Destroy every test object of the command file @path: "list" it, then
+ * "destroy name=<name>" each of the first 8 "name=" lines listed. @out
+ * (@size bytes) receives the outputs.
+ */
+static inline void gs_destroy_all(const char *path, char *out, size_t size)
+{
+	char names[8][32], *p;
+	int n = 0, i;
+
+	if (gs_cmd_out(path, out, size, "list"))
+		return;
+	for (p = out; (p = strstr(p, "\nname=")) && n < 8; p++)
+		if (sscanf(p, "\nname=%31s", names[n]) == 1)
+			n++;
+	for (i = 0; i < n; i++)
+		gs_cmd_out(path, out, size, "destroy name=%s", names[i]);
+}
+
+/*
  * Write the command @fmt/@ap to @path (a stress launcher), read its answer
  * into @out and log both as kselftest comments: "# cmd -> ret in T s",
  * then "#   line" per line of the answer. Returns what the write returned.

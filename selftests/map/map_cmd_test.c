@@ -7,7 +7,6 @@
  * exactly as it was (same length, same values).
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -22,20 +21,7 @@
 static char out[8192];
 
 /* Run one command (printf-style) and read its output; 0 or -errno. */
-static int mc(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = gs_cmd(MAP_CMD, cmd);
-	if (gs_read(MAP_CMD, out, sizeof(out)) < 0)
-		out[0] = '\0';
-	return ret;
-}
+#define mc(...)		gs_cmd_out(MAP_CMD, out, sizeof(out), __VA_ARGS__)
 
 /* The value of a u64-style key, or -errno. */
 static long long mc_load(const char *key)

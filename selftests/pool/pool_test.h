@@ -8,7 +8,6 @@
 #define _GOSYNC_POOL_TEST_H
 
 #include <sched.h>
-#include <stdarg.h>
 
 #define POOL_CMD	GOSYNC_DEBUGFS "/pool/cmd"
 #define POOL_STRESS	GOSYNC_DEBUGFS "/pool/stress"
@@ -17,20 +16,7 @@
 static char out[8192];
 
 /* Run one command (printf-style) on @path and read its output; 0 or -errno. */
-static inline int pool_write(const char *path, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = gs_cmd(path, cmd);
-	if (gs_read(path, out, sizeof(out)) < 0)
-		out[0] = '\0';
-	return ret;
-}
+#define pool_write(path, ...)	gs_cmd_out(path, out, sizeof(out), __VA_ARGS__)
 
 #define pc(...)		pool_write(POOL_CMD, __VA_ARGS__)
 
@@ -88,16 +74,7 @@ static inline int pin_to(int cpu)
 /* Destroy every test pool (the state other tests may have left). */
 static inline void destroy_all(void)
 {
-	char names[8][32], *p;
-	int n = 0, i;
-
-	if (pc("list"))
-		return;
-	for (p = out; (p = strstr(p, "\nname=")) && n < 8; p++)
-		if (sscanf(p, "\nname=%31s", names[n]) == 1)
-			n++;
-	for (i = 0; i < n; i++)
-		pc("destroy name=%s", names[i]);
+	gs_destroy_all(POOL_CMD, out, sizeof(out));
 }
 
 #endif /* _GOSYNC_POOL_TEST_H */

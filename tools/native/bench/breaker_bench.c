@@ -4,8 +4,10 @@
  * in userspace against the shim (tools/native/include) and used through
  * <gosync/breaker.h>, in its CLOSED, healthy state, against the seed's
  * breaker behind one lock and against two bare counters. Primitive
- * "breaker", env "native"; the cases and implementations are those of the
- * in-kernel benchmark (kmod/breaker_bench.c), which describes them; here:
+ * "breaker", env "native"; the cases are those of the in-kernel benchmark
+ * (kmod/breaker_bench.c), which describes them, and the implementations
+ * are the same code (kmod/breaker_bench_peers.h, which describes them);
+ * here:
  *
  *	mutex		the seed's breaker under the shim's struct mutex (a
  *			pthread_mutex_t with default attributes, plus the
@@ -59,9 +61,10 @@
 
 #include "bench_main.h"
 
-#define BB_FAIL_EVERY	100		/* fail1pct: one failure in this many */
-#define BB_MAX_FAILURES	5		/* the seed's maxFailures */
-#define BB_RESET_MS	60000		/* the seed's resetTimeout */
+/* How a peer's check says what went wrong. */
+#define bb_err(fmt, ...)	fprintf(stderr, "breaker_bench: " fmt, ##__VA_ARGS__)
+
+#include "breaker_bench_peers.h"
 
 enum bb_mix { BB_PAIR, BB_CALL, BB_FAIL1PCT };
 
@@ -78,30 +81,14 @@ static const struct bb_case bb_cases[] = {
 
 #define BB_NR_CASES	ARRAY_SIZE(bb_cases)
 
-/* The seed's breaker: one lock (mutex or spin) over the rest. */
-struct bb_seed {
-	struct mutex mutex;		/* guards the rest (mutex) */
-	spinlock_t spin;		/* guards the rest (spinlock) */
-	enum gosync_breaker_state state;
-	unsigned int failures;
-	unsigned int max_failures;
-	u64 last_fail_ns;
-	u64 reset_timeout_ns;
-	u64 counts;
-};
-
-struct bb_impl;
 struct bb_thread;
 
 struct bb_state {
-	const struct bb_impl *im;
+	const struct bb_ops *im;
 	int (*body)(struct bb_thread *t, uint64_t n);
 	int (*fn)(void *arg);		/* call: read at run time */
-	unsigned long __percpu *pcpu;
 	struct bench_sync sync;
-	struct gosync_breaker breaker;
-	struct bb_seed seed ____cacheline_aligned_in_smp;
-	atomic_long_t counter ____cacheline_aligned_in_smp;
+	struct bb_peers p;
 } __aligned(64);
 
 struct bb_thread {
@@ -109,27 +96,6 @@ struct bb_thread {
 	struct bb_state *s;
 	unsigned int left;		/* fail1pct: calls to the next failure */
 } __aligned(64);
-
-/**
- * struct bb_impl - one implementation
- * @name: its name in the CSV
- * @init: sets it up in @s; 0 or a negative errno
- * @destroy: frees what @init made
- * @allow: 0 to admit a call, with @t to hand to @done
- * @done: reports the result @err of the call admitted with @t
- * @call: allow, @fn(@arg), done; @fn's result or allow's error
- * @check: after a run: 0 if the breaker stayed CLOSED, else -EIO (said)
- */
-struct bb_impl {
-	const char *name;
-	int (*init)(struct bb_state *s);
-	void (*destroy)(struct bb_state *s);
-	int (*allow)(struct bb_state *s, struct gosync_breaker_ticket *t);
-	void (*done)(struct bb_state *s, struct gosync_breaker_ticket *t,
-		     int err);
-	int (*call)(struct bb_state *s, int (*fn)(void *arg), void *arg);
-	int (*check)(struct bb_state *s);
-};
 
 /* ---- count mode's frozen clock (bench.mk links with --wrap) ---- */
 
@@ -158,311 +124,9 @@ int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 	return 0;
 }
 
-/* The call mix's trivial function. */
-static int bb_nop(void *arg)
-{
-	return 0;
-}
-
-static void bb_nothing(struct bb_state *s)
-{
-}
-
-static int bb_ok(struct bb_state *s)
-{
-	return 0;
-}
-
-/* The call of the peers: allow, @fn, done (out of line, as the library's). */
-static __always_inline int
-bb_call_via(struct bb_state *s,
-	    int (*allow)(struct bb_state *s, struct gosync_breaker_ticket *t),
-	    void (*done)(struct bb_state *s, struct gosync_breaker_ticket *t,
-			 int err),
-	    int (*fn)(void *arg), void *arg)
-{
-	struct gosync_breaker_ticket t;
-	int ret = allow(s, &t);
-
-	if (ret)
-		return ret;
-	ret = fn(arg);
-	done(s, &t, ret);
-	return ret;
-}
-
-/* ---- gosync_breaker ---- */
-
-static int gb_init(struct bb_state *s)
-{
-	const struct gosync_breaker_opts opts = {
-		.name = "breaker_bench",
-		.consecutive = BB_MAX_FAILURES,
-		.failure_rate = 50,
-	};
-
-	return gosync_breaker_init(&s->breaker, &opts, GFP_KERNEL);
-}
-
-static void gb_destroy(struct bb_state *s)
-{
-	gosync_breaker_destroy(&s->breaker);
-}
-
-static __always_inline int gb_allow(struct bb_state *s,
-				    struct gosync_breaker_ticket *t)
-{
-	return gosync_breaker_allow(&s->breaker, t);
-}
-
-static __always_inline void gb_done(struct bb_state *s,
-				    struct gosync_breaker_ticket *t, int err)
-{
-	gosync_breaker_done(&s->breaker, t, err, 0);
-}
-
-static int gb_call(struct bb_state *s, int (*fn)(void *arg), void *arg)
-{
-	return gosync_breaker_call(&s->breaker, fn, arg);
-}
-
-static int gb_check(struct bb_state *s)
-{
-	struct gosync_breaker_counts c;
-
-	gosync_breaker_counts(&s->breaker, &c);
-	if (c.state == GOSYNC_BREAKER_CLOSED && !c.trips)
-		return 0;
-	fprintf(stderr, "breaker_bench: gosync_breaker left CLOSED (%s, %llu trips)\n",
-		gosync_breaker_state_name(c.state),
-		(unsigned long long)c.trips);
-	return -EIO;
-}
-
-static const struct bb_impl bb_gosync_breaker = {
-	.name = "gosync_breaker",
-	.init = gb_init,
-	.destroy = gb_destroy,
-	.allow = gb_allow,
-	.done = gb_done,
-	.call = gb_call,
-	.check = gb_check,
-};
-
-/* ---- the seed's breaker, under a mutex or a spinlock ---- */
-
-static int seed_init(struct bb_state *s)
-{
-	struct bb_seed *sb = &s->seed;
-
-	mutex_init(&sb->mutex);
-	spin_lock_init(&sb->spin);
-	sb->state = GOSYNC_BREAKER_CLOSED;
-	sb->max_failures = BB_MAX_FAILURES;
-	sb->reset_timeout_ns = (u64)BB_RESET_MS * NSEC_PER_MSEC;
-	return 0;
-}
-
-static void seed_destroy(struct bb_state *s)
-{
-	mutex_destroy(&s->seed.mutex);
-}
-
-static __always_inline void seed_lock(struct bb_seed *sb, bool spin)
-{
-	if (spin)
-		spin_lock(&sb->spin);
-	else
-		mutex_lock(&sb->mutex);
-}
-
-static __always_inline void seed_unlock(struct bb_seed *sb, bool spin)
-{
-	if (spin)
-		spin_unlock(&sb->spin);
-	else
-		mutex_unlock(&sb->mutex);
-}
-
-/* The seed's canAttempt(). */
-static __always_inline int seed_allow(struct bb_seed *sb, bool spin)
-{
-	int ret = 0;
-
-	seed_lock(sb, spin);
-	switch (sb->state) {
-	case GOSYNC_BREAKER_CLOSED:
-		break;
-	case GOSYNC_BREAKER_OPEN:
-		if (ktime_get_coarse_ns() - sb->last_fail_ns >
-		    sb->reset_timeout_ns)
-			sb->state = GOSYNC_BREAKER_HALF_OPEN;
-		else
-			ret = -EAGAIN;
-		break;
-	case GOSYNC_BREAKER_HALF_OPEN:
-		break;
-	}
-	seed_unlock(sb, spin);
-	return ret;
-}
-
-/* The seed's recordResult(). */
-static __always_inline void seed_done(struct bb_seed *sb, bool spin, int err)
-{
-	seed_lock(sb, spin);
-	sb->counts++;
-	if (err < 0) {
-		sb->failures++;
-		sb->last_fail_ns = ktime_get_coarse_ns();
-		if (sb->state == GOSYNC_BREAKER_HALF_OPEN ||
-		    sb->failures >= sb->max_failures)
-			sb->state = GOSYNC_BREAKER_OPEN;
-	} else {
-		sb->failures = 0;
-		if (sb->state == GOSYNC_BREAKER_HALF_OPEN)
-			sb->state = GOSYNC_BREAKER_CLOSED;
-	}
-	seed_unlock(sb, spin);
-}
-
-static int seed_check(struct bb_state *s)
-{
-	/* Read after the run: every thread has stopped calling. */
-	if (READ_ONCE(s->seed.state) == GOSYNC_BREAKER_CLOSED)
-		return 0;
-	fprintf(stderr, "breaker_bench: the seed's breaker left CLOSED\n");
-	return -EIO;
-}
-
-static __always_inline int mx_allow(struct bb_state *s,
-				    struct gosync_breaker_ticket *t)
-{
-	return seed_allow(&s->seed, false);
-}
-
-static __always_inline void mx_done(struct bb_state *s,
-				    struct gosync_breaker_ticket *t, int err)
-{
-	seed_done(&s->seed, false, err);
-}
-
-static noinline int mx_call(struct bb_state *s, int (*fn)(void *arg),
-			    void *arg)
-{
-	return bb_call_via(s, mx_allow, mx_done, fn, arg);
-}
-
-static const struct bb_impl bb_mutex = {
-	.name = "mutex",
-	.init = seed_init,
-	.destroy = seed_destroy,
-	.allow = mx_allow,
-	.done = mx_done,
-	.call = mx_call,
-	.check = seed_check,
-};
-
-static __always_inline int sp_allow(struct bb_state *s,
-				    struct gosync_breaker_ticket *t)
-{
-	return seed_allow(&s->seed, true);
-}
-
-static __always_inline void sp_done(struct bb_state *s,
-				    struct gosync_breaker_ticket *t, int err)
-{
-	seed_done(&s->seed, true, err);
-}
-
-static noinline int sp_call(struct bb_state *s, int (*fn)(void *arg),
-			    void *arg)
-{
-	return bb_call_via(s, sp_allow, sp_done, fn, arg);
-}
-
-static const struct bb_impl bb_spinlock = {
-	.name = "spinlock",
-	.init = seed_init,
-	.destroy = seed_destroy,
-	.allow = sp_allow,
-	.done = sp_done,
-	.call = sp_call,
-	.check = seed_check,
-};
-
-/* ---- the bare counters ---- */
-
-static __always_inline int bb_admit(struct bb_state *s,
-				    struct gosync_breaker_ticket *t)
-{
-	return 0;
-}
-
-static int at_init(struct bb_state *s)
-{
-	atomic_long_set(&s->counter, 0);
-	return 0;
-}
-
-static __always_inline void at_done(struct bb_state *s,
-				    struct gosync_breaker_ticket *t, int err)
-{
-	atomic_long_inc(&s->counter);
-}
-
-static noinline int at_call(struct bb_state *s, int (*fn)(void *arg),
-			    void *arg)
-{
-	return bb_call_via(s, bb_admit, at_done, fn, arg);
-}
-
-static const struct bb_impl bb_atomic_long = {
-	.name = "atomic_long",
-	.init = at_init,
-	.destroy = bb_nothing,
-	.allow = bb_admit,
-	.done = at_done,
-	.call = at_call,
-	.check = bb_ok,
-};
-
-static int pc_init(struct bb_state *s)
-{
-	s->pcpu = alloc_percpu(unsigned long);
-	return s->pcpu ? 0 : -ENOMEM;
-}
-
-static void pc_destroy(struct bb_state *s)
-{
-	free_percpu(s->pcpu);
-}
-
-static __always_inline void pc_done(struct bb_state *s,
-				    struct gosync_breaker_ticket *t, int err)
-{
-	this_cpu_inc(*s->pcpu);
-}
-
-static noinline int pc_call(struct bb_state *s, int (*fn)(void *arg),
-			    void *arg)
-{
-	return bb_call_via(s, bb_admit, pc_done, fn, arg);
-}
-
-static const struct bb_impl bb_percpu = {
-	.name = "percpu",
-	.init = pc_init,
-	.destroy = pc_destroy,
-	.allow = bb_admit,
-	.done = pc_done,
-	.call = pc_call,
-	.check = bb_ok,
-};
-
-static const struct bb_impl *const bb_impls[] = {
-	&bb_gosync_breaker, &bb_mutex, &bb_spinlock, &bb_atomic_long,
-	&bb_percpu,
+static const struct bb_ops *const bb_impls[] = {
+	&bb_gosync_breaker_ops, &bb_mutex_ops, &bb_spinlock_ops,
+	&bb_atomic_long_ops, &bb_percpu_ops,
 };
 
 #define BB_NR_IMPLS	ARRAY_SIZE(bb_impls)
@@ -471,13 +135,13 @@ static const struct bb_impl *const bb_impls[] = {
 
 static int bb_rejected(const char *mix)
 {
-	fprintf(stderr, "breaker_bench: %s: a call was rejected\n", mix);
+	bb_err("%s: a call was rejected\n", mix);
 	return -EIO;
 }
 
 /* pair and fail1pct: allow and done inline, one failure in @fail_every. */
 static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
-					 const struct bb_impl *im,
+					 const struct bb_ops *im,
 					 unsigned int fail_every,
 					 const char *mix)
 {
@@ -493,9 +157,9 @@ static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
 			left = fail_every;
 			err = -EIO;
 		}
-		if (unlikely(im->allow(s, &tk)))
+		if (unlikely(im->allow(&s->p, &tk)))
 			return bb_rejected(mix);
-		im->done(s, &tk, err);
+		im->done(&s->p, &tk, err);
 	}
 	t->left = left;
 	t->bt.ops += n;
@@ -503,19 +167,19 @@ static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
 }
 
 static __always_inline int bb_pair(struct bb_thread *t, uint64_t n,
-				   const struct bb_impl *im)
+				   const struct bb_ops *im)
 {
 	return bb_allow_done(t, n, im, 0, "pair");
 }
 
 static __always_inline int bb_fail1pct(struct bb_thread *t, uint64_t n,
-				       const struct bb_impl *im)
+				       const struct bb_ops *im)
 {
 	return bb_allow_done(t, n, im, BB_FAIL_EVERY, "fail1pct");
 }
 
 static __always_inline int bb_call(struct bb_thread *t, uint64_t n,
-				   const struct bb_impl *im)
+				   const struct bb_ops *im)
 {
 	struct bb_state *s = t->s;
 	/* Hidden: every implementation calls it through a pointer. */
@@ -523,7 +187,7 @@ static __always_inline int bb_call(struct bb_thread *t, uint64_t n,
 	uint64_t i;
 
 	for (i = 0; i < n; i++)
-		if (unlikely(im->call(s, fn, NULL)))
+		if (unlikely(im->call(&s->p, fn, NULL)))
 			return bb_rejected("call");
 	t->bt.ops += n;
 	return 0;
@@ -531,11 +195,11 @@ static __always_inline int bb_call(struct bb_thread *t, uint64_t n,
 
 #define BB_BODIES(impl)							\
 static int bb_pair_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_pair(t, n, &bb_##impl); }					\
+{ return bb_pair(t, n, &bb_##impl##_ops); }				\
 static int bb_call_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_call(t, n, &bb_##impl); }					\
+{ return bb_call(t, n, &bb_##impl##_ops); }				\
 static int bb_fail1pct_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_fail1pct(t, n, &bb_##impl); }				\
+{ return bb_fail1pct(t, n, &bb_##impl##_ops); }				\
 static int (*const bb_bodies_##impl[])(struct bb_thread *, uint64_t) = { \
 	[BB_PAIR] = bb_pair_##impl, [BB_CALL] = bb_call_##impl,		\
 	[BB_FAIL1PCT] = bb_fail1pct_##impl,				\
@@ -547,16 +211,16 @@ BB_BODIES(spinlock);
 BB_BODIES(atomic_long);
 BB_BODIES(percpu);
 
-static int (*bb_body_of(const struct bb_impl *im, enum bb_mix mix))
+static int (*bb_body_of(const struct bb_ops *im, enum bb_mix mix))
 	(struct bb_thread *, uint64_t)
 {
-	if (im == &bb_gosync_breaker)
+	if (im == &bb_gosync_breaker_ops)
 		return bb_bodies_gosync_breaker[mix];
-	if (im == &bb_mutex)
+	if (im == &bb_mutex_ops)
 		return bb_bodies_mutex[mix];
-	if (im == &bb_spinlock)
+	if (im == &bb_spinlock_ops)
 		return bb_bodies_spinlock[mix];
-	if (im == &bb_atomic_long)
+	if (im == &bb_atomic_long_ops)
 		return bb_bodies_atomic_long[mix];
 	return bb_bodies_percpu[mix];
 }
@@ -564,7 +228,7 @@ static int (*bb_body_of(const struct bb_impl *im, enum bb_mix mix))
 /* ---- setup, runs ---- */
 
 static struct bb_state *bb_setup(const struct bb_case *c,
-				 const struct bb_impl *im)
+				 const struct bb_ops *im)
 {
 	struct bb_state *s = aligned_alloc(64, (sizeof(*s) + 63) & ~63UL);
 	int ret;
@@ -575,7 +239,7 @@ static struct bb_state *bb_setup(const struct bb_case *c,
 	s->im = im;
 	s->body = bb_body_of(im, c->mix);
 	s->fn = bb_nop;
-	ret = im->init(s);
+	ret = im->init(&s->p);
 	if (ret) {
 		fprintf(stderr, "breaker_bench: %s init: %s\n", im->name,
 			strerror(-ret));
@@ -611,7 +275,7 @@ static void bb_thread_exit(struct bench_thread *bt)
 	struct bb_thread *t = container_of(bt, struct bb_thread, bt);
 
 	if (!bt->err)
-		bt->err = t->s->im->check(t->s);
+		bt->err = t->s->im->check(&t->s->p);
 }
 
 static struct bench_sync *bb_bench_setup(unsigned int c, unsigned int m,
@@ -626,7 +290,7 @@ static void bb_bench_teardown(struct bench_sync *sync)
 {
 	struct bb_state *s = container_of(sync, struct bb_state, sync);
 
-	s->im->destroy(s);
+	s->im->destroy(&s->p);
 	free(s);
 }
 
