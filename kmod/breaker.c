@@ -28,6 +28,9 @@
  * reader's smp_rmb()). A count read during a renewal may be off by the
  * calls of that instant; the rates are estimates anyway.
  *
+ * The per-CPU event counters (rejected, ignored, stale) are bumped with
+ * this_cpu_inc(), interrupt- and preemption-safe; readers use READ_ONCE().
+ *
  * Consecutive failures. b->consec holds the generation and the count, so a
  * state change resets it without a write. A failure increments it by
  * cmpxchg; a success that finds it non-zero clears it. A healthy breaker
@@ -362,21 +365,6 @@ static void gb_consec_clear(struct gosync_breaker *b, u64 gen)
 
 /* ---- admission ----------------------------------------------------- */
 
-static void gb_count(struct gosync_breaker *b, size_t off)
-{
-	unsigned long flags;
-	unsigned long *p;
-
-	/* An interrupt could hit between the load and the store. */
-	local_irq_save(flags);
-	p = (unsigned long *)((char *)this_cpu_ptr(b->pcpu) + off);
-	WRITE_ONCE(*p, *p + 1);
-	local_irq_restore(flags);
-}
-
-#define gb_inc(b, field) \
-	gb_count(b, offsetof(struct __gosync_breaker_pcpu, field))
-
 static int gb_admit(struct gosync_breaker *b, struct gosync_breaker_ticket *t,
 		    u64 gen)
 {
@@ -442,13 +430,13 @@ int __gosync_breaker_allow_slow(struct gosync_breaker *b,
 						gb_now(b));
 				if (ret != -EBUSY)
 					continue;
-				gb_inc(b, rejected);
+				this_cpu_inc(b->pcpu->rejected);
 				return -EBUSY;
 			}
 			if (gb_probes(w) >= b->opts.probes) {
 				if (gb_stuck(b, w))
 					continue;
-				gb_inc(b, rejected);
+				this_cpu_inc(b->pcpu->rejected);
 				return -EBUSY;
 			}
 			if (!atomic64_try_cmpxchg(&b->word, (s64 *)&w,
@@ -456,7 +444,7 @@ int __gosync_breaker_allow_slow(struct gosync_breaker *b,
 				continue;
 			return gb_admit(b, t, gb_gen(w));
 		}
-		gb_inc(b, rejected);
+		this_cpu_inc(b->pcpu->rejected);
 		return -EAGAIN;
 	}
 }
@@ -535,7 +523,7 @@ static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
 			n += GB_SUCC_ONE;
 	} while (!atomic64_try_cmpxchg(&b->word, (s64 *)&w, n));
 	if (ignored) {
-		gb_inc(b, ignored);
+		this_cpu_inc(b->pcpu->ignored);
 		return 1;
 	}
 	/* A failure waiting to re-open this generation wins. */
@@ -547,7 +535,7 @@ static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
 out:
 	/* The generation moved on before this result counted: stale. */
 	if (ret == -EAGAIN) {
-		gb_inc(b, stale);
+		this_cpu_inc(b->pcpu->stale);
 		return -ESTALE;
 	}
 	return ret;
@@ -586,13 +574,13 @@ int __gosync_breaker_done_slow(struct gosync_breaker *b,
 	/* Pairs with gb_change()'s publishing cmpxchg. */
 	w = atomic64_read_acquire(&b->word);
 	if (gb_gen(w) != gen) {
-		gb_inc(b, stale);
+		this_cpu_inc(b->pcpu->stale);
 		return -ESTALE;
 	}
 	switch (gb_state(w)) {
 	case GOSYNC_BREAKER_CLOSED:
 		if (ignored) {
-			gb_inc(b, ignored);
+			this_cpu_inc(b->pcpu->ignored);
 			return 1;
 		}
 		gb_closed_result(b, w, failed, slow);

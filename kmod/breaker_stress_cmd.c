@@ -40,16 +40,6 @@ static_assert(BRKST_OPEN_MS_MAX * BRKST_BACKOFF_FACTOR <= GOSYNC_BREAKER_OPEN_MS
 	      "the longest backoff must be a valid open_max_ms");
 
 /* Index of @name in @names[0 .. @nr), or -1. */
-static int brkst_lookup(const char *name, const char *const *names,
-			unsigned int nr)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (!strcmp(name, names[i]))
-			return i;
-	return -1;
-}
 
 /**
  * __gosync_breaker_stress_parse() - parse and check the arguments of
@@ -112,8 +102,8 @@ int __gosync_breaker_stress_parse(char *line, struct brkst_args *a,
 	if (ret)
 		return ret;
 	if (a->policy_name[0]) {
-		i = brkst_lookup(a->policy_name, brkst_policy_names,
-				 BRKST_NR_POLICIES);
+		i = match_string(brkst_policy_names, BRKST_NR_POLICIES,
+				 a->policy_name);
 		if (i < 0) {
 			gosync_report(out, who,
 				      "stress: unknown policy '%s' (consecutive|rate|slow)",
@@ -123,8 +113,8 @@ int __gosync_breaker_stress_parse(char *line, struct brkst_args *a,
 		a->policy = i;
 	}
 	if (a->inject_name[0]) {
-		i = brkst_lookup(a->inject_name, brkst_inject_names,
-				 BRKST_NR_INJECT);
+		i = match_string(brkst_inject_names, BRKST_NR_INJECT,
+				 a->inject_name);
 		if (i < 0) {
 			gosync_report(out, who, "stress: unknown inject '%s'",
 				      a->inject_name);

@@ -157,15 +157,12 @@ static const char *const mapdbg_kind_names[] = {
 
 static int mapdbg_parse_kind(const char *s, enum gosync_map_key_kind *kind)
 {
-	unsigned int i;
+	int i = match_string(mapdbg_kind_names, ARRAY_SIZE(mapdbg_kind_names), s);
 
-	for (i = 0; i < ARRAY_SIZE(mapdbg_kind_names); i++) {
-		if (!strcmp(s, mapdbg_kind_names[i])) {
-			*kind = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	*kind = i;
+	return 0;
 }
 
 static void mapdbg_print_key(struct mapdbg_test *t, struct mapdbg_args *a,

@@ -1019,9 +1019,9 @@ int __gosync_pool_stress_parse(char *line, struct poolst_args *a,
 		GOSYNC_PARAM_U32("timer_us", &a->timer_us, 10, 100000, false),
 		GOSYNC_PARAM_U32("failslab", &a->failslab, 0, 1, false),
 	};
-	unsigned int i, cache;
+	unsigned int cache;
 	u64 objs;
-	int ret;
+	int ret, i;
 
 	*a = (struct poolst_args){
 		.threads = num_online_cpus(),
@@ -1035,10 +1035,9 @@ int __gosync_pool_stress_parse(char *line, struct poolst_args *a,
 	if (ret)
 		return ret;
 	if (a->mode_name[0]) {
-		for (i = 0; i < POOLST_NR_MODES; i++)
-			if (!strcmp(a->mode_name, poolst_mode_names[i]))
-				break;
-		if (i == POOLST_NR_MODES) {
+		i = match_string(poolst_mode_names, POOLST_NR_MODES,
+				 a->mode_name);
+		if (i < 0) {
 			gosync_report(out, who, "stress: unknown mode '%s' (pair|batch|xcpu|irq)",
 				      a->mode_name);
 			return -EINVAL;

@@ -348,6 +348,18 @@ int kstrtoll(const char *s, unsigned int base, long long *res);
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtobool(const char *s, bool *res);
+/* lib/string.c: index of @string in @array (stops at a NULL), or -EINVAL. */
+static inline int match_string(const char * const *array, size_t n,
+			       const char *string)
+{
+	size_t i;
+
+	for (i = 0; i < n && array[i]; i++)
+		if (!strcmp(array[i], string))
+			return i;
+	return -EINVAL;
+}
+
 static inline int kstrtou64(const char *s, unsigned int base, u64 *res)
 {
 	return kstrtoull(s, base, (unsigned long long *)res);
