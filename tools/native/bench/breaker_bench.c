@@ -27,14 +27,14 @@
  *
  * Time. gosync_breaker_done()'s fast path compares the jiffies count with
  * a per-CPU stamp. In a kernel jiffies is a load; the shim computes it
- * from clock_gettime(CLOCK_MONOTONIC) (a vDSO call, tens of instructions),
- * so the timed figures of gosync_breaker carry a clock read per op that a
- * kernel does not pay. In count mode (callgrind.sh) this program freezes
- * CLOCK_MONOTONIC at its first reading (clock_gettime is wrapped, see
- * bench.mk): the instruction count is then deterministic, and is that of
- * the steady state in which every done() finds its stamp current; the
- * per-CPU renewal once per tick (one in tens of thousands of calls at
- * kernel rates) is left out. The wrapper itself is counted (a call, a
+ * from clock_gettime(CLOCK_MONOTONIC_COARSE) (a vDSO read of a few ns),
+ * so the timed figures of gosync_breaker carry a small clock read per op
+ * that a kernel does not pay. In count mode (callgrind.sh) this program
+ * freezes CLOCK_MONOTONIC and CLOCK_MONOTONIC_COARSE at the first reading
+ * (clock_gettime is wrapped, see bench.mk): the instruction count is then
+ * deterministic, and is that of the steady state in which every done()
+ * finds its stamp current; the per-CPU renewal once per tick (one in tens
+ * of thousands of calls at kernel rates) is left out. The wrapper itself is counted (a call, a
  * test and a copy).
  *
  * The driver (bench_main.c; its modes and options are in bench_main.h)
@@ -113,7 +113,9 @@ int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 	/* Set in main(); a constructor of a library may come first. */
 	if (unlikely(!bb_real_clock_gettime))
 		bb_real_clock_gettime = dlsym(RTLD_NEXT, "clock_gettime");
-	if (!bench_counting || clk != CLOCK_MONOTONIC)
+	/* Both: the shim's jiffies and coarse clock read CLOCK_MONOTONIC_COARSE. */
+	if (!bench_counting ||
+	    (clk != CLOCK_MONOTONIC && clk != CLOCK_MONOTONIC_COARSE))
 		return bb_real_clock_gettime(clk, ts);
 	/* Count mode is one thread: no race on the first reading. */
 	if (unlikely(!have)) {
