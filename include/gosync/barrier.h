@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync_barrier: a reusable barrier for a fixed number of parties, with
+ * Java CyclicBarrier's broken state and pthread's serial thread.
+ *
+ * Each of @parties threads calls gosync_barrier_wait(); all of them sleep
+ * until the last one arrives, which runs the optional action (exactly once
+ * per generation, before anyone is released) and releases the rest. The
+ * barrier is then at once ready for the next round.
+ *
+ * How it works. One 64-bit atomic word holds the generation (high bits),
+ * a broken bit and the arrival count of the current generation. Arriving
+ * is one atomic add that returns the caller's arrival index; the last
+ * arriver runs the action, publishes the next generation with count zero
+ * (release) and wakes the wait queue. Waiters sleep until the word's
+ * generation differs from the one they arrived in, so a fast waiter that
+ * races into the next round cannot see or corrupt the old one: that is the
+ * seed's bug (see ANCHORS.md), fixed by the generation number.
+ *
+ * Broken state. If a waiter is interrupted, killed or times out, it breaks
+ * its generation: every other waiter of that generation returns
+ * -ECONNABORTED, and so does every later arrival until
+ * gosync_barrier_reset(). reset() also breaks the waiters of the current
+ * generation, as Java's does.
+ *
+ * Context: the wait calls and gosync_barrier_reset() sleep (process
+ * context); gosync_barrier_is_broken() and gosync_barrier_is_serial() may
+ * be called from any context. The action runs in the last arriver's context and must not
+ * call into the same barrier's wait.
+ */
+#ifndef _GOSYNC_BARRIER_H
+#define _GOSYNC_BARRIER_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include <gosync/gosync.h>
+
+/* At most this many parties (the count field is 32 bits wide). */
+#define GOSYNC_BARRIER_PARTIES_MAX	BIT(30)
+
+/**
+ * typedef gosync_barrier_action_t - run once per generation
+ * @arg: gosync_barrier_init()'s @arg
+ *
+ * Runs in the last arriver, before any waiter of the generation is
+ * released; may sleep if the waiters' context allows.
+ */
+typedef void (*gosync_barrier_action_t)(void *arg);
+
+/**
+ * struct gosync_barrier - a reusable barrier; fields are private
+ * @word: generation << 33 | broken << 32 | arrivals
+ * @broken_gen: the last generation broken by reset() (+1; 0 for none)
+ * @parties: threads per generation
+ * @action: optional, see gosync_barrier_action_t
+ * @arg: for @action
+ * @wq: where the waiters sleep
+ */
+struct gosync_barrier {
+	atomic64_t word;
+	atomic64_t broken_gen;
+	unsigned int parties;
+	gosync_barrier_action_t action;
+	void *arg;
+	wait_queue_head_t wq;
+};
+
+int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
+			gosync_barrier_action_t action, void *arg);
+int gosync_barrier_wait(struct gosync_barrier *b);
+int gosync_barrier_wait_interruptible(struct gosync_barrier *b);
+int gosync_barrier_wait_killable(struct gosync_barrier *b);
+int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout);
+void gosync_barrier_reset(struct gosync_barrier *b);
+bool gosync_barrier_is_broken(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_is_serial() - was this wait the generation's last arrival?
+ * @b: the barrier
+ * @ret: what a gosync_barrier_wait*() call returned
+ *
+ * The last arriver ran the action; like pthread's
+ * PTHREAD_BARRIER_SERIAL_THREAD, exactly one waiter per generation sees
+ * true.
+ *
+ * Context: any.
+ * Return: true if @ret is the arrival index parties - 1.
+ */
+static inline bool gosync_barrier_is_serial(const struct gosync_barrier *b,
+					    int ret)
+{
+	return ret >= 0 && (unsigned int)ret == b->parties - 1;
+}
+
+#endif /* _GOSYNC_BARRIER_H */

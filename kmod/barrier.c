@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_barrier: a reusable barrier (design in include/gosync/barrier.h).
+ *
+ * The word: generation << 33 | broken << 32 | arrivals. Arrival is an
+ * atomic add. The n-th arrival (n == parties) is the last: no arrival of
+ * the generation can break it any more (a break needs arrivals <
+ * parties), so the last arriver runs the action and then stores the next
+ * generation with a plain release store. A waiter that gives up
+ * (signal, timeout) breaks its generation with a cmpxchg that fails once
+ * everyone has arrived; it then waits for the release like the others.
+ *
+ * Outcome of a waiter of generation g, once the word moved on or broke:
+ *	word still in g with the broken bit	-> broken
+ *	word in a later generation		-> released, unless reset()
+ *						   broke g: broken_gen == g + 1
+ * reset() first breaks g, which can then never be released, and only then
+ * records broken_gen and advances; so broken_gen never names a generation
+ * that was released.
+ *
+ * One core wait routine (gbar_wait()) serves every flavour, as in
+ * kernel/sched/completion.c.
+ */
+#include <linux/atomic.h>
+#include <linux/export.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+
+#include <gosync/barrier.h>
+
+#include "internal.h"
+
+#define GBAR_COUNT_MASK		GENMASK_ULL(31, 0)
+#define GBAR_BROKEN		BIT_ULL(32)
+#define GBAR_GEN_SHIFT		33
+
+static inline u64 gbar_gen(u64 w)
+{
+	return w >> GBAR_GEN_SHIFT;
+}
+
+static inline u32 gbar_count(u64 w)
+{
+	return w & GBAR_COUNT_MASK;
+}
+
+/* Generation @gen is over: released, or broken. */
+static bool gbar_over(struct gosync_barrier *b, u64 gen)
+{
+	/* Pairs with the release store of the last arriver and of reset(). */
+	u64 w = atomic64_read_acquire(&b->word);
+
+	return gbar_gen(w) != gen || (w & GBAR_BROKEN);
+}
+
+/*
+ * Break generation @gen unless everyone has arrived. Returns true if it is
+ * broken (by us or before), false if it is (being) released.
+ */
+static bool gbar_break(struct gosync_barrier *b, u64 gen)
+{
+	s64 w = atomic64_read(&b->word);
+
+	do {
+		if (gbar_gen(w) != gen)
+			return false;
+		if (w & GBAR_BROKEN)
+			return true;
+		if (gbar_count(w) >= b->parties)
+			return false;
+	} while (!atomic64_try_cmpxchg(&b->word, &w, w | GBAR_BROKEN));
+	wake_up_all(&b->wq);
+	return true;
+}
+
+/* The outcome of generation @gen, which is over: 0 released, or broken. */
+static int gbar_outcome(struct gosync_barrier *b, u64 gen)
+{
+	u64 w = atomic64_read_acquire(&b->word);
+
+	if (gbar_gen(w) == gen)
+		return -ECONNABORTED;	/* broken bit set */
+	if ((u64)atomic64_read(&b->broken_gen) == gen + 1)
+		return -ECONNABORTED;	/* broken by reset() */
+	return 0;
+}
+
+static int gbar_wait(struct gosync_barrier *b, unsigned int state,
+		     long timeout)
+{
+	u64 w, gen;
+	u32 n;
+	struct wait_queue_entry wait;
+	long left = timeout;
+	int ret = 0;
+
+	might_sleep();
+	/* Don't count arrivals at a broken barrier: the count would wrap. */
+	if (atomic64_read(&b->word) & GBAR_BROKEN)
+		return -ECONNABORTED;
+	w = atomic64_add_return(1, &b->word);
+	gen = gbar_gen(w);
+	n = gbar_count(w);
+	if (w & GBAR_BROKEN)
+		return -ECONNABORTED;
+	/* More arrivals than parties in one generation: the caller's bug. */
+	if (n > b->parties)
+		return -EINVAL;
+	if (n == b->parties) {
+		if (b->action)
+			b->action(b->arg);
+		/*
+		 * Nobody can break a generation whose parties all arrived, so
+		 * nothing else writes the word now. Release: the action and
+		 * the whole generation happen before a waiter sees it over.
+		 */
+		atomic64_set_release(&b->word, (gen + 1) << GBAR_GEN_SHIFT);
+		wake_up_all(&b->wq);
+		return n - 1;
+	}
+
+	init_wait_entry(&wait, 0);
+	for (;;) {
+		long intr = prepare_to_wait_event(&b->wq, &wait, state);
+
+		if (gbar_over(b, gen))
+			break;
+		if (signal_pending_state(state, current)) {
+			ret = intr;
+			break;
+		}
+		if (!left) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		left = schedule_timeout(left);
+	}
+	finish_wait(&b->wq, &wait);
+	if (ret && !gbar_break(b, gen)) {
+		/* Everyone arrived as we gave up: we are released after all. */
+		wait_event(b->wq, gbar_over(b, gen));
+		ret = 0;
+	}
+	if (ret)
+		return ret;
+	ret = gbar_outcome(b, gen);
+	return ret ? ret : n - 1;
+}
+
+/**
+ * gosync_barrier_init() - set up a barrier
+ * @b: the barrier
+ * @parties: threads per generation, 1..GOSYNC_BARRIER_PARTIES_MAX
+ * @action: run by the last arriver of each generation, or NULL
+ * @arg: for @action
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a bad @parties.
+ */
+int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
+			gosync_barrier_action_t action, void *arg)
+{
+	if (!parties || parties > GOSYNC_BARRIER_PARTIES_MAX)
+		return -EINVAL;
+	atomic64_set(&b->word, 0);
+	atomic64_set(&b->broken_gen, 0);
+	b->parties = parties;
+	b->action = action;
+	b->arg = arg;
+	init_waitqueue_head(&b->wq);
+	return 0;
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
+
+/**
+ * gosync_barrier_wait() - arrive and wait for the other parties
+ * @b: the barrier
+ *
+ * Sleeps uninterruptibly until the generation is released or broken.
+ *
+ * Context: process context; sleeps.
+ * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which
+ * ran the action; see gosync_barrier_is_serial()); -ECONNABORTED if the
+ * generation was broken (a waiter gave up, or reset()) or the barrier is
+ * broken; -EINVAL if more than parties threads arrived in one generation.
+ */
+int gosync_barrier_wait(struct gosync_barrier *b)
+{
+	return gbar_wait(b, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait);
+
+/**
+ * gosync_barrier_wait_interruptible() - gosync_barrier_wait(), until a
+ *	signal
+ * @b: the barrier
+ *
+ * A signal breaks the generation: the other waiters get -ECONNABORTED.
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a signal.
+ */
+int gosync_barrier_wait_interruptible(struct gosync_barrier *b)
+{
+	return gbar_wait(b, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_interruptible);
+
+/**
+ * gosync_barrier_wait_killable() - gosync_barrier_wait(), until a fatal
+ *	signal
+ * @b: the barrier
+ *
+ * A fatal signal breaks the generation, as in
+ * gosync_barrier_wait_interruptible().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a fatal signal.
+ */
+int gosync_barrier_wait_killable(struct gosync_barrier *b)
+{
+	return gbar_wait(b, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_killable);
+
+/**
+ * gosync_barrier_wait_timeout() - gosync_barrier_wait(), for at most
+ *	@timeout jiffies
+ * @b: the barrier
+ * @timeout: jiffies to wait; 0 only checks
+ *
+ * A timeout breaks the generation, as a signal does.
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(), or -ETIMEDOUT.
+ */
+int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout)
+{
+	return gbar_wait(b, TASK_UNINTERRUPTIBLE, max(timeout, 0L));
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_timeout);
+
+/**
+ * gosync_barrier_reset() - break the current generation and start afresh
+ * @b: the barrier
+ *
+ * The waiters of the current generation return -ECONNABORTED; the next
+ * arrivals start a new, unbroken generation. If the current generation's
+ * parties have all arrived, it is released first, normally.
+ *
+ * Context: process context; may sleep (while a last arriver runs the
+ * action).
+ */
+void gosync_barrier_reset(struct gosync_barrier *b)
+{
+	u64 gen;
+	s64 w;
+
+	might_sleep();
+	for (;;) {
+		w = atomic64_read_acquire(&b->word);
+		gen = gbar_gen(w);
+		if (gbar_break(b, gen))
+			break;
+		/* Released, or being released: wait for the next generation. */
+		wait_event(b->wq, gbar_gen(atomic64_read_acquire(&b->word)) != gen);
+	}
+	/* gen is broken and can never be released: name it for its waiters. */
+	atomic64_set(&b->broken_gen, gen + 1);
+	w = atomic64_read(&b->word);
+	do {
+		if (gbar_gen(w) != gen)
+			return;		/* another reset() advanced it */
+	} while (!atomic64_try_cmpxchg_release(&b->word, &w,
+					       (gen + 1) << GBAR_GEN_SHIFT));
+	wake_up_all(&b->wq);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
+
+/**
+ * gosync_barrier_is_broken() - is the current generation broken?
+ * @b: the barrier
+ *
+ * Context: any.
+ * Return: true until gosync_barrier_reset() after a waiter gave up.
+ */
+bool gosync_barrier_is_broken(struct gosync_barrier *b)
+{
+	return atomic64_read(&b->word) & GBAR_BROKEN;
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_is_broken);

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of gosync_barrier (kmod/barrier.c): parameter checks, one
+ * party, rounds of kthreads that check nobody is released early and that
+ * the action runs exactly once per generation with everyone arrived, a
+ * timeout that breaks the generation for the others and for later
+ * arrivals until reset, and reset breaking sleeping waiters.
+ */
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+
+#include <gosync/barrier.h>
+
+#define BK_PARTIES	4
+#define BK_ROUNDS	200
+
+struct bk_run {
+	struct gosync_barrier b;
+	struct kunit *test;
+	unsigned int rounds;
+	u32 seen[BK_PARTIES];	/* each party's round, written before waiting */
+	atomic_t actions;
+	atomic_t serials;
+	atomic_t early;		/* a party released before all arrived */
+	atomic_t bad_action;	/* the action ran with someone missing */
+	atomic_t errors;
+	atomic_t aborted;
+	struct completion done[BK_PARTIES];
+	unsigned int ids[BK_PARTIES];
+};
+
+static void bk_action(void *arg)
+{
+	struct bk_run *r = arg;
+	u32 round = atomic_read(&r->actions);
+	unsigned int i;
+
+	for (i = 0; i < BK_PARTIES; i++)
+		if (READ_ONCE(r->seen[i]) != round)
+			atomic_inc(&r->bad_action);
+	atomic_inc(&r->actions);
+}
+
+static int bk_party(void *arg)
+{
+	unsigned int *idp = arg;
+	unsigned int id = *idp;
+	struct bk_run *r = container_of(idp, struct bk_run, ids[id]);
+	unsigned int round, i;
+	int ret;
+
+	for (round = 0; round < r->rounds; round++) {
+		WRITE_ONCE(r->seen[id], round);
+		ret = gosync_barrier_wait(&r->b);
+		if (ret < 0) {
+			if (ret == -ECONNABORTED)
+				atomic_inc(&r->aborted);
+			else
+				atomic_inc(&r->errors);
+			break;
+		}
+		if (gosync_barrier_is_serial(&r->b, ret))
+			atomic_inc(&r->serials);
+		/* Everyone wrote this round before anyone was released. */
+		for (i = 0; i < BK_PARTIES; i++)
+			if (READ_ONCE(r->seen[i]) < round)
+				atomic_inc(&r->early);
+	}
+	complete(&r->done[id]);
+	return 0;
+}
+
+static struct bk_run *bk_start(struct kunit *test, unsigned int parties,
+			       unsigned int nr, unsigned int rounds)
+{
+	struct bk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->test = test;
+	r->rounds = rounds;
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&r->b, parties, bk_action, r));
+	for (i = 0; i < nr; i++) {
+		init_completion(&r->done[i]);
+		r->ids[i] = i;
+		t = kthread_run(bk_party, &r->ids[i], "gosync-bk-%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	return r;
+}
+
+static void bk_join(struct bk_run *r, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_NE(r->test, 0UL,
+				wait_for_completion_timeout(&r->done[i], 60 * HZ));
+}
+
+static void barrier_init_errors_test(struct kunit *test)
+{
+	struct gosync_barrier b;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_barrier_init(&b, 0, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			gosync_barrier_init(&b, GOSYNC_BARRIER_PARTIES_MAX + 1,
+					    NULL, NULL));
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_init(&b, 1, NULL, NULL));
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&b));
+}
+
+static void barrier_one_party_test(struct kunit *test)
+{
+	struct bk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	unsigned int i;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&r->b, 1, NULL, NULL));
+	for (i = 0; i < 1000; i++) {
+		ret = gosync_barrier_wait(&r->b);
+		KUNIT_ASSERT_EQ(test, 0, ret);
+		KUNIT_ASSERT_TRUE(test, gosync_barrier_is_serial(&r->b, ret));
+	}
+	/* A timed wait of the only party never times out. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_wait_timeout(&r->b, 0));
+}
+
+static void barrier_rounds_test(struct kunit *test)
+{
+	struct bk_run *r = bk_start(test, BK_PARTIES, BK_PARTIES, BK_ROUNDS);
+
+	bk_join(r, BK_PARTIES);
+	KUNIT_EXPECT_EQ(test, BK_ROUNDS, atomic_read(&r->actions));
+	KUNIT_EXPECT_EQ(test, BK_ROUNDS, atomic_read(&r->serials));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->early));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->bad_action));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->errors));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->aborted));
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
+}
+
+static void barrier_timeout_breaks_test(struct kunit *test)
+{
+	struct bk_run *r;
+
+	/* Two parties, one kthread: our timed wait gives up first. */
+	r = bk_start(test, 3, 1, 1);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			gosync_barrier_wait_timeout(&r->b, msecs_to_jiffies(20)));
+	bk_join(r, 1);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->aborted));
+	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
+	/* Later arrivals fail at once until reset. */
+	KUNIT_EXPECT_EQ(test, -ECONNABORTED, gosync_barrier_wait(&r->b));
+	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
+}
+
+static void barrier_reset_breaks_waiters_test(struct kunit *test)
+{
+	struct bk_run *r = bk_start(test, 3, 2, 1);
+	int ret;
+
+	/* Let both kthreads arrive and sleep. */
+	msleep(50);
+	gosync_barrier_reset(&r->b);
+	bk_join(r, 2);
+	KUNIT_EXPECT_EQ(test, 2, atomic_read(&r->aborted));
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
+	/* The barrier works again: a fresh round of three. */
+	r->rounds = 1;
+	atomic_set(&r->aborted, 0);
+	reinit_completion(&r->done[0]);
+	reinit_completion(&r->done[1]);
+	WRITE_ONCE(r->seen[2], 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_party, &r->ids[0], "gosync-bk-0")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_party, &r->ids[1], "gosync-bk-1")));
+	ret = gosync_barrier_wait(&r->b);
+	KUNIT_EXPECT_GE(test, ret, 0);
+	bk_join(r, 2);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->aborted));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->actions));
+}
+
+static struct kunit_case gosync_barrier_cases[] = {
+	KUNIT_CASE(barrier_init_errors_test),
+	KUNIT_CASE(barrier_one_party_test),
+	KUNIT_CASE(barrier_rounds_test),
+	KUNIT_CASE(barrier_timeout_breaks_test),
+	KUNIT_CASE(barrier_reset_breaks_waiters_test),
+	{}
+};
+
+static struct kunit_suite gosync_barrier_suite = {
+	.name = "gosync_barrier",
+	.test_cases = gosync_barrier_cases,
+};
+
+kunit_test_suite(gosync_barrier_suite);
