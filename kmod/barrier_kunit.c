@@ -4,7 +4,8 @@
  * party, rounds of kthreads that check nobody is released early and that
  * the action runs exactly once per generation with everyone arrived, a
  * timeout that breaks the generation for the others and for later
- * arrivals until reset, and reset breaking sleeping waiters.
+ * arrivals until reset, a killed waiter doing the same, and reset
+ * breaking sleeping waiters.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -12,6 +13,8 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include <gosync/barrier.h>
 
@@ -191,12 +194,59 @@ static void barrier_reset_breaks_waiters_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->actions));
 }
 
+struct bk_killable {
+	struct gosync_barrier *b;
+	int ret;
+	struct completion armed;
+	struct completion done;
+};
+
+static int bk_killable_fn(void *arg)
+{
+	struct bk_killable *k = arg;
+
+	allow_signal(SIGKILL);
+	complete(&k->armed);
+	k->ret = gosync_barrier_wait_killable(k->b);
+	complete(&k->done);
+	/* Stay until kthread_stop(): the test owns the task reference. */
+	while (!kthread_should_stop())
+		schedule_timeout_uninterruptible(HZ / 10);
+	return 0;
+}
+
+static void barrier_killed_breaks_test(struct kunit *test)
+{
+	struct bk_run *r = bk_start(test, 3, 1, 1);
+	struct bk_killable k = { .b = &r->b };
+	struct task_struct *t;
+
+	init_completion(&k.armed);
+	init_completion(&k.done);
+	t = kthread_create(bk_killable_fn, &k, "gosync-bk-kill");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wake_up_process(t);
+	wait_for_completion(&k.armed);
+	/* Let it arrive and sleep, then kill it. */
+	msleep(50);
+	send_sig(SIGKILL, t, 1);
+	KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&k.done, 60 * HZ));
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, k.ret);
+	bk_join(r, 1);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->aborted));
+	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
+	kthread_stop(t);
+	put_task_struct(t);
+}
+
 static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_init_errors_test),
 	KUNIT_CASE(barrier_one_party_test),
 	KUNIT_CASE(barrier_rounds_test),
 	KUNIT_CASE(barrier_timeout_breaks_test),
 	KUNIT_CASE(barrier_reset_breaks_waiters_test),
+	KUNIT_CASE(barrier_killed_breaks_test),
 	{}
 };
 
