@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_phaser: a reusable, dynamic barrier after Java's Phaser (design
+ * in include/gosync/phaser.h).
+ *
+ * The word: terminated(63) advancing(62) attached(61) phase(60..32)
+ * parties(31..16) unarrived(15..0). Every change is a cmpxchg of the
+ * whole word, so each one sees a consistent phase, parties and unarrived.
+ *
+ * Root. The arrival that takes unarrived from 1 to 0 also sets
+ * ADVANCING; while it is set nobody else changes the counts: arrivals
+ * find no unarrived party (-EINVAL: the caller arrived twice in a phase)
+ * and registrations wait for the next phase. The advancer runs
+ * on_advance, then publishes (phase + 1, unarrived = parties), or
+ * TERMINATED, keeping a TERMINATED that gosync_phaser_force_termination()
+ * may have set meanwhile, and wakes the waiters.
+ *
+ * Child. Its word keeps its own parties and unarrived and a copy of the
+ * root's phase. The arrival that completes a child arrives at the parent
+ * (or, if its party was the last one, deregisters from the parent), and
+ * leaves the child at (phase, unarrived 0) until the root advances; the
+ * next change of the child's word then catches up (gph_caught_up():
+ * phase = root's, unarrived = parties). The root cannot advance twice meanwhile,
+ * since the child is one of its parties and has not arrived again. A
+ * child with no parties is detached: not registered with its parent. Its
+ * first registration attaches it under @attach_lock (it registers with
+ * the parent, which may wait); the last deregistration detaches it
+ * without a lock: the child keeps ATTACHED until it has left the parent,
+ * and an attach waits for that.
+ */
+#include <linux/atomic.h>
+#include <linux/export.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+
+#include <gosync/phaser.h>
+
+#include "internal.h"
+#include "phaser.h"
+
+#define GPH_UNARRIVED_MASK	GENMASK_ULL(15, 0)
+#define GPH_PARTIES_SHIFT	16
+#define GPH_ONE_PARTY		(BIT_ULL(GPH_PARTIES_SHIFT) | 1)
+#define GPH_COUNTS_MASK		GENMASK_ULL(31, 0)
+#define GPH_PHASE_SHIFT		32
+#define GPH_PHASE_MASK		GENMASK_ULL(60, 32)
+#define GPH_ATTACHED		BIT_ULL(61)
+#define GPH_ADVANCING		BIT_ULL(62)
+#define GPH_TERMINATED		BIT_ULL(63)
+
+static inline unsigned int gph_unarrived(u64 s)
+{
+	return s & GPH_UNARRIVED_MASK;
+}
+
+static inline unsigned int gph_parties(u64 s)
+{
+	return (s & GPH_COUNTS_MASK) >> GPH_PARTIES_SHIFT;
+}
+
+static inline int gph_phase(u64 s)
+{
+	return (s & GPH_PHASE_MASK) >> GPH_PHASE_SHIFT;
+}
+
+static inline u64 gph_phase_bits(int phase)
+{
+	return (u64)(phase & GOSYNC_PHASER_PHASE_MAX) << GPH_PHASE_SHIFT;
+}
+
+/* The root's word; acquire pairs with the advancer's cmpxchg. */
+static inline u64 gph_root_word(struct gosync_phaser *ph)
+{
+	return atomic64_read_acquire(&ph->root->word);
+}
+
+/*
+ * A child's word as it is once caught up with the root: the root moved
+ * on from a phase the child completed (or was not in), so the child is in
+ * the root's phase with every party unarrived. @s is the child's word.
+ */
+static u64 gph_caught_up(struct gosync_phaser *ph, u64 s)
+{
+	u64 r;
+
+	if (ph->root == ph || (s & GPH_TERMINATED))
+		return s;
+	r = gph_root_word(ph);
+	if (r & GPH_TERMINATED)
+		return s | GPH_TERMINATED;
+	if (gph_phase(r) == gph_phase(s) || gph_unarrived(s))
+		return s;
+	return (s & (GPH_ATTACHED | GPH_COUNTS_MASK)) |
+	       (r & GPH_PHASE_MASK) | gph_parties(s);
+}
+
+static void gph_wake(struct gosync_phaser *root)
+{
+	/* wq_has_sleeper()'s barrier pairs with prepare_to_wait_event(). */
+	if (wq_has_sleeper(&root->wq))
+		wake_up_all(&root->wq);
+}
+
+/* The root phase is past @phase, or the tree is terminated. */
+static bool gph_over(struct gosync_phaser *ph, int phase)
+{
+	u64 r = gph_root_word(ph);
+
+	return (r & GPH_TERMINATED) || gph_phase(r) != phase;
+}
+
+/*
+ * The root's last arrival of a phase: @s is the word it left (unarrived
+ * 0, ADVANCING). Nothing but force_termination() writes the word until
+ * the next phase is published.
+ */
+static void gph_advance(struct gosync_phaser *ph, u64 s)
+{
+	unsigned int parties = gph_parties(s);
+	int phase = gph_phase(s);
+	s64 cur = s;
+	bool term;
+	u64 n;
+
+	term = ph->on_advance ? ph->on_advance(ph, phase, parties, ph->arg) :
+				!parties;
+	n = gph_phase_bits(phase + 1) | parties * GPH_ONE_PARTY;
+	if (term)
+		n |= GPH_TERMINATED;
+	/* Fully ordered: on_advance and the phase happen before the next. */
+	while (!atomic64_try_cmpxchg(&ph->word, &cur,
+				     n | (cur & GPH_TERMINATED)))
+		;
+	gph_wake(ph);
+}
+
+/*
+ * Arrive (@dereg: and deregister) at @ph. Returns the arrival phase, or
+ * -ESHUTDOWN, or -EINVAL if no party is unarrived.
+ */
+static int gph_arrive(struct gosync_phaser *ph, bool dereg)
+{
+	u64 adjust = dereg ? GPH_ONE_PARTY : 1;
+	s64 s = atomic64_read(&ph->word);
+	unsigned int unarrived;
+	int phase, ret;
+	u64 c, n;
+
+	/* s: the word as it is; c: as it is once caught up. */
+	for (;;) {
+		c = gph_caught_up(ph, s);
+		if (c & GPH_TERMINATED)
+			return -ESHUTDOWN;
+		unarrived = gph_unarrived(c);
+		if (!unarrived)
+			return -EINVAL;
+		phase = gph_phase(c);
+		n = c - adjust;
+		if (unarrived == 1 && ph->root == ph)
+			n |= GPH_ADVANCING;
+		if (atomic64_try_cmpxchg(&ph->word, &s, n))
+			break;
+	}
+	if (unarrived > 1)
+		return phase;
+	if (ph->root == ph) {
+		gph_advance(ph, n);
+		return phase;
+	}
+	/* The child is complete: it arrives at its parent, as one party. */
+	ret = gph_arrive(ph->parent, !gph_parties(n));
+	if (!gph_parties(n)) {
+		/* It left the parent: an attach may proceed. */
+		atomic64_andnot(GPH_ATTACHED, &ph->word);
+		gph_wake(ph->root);
+	}
+	WARN_ON_ONCE(ret == -EINVAL);
+	return ret < 0 ? ret : phase;
+}
+
+static int gph_register(struct gosync_phaser *ph, unsigned int n);
+
+/*
+ * A child's first registration: register with the parent (which may
+ * wait for an advance), then take @n parties in the phase the parent
+ * gave. Detaching is lockless; wait until any is over.
+ */
+static int gph_attach(struct gosync_phaser *ph, unsigned int n)
+{
+	int phase;
+	s64 s;
+
+	mutex_lock_nested(&ph->attach_lock, ph->depth);
+	s = gph_caught_up(ph, atomic64_read(&ph->word));
+	if (gph_parties(s) || (s & GPH_TERMINATED)) {
+		/* Attached meanwhile, or over: the caller retries. */
+		mutex_unlock(&ph->attach_lock);
+		return -EAGAIN;
+	}
+	wait_event(ph->root->wq,
+		   !(atomic64_read(&ph->word) & GPH_ATTACHED));
+	phase = gph_register(ph->parent, 1);
+	if (phase >= 0) {
+		s = atomic64_read(&ph->word);
+		/* Only reconcile and termination write a detached child. */
+		while (!atomic64_try_cmpxchg(&ph->word, &s,
+					     (s & GPH_TERMINATED) |
+					     GPH_ATTACHED |
+					     gph_phase_bits(phase) |
+					     n * GPH_ONE_PARTY))
+			;
+		if (s & GPH_TERMINATED)
+			phase = -ESHUTDOWN;
+	}
+	mutex_unlock(&ph->attach_lock);
+	return phase;
+}
+
+/* Register @n parties; the phase of their first arrival, or -errno. */
+static int gph_register(struct gosync_phaser *ph, unsigned int n)
+{
+	unsigned int parties;
+	int phase;
+	s64 s;
+	u64 c;
+
+	might_sleep();
+	s = atomic64_read(&ph->word);
+	/* s: the word as it is; c: as it is once caught up. */
+	for (;;) {
+		c = gph_caught_up(ph, s);
+		if (c & GPH_TERMINATED)
+			return -ESHUTDOWN;
+		parties = gph_parties(c);
+		if (parties + n > GOSYNC_PHASER_PARTIES_MAX)
+			return -ERANGE;
+		phase = gph_phase(c);
+		if (ph->parent && !parties) {
+			phase = gph_attach(ph, n);
+			if (phase != -EAGAIN)
+				return phase;
+			s = atomic64_read(&ph->word);
+			continue;
+		}
+		if ((c & GPH_ADVANCING) || (parties && !gph_unarrived(c))) {
+			/*
+			 * The phase is complete and advancing (for a child:
+			 * waiting for the root): join the next one.
+			 */
+			wait_event(ph->root->wq, gph_over(ph, phase));
+			s = atomic64_read(&ph->word);
+			continue;
+		}
+		if (atomic64_try_cmpxchg(&ph->word, &s, c + n * GPH_ONE_PARTY))
+			return phase;
+	}
+}
+
+/*
+ * Sleep until the root's phase is past @phase. Returns the phase then,
+ * -ESHUTDOWN, or -ERESTARTSYS/-ETIMEDOUT.
+ */
+static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
+		     long timeout)
+{
+	struct gosync_phaser *root = ph->root;
+	struct wait_queue_entry wait;
+	long left = timeout;
+	int ret = 0;
+	u64 r;
+
+	might_sleep();
+	if (!gph_over(ph, phase)) {
+		init_wait_entry(&wait, 0);
+		for (;;) {
+			long intr = prepare_to_wait_event(&root->wq, &wait,
+							  state);
+
+			if (gph_over(ph, phase))
+				break;
+			if (signal_pending_state(state, current)) {
+				ret = intr;
+				break;
+			}
+			if (!left) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			left = schedule_timeout(left);
+		}
+		finish_wait(&root->wq, &wait);
+		if (ret)
+			return ret;
+	}
+	r = gph_root_word(ph);
+	return r & GPH_TERMINATED ? -ESHUTDOWN : gph_phase(r);
+}
+
+static int gph_arrive_await(struct gosync_phaser *ph, unsigned int state,
+			    long timeout)
+{
+	int phase;
+
+	might_sleep();
+	phase = gph_arrive(ph, false);
+	if (phase < 0)
+		return phase;
+	return gph_await(ph, phase, state, timeout);
+}
+
+static int gph_await_advance(struct gosync_phaser *ph, int phase,
+			     unsigned int state, long timeout)
+{
+	if (phase < 0 || phase > GOSYNC_PHASER_PHASE_MAX)
+		return -EINVAL;
+	return gph_await(ph, phase, state, timeout);
+}
+
+/**
+ * gosync_phaser_init() - set up a phaser
+ * @ph: the phaser
+ * @parent: its parent, or NULL for a root
+ * @parties: parties registered at once, 0..GOSYNC_PHASER_PARTIES_MAX
+ * @on_advance: a root's callback (see gosync_phaser_on_advance_t), or
+ *	NULL: terminate when no party is left
+ * @arg: for @on_advance
+ *
+ * A child with @parties > 0 registers with its parent at once. A phaser
+ * owns no memory: there is nothing to destroy, but it must not be freed
+ * while a call on it (or on a child of it) runs.
+ *
+ * Context: process context if @parent and @parties; else any.
+ * Return: 0; -EINVAL for a bad @parties, an @on_advance with a parent,
+ * or a tree deeper than GOSYNC_PHASER_DEPTH_MAX; or, for a child, what
+ * registering with the parent returned (-ESHUTDOWN).
+ */
+int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
+		       unsigned int parties,
+		       gosync_phaser_on_advance_t on_advance, void *arg)
+{
+	int ret;
+
+	if (parties > GOSYNC_PHASER_PARTIES_MAX || (parent && on_advance) ||
+	    (parent && parent->depth >= GOSYNC_PHASER_DEPTH_MAX))
+		return -EINVAL;
+	ph->parent = parent;
+	ph->root = parent ? parent->root : ph;
+	ph->depth = parent ? parent->depth + 1 : 0;
+	ph->on_advance = on_advance;
+	ph->arg = arg;
+	mutex_init(&ph->attach_lock);
+	init_waitqueue_head(&ph->wq);
+	if (!parent || !parties) {
+		atomic64_set(&ph->word, parties * GPH_ONE_PARTY);
+		return 0;
+	}
+	atomic64_set(&ph->word, 0);
+	ret = gph_register(ph, parties);
+	return ret < 0 ? ret : 0;
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
+
+/**
+ * gosync_phaser_register() - add one party
+ * @ph: the phaser
+ *
+ * If the current phase is complete and advancing (for a child: waiting
+ * for the rest of the tree), waits for the next phase and joins it.
+ *
+ * Context: process context; may sleep.
+ * Return: the phase of the new party's first arrival; -ESHUTDOWN if the
+ * phaser is terminated; -ERANGE if it has GOSYNC_PHASER_PARTIES_MAX
+ * parties already.
+ */
+int gosync_phaser_register(struct gosync_phaser *ph)
+{
+	return gph_register(ph, 1);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_register);
+
+/**
+ * gosync_phaser_bulk_register() - add @parties parties
+ * @ph: the phaser
+ * @parties: how many; 0 only returns the current phase
+ *
+ * As gosync_phaser_register(), all at once.
+ *
+ * Context: process context; may sleep.
+ * Return: as gosync_phaser_register(), or -EINVAL if @parties < 0.
+ */
+int gosync_phaser_bulk_register(struct gosync_phaser *ph, int parties)
+{
+	if (parties < 0)
+		return -EINVAL;
+	if (!parties)
+		return gosync_phaser_phase(ph);
+	if (parties > GOSYNC_PHASER_PARTIES_MAX)
+		return -ERANGE;
+	return gph_register(ph, parties);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_bulk_register);
+
+/**
+ * gosync_phaser_arrive() - arrive without waiting
+ * @ph: the phaser
+ *
+ * The last arrival of a phase runs the root's on_advance and advances the
+ * phase (for a child: arrives at its parent).
+ *
+ * Context: any (as on_advance allows); does not sleep.
+ * Return: the arrival phase; -ESHUTDOWN if terminated; -EINVAL if no
+ * party is unarrived (the caller is not registered, or arrived twice).
+ */
+int gosync_phaser_arrive(struct gosync_phaser *ph)
+{
+	return gph_arrive(ph, false);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive);
+
+/**
+ * gosync_phaser_arrive_and_deregister() - arrive and leave
+ * @ph: the phaser
+ *
+ * As gosync_phaser_arrive(), and the caller's party is gone from the
+ * next phase on. The last party's deregistration advances the phase and
+ * terminates the phaser, unless on_advance returns false; a child whose
+ * last party leaves deregisters from its parent.
+ *
+ * Context: any (as on_advance allows); does not sleep.
+ * Return: as gosync_phaser_arrive().
+ */
+int gosync_phaser_arrive_and_deregister(struct gosync_phaser *ph)
+{
+	return gph_arrive(ph, true);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_deregister);
+
+/**
+ * gosync_phaser_arrive_and_await_advance() - arrive and sleep until the
+ *	phase advances
+ * @ph: the phaser
+ *
+ * Context: process context; sleeps uninterruptibly.
+ * Return: the next phase; -ESHUTDOWN if the phaser is terminated (also
+ * when this advance terminated it); -EINVAL as gosync_phaser_arrive().
+ */
+int gosync_phaser_arrive_and_await_advance(struct gosync_phaser *ph)
+{
+	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_interruptible() - ..., until a
+ *	signal
+ * @ph: the phaser
+ *
+ * On a signal the arrival still counts: the caller may wait for the
+ * phase with gosync_phaser_await_advance().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
+ */
+int gosync_phaser_arrive_and_await_advance_interruptible(struct gosync_phaser *ph)
+{
+	return gph_arrive_await(ph, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_interruptible);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_killable() - ..., until a fatal
+ *	signal
+ * @ph: the phaser
+ *
+ * As gosync_phaser_arrive_and_await_advance_interruptible().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
+ */
+int gosync_phaser_arrive_and_await_advance_killable(struct gosync_phaser *ph)
+{
+	return gph_arrive_await(ph, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_killable);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_timeout() - ..., for at most
+ *	@timeout jiffies
+ * @ph: the phaser
+ * @timeout: jiffies; 0 only checks
+ *
+ * On a timeout the arrival still counts, as after a signal in
+ * gosync_phaser_arrive_and_await_advance_interruptible().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ETIMEDOUT.
+ */
+int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
+						   long timeout)
+{
+	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, max(timeout, 0L));
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_timeout);
+
+/**
+ * gosync_phaser_await_advance() - sleep until phase @phase is over
+ * @ph: the phaser (any phaser of the tree)
+ * @phase: a phase number, as an arrival returned it
+ *
+ * Returns at once if the current phase is not @phase.
+ *
+ * Context: process context; sleeps uninterruptibly.
+ * Return: the current phase once it is not @phase; -ESHUTDOWN if the
+ * phaser is terminated; -EINVAL if @phase is not 0..GOSYNC_PHASER_PHASE_MAX.
+ */
+int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase)
+{
+	return gph_await_advance(ph, phase, TASK_UNINTERRUPTIBLE,
+				 MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance);
+
+/**
+ * gosync_phaser_await_advance_interruptible() - ..., until a signal
+ * @ph: the phaser
+ * @phase: a phase number
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
+ */
+int gosync_phaser_await_advance_interruptible(struct gosync_phaser *ph,
+					      int phase)
+{
+	return gph_await_advance(ph, phase, TASK_INTERRUPTIBLE,
+				 MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_interruptible);
+
+/**
+ * gosync_phaser_await_advance_killable() - ..., until a fatal signal
+ * @ph: the phaser
+ * @phase: a phase number
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
+ */
+int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase)
+{
+	return gph_await_advance(ph, phase, TASK_KILLABLE,
+				 MAX_SCHEDULE_TIMEOUT);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_killable);
+
+/**
+ * gosync_phaser_await_advance_timeout() - ..., for at most @timeout
+ *	jiffies
+ * @ph: the phaser
+ * @phase: a phase number
+ * @timeout: jiffies; 0 only checks
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ETIMEDOUT.
+ */
+int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
+					long timeout)
+{
+	return gph_await_advance(ph, phase, TASK_UNINTERRUPTIBLE,
+				 max(timeout, 0L));
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_timeout);
+
+/**
+ * gosync_phaser_force_termination() - terminate the whole tree now
+ * @ph: any phaser of the tree
+ *
+ * Waiters return -ESHUTDOWN at once, and so does every later call. An
+ * on_advance that is running completes, but its phase does not open.
+ *
+ * Context: any.
+ */
+void gosync_phaser_force_termination(struct gosync_phaser *ph)
+{
+	/* Fully ordered, like an advance. */
+	atomic64_fetch_or(GPH_TERMINATED, &ph->root->word);
+	gph_wake(ph->root);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_force_termination);
+
+/**
+ * gosync_phaser_is_terminated() - has the tree terminated?
+ * @ph: any phaser of the tree
+ *
+ * Context: any.
+ * Return: true once terminated.
+ */
+bool gosync_phaser_is_terminated(struct gosync_phaser *ph)
+{
+	return gph_root_word(ph) & GPH_TERMINATED;
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_is_terminated);
+
+/**
+ * gosync_phaser_phase() - the current phase
+ * @ph: any phaser of the tree
+ *
+ * Context: any.
+ * Return: the root's phase, 0..GOSYNC_PHASER_PHASE_MAX, or -ESHUTDOWN if
+ * terminated.
+ */
+int gosync_phaser_phase(struct gosync_phaser *ph)
+{
+	u64 r = gph_root_word(ph);
+
+	return r & GPH_TERMINATED ? -ESHUTDOWN : gph_phase(r);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_phase);
+
+/**
+ * gosync_phaser_registered_parties() - parties registered with @ph
+ * @ph: the phaser
+ *
+ * A child's parties, not the tree's; a child counts as one party of its
+ * parent while it has any.
+ *
+ * Context: any. The value may be stale at once.
+ * Return: the number of parties.
+ */
+unsigned int gosync_phaser_registered_parties(struct gosync_phaser *ph)
+{
+	return gph_parties(atomic64_read(&ph->word));
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_registered_parties);
+
+/**
+ * gosync_phaser_unarrived_parties() - parties yet to arrive in the
+ *	current phase
+ * @ph: the phaser
+ *
+ * Context: any. The value may be stale at once.
+ * Return: the number of parties of @ph that have not arrived.
+ */
+unsigned int gosync_phaser_unarrived_parties(struct gosync_phaser *ph)
+{
+	return gph_unarrived(gph_caught_up(ph, atomic64_read(&ph->word)));
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_unarrived_parties);
+
+/**
+ * gosync_phaser_arrived_parties() - parties that arrived in the current
+ *	phase
+ * @ph: the phaser
+ *
+ * Context: any. The value may be stale at once.
+ * Return: the number of parties of @ph that have arrived.
+ */
+unsigned int gosync_phaser_arrived_parties(struct gosync_phaser *ph)
+{
+	u64 s = gph_caught_up(ph, atomic64_read(&ph->word));
+
+	return gph_parties(s) - gph_unarrived(s);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrived_parties);
+
+/**
+ * __gosync_phaser_set_phase() - move an idle root to phase @phase
+ * @ph: a root phaser no one uses
+ * @phase: 0..GOSYNC_PHASER_PHASE_MAX
+ *
+ * For tests of the wraparound.
+ *
+ * Context: any.
+ */
+void __gosync_phaser_set_phase(struct gosync_phaser *ph, int phase)
+{
+	u64 s = atomic64_read(&ph->word);
+
+	atomic64_set(&ph->word, (s & ~GPH_PHASE_MASK) | gph_phase_bits(phase));
+}
+EXPORT_SYMBOL_GOSYNC_KUNIT(__gosync_phaser_set_phase);

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of gosync_phaser (kmod/phaser.c): parameter checks, the
+ * counts and phase of each operation, on_advance, deregistering to zero
+ * (with and without termination), phase wraparound, the wait flavours
+ * (at once, timeout, signal, force_termination), registering while an
+ * advance runs, and rounds of kthreads on a flat and on a tiered phaser
+ * that check nobody is released early and on_advance runs exactly once
+ * per phase with everyone arrived, also while parties deregister.
+ */
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+
+#include <gosync/phaser.h>
+
+#include "phaser.h"
+
+#define PK_THREADS	8
+#define PK_ROUNDS	200
+#define PK_CHILDREN	3
+
+/* ------------------------------------------------------------------ */
+/* One call on a kthread, whose result the test collects.              */
+
+struct pk_call {
+	struct gosync_phaser *ph;
+	int (*fn)(struct pk_call *c);
+	int arg;
+	int ret;
+	struct task_struct *task;
+	struct completion armed;
+	struct completion done;
+};
+
+static int pk_call_fn(void *arg)
+{
+	struct pk_call *c = arg;
+
+	allow_signal(SIGKILL);
+	allow_signal(SIGUSR1);
+	complete(&c->armed);
+	c->ret = c->fn(c);
+	complete(&c->done);
+	/* Stay until kthread_stop(): the test owns the task reference. */
+	while (!kthread_should_stop())
+		schedule_timeout_uninterruptible(HZ / 10);
+	return 0;
+}
+
+static void pk_call_start(struct kunit *test, struct pk_call *c,
+			  struct gosync_phaser *ph,
+			  int (*fn)(struct pk_call *c), int arg)
+{
+	c->ph = ph;
+	c->fn = fn;
+	c->arg = arg;
+	init_completion(&c->armed);
+	init_completion(&c->done);
+	c->task = kthread_create(pk_call_fn, c, "gosync-pk");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->task));
+	get_task_struct(c->task);
+	wake_up_process(c->task);
+	wait_for_completion(&c->armed);
+}
+
+/* The call's result, once it returned (fails the test after 60 s). */
+static int pk_call_join(struct kunit *test, struct pk_call *c)
+{
+	KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&c->done, 60 * HZ));
+	kthread_stop(c->task);
+	put_task_struct(c->task);
+	return c->ret;
+}
+
+/* The call is still sleeping after @ms. */
+static bool pk_call_blocked(struct pk_call *c, unsigned int ms)
+{
+	return !wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms));
+}
+
+static int pk_arrive_await(struct pk_call *c)
+{
+	return gosync_phaser_arrive_and_await_advance(c->ph);
+}
+
+static int pk_arrive_await_intr(struct pk_call *c)
+{
+	return gosync_phaser_arrive_and_await_advance_interruptible(c->ph);
+}
+
+static int pk_arrive_await_killable(struct pk_call *c)
+{
+	return gosync_phaser_arrive_and_await_advance_killable(c->ph);
+}
+
+static int pk_await(struct pk_call *c)
+{
+	return gosync_phaser_await_advance(c->ph, c->arg);
+}
+
+static int pk_register(struct pk_call *c)
+{
+	return gosync_phaser_register(c->ph);
+}
+
+/* ------------------------------------------------------------------ */
+/* Single-threaded cases.                                              */
+
+static void phaser_init_errors_test(struct kunit *test)
+{
+	struct gosync_phaser ph, chain[GOSYNC_PHASER_DEPTH_MAX + 2];
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			gosync_phaser_init(&ph, NULL, GOSYNC_PHASER_PARTIES_MAX + 1,
+					   NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 0, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_bulk_register(&ph, -1));
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			gosync_phaser_bulk_register(&ph, GOSYNC_PHASER_PARTIES_MAX + 1));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_bulk_register(&ph, 0));
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&ph));
+	/* No party: an arrival is the caller's bug. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_arrive_and_deregister(&ph));
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_await_advance(&ph, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			gosync_phaser_await_advance(&ph, GOSYNC_PHASER_PHASE_MAX + 1));
+	KUNIT_EXPECT_EQ(test, 0,
+			gosync_phaser_bulk_register(&ph, GOSYNC_PHASER_PARTIES_MAX));
+	KUNIT_EXPECT_EQ(test, -ERANGE, gosync_phaser_register(&ph));
+	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PARTIES_MAX,
+			gosync_phaser_registered_parties(&ph));
+	/* Depth: a root and GOSYNC_PHASER_DEPTH_MAX levels. */
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&chain[0], NULL, 0, NULL, NULL));
+	for (i = 1; i <= GOSYNC_PHASER_DEPTH_MAX; i++)
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&chain[i], &chain[i - 1],
+							    0, NULL, NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_init(&chain[i], &chain[i - 1],
+							  0, NULL, NULL));
+	/* A party at the deepest level registers the whole chain. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_register(&chain[i - 1]));
+	for (i = 0; i <= GOSYNC_PHASER_DEPTH_MAX; i++)
+		KUNIT_EXPECT_EQ(test, 1u, gosync_phaser_registered_parties(&chain[i]));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&chain[GOSYNC_PHASER_DEPTH_MAX]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&chain[0]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&chain[GOSYNC_PHASER_DEPTH_MAX]));
+}
+
+struct pk_adv {
+	atomic_t calls;
+	int last_phase;
+	unsigned int last_parties;
+	int terminate_at;	/* phase whose advance terminates, or -1 */
+	bool keep_empty;	/* do not terminate with no party left */
+};
+
+static bool pk_on_advance(struct gosync_phaser *ph, unsigned int phase,
+			  unsigned int parties, void *arg)
+{
+	struct pk_adv *a = arg;
+
+	atomic_inc(&a->calls);
+	a->last_phase = phase;
+	a->last_parties = parties;
+	if ((int)phase == a->terminate_at)
+		return true;
+	return !parties && !a->keep_empty;
+}
+
+static void phaser_counts_test(struct kunit *test)
+{
+	struct pk_adv a = { .terminate_at = -1 };
+	struct gosync_phaser ph, child;
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 2, pk_on_advance, &a));
+	/* Only the root's on_advance runs: a child may not have one. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			gosync_phaser_init(&child, &ph, 0, pk_on_advance, &a));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_register(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_bulk_register(&ph, 2));
+	KUNIT_EXPECT_EQ(test, 5u, gosync_phaser_registered_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_arrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_unarrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&ph));
+	KUNIT_EXPECT_EQ(test, 4u, gosync_phaser_registered_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_unarrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&a.calls));
+	/* The last arrival advances, after on_advance saw the next parties. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&a.calls));
+	KUNIT_EXPECT_EQ(test, 0, a.last_phase);
+	KUNIT_EXPECT_EQ(test, 4u, a.last_parties);
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 4u, gosync_phaser_unarrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_arrived_parties(&ph));
+	/* Waiting for a phase that is over returns the current one at once. */
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_await_advance(&ph, 0));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_await_advance_timeout(&ph, 7, 0));
+	/* A phase that is not over: a timed wait times out. */
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, gosync_phaser_await_advance_timeout(&ph, 1, 0));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			gosync_phaser_await_advance_timeout(&ph, 1, msecs_to_jiffies(10)));
+	/* The timed-out arrival still counts. */
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			gosync_phaser_arrive_and_await_advance_timeout(&ph, 1));
+	KUNIT_EXPECT_EQ(test, 1u, gosync_phaser_arrived_parties(&ph));
+	KUNIT_EXPECT_FALSE(test, gosync_phaser_is_terminated(&ph));
+}
+
+static void phaser_deregister_to_zero_test(struct kunit *test)
+{
+	struct pk_adv a = { .terminate_at = -1 };
+	struct gosync_phaser ph;
+	int i;
+
+	/* Default: the last deregistration advances and terminates. */
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&ph));
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&ph));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_register(&ph));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_await_advance(&ph, 1));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_arrive_and_await_advance(&ph));
+
+	/* on_advance may keep an empty phaser alive: it starts again. */
+	a.keep_empty = true;
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_on_advance, &a));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&ph));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&a.calls));
+	KUNIT_EXPECT_EQ(test, 0u, a.last_parties);
+	KUNIT_EXPECT_FALSE(test, gosync_phaser_is_terminated(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_register(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_phase(&ph));
+
+	/* on_advance terminates at phase 2: the waiters see -ESHUTDOWN. */
+	a.terminate_at = 2;
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_arrive_and_await_advance(&ph));
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&ph));
+}
+
+static void phaser_wraparound_test(struct kunit *test)
+{
+	struct pk_adv a = { .terminate_at = -1 };
+	struct gosync_phaser ph;
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_on_advance, &a));
+	__gosync_phaser_set_phase(&ph, GOSYNC_PHASER_PHASE_MAX - 1);
+	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PHASE_MAX - 1, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PHASE_MAX, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_await_advance(&ph));
+	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PHASE_MAX, a.last_phase);
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_await_advance(&ph, GOSYNC_PHASER_PHASE_MAX));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
+	KUNIT_EXPECT_EQ(test, 3, atomic_read(&a.calls));
+	KUNIT_EXPECT_FALSE(test, gosync_phaser_is_terminated(&ph));
+}
+
+/* ------------------------------------------------------------------ */
+/* Sleeping waiters.                                                    */
+
+static void phaser_wakeup_test(struct kunit *test)
+{
+	struct gosync_phaser ph;
+	struct pk_call c[2];
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
+	pk_call_start(test, &c[0], &ph, pk_arrive_await, 0);
+	pk_call_start(test, &c[1], &ph, pk_await, 0);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[0], 30));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 10));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[1]));
+}
+
+static void phaser_signal_test(struct kunit *test)
+{
+	struct gosync_phaser ph;
+	struct pk_call c[2];
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
+	pk_call_start(test, &c[0], &ph, pk_arrive_await_intr, 0);
+	pk_call_start(test, &c[1], &ph, pk_arrive_await_killable, 0);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[0], 30));
+	send_sig(SIGUSR1, c[0].task, 1);
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, pk_call_join(test, &c[0]));
+	/* SIGUSR1 is not fatal: the killable waiter sleeps on. */
+	send_sig(SIGUSR1, c[1].task, 1);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
+	send_sig(SIGKILL, c[1].task, 1);
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, pk_call_join(test, &c[1]));
+	/* Both arrivals stand: one more ends the phase. */
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_arrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
+}
+
+static void phaser_force_termination_test(struct kunit *test)
+{
+	struct gosync_phaser root, child;
+	struct pk_call c[2];
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&root, NULL, 2, NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child, &root, 2, NULL, NULL));
+	pk_call_start(test, &c[0], &root, pk_arrive_await, 0);
+	pk_call_start(test, &c[1], &child, pk_arrive_await, 0);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
+	/* Terminating through the child terminates the tree. */
+	gosync_phaser_force_termination(&child);
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, pk_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, pk_call_join(test, &c[1]));
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&root));
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&child));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_arrive(&child));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_register(&child));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_await_advance(&child, 0));
+}
+
+/* on_advance that holds the advance open until the test lets it go. */
+struct pk_hold {
+	struct completion in_advance;
+	struct completion go;
+};
+
+static bool pk_hold_advance(struct gosync_phaser *ph, unsigned int phase,
+			    unsigned int parties, void *arg)
+{
+	struct pk_hold *h = arg;
+
+	complete(&h->in_advance);
+	wait_for_completion(&h->go);
+	return false;
+}
+
+static void phaser_register_during_advance_test(struct kunit *test)
+{
+	struct gosync_phaser ph, child;
+	struct pk_call c[3];
+	struct pk_hold h;
+
+	init_completion(&h.in_advance);
+	init_completion(&h.go);
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_hold_advance, &h));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child, &ph, 0, NULL, NULL));
+	/* The only party arrives; on_advance holds the advance. */
+	pk_call_start(test, &c[0], &ph, pk_arrive_await, 0);
+	wait_for_completion(&h.in_advance);
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_unarrived_parties(&ph));
+	/* An extra arrival now is the caller's bug. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_arrive(&ph));
+	/* Registrations, also through a child, wait and join phase 1. */
+	pk_call_start(test, &c[1], &ph, pk_register, 0);
+	pk_call_start(test, &c[2], &child, pk_register, 0);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[2], 1));
+	complete(&h.go);
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[2]));
+	/* 1 old party, 1 new, and the child. */
+	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_registered_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_unarrived_parties(&ph));
+	KUNIT_EXPECT_EQ(test, 1u, gosync_phaser_registered_parties(&child));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&child));
+	gosync_phaser_force_termination(&ph);
+}
+
+static void phaser_tier_counts_test(struct kunit *test)
+{
+	struct gosync_phaser root, child[2];
+
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&root, NULL, 1, NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child[0], &root, 2, NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child[1], &root, 0, NULL, NULL));
+	/* A child with parties is one party of the root; an empty one none. */
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_registered_parties(&root));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_bulk_register(&child[1], 3));
+	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_registered_parties(&root));
+	/* A complete child arrives at the root as one party. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&child[0]));
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_arrived_parties(&root));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&child[0]));
+	KUNIT_EXPECT_EQ(test, 1u, gosync_phaser_arrived_parties(&root));
+	/* It is done for phase 0: another arrival is a bug. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_arrive(&child[0]));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&root));
+	/* child[1] empties: it leaves the root, which advances. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&child[1]));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&child[1]));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_phase(&root));
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&child[1]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&root));
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_registered_parties(&root));
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&child[1]));
+	/* child[0] caught up: phase 1, both parties unarrived. */
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_unarrived_parties(&child[0]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_arrive(&child[0]));
+	/* child[1] attaches again, in phase 1. */
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_register(&child[1]));
+	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_registered_parties(&root));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_arrive(&child[1]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_arrive(&child[0]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_arrive(&root));
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_phase(&child[1]));
+	/* The last parties leave: the children leave the root, it ends. */
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_arrive_and_deregister(&child[0]));
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_arrive_and_deregister(&child[0]));
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_arrive_and_deregister(&child[1]));
+	KUNIT_EXPECT_FALSE(test, gosync_phaser_is_terminated(&root));
+	KUNIT_EXPECT_EQ(test, 2, gosync_phaser_arrive_and_deregister(&root));
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&root));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_phase(&child[0]));
+}
+
+/* ------------------------------------------------------------------ */
+/* Rounds of kthreads, flat and tiered.                                 */
+
+struct pk_run {
+	struct gosync_phaser root;
+	struct gosync_phaser child[PK_CHILDREN];
+	unsigned int nr_children;
+	unsigned int rounds;
+	bool dereg;		/* parties leave at random rounds */
+	u32 seen[PK_THREADS];	/* each party's round, written before arriving */
+	bool gone[PK_THREADS];	/* deregistered */
+	atomic_t advances;
+	atomic_t bad_advance;	/* on_advance ran with someone missing */
+	atomic_t early;		/* a party released before all arrived */
+	atomic_t bad_phase;	/* a phase number out of sequence */
+	atomic_t errors;
+	atomic_t shutdown;
+	struct pk_call call[PK_THREADS];
+};
+
+static bool pk_run_advance(struct gosync_phaser *ph, unsigned int phase,
+			   unsigned int parties, void *arg)
+{
+	struct pk_run *r = arg;
+	unsigned int i;
+
+	if (phase != (unsigned int)atomic_read(&r->advances))
+		atomic_inc(&r->bad_phase);
+	for (i = 0; i < PK_THREADS; i++)
+		if (!READ_ONCE(r->gone[i]) && READ_ONCE(r->seen[i]) != phase)
+			atomic_inc(&r->bad_advance);
+	atomic_inc(&r->advances);
+	return !parties;
+}
+
+static struct gosync_phaser *pk_run_phaser(struct pk_run *r, unsigned int id)
+{
+	return r->nr_children ? &r->child[id % r->nr_children] : &r->root;
+}
+
+static int pk_run_party(struct pk_call *c)
+{
+	struct pk_run *r = container_of(c, struct pk_run, call[c->arg]);
+	struct gosync_phaser *ph = c->ph;
+	unsigned int id = c->arg, round, i;
+	u32 rnd = id * 2654435761U + 1;
+	int ret;
+
+	for (round = 0; round < r->rounds; round++) {
+		WRITE_ONCE(r->seen[id], round);
+		rnd = rnd * 1103515245U + 12345;
+		if (r->dereg && id && (rnd >> 16) % 64 == 0) {
+			WRITE_ONCE(r->gone[id], true);
+			ret = gosync_phaser_arrive_and_deregister(ph);
+			if (ret != (int)round)
+				atomic_inc(&r->bad_phase);
+			return 0;
+		}
+		ret = gosync_phaser_arrive_and_await_advance(ph);
+		if (ret == -ESHUTDOWN) {
+			atomic_inc(&r->shutdown);
+			return ret;
+		}
+		if (ret != (int)round + 1) {
+			atomic_inc(ret < 0 ? &r->errors : &r->bad_phase);
+			return ret;
+		}
+		for (i = 0; i < PK_THREADS; i++)
+			if (!READ_ONCE(r->gone[i]) && READ_ONCE(r->seen[i]) < round)
+				atomic_inc(&r->early);
+	}
+	WRITE_ONCE(r->gone[id], true);
+	return gosync_phaser_arrive_and_deregister(ph) == (int)round ? 0 : -EPROTO;
+}
+
+static void pk_rounds(struct kunit *test, unsigned int nr_children, bool dereg)
+{
+	struct pk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->rounds = PK_ROUNDS;
+	r->nr_children = nr_children;
+	r->dereg = dereg;
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&r->root, NULL,
+						    nr_children ? 0 : PK_THREADS,
+						    pk_run_advance, r));
+	for (i = 0; i < nr_children; i++)
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&r->child[i], &r->root,
+							    0, NULL, NULL));
+	for (i = 0; i < PK_THREADS && nr_children; i++)
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_register(pk_run_phaser(r, i)));
+	if (nr_children)
+		KUNIT_EXPECT_EQ(test, nr_children,
+				gosync_phaser_registered_parties(&r->root));
+	for (i = 0; i < PK_THREADS; i++)
+		pk_call_start(test, &r->call[i], pk_run_phaser(r, i), pk_run_party, i);
+	for (i = 0; i < PK_THREADS; i++)
+		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &r->call[i]));
+	/* Each party deregistered at the end: the last one terminated it. */
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&r->root));
+	if (!dereg)
+		KUNIT_EXPECT_EQ(test, PK_ROUNDS + 1, atomic_read(&r->advances));
+	KUNIT_EXPECT_GT(test, atomic_read(&r->advances), 1);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->bad_advance));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->early));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->bad_phase));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->errors));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->shutdown));
+	for (i = 0; i < nr_children; i++)
+		KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&r->child[i]));
+}
+
+static void phaser_rounds_flat_test(struct kunit *test)
+{
+	pk_rounds(test, 0, false);
+}
+
+static void phaser_rounds_tiered_test(struct kunit *test)
+{
+	pk_rounds(test, PK_CHILDREN, false);
+}
+
+static void phaser_rounds_deregister_test(struct kunit *test)
+{
+	pk_rounds(test, 0, true);
+	pk_rounds(test, PK_CHILDREN, true);
+}
+
+static struct kunit_case gosync_phaser_cases[] = {
+	KUNIT_CASE(phaser_init_errors_test),
+	KUNIT_CASE(phaser_counts_test),
+	KUNIT_CASE(phaser_deregister_to_zero_test),
+	KUNIT_CASE(phaser_wraparound_test),
+	KUNIT_CASE(phaser_wakeup_test),
+	KUNIT_CASE(phaser_signal_test),
+	KUNIT_CASE(phaser_force_termination_test),
+	KUNIT_CASE(phaser_register_during_advance_test),
+	KUNIT_CASE(phaser_tier_counts_test),
+	KUNIT_CASE(phaser_rounds_flat_test),
+	KUNIT_CASE(phaser_rounds_tiered_test),
+	KUNIT_CASE(phaser_rounds_deregister_test),
+	{}
+};
+
+static struct kunit_suite gosync_phaser_suite = {
+	.name = "gosync_phaser",
+	.test_cases = gosync_phaser_cases,
+};
+
+kunit_test_suite(gosync_phaser_suite);
