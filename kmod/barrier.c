@@ -11,12 +11,12 @@
  * everyone has arrived; it then waits for the release like the others.
  *
  * Outcome of a waiter of generation g, once the word moved on or broke:
- *	word still in g with the broken bit	-> broken
- *	word in a later generation		-> released, unless reset()
- *						   broke g: broken_gen == g + 1
- * reset() first breaks g, which can then never be released, and only then
- * records broken_gen and advances; so broken_gen never names a generation
- * that was released.
+ * still in g with the broken bit, it was broken; in a later generation,
+ * it was released. A broken generation never moves on while one of its
+ * arrivals has yet to see that it broke: reset() waits until every
+ * arrival of g has departed (@departed, tagged with the generation, counts
+ * them) before it starts g + 1. So no waiter can mistake a broken
+ * generation for a released one, however late it runs.
  *
  * One core wait routine (gbar_wait()) serves every flavour, as in
  * kernel/sched/completion.c.
@@ -74,16 +74,33 @@ static bool gbar_break(struct gosync_barrier *b, u64 gen)
 	return true;
 }
 
-/* The outcome of generation @gen, which is over: 0 released, or broken. */
-static int gbar_outcome(struct gosync_barrier *b, u64 gen)
+static inline u64 gbar_tag(u64 gen)
+{
+	return (gen & U32_MAX) << 32;
+}
+
+/* An arrival of broken generation @gen is done with it; reset() waits. */
+static void gbar_depart(struct gosync_barrier *b, u64 gen)
+{
+	s64 d = atomic64_read(&b->departed);
+	u64 n;
+
+	do {
+		n = ((u64)d & ~(u64)U32_MAX) == gbar_tag(gen) ? d + 1 :
+							   gbar_tag(gen) | 1;
+	} while (!atomic64_try_cmpxchg(&b->departed, &d, n));
+	/* The barrier of the cmpxchg pairs with prepare_to_wait_event(). */
+	if (waitqueue_active(&b->wq))
+		wake_up_all(&b->wq);
+}
+
+/* Every arrival of broken generation @gen departed, or @gen is over. */
+static bool gbar_departed(struct gosync_barrier *b, u64 gen)
 {
 	u64 w = atomic64_read_acquire(&b->word);
 
-	if (gbar_gen(w) == gen)
-		return -ECONNABORTED;	/* broken bit set */
-	if ((u64)atomic64_read(&b->broken_gen) == gen + 1)
-		return -ECONNABORTED;	/* broken by reset() */
-	return 0;
+	return gbar_gen(w) != gen ||
+	       (u64)atomic64_read(&b->departed) == (gbar_tag(gen) | gbar_count(w));
 }
 
 static int gbar_wait(struct gosync_barrier *b, unsigned int state,
@@ -102,8 +119,10 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 	w = atomic64_add_return(1, &b->word);
 	gen = gbar_gen(w);
 	n = gbar_count(w);
-	if (w & GBAR_BROKEN)
+	if (w & GBAR_BROKEN) {
+		gbar_depart(b, gen);
 		return -ECONNABORTED;
+	}
 	/* More arrivals than parties in one generation: the caller's bug. */
 	if (n > b->parties)
 		return -EINVAL;
@@ -142,10 +161,11 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		wait_event(b->wq, gbar_over(b, gen));
 		ret = 0;
 	}
-	if (ret)
-		return ret;
-	ret = gbar_outcome(b, gen);
-	return ret ? ret : n - 1;
+	/* Broken generations stay put until their arrivals departed. */
+	if (gbar_gen(atomic64_read_acquire(&b->word)) != gen)
+		return n - 1;
+	gbar_depart(b, gen);
+	return ret ? ret : -ECONNABORTED;
 }
 
 /**
@@ -164,7 +184,7 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 	if (!parties || parties > GOSYNC_BARRIER_PARTIES_MAX)
 		return -EINVAL;
 	atomic64_set(&b->word, 0);
-	atomic64_set(&b->broken_gen, 0);
+	atomic64_set(&b->departed, 0);
 	b->parties = parties;
 	b->action = action;
 	b->arg = arg;
@@ -266,14 +286,22 @@ void gosync_barrier_reset(struct gosync_barrier *b)
 		/* Released, or being released: wait for the next generation. */
 		wait_event(b->wq, gbar_gen(atomic64_read_acquire(&b->word)) != gen);
 	}
-	/* gen is broken and can never be released: name it for its waiters. */
-	atomic64_set(&b->broken_gen, gen + 1);
-	w = atomic64_read(&b->word);
-	do {
+	/*
+	 * gen is broken and can never be released. Start gen + 1 once every
+	 * arrival of gen has seen that (a late arrival may still come: the
+	 * cmpxchg fails on its count, and we wait for it too).
+	 */
+	for (;;) {
+		wait_event(b->wq, gbar_departed(b, gen));
+		w = atomic64_read(&b->word);
 		if (gbar_gen(w) != gen)
-			return;		/* another reset() advanced it */
-	} while (!atomic64_try_cmpxchg_release(&b->word, &w,
-					       (gen + 1) << GBAR_GEN_SHIFT));
+			return;		/* another reset() started gen + 1 */
+		if ((u64)atomic64_read(&b->departed) != (gbar_tag(gen) | gbar_count(w)))
+			continue;
+		if (atomic64_try_cmpxchg_release(&b->word, &w,
+						 (gen + 1) << GBAR_GEN_SHIFT))
+			break;
+	}
 	wake_up_all(&b->wq);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);

@@ -4,8 +4,8 @@
  * party, rounds of kthreads that check nobody is released early and that
  * the action runs exactly once per generation with everyone arrived, a
  * timeout that breaks the generation for the others and for later
- * arrivals until reset, a killed waiter doing the same, and reset
- * breaking sleeping waiters.
+ * arrivals until reset, an interrupted and a killed waiter doing the
+ * same, and reset breaking sleeping waiters.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -106,6 +106,13 @@ static void bk_join(struct bk_run *r, unsigned int nr)
 				wait_for_completion_timeout(&r->done[i], 60 * HZ));
 }
 
+/* Sleep until @n parties have arrived in the current generation. */
+static void bk_wait_arrived(struct gosync_barrier *b, u32 n)
+{
+	while ((u32)atomic64_read(&b->word) < n)
+		msleep(1);
+}
+
 static void barrier_init_errors_test(struct kunit *test)
 {
 	struct gosync_barrier b;
@@ -172,8 +179,7 @@ static void barrier_reset_breaks_waiters_test(struct kunit *test)
 	struct bk_run *r = bk_start(test, 3, 2, 1);
 	int ret;
 
-	/* Let both kthreads arrive and sleep. */
-	msleep(50);
+	bk_wait_arrived(&r->b, 2);
 	gosync_barrier_reset(&r->b);
 	bk_join(r, 2);
 	KUNIT_EXPECT_EQ(test, 2, atomic_read(&r->aborted));
@@ -194,20 +200,21 @@ static void barrier_reset_breaks_waiters_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->actions));
 }
 
-struct bk_killable {
+struct bk_signalled {
 	struct gosync_barrier *b;
+	bool killable;
 	int ret;
-	struct completion armed;
 	struct completion done;
 };
 
-static int bk_killable_fn(void *arg)
+static int bk_signalled_fn(void *arg)
 {
-	struct bk_killable *k = arg;
+	struct bk_signalled *k = arg;
 
 	allow_signal(SIGKILL);
-	complete(&k->armed);
-	k->ret = gosync_barrier_wait_killable(k->b);
+	allow_signal(SIGUSR1);
+	k->ret = k->killable ? gosync_barrier_wait_killable(k->b) :
+			       gosync_barrier_wait_interruptible(k->b);
 	complete(&k->done);
 	/* Stay until kthread_stop(): the test owns the task reference. */
 	while (!kthread_should_stop())
@@ -215,29 +222,50 @@ static int bk_killable_fn(void *arg)
 	return 0;
 }
 
-static void barrier_killed_breaks_test(struct kunit *test)
+/*
+ * A signal to a waiter breaks its generation: @killable picks the
+ * flavour, which only a fatal signal interrupts.
+ */
+static void bk_signal(struct kunit *test, bool killable)
 {
 	struct bk_run *r = bk_start(test, 3, 1, 1);
-	struct bk_killable k = { .b = &r->b };
+	struct bk_signalled k = { .b = &r->b, .killable = killable };
 	struct task_struct *t;
 
-	init_completion(&k.armed);
 	init_completion(&k.done);
-	t = kthread_create(bk_killable_fn, &k, "gosync-bk-kill");
+	t = kthread_create(bk_signalled_fn, &k, "gosync-bk-sig");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	get_task_struct(t);
 	wake_up_process(t);
-	wait_for_completion(&k.armed);
-	/* Let it arrive and sleep, then kill it. */
-	msleep(50);
-	send_sig(SIGKILL, t, 1);
+	bk_wait_arrived(&r->b, 2);
+	send_sig(SIGUSR1, t, 1);
+	if (killable) {
+		/* Not fatal: the killable waiter sleeps on. */
+		KUNIT_EXPECT_EQ(test, 0UL, wait_for_completion_timeout(&k.done, HZ / 20));
+		send_sig(SIGKILL, t, 1);
+	}
 	KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&k.done, 60 * HZ));
 	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, k.ret);
 	bk_join(r, 1);
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->aborted));
 	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
 	kthread_stop(t);
 	put_task_struct(t);
+	/* reset() starts a fresh, working generation. */
+	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, gosync_barrier_wait_timeout(&r->b, 1));
+}
+
+static void barrier_interrupted_breaks_test(struct kunit *test)
+{
+	bk_signal(test, false);
+}
+
+static void barrier_killed_breaks_test(struct kunit *test)
+{
+	bk_signal(test, true);
 }
 
 static struct kunit_case gosync_barrier_cases[] = {
@@ -246,6 +274,7 @@ static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_rounds_test),
 	KUNIT_CASE(barrier_timeout_breaks_test),
 	KUNIT_CASE(barrier_reset_breaks_waiters_test),
+	KUNIT_CASE(barrier_interrupted_breaks_test),
 	KUNIT_CASE(barrier_killed_breaks_test),
 	{}
 };

@@ -53,7 +53,7 @@ typedef void (*gosync_barrier_action_t)(void *arg);
 /**
  * struct gosync_barrier - a reusable barrier; fields are private
  * @word: generation << 33 | broken << 32 | arrivals
- * @broken_gen: the last generation broken by reset() (+1; 0 for none)
+ * @departed: generation << 32 | arrivals that left a broken generation
  * @parties: threads per generation
  * @action: optional, see gosync_barrier_action_t
  * @arg: for @action
@@ -61,7 +61,7 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  */
 struct gosync_barrier {
 	atomic64_t word;
-	atomic64_t broken_gen;
+	atomic64_t departed;
 	unsigned int parties;
 	gosync_barrier_action_t action;
 	void *arg;
