@@ -559,6 +559,100 @@ static void phaser_rounds_deregister_test(struct kunit *test)
 	pk_rounds(test, PK_CHILDREN, true);
 }
 
+/*
+ * Churn: parties register with a child and leave at once, so that it
+ * attaches to the root and detaches again and again, while steady
+ * parties on another child and on the root do rounds.
+ */
+struct pk_churn {
+	struct gosync_phaser root;
+	struct gosync_phaser steady;
+	struct gosync_phaser churn;
+	bool stop;
+	atomic_t cycles;
+	atomic_t bad;
+	struct pk_call call[5];
+};
+
+static int pk_churn_steady(struct pk_call *c)
+{
+	struct pk_churn *k = c->ph->root->arg;
+	int phase = 0, ret;
+	unsigned int i;
+
+	for (i = 0; i < PK_ROUNDS; i++) {
+		ret = gosync_phaser_arrive_and_await_advance(c->ph);
+		if (ret != phase + 1)
+			atomic_inc(&k->bad);
+		phase = ret;
+	}
+	return gosync_phaser_arrive_and_deregister(c->ph) == phase ? 0 : -EPROTO;
+}
+
+static int pk_churn_fn(struct pk_call *c)
+{
+	struct pk_churn *k = c->ph->root->arg;
+	int phase, ret, n;
+
+	/* Pairs with WRITE_ONCE() in phaser_churn_test(). */
+	while (!READ_ONCE(k->stop)) {
+		n = 1 + atomic_read(&k->cycles) % 2;
+		phase = gosync_phaser_bulk_register(c->ph, n);
+		/* Once the steady parties left, the root may terminate. */
+		if (phase == -ESHUTDOWN)
+			return 0;
+		if (phase < 0)
+			return phase;
+		/* The phase cannot advance without these arrivals. */
+		while (n--) {
+			ret = gosync_phaser_arrive_and_deregister(c->ph);
+			if (ret != phase)
+				atomic_inc(&k->bad);
+		}
+		atomic_inc(&k->cycles);
+		cond_resched();
+	}
+	return 0;
+}
+
+static bool pk_churn_advance(struct gosync_phaser *ph, unsigned int phase,
+			     unsigned int parties, void *arg)
+{
+	return !parties;
+}
+
+static void phaser_churn_test(struct kunit *test)
+{
+	struct pk_churn *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->root, NULL, 1,
+						    pk_churn_advance, k));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->steady, &k->root, 2,
+						    NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->churn, &k->root, 0,
+						    NULL, NULL));
+	pk_call_start(test, &k->call[0], &k->root, pk_churn_steady, 0);
+	pk_call_start(test, &k->call[1], &k->steady, pk_churn_steady, 0);
+	pk_call_start(test, &k->call[2], &k->steady, pk_churn_steady, 0);
+	pk_call_start(test, &k->call[3], &k->churn, pk_churn_fn, 0);
+	pk_call_start(test, &k->call[4], &k->churn, pk_churn_fn, 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &k->call[i]));
+	/* Pairs with READ_ONCE() in pk_churn_fn(). */
+	WRITE_ONCE(k->stop, true);
+	for (i = 3; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &k->call[i]));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&k->bad));
+	KUNIT_EXPECT_GT(test, atomic_read(&k->cycles), 0);
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&k->churn));
+	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&k->root));
+	/* The root's last party left while churn was detached: terminated. */
+	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&k->root));
+	kunit_info(test, "%d attach/detach cycles", atomic_read(&k->cycles));
+}
+
 static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_init_errors_test),
 	KUNIT_CASE(phaser_counts_test),
@@ -572,6 +666,7 @@ static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_rounds_flat_test),
 	KUNIT_CASE(phaser_rounds_tiered_test),
 	KUNIT_CASE(phaser_rounds_deregister_test),
+	KUNIT_CASE(phaser_churn_test),
 	{}
 };
 
