@@ -135,7 +135,9 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		 * the whole generation happen before a waiter sees it over.
 		 */
 		atomic64_set_release(&b->word, (gen + 1) << GBAR_GEN_SHIFT);
-		wake_up_all(&b->wq);
+		/* Its full barrier pairs with prepare_to_wait_event(). */
+		if (wq_has_sleeper(&b->wq))
+			wake_up_all(&b->wq);
 		return n - 1;
 	}
 

@@ -110,7 +110,7 @@ static void bk_join(struct bk_run *r, unsigned int nr)
 static void bk_wait_arrived(struct gosync_barrier *b, u32 n)
 {
 	while ((u32)atomic64_read(&b->word) < n)
-		msleep(1);
+		usleep_range(500, 1000);
 }
 
 static void barrier_init_errors_test(struct kunit *test)
