@@ -580,6 +580,9 @@ static int pk_churn_steady(struct pk_call *c)
 	int phase = 0, ret;
 	unsigned int i;
 
+	/* Overlap with the churn, whose threads may start late. */
+	for (i = 0; i < 50000 && !atomic_read(&k->cycles); i++)
+		usleep_range(100, 200);
 	for (i = 0; i < PK_ROUNDS; i++) {
 		ret = gosync_phaser_arrive_and_await_advance(c->ph);
 		if (ret != phase + 1)

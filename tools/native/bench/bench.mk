@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Native benchmarks of gosync_map, gosync_pool and gosync_breaker; included by
+# Native benchmarks of gosync_map, gosync_pool, gosync_breaker, gosync_barrier
+# and gosync_phaser; included by
 # tools/native/Makefile, so paths are relative to tools/native. Uses BUILD,
 # CC_OPT, CFLAGS_opt and LIB_opt from there (the opt variant: gcc -O2, as
 # the kernel is built).
 #
-#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker}_bench
+#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker,barrier}_bench
 #	make -C tools/native bench		run them: results.csv, report, ratios
 #	make -C tools/native callgrind		instructions per operation
 #	make -C tools/native bench-smoke	the whole path in seconds (make
@@ -20,7 +21,8 @@ NB_DIR := $(BUILD)/bench
 NB_BIN := $(NB_DIR)/map_bench
 PB_BIN := $(NB_DIR)/pool_bench
 BB_BIN := $(NB_DIR)/breaker_bench
-NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN)
+BR_BIN := $(NB_DIR)/barrier_bench
+NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
@@ -53,6 +55,12 @@ $(BB_BIN): bench/breaker_bench.c $(KMOD)/breaker_bench_peers.h \
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) $(BB_LDFLAGS) -o $@ bench/breaker_bench.c \
 		bench/bench_main.c $(LIB_opt)
+
+$(BR_BIN): bench/barrier_bench.c $(REPO)/include/gosync/barrier.h \
+		$(REPO)/include/gosync/phaser.h $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/barrier_bench.c bench/bench_main.c \
+		$(LIB_opt)
 
 bench: bench-build
 	bench/run.sh $(NB_DIR) $(NB_BINS)

@@ -114,7 +114,7 @@ static int bench_run(const struct bench *b, unsigned int c, unsigned int m,
 		return -ENOMEM;
 	pthread_barrier_init(&sync->start, NULL, threads + 1);
 	for (i = 0; i < threads; i++) {
-		th[i] = bench_thread(b, sync, i, bench_cpus[i]);
+		th[i] = bench_thread(b, sync, i, bench_cpus[i % bench_nr_cpus]);
 		ret = native_thread_create(&th[i]->tid, bench_thread_fn, th[i]);
 		if (ret) {
 			fprintf(stderr, "%s_bench: thread: %s\n", b->name,
@@ -405,8 +405,15 @@ int bench_main(const struct bench *b, int argc, char **argv)
 	bench_find_cpus();
 	if (!ms || !nthreads || !reps || reps > BENCH_MAX_REPS)
 		bench_usage(b);
+	/* None of its cases selected: nothing to run, at any thread count. */
+	for (i = 0; i < (int)b->nr_cases; i++)
+		if (bench_selected(cases, b->case_name(i)))
+			break;
+	if (i == (int)b->nr_cases)
+		return bench_exit(b, 0);
 	for (unsigned int k = 0; k < nthreads; k++) {
-		if (!threads[k] || threads[k] > bench_nr_cpus) {
+		if (!threads[k] || threads[k] > BENCH_MAX_THREADS || !bench_nr_cpus ||
+		    (threads[k] > bench_nr_cpus && !b->oversubscribe)) {
 			fprintf(stderr, "%s_bench: %u threads but %u usable CPUs\n",
 				b->name, threads[k], bench_nr_cpus);
 			return 2;

@@ -17,9 +17,10 @@
  * Timed: every selected case x thread count x implementation, R reps each,
  * the implementations interleaved rep by rep; each run is a fresh setup(),
  * N threads, thread i pinned to the i-th CPU of the process's affinity
- * mask, released together from a barrier, each calling run() with
- * BENCH_BATCH ops until the controller raises the stop flag and measuring
- * its own elapsed time; then teardown(). ops_per_sec is the sum of each
+ * mask (modulo the CPUs, if the program allows more threads than CPUs:
+ * @oversubscribe), released together from a barrier, each calling run()
+ * with BENCH_BATCH ops until the controller raises the stop flag and
+ * measuring its own elapsed time; then teardown(). ops_per_sec is the sum of each
  * thread's own rate, ns_per_op = threads * 1e9 / ops_per_sec; the row of a
  * configuration is its median-rate rep, appended to FILE (or printed) in
  * the in-VM format (env,primitive,case,impl,threads,ops_per_sec,ns_per_op).
@@ -104,6 +105,8 @@ struct bench_thread {
  * @count_note: optional; count mode, appends to the result line
  * @note_ns: the progress note of a timed run gives ns/op too
  * @warn_fails: a WARN splat (native_exit()) fails the program
+ * @oversubscribe: threads may outnumber the CPUs (their threads sleep,
+ *	as a barrier's waiters do): thread i is pinned to CPU i mod CPUs
  */
 struct bench {
 	const char *name;
@@ -122,6 +125,7 @@ struct bench {
 	void (*count_note)(struct bench_thread *t);
 	bool note_ns;
 	bool warn_fails;
+	bool oversubscribe;
 };
 
 /*

@@ -22,6 +22,15 @@ targets, on the pair case (allow + done): >= 5x the mutex breaker at 4
 threads (the VM's figures: --env stock), and >= 0.33x the rate of the
 per-CPU increment (a pair costs at most 3 of them), each thread count.
 
+barrier (issue 7): ns per round (one op is one thread's passage through
+one round, so ns_per_op is a round's time) of gosync_barrier,
+pthread_barrier, the completion barrier and the phaser, flat and tiered,
+and the rate of gosync_barrier and of each phaser as a ratio against
+pthread_barrier; target: gosync_barrier >= 1.0x pthread_barrier (and the
+completion barrier, in the VM) natively. At 1 thread nobody sleeps; from 2
+on, a round is mostly one futex wake-up across CPUs, which a shared
+virtual machine makes noisy.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -47,6 +56,11 @@ POOL_PAIR_CASES = ("pair", "batch16")
 BRK, BRK_MUTEX, BRK_SPIN, BRK_ATOMIC, BRK_PCPU = (
     "gosync_breaker", "mutex", "spinlock", "atomic_long", "percpu")
 BRK_CASE, BRK_VS_MUTEX, BRK_MUTEX_THREADS, BRK_VS_PCPU = "pair", 5.0, 4, 0.33
+BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED = (
+    "gosync_barrier", "pthread_barrier", "completions", "phaser_flat",
+    "phaser_tiered")
+BAR_VS_PTHREAD = 1.0
+PRIMITIVES = ("map", "pool", "breaker", "barrier")
 
 
 def map_table(rate):
@@ -135,6 +149,34 @@ def breaker_table(rate):
     return missed
 
 
+def barrier_table(rate):
+    """gosync_barrier and the phaser against pthread_barrier; targets missed."""
+    fmt = "%-6s %7s %9s %9s %9s %9s %9s %8s %8s %8s %8s  %s"
+    print(fmt % ("case", "threads", "gb ns/rnd", "pthread", "compl",
+                 "ph_flat", "ph_tier", "gb/pthr", "gb/compl", "flat/pth",
+                 "tier/pth", "target (gb >= 1.0x pthread_barrier)"))
+    missed = 0
+    for (case, threads), by_impl in rate.items():
+        (g, gns), (p, pns), (c, cns), (f, fns), (t, tns) = (
+            by_impl.get(i, (None, None))
+            for i in (BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED))
+
+        def ratio(a, b):
+            return "%.2fx" % (a / b) if a and b else "-"
+
+        def ns(x):
+            return "%.0f" % x if x is not None else "-"
+
+        verdict = "-"
+        if g and p:
+            ok = g / p >= BAR_VS_PTHREAD
+            verdict = ">= %.1fx: %s" % (BAR_VS_PTHREAD, "met" if ok else "MISSED")
+            missed += not ok
+        print(fmt % (case, threads, ns(gns), ns(pns), ns(cns), ns(fns), ns(tns),
+                     ratio(g, p), ratio(g, c), ratio(f, p), ratio(t, p), verdict))
+    return missed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -145,7 +187,7 @@ def main():
     rate = collections.OrderedDict()
     with open(args.csv) as f:
         for r in csv.DictReader(f):
-            if r["env"] != args.env or r["primitive"] not in ("map", "pool", "breaker"):
+            if r["env"] != args.env or r["primitive"] not in PRIMITIVES:
                 continue
             key = (r["case"], int(r["threads"]))
             ops = float(r["ops_per_sec"])
@@ -154,11 +196,12 @@ def main():
             rate.setdefault(r["primitive"], collections.OrderedDict()).setdefault(
                 key, {})[r["impl"]] = (ops, ns)
     if not rate:
-        sys.exit("ratios.py: no env=%s map, pool or breaker rows in %s" % (args.env, args.csv))
+        sys.exit("ratios.py: no env=%s map, pool, breaker or barrier rows in %s"
+                 % (args.env, args.csv))
 
     missed, first = 0, True
     for prim, table in (("map", map_table), ("pool", pool_table),
-                        ("breaker", breaker_table)):
+                        ("breaker", breaker_table), ("barrier", barrier_table)):
         if prim not in rate:
             continue
         if not first:

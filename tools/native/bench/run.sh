@@ -23,7 +23,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
 
 mkdir -p "$OUT"
-rm -f "$OUT/results.csv" "$OUT"/map-*.png "$OUT"/pool-*.png "$OUT"/breaker-*.png
+rm -f "$OUT/results.csv" "$OUT"/map-*.png "$OUT"/pool-*.png "$OUT"/breaker-*.png \
+	"$OUT"/barrier-*.png
 
 read -r load _ < /proc/loadavg
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then

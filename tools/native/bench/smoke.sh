@@ -43,7 +43,8 @@ threads="1"
 nthreads=$(wc -w <<< "$threads")
 
 # The callgrind check's case and implementation, per primitive.
-declare -A cg_case=([map]="churn_1k gosync_map" [pool]="pair gosync_pool")
+declare -A cg_case=([map]="churn_1k gosync_map" [pool]="pair gosync_pool"
+	[barrier]="round gosync_barrier")
 
 for bin in "$@"; do
 	name=$(basename "$bin")

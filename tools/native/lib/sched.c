@@ -4,8 +4,10 @@
  * and kthreads, wait queues, completions, hrtimers and the per-CPU arena.
  * The semantics are in <shim/sched.h>.
  */
+#include <linux/futex.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <shim/all.h>
@@ -209,10 +211,15 @@ void msleep(unsigned int ms)
 	sleep_ns((u64)ms * NSEC_PER_MSEC);
 }
 
+/* As the kernel's: until a signal; returns the ms left then. */
 unsigned long msleep_interruptible(unsigned int ms)
 {
-	msleep(ms);
-	return 0;
+	long left = ms;
+
+	might_sleep();
+	while (left && !signal_pending(current))
+		left = schedule_timeout_interruptible(left);
+	return left;
 }
 
 void usleep_range(unsigned long min, unsigned long max)
@@ -241,31 +248,57 @@ int wake_up_process(struct task_struct *t)
 	return woke;
 }
 
+/* Woken by wake_up_process(), or by a signal @state lets in. */
+static bool task_woken(struct task_struct *t, unsigned int state)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == TASK_RUNNING ||
+	       signal_pending_state(state, t);
+}
+
 long schedule_timeout(long timeout)
 {
 	struct task_struct *t = current;
-	u64 end = timeout == MAX_SCHEDULE_TIMEOUT ? 0 :
-		  ktime_get_ns() + (u64)timeout * NSEC_PER_MSEC;
+	struct wait_queue_entry *w = t->wait;
+	unsigned int state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+	u64 end, now;
 	struct timespec ts;
 	long left = timeout;
 
 	if (unlikely(shim_ctx.atomic || shim_ctx.rcu))
 		shim_warn(__FILE__, __LINE__, "scheduling while atomic");
-	deadline_ts(&ts, end);
-	pthread_mutex_lock(&t->lock);
-	while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != TASK_RUNNING) {
-		if (!end) {
-			pthread_cond_wait(&t->cond, &t->lock);
-		} else if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT) {
-			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-			left = 0;
-			break;
-		}
+	if (unlikely(timeout < 0)) {
+		shim_warn(__FILE__, __LINE__, "a negative timeout to sleep");
+		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+		return 0;
 	}
-	pthread_mutex_unlock(&t->lock);
+	end = timeout == MAX_SCHEDULE_TIMEOUT ? 0 :
+	      ktime_get_ns() + (u64)timeout * NSEC_PER_MSEC;
+	if (w && w->head) {
+		/* Between prepare_to_wait*() and finish_wait(): see sched.h. */
+		while (!task_woken(t, state)) {
+			if (shim_wq_sleep(w->head, w->seq, shim_wq_until(end, state)))
+				break;
+			if (end && ktime_get_ns() >= end) {
+				left = 0;
+				break;
+			}
+		}
+	} else {
+		deadline_ts(&ts, end);
+		pthread_mutex_lock(&t->lock);
+		while (!task_woken(t, state)) {
+			if (!end) {
+				pthread_cond_wait(&t->cond, &t->lock);
+			} else if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT) {
+				left = 0;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&t->lock);
+	}
+	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 	if (end && left) {
-		u64 now = ktime_get_ns();
-
+		now = ktime_get_ns();
 		left = now < end ? (long)DIV_ROUND_UP(end - now, NSEC_PER_MSEC) : 1;
 	}
 	return left;
@@ -397,64 +430,136 @@ int kthread_stop(struct task_struct *t)
 	return ret;
 }
 
+/* ---- signals -------------------------------------------------------- */
+int send_sig(int sig, struct task_struct *t, int priv)
+{
+	if (sig < 1 || sig > (int)BITS_PER_LONG)
+		return -EINVAL;
+	/* A kthread ignores what it did not allow, as in the kernel. */
+	if (t->is_kthread &&
+	    !(__atomic_load_n(&t->sigallowed, __ATOMIC_ACQUIRE) & shim_sigmask(sig)))
+		return 0;
+	/* Release: pairs with signal_pending()'s acquire. */
+	__atomic_fetch_or(&t->sigpending, shim_sigmask(sig), __ATOMIC_RELEASE);
+	/* Wake a schedule_timeout() outside a wait queue; a queue's sleep polls. */
+	pthread_mutex_lock(&t->lock);
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+void allow_signal(int sig)
+{
+	__atomic_fetch_or(&current->sigallowed, shim_sigmask(sig), __ATOMIC_RELEASE);
+}
+
+void disallow_signal(int sig)
+{
+	struct task_struct *t = current;
+
+	__atomic_fetch_and(&t->sigallowed, ~shim_sigmask(sig), __ATOMIC_RELEASE);
+	__atomic_fetch_and(&t->sigpending, ~shim_sigmask(sig), __ATOMIC_RELAXED);
+}
+
+void flush_signals(struct task_struct *t)
+{
+	__atomic_store_n(&t->sigpending, 0, __ATOMIC_RELAXED);
+}
+
 /* ---- wait queues ---------------------------------------------------- */
+/* The protocol is in <shim/sched.h>. */
+static long shim_futex(unsigned int *uaddr, int op, unsigned int val,
+		       const struct timespec *abs_mono)
+{
+	return syscall(SYS_futex, uaddr, op, val, abs_mono, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
 void init_waitqueue_head(wait_queue_head_t *wq)
 {
-	/* Realtime clock, as the static initializer: see shim_wq_sleep(). */
-	pthread_mutex_init(&wq->lock, NULL);
-	pthread_cond_init(&wq->cond, NULL);
 	wq->seq = 0;
+	wq->waiters = 0;
+	pthread_mutex_init(&wq->lock, NULL);
 }
 
 void wake_up_all(wait_queue_head_t *wq)
 {
-	pthread_mutex_lock(&wq->lock);
-	wq->seq++;
-	pthread_cond_broadcast(&wq->cond);
-	pthread_mutex_unlock(&wq->lock);
+	/* Release, and ordered before the load of @waiters: see sched.h. */
+	__atomic_add_fetch(&wq->seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&wq->waiters, __ATOMIC_SEQ_CST))
+		shim_futex(&wq->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 }
 
-unsigned long shim_wq_prepare(wait_queue_head_t *wq)
+u64 shim_wq_until(u64 end_ns, unsigned int state)
 {
-	unsigned long s;
+	u64 poll;
 
-	pthread_mutex_lock(&wq->lock);
-	s = wq->seq;
-	pthread_mutex_unlock(&wq->lock);
-	return s;
+	if (!(state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)))
+		return end_ns;
+	poll = ktime_get_ns() + SHIM_WQ_POLL_NS;
+	return end_ns && end_ns < poll ? end_ns : poll;
 }
 
-bool shim_wq_sleep(wait_queue_head_t *wq, unsigned long seq, u64 deadline_ns)
+bool shim_wq_sleep(wait_queue_head_t *wq, unsigned int seq, u64 deadline_ns)
 {
-	bool woken = true;
+	struct timespec ts;
 
-	/*
-	 * Wait queue heads use the realtime clock (a static initializer
-	 * cannot choose another): wait in short slices of it and check the
-	 * monotonic deadline between them.
-	 */
-	pthread_mutex_lock(&wq->lock);
-	while (wq->seq == seq) {
-		u64 now = ktime_get_ns();
-		struct timespec rt;
-
-		if (deadline_ns && now >= deadline_ns) {
-			woken = false;
-			break;
-		}
-		clock_gettime(CLOCK_REALTIME, &rt);
-		rt.tv_nsec += 10 * NSEC_PER_MSEC;
-		if (rt.tv_nsec >= NSEC_PER_SEC) {
-			rt.tv_sec++;
-			rt.tv_nsec -= NSEC_PER_SEC;
-		}
-		pthread_cond_timedwait(&wq->cond, &wq->lock, &rt);
+	deadline_ts(&ts, deadline_ns);
+	/* Acquire: pairs with wake_up_all()'s increment. */
+	while (__atomic_load_n(&wq->seq, __ATOMIC_ACQUIRE) == seq) {
+		if (deadline_ns && ktime_get_ns() >= deadline_ns)
+			return false;
+		/* Sleeps only if @seq is still there (an absolute monotonic deadline). */
+		shim_futex(&wq->seq, FUTEX_WAIT_BITSET_PRIVATE, seq,
+			   deadline_ns ? &ts : NULL);
 	}
-	pthread_mutex_unlock(&wq->lock);
-	return woken;
+	return true;
+}
+
+void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *w, int state)
+{
+	if (!w->head) {
+		shim_wq_add(wq);
+		w->head = wq;
+	}
+	/* Registered first: see the diagram in sched.h. */
+	w->seq = shim_wq_prepare(wq);
+	current->wait = w;
+	set_current_state(state);
+}
+
+long prepare_to_wait_event(wait_queue_head_t *wq, struct wait_queue_entry *w, int state)
+{
+	if (signal_pending_state(state, current)) {
+		/* Off the queue, as the kernel's; the caller calls finish_wait(). */
+		if (w->head)
+			shim_wq_del(w->head);
+		w->head = NULL;
+		return -ERESTARTSYS;
+	}
+	prepare_to_wait(wq, w, state);
+	return 0;
+}
+
+void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *w)
+{
+	struct task_struct *t = current;
+
+	__set_current_state(TASK_RUNNING);
+	if (w->head) {
+		WARN_ON_ONCE(w->head != wq);
+		shim_wq_del(w->head);
+		w->head = NULL;
+	}
+	if (t->wait == w)
+		t->wait = NULL;
 }
 
 /* ---- completions ---------------------------------------------------- */
+/*
+ * The count is under the queue's lock, and so is the wake-up: a waiter
+ * that took the count (under the lock) may free the completion, as in
+ * the kernel, so complete() touches nothing of it after unlocking.
+ */
 void init_completion(struct completion *c)
 {
 	c->done = 0;
@@ -466,8 +571,7 @@ void complete(struct completion *c)
 	pthread_mutex_lock(&c->wait.lock);
 	if (c->done != COMPLETE_ALL)
 		c->done++;
-	c->wait.seq++;
-	pthread_cond_broadcast(&c->wait.cond);
+	wake_up_all(&c->wait);
 	pthread_mutex_unlock(&c->wait.lock);
 }
 
@@ -475,8 +579,7 @@ void complete_all(struct completion *c)
 {
 	pthread_mutex_lock(&c->wait.lock);
 	c->done = COMPLETE_ALL;
-	c->wait.seq++;
-	pthread_cond_broadcast(&c->wait.cond);
+	wake_up_all(&c->wait);
 	pthread_mutex_unlock(&c->wait.lock);
 }
 

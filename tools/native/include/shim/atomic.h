@@ -56,6 +56,14 @@ typedef struct { s64 counter; } atomic64_t;
 #define ATOMIC_LONG_INIT(i)	{ (i) }
 #define ATOMIC64_INIT(i)	{ (i) }
 
+/* A try_cmpxchg, ordered by @mo on success and @fail_mo on failure. */
+#define SHIM_TRY_CMPXCHG(name, type_t, val_t, mo, fail_mo)			\
+static inline bool name(type_t *v, val_t *o, val_t n)				\
+{										\
+	return __atomic_compare_exchange_n(&v->counter, o, n, false,		\
+					   __ATOMIC_##mo, __ATOMIC_##fail_mo);	\
+}
+
 /* One family of operations per atomic type. */
 #define SHIM_ATOMIC_OPS(pfx, type_t, val_t)					\
 static inline void pfx##_set(type_t *v, val_t i)				\
@@ -92,11 +100,22 @@ static inline val_t pfx##_cmpxchg(type_t *v, val_t o, val_t n)			\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);	\
 	return o;								\
 }										\
-static inline bool pfx##_try_cmpxchg(type_t *v, val_t *o, val_t n)		\
-{										\
-	return __atomic_compare_exchange_n(&v->counter, o, n, false,		\
-					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);	\
-}										\
+SHIM_TRY_CMPXCHG(pfx##_try_cmpxchg, type_t, val_t, SEQ_CST, SEQ_CST)		\
+SHIM_TRY_CMPXCHG(pfx##_try_cmpxchg_acquire, type_t, val_t, ACQUIRE, ACQUIRE)	\
+SHIM_TRY_CMPXCHG(pfx##_try_cmpxchg_release, type_t, val_t, RELEASE, RELAXED)	\
+SHIM_TRY_CMPXCHG(pfx##_try_cmpxchg_relaxed, type_t, val_t, RELAXED, RELAXED)	\
+static inline void pfx##_or(val_t i, type_t *v)				\
+{ __atomic_fetch_or(&v->counter, i, __ATOMIC_RELAXED); }			\
+static inline void pfx##_and(val_t i, type_t *v)				\
+{ __atomic_fetch_and(&v->counter, i, __ATOMIC_RELAXED); }			\
+static inline void pfx##_andnot(val_t i, type_t *v)				\
+{ __atomic_fetch_and(&v->counter, ~i, __ATOMIC_RELAXED); }			\
+static inline val_t pfx##_fetch_or(val_t i, type_t *v)				\
+{ return __atomic_fetch_or(&v->counter, i, __ATOMIC_SEQ_CST); }		\
+static inline val_t pfx##_fetch_and(val_t i, type_t *v)			\
+{ return __atomic_fetch_and(&v->counter, i, __ATOMIC_SEQ_CST); }		\
+static inline val_t pfx##_fetch_andnot(val_t i, type_t *v)			\
+{ return __atomic_fetch_and(&v->counter, ~i, __ATOMIC_SEQ_CST); }		\
 static inline bool pfx##_add_unless(type_t *v, val_t a, val_t u)		\
 {										\
 	val_t c = pfx##_read(v);						\

@@ -20,6 +20,7 @@
 #define _SHIM_SCHED_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include <shim/kernel.h>
@@ -403,11 +404,17 @@ void udelay(unsigned long us);
 #define mdelay(ms)		udelay((ms) * 1000UL)
 
 /* ---- tasks and kthreads --------------------------------------------- */
-#define TASK_RUNNING		0
-#define TASK_INTERRUPTIBLE	1
-#define TASK_UNINTERRUPTIBLE	2
-#define TASK_KILLABLE		TASK_UNINTERRUPTIBLE
+#define TASK_RUNNING		0x0000
+#define TASK_INTERRUPTIBLE	0x0001
+#define TASK_UNINTERRUPTIBLE	0x0002
+#define TASK_WAKEKILL		0x0100
+#define TASK_NOLOAD		0x0400
+#define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+#define TASK_IDLE		(TASK_UNINTERRUPTIBLE | TASK_NOLOAD)
+#define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 #define TASK_COMM_LEN		16
+
+struct wait_queue_entry;
 
 struct task_struct {
 	pthread_t thread;
@@ -421,6 +428,9 @@ struct task_struct {
 	bool is_kthread;
 	bool exited;		/* under lock: the kthread's function returned */
 	int ret;
+	struct wait_queue_entry *wait;	/* prepare_to_wait*() .. finish_wait() */
+	unsigned long sigpending;	/* signals sent, bit sig - 1 (atomic) */
+	unsigned long sigallowed;	/* a kthread's allow_signal()s (atomic) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -429,6 +439,12 @@ struct task_struct *shim_current(void);
 #define current			shim_current()
 #define set_current_state(s)	__atomic_store_n(&current->state, (s), __ATOMIC_SEQ_CST)
 #define __set_current_state(s)	__atomic_store_n(&current->state, (s), __ATOMIC_RELAXED)
+/*
+ * schedule_timeout() sleeps until wake_up_process(), a signal the state
+ * lets in (see signal_pending_state()) or the timeout; between
+ * prepare_to_wait*() and finish_wait(), until a wake-up of that wait
+ * queue, such a signal or the timeout (see "wait queues" below).
+ */
 void schedule(void);
 long schedule_timeout(long timeout);
 #define schedule_timeout_interruptible(t) \
@@ -436,8 +452,6 @@ long schedule_timeout(long timeout);
 #define schedule_timeout_uninterruptible(t) \
 	({ set_current_state(TASK_UNINTERRUPTIBLE); schedule_timeout(t); })
 int wake_up_process(struct task_struct *t);
-#define signal_pending(t)		0
-#define fatal_signal_pending(t)		0
 #define yield()				sched_yield()
 int sched_yield(void);
 
@@ -457,16 +471,74 @@ int kthread_stop(struct task_struct *t);
 void get_task_struct(struct task_struct *t);
 void put_task_struct(struct task_struct *t);
 
-/* ---- wait queues and completions ------------------------------------ */
+/*
+ * ---- signals ---------------------------------------------------------
+ * Only what a test sends with send_sig(): a pending bit per signal in the
+ * task, no handlers, no delivery to userspace. A kthread ignores every
+ * signal it did not allow_signal(), as in the kernel; another thread
+ * takes them all. Sleeps notice a signal their state lets in (see
+ * schedule_timeout()); there is no signal unless a test sends one.
+ */
+#define shim_sigmask(sig)	(1UL << ((sig) - 1))
+int send_sig(int sig, struct task_struct *t, int priv);
+void allow_signal(int sig);
+void disallow_signal(int sig);
+void flush_signals(struct task_struct *t);
+
+static inline bool signal_pending(struct task_struct *t)
+{
+	/* Pairs with send_sig()'s release. */
+	return __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE);
+}
+
+static inline bool fatal_signal_pending(struct task_struct *t)
+{
+	return __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) & shim_sigmask(SIGKILL);
+}
+
+/* A signal that ends a sleep in @state: any if interruptible, else SIGKILL if killable. */
+static inline int signal_pending_state(unsigned int state, struct task_struct *t)
+{
+	if (!(state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)) || !signal_pending(t))
+		return 0;
+	return (state & TASK_INTERRUPTIBLE) || fatal_signal_pending(t);
+}
+
+/*
+ * ---- wait queues and completions ------------------------------------
+ * A wait queue head is a count of its wake-ups, @seq (a futex word), and
+ * of its waiters, @waiters: the threads between shim_wq_add() and
+ * shim_wq_del() (wait_event*(), prepare_to_wait*() .. finish_wait()).
+ *
+ * No lost wake-up: a waiter registers, reads @seq (shim_wq_prepare()),
+ * checks its condition, and sleeps only while @seq still holds what it
+ * read, and the futex compares and sleeps in one step against
+ * FUTEX_WAKE. A waker makes its condition true, then increments @seq and,
+ * if @waiters is not 0, wakes the futex. Both sides' accesses are fully
+ * ordered (seq_cst):
+ *
+ *	waiter				waker
+ *	@waiters++			cond = true
+ *	s = @seq			@seq++
+ *	if (!cond) sleep while @seq == s	if (@waiters) FUTEX_WAKE
+ *
+ * so either the waiter read the new @seq (and, as the increment is a
+ * release and the read an acquire, sees the condition), or the waker
+ * sees the waiter registered and wakes it (or the futex finds @seq moved
+ * and does not sleep). That release/acquire pair is also what TSan sees:
+ * a wake-up happens before whatever the thread it woke does next.
+ *
+ * @lock guards a completion's count only. Every wake-up wakes every
+ * waiter (wake_up() is wake_up_all(); there are no exclusive waits).
+ */
 struct wait_queue_head {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned long seq;
+	unsigned int seq;	/* wake-ups so far; the futex word (atomic) */
+	unsigned int waiters;	/* registered waiters (atomic) */
+	pthread_mutex_t lock;	/* a completion's count */
 };
 
 typedef struct wait_queue_head wait_queue_head_t;
-#define __WAIT_QUEUE_HEAD_INITIALIZER(n) \
-	{ PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 }
+#define __WAIT_QUEUE_HEAD_INITIALIZER(n) { 0, 0, PTHREAD_MUTEX_INITIALIZER }
 #define DECLARE_WAIT_QUEUE_HEAD(n) \
 	wait_queue_head_t n = __WAIT_QUEUE_HEAD_INITIALIZER(n)
 
@@ -475,44 +547,136 @@ void wake_up_all(wait_queue_head_t *wq);
 #define wake_up(wq)			wake_up_all(wq)
 #define wake_up_interruptible(wq)	wake_up_all(wq)
 #define wake_up_interruptible_all(wq)	wake_up_all(wq)
-unsigned long shim_wq_prepare(wait_queue_head_t *wq);
-/* Sleep until woken after @seq or @deadline_ns (0: none); false on timeout. */
-bool shim_wq_sleep(wait_queue_head_t *wq, unsigned long seq, u64 deadline_ns);
 
-#define wait_event(wq, cond) do {						\
+static inline void shim_wq_add(wait_queue_head_t *wq)
+{
+	__atomic_add_fetch(&wq->waiters, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void shim_wq_del(wait_queue_head_t *wq)
+{
+	__atomic_sub_fetch(&wq->waiters, 1, __ATOMIC_RELAXED);
+}
+
+/* The wake-ups so far, read before checking the condition. */
+static inline unsigned int shim_wq_prepare(wait_queue_head_t *wq)
+{
+	return __atomic_load_n(&wq->seq, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Sleep while @wq's wake-ups are still @seq, until @deadline_ns (0:
+ * none). Return: false on timeout. The caller is registered.
+ */
+bool shim_wq_sleep(wait_queue_head_t *wq, unsigned int seq, u64 deadline_ns);
+
+/*
+ * Signals do not wake a queue's futex: a sleep in a state they may end
+ * looks for them every SHIM_WQ_POLL_NS. Neither does wake_up_process():
+ * natively, a sleep on a wait queue ends only with a wake-up of the
+ * queue, its timeout, or such a signal. shim_wq_until() is when a sleep
+ * in @state with the deadline @end_ns (0: none) must look again.
+ */
+#define SHIM_WQ_POLL_NS		(10 * NSEC_PER_MSEC)
+u64 shim_wq_until(u64 end_ns, unsigned int state);
+
+/* As the kernel's: a waiter is registered (the list is not empty). */
+static inline bool waitqueue_active(wait_queue_head_t *wq)
+{
+	return __atomic_load_n(&wq->waiters, __ATOMIC_RELAXED);
+}
+
+/* Pairs with shim_wq_add(): see the diagram above (cond = true; smp_mb()). */
+static inline bool wq_has_sleeper(wait_queue_head_t *wq)
+{
+	return __atomic_load_n(&wq->waiters, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A wait entry: the queue it is registered with (NULL: none) and the
+ * wake-ups read by the last prepare_to_wait*(), which schedule_timeout()
+ * (through current->wait) sleeps against.
+ */
+struct wait_queue_entry {
+	unsigned int flags;
+	void *private;
+	wait_queue_head_t *head;
+	unsigned int seq;
+};
+
+typedef struct wait_queue_entry wait_queue_entry_t;
+
+#define DEFINE_WAIT(name)	struct wait_queue_entry name = { .private = current }
+#define init_wait(w)		init_wait_entry(w, 0)
+
+static inline void init_wait_entry(struct wait_queue_entry *w, int flags)
+{
+	w->flags = flags;
+	w->private = current;
+	w->head = NULL;
+	w->seq = 0;
+}
+
+long prepare_to_wait_event(wait_queue_head_t *wq, struct wait_queue_entry *w, int state);
+void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *w, int state);
+void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *w);
+
+/*
+ * The core of the wait_event*() family, registered for its whole wait:
+ * 1 once @cond holds, 0 at @end_ns (0: no deadline), -ERESTARTSYS on a
+ * signal @state lets in.
+ */
+#define __shim_wait_event(wq, cond, state, end_ns) ({				\
+	u64 __end = (end_ns);							\
+	int __r = 1;								\
 	might_sleep();								\
+	shim_wq_add(&(wq));							\
 	for (;;) {								\
-		unsigned long _s = shim_wq_prepare(&(wq));			\
+		unsigned int __s = shim_wq_prepare(&(wq));			\
 		if (cond)							\
 			break;							\
-		shim_wq_sleep(&(wq), _s, 0);					\
-	}									\
-} while (0)
-#define wait_event_interruptible(wq, cond)	({ wait_event(wq, cond); 0; })
-#define wait_event_killable(wq, cond)		({ wait_event(wq, cond); 0; })
-#define wait_event_idle(wq, cond)		wait_event(wq, cond)
-/* Returns 0 on timeout, else the jiffies left (at least 1). */
-#define wait_event_timeout(wq, cond, timeout) ({				\
-	u64 _end = ktime_get_ns() + (u64)(timeout) * NSEC_PER_MSEC;		\
-	long _left;								\
-	might_sleep();								\
-	for (;;) {								\
-		unsigned long _s = shim_wq_prepare(&(wq));			\
-		u64 _now = ktime_get_ns();					\
-		if (cond) {							\
-			_left = _now < _end ?					\
-				(long)DIV_ROUND_UP(_end - _now, NSEC_PER_MSEC) : 1; \
+		if (signal_pending_state(state, current)) {			\
+			__r = -ERESTARTSYS;					\
 			break;							\
 		}								\
-		if (_now >= _end) {						\
-			_left = 0;						\
+		if (__end && ktime_get_ns() >= __end) {				\
+			__r = 0;						\
 			break;							\
 		}								\
-		shim_wq_sleep(&(wq), _s, _end);					\
+		shim_wq_sleep(&(wq), __s, shim_wq_until(__end, state));		\
 	}									\
-	_left; })
-#define wait_event_interruptible_timeout(wq, cond, t)	wait_event_timeout(wq, cond, t)
-#define wait_event_killable_timeout(wq, cond, t)	wait_event_timeout(wq, cond, t)
+	shim_wq_del(&(wq));							\
+	__r; })
+
+/* 0 once @cond holds, or -ERESTARTSYS. */
+#define __shim_wait_event_state(wq, cond, state) ({				\
+	int __ret = 0;								\
+	if (!(cond))								\
+		__ret = __shim_wait_event(wq, cond, state, 0);			\
+	__ret > 0 ? 0 : __ret; })
+/* 0 on timeout, -ERESTARTSYS, or the jiffies left (at least 1). */
+#define __shim_wait_event_timeout(wq, cond, state, timeout) ({			\
+	u64 __e = ktime_get_ns() + (u64)(timeout) * NSEC_PER_MSEC;		\
+	long __left = __shim_wait_event(wq, cond, state, __e);			\
+	if (__left > 0) {							\
+		u64 __now = ktime_get_ns();					\
+		__left = __now < __e ?						\
+			 (long)DIV_ROUND_UP(__e - __now, NSEC_PER_MSEC) : 1;	\
+	}									\
+	__left; })
+
+#define wait_event(wq, cond) \
+	((void)__shim_wait_event_state(wq, cond, TASK_UNINTERRUPTIBLE))
+#define wait_event_interruptible(wq, cond) \
+	__shim_wait_event_state(wq, cond, TASK_INTERRUPTIBLE)
+#define wait_event_killable(wq, cond)	__shim_wait_event_state(wq, cond, TASK_KILLABLE)
+#define wait_event_idle(wq, cond)	wait_event(wq, cond)
+#define wait_event_timeout(wq, cond, t) \
+	__shim_wait_event_timeout(wq, cond, TASK_UNINTERRUPTIBLE, t)
+#define wait_event_interruptible_timeout(wq, cond, t) \
+	__shim_wait_event_timeout(wq, cond, TASK_INTERRUPTIBLE, t)
+#define wait_event_killable_timeout(wq, cond, t) \
+	__shim_wait_event_timeout(wq, cond, TASK_KILLABLE, t)
 
 struct completion {
 	unsigned int done;
@@ -529,8 +693,10 @@ void complete_all(struct completion *c);
 bool try_wait_for_completion(struct completion *c);
 bool completion_done(struct completion *c);
 #define wait_for_completion(c)	wait_event((c)->wait, try_wait_for_completion(c))
-#define wait_for_completion_interruptible(c) ({ wait_for_completion(c); 0; })
-#define wait_for_completion_killable(c)	({ wait_for_completion(c); 0; })
+#define wait_for_completion_interruptible(c) \
+	wait_event_interruptible((c)->wait, try_wait_for_completion(c))
+#define wait_for_completion_killable(c) \
+	wait_event_killable((c)->wait, try_wait_for_completion(c))
 #define wait_for_completion_timeout(c, t) \
 	((unsigned long)wait_event_timeout((c)->wait, try_wait_for_completion(c), t))
 
