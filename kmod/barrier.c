@@ -94,13 +94,20 @@ static void gbar_depart(struct gosync_barrier *b, u64 gen)
 		wake_up_all(&b->wq);
 }
 
+/* Every arrival of the broken generation in @w departed (or none came). */
+static bool gbar_all_departed(struct gosync_barrier *b, u64 w)
+{
+	return !gbar_count(w) ||
+	       (u64)atomic64_read(&b->departed) ==
+	       (gbar_tag(gbar_gen(w)) | gbar_count(w));
+}
+
 /* Every arrival of broken generation @gen departed, or @gen is over. */
 static bool gbar_departed(struct gosync_barrier *b, u64 gen)
 {
 	u64 w = atomic64_read_acquire(&b->word);
 
-	return gbar_gen(w) != gen ||
-	       (u64)atomic64_read(&b->departed) == (gbar_tag(gen) | gbar_count(w));
+	return gbar_gen(w) != gen || gbar_all_departed(b, w);
 }
 
 static int gbar_wait(struct gosync_barrier *b, unsigned int state,
@@ -142,12 +149,14 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 	}
 
 	init_wait_entry(&wait, 0);
+	gosync_spin_until(gbar_over(b, gen));
 	for (;;) {
 		long intr = prepare_to_wait_event(&b->wq, &wait, state);
 
 		if (gbar_over(b, gen))
 			break;
-		if (signal_pending_state(state, current)) {
+		/* Not signal_pending_state(): a signal now gives 0. */
+		if (intr) {
 			ret = intr;
 			break;
 		}
@@ -298,7 +307,7 @@ void gosync_barrier_reset(struct gosync_barrier *b)
 		w = atomic64_read(&b->word);
 		if (gbar_gen(w) != gen)
 			return;		/* another reset() started gen + 1 */
-		if ((u64)atomic64_read(&b->departed) != (gbar_tag(gen) | gbar_count(w)))
+		if (!gbar_all_departed(b, w))
 			continue;
 		if (atomic64_try_cmpxchg_release(&b->word, &w,
 						 (gen + 1) << GBAR_GEN_SHIFT))

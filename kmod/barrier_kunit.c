@@ -140,6 +140,10 @@ static void barrier_one_party_test(struct kunit *test)
 	}
 	/* A timed wait of the only party never times out. */
 	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_wait_timeout(&r->b, 0));
+	/* reset() of a generation nobody arrived in returns at once. */
+	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_wait(&r->b));
 }
 
 static void barrier_rounds_test(struct kunit *test)

@@ -271,7 +271,7 @@ static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
 	u64 r;
 
 	might_sleep();
-	if (!gph_over(ph, phase)) {
+	if (!gosync_spin_until(gph_over(ph, phase))) {
 		init_wait_entry(&wait, 0);
 		for (;;) {
 			long intr = prepare_to_wait_event(&root->wq, &wait,
@@ -279,7 +279,8 @@ static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
 
 			if (gph_over(ph, phase))
 				break;
-			if (signal_pending_state(state, current)) {
+			/* Not signal_pending_state(): a signal now gives 0. */
+			if (intr) {
 				ret = intr;
 				break;
 			}
