@@ -79,4 +79,25 @@ extern const struct gosync_component *const __gosync_components_end[];
 /* For gosync_kunit.ko: import the internals namespace. */
 #define GOSYNC_IMPORT_NS_KUNIT()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_KUNIT))
 
+/*
+ * gosync_spin_until() - spin briefly for @cond before sleeping for it
+ * @cond: an expression, evaluated up to GOSYNC_SPIN_LOOPS times
+ *
+ * For the blocking primitives (barrier, phaser), whose parties often
+ * arrive within a microsecond of each other: a waiter that spins that
+ * long does not sleep, and its waker then has no one to wake. Stops at
+ * once on a one-CPU system or when the CPU is wanted.
+ *
+ * Return: whether @cond became true.
+ */
+#define GOSYNC_SPIN_LOOPS	200
+#define gosync_spin_until(cond) ({					\
+	unsigned int __n = num_online_cpus() > 1 ? GOSYNC_SPIN_LOOPS : 0; \
+	bool __done;							\
+									\
+	while (!(__done = (cond)) && __n-- && !need_resched())		\
+		cpu_relax();						\
+	__done;								\
+})
+
 #endif /* _GOSYNC_INTERNAL_H */

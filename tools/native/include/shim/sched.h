@@ -65,6 +65,7 @@ static inline int shim_cpu_slot(void)
 #define might_sleep_if(c)	do { if (c) might_sleep(); } while (0)
 #define might_resched()		might_sleep()
 #define cond_resched()		({ might_sleep(); 0; })
+#define need_resched()		false
 #define cond_resched_rcu()	do { } while (0)
 
 /* ---- CPUs ----------------------------------------------------------- */
@@ -589,6 +590,12 @@ static inline bool waitqueue_active(wait_queue_head_t *wq)
 /* Pairs with shim_wq_add(): see the diagram above (cond = true; smp_mb()). */
 static inline bool wq_has_sleeper(wait_queue_head_t *wq)
 {
+	/*
+	 * As the kernel's: a full barrier between the caller's store (of
+	 * the condition) and the load of @waiters; a seq_cst load alone
+	 * may pass an earlier release store.
+	 */
+	smp_mb();
 	return __atomic_load_n(&wq->waiters, __ATOMIC_SEQ_CST);
 }
 
