@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,6 +140,38 @@ static inline int gs_vcmd_logged(const char *path, char *out, size_t size,
 		printf("#   %s\n", line);
 	free(copy);
 	return ret;
+}
+
+/*
+ * The (signed) number after "@key=" at the start of a line or after a
+ * blank in @text, as the command files print their results; @none if
+ * @key is absent.
+ */
+static inline long long gs_field(const char *text, const char *key,
+				 long long none)
+{
+	const char *p = text;
+	char pat[64];
+	size_t n;
+
+	n = snprintf(pat, sizeof(pat), "%s=", key);
+	while ((p = strstr(p, pat))) {
+		if (p == text || p[-1] == ' ' || p[-1] == '\n')
+			return strtoll(p + n, NULL, 0);
+		p += n;
+	}
+	return none;
+}
+
+/*
+ * Is this one of the project's own kernels (debug, kcsan: release
+ * "*-gosync-*"), which run far slower than the stock one under TCG?
+ */
+static inline int gs_slow_kernel(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && strstr(u.release, "-gosync-");
 }
 
 static inline int gs_online_cpus(void)
