@@ -39,7 +39,9 @@
  *			times that, no signal; otherwise random parties
  *			wait with a timeout of 10 s.
  *	reset		a controller (the writer) calls gosync_barrier_reset()
- *			every 0.1-1 ms, and now and then twice in a row.
+ *			every 0.1-1 ms, and now and then twice in a row,
+ *			while the parties delay as in delay mode (else two
+ *			spinning parties finish before the first reset).
  *
  *	In interrupt, timeout and reset modes generations break. The rules,
  *	from the outcome rules of kmod/barrier.c: a generation is released
@@ -627,7 +629,8 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 	WRITE_ONCE(s->seen[th->id], round);
 	if (p.breaks && p.victim == th->id && s->a.mode == BARST_INTERRUPT)
 		barst_arm(s, th, true);
-	if (s->a.mode == BARST_DELAY)
+	/* Reset mode too: resets must find waiters asleep. */
+	if (s->a.mode == BARST_DELAY || s->a.mode == BARST_RESET)
 		barst_random_delay(r);
 	if (p.breaks && p.laggard == th->id)
 		barst_lag(s, &p);
