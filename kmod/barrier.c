@@ -115,9 +115,7 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 {
 	u64 w, gen;
 	u32 n;
-	struct wait_queue_entry wait;
-	long left = timeout;
-	int ret = 0;
+	int ret;
 
 	might_sleep();
 	/* Don't count arrivals at a broken barrier: the count would wrap. */
@@ -148,25 +146,7 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		return n - 1;
 	}
 
-	init_wait_entry(&wait, 0);
-	gosync_spin_until(gbar_over(b, gen));
-	for (;;) {
-		long intr = prepare_to_wait_event(&b->wq, &wait, state);
-
-		if (gbar_over(b, gen))
-			break;
-		/* Not signal_pending_state(): a signal now gives 0. */
-		if (intr) {
-			ret = intr;
-			break;
-		}
-		if (!left) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		left = schedule_timeout(left);
-	}
-	finish_wait(&b->wq, &wait);
+	ret = gosync_wait_event_state(&b->wq, gbar_over(b, gen), state, timeout);
 	if (ret && !gbar_break(b, gen)) {
 		/* Everyone arrived as we gave up: we are released after all. */
 		wait_event(b->wq, gbar_over(b, gen));

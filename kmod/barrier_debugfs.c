@@ -123,6 +123,7 @@
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
+#include "runner.h"
 
 #define BARST_THREADS_MAX	64	/* the index masks are 64 bits */
 #define BARST_ROUNDS_MAX	1000000
@@ -132,8 +133,6 @@
 #define BARST_BREAK_EVERY	8	/* interrupt, timeout: break rounds */
 #define BARST_LONG_TIMEOUT	(10 * HZ)
 #define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
-#define BARST_WHY		8	/* error lines kept */
-#define BARST_WHY_LEN		160
 
 static_assert(BARST_THREADS_MAX <= 64, "an index mask is a u64");
 
@@ -273,10 +272,8 @@ struct barst_thread {
  * @start: the start line
  * @alive: threads still running
  * @done_wq: where the controller waits for them
- * @errors: violations found
+ * @v: the violations found
  * @first_error: jiffies of the first
- * @nr_why: violations described (the first BARST_WHY are kept)
- * @why: their descriptions
  * @th: the threads
  */
 struct barst {
@@ -303,10 +300,8 @@ struct barst {
 	struct completion start;
 	atomic_t alive;
 	wait_queue_head_t done_wq;
-	atomic_long_t errors;
+	struct gosync_violations v;
 	unsigned long first_error;
-	atomic_t nr_why;
-	char why[BARST_WHY][BARST_WHY_LEN];
 	struct barst_thread th[];
 };
 
@@ -317,30 +312,13 @@ struct barst {
 static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 {
 	va_list args;
-	int n;
 
 	if (READ_ONCE(s->abort))
 		return;
-	if (atomic_long_inc_return(&s->errors) == 1)
-		WRITE_ONCE(s->first_error, jiffies);
-	n = atomic_inc_return(&s->nr_why) - 1;
-	if (n >= BARST_WHY)
-		return;
 	va_start(args, fmt);
-	vsnprintf(s->why[n], BARST_WHY_LEN, fmt, args);
+	if (gosync_vviolation(&s->v, fmt, args) == 1)
+		WRITE_ONCE(s->first_error, jiffies);
 	va_end(args);
-	pr_err_ratelimited("barrier: run: %s\n", s->why[n]);
-}
-
-static u32 barst_rand(u32 *x)
-{
-	u32 v = *x;
-
-	v ^= v << 13;
-	v ^= v >> 17;
-	v ^= v << 5;
-	*x = v;
-	return v;
 }
 
 /* A well-mixed 32-bit hash (murmur3's finalizer). */
@@ -621,7 +599,7 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 		       u32 epoch)
 {
 	struct barst_plan p;
-	u32 r = barst_rand(&th->rnd);
+	u32 r = gosync_xorshift32(&th->rnd);
 	bool broken_before = false;
 	int ret;
 
@@ -801,7 +779,7 @@ static bool barst_all_done(struct barst *s)
 /* Reset mode: every 0.1-1 ms, now and then twice in a row. */
 static void barst_reset_some(struct barst *s, u32 *rnd)
 {
-	u32 r = barst_rand(rnd);
+	u32 r = gosync_xorshift32(rnd);
 	unsigned int us = 100 + r % 900;
 
 	usleep_range(us, us + 50);
@@ -832,7 +810,7 @@ static int barst_control(struct barst *s)
 			why = -ETIMEDOUT;
 			break;
 		}
-		if (atomic_long_read(&s->errors) &&
+		if (gosync_violations_count(&s->v) &&
 		    time_after(jiffies, READ_ONCE(s->first_error) +
 			       msecs_to_jiffies(BARST_STUCK_MS))) {
 			why = -EIO;
@@ -976,8 +954,7 @@ static void barst_check(struct barst *s, struct barst_sum *sum)
 static void barst_print(struct barst *s, const struct barst_sum *sum,
 			struct seq_buf *out)
 {
-	long errors = atomic_long_read(&s->errors);
-	int i, nr = min(atomic_read(&s->nr_why), BARST_WHY);
+	long errors = gosync_violations_count(&s->v);
 
 	seq_buf_printf(out, "result=%s threads=%u rounds=%u mode=%s generations=%ld",
 		       errors ? "FAIL" : "PASS", s->a.threads, s->a.rounds,
@@ -990,8 +967,7 @@ static void barst_print(struct barst *s, const struct barst_sum *sum,
 	seq_buf_printf(out, " late=%llu skipped=%llu kicks=%ld errors=%ld\n",
 		       sum->late, sum->skipped, atomic_long_read(&s->kicks),
 		       errors);
-	for (i = 0; i < nr; i++)
-		seq_buf_printf(out, "error: %s\n", s->why[i]);
+	gosync_violations_print(&s->v, out);
 }
 
 static int barst_parse(char *line, struct barst_args *a, struct seq_buf *out,
@@ -1082,6 +1058,7 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	if (!s)
 		return -ENOMEM;
 	s->a = a;
+	gosync_violations_init(&s->v, "barrier: run");
 	s->seen = kcalloc(a.threads, sizeof(*s->seen), GFP_KERNEL);
 	if (!s->seen) {
 		ret = -ENOMEM;
@@ -1126,7 +1103,7 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 		ret = why;
 	} else {
 		barst_check(s, &sum);
-		ret = atomic_long_read(&s->errors) ? -EIO : 0;
+		ret = gosync_violations_count(&s->v) ? -EIO : 0;
 	}
 	barst_print(s, &sum, out);
 

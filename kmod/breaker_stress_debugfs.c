@@ -111,8 +111,6 @@
 #define BRKST_IRQ_CALLS		4	/* calls per timer interrupt */
 /* Generations tracked, and events logged (generations 2 .. BRKST_GENS + 1). */
 #define BRKST_GENS		32768U
-#define BRKST_WHY		8	/* error lines kept */
-#define BRKST_WHY_LEN		160
 #define BRKST_BUCKETS		4	/* the rate policies' window */
 #define BRKST_BUCKET_MS		25
 #define BRKST_RETRIPS_MAX	32	/* as breaker.c's backoff */
@@ -202,9 +200,7 @@ struct brkst_thread {
  * @log_lock: guards @log, @nr_events
  * @log: the events, in order
  * @nr_events: events delivered (logged or not)
- * @errors: violations found
- * @nr_why: violations described (the first BRKST_WHY are kept)
- * @why: their descriptions
+ * @v: the violations found
  */
 struct brkst {
 	struct gosync_breaker b;
@@ -218,36 +214,17 @@ struct brkst {
 	raw_spinlock_t log_lock;	/* guards log, nr_events */
 	struct brkst_event *log;
 	u64 nr_events;
-	atomic_long_t errors;
-	atomic_t nr_why;
-	char why[BRKST_WHY][BRKST_WHY_LEN];
+	struct gosync_violations v;
 };
 
 /* Any context: record one violation. */
 static __printf(2, 3) void brkst_fail(struct brkst *s, const char *fmt, ...)
 {
 	va_list args;
-	int n;
 
-	atomic_long_inc(&s->errors);
-	n = atomic_inc_return(&s->nr_why) - 1;
-	if (n >= BRKST_WHY)
-		return;
 	va_start(args, fmt);
-	vsnprintf(s->why[n], BRKST_WHY_LEN, fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
-	pr_err_ratelimited("breaker: stress: %s\n", s->why[n]);
-}
-
-static u32 brkst_rand(u32 *x)
-{
-	u32 v = *x;
-
-	v ^= v << 13;
-	v ^= v >> 17;
-	v ^= v << 5;
-	*x = v;
-	return v;
 }
 
 /* ------------------------------------------------------------------ */
@@ -256,7 +233,7 @@ static u32 brkst_rand(u32 *x)
 /* The simulated backend: the result of one call and its duration. */
 static int brkst_backend(struct brkst *s, u32 *rnd, u64 *duration)
 {
-	u32 r = brkst_rand(rnd);
+	u32 r = gosync_xorshift32(rnd);
 	u32 pct = r % 100;
 	/* Pairs with WRITE_ONCE() in brkst_control(); a setting, no data. */
 	u32 fail = READ_ONCE(s->fail_pct);
@@ -314,8 +291,8 @@ static void brkst_call(struct brkst *s, struct brkst_tally *c, u32 *rnd,
 	err = brkst_backend(s, rnd, &duration);
 	if (gosync_breaker_state(&s->b) == GOSYNC_BREAKER_HALF_OPEN)
 		udelay(irq ? 2 : s->a.irq ? min(s->a.timer_us + 50, 1000U) :
-		       5 + (brkst_rand(rnd) & 15));
-	for (spin = brkst_rand(rnd) & 31; spin; spin--)
+		       5 + (gosync_xorshift32(rnd) & 15));
+	for (spin = gosync_xorshift32(rnd) & 31; spin; spin--)
 		cpu_relax();
 	/* Before done(): our count of a call stays within the breaker's. */
 	if (g)
@@ -746,8 +723,7 @@ static void brkst_print(struct brkst *s, struct brkst_sum *sum,
 			struct seq_buf *out)
 {
 	const struct brkst_tally *t = &sum->tot;
-	long errors = atomic_long_read(&s->errors);
-	int i, nr = min(atomic_read(&s->nr_why), BRKST_WHY);
+	long errors = gosync_violations_count(&s->v);
 
 	seq_buf_printf(out, "result=%s policy=%s threads=%u calls=%llu admitted=%llu",
 		       errors ? "FAIL" : "PASS",
@@ -767,8 +743,7 @@ static void brkst_print(struct brkst *s, struct brkst_sum *sum,
 		       c->deferred);
 	seq_buf_printf(out, " b_ignored=%llu b_stale=%llu errors=%ld\n",
 		       c->ignored, c->stale, errors);
-	for (i = 0; i < nr; i++)
-		seq_buf_printf(out, "error: %s\n", s->why[i]);
+	gosync_violations_print(&s->v, out);
 }
 
 static void brkst_opts(const struct brkst *s, struct gosync_breaker_opts *o)
@@ -814,8 +789,7 @@ static int brkst_setup(struct brkst *s, struct seq_buf *out, const char *who)
 	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
 	s->fail_pct = s->a.fail_pct;
 	raw_spin_lock_init(&s->log_lock);
-	atomic_long_set(&s->errors, 0);
-	atomic_set(&s->nr_why, 0);
+	gosync_violations_init(&s->v, "breaker: stress");
 	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
 	s->gens = kvcalloc(BRKST_GENS, sizeof(*s->gens), GFP_KERNEL);
 	s->log = kvcalloc(BRKST_GENS, sizeof(*s->log), GFP_KERNEL);
@@ -912,7 +886,7 @@ static int brkst_exec(struct gosync_cmd_file *f, char *line,
 	}
 	brkst_check(s, &sum, &c);
 	brkst_print(s, &sum, &c, out);
-	ret = atomic_long_read(&s->errors) ? -EIO : 0;
+	ret = gosync_violations_count(&s->v) ? -EIO : 0;
 	gosync_breaker_destroy(&s->b);
 	goto out_free;
 

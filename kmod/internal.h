@@ -22,6 +22,7 @@
 
 #include <linux/compiler.h>
 #include <linux/export.h>
+#include <linux/wait.h>
 #include <gosync/gosync.h>
 
 struct dentry;
@@ -79,25 +80,66 @@ extern const struct gosync_component *const __gosync_components_end[];
 /* For gosync_kunit.ko: import the internals namespace. */
 #define GOSYNC_IMPORT_NS_KUNIT()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_KUNIT))
 
-/*
- * gosync_spin_until() - spin briefly for @cond before sleeping for it
- * @cond: an expression, evaluated up to GOSYNC_SPIN_LOOPS times
- *
- * For the blocking primitives (barrier, phaser), whose parties often
- * arrive within a microsecond of each other: a waiter that spins that
- * long does not sleep, and its waker then has no one to wake. Stops at
- * once on a one-CPU system or when the CPU is wanted.
- *
- * Return: whether @cond became true.
- */
+/* Waiters spin this many cpu_relax()es before they sleep (kmod/wait.c). */
 #define GOSYNC_SPIN_LOOPS	200
-#define gosync_spin_until(cond) ({					\
-	unsigned int __n = num_online_cpus() > 1 ? GOSYNC_SPIN_LOOPS : 0; \
-	bool __done;							\
+
+struct wait_queue_head;
+
+/**
+ * struct gosync_waiter - one wait of gosync_wait_event_state()
+ * @wq: the wait queue
+ * @wait: our entry in it
+ * @state: the task state to sleep in
+ * @spin: cpu_relax()es left before sleeping
+ * @left: jiffies left
+ * @intr: what the last prepare_to_wait_event() returned
+ * @queued: @wait is in @wq
+ */
+struct gosync_waiter {
+	struct wait_queue_head *wq;
+	struct wait_queue_entry wait;
+	unsigned int state;
+	unsigned int spin;
+	long left;
+	long intr;
+	bool queued;
+};
+
+void gosync_waiter_start(struct gosync_waiter *w, struct wait_queue_head *wq,
+			 unsigned int state, long timeout);
+int gosync_waiter_step(struct gosync_waiter *w, bool done);
+
+/*
+ * gosync_wait_event_state() - sleep in @state until @cond, for at most
+ *	@timeout jiffies
+ * @wq: the wait queue whose wakers make @cond true
+ * @cond: an expression, checked after each wake-up
+ * @state: TASK_UNINTERRUPTIBLE, TASK_INTERRUPTIBLE or TASK_KILLABLE
+ * @timeout: jiffies; MAX_SCHEDULE_TIMEOUT for none, 0 to check only
+ *
+ * The one core wait of the blocking primitives: every flavour of their
+ * waits calls it with its state and timeout, as kernel/sched/completion.c
+ * does. It spins briefly first (GOSYNC_SPIN_LOOPS, not on one CPU, not
+ * when the CPU is wanted): parties of a barrier mostly arrive within a
+ * microsecond of each other, and a waiter that need not sleep leaves its
+ * waker no one to wake. Then it sleeps as the kernel's ___wait_event()
+ * does, a signal being what prepare_to_wait_event() saw. Wakers make
+ * @cond true, then wake_up_all() (or wq_has_sleeper() first: its barrier
+ * pairs with prepare_to_wait_event()).
+ *
+ * Context: process context; sleeps.
+ * Return: 0 once @cond holds; -ERESTARTSYS on a signal @state lets in;
+ * -ETIMEDOUT.
+ */
+#define gosync_wait_event_state(wq, cond, state, timeout) ({		\
+	struct gosync_waiter __w;					\
+	int __ret;							\
 									\
-	while (!(__done = (cond)) && __n-- && !need_resched())		\
-		cpu_relax();						\
-	__done;								\
+	gosync_waiter_start(&__w, wq, state, timeout);			\
+	do {								\
+		__ret = gosync_waiter_step(&__w, cond);			\
+	} while (__ret > 0);						\
+	__ret;								\
 })
 
 #endif /* _GOSYNC_INTERNAL_H */

@@ -264,36 +264,14 @@ static int gph_register(struct gosync_phaser *ph, unsigned int n)
 static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
 		     long timeout)
 {
-	struct gosync_phaser *root = ph->root;
-	struct wait_queue_entry wait;
-	long left = timeout;
-	int ret = 0;
+	int ret;
 	u64 r;
 
 	might_sleep();
-	if (!gosync_spin_until(gph_over(ph, phase))) {
-		init_wait_entry(&wait, 0);
-		for (;;) {
-			long intr = prepare_to_wait_event(&root->wq, &wait,
-							  state);
-
-			if (gph_over(ph, phase))
-				break;
-			/* Not signal_pending_state(): a signal now gives 0. */
-			if (intr) {
-				ret = intr;
-				break;
-			}
-			if (!left) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			left = schedule_timeout(left);
-		}
-		finish_wait(&root->wq, &wait);
-		if (ret)
-			return ret;
-	}
+	ret = gosync_wait_event_state(&ph->root->wq, gph_over(ph, phase),
+				      state, timeout);
+	if (ret)
+		return ret;
 	r = gph_root_word(ph);
 	return r & GPH_TERMINATED ? -ESHUTDOWN : gph_phase(r);
 }

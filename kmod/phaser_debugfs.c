@@ -105,12 +105,11 @@
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
+#include "runner.h"
 
 #define PHR_THREADS_MIN		2
 #define PHR_THREADS_MAX		64
 #define PHR_ROUNDS_MAX		1000000
-#define PHR_WHY			8	/* error lines kept */
-#define PHR_WHY_LEN		160
 #define PHR_STUCK_S		10	/* no advance for this long: stuck */
 #define PHR_PROMPT_S		5	/* stop this soon after termination */
 #define PHR_GUARD		(10 * HZ)	/* a wait that must end */
@@ -254,9 +253,7 @@ struct phr_thread {
  * @wq: where the threads and the writer wait for @ready, @go, @running
  * @stop: threads stop at the next round (the run is being ended)
  * @aborted: the run was ended early, by the writer or on a violation
- * @errors: violations found
- * @nr_why: violations described (the first PHR_WHY are kept)
- * @why: their descriptions
+ * @v: the violations found
  */
 struct phr {
 	struct phr_args a;
@@ -273,25 +270,17 @@ struct phr {
 	wait_queue_head_t wq;
 	bool stop;
 	bool aborted;
-	atomic_long_t errors;
-	atomic_t nr_why;
-	char why[PHR_WHY][PHR_WHY_LEN];
+	struct gosync_violations v;
 };
 
 /* Any context: record one violation. */
 static __printf(2, 3) void phr_fail(struct phr *s, const char *fmt, ...)
 {
 	va_list args;
-	int n;
 
-	atomic_long_inc(&s->errors);
-	n = atomic_inc_return(&s->nr_why) - 1;
-	if (n >= PHR_WHY)
-		return;
 	va_start(args, fmt);
-	vsnprintf(s->why[n], PHR_WHY_LEN, fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
-	pr_err_ratelimited("phaser: run: %s\n", s->why[n]);
 }
 
 /* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
@@ -302,17 +291,6 @@ static void phr_abort(struct phr *s)
 	WRITE_ONCE(s->stop, true);
 	/* Fully ordered: a thread woken by it sees the flags. */
 	gosync_phaser_force_termination(&s->root);
-}
-
-static u32 phr_rand(u32 *x)
-{
-	u32 v = *x;
-
-	v ^= v << 13;
-	v ^= v >> 17;
-	v ^= v << 5;
-	*x = v;
-	return v;
 }
 
 /* A value every thread derives alike from the seed and @n. */
@@ -462,7 +440,7 @@ static void phr_before(struct phr_thread *t, u32 r)
 
 	switch (s->a.mode) {
 	case PHR_DELAY:
-		x = phr_rand(&t->rnd);
+		x = gosync_xorshift32(&t->rnd);
 		switch (x & 7) {
 		case 0:
 		case 1:
@@ -666,7 +644,7 @@ static void phr_rounds(struct phr_thread *t)
 				phr_leave(t, r);
 				return;
 			}
-			if (!(phr_rand(&t->rnd) & 7) && !phr_swap(t, r))
+			if (!(gosync_xorshift32(&t->rnd) & 7) && !phr_swap(t, r))
 				return;
 		}
 		if (!phr_round(t, r))
@@ -774,8 +752,7 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 	atomic_set(&s->injected, 0);
 	atomic_set(&s->ready, 0);
 	atomic_set(&s->running, a->threads);
-	atomic_long_set(&s->errors, 0);
-	atomic_set(&s->nr_why, 0);
+	gosync_violations_init(&s->v, "phaser: run");
 	s->inj_round = a->rounds / 2;
 
 	last = phr_hash(s, U32_MAX) % a->threads;
@@ -1031,8 +1008,7 @@ static void phr_check(struct phr *s, struct phr_sum *sum, unsigned long term_at)
 static void phr_print(struct phr *s, const struct phr_sum *sum,
 		      struct seq_buf *out)
 {
-	long errors = atomic_long_read(&s->errors);
-	int i, nr = min(atomic_read(&s->nr_why), PHR_WHY);
+	long errors = gosync_violations_count(&s->v);
 
 	seq_buf_printf(out, "result=%s threads=%u tier=%u rounds=%u mode=%s seed=%llu",
 		       errors ? "FAIL" : "PASS", s->a.threads, s->a.tier,
@@ -1042,8 +1018,7 @@ static void phr_print(struct phr *s, const struct phr_sum *sum,
 		       sum->wakeups, sum->deregistered, sum->registered);
 	seq_buf_printf(out, " interrupts=%llu timeouts=%llu terminated=%d errors=%ld\n",
 		       sum->interrupts, sum->timeouts, sum->terminated, errors);
-	for (i = 0; i < nr; i++)
-		seq_buf_printf(out, "error: %s\n", s->why[i]);
+	gosync_violations_print(&s->v, out);
 }
 
 static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
@@ -1079,7 +1054,7 @@ static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 	if (!ret && s->a.inject && !atomic_read(&s->injected))
 		phr_fail(s, "inject=%s was not planted", s->a.inject_name);
 	phr_print(s, &sum, out);
-	if (!ret && atomic_long_read(&s->errors))
+	if (!ret && gosync_violations_count(&s->v))
 		ret = -EIO;
 out_free:
 	phr_free(s);

@@ -10,6 +10,7 @@
 #include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -148,3 +149,76 @@ void gosync_run_free(struct gosync_run *run)
 	run->threads = NULL;
 }
 EXPORT_SYMBOL_GOSYNC_KUNIT(gosync_run_free);
+
+/**
+ * gosync_violations_init() - start a run's record of violations
+ * @v: the record
+ * @who: prefix of the log lines, e.g. "barrier: run"
+ *
+ * Context: any.
+ */
+void gosync_violations_init(struct gosync_violations *v, const char *who)
+{
+	v->who = who;
+	atomic_long_set(&v->count, 0);
+	atomic_set(&v->nr_kept, 0);
+}
+
+/**
+ * gosync_vviolation() - record one violation
+ * @v: the run's record
+ * @fmt: what went wrong, printf-style
+ * @args: for @fmt
+ *
+ * Counts it; the first GOSYNC_VIOLATIONS_KEPT are described in @v and in
+ * the kernel log (rate limited).
+ *
+ * Context: any.
+ * Return: the violations counted so far, this one included.
+ */
+long gosync_vviolation(struct gosync_violations *v, const char *fmt,
+		       va_list args)
+{
+	long count = atomic_long_inc_return(&v->count);
+	int n = atomic_inc_return(&v->nr_kept) - 1;
+
+	if (n < GOSYNC_VIOLATIONS_KEPT) {
+		vsnprintf(v->why[n], GOSYNC_VIOLATION_LEN, fmt, args);
+		pr_err_ratelimited("%s: %s\n", v->who, v->why[n]);
+	}
+	return count;
+}
+
+/**
+ * gosync_violation() - gosync_vviolation() with the arguments inline
+ * @v: the run's record
+ * @fmt: what went wrong, printf-style
+ *
+ * Context: any.
+ * Return: the violations counted so far, this one included.
+ */
+long gosync_violation(struct gosync_violations *v, const char *fmt, ...)
+{
+	va_list args;
+	long count;
+
+	va_start(args, fmt);
+	count = gosync_vviolation(v, fmt, args);
+	va_end(args);
+	return count;
+}
+
+/**
+ * gosync_violations_print() - one "error: <what>" line per kept violation
+ * @v: the run's record, no longer written
+ * @out: where
+ *
+ * Context: any.
+ */
+void gosync_violations_print(struct gosync_violations *v, struct seq_buf *out)
+{
+	int i, nr = min(atomic_read(&v->nr_kept), GOSYNC_VIOLATIONS_KEPT);
+
+	for (i = 0; i < nr; i++)
+		seq_buf_printf(out, "error: %s\n", v->why[i]);
+}

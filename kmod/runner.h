@@ -24,6 +24,7 @@
 #ifndef _GOSYNC_RUNNER_H
 #define _GOSYNC_RUNNER_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/sched.h>
 #include <linux/types.h>
@@ -93,5 +94,63 @@ static inline bool gosync_run_continue(struct gosync_run_thread *t)
 
 int gosync_run_threads(struct gosync_run *run);
 void gosync_run_free(struct gosync_run *run);
+
+/* Violations a stress run describes (the first ones; all are counted). */
+#define GOSYNC_VIOLATIONS_KEPT	8
+#define GOSYNC_VIOLATION_LEN	160
+
+/**
+ * struct gosync_violations - what a stress run found wrong
+ * @who: prefix of their log lines, e.g. "barrier: run"
+ * @count: violations found
+ * @nr_kept: violations described; the first GOSYNC_VIOLATIONS_KEPT are
+ *	kept in @why
+ * @why: their descriptions
+ */
+struct gosync_violations {
+	const char *who;
+	atomic_long_t count;
+	atomic_t nr_kept;
+	char why[GOSYNC_VIOLATIONS_KEPT][GOSYNC_VIOLATION_LEN];
+};
+
+struct seq_buf;
+
+void gosync_violations_init(struct gosync_violations *v, const char *who);
+__printf(2, 0) long gosync_vviolation(struct gosync_violations *v,
+				      const char *fmt, va_list args);
+__printf(2, 3) long gosync_violation(struct gosync_violations *v,
+				     const char *fmt, ...);
+void gosync_violations_print(struct gosync_violations *v, struct seq_buf *out);
+
+/**
+ * gosync_violations_count() - violations found so far
+ * @v: the run's violations
+ *
+ * Context: any.
+ * Return: how many gosync_violation() calls there were.
+ */
+static inline long gosync_violations_count(struct gosync_violations *v)
+{
+	return atomic_long_read(&v->count);
+}
+
+/**
+ * gosync_xorshift32() - the stress runs' cheap, repeatable random numbers
+ * @x: the state, never 0
+ *
+ * Context: any.
+ * Return: the next number of Marsaglia's xorshift32.
+ */
+static inline u32 gosync_xorshift32(u32 *x)
+{
+	u32 v = *x;
+
+	v ^= v << 13;
+	v ^= v >> 17;
+	v ^= v << 5;
+	*x = v;
+	return v;
+}
 
 #endif /* _GOSYNC_RUNNER_H */

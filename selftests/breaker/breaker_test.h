@@ -28,23 +28,10 @@ static char brk_out[8192];
 /* A command to breaker/cmd. */
 #define bc(...)		brk_write(BRK_CMD, __VA_ARGS__)
 
-/*
- * The (signed) number after "@key=" at the start of a line or after a
- * blank in @text; BRK_NONE if absent.
- */
+/* The (signed) number after "@key=" in @text; BRK_NONE if absent. */
 static inline long long brk_field(const char *text, const char *key)
 {
-	const char *p = text;
-	char pat[64];
-	size_t n;
-
-	n = snprintf(pat, sizeof(pat), "%s=", key);
-	while ((p = strstr(p, pat))) {
-		if (p == text || p[-1] == ' ' || p[-1] == '\n')
-			return strtoll(p + n, NULL, 0);
-		p += n;
-	}
-	return BRK_NONE;
+	return gs_field(text, key, BRK_NONE);
 }
 
 /* The field @key of the last output. */
