@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosync_barrier's debugfs face: /sys/kernel/debug/gosync/barrier/.
+ * The arguments of run are parsed by kmod/barrier_run_cmd.c (declared in
+ * kmod/barrier_run.h), which builds in userspace too, so the fuzzer runs it;
+ * the grammar is documented here only.
  *
  * run (0600, command file; grammar of command files in parse.h)
  *	threads=N rounds=M [mode=plain|delay|interrupt|timeout|reset]
@@ -120,13 +123,12 @@
 
 #include <gosync/barrier.h>
 
+#include "barrier_run.h"
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
 #include "runner.h"
 
-#define BARST_THREADS_MAX	64	/* the index masks are 64 bits */
-#define BARST_ROUNDS_MAX	1000000
 #define BARST_RUN_MAX_MS	60000
 #define BARST_STUCK_MS		1000	/* after a violation */
 #define BARST_SLOTS		4	/* index masks, rounds r .. r + 3 */
@@ -135,83 +137,6 @@
 #define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
 
 static_assert(BARST_THREADS_MAX <= 64, "an index mask is a u64");
-
-/**
- * enum barst_mode - how the threads of a run arrive
- * @BARST_PLAIN: gosync_barrier_wait() at once
- * @BARST_DELAY: random delays and wait flavours
- * @BARST_INTERRUPT: now and then a victim is interrupted by a signal
- * @BARST_TIMEOUT: now and then a victim's wait times out
- * @BARST_RESET: a controller resets the barrier now and then
- * @BARST_NR_MODES: number of modes
- */
-enum barst_mode {
-	BARST_PLAIN,
-	BARST_DELAY,
-	BARST_INTERRUPT,
-	BARST_TIMEOUT,
-	BARST_RESET,
-	BARST_NR_MODES,
-};
-
-/**
- * enum barst_inject - a violation planted after the run
- * @BARST_INJ_NONE: none
- * @BARST_INJ_EARLY: a thread released with the slots a round behind
- * @BARST_INJ_ACTION: the action run once more
- * @BARST_INJ_SERIAL: a serial waiter too many
- * @BARST_INJ_INDEX: an arrival index returned twice in a round
- * @BARST_INJ_ROUND: two threads failing different rounds in an epoch
- * @BARST_NR_INJECT: number of injections
- */
-enum barst_inject {
-	BARST_INJ_NONE,
-	BARST_INJ_EARLY,
-	BARST_INJ_ACTION,
-	BARST_INJ_SERIAL,
-	BARST_INJ_INDEX,
-	BARST_INJ_ROUND,
-	BARST_NR_INJECT,
-};
-
-static const char *const barst_mode_names[BARST_NR_MODES] = {
-	[BARST_PLAIN] = "plain",
-	[BARST_DELAY] = "delay",
-	[BARST_INTERRUPT] = "interrupt",
-	[BARST_TIMEOUT] = "timeout",
-	[BARST_RESET] = "reset",
-};
-
-static const char *const barst_inject_names[BARST_NR_INJECT] = {
-	[BARST_INJ_NONE] = "none",
-	[BARST_INJ_EARLY] = "early",
-	[BARST_INJ_ACTION] = "action",
-	[BARST_INJ_SERIAL] = "serial",
-	[BARST_INJ_INDEX] = "index",
-	[BARST_INJ_ROUND] = "round",
-};
-
-/**
- * struct barst_args - the arguments of a barrier/run command
- * @threads: threads=, the parties
- * @rounds: rounds=, rounds each thread passes
- * @mode_name: mode= as written
- * @mode: @mode_name parsed (plain if absent)
- * @action: action=, give the barrier the checking action
- * @seed: seed=, of the random choices
- * @inject_name: inject= as written
- * @inject: @inject_name parsed (none if absent)
- */
-struct barst_args {
-	u32 threads;
-	u32 rounds;
-	char mode_name[16];
-	enum barst_mode mode;
-	u32 action;
-	u32 seed;
-	char inject_name[16];
-	enum barst_inject inject;
-};
 
 struct barst;
 
@@ -970,46 +895,6 @@ static void barst_print(struct barst *s, const struct barst_sum *sum,
 	gosync_violations_print(&s->v, out);
 }
 
-static int barst_parse(char *line, struct barst_args *a, struct seq_buf *out,
-		       const char *who)
-{
-	const struct gosync_param p[] = {
-		GOSYNC_PARAM_U32("threads", &a->threads, 2, BARST_THREADS_MAX, true),
-		GOSYNC_PARAM_U32("rounds", &a->rounds, 1, BARST_ROUNDS_MAX, true),
-		GOSYNC_PARAM_STR("mode", a->mode_name, false),
-		GOSYNC_PARAM_U32("action", &a->action, 0, 1, false),
-		GOSYNC_PARAM_U32("seed", &a->seed, 0, U32_MAX, false),
-		GOSYNC_PARAM_STR("inject", a->inject_name, false),
-	};
-	int ret, i;
-
-	*a = (struct barst_args){ .action = 1, .seed = 1 };
-	ret = gosync_parse_params(line, p, ARRAY_SIZE(p), out, who);
-	if (ret)
-		return ret;
-	if (a->mode_name[0]) {
-		i = match_string(barst_mode_names, BARST_NR_MODES, a->mode_name);
-		if (i < 0) {
-			gosync_report(out, who,
-				      "run: unknown mode '%s' (plain|delay|interrupt|timeout|reset)",
-				      a->mode_name);
-			return -EINVAL;
-		}
-		a->mode = i;
-	}
-	if (a->inject_name[0]) {
-		i = match_string(barst_inject_names, BARST_NR_INJECT,
-				 a->inject_name);
-		if (i < 0) {
-			gosync_report(out, who, "run: unknown inject '%s'",
-				      a->inject_name);
-			return -EINVAL;
-		}
-		a->inject = i;
-	}
-	return 0;
-}
-
 /* Create the threads, stopped at the start line; 0 or a negative errno. */
 static int barst_start(struct barst *s, struct seq_buf *out, const char *who)
 {
@@ -1051,7 +936,7 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	unsigned int i;
 	int ret, why;
 
-	ret = barst_parse(line, &a, out, f->who);
+	ret = __gosync_barrier_run_parse(line, &a, out, f->who);
 	if (ret)
 		return ret;
 	s = kzalloc(struct_size(s, th, a.threads), GFP_KERNEL);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosync_phaser's debugfs face: /sys/kernel/debug/gosync/phaser/.
+ * The arguments of run are parsed by kmod/phaser_run_cmd.c (declared in
+ * kmod/phaser_run.h), which builds in userspace too, so the fuzzer runs it;
+ * the grammar is documented here only.
  *
  * run (0600, command file; grammar of command files in parse.h)
  *	threads=N rounds=M [mode=plain|delay|deregister|interrupt|timeout|
@@ -105,99 +108,14 @@
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
+#include "phaser_run.h"
 #include "runner.h"
 
-#define PHR_THREADS_MIN		2
-#define PHR_THREADS_MAX		64
-#define PHR_ROUNDS_MAX		1000000
 #define PHR_STUCK_S		10	/* no advance for this long: stuck */
 #define PHR_PROMPT_S		5	/* stop this soon after termination */
 #define PHR_GUARD		(10 * HZ)	/* a wait that must end */
 #define PHR_SHORT		1	/* the timeout mode's timeout, jiffies */
 #define PHR_NONE		U32_MAX	/* never leaves */
-
-/**
- * enum phr_mode - what a run does besides its rounds
- * @PHR_PLAIN: nothing
- * @PHR_DELAY: random delays before arriving
- * @PHR_DEREGISTER: threads leave, and re-register, at random
- * @PHR_INTERRUPT: a signalled victim per round
- * @PHR_TIMEOUT: a timed-out victim per round
- * @PHR_TERMINATE: force_termination() at a random point
- * @PHR_NR_MODES: number of modes
- */
-enum phr_mode {
-	PHR_PLAIN,
-	PHR_DELAY,
-	PHR_DEREGISTER,
-	PHR_INTERRUPT,
-	PHR_TIMEOUT,
-	PHR_TERMINATE,
-	PHR_NR_MODES,
-};
-
-static const char *const phr_mode_names[PHR_NR_MODES] = {
-	[PHR_PLAIN] = "plain",
-	[PHR_DELAY] = "delay",
-	[PHR_DEREGISTER] = "deregister",
-	[PHR_INTERRUPT] = "interrupt",
-	[PHR_TIMEOUT] = "timeout",
-	[PHR_TERMINATE] = "terminate",
-};
-
-/**
- * enum phr_inject - a violation planted once, to prove a check fires
- * @PHR_INJ_NONE: none
- * @PHR_INJ_EARLY: a released thread reads a peer's entry one round behind
- * @PHR_INJ_ENTRY: on_advance reads a wrong entry
- * @PHR_INJ_DOUBLE: on_advance counts a phase twice
- * @PHR_INJ_PHASE: a thread is given a phase one too far
- * @PHR_INJ_PARTIES: on_advance expects one party more
- * @PHR_INJ_TERMINATED: the final check expects the other state
- * @PHR_NR_INJECT: number of injections
- */
-enum phr_inject {
-	PHR_INJ_NONE,
-	PHR_INJ_EARLY,
-	PHR_INJ_ENTRY,
-	PHR_INJ_DOUBLE,
-	PHR_INJ_PHASE,
-	PHR_INJ_PARTIES,
-	PHR_INJ_TERMINATED,
-	PHR_NR_INJECT,
-};
-
-static const char *const phr_inject_names[PHR_NR_INJECT] = {
-	[PHR_INJ_NONE] = "none",
-	[PHR_INJ_EARLY] = "early",
-	[PHR_INJ_ENTRY] = "entry",
-	[PHR_INJ_DOUBLE] = "double",
-	[PHR_INJ_PHASE] = "phase",
-	[PHR_INJ_PARTIES] = "parties",
-	[PHR_INJ_TERMINATED] = "terminated",
-};
-
-/**
- * struct phr_args - the arguments of a phaser/run command
- * @threads: threads=
- * @rounds: rounds=
- * @tier: tier=, child phasers (0: flat)
- * @seed: seed=
- * @mode_name: mode= as written
- * @mode: @mode_name parsed
- * @inject_name: inject= as written
- * @inject: @inject_name parsed
- */
-struct phr_args {
-	u32 threads;
-	u32 rounds;
-	u32 tier;
-	u64 seed;
-	char mode_name[16];
-	enum phr_mode mode;
-	char inject_name[16];
-	enum phr_inject inject;
-};
 
 struct phr;
 
@@ -682,50 +600,6 @@ static int phr_thread_fn(void *arg)
 /* ------------------------------------------------------------------ */
 /* The writer's side.                                                  */
 
-static int phr_parse(char *line, struct phr_args *a, struct seq_buf *out,
-		     const char *who)
-{
-	const struct gosync_param p[] = {
-		GOSYNC_PARAM_U32("threads", &a->threads, PHR_THREADS_MIN,
-				 PHR_THREADS_MAX, true),
-		GOSYNC_PARAM_U32("rounds", &a->rounds, 1, PHR_ROUNDS_MAX, true),
-		GOSYNC_PARAM_U32("tier", &a->tier, 0, PHR_THREADS_MAX, false),
-		GOSYNC_PARAM_U64("seed", &a->seed, 0, U64_MAX, false),
-		GOSYNC_PARAM_STR("mode", a->mode_name, false),
-		GOSYNC_PARAM_STR("inject", a->inject_name, false),
-	};
-	int ret, i;
-
-	*a = (struct phr_args){ .seed = 1 };
-	ret = gosync_parse_params(line, p, ARRAY_SIZE(p), out, who);
-	if (ret)
-		return ret;
-	if (a->mode_name[0]) {
-		i = match_string(phr_mode_names, PHR_NR_MODES, a->mode_name);
-		if (i < 0) {
-			gosync_report(out, who, "run: unknown mode '%s'",
-				      a->mode_name);
-			return -EINVAL;
-		}
-		a->mode = i;
-	}
-	if (a->inject_name[0]) {
-		i = match_string(phr_inject_names, PHR_NR_INJECT, a->inject_name);
-		if (i < 0) {
-			gosync_report(out, who, "run: unknown inject '%s'",
-				      a->inject_name);
-			return -EINVAL;
-		}
-		a->inject = i;
-	}
-	if (a->tier > a->threads) {
-		gosync_report(out, who, "run: tier=%u is more children than threads=%u",
-			      a->tier, a->threads);
-		return -ERANGE;
-	}
-	return 0;
-}
-
 static void phr_free(struct phr *s)
 {
 	kfree(s->children);
@@ -1032,7 +906,7 @@ static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = phr_parse(line, &s->a, out, f->who);
+	ret = __gosync_phaser_run_parse(line, &s->a, out, f->who);
 	if (ret)
 		goto out_free;
 	ret = phr_setup(s, out, f->who);
