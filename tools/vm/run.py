@@ -16,7 +16,8 @@ print progress, then judge:
   * the kernel log must hold no splat: BUG, WARNING, Oops, KASAN, KCSAN,
     UBSAN, lockdep, suspicious RCU usage, RCU stall, hung task, soft lockup,
     kmemleak, panic. The one exception: a KCSAN report with no frame in a
-    gosync or harness module is a race inside the kernel itself; it is
+    gosync or harness module (not counting the code an interrupt
+    interrupted) is a race inside the kernel itself; it is
     listed as a SKIP line (kcsan-kernel-internal), not counted as a failure.
 
 Logs stay in build/vm/<kernel>[-<tag>]/ (console.log = kernel log,
@@ -299,6 +300,7 @@ RUN_RE = re.compile(r"^#\s+RUN\s+(\S+) \.\.\.")
 
 
 OURS_RE = re.compile(r"\[(gosync\w*|fault_\w+)\]")
+INTR_ENTRY_RE = re.compile(r"\basm_(sysvec_\w+|common_interrupt)\b")
 
 
 def kcsan_is_ours(console, i):
@@ -308,11 +310,22 @@ def kcsan_is_ours(console, i):
     fix. A report counts against gosync if any frame of either access lies
     in gosync.ko, gosync_kunit.ko, gosync_consumer.ko or a harness module
     ("func+0x1/0x2 [gosync]").
+
+    An access made in an interrupt shows, below the interrupt entry
+    ("asm_sysvec_*", "asm_common_interrupt"), the code it interrupted:
+    those frames did not make the access, so they are not counted.
     """
+    interrupted = False
     for line in console[i + 1:i + 100]:
         if "=======" in line:
             break
-        if OURS_RE.search(line):
+        text = line.split("]", 1)[-1].strip() if line.startswith("[") else line.strip()
+        if not text or text.startswith(("race at", "read to", "write to", "read (marked)",
+                                        "write (marked)", "read-write")):
+            interrupted = False     # the next access's stack
+        elif INTR_ENTRY_RE.search(text):
+            interrupted = True
+        elif not interrupted and OURS_RE.search(text):
             return True
     return False
 
