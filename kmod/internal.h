@@ -142,4 +142,52 @@ int gosync_waiter_step(struct gosync_waiter *w, bool done);
 	__ret;								\
 })
 
+/*
+ * Race windows. Some library paths check a condition and then take a lock
+ * (or do work) that relies on it still holding: a table is still current,
+ * a pool is not dead yet. A bug there is a window a few instructions wide
+ * that a stress test hits once in a billion runs. gosync_race_window()
+ * marks such a place; in kernels built with KUnit (and in the native
+ * sanitizer builds) a test can hook it with __gosync_race_set() to stall
+ * there, so the interleaving it needs happens in every run. Elsewhere the
+ * mark compiles to nothing.
+ */
+enum gosync_race {
+	GOSYNC_RACE_MAP_FUTURE,	/* map.c: table checked, future bucket not locked */
+	GOSYNC_RACE_NR,
+};
+
+/**
+ * typedef gosync_race_fn - a test's hook of the race windows
+ * @where: the window
+ * @obj: the object the window is about (the map, ...)
+ * @arg: __gosync_race_set()'s @arg
+ *
+ * Runs in the context of the window (often with a spinlock held and
+ * interrupts off): it may busy-wait (udelay()), never sleep.
+ */
+typedef void (*gosync_race_fn)(enum gosync_race where, const void *obj,
+			       void *arg);
+
+#if IS_ENABLED(CONFIG_KUNIT) || defined(SHIM_DEBUG)
+#define GOSYNC_RACE_HOOKS	1
+extern bool gosync_race_armed;
+void __gosync_race_window(enum gosync_race where, const void *obj);
+
+/* Mark a race window; see above. Context: any. */
+static __always_inline void gosync_race_window(enum gosync_race where,
+					       const void *obj)
+{
+	if (unlikely(READ_ONCE(gosync_race_armed)))
+		__gosync_race_window(where, obj);
+}
+#else
+#define GOSYNC_RACE_HOOKS	0
+static inline void gosync_race_window(enum gosync_race where, const void *obj)
+{
+}
+#endif
+
+bool __gosync_race_set(gosync_race_fn fn, void *arg);
+
 #endif /* _GOSYNC_INTERNAL_H */

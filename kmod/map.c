@@ -521,6 +521,7 @@ static int gm_apply_future(struct gm_ctx *c, struct gm_req *r)
 
 	c->fhash = gm_hash(r->key.p, r->key.len, c->f->seed);
 	c->fb = gm_bucket(c->f, c->fhash);
+	gosync_race_window(GOSYNC_RACE_MAP_FUTURE, c->m);
 	spin_lock_nested(&c->fb->lock, SINGLE_DEPTH_NESTING);
 	ret = gm_apply(c, r);
 	spin_unlock(&c->fb->lock);
