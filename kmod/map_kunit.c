@@ -32,6 +32,7 @@
 
 #include <gosync/map.h>
 
+#include "internal.h"
 #include "map.h"
 #include "runner.h"
 
@@ -1487,6 +1488,219 @@ static void map_clear_during_resize_test(struct kunit *test)
 				    "value %u", i);
 }
 
+/*
+ * Writers on the same few keys while the test thread copies the map over
+ * and over. The race window between a writer's check that its table is
+ * current and its lock of the future table's bucket is hooked: a writer
+ * that reaches it stalls until the copy is switched in (or a while), so
+ * another writer can change the same key in the new table meanwhile.
+ * Every value is stored at most once; each stored value must leave the
+ * map exactly once (one successful delete, compare-and-delete or
+ * swap-out, or still there at the end), be released exactly once, and no
+ * key may be in the map twice.
+ */
+#define MK_SK_KEYS	4
+#define MK_SK_VALS	16384
+#define MK_SK_WRITERS	3
+
+struct mk_sk_val {
+	atomic_t stored;
+	atomic_t departed;
+	atomic_t released;
+	atomic_t remaining;
+};
+
+struct mk_sk {
+	struct gosync_map *m;
+	struct mk_sk_val *vals;
+	atomic_t next;			/* the next value to store */
+	atomic_t stalls, switched;	/* the hook's */
+	atomic_t twice;			/* a value departed or was released twice */
+	atomic_t errors;
+	u32 seed[MK_SK_WRITERS];
+	bool dup_key;			/* the final range saw a key twice */
+	unsigned long seen;		/* keys seen by the final range */
+};
+
+static void mk_sk_release(void *value, void *arg)
+{
+	struct mk_sk *sk = arg;
+	struct mk_sk_val *v = value;
+
+	if (atomic_inc_return(&v->released) > 1)
+		atomic_inc(&sk->twice);
+}
+
+static void mk_sk_depart(struct mk_sk *sk, void *value)
+{
+	struct mk_sk_val *v = value;
+
+	if (v < sk->vals || v >= sk->vals + MK_SK_VALS)
+		atomic_inc(&sk->errors);
+	else if (atomic_inc_return(&v->departed) > 1)
+		atomic_inc(&sk->twice);
+}
+
+/* The race window: stall until the copy is switched in, then a bit more. */
+static void mk_sk_hook(enum gosync_race where, const void *obj, void *arg)
+{
+	struct mk_sk *sk = arg;
+	const struct gosync_map *m = obj;
+	const void *t0;
+	int i;
+
+	if (where != GOSYNC_RACE_MAP_FUTURE || m != sk->m)
+		return;
+	atomic_inc(&sk->stalls);
+	t0 = rcu_access_pointer(m->tbl);
+	for (i = 0; i < 200 && rcu_access_pointer(m->tbl) == t0; i++)
+		udelay(10);
+	if (rcu_access_pointer(m->tbl) != t0) {
+		atomic_inc(&sk->switched);
+		udelay(500);	/* the other writers' turn, on the new table */
+	}
+}
+
+static void mk_sk_loop(void *data, unsigned int id)
+{
+	struct mk_sk *sk = data;
+	unsigned int i;
+
+	for (i = 0; i < 256; i++) {
+		u32 r = mk_rand(&sk->seed[id]);
+		u64 k = r % MK_SK_KEYS;
+		int n = atomic_read(&sk->next);
+		void *old = NULL, *v;
+		int ret;
+
+		if (n >= MK_SK_VALS)
+			return;
+		switch ((r >> 8) % 4) {
+		case 0:		/* a new value replaces the old one */
+			n = atomic_inc_return(&sk->next) - 1;
+			if (n >= MK_SK_VALS)
+				return;
+			ret = gosync_map_swap(sk->m, &k, &sk->vals[n], &old);
+			if (!ret)
+				atomic_inc(&sk->vals[n].stored);
+			else
+				atomic_inc(&sk->errors);
+			if (!ret && old)
+				mk_sk_depart(sk, old);
+			break;
+		case 1:		/* a new value if the key is absent */
+			n = atomic_inc_return(&sk->next) - 1;
+			if (n >= MK_SK_VALS)
+				return;
+			ret = gosync_map_load_or_store(sk->m, &k, &sk->vals[n], &old);
+			if (!ret)
+				atomic_inc(&sk->vals[n].stored);
+			else if (ret != -EEXIST)
+				atomic_inc(&sk->errors);
+			break;
+		case 2:
+			ret = gosync_map_load_and_delete(sk->m, &k, &old);
+			if (!ret)
+				mk_sk_depart(sk, old);
+			else if (ret != -ENOENT)
+				atomic_inc(&sk->errors);
+			break;
+		default:	/* delete the value just seen, if still there */
+			rcu_read_lock();
+			v = gosync_map_load(sk->m, &k);
+			rcu_read_unlock();
+			if (!v)
+				break;
+			ret = gosync_map_compare_and_delete(sk->m, &k, v);
+			if (!ret)
+				mk_sk_depart(sk, v);
+			else if (ret != -ENOENT && ret != -EAGAIN)
+				atomic_inc(&sk->errors);
+			break;
+		}
+	}
+}
+
+static bool mk_sk_visit(const void *key, void *value, void *arg)
+{
+	struct mk_sk *sk = arg;
+	struct mk_sk_val *v = value;
+	u64 k = *(const u64 *)key;
+
+	if (k >= MK_SK_KEYS || __test_and_set_bit(k, &sk->seen))
+		sk->dup_key = true;
+	if (v < sk->vals || v >= sk->vals + MK_SK_VALS)
+		atomic_inc(&sk->errors);
+	else
+		atomic_inc(&v->remaining);
+	return true;
+}
+
+static void map_shared_key_resize_test(struct kunit *test)
+{
+	struct mk_fx *fx = test->priv;
+	struct mk_sk *sk = kunit_kzalloc(test, sizeof(*sk), GFP_KERNEL);
+	struct gosync_map_opts opts = {
+		.key_kind = GOSYNC_MAP_KEY_U64, .release = mk_sk_release,
+	};
+	unsigned long end = jiffies + msecs_to_jiffies(10000);
+	unsigned int i, resizes = 0, stored = 0, lost = 0, twice = 0, leaked = 0;
+	bool hooked;
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, sk);
+	sk->vals = kunit_kcalloc(test, MK_SK_VALS, sizeof(*sk->vals), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sk->vals);
+	opts.release_arg = sk;
+	sk->m = mk_map(test, 0, &opts);
+	for (i = 0; i < MK_SK_WRITERS; i++)
+		sk->seed[i] = 2463534242U + 7919 * i;
+	hooked = __gosync_race_set(mk_sk_hook, sk);
+	mk_threads_start(test, MK_SK_WRITERS, mk_sk_loop, sk);
+	/* Until the values run out, with enough stalls that saw a switch. */
+	while (atomic_read(&sk->next) < MK_SK_VALS && time_before(jiffies, end) &&
+	       !atomic_read(&sk->twice) && !atomic_read(&sk->errors)) {
+		KUNIT_EXPECT_EQ(test, __gosync_map_resize(sk->m, 0), 0);
+		resizes++;
+		if (hooked && atomic_read(&sk->switched) >= 50)
+			break;
+	}
+	mk_threads_stop(fx);
+	__gosync_race_set(NULL, NULL);
+
+	gosync_map_range(sk->m, mk_sk_visit, sk);
+	KUNIT_EXPECT_FALSE_MSG(test, sk->dup_key, "a key is in the map twice");
+	KUNIT_EXPECT_EQ(test, gosync_map_len(sk->m), (unsigned long)hweight_long(sk->seen));
+	mk_destroy(test, 0);	/* releases what is left, waits for releases */
+
+	n = min(atomic_read(&sk->next), MK_SK_VALS);
+	for (i = 0; i < n; i++) {
+		struct mk_sk_val *v = &sk->vals[i];
+		int out = atomic_read(&v->departed) + atomic_read(&v->remaining);
+
+		if (!atomic_read(&v->stored)) {
+			leaked += out || atomic_read(&v->released);
+			continue;
+		}
+		stored++;
+		lost += out == 0;
+		twice += out > 1;
+		leaked += atomic_read(&v->released) != 1;
+	}
+	kunit_info(test, "%d values, %u stored, %u resizes, %d stalls in the window, %d saw the switch%s\n",
+		   n, stored, resizes, atomic_read(&sk->stalls),
+		   atomic_read(&sk->switched), hooked ? "" : " (no race hooks in this build)");
+	KUNIT_EXPECT_EQ(test, atomic_read(&sk->errors), 0);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&sk->twice), 0,
+			    "values deleted or released twice");
+	KUNIT_EXPECT_EQ_MSG(test, twice, 0U, "stored values that left the map twice");
+	KUNIT_EXPECT_EQ_MSG(test, lost, 0U, "stored values that vanished");
+	KUNIT_EXPECT_EQ_MSG(test, leaked, 0U, "values not released exactly once per store");
+	KUNIT_EXPECT_GT(test, stored, 0U);
+	if (hooked)
+		KUNIT_EXPECT_GT(test, atomic_read(&sk->switched), 0);
+}
+
 /* ---- atomic and hardirq context ---- */
 
 static void mk_atomic_ops(struct kunit *test, struct gosync_map *m, u64 base)
@@ -1602,6 +1816,7 @@ static struct kunit_case gosync_map_cases[] = {
 	KUNIT_CASE(map_max_entries_race_test),
 	KUNIT_CASE(map_concurrent_resize_test),
 	KUNIT_CASE(map_clear_during_resize_test),
+	KUNIT_CASE(map_shared_key_resize_test),
 	KUNIT_CASE(map_atomic_context_test),
 	{}
 };
