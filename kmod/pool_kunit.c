@@ -58,6 +58,11 @@ struct pk_fx {
 	atomic_t errors;
 	struct gosync_bufpool bp;
 	bool bp_live;
+	/* The destructor of this object signals, then stalls. */
+	void *stall_obj;
+	struct completion in_dtor;
+	struct completion destroyed;
+	struct task_struct *putter;
 };
 
 static int pk_ctor(void *obj, void *arg, gfp_t gfp)
@@ -86,6 +91,11 @@ static void pk_dtor(void *obj, void *arg)
 	struct pk_fx *fx = arg;
 
 	atomic_inc(&fx->dtors);
+	if (obj == READ_ONCE(fx->stall_obj)) {
+		/* A test that puts from process context: we may sleep here. */
+		complete(&fx->in_dtor);
+		wait_for_completion_timeout(&fx->destroyed, 10 * HZ);
+	}
 }
 
 static int pk_init(struct kunit *test)
@@ -107,6 +117,10 @@ static void pk_exit(struct kunit *test)
 	if (fx->timer_live) {
 		WRITE_ONCE(fx->irq_stop, true);
 		hrtimer_cancel(&fx->timer);
+	}
+	if (fx->putter) {
+		kthread_stop(fx->putter);
+		put_task_struct(fx->putter);
 	}
 	for (i = 0; i < PK_POOLS; i++)
 		gosync_pool_destroy(fx->pools[i]);
@@ -617,6 +631,57 @@ static void pool_destroy_with_objects_out_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->resets), 10);
 }
 
+/* Put fx->stall_obj into fx->pools[0], then wait to be stopped. */
+static int pk_putter(void *arg)
+{
+	struct pk_fx *fx = arg;
+
+	gosync_pool_put(fx->pools[0], fx->stall_obj);
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+/*
+ * A put that drops its object (the reset refuses it) races with destroy:
+ * its destructor signals, then waits until destroy has returned. The
+ * dropped object is still out until it is freed, so destroy must leave
+ * the pool to that put, which frees the rest of it afterwards: no use of
+ * the freed pool (KASAN, ASan), no "cache still has objects" from
+ * kmem_cache_destroy(), every constructed object destructed once.
+ */
+static void pool_drop_races_destroy_test(struct kunit *test)
+{
+	struct pk_fx *fx = test->priv;
+	struct gosync_pool *p = pk_pool(test, 0, 0, 0, 0);
+	struct task_struct *task;
+	void *keep, *obj;
+
+	keep = gosync_pool_get(p, GFP_KERNEL);	/* cached at destroy */
+	obj = gosync_pool_get(p, GFP_KERNEL);	/* dropped by the putter */
+	KUNIT_ASSERT_NOT_NULL(test, keep);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	gosync_pool_put(p, keep);
+	init_completion(&fx->in_dtor);
+	init_completion(&fx->destroyed);
+	WRITE_ONCE(fx->stall_obj, obj);
+	WRITE_ONCE(fx->reset_keep, false);
+	task = kthread_create(pk_putter, fx, "kunit-pool-put");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	get_task_struct(task);
+	fx->putter = task;
+	wake_up_process(task);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&fx->in_dtor, 10 * HZ) > 0);
+	/* The putter is in the destructor, past the pool's own section. */
+	pk_destroy(test, 0);
+	complete(&fx->destroyed);	/* and now it goes on */
+	kthread_stop(task);
+	put_task_struct(task);
+	fx->putter = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->ctors), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 2);
+}
+
 struct pk_typed {
 	u64 a;
 	u32 made;
@@ -757,6 +822,7 @@ static struct kunit_case gosync_pool_cases[] = {
 	KUNIT_CASE(pool_drain_cpu_test),
 	KUNIT_CASE(pool_steal_test),
 	KUNIT_CASE(pool_destroy_with_objects_out_test),
+	KUNIT_CASE(pool_drop_races_destroy_test),
 	KUNIT_CASE(pool_typed_test),
 	KUNIT_CASE(pool_concurrent_test),
 	{}
