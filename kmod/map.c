@@ -342,6 +342,7 @@ static bool gm_count(struct gosync_map_table *t, long d, bool check)
 	struct gm_pcpu *p = this_cpu_ptr(t->count);
 	long n = p->n + d, delta;
 
+	gosync_race_window(GOSYNC_RACE_MAP_COUNT, t->map);
 	WRITE_ONCE(p->n, n);	/* read by gm_count_sum() on other CPUs */
 	if (t->map->opts.max_entries) {
 		if (d < 0)

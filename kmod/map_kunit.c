@@ -36,6 +36,10 @@
 #include "map.h"
 #include "runner.h"
 
+#ifdef GOSYNC_NATIVE
+#include <shim/native.h>	/* native_same_cpu() */
+#endif
+
 #define MK_MAPS		2
 #define MK_VALS		64
 #define MK_THREADS	8
@@ -1001,6 +1005,39 @@ static void map_auto_resize_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, left, (unsigned int)MK_SHRINK_KEYS);
 }
 
+/*
+ * Clear is cheap whatever the map's size hint: from atomic context, on a
+ * GFP_ATOMIC map whose smallest table is 16384 buckets, it swaps in an
+ * empty table of GOSYNC_MAP_MIN_BUCKETS (a small allocation that does not
+ * fail predictably as a high-order atomic one does); the worker then
+ * grows it back to the map's minimum in process context.
+ */
+static void map_clear_is_cheap_test(struct kunit *test)
+{
+	struct gosync_map_opts opts = {
+		.key_kind = GOSYNC_MAP_KEY_U64, .size_hint = 10000, .gfp = GFP_ATOMIC,
+	};
+	struct gosync_map *m = mk_map(test, 0, &opts);
+	struct gosync_map_stats s;
+	unsigned long flags;
+	int ret;
+
+	gosync_map_stats(m, &s);
+	KUNIT_ASSERT_EQ(test, s.buckets, 16384U);
+	mk_fill(test, m, 100);
+	local_irq_save(flags);
+	ret = gosync_map_clear(m);
+	gosync_map_stats(m, &s);
+	local_irq_restore(flags);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
+	KUNIT_EXPECT_EQ(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
+	KUNIT_EXPECT_TRUE(test, mk_poll_stats(m, &s, s.buckets == 16384U));
+	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
+	mk_fill(test, m, 100);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 100UL);
+}
+
 /* ---- concurrency ---- */
 
 #define MK_CHURN_KEYS	256
@@ -1701,6 +1738,96 @@ static void map_shared_key_resize_test(struct kunit *test)
 		KUNIT_EXPECT_GT(test, atomic_read(&sk->switched), 0);
 }
 
+/*
+ * Two writers on one CPU, each on its own keys. Under PREEMPT_RT a bucket
+ * lock taken with spin_lock_irqsave() leaves interrupts and preemption
+ * on, so two tasks of one CPU interleave inside the map's per-CPU count
+ * update; only this_cpu operations keep it exact. Elsewhere interrupts
+ * are off under the lock and the case holds trivially. Natively the two
+ * threads share one per-CPU slot and run in parallel (native_same_cpu()):
+ * the RT interleaving, everywhere in the update.
+ */
+#define MK_RT_KEYS	512
+#define MK_RT_ROUNDS	64
+
+struct mk_rt {
+	struct gosync_map *m;
+	unsigned int id;
+	int err;
+	struct completion done;
+};
+
+static int mk_rt_fn(void *arg)
+{
+	struct mk_rt *w = arg;
+	u64 base = (w->id + 1) * 1000000ULL, k;
+	unsigned int r;
+
+	for (r = 0; r < MK_RT_ROUNDS && !w->err; r++) {
+		for (k = base; k < base + MK_RT_KEYS && !w->err; k++)
+			w->err = st(w->m, k, mk_v(k));
+		/* The last round leaves half the keys. */
+		for (k = base; k < base + MK_RT_KEYS && !w->err; k++)
+			if (r < MK_RT_ROUNDS - 1 || k & 1)
+				w->err = del(w->m, k);
+	}
+	complete(&w->done);
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+/* Stall in the count update now and then: another task of the CPU runs. */
+static void mk_rt_hook(enum gosync_race where, const void *obj, void *arg)
+{
+	static atomic_t calls = ATOMIC_INIT(0);
+
+	if (where == GOSYNC_RACE_MAP_COUNT && obj == arg &&
+	    !(atomic_inc_return(&calls) % 16))
+		udelay(20);
+}
+
+static void map_same_cpu_count_test(struct kunit *test)
+{
+	struct mk_fx *fx = test->priv;
+	struct gosync_map_opts opts = {
+		.key_kind = GOSYNC_MAP_KEY_U64, .size_hint = 2 * MK_RT_KEYS,
+	};
+	struct gosync_map *m = mk_map(test, 0, &opts);
+	struct mk_rt *w = kunit_kcalloc(test, 2, sizeof(*w), GFP_KERNEL);
+	unsigned int cpu = cpumask_first(cpu_online_mask), i;
+	struct gosync_map_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < 2; i++) {
+		struct task_struct *task;
+
+		w[i].m = m;
+		w[i].id = i;
+		init_completion(&w[i].done);
+		task = kthread_create(mk_rt_fn, &w[i], "kunit-map-rt/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		kthread_bind(task, cpu);
+#ifdef GOSYNC_NATIVE
+		native_same_cpu(task, cpu);
+#endif
+		get_task_struct(task);
+		fx->threads[i].task = task;	/* the fixture's exit stops it */
+	}
+	__gosync_race_set(mk_rt_hook, m);
+	for (i = 0; i < 2; i++)
+		wake_up_process(fx->threads[i].task);
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&w[i].done, 60 * HZ) > 0);
+	__gosync_race_set(NULL, NULL);
+	mk_threads_stop(fx);
+	KUNIT_EXPECT_EQ(test, w[0].err, 0);
+	KUNIT_EXPECT_EQ(test, w[1].err, 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)MK_RT_KEYS);
+	gosync_map_stats(m, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, (unsigned long)MK_RT_KEYS);
+}
+
 /* ---- atomic and hardirq context ---- */
 
 static void mk_atomic_ops(struct kunit *test, struct gosync_map *m, u64 base)
@@ -1812,11 +1939,13 @@ static struct kunit_case gosync_map_cases[] = {
 	KUNIT_CASE(map_clear_during_range_test),
 	KUNIT_CASE(map_forced_resize_test),
 	KUNIT_CASE(map_auto_resize_test),
+	KUNIT_CASE(map_clear_is_cheap_test),
 	KUNIT_CASE(map_churn_len_test),
 	KUNIT_CASE(map_max_entries_race_test),
 	KUNIT_CASE(map_concurrent_resize_test),
 	KUNIT_CASE(map_clear_during_resize_test),
 	KUNIT_CASE(map_shared_key_resize_test),
+	KUNIT_CASE(map_same_cpu_count_test),
 	KUNIT_CASE(map_atomic_context_test),
 	{}
 };

@@ -61,9 +61,10 @@ int shim_cpu_slot_first(void)
 		return shim_ctx.cpu;
 	shim_setup_once();
 	pthread_mutex_lock(&shim_slot_lock);
-	if (shim_slots == ~0UL)
-		shim_bug(__FILE__, __LINE__, "more than SHIM_NR_CPUS threads use per-CPU data");
-	slot = __builtin_ctzl(~shim_slots);
+	/* The top SHIM_SHARED_SLOTS are never a thread's own. */
+	slot = shim_slots == ~0UL ? SHIM_NR_CPUS : __builtin_ctzl(~shim_slots);
+	if (slot >= SHIM_NR_CPUS - SHIM_SHARED_SLOTS)
+		shim_bug(__FILE__, __LINE__, "too many threads use per-CPU data");
 	shim_slots |= 1UL << slot;
 	pthread_mutex_unlock(&shim_slot_lock);
 	shim_ctx.cpu = slot;
@@ -96,6 +97,7 @@ static struct task_struct *task_alloc(void)
 		return NULL;
 	atomic_set(&t->usage, 1);
 	t->bound_cpu = -1;
+	t->shared_slot = -1;
 	pthread_mutex_init(&t->lock, NULL);
 	cond_init_mono(&t->cond);
 	return t;
@@ -105,7 +107,7 @@ static void shim_thread_exit(void *unused)
 {
 	struct task_struct *t = shim_ctx.task;
 
-	if (shim_ctx.cpu >= 0) {
+	if (shim_ctx.cpu >= 0 && !shim_ctx.cpu_shared) {
 		pthread_mutex_lock(&shim_slot_lock);
 		shim_slots &= ~(1UL << shim_ctx.cpu);
 		pthread_mutex_unlock(&shim_slot_lock);
@@ -346,8 +348,12 @@ static void *kthread_main(void *arg)
 	while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != TASK_RUNNING)
 		pthread_cond_wait(&t->cond, &t->lock);
 	pthread_mutex_unlock(&t->lock);
-	if (t->bound_cpu >= 0)
+	if (t->shared_slot >= 0) {
+		shim_ctx.cpu = t->shared_slot;
+		shim_ctx.cpu_shared = true;
+	} else if (t->bound_cpu >= 0) {
 		native_bind_cpu(t->bound_cpu);
+	}
 	if (!kthread_should_stop())
 		t->ret = t->fn(t->data);
 	else
@@ -404,6 +410,12 @@ fail:
 void kthread_bind(struct task_struct *t, unsigned int cpu)
 {
 	t->bound_cpu = cpu;
+}
+
+void native_same_cpu(struct task_struct *t, unsigned int cpu)
+{
+	t->shared_slot = SHIM_NR_CPUS - SHIM_SHARED_SLOTS +
+			 cpu % SHIM_SHARED_SLOTS;
 }
 
 bool kthread_should_stop(void)

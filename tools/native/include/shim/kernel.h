@@ -25,6 +25,12 @@
 #include <sys/types.h>
 #include <linux/types.h>
 
+/*
+ * The userspace build. Library code never tests it; a KUnit case may, for
+ * what only the native build can set up (native_same_cpu()).
+ */
+#define GOSYNC_NATIVE 1
+
 /* Built with ThreadSanitizer: the shim then marks what TSan must see. */
 #if defined(__SANITIZE_THREAD__)
 #define SHIM_TSAN 1

@@ -41,4 +41,14 @@ int native_thread_create(pthread_t *thread, void *(*fn)(void *arg), void *arg);
 /* native_bind_cpu() - pin the calling thread to CPU @cpu (modulo online). */
 void native_bind_cpu(unsigned int cpu);
 
+struct task_struct;
+
+/*
+ * native_same_cpu() - before it is woken, put kthread @t on shared per-CPU
+ * slot @cpu % SHIM_SHARED_SLOTS, with every other kthread put there: two
+ * tasks of one CPU under PREEMPT_RT, running in parallel (see "Per-CPU
+ * data" in shim/sched.h). Not pinned to a host CPU.
+ */
+void native_same_cpu(struct task_struct *t, unsigned int cpu);
+
 #endif /* _SHIM_NATIVE_H */

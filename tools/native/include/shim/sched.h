@@ -15,6 +15,18 @@
  * not sleep" holds without preemption control. smp_processor_id() is that
  * slot, num_online_cpus() the machine's CPUs (the runner and the tests
  * size their thread counts with it), nr_cpu_ids the slots.
+ *
+ * Except on request: native_same_cpu() (shim/native.h) puts kthreads on
+ * one of SHIM_SHARED_SLOTS shared slots, where they run in parallel and
+ * nothing excludes them from each other. That is PREEMPT_RT's two tasks
+ * on one CPU, where spin_lock_irqsave() leaves interrupts and preemption
+ * on, with a preemption at every instruction: code that keeps its
+ * per-CPU data right under spinlocks only through this_cpu operations
+ * (which are atomic here in the sanitizer builds, as they are against
+ * the CPU's own interrupts and preemption in a kernel) passes; a plain
+ * read-modify-write is a data race for TSan and loses updates. Do not
+ * share slots with code that relies on preempt_disable() or
+ * local_irq_save(), which do exclude on RT and do not here.
  */
 #ifndef _SHIM_SCHED_H
 #define _SHIM_SCHED_H
@@ -27,11 +39,14 @@
 #include <shim/atomic.h>
 
 #define SHIM_NR_CPUS	64
+/* The top slots, shared on request (native_same_cpu()). */
+#define SHIM_SHARED_SLOTS	4
 
 struct task_struct;
 
 struct shim_ctx {
 	int cpu;		/* per-CPU slot, -1 until first asked */
+	bool cpu_shared;	/* @cpu is a shared slot, not ours */
 	unsigned int id;	/* unique, non-zero: lock owner tag */
 	int atomic;		/* spinlocks, bh/irq off, hardirq, preempt off */
 	int rcu;		/* RCU read-side nesting */
@@ -426,6 +441,7 @@ struct task_struct {
 	int state;		/* TASK_*, atomic */
 	int should_stop;	/* atomic */
 	int bound_cpu;
+	int shared_slot;	/* native_same_cpu(), or -1 */
 	bool is_kthread;
 	bool exited;		/* under lock: the kthread's function returned */
 	int ret;
@@ -765,14 +781,41 @@ void free_percpu(void __percpu *p);
 #define per_cpu(var, cpu)	(*per_cpu_ptr(&(var), cpu))
 #define this_cpu_read(pcp)	READ_ONCE(*this_cpu_ptr(&(pcp)))
 #define this_cpu_write(pcp, v)	WRITE_ONCE(*this_cpu_ptr(&(pcp)), v)
-#define this_cpu_add(pcp, v)	\
-	WRITE_ONCE(*this_cpu_ptr(&(pcp)), READ_ONCE(*this_cpu_ptr(&(pcp))) + (v))
+/*
+ * The read-modify-writes: in the kernel one instruction, atomic against
+ * the CPU's own interrupts and preemption. Here a slot is one thread's,
+ * so a load and a store do (the benchmark build: a plain add, as the
+ * kernel's); the sanitizer builds make them atomic, so that threads that
+ * share a slot (native_same_cpu(), the PREEMPT_RT model) see what a CPU's
+ * tasks see.
+ */
+#ifdef SHIM_DEBUG
+#define this_cpu_add_return(pcp, v)					\
+	__atomic_add_fetch(this_cpu_ptr(&(pcp)), (v), __ATOMIC_RELAXED)
+#define this_cpu_cmpxchg(pcp, o, n) ({					\
+	typeof(pcp) __o = (o);						\
+	__atomic_compare_exchange_n(this_cpu_ptr(&(pcp)), &__o, (n), false, \
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED); \
+	__o; })
+#else
+#define this_cpu_add_return(pcp, v) ({					\
+	typeof(&(pcp)) __p = this_cpu_ptr(&(pcp));			\
+	typeof(pcp) __n = READ_ONCE(*__p) + (v);			\
+	WRITE_ONCE(*__p, __n);						\
+	__n; })
+#define this_cpu_cmpxchg(pcp, o, n) ({					\
+	typeof(&(pcp)) __p = this_cpu_ptr(&(pcp));			\
+	typeof(pcp) __c = READ_ONCE(*__p);				\
+	if (__c == (o))							\
+		WRITE_ONCE(*__p, (n));					\
+	__c; })
+#endif
+#define this_cpu_add(pcp, v)	((void)this_cpu_add_return(pcp, v))
 #define this_cpu_sub(pcp, v)	this_cpu_add(pcp, -(v))
 #define this_cpu_inc(pcp)	this_cpu_add(pcp, 1)
 #define this_cpu_dec(pcp)	this_cpu_sub(pcp, 1)
 #define __this_cpu_add(pcp, v)	this_cpu_add(pcp, v)
 #define __this_cpu_inc(pcp)	this_cpu_inc(pcp)
 #define __this_cpu_read(pcp)	this_cpu_read(pcp)
-#define this_cpu_add_return(pcp, v) ({ this_cpu_add(pcp, v); this_cpu_read(pcp); })
 
 #endif /* _SHIM_SCHED_H */
