@@ -1025,10 +1025,13 @@ static void map_clear_is_cheap_test(struct kunit *test)
 	gosync_map_stats(m, &s);
 	KUNIT_ASSERT_EQ(test, s.buckets, 16384U);
 	mk_fill(test, m, 100);
+	/* Hold the resize worker off until we have looked (test-only peek). */
+	mutex_lock(&m->resize_lock);
 	local_irq_save(flags);
 	ret = gosync_map_clear(m);
 	gosync_map_stats(m, &s);
 	local_irq_restore(flags);
+	mutex_unlock(&m->resize_lock);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
 	KUNIT_EXPECT_EQ(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
@@ -1534,10 +1537,12 @@ static void map_clear_during_resize_test(struct kunit *test)
  * Every value is stored at most once; each stored value must leave the
  * map exactly once (one successful delete, compare-and-delete or
  * swap-out, or still there at the end), be released exactly once, and no
- * key may be in the map twice.
+ * key may be in the map twice. Filler keys, which nobody writes, make
+ * each copy long enough for the writers to run into it.
  */
 #define MK_SK_KEYS	4
-#define MK_SK_VALS	16384
+#define MK_SK_FILLER	4096
+#define MK_SK_VALS	32768
 #define MK_SK_WRITERS	3
 
 struct mk_sk_val {
@@ -1554,6 +1559,7 @@ struct mk_sk {
 	atomic_t stalls, switched;	/* the hook's */
 	atomic_t twice;			/* a value departed or was released twice */
 	atomic_t errors;
+	struct mk_sk_val filler;	/* the value of every filler key */
 	u32 seed[MK_SK_WRITERS];
 	bool dup_key;			/* the final range saw a key twice */
 	unsigned long seen;		/* keys seen by the final range */
@@ -1564,7 +1570,7 @@ static void mk_sk_release(void *value, void *arg)
 	struct mk_sk *sk = arg;
 	struct mk_sk_val *v = value;
 
-	if (atomic_inc_return(&v->released) > 1)
+	if (v != &sk->filler && atomic_inc_return(&v->released) > 1)
 		atomic_inc(&sk->twice);
 }
 
@@ -1612,7 +1618,7 @@ static void mk_sk_loop(void *data, unsigned int id)
 
 		if (n >= MK_SK_VALS)
 			return;
-		switch ((r >> 8) % 4) {
+		switch ((r >> 8) % 8) {
 		case 0:		/* a new value replaces the old one */
 			n = atomic_inc_return(&sk->next) - 1;
 			if (n >= MK_SK_VALS)
@@ -1636,6 +1642,8 @@ static void mk_sk_loop(void *data, unsigned int id)
 				atomic_inc(&sk->errors);
 			break;
 		case 2:
+		case 3:
+		case 4:
 			ret = gosync_map_load_and_delete(sk->m, &k, &old);
 			if (!ret)
 				mk_sk_depart(sk, old);
@@ -1664,6 +1672,8 @@ static bool mk_sk_visit(const void *key, void *value, void *arg)
 	struct mk_sk_val *v = value;
 	u64 k = *(const u64 *)key;
 
+	if (v == &sk->filler)
+		return true;
 	if (k >= MK_SK_KEYS || __test_and_set_bit(k, &sk->seen))
 		sk->dup_key = true;
 	if (v < sk->vals || v >= sk->vals + MK_SK_VALS)
@@ -1690,6 +1700,11 @@ static void map_shared_key_resize_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sk->vals);
 	opts.release_arg = sk;
 	sk->m = mk_map(test, 0, &opts);
+	for (i = 0; i < MK_SK_FILLER; i++) {
+		u64 k = 1000 + i;
+
+		KUNIT_ASSERT_EQ(test, gosync_map_store(sk->m, &k, &sk->filler), 0);
+	}
 	for (i = 0; i < MK_SK_WRITERS; i++)
 		sk->seed[i] = 2463534242U + 7919 * i;
 	hooked = __gosync_race_set(mk_sk_hook, sk);
@@ -1707,7 +1722,8 @@ static void map_shared_key_resize_test(struct kunit *test)
 
 	gosync_map_range(sk->m, mk_sk_visit, sk);
 	KUNIT_EXPECT_FALSE_MSG(test, sk->dup_key, "a key is in the map twice");
-	KUNIT_EXPECT_EQ(test, gosync_map_len(sk->m), (unsigned long)hweight_long(sk->seen));
+	KUNIT_EXPECT_EQ(test, gosync_map_len(sk->m),
+			MK_SK_FILLER + (unsigned long)hweight_long(sk->seen));
 	mk_destroy(test, 0);	/* releases what is left, waits for releases */
 
 	n = min(atomic_read(&sk->next), MK_SK_VALS);
