@@ -33,6 +33,13 @@
  * values, which future's nodes now own. A clear during the copy wins: the
  * cmpxchg() fails and the copy is dropped.
  *
+ * The switch takes no bucket lock, so it can land between a writer's
+ * check of the table under t's bucket lock and its lock of f's bucket;
+ * writers that see the switch then change f under f's locks alone, and
+ * t stops being the truth. So the writer checks again once it holds
+ * both locks, and starts over on f if the switch came first (a writer
+ * that changed f's bucket saw the switch before it unlocked it).
+ *
  * Counting. Each table counts its entries per CPU (exact sum, for len)
  * and folds the per-CPU deltas into an approximate shared total every
  * GM_FOLD changes, which is when writers check the load factor and kick
@@ -63,6 +70,8 @@
 #define GM_COPY_BATCH	32
 /* gm_apply() result: allocate c->need nodes and try again. */
 #define GM_NEED_NODES	1
+/* The table was replaced under us: look it up and lock again. */
+#define GM_RETRY	2
 
 /**
  * struct gm_node - one entry (or, once retired, one deferred release)
@@ -518,13 +527,20 @@ static int gm_apply(struct gm_ctx *c, struct gm_req *r)
 /* gm_apply() with the future table's bucket locked too. */
 static int gm_apply_future(struct gm_ctx *c, struct gm_req *r)
 {
-	int ret;
+	int ret = GM_RETRY;
 
 	c->fhash = gm_hash(r->key.p, r->key.len, c->f->seed);
 	c->fb = gm_bucket(c->f, c->fhash);
 	gosync_race_window(GOSYNC_RACE_MAP_FUTURE, c->m);
 	spin_lock_nested(&c->fb->lock, SINGLE_DEPTH_NESTING);
-	ret = gm_apply(c, r);
+	/*
+	 * The copy may have been switched in since we checked under t's
+	 * lock: the switch takes no bucket lock, and writers that see it
+	 * change f under f's locks alone. A writer that changed this bucket
+	 * of f saw the switch before it unlocked fb, so we see it now.
+	 */
+	if (rcu_access_pointer(c->m->tbl) == c->t)
+		ret = gm_apply(c, r);
 	spin_unlock(&c->fb->lock);
 	return ret;
 }
@@ -536,10 +552,11 @@ static int gm_update_locked(struct gm_ctx *c, struct gm_req *r)
 	int ret;
 
 	rcu_read_lock();
-	for (;;) {
+	do {
 		c->t = rcu_dereference(m->tbl);
 		c->hash = gm_hash(r->key.p, r->key.len, c->t->seed);
 		c->b = gm_bucket(c->t, c->hash);
+		ret = GM_RETRY;
 		spin_lock_irqsave(&c->b->lock, flags);
 		/* A resize or clear may have replaced the table meanwhile. */
 		if (rcu_access_pointer(m->tbl) == c->t) {
@@ -550,11 +567,9 @@ static int gm_update_locked(struct gm_ctx *c, struct gm_req *r)
 				ret = gm_apply_future(c, r);
 			else
 				ret = gm_apply(c, r);
-			spin_unlock_irqrestore(&c->b->lock, flags);
-			break;
 		}
 		spin_unlock_irqrestore(&c->b->lock, flags);
-	}
+	} while (ret == GM_RETRY);
 	rcu_read_unlock();
 	return ret;
 }
