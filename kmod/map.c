@@ -107,8 +107,10 @@ struct gm_bucket {
 /**
  * struct gm_pcpu - one CPU's share of a table's entry count
  * @n: entries added minus entries removed on this CPU; written by its CPU
- *	only (irqs off), read by others with READ_ONCE()
- * @folded: part of @n already added to gosync_map_table.approx
+ *	only, with this_cpu operations (see gm_count()), read by others with
+ *	READ_ONCE()
+ * @folded: part of @n already added to gosync_map_table.approx; this CPU
+ *	only, with this_cpu operations
  */
 struct gm_pcpu {
 	long n;
@@ -342,27 +344,35 @@ static bool gm_resize_due(const struct gosync_map *m,
 }
 
 /*
- * Count @d entries into @t; irqs off (bucket lock held). Returns whether
- * the caller should kick the resize worker (only asked for the current
- * table, @check).
+ * Count @d entries into @t; a bucket lock is held. Returns whether the
+ * caller should kick the resize worker (only asked for the current table,
+ * @check).
+ *
+ * this_cpu operations only: under PREEMPT_RT the bucket lock leaves
+ * interrupts and preemption on, so two tasks of this CPU (holding two
+ * different bucket locks) may interleave here. Each add is one atomic
+ * step for the CPU, and only the task whose cmpxchg moves @folded adds
+ * that part to the shared total: approx stays the sum of the folded
+ * parts.
  */
 static bool gm_count(struct gosync_map_table *t, long d, bool check)
 {
-	struct gm_pcpu *p = this_cpu_ptr(t->count);
-	long n = p->n + d, delta;
+	long n, folded, delta;
 
-	gosync_race_window(GOSYNC_RACE_MAP_COUNT, t->map);
-	WRITE_ONCE(p->n, n);	/* read by gm_count_sum() on other CPUs */
+	n = this_cpu_add_return(t->count->n, d);
 	if (t->map->opts.max_entries) {
 		if (d < 0)
 			atomic_long_add(d, &t->nr);
 		/* Increments are made by gm_insert() to enforce the bound. */
 		return check && gm_resize_due(t->map, t, atomic_long_read(&t->nr));
 	}
-	delta = n - p->folded;
+	gosync_race_window(GOSYNC_RACE_MAP_COUNT, t->map);
+	folded = this_cpu_read(t->count->folded);
+	delta = n - folded;
 	if (delta < GM_FOLD && delta > -GM_FOLD)
 		return false;
-	p->folded = n;
+	if (this_cpu_cmpxchg(t->count->folded, folded, n) != folded)
+		return false;	/* another task of this CPU folded it */
 	return gm_resize_due(t->map, t, atomic_long_add_return(delta, &t->approx)) &&
 	       check;
 }
