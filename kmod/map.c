@@ -334,13 +334,16 @@ static long gm_count_sum(struct gosync_map_table *t)
 /*
  * Would the worker resize @t if it held @n entries? It grows past one
  * entry per bucket and shrinks below one per 8 buckets; either way the new
- * table gets 2 to 4 buckets per entry (gm_wanted_size()).
+ * table gets 2 to 4 buckets per entry (gm_wanted_size()), and never fewer
+ * than the map's minimum, to which it also grows the small table a clear
+ * installs.
  */
 static bool gm_resize_due(const struct gosync_map *m,
 			  const struct gosync_map_table *t, long n)
 {
 	return (n > t->size && t->size < GOSYNC_MAP_MAX_BUCKETS) ||
-	       (n < t->size / 8 && t->size > m->min_buckets);
+	       (n < t->size / 8 && t->size > m->min_buckets) ||
+	       t->size < m->min_buckets;	/* a clear's small table */
 }
 
 /*
@@ -1207,9 +1210,12 @@ EXPORT_SYMBOL_GOSYNC(gosync_map_range);
  * gosync_map_clear() - remove every entry
  * @m: the map
  *
- * Swaps in an empty table; the old one and its values are released after
- * a grace period by a worker. The caller pays one small allocation,
- * whatever the map holds.
+ * Swaps in an empty table of GOSYNC_MAP_MIN_BUCKETS buckets; the old one
+ * and its values are released after a grace period by a worker. The
+ * caller pays two small allocations with the map's gfp flags (the table,
+ * well under a page, and its per-CPU counters), whatever the map holds
+ * and whatever its size hint. If the map's minimum size is larger, the
+ * resize worker grows the table back to it afterwards, in process context.
  *
  * Context: as gosync_map_store().
  * Return: 0, or -ENOMEM (map unchanged).
@@ -1218,13 +1224,16 @@ int gosync_map_clear(struct gosync_map *m)
 {
 	struct gosync_map_table *tn, *old;
 
-	tn = gm_table_alloc(m, m->min_buckets, m->opts.gfp);
+	tn = gm_table_alloc(m, GOSYNC_MAP_MIN_BUCKETS, m->opts.gfp);
 	if (!tn)
 		return -ENOMEM;
 	/* Fully ordered, so tn is initialized before it is seen. */
 	old = unrcu_pointer(xchg(&m->tbl, RCU_INITIALIZER(tn)));
 	INIT_RCU_WORK(&old->free_work, gm_table_free_work);
 	queue_rcu_work(gm_wq, &old->free_work);
+	/* Not tn->size: once published, a resize may free tn at any time. */
+	if (m->min_buckets > GOSYNC_MAP_MIN_BUCKETS)
+		queue_work(gm_wq, &m->resize_work);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_clear);
