@@ -38,6 +38,14 @@
  * the put of the last object; that caller frees the pool's remaining
  * memory (from a workqueue, as kmem_cache_destroy() sleeps).
  *
+ * So an object counts as out until the pool is done with it. A put that
+ * caches it uncounts it inside gp_enter(), where it also caches it. A put
+ * that drops it (gp_drop()) runs the destructor and frees it into the
+ * pool's cache outside gp_enter(), and only then enters again to uncount
+ * it, or, seeing GP_DEAD, to decrement dead_out: either destroy's grace
+ * period waited for the uncounting, or destroy counted the object and the
+ * pool outlives the drop.
+ *
  * Victim tier. Depot magazines are on their shard's young or old list.
  * Spills and hotplug drains add to young; refills and steals take young
  * first (warmest); a scan frees from old only, and when no old magazine is
@@ -217,12 +225,43 @@ static void gp_release_work(struct work_struct *w)
 	gp_release(container_of(w, struct gosync_pool, release_work));
 }
 
+/* An object out when destroy summed them is back and freed. */
+static void gp_dead_out_dec(struct gosync_pool *p)
+{
+	if (atomic_long_dec_return(&p->dead_out) == 0)
+		queue_work(gp_wq, &p->release_work);
+}
+
 /* A put after destroy; see "Objects out". */
 static noinline void gp_put_dead(struct gosync_pool *p, void *obj)
 {
 	gp_free_obj(p, obj);
-	if (atomic_long_dec_return(&p->dead_out) == 0)
-		queue_work(gp_wq, &p->release_work);
+	gp_dead_out_dec(p);
+}
+
+/*
+ * Free @obj, which a put (or a get's reset) refused to cache, and count it
+ * dropped. Called outside gp_enter() (@f: pool->flags) with @obj still
+ * counted out: it is uncounted only once it is freed, so a destroy that
+ * ran meanwhile counted it and left the rest of the pool to us; see
+ * "Objects out".
+ */
+static noinline void gp_drop(struct gosync_pool *p, unsigned int f, void *obj)
+{
+	unsigned long flags;
+	struct gp_cpu *c;
+
+	gp_free_obj(p, obj);
+	flags = gp_enter(f);
+	if (unlikely(READ_ONCE(p->flags) & GP_DEAD)) {
+		gp_exit(f, flags);
+		gp_dead_out_dec(p);
+		return;
+	}
+	c = this_cpu_ptr(p->cpu);
+	gp_inc(&c->st.dropped);
+	gp_add(&c->out, -1);
+	gp_exit(f, flags);
 }
 
 /*
@@ -371,8 +410,6 @@ static __always_inline void *__gp_get(struct gosync_pool *p, unsigned int f,
 static noinline void *gp_get_flagged(struct gosync_pool *p, unsigned int f,
 				     gfp_t gfp)
 {
-	unsigned long flags;
-	struct gp_cpu *c;
 	void *obj;
 
 	if (f & GP_DEAD) {
@@ -387,12 +424,7 @@ static noinline void *gp_get_flagged(struct gosync_pool *p, unsigned int f,
 		if (!obj || made || p->opts.reset(obj, p->opts.arg))
 			return obj;
 		/* Refused by the reset: it was never handed out. */
-		flags = gp_enter(f);
-		c = this_cpu_ptr(p->cpu);
-		gp_inc(&c->st.dropped);
-		gp_add(&c->out, -1);
-		gp_exit(f, flags);
-		gp_free_obj(p, obj);
+		gp_drop(p, f, obj);
 	}
 }
 
@@ -426,9 +458,8 @@ EXPORT_SYMBOL_GOSYNC(gosync_pool_get);
 
 /*
  * Put's slow path, inside gp_enter() (@f, @flags) with @c's loaded
- * magazine full and the put counted: swap with prev, or spill loaded to
- * the depot, then push @obj. If no empty magazine can be had, @obj is
- * freed instead.
+ * magazine full: swap with prev, or spill loaded to the depot, then push
+ * @obj. If no empty magazine can be had, @obj is dropped instead.
  */
 static noinline void gp_put_full(struct gosync_pool *p, struct gp_cpu *c,
 				 unsigned int f, unsigned long flags, void *obj)
@@ -452,9 +483,8 @@ static noinline void gp_put_full(struct gosync_pool *p, struct gp_cpu *c,
 		spin_unlock_irqrestore(&s->lock, sflags);
 		m = gp_mag_alloc(p, GFP_NOWAIT | __GFP_NOWARN);
 		if (!m) {
-			gp_inc(&c->st.dropped);
 			gp_exit(f, flags);
-			gp_free_obj(p, obj);
+			gp_drop(p, f, obj);
 			return;
 		}
 		spin_lock_irqsave(&s->lock, sflags);
@@ -471,12 +501,13 @@ static noinline void gp_put_full(struct gosync_pool *p, struct gp_cpu *c,
 push:
 	c->loaded->objs[c->loaded->nr++] = obj;
 	gp_add(&c->cached, 1);
+	gp_add(&c->out, -1);
 	gp_exit(f, flags);
 }
 
 /*
- * Cache @obj (@keep) or free it (counted as dropped): the fast path, else
- * gp_put_dead() or gp_put_full().
+ * Cache @obj (@keep) or drop it: the fast path, else gp_put_dead(),
+ * gp_drop() or gp_put_full().
  */
 static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
 				     void *obj, bool keep)
@@ -493,11 +524,9 @@ static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
 	}
 	c = this_cpu_ptr(p->cpu);
 	gp_inc(&c->st.puts);
-	gp_add(&c->out, -1);
 	if (unlikely(!keep)) {
-		gp_inc(&c->st.dropped);
 		gp_exit(f, flags);
-		gp_free_obj(p, obj);
+		gp_drop(p, f, obj);
 		return;
 	}
 	m = c->loaded;
@@ -507,6 +536,7 @@ static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
 	}
 	m->objs[m->nr++] = obj;
 	gp_add(&c->cached, 1);
+	gp_add(&c->out, -1);
 	gp_exit(f, flags);
 }
 
