@@ -69,6 +69,7 @@ struct mk_fx {
 	struct mk_irq *irq;		/* the timer callback's state */
 	struct mk_thread threads[MK_THREADS];
 	atomic_t started;
+	bool hooked;			/* a race window hook is set */
 };
 
 static void mk_release(void *value, void *arg)
@@ -99,6 +100,8 @@ static void mk_exit(struct kunit *test)
 
 	if (fx->timer_live)
 		hrtimer_cancel(&fx->timer);
+	if (fx->hooked)
+		__gosync_race_set(NULL, NULL);
 	mk_threads_stop(fx);
 	for (i = 0; i < MK_MAPS; i++) {
 		if (fx->live[i])
@@ -1708,6 +1711,7 @@ static void map_shared_key_resize_test(struct kunit *test)
 	for (i = 0; i < MK_SK_WRITERS; i++)
 		sk->seed[i] = 2463534242U + 7919 * i;
 	hooked = __gosync_race_set(mk_sk_hook, sk);
+	fx->hooked = true;
 	mk_threads_start(test, MK_SK_WRITERS, mk_sk_loop, sk);
 	/* Until the values run out, with enough stalls that saw a switch. */
 	while (atomic_read(&sk->next) < MK_SK_VALS && time_before(jiffies, end) &&
@@ -1719,6 +1723,7 @@ static void map_shared_key_resize_test(struct kunit *test)
 	}
 	mk_threads_stop(fx);
 	__gosync_race_set(NULL, NULL);
+	fx->hooked = false;
 
 	gosync_map_range(sk->m, mk_sk_visit, sk);
 	KUNIT_EXPECT_FALSE_MSG(test, sk->dup_key, "a key is in the map twice");
@@ -1831,11 +1836,13 @@ static void map_same_cpu_count_test(struct kunit *test)
 		fx->threads[i].task = task;	/* the fixture's exit stops it */
 	}
 	__gosync_race_set(mk_rt_hook, m);
+	fx->hooked = true;
 	for (i = 0; i < 2; i++)
 		wake_up_process(fx->threads[i].task);
 	for (i = 0; i < 2; i++)
 		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&w[i].done, 60 * HZ) > 0);
 	__gosync_race_set(NULL, NULL);
+	fx->hooked = false;
 	mk_threads_stop(fx);
 	KUNIT_EXPECT_EQ(test, w[0].err, 0);
 	KUNIT_EXPECT_EQ(test, w[1].err, 0);

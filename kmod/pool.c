@@ -958,7 +958,9 @@ EXPORT_SYMBOL_GOSYNC(gosync_pool_create);
  * each may be put back later (gosync_pool_put() then frees it), and the
  * last one frees what is left of the pool. An object never put back keeps
  * the pool's kmem_cache alive (and is a leak of the caller's). No call on
- * @pool other than gosync_pool_put() may run concurrently or follow.
+ * @pool other than gosync_pool_put() may run concurrently or follow; a
+ * concurrent put, even one that drops its object, finishes with the pool
+ * before the pool's memory is freed.
  *
  * Context: process context; sleeps (an RCU grace period).
  */

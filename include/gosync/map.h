@@ -23,9 +23,10 @@
  * or bad luck), a worker builds the next table (new size, new seed) beside
  * the current one and copies entries bucket by bucket. Meanwhile the
  * current table stays complete and is the only one readers use; writers
- * apply each change to both tables under both bucket locks. When the copy
- * is complete the new table is published with one pointer store and the
- * old one is freed after a grace period. Lookups never stall and never
+ * apply each change to both tables under both bucket locks (and start
+ * over on the new table if it was published while they took them). When
+ * the copy is complete the new table is published with one pointer store
+ * and the old one is freed after a grace period. Lookups never stall and never
  * retry during a resize, as in relativistic hash tables (Triplett,
  * McKenney and Walpole, USENIX ATC 2011); unlike their zip/unzip scheme,
  * entries are copied, which costs memory during the copy but lets one
@@ -60,6 +61,17 @@
  *	gosync_map_init(): process context if opts->gfp may block.
  *	gosync_map_destroy(): process context; sleeps; no other call on
  *		the map may run or follow.
+ *
+ * PREEMPT_RT: the bucket locks are spinlock_t, which sleep there, and
+ * spin_lock_irqsave() leaves interrupts and preemption on. load, len,
+ * range and stats take no lock and still run in any context. The writes
+ * and clear run in process context, softirq and threaded interrupt
+ * handlers (threads on RT), with GFP_ATOMIC or GFP_NOWAIT maps there as
+ * elsewhere, but not in hard interrupt context (an hrtimer callback
+ * marked HRTIMER_MODE_*_HARD, an IRQF_NO_THREAD handler) nor with a
+ * raw_spinlock_t held or interrupts or preemption disabled. Two tasks of
+ * one CPU may then write concurrently: the per-CPU entry count is kept
+ * with this_cpu operations, so len stays exact.
  *
  * Limits: GOSYNC_MAP_KEY_MAX bytes of key; at most GOSYNC_MAP_MAX_BUCKETS
  * buckets (the map keeps working beyond, with longer chains); an optional

@@ -36,7 +36,11 @@
  * object still out may be put back later: put then destructs and frees it
  * (the pool can no longer cache), and the last such put frees the pool's
  * remaining memory from a workqueue, as lib/objpool.c's objpool_drop()
- * allows. No other call on a destroyed pool is allowed.
+ * allows. A put may also run concurrently with destroy, whether it caches
+ * its object or drops it (the reset refused it, or no magazine could be
+ * had): an object counts as out until the pool is done with it, so the
+ * pool, its kmem_cache included, outlives every put that still uses it.
+ * No other call on a destroyed pool is allowed.
  *
  * Context rules:
  *	gosync_pool_get(), gosync_pool_put(): for a pool created with
