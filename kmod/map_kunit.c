@@ -1587,7 +1587,15 @@ static void mk_sk_depart(struct mk_sk *sk, void *value)
 		atomic_inc(&sk->twice);
 }
 
-/* The race window: stall until the copy is switched in, then a bit more. */
+/*
+ * The race window: stall until the copy is switched in (at most
+ * MK_SK_WAIT_STEPS of MK_SK_STEP_US), then MK_SK_AFTER_US more. A busy
+ * wait: the window is inside a bucket lock, interrupts off.
+ */
+#define MK_SK_STEP_US		10
+#define MK_SK_WAIT_STEPS	200
+#define MK_SK_AFTER_US		500
+
 static void mk_sk_hook(enum gosync_race where, const void *obj, void *arg)
 {
 	struct mk_sk *sk = arg;
@@ -1599,11 +1607,11 @@ static void mk_sk_hook(enum gosync_race where, const void *obj, void *arg)
 		return;
 	atomic_inc(&sk->stalls);
 	t0 = rcu_access_pointer(m->tbl);
-	for (i = 0; i < 200 && rcu_access_pointer(m->tbl) == t0; i++)
-		udelay(10);
+	for (i = 0; i < MK_SK_WAIT_STEPS && rcu_access_pointer(m->tbl) == t0; i++)
+		udelay(MK_SK_STEP_US);
 	if (rcu_access_pointer(m->tbl) != t0) {
 		atomic_inc(&sk->switched);
-		udelay(500);	/* the other writers' turn, on the new table */
+		udelay(MK_SK_AFTER_US);	/* the other writers' turn, on the new table */
 	}
 }
 
@@ -1798,14 +1806,19 @@ static int mk_rt_fn(void *arg)
 	return 0;
 }
 
-/* Stall in the count update now and then: another task of the CPU runs. */
+/*
+ * Stall in the count update now and then (a busy wait: a bucket lock is
+ * held): the other task of the CPU runs meanwhile.
+ */
+#define MK_RT_STALL_US	20
+
 static void mk_rt_hook(enum gosync_race where, const void *obj, void *arg)
 {
 	static atomic_t calls = ATOMIC_INIT(0);
 
 	if (where == GOSYNC_RACE_MAP_COUNT && obj == arg &&
 	    !(atomic_inc_return(&calls) % 16))
-		udelay(20);
+		udelay(MK_RT_STALL_US);
 }
 
 static void map_same_cpu_count_test(struct kunit *test)

@@ -799,12 +799,12 @@ void free_percpu(void __percpu *p);
 	__o; })
 #else
 #define this_cpu_add_return(pcp, v) ({					\
-	typeof(&(pcp)) __p = this_cpu_ptr(&(pcp));			\
+	__auto_type __p = this_cpu_ptr(&(pcp));				\
 	typeof(pcp) __n = READ_ONCE(*__p) + (v);			\
 	WRITE_ONCE(*__p, __n);						\
 	__n; })
 #define this_cpu_cmpxchg(pcp, o, n) ({					\
-	typeof(&(pcp)) __p = this_cpu_ptr(&(pcp));			\
+	__auto_type __p = this_cpu_ptr(&(pcp));				\
 	typeof(pcp) __c = READ_ONCE(*__p);				\
 	if (__c == (o))							\
 		WRITE_ONCE(*__p, (n));					\
