@@ -1777,7 +1777,7 @@ static void map_shared_key_resize_test(struct kunit *test)
  * the RT interleaving, everywhere in the update.
  */
 #define MK_RT_KEYS	512
-#define MK_RT_ROUNDS	64
+#define MK_RT_ROUNDS	16
 
 struct mk_rt {
 	struct gosync_map *m;
