@@ -59,8 +59,12 @@ struct bk_fx {
 	struct gosync_breaker b[BK_NR];
 	bool live[BK_NR];
 	atomic64_t now;
-	/* The next clock read resets this breaker (an injected interleaving). */
+	/*
+	 * The next clock read resets this breaker, then makes @hook_calls
+	 * successful calls on it (an injected interleaving).
+	 */
 	struct gosync_breaker *hook;
+	unsigned int hook_calls;
 
 	struct notifier_block nb;
 	struct gosync_breaker *nb_b;
@@ -95,13 +99,29 @@ struct bk_fx {
 	atomic64_t irq_ops;
 };
 
+/* allow + done: allow's error if rejected, else done's return. */
+static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
+{
+	struct gosync_breaker_ticket t = {};
+	int ret = gosync_breaker_allow(b, &t);
+
+	if (ret)
+		return ret;
+	return gosync_breaker_done(b, &t, err, duration_ns);
+}
+
 static u64 bk_clock(void *arg)
 {
 	struct bk_fx *fx = arg;
 	struct gosync_breaker *hb = READ_ONCE(fx->hook);
+	unsigned int i;
 
-	if (hb && cmpxchg(&fx->hook, hb, NULL) == hb)
+	if (hb && cmpxchg(&fx->hook, hb, NULL) == hb) {
 		WARN_ON(gosync_breaker_reset(hb));
+		for (i = 0; i < fx->hook_calls; i++)
+			if (bk_call(hb, 0, 0))
+				atomic_inc(&fx->errors);
+	}
 	return (u64)atomic64_read(&fx->now);
 }
 
@@ -174,17 +194,6 @@ static void bk_kill(struct kunit *test, int i)
 
 	gosync_breaker_destroy(&fx->b[i]);
 	fx->live[i] = false;
-}
-
-/* allow + done: allow's error if rejected, else done's return. */
-static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
-{
-	struct gosync_breaker_ticket t = {};
-	int ret = gosync_breaker_allow(b, &t);
-
-	if (ret)
-		return ret;
-	return gosync_breaker_done(b, &t, err, duration_ns);
 }
 
 /* @n calls that end with @err (0: a success), each expected to return @ret. */
@@ -1348,6 +1357,43 @@ static void breaker_stale_probe_count_test(struct kunit *test)
 			    "done() returned -ESTALE without counting it");
 }
 
+/*
+ * A result of generation g recorded late, after reset() moved the breaker
+ * to g + 1 and this CPU counted g + 1 results in the same bucket, must not
+ * wipe them; it is stale. The interleaving is injected: the clock read
+ * inside done()'s record (interrupts off, so all on one CPU) resets the
+ * breaker and makes N successful calls. A late success, then a late
+ * failure: neither may touch the new window, the new run of failures or
+ * the policies.
+ */
+static void breaker_late_result_test(struct kunit *test)
+{
+	static const int errs[] = { 0, -EIO };
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_ticket t = {};
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .failure_rate = 50, .min_calls = 1);
+	const unsigned int n = 5;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(errs); i++) {
+		KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
+		KUNIT_ASSERT_EQ(test, t.gen, 1ULL + i);
+		fx->hook_calls = n;
+		WRITE_ONCE(fx->hook, b);
+		KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_done(b, &t, errs[i], 0),
+				    -ESTALE, "late result %d of gen %d", errs[i],
+				    i + 1);
+		KUNIT_EXPECT_NULL(test, READ_ONCE(fx->hook));
+		KUNIT_EXPECT_EQ(test, atomic_read(&fx->errors), 0);
+		BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+				 .gen = BK_EQ(2 + i), .calls = BK_EQ(n),
+				 .failures = BK_EQ(0), .consecutive = BK_EQ(0),
+				 .stale = BK_EQ(1 + i), .trips = BK_EQ(0),
+				 .transitions = BK_EQ(1 + i));
+	}
+}
+
 /* ---- gosync_breaker_call() ----------------------------------------- */
 
 struct bk_fn {
@@ -1779,6 +1825,7 @@ static struct kunit_case gosync_breaker_cases[] = {
 	KUNIT_CASE(breaker_event_queue_limit_test),
 	KUNIT_CASE(breaker_full_queue_probe_failure_test),
 	KUNIT_CASE(breaker_stale_probe_count_test),
+	KUNIT_CASE(breaker_late_result_test),
 	KUNIT_CASE(breaker_call_test),
 	KUNIT_CASE(breaker_notify_timer_test),
 	KUNIT_CASE(breaker_fast_path_test),
