@@ -37,6 +37,11 @@
 /* The fake clock starts here: bucket boundaries are whole seconds from it. */
 #define BK_T0		(1000ULL * NSEC_PER_SEC)
 #define BK_MS		NSEC_PER_MSEC
+/* breaker_notify_handoff_test: threads, and the changes they make. */
+#define BK_HANDOFF_THREADS	4
+#define BK_HANDOFF_CHANGES	(4 * GOSYNC_BREAKER_EVENTS)
+/* Polls (of 10 us) before a wait that should end gives up. */
+#define BK_HOLD_POLLS		1000000
 
 /* What the notifier does besides logging. */
 enum bk_mode {
@@ -45,6 +50,7 @@ enum bk_mode {
 	BK_FILL,		/* more changes than the event queue holds */
 	BK_FILL_PROBE,		/* fill the queue, then fail a probe */
 	BK_CONCURRENT,		/* count and check only: any context */
+	BK_HANDOFF,		/* who delivers what: see bk_handoff_notify() */
 };
 
 struct bk_rec {
@@ -97,6 +103,20 @@ struct bk_fx {
 	atomic64_t bad;
 	atomic64_t busy;
 	atomic64_t irq_ops;
+
+	/* Hand-off of deliveries (BK_HANDOFF). */
+	struct task_struct *first;
+	struct task_struct *changer[BK_HANDOFF_THREADS];
+	bool go;
+	atomic_t budget;
+	atomic_t changes;
+	atomic_t changers_done;
+	unsigned int nr_changers;
+	atomic_t first_delivered;
+	atomic_t by_changers;
+	atomic_t handed;
+	atomic_t handed_bad;
+	atomic_t hold_timeouts;
 };
 
 /* allow + done: allow's error if rejected, else done's return. */
@@ -353,6 +373,73 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 	}
 }
 
+static unsigned int bk_pending(struct gosync_breaker *b)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(b, &c);
+	return c.pending_events;
+}
+
+/*
+ * Busy-wait (a notifier must not sleep) until @cond, or give up after
+ * BK_HOLD_POLLS polls and count it: a bound against a hang, not a timing.
+ */
+#define bk_hold(fx, cond) do {						\
+	unsigned int __i;						\
+									\
+	for (__i = 0; !(cond); __i++) {					\
+		if (__i == BK_HOLD_POLLS) {				\
+			atomic_inc(&(fx)->hold_timeouts);		\
+			break;						\
+		}							\
+		udelay(10);						\
+	}								\
+} while (0)
+
+static bool bk_is_changer(struct bk_fx *fx, struct task_struct *task)
+{
+	unsigned int i;
+
+	for (i = 0; i < BK_HANDOFF_THREADS; i++)
+		if (READ_ONCE(fx->changer[i]) == task)
+			return true;
+	return false;
+}
+
+/*
+ * BK_HANDOFF: who delivers what. The first context's notifier, on its
+ * first delivery, lets the changers go and holds on until they have
+ * queued GOSYNC_BREAKER_EVENTS / 2 changes behind its own; on every
+ * delivery it then waits while nothing is queued and the changers are not
+ * done, so a context that delivers whatever is queued (before the fix)
+ * delivers every change of the run. Deliveries by neither the first
+ * context nor a changer are changes handed on: they must run in process
+ * context, with preemption disabled.
+ */
+static void bk_handoff_notify(struct bk_fx *fx,
+			      const struct gosync_breaker_event *ev)
+{
+	struct gosync_breaker *b = ev->breaker;
+
+	if (current == READ_ONCE(fx->first)) {
+		if (atomic_inc_return(&fx->first_delivered) == 1) {
+			/* Pairs with smp_load_acquire() in bk_handoff_body(). */
+			smp_store_release(&fx->go, true);
+			bk_hold(fx, atomic_read(&fx->changes) >=
+				    GOSYNC_BREAKER_EVENTS / 2);
+		}
+		bk_hold(fx, bk_pending(b) ||
+			    atomic_read(&fx->changers_done) == fx->nr_changers);
+	} else if (bk_is_changer(fx, current)) {
+		atomic_inc(&fx->by_changers);
+	} else {
+		atomic_inc(&fx->handed);
+		if (!in_task() || preemptible())
+			atomic_inc(&fx->handed_bad);
+	}
+}
+
 static int bk_notify(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
@@ -371,7 +458,9 @@ static int bk_notify(struct notifier_block *nb, unsigned long action,
 	atomic64_inc(&fx->delivered);
 	if (action != ev->to || ev->breaker != fx->nb_b)
 		atomic_inc(&fx->errors);
-	if (fx->mode != BK_CONCURRENT) {
+	if (fx->mode == BK_HANDOFF) {
+		bk_handoff_notify(fx, ev);
+	} else if (fx->mode != BK_CONCURRENT) {
 		gosync_breaker_counts(ev->breaker, &c);
 		n = atomic_inc_return(&fx->nlog) - 1;
 		if (n < BK_LOG) {
@@ -1806,6 +1895,104 @@ static void breaker_concurrent_test(struct kunit *test)
 	bk_unlisten(test);
 }
 
+/*
+ * Thread 0 makes one change; threads 1.. (the changers), once it is being
+ * delivered, make BK_HANDOFF_CHANGES more between them.
+ */
+static int bk_handoff_body(struct gosync_run_thread *t)
+{
+	struct bk_fx *fx = t->run->data;
+	struct gosync_breaker *b = &fx->b[0];
+	int n, ret;
+
+	if (t->id == 0) {
+		WRITE_ONCE(fx->first, current);
+		return gosync_breaker_force_open(b);
+	}
+	WRITE_ONCE(fx->changer[t->id], current);
+	/* Pairs with smp_store_release() in bk_handoff_notify(). */
+	while (!smp_load_acquire(&fx->go))
+		cpu_relax();
+	while ((n = atomic_inc_return(&fx->budget)) <= BK_HANDOFF_CHANGES) {
+		do {
+			ret = n & 1 ? gosync_breaker_reset(b) :
+				      gosync_breaker_force_open(b);
+			if (ret == -EBUSY)	/* the queue is full */
+				cpu_relax();
+		} while (ret == -EBUSY);
+		if (ret)
+			return ret;
+		atomic_inc(&fx->changes);
+	}
+	atomic_inc(&fx->changers_done);
+	return 0;
+}
+
+/* Wait until every change is delivered: pending_events 0, none missing. */
+static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
+					       struct gosync_breaker *b)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_counts c;
+	unsigned int i;
+
+	for (i = 0; i < 20000; i++) {
+		gosync_breaker_counts(b, &c);
+		if (!c.pending_events &&
+		    (u64)atomic64_read(&fx->delivered) == c.transitions)
+			break;
+		msleep(1);
+	}
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	return c;
+}
+
+/*
+ * A context delivers only the changes queued when it began (here: its
+ * own one) plus those its own notifiers make; changes other contexts make
+ * meanwhile are handed on and delivered from process context. Every
+ * change is delivered exactly once, in order, consecutive generations.
+ */
+static void breaker_notify_handoff_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
+	struct gosync_run run = {
+		.name = "breaker-handoff",
+		.nr_threads = min(num_online_cpus(), BK_HANDOFF_THREADS),
+		.duration_ms = 10,
+		.body = bk_handoff_body,
+		.data = fx,
+	};
+	struct gosync_breaker_counts c;
+	int ret;
+
+	/* The first context busy-waits for the others: two CPUs at least. */
+	KUNIT_ASSERT_GE(test, num_online_cpus(), 2U);
+	fx->nr_changers = run.nr_threads - 1;
+	bk_listen(test, b, BK_HANDOFF);
+	ret = gosync_run_threads(&run);
+	gosync_run_free(&run);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	c = bk_quiesce(test, b);
+
+	kunit_info(test, "%u changers; the first context delivered %d changes, the changers %d, handed on %d",
+		   fx->nr_changers, atomic_read(&fx->first_delivered),
+		   atomic_read(&fx->by_changers), atomic_read(&fx->handed));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->hold_timeouts), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->changes), BK_HANDOFF_CHANGES);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fx->first_delivered), 1,
+			    "the first context delivered more than its own change");
+	KUNIT_EXPECT_GE(test, atomic_read(&fx->handed),
+			GOSYNC_BREAKER_EVENTS / 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->handed_bad), 0);
+	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL + BK_HANDOFF_CHANGES);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered),
+			c.transitions);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->last_gen), c.gen);
+	bk_unlisten(test);
+}
+
 static struct kunit_case gosync_breaker_cases[] = {
 	KUNIT_CASE(breaker_init_errors_test),
 	KUNIT_CASE(breaker_consecutive_test),
@@ -1831,6 +2018,7 @@ static struct kunit_case gosync_breaker_cases[] = {
 	KUNIT_CASE(breaker_fast_path_test),
 	KUNIT_CASE(breaker_fast_path_concurrent_test),
 	KUNIT_CASE(breaker_concurrent_test),
+	KUNIT_CASE(breaker_notify_handoff_test),
 	{}
 };
 
