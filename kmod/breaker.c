@@ -19,10 +19,12 @@
  * tagged with the epoch (time / bucket length) and the generation it
  * counts. A CPU that records a result in a bucket whose tags are not the
  * current ones zeroes it first, with interrupts off; nobody else writes a
- * CPU's buckets. The CPU also caches, in one word, which bucket its
- * current tick and generation map to, so the inline fast path of
- * gosync_breaker_done() reads one per-CPU word, compares it and
- * increments one per-CPU counter. Readers on other
+ * CPU's buckets. A bucket tagged with a generation newer than the
+ * result's is never zeroed: the result is stale (gb_record()). The CPU
+ * also caches, in one word, which bucket its current tick and generation
+ * map to, so the inline fast path of gosync_breaker_done() reads one
+ * per-CPU word, compares it and increments one per-CPU counter (see
+ * breaker.h's "Limitations" for what that costs). Readers on other
  * CPUs (gb_window()) read tags then counts with READ_ONCE(); the writer
  * zeroes counts before it changes tags (smp_wmb() pairs with the
  * reader's smp_rmb()). A count read during a renewal may be off by the
@@ -293,8 +295,15 @@ static void gb_window(const struct gosync_breaker *b, u64 gen, u64 now,
 	}
 }
 
-/* Count one result of generation @gen in this CPU's current bucket. */
-static void gb_record(struct gosync_breaker *b, u64 gen, bool failed,
+/*
+ * Count one result of generation @gen in this CPU's current bucket.
+ * Returns false, counting nothing, if the result is stale: done() checked
+ * @gen with interrupts on, and since then a state change ended it and
+ * this CPU (an interrupt, or a task that ran meanwhile) already counted a
+ * result of the new generation in this bucket. Zeroing the bucket for
+ * @gen would wipe those.
+ */
+static bool gb_record(struct gosync_breaker *b, u64 gen, bool failed,
 		      bool slow)
 {
 	struct __gosync_breaker_pcpu *pc;
@@ -311,6 +320,11 @@ static void gb_record(struct gosync_breaker *b, u64 gen, bool failed,
 
 		div_u64_rem(epoch, b->opts.buckets, &idx);
 		s = &pc->slot[idx];
+		/* Generations only grow: a newer tag proves @gen is over. */
+		if (s->gen > gen) {
+			local_irq_restore(flags);
+			return false;
+		}
 		if (s->epoch != epoch || s->gen != gen) {
 			WRITE_ONCE(s->calls, 0);
 			WRITE_ONCE(s->failures, 0);
@@ -331,6 +345,7 @@ static void gb_record(struct gosync_breaker *b, u64 gen, bool failed,
 	if (slow)
 		WRITE_ONCE(s->slow, s->slow + 1);
 	local_irq_restore(flags);
+	return true;
 }
 
 /* ---- consecutive failures ------------------------------------------ */
@@ -462,14 +477,18 @@ static bool gb_ignored(const struct gosync_breaker *b, int err)
 	return false;
 }
 
-static void gb_closed_result(struct gosync_breaker *b, u64 w, bool failed,
-			     bool slow)
+/* A result in CLOSED: 0, or -ESTALE (not counted, no policy checked). */
+static int gb_closed_result(struct gosync_breaker *b, u64 w, bool failed,
+			    bool slow)
 {
 	const struct gosync_breaker_opts *o = &b->opts;
 	enum gosync_breaker_reason reason = GOSYNC_BREAKER_R_NR;
 	u64 gen = gb_gen(w), now = 0, calls, fails, slows;
 
-	gb_record(b, gen, failed, slow);
+	if (!gb_record(b, gen, failed, slow)) {
+		this_cpu_inc(b->pcpu->stale);
+		return -ESTALE;
+	}
 	if (!failed)
 		gb_consec_clear(b, gen);
 	else if (o->consecutive && gb_consec_fail(b, gen) >= o->consecutive)
@@ -489,9 +508,10 @@ static void gb_closed_result(struct gosync_breaker *b, u64 w, bool failed,
 	}
 	if (reason == GOSYNC_BREAKER_R_NR || (w & __GB_FORCED) ||
 	    (o->flags & GOSYNC_BREAKER_METRICS_ONLY))
-		return;
+		return 0;
 	gb_change(b, gen, GOSYNC_BREAKER_OPEN, false, reason,
 		  now ?: gb_now(b));
+	return 0;
 }
 
 static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
@@ -583,8 +603,7 @@ int __gosync_breaker_done_slow(struct gosync_breaker *b,
 			this_cpu_inc(b->pcpu->ignored);
 			return 1;
 		}
-		gb_closed_result(b, w, failed, slow);
-		return 0;
+		return gb_closed_result(b, w, failed, slow);
 	case GOSYNC_BREAKER_HALF_OPEN:
 		return gb_probe_result(b, w, ignored, failed || slow);
 	case GOSYNC_BREAKER_OPEN:

@@ -71,9 +71,18 @@
  *
  * Limitations: the rates are checked when a failure or a slow call is
  * recorded, not on a success; counts read while calls are running are a
- * snapshot, exact only when the breaker is quiet; a task migrating to
- * another CPU in the middle of done() may have its success counted in
- * that CPU's bucket, or lost. The generation is 41 bits wide.
+ * snapshot, exact only when the breaker is quiet. The inline success path
+ * of gosync_breaker_done() reads which bucket to count in and then
+ * increments that bucket: two per-CPU operations, with neither interrupts
+ * nor preemption disabled. If, between the two, the task migrates, or an
+ * interrupt or another task on this CPU changes the state and counts a
+ * result of the new generation in that bucket, the success is counted in
+ * whatever the bucket counts by then: another CPU's window, the new
+ * generation's (one call too many: a success, never a failure), or a
+ * bucket that has left the window (the success is lost). That is one call
+ * at most per such done(). The other paths of done() count with
+ * interrupts off and never count a result of an old generation in a
+ * newer one's window (it is -ESTALE). The generation is 41 bits wide.
  */
 #ifndef _GOSYNC_BREAKER_H
 #define _GOSYNC_BREAKER_H
@@ -495,10 +504,11 @@ static inline int gosync_breaker_done(struct gosync_breaker *b,
 		   !(atomic64_read(&b->consec) & __GB_CONSEC_MASK))) {
 		/*
 		 * No preempt_disable(): each this_cpu op is preemption- and
-		 * interrupt-safe by itself. A migration between the read and
-		 * the increment may count this one call in another CPU's
-		 * bucket, possibly an outdated one (then it is lost): the
-		 * window is an estimate, as breaker.h says.
+		 * interrupt-safe by itself. A migration, or a state change
+		 * and a count in this bucket by an interrupt or another task,
+		 * between the read and the increment counts this one call
+		 * wherever the bucket now counts, possibly in a newer
+		 * generation or out of the window: see "Limitations" above.
 		 */
 		c = this_cpu_read(b->pcpu->cache);
 		if (likely((c & ~__GB_CACHE_IDX_MASK) ==
