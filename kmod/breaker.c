@@ -38,18 +38,27 @@
  * cmpxchg; a success that finds it non-zero clears it. A healthy breaker
  * therefore only reads it.
  *
- * Events. gb_change() queues each state change in b->events under b->lock.
- * After unlocking, the changing context calls gb_dispatch(): whoever sets
- * bit 0 of b->dispatching delivers the queue in order, one event at a
- * time with no lock held, until it is empty; others leave their events to
- * it. A notifier's own change is queued and delivered next by the same
- * loop. The queue never drops: gb_change() refuses a change when it is
+ * Events. gb_change() queues each state change in b->events under
+ * b->lock, and in the same section decides who delivers it (gb_claim()).
+ * b->ev_owner names the one context that delivers, b->ev_limit how far:
+ * a context that finds nobody delivering becomes the deliverer of its own
+ * change (the queue was empty), and after unlocking delivers it with
+ * gb_deliver(), one event at a time with no lock held. A change that its
+ * notifier makes extends its limit, and is delivered next by the same
+ * loop, if nothing of another context is queued before it. Changes of
+ * other contexts wait: when the deliverer reaches its limit it hands what
+ * is left to b->ev_work (ev_owner GB_OWNER_WORK), whose runs deliver the
+ * same way, bounded alike, from a workqueue worker. Nobody delivers only
+ * when the queue is empty (or destroy has begun). So one context delivers at most its change and
+ * its notifiers' changes, however fast other CPUs change the breaker, and
+ * the queue is delivered in order, each change once, by one context at a
+ * time. The queue never drops: gb_change() refuses a change when it is
  * full (-EBUSY), and an automatic change is simply tried again by a later
- * call.
+ * call. destroy sets b->dead (no more timer, no more hand-on) and then
+ * cancels the timer and the work.
  */
 #define pr_fmt(fmt) "gosync: breaker: " fmt
 
-#include <linux/bitops.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -59,8 +68,11 @@
 #include <linux/notifier.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
+#include <linux/smp.h>
+#include <linux/workqueue.h>
 
 #include <gosync/breaker.h>
 
@@ -119,40 +131,100 @@ static u64 gb_bucket_ns(const struct gosync_breaker *b)
 
 /* ---- events -------------------------------------------------------- */
 
-static void gb_dispatch(struct gosync_breaker *b)
+/* gosync_breaker.ev_owner: changes handed on to the work item. */
+#define GB_OWNER_WORK	UINT_MAX
+
+/*
+ * Who is running: this CPU and the level of context on it. A deliverer
+ * runs with preemption disabled, and hardirqs and softirqs do not nest,
+ * so nothing else of its level runs on its CPU until it is done: the id
+ * names it alone. A hardirq that interrupts it on its CPU has another id. Never 0 (nobody), nor
+ * GB_OWNER_WORK. Context: preemption disabled.
+ */
+static unsigned int gb_ctx(void)
+{
+	unsigned int level = in_nmi() ? 3 : in_hardirq() ? 2 :
+			     in_serving_softirq() ? 1 : 0;
+
+	return (smp_processor_id() << 2 | level) + 1;
+}
+
+/*
+ * Called with b->lock held, by context @ctx, right after it queued a
+ * change: does it deliver it? Yes if nobody delivers (then the queue held
+ * nothing else, and @ctx delivers from here on). If @ctx is the deliverer
+ * itself (one of its notifiers made the change), the change extends what
+ * it delivers, unless another context's change is queued before it; then
+ * it goes, with those, to the work item. Otherwise it waits for the
+ * deliverer to hand it on.
+ */
+static bool gb_claim(struct gosync_breaker *b, unsigned int ctx)
+{
+	if (!b->ev_owner) {
+		b->ev_owner = ctx;
+		b->ev_limit = b->ev_tail;
+		return true;
+	}
+	if (b->ev_owner == ctx && b->ev_limit == b->ev_tail - 1)
+		b->ev_limit = b->ev_tail;
+	return false;
+}
+
+/*
+ * Deliver the changes up to b->ev_limit, one at a time, in order, with no
+ * lock held; the caller is b->ev_owner, with preemption disabled (notifiers
+ * must not sleep). Then hand what other contexts queued meanwhile on to
+ * the work item, unless the breaker is being destroyed.
+ */
+static void gb_deliver(struct gosync_breaker *b)
 {
 	struct gosync_breaker_event ev;
 	unsigned long flags;
-	bool more;
+	bool handoff;
 
-again:
-	/* Fully ordered: pairs with smp_mb__after_atomic() below. */
-	if (test_and_set_bit(0, &b->dispatching))
-		return;
-	/* Notifiers must not sleep; not being preempted keeps the queue short. */
-	preempt_disable();
 	for (;;) {
 		raw_spin_lock_irqsave(&b->lock, flags);
-		more = b->ev_head != b->ev_tail;
-		if (more)
-			ev = b->events[b->ev_head++ % GOSYNC_BREAKER_EVENTS];
-		raw_spin_unlock_irqrestore(&b->lock, flags);
-		if (!more)
+		if (b->ev_head == b->ev_limit)
 			break;
+		ev = b->events[b->ev_head++ % GOSYNC_BREAKER_EVENTS];
+		raw_spin_unlock_irqrestore(&b->lock, flags);
 		atomic_notifier_call_chain(&b->nh, ev.to, &ev);
 	}
-	clear_bit_unlock(0, &b->dispatching);
-	/*
-	 * An event queued after our last look found the bit set and left it
-	 * to us: look again. Pairs with test_and_set_bit() above.
-	 */
-	smp_mb__after_atomic();
-	raw_spin_lock_irqsave(&b->lock, flags);
-	more = b->ev_head != b->ev_tail;
+	handoff = b->ev_head != b->ev_tail && !b->dead;
+	b->ev_owner = handoff ? GB_OWNER_WORK : 0;
 	raw_spin_unlock_irqrestore(&b->lock, flags);
+	/*
+	 * Any context. The work is not pending: only a hand-on queues it, and
+	 * nobody else delivers until it has run. If it is running (this may
+	 * be it), this queues its next run.
+	 */
+	if (handoff)
+		queue_work(system_wq, &b->ev_work);
+}
+
+/*
+ * The work item: deliver, in process context, the changes handed on when
+ * it began plus those its notifiers make; hand any later ones on to its
+ * next run.
+ */
+static void gb_work_fn(struct work_struct *work)
+{
+	struct gosync_breaker *b = container_of(work, struct gosync_breaker,
+						ev_work);
+	unsigned long flags;
+	bool mine;
+
+	preempt_disable();
+	raw_spin_lock_irqsave(&b->lock, flags);
+	mine = b->ev_owner == GB_OWNER_WORK;
+	if (mine) {
+		b->ev_owner = gb_ctx();
+		b->ev_limit = b->ev_tail;
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	if (mine)
+		gb_deliver(b);
 	preempt_enable();
-	if (more)
-		goto again;
 }
 
 /* ---- state changes ------------------------------------------------- */
@@ -183,18 +255,22 @@ static int gb_change(struct gosync_breaker *b, u64 gen,
 	enum gosync_breaker_state from;
 	unsigned long flags;
 	u64 w, nw, delay = 0;
+	bool deliver;
+	int ret = 0;
 
+	/* A deliverer stays on its CPU: see gb_ctx(). */
+	preempt_disable();
 	raw_spin_lock_irqsave(&b->lock, flags);
 	w = atomic64_read(&b->word);
 	if (gen && gb_gen(w) != gen) {
-		raw_spin_unlock_irqrestore(&b->lock, flags);
-		return -EAGAIN;
+		ret = -EAGAIN;
+		goto unlock;
 	}
 	if (b->ev_tail - b->ev_head >= GOSYNC_BREAKER_EVENTS) {
 		if (gen)
 			b->deferred++;
-		raw_spin_unlock_irqrestore(&b->lock, flags);
-		return -EBUSY;
+		ret = -EBUSY;
+		goto unlock;
 	}
 	from = gb_state(w);
 	switch (to) {
@@ -228,14 +304,21 @@ static int gb_change(struct gosync_breaker *b, u64 gen,
 		.reason = reason, .gen = gb_gen(nw), .time_ns = now,
 	};
 	b->transitions++;
-	if (to == GOSYNC_BREAKER_OPEN && !forced &&
+	deliver = gb_claim(b, gb_ctx());
+	if (to == GOSYNC_BREAKER_OPEN && !forced && !b->dead &&
 	    (b->opts.flags & GOSYNC_BREAKER_NOTIFY_TIMER)) {
 		WRITE_ONCE(b->timer_gen, gb_gen(nw));
 		hrtimer_start(&b->timer, ns_to_ktime(delay), HRTIMER_MODE_REL);
 	}
 	raw_spin_unlock_irqrestore(&b->lock, flags);
-	gb_dispatch(b);
+	if (deliver)
+		gb_deliver(b);
+	preempt_enable();
 	return 0;
+unlock:
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	preempt_enable();
+	return ret;
 }
 
 static enum hrtimer_restart gb_timer_fn(struct hrtimer *timer)
@@ -749,9 +832,10 @@ EXPORT_SYMBOL_GOSYNC(gosync_breaker_force_closed);
  * @nb: the notifier; its action argument is the new state and its data a
  *	const struct gosync_breaker_event *, valid during the call only
  *
- * Changes are delivered in order, none lost, after the breaker's lock is
- * dropped, in the context that made them (see breaker.h); a notifier must
- * not sleep, and may call back into the breaker.
+ * Changes are delivered in order, each once, after the breaker's lock is
+ * dropped, in the context that made them or in a workqueue worker (see
+ * "Notifications" in breaker.h); a notifier runs with preemption
+ * disabled, must not sleep, and may call back into the breaker.
  *
  * Context: process context.
  * Return: 0, or -EEXIST if @nb is already registered.
@@ -929,6 +1013,7 @@ int gosync_breaker_init(struct gosync_breaker *b,
 	atomic64_set(&b->consec, 1ULL << __GB_CONSEC_SHIFT);
 	raw_spin_lock_init(&b->lock);
 	ATOMIC_INIT_NOTIFIER_HEAD(&b->nh);
+	INIT_WORK(&b->ev_work, gb_work_fn);
 	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	b->timer.function = gb_timer_fn;
 	return 0;
@@ -939,16 +1024,27 @@ EXPORT_SYMBOL_GOSYNC(gosync_breaker_init);
  * gosync_breaker_destroy() - release a breaker's memory
  * @b: a breaker set up by gosync_breaker_init()
  *
- * Cancels the notify timer and frees the per-CPU window. No call on @b may
- * be running or follow, and its notifiers should be unregistered.
+ * Cancels the notify timer and the delivery of changes handed on to a
+ * workqueue (changes not yet delivered are dropped), waits for both to
+ * finish, and frees the per-CPU window: nothing of @b runs once it
+ * returns. No call on @b may be running or follow, and its notifiers
+ * should be unregistered.
  *
- * Context: process context; may sleep (waits for the timer).
+ * Context: process context; may sleep (waits for the timer and the work).
  */
 void gosync_breaker_destroy(struct gosync_breaker *b)
 {
+	unsigned long flags;
+
 	if (!b || !b->pcpu)
 		return;
+	/* From here on, no change arms the timer or hands on a delivery. */
+	raw_spin_lock_irqsave(&b->lock, flags);
+	b->dead = true;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	/* The timer may hand on a delivery, and the work arm the timer. */
 	hrtimer_cancel(&b->timer);
+	cancel_work_sync(&b->ev_work);
 	if (rcu_access_pointer(b->nh.head))
 		pr_warn("%s: destroyed with notifiers registered\n",
 			b->opts.name ?: "breaker");

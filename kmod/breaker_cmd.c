@@ -19,6 +19,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -38,7 +39,11 @@
 #include "parse.h"
 #include "breaker_cmd.h"
 
-/* How often check re-reads a breaker the notify timer changed meanwhile. */
+/*
+ * How often check re-reads a breaker, a millisecond or two apart, while
+ * the notify timer changes it or a workqueue worker still delivers
+ * changes handed on to it (see "Notifications" in breaker.h).
+ */
 #define BRKDBG_CHECK_TRIES	20
 /* Events "events" prints by default. */
 #define BRKDBG_EVENTS_SHOWN	32
@@ -1151,7 +1156,7 @@ static int brkdbg_check(struct brkdbg *t, struct brkdbg_args *a,
 		why = brkdbg_check_once(t, &x, &y);
 		if (!why)
 			break;
-		cond_resched();
+		usleep_range(1000, 2000);
 	}
 	if (why) {
 		gosync_report(out, who, "check: %s (%llu, %llu)", why, x, y);

@@ -1836,6 +1836,25 @@ static void breaker_fast_path_concurrent_test(struct kunit *test)
 			 .gen = BK_EQ(1), .rejected = BK_EQ(0));
 }
 
+/* Wait until every change is delivered: pending_events 0, none missing. */
+static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
+					       struct gosync_breaker *b)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker_counts c;
+	unsigned int i;
+
+	for (i = 0; i < 20000; i++) {
+		gosync_breaker_counts(b, &c);
+		if (!c.pending_events &&
+		    (u64)atomic64_read(&fx->delivered) == c.transitions)
+			break;
+		msleep(1);
+	}
+	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
+	return c;
+}
+
 /*
  * Threads on every CPU doing allow/done with a mix of outcomes, an
  * hrtimer doing the same in hardirq context, and forces and resets from
@@ -1865,6 +1884,8 @@ static void breaker_concurrent_test(struct kunit *test)
 
 	bk_listen(test, b, BK_CONCURRENT);
 	KUNIT_ASSERT_EQ(test, bk_run(test, 300), 0);
+	/* Changes handed on to a workqueue may still be on their way. */
+	bk_quiesce(test, b);
 	rej = atomic64_read(&fx->rejected);
 	ign = atomic64_read(&fx->ign);
 	stale = atomic64_read(&fx->stale);
@@ -1926,25 +1947,6 @@ static int bk_handoff_body(struct gosync_run_thread *t)
 	}
 	atomic_inc(&fx->changers_done);
 	return 0;
-}
-
-/* Wait until every change is delivered: pending_events 0, none missing. */
-static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
-					       struct gosync_breaker *b)
-{
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker_counts c;
-	unsigned int i;
-
-	for (i = 0; i < 20000; i++) {
-		gosync_breaker_counts(b, &c);
-		if (!c.pending_events &&
-		    (u64)atomic64_read(&fx->delivered) == c.transitions)
-			break;
-		msleep(1);
-	}
-	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
-	return c;
 }
 
 /*

@@ -44,13 +44,27 @@
  * called after it is dropped.
  *
  * Notifications. Every state change is queued, in order, with its
- * generation, and delivered to the breaker's notifier chain by the
- * context that made it, after the breaker's lock is dropped, one change
- * at a time: a notifier may call back into the breaker (a change it
- * causes is delivered after the current one). Nothing is lost: when
+ * generation, and delivered to the breaker's notifier chain after the
+ * breaker's lock is dropped, one change at a time, each exactly once: a
+ * notifier may call back into the breaker (a change it causes is
+ * delivered after the current one). Who delivers a change:
+ *  - the context that made it, if no delivery was under way then;
+ *  - the context delivering the change whose notifier made it, if no
+ *    change of another context is queued before it;
+ *  - otherwise (a change made while another context was delivering, and
+ *    what is queued behind it) a workqueue worker, in process context,
+ *    once the deliverer is done with its own changes.
+ * So a notifier runs in the context that made the change, in the
+ * context whose notifier made it, or in a workqueue worker; in every case
+ * with preemption disabled, and it must not sleep. No context delivers
+ * more than the changes queued when it began delivering plus those its
+ * own notifiers make, however fast other CPUs change the breaker; for a
+ * caller of allow(), done(), reset() or force_*() that is the change it
+ * made and what its notifiers make of it. Nothing is lost: when
  * GOSYNC_BREAKER_EVENTS changes wait for delivery, an automatic change
  * waits for a later call and gosync_breaker_force_open(),
- * _force_closed() and _reset() return -EBUSY.
+ * _force_closed() and _reset() return -EBUSY. Changes still queued when
+ * gosync_breaker_destroy() runs are dropped.
  *
  * Time comes from the monotonic clock, at tick resolution
  * (ktime_get_coarse_ns()), or from gosync_breaker_opts.clock, which tests
@@ -67,7 +81,9 @@
  *	gosync_breaker_notifier_register(), _unregister(): process context;
  *		may sleep. No other call may run concurrently with destroy.
  *	Notifiers: the context of the call that made the change (any, up to
- *		hardirq, or the optional timer's hardirq); must not sleep.
+ *		hardirq, or the optional timer's hardirq), or a workqueue
+ *		worker (process context), as "Notifications" says; always
+ *		with preemption disabled; must not sleep.
  *
  * Limitations: the rates are checked when a failure or a slow call is
  * recorded, not on a success; counts read while calls are running are a
@@ -95,6 +111,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <gosync/gosync.h>
 
@@ -346,9 +363,12 @@ struct __gosync_breaker_pcpu;
  * @deferred: automatic changes deferred for a full event queue
  * @ev_head: next event to deliver
  * @ev_tail: next free event slot
- * @dispatching: bit 0 set while a context delivers events
+ * @ev_limit: the deliverer delivers the events before this one
+ * @ev_owner: who delivers: 0 nobody, a context id, or the work item
+ * @dead: gosync_breaker_destroy() has begun
  * @events: the event queue
  * @nh: the notifier chain
+ * @ev_work: delivers, in process context, the changes handed on to it
  * @timer: GOSYNC_BREAKER_NOTIFY_TIMER's timer
  * @timer_gen: the generation the timer was armed for
  * @opts: the options, defaults filled in
@@ -373,9 +393,12 @@ struct gosync_breaker {
 	u64 deferred;
 	unsigned int ev_head;
 	unsigned int ev_tail;
-	unsigned long dispatching;
+	unsigned int ev_limit;
+	unsigned int ev_owner;
+	bool dead;
 	struct gosync_breaker_event events[GOSYNC_BREAKER_EVENTS];
 	struct atomic_notifier_head nh;
+	struct work_struct ev_work;
 	struct hrtimer timer;
 	u64 timer_gen;
 	struct gosync_breaker_opts opts;

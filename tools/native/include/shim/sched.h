@@ -223,6 +223,7 @@ static __always_inline void shim_atomic_exit(void)
 #define in_irq()		in_hardirq()
 #define in_softirq()		(shim_ctx.softirq_off > 0)
 #define in_serving_softirq()	0
+#define in_nmi()		0	/* no NMIs here */
 #define in_interrupt()		(in_hardirq() || in_softirq())
 #define in_atomic()		(shim_ctx.atomic > 0)
 #define in_task()		(!in_hardirq())
