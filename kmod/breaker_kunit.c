@@ -40,8 +40,8 @@
 /* breaker_notify_handoff_test: threads, and the changes they make. */
 #define BK_HANDOFF_THREADS	4
 #define BK_HANDOFF_CHANGES	(4 * GOSYNC_BREAKER_EVENTS)
-/* Polls (of 10 us) before a wait that should end gives up. */
-#define BK_HOLD_POLLS		1000000
+/* Polls (5 us apart) before a wait that should end gives up. */
+#define BK_HOLD_POLLS		2000000
 
 /* What the notifier does besides logging. */
 enum bk_mode {
@@ -393,9 +393,22 @@ static unsigned int bk_pending(struct gosync_breaker *b)
 			atomic_inc(&(fx)->hold_timeouts);		\
 			break;						\
 		}							\
-		udelay(10);						\
+		udelay(5);						\
 	}								\
 } while (0)
+
+/* The changers have queued half a queue of changes. */
+static bool bk_changers_queued(struct bk_fx *fx)
+{
+	return atomic_read(&fx->changes) >= GOSYNC_BREAKER_EVENTS / 2;
+}
+
+/* A change is queued, or the changers will make no more. */
+static bool bk_queued_or_over(struct bk_fx *fx, struct gosync_breaker *b)
+{
+	return bk_pending(b) ||
+	       atomic_read(&fx->changers_done) == fx->nr_changers;
+}
 
 static bool bk_is_changer(struct bk_fx *fx, struct task_struct *task)
 {
@@ -426,11 +439,9 @@ static void bk_handoff_notify(struct bk_fx *fx,
 		if (atomic_inc_return(&fx->first_delivered) == 1) {
 			/* Pairs with smp_load_acquire() in bk_handoff_body(). */
 			smp_store_release(&fx->go, true);
-			bk_hold(fx, atomic_read(&fx->changes) >=
-				    GOSYNC_BREAKER_EVENTS / 2);
+			bk_hold(fx, bk_changers_queued(fx));
 		}
-		bk_hold(fx, bk_pending(b) ||
-			    atomic_read(&fx->changers_done) == fx->nr_changers);
+		bk_hold(fx, bk_queued_or_over(fx, b));
 	} else if (bk_is_changer(fx, current)) {
 		atomic_inc(&fx->by_changers);
 	} else {
@@ -1849,7 +1860,7 @@ static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
 		if (!c.pending_events &&
 		    (u64)atomic64_read(&fx->delivered) == c.transitions)
 			break;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	KUNIT_EXPECT_EQ(test, c.pending_events, 0U);
 	return c;
