@@ -631,9 +631,11 @@ static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
 	}
 	/* A failure waiting to re-open this generation wins. */
 	if (!failed && gb_succ(n) >= b->opts.successes &&
-	    READ_ONCE(b->reopen_gen) != gen)
+	    READ_ONCE(b->reopen_gen) != gen) {
+		gosync_race_window(GOSYNC_RACE_BREAKER_CLOSE, b);
 		gb_change(b, gen, GOSYNC_BREAKER_CLOSED, false,
 			  GOSYNC_BREAKER_R_PROBES_OK, gb_now(b));
+	}
 	return 0;
 out:
 	/* The generation moved on before this result counted: stale. */

@@ -19,9 +19,11 @@
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/notifier.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -30,6 +32,7 @@
 
 #include <gosync/breaker.h>
 
+#include "internal.h"
 #include "runner.h"
 
 #define BK_NR		3
@@ -51,6 +54,7 @@ enum bk_mode {
 	BK_FILL_PROBE,		/* fill the queue, then fail a probe */
 	BK_CONCURRENT,		/* count and check only: any context */
 	BK_HANDOFF,		/* who delivers what: see bk_handoff_notify() */
+	BK_CLOSE_RACE,		/* fill the queue, admit two probes, hold */
 };
 
 struct bk_rec {
@@ -117,6 +121,13 @@ struct bk_fx {
 	atomic_t handed;
 	atomic_t handed_bad;
 	atomic_t hold_timeouts;
+
+	/* A failed probe racing the close of its generation (BK_CLOSE_RACE). */
+	struct gosync_breaker_ticket t_succ, t_fail;
+	struct task_struct *racer[2];	/* the success, the failure */
+	struct completion racer_done[2];
+	int racer_ret[2];
+	bool probes_in, in_window, fail_done, drained, hooked;
 };
 
 /* allow + done: allow's error if rejected, else done's return. */
@@ -174,6 +185,14 @@ static void bk_exit_fx(struct kunit *test)
 	if (fx->timer_live) {
 		WRITE_ONCE(fx->irq_stop, true);
 		hrtimer_cancel(&fx->timer);
+	}
+	if (fx->hooked)
+		__gosync_race_set(NULL, NULL);
+	for (i = 0; i < 2; i++) {
+		if (!fx->racer[i])
+			continue;
+		kthread_stop(fx->racer[i]);
+		put_task_struct(fx->racer[i]);
 	}
 	if (fx->nb_b)
 		gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb);
@@ -316,6 +335,30 @@ static void bk_fill(struct bk_fx *fx, struct gosync_breaker *b,
 				     gosync_breaker_force_open(b);
 }
 
+static unsigned int bk_pending(struct gosync_breaker *b)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(b, &c);
+	return c.pending_events;
+}
+
+/*
+ * Busy-wait (a notifier must not sleep) until @cond, or give up after
+ * BK_HOLD_POLLS polls and count it: a bound against a hang, not a timing.
+ */
+#define bk_hold(fx, cond) do {						\
+	unsigned int __i;						\
+									\
+	for (__i = 0; !(cond); __i++) {					\
+		if (__i == BK_HOLD_POLLS) {				\
+			atomic_inc(&(fx)->hold_timeouts);		\
+			break;						\
+		}							\
+		udelay(5);						\
+	}								\
+} while (0)
+
 static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 {
 	struct gosync_breaker *b = ev->breaker;
@@ -351,6 +394,21 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 		fx->inner_pending = c.pending_events;
 		fx->inner_deferred = c.deferred;
 		break;
+	case BK_CLOSE_RACE:
+		if (fx->once)
+			break;
+		fx->once = true;
+		/* 62 forced changes, a trip, a half-open: the queue is full. */
+		bk_fill(fx, b, n - 2);
+		fx->ret[n] = bk_call(b, -EIO, 0);
+		bk_advance_ms(fx, 100);
+		fx->ret[n + 1] = gosync_breaker_allow(b, &fx->t_succ);
+		fx->ret[n + 2] = gosync_breaker_allow(b, &fx->t_fail);
+		/* Pairs with smp_load_acquire() in bk_racer_fn(). */
+		smp_store_release(&fx->probes_in, true);
+		/* The queue stays full until the failure is in. */
+		bk_hold(fx, smp_load_acquire(&fx->fail_done));
+		break;
 	case BK_FILL_PROBE:
 		if (fx->once)
 			break;
@@ -373,29 +431,6 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 	}
 }
 
-static unsigned int bk_pending(struct gosync_breaker *b)
-{
-	struct gosync_breaker_counts c;
-
-	gosync_breaker_counts(b, &c);
-	return c.pending_events;
-}
-
-/*
- * Busy-wait (a notifier must not sleep) until @cond, or give up after
- * BK_HOLD_POLLS polls and count it: a bound against a hang, not a timing.
- */
-#define bk_hold(fx, cond) do {						\
-	unsigned int __i;						\
-									\
-	for (__i = 0; !(cond); __i++) {					\
-		if (__i == BK_HOLD_POLLS) {				\
-			atomic_inc(&(fx)->hold_timeouts);		\
-			break;						\
-		}							\
-		udelay(5);						\
-	}								\
-} while (0)
 
 /* The changers have queued half a queue of changes. */
 static bool bk_changers_queued(struct bk_fx *fx)
@@ -1494,6 +1529,107 @@ static void breaker_late_result_test(struct kunit *test)
 	}
 }
 
+/*
+ * BK_CLOSE_RACE's racers. Racer 0 reports the success that completes the
+ * probes, and stalls in the window between its check for a pending
+ * re-open and its close until the queue has drained; racer 1 reports a
+ * failed probe of the same generation meanwhile, while the queue is full.
+ */
+static int bk_racer_fn(void *arg)
+{
+	struct task_struct *me = current;
+	struct bk_fx *fx = arg;
+	struct gosync_breaker *b = &fx->b[0];
+
+	/* Pairs with smp_store_release() in bk_react(). */
+	bk_hold(fx, smp_load_acquire(&fx->probes_in));
+	if (me == fx->racer[0]) {
+		fx->racer_ret[0] = gosync_breaker_done(b, &fx->t_succ, 0, 0);
+		complete(&fx->racer_done[0]);
+	} else {
+		bk_hold(fx, smp_load_acquire(&fx->in_window));
+		fx->racer_ret[1] = gosync_breaker_done(b, &fx->t_fail, -EIO, 0);
+		smp_store_release(&fx->fail_done, true);
+		/* The deliverer now delivers the full queue. */
+		bk_hold(fx, !bk_pending(b));
+		smp_store_release(&fx->drained, true);
+		complete(&fx->racer_done[1]);
+	}
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
+static void bk_close_race_hook(enum gosync_race where, const void *obj,
+			       void *arg)
+{
+	struct bk_fx *fx = arg;
+
+	if (where != GOSYNC_RACE_BREAKER_CLOSE || obj != &fx->b[0] ||
+	    current != READ_ONCE(fx->racer[0]))
+		return;
+	smp_store_release(&fx->in_window, true);
+	bk_hold(fx, smp_load_acquire(&fx->drained));
+}
+
+/*
+ * A probe succeeds, enough to close, and finds no failed probe waiting
+ * to re-open its generation; before it closes, another probe of the
+ * generation fails while the event queue is full (its re-open waits for
+ * the next allow()), and the queue drains. The failure must win: the
+ * close is refused, and the next allow() re-opens the breaker.
+ */
+static void breaker_probe_failure_races_close_test(struct kunit *test)
+{
+	struct bk_fx *fx = test->priv;
+	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+					  .open_ms = 100, .probes = 2,
+					  .successes = 1);
+	const int n = GOSYNC_BREAKER_EVENTS;
+	struct gosync_breaker_counts c;
+	unsigned int i;
+
+	/* The deliverer and the stalled success busy-wait: two CPUs. */
+	KUNIT_ASSERT_GE(test, num_online_cpus(), 2U);
+	for (i = 0; i < ARRAY_SIZE(fx->racer); i++) {
+		struct task_struct *task;
+
+		init_completion(&fx->racer_done[i]);
+		task = kthread_create(bk_racer_fn, fx, "kunit-brk-race/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		get_task_struct(task);
+		fx->racer[i] = task;
+	}
+	__gosync_race_set(bk_close_race_hook, fx);
+	fx->hooked = true;
+	for (i = 0; i < ARRAY_SIZE(fx->racer); i++)
+		wake_up_process(fx->racer[i]);
+	bk_listen(test, b, BK_CLOSE_RACE);
+	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
+	for (i = 0; i < ARRAY_SIZE(fx->racer); i++)
+		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&fx->racer_done[i],
+								    30 * HZ) > 0);
+	__gosync_race_set(NULL, NULL);
+	fx->hooked = false;
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->hold_timeouts), 0);
+	KUNIT_EXPECT_EQ(test, fx->ret[n], 0);		/* tripped */
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 1], 0);	/* two probes */
+	KUNIT_EXPECT_EQ(test, fx->ret[n + 2], 0);
+	KUNIT_EXPECT_EQ(test, fx->racer_ret[0], 0);
+	KUNIT_EXPECT_EQ(test, fx->racer_ret[1], 0);
+	c = bk_counts(b);
+	KUNIT_EXPECT_NE_MSG(test, c.state, GOSYNC_BREAKER_CLOSED,
+			    "a probe failed while the queue was full, and the breaker closed");
+	/* The failure's re-open, by the next call. */
+	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
+			 .pending_events = BK_EQ(0));
+	KUNIT_EXPECT_EQ(test, fx->log[atomic_read(&fx->nlog) - 1].ev.reason,
+			GOSYNC_BREAKER_R_PROBE_FAILED);
+	bk_unlisten(test);
+}
+
 /* ---- gosync_breaker_call() ----------------------------------------- */
 
 struct bk_fn {
@@ -2025,6 +2161,7 @@ static struct kunit_case gosync_breaker_cases[] = {
 	KUNIT_CASE(breaker_event_queue_limit_test),
 	KUNIT_CASE(breaker_full_queue_probe_failure_test),
 	KUNIT_CASE(breaker_stale_probe_count_test),
+	KUNIT_CASE(breaker_probe_failure_races_close_test),
 	KUNIT_CASE(breaker_late_result_test),
 	KUNIT_CASE(breaker_call_test),
 	KUNIT_CASE(breaker_notify_timer_test),

@@ -155,6 +155,7 @@ int gosync_waiter_step(struct gosync_waiter *w, bool done);
 enum gosync_race {
 	GOSYNC_RACE_MAP_FUTURE,	/* map.c: table checked, future bucket not locked */
 	GOSYNC_RACE_MAP_COUNT,	/* map.c: inside a per-CPU entry count update */
+	GOSYNC_RACE_BREAKER_CLOSE, /* breaker.c: probes succeeded, not closed yet */
 	GOSYNC_RACE_NR,
 };
 
