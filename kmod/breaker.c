@@ -266,9 +266,21 @@ static int gb_change(struct gosync_breaker *b, u64 gen,
 		ret = -EAGAIN;
 		goto unlock;
 	}
+	/* A failed probe waits to re-open @gen: no automatic close of it. */
+	if (gen && to == GOSYNC_BREAKER_CLOSED && b->reopen_gen == gen) {
+		ret = -EAGAIN;
+		goto unlock;
+	}
 	if (b->ev_tail - b->ev_head >= GOSYNC_BREAKER_EVENTS) {
 		if (gen)
 			b->deferred++;
+		/*
+		 * Under the lock, so that the close above cannot miss it:
+		 * the next allow() re-opens @gen (a later generation's
+		 * failure is never overwritten by an earlier one's).
+		 */
+		if (reason == GOSYNC_BREAKER_R_PROBE_FAILED && gen > b->reopen_gen)
+			WRITE_ONCE(b->reopen_gen, gen);
 		ret = -EBUSY;
 		goto unlock;
 	}
@@ -606,10 +618,9 @@ static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
 	if (failed) {
 		ret = gb_change(b, gen, GOSYNC_BREAKER_OPEN, false,
 				GOSYNC_BREAKER_R_PROBE_FAILED, gb_now(b));
+		/* -EBUSY: the queue is full; gb_change() set reopen_gen. */
 		if (ret != -EBUSY)
 			goto out;
-		/* The event queue is full: the next allow() re-opens it. */
-		WRITE_ONCE(b->reopen_gen, gen);
 	}
 	/* Give the probe slot back (and count a success). */
 	do {
@@ -629,7 +640,10 @@ static int gb_probe_result(struct gosync_breaker *b, u64 w, bool ignored,
 		this_cpu_inc(b->pcpu->ignored);
 		return 1;
 	}
-	/* A failure waiting to re-open this generation wins. */
+	/*
+	 * A failure waiting to re-open this generation wins; gb_change()
+	 * checks again under the lock, where such a failure is recorded.
+	 */
 	if (!failed && gb_succ(n) >= b->opts.successes &&
 	    READ_ONCE(b->reopen_gen) != gen) {
 		gosync_race_window(GOSYNC_RACE_BREAKER_CLOSE, b);

@@ -354,8 +354,9 @@ struct __gosync_breaker_pcpu;
  * @lock: serializes state changes and the event queue
  * @open_until: OPEN ends at this time (U64_MAX when forced)
  * @half_open_since: when HALF_OPEN began
- * @reopen_gen: a HALF_OPEN generation whose failed probe could not re-open
- *	it (full event queue): the next allow() does
+ * @reopen_gen: the latest HALF_OPEN generation whose failed probe could
+ *	not re-open it (full event queue): the next allow() does, and
+ *	nothing closes it meanwhile; written under @lock
  * @retrips: re-trips since the breaker last closed (backoff exponent)
  * @open_delay_ns: the open delay of the current or next trip
  * @transitions: state changes since init
