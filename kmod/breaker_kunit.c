@@ -406,7 +406,7 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 		fx->ret[n + 2] = gosync_breaker_allow(b, &fx->t_fail);
 		/* Pairs with smp_load_acquire() in bk_racer_fn(). */
 		smp_store_release(&fx->probes_in, true);
-		/* The queue stays full until the failure is in. */
+		/* The queue stays full until the failure is in (bk_racer_fn()). */
 		bk_hold(fx, smp_load_acquire(&fx->fail_done));
 		break;
 	case BK_FILL_PROBE:
@@ -430,7 +430,6 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 		break;
 	}
 }
-
 
 /* The changers have queued half a queue of changes. */
 static bool bk_changers_queued(struct bk_fx *fx)
@@ -1547,11 +1546,14 @@ static int bk_racer_fn(void *arg)
 		fx->racer_ret[0] = gosync_breaker_done(b, &fx->t_succ, 0, 0);
 		complete(&fx->racer_done[0]);
 	} else {
+		/* Pairs with smp_store_release() in bk_close_race_hook(). */
 		bk_hold(fx, smp_load_acquire(&fx->in_window));
 		fx->racer_ret[1] = gosync_breaker_done(b, &fx->t_fail, -EIO, 0);
+		/* Pairs with smp_load_acquire() in bk_react(). */
 		smp_store_release(&fx->fail_done, true);
 		/* The deliverer now delivers the full queue. */
 		bk_hold(fx, !bk_pending(b));
+		/* Pairs with smp_load_acquire() in bk_close_race_hook(). */
 		smp_store_release(&fx->drained, true);
 		complete(&fx->racer_done[1]);
 	}
@@ -1568,7 +1570,9 @@ static void bk_close_race_hook(enum gosync_race where, const void *obj,
 	if (where != GOSYNC_RACE_BREAKER_CLOSE || obj != &fx->b[0] ||
 	    current != READ_ONCE(fx->racer[0]))
 		return;
+	/* Pairs with smp_load_acquire() in bk_racer_fn(). */
 	smp_store_release(&fx->in_window, true);
+	/* Pairs with smp_store_release() in bk_racer_fn(). */
 	bk_hold(fx, smp_load_acquire(&fx->drained));
 }
 
