@@ -262,8 +262,9 @@ EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_timeout);
  *
  * Context: process context; may sleep (while a last arriver runs the
  * action).
+ * Return: 0.
  */
-void gosync_barrier_reset(struct gosync_barrier *b)
+int gosync_barrier_reset(struct gosync_barrier *b)
 {
 	u64 gen;
 	s64 w;
@@ -286,7 +287,7 @@ void gosync_barrier_reset(struct gosync_barrier *b)
 		wait_event(b->wq, gbar_departed(b, gen));
 		w = atomic64_read(&b->word);
 		if (gbar_gen(w) != gen)
-			return;		/* another reset() started gen + 1 */
+			return 0;	/* another reset() started gen + 1 */
 		if (!gbar_all_departed(b, w))
 			continue;
 		if (atomic64_try_cmpxchg_release(&b->word, &w,
@@ -294,6 +295,7 @@ void gosync_barrier_reset(struct gosync_barrier *b)
 			break;
 	}
 	wake_up_all(&b->wq);
+	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
 

@@ -568,6 +568,15 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 /* ------------------------------------------------------------------ */
 /* Recovery: a rendezvous outside the barrier.                         */
 
+/* Reset the barrier; nobody here calls it from the action: it must work. */
+static void barst_reset(struct barst *s)
+{
+	int ret = gosync_barrier_reset(&s->b);
+
+	if (ret)
+		barst_fail(s, "gosync_barrier_reset() returned %d", ret);
+}
+
 /* Thread @id failed @round in the recovery under way (rec_lock held). */
 static void barst_rec_round(struct barst *s, unsigned int id, u32 round)
 {
@@ -595,7 +604,7 @@ static void barst_resync(struct barst *s)
 		barst_fail(s, "epoch %u: %u parties gave up in mode %s", epoch,
 			   giveups, barst_mode_names[s->a.mode]);
 	}
-	gosync_barrier_reset(&s->b);
+	barst_reset(s);
 	if (!aborting && barst_gives_up(s) && gosync_barrier_is_broken(&s->b))
 		barst_fail(s, "epoch %u: broken after reset", epoch);
 	s->broken++;
@@ -646,7 +655,7 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 				break;
 			/* Free a thread asleep in a barrier nobody breaks. */
 			if (s->a.mode == BARST_RESET) {
-				gosync_barrier_reset(&s->b);
+				barst_reset(s);
 				atomic_long_inc(&s->kicks);
 			}
 		}
@@ -710,10 +719,10 @@ static void barst_reset_some(struct barst *s, u32 *rnd)
 	usleep_range(us, us + 50);
 	if (barst_all_done(s))
 		return;
-	gosync_barrier_reset(&s->b);
+	barst_reset(s);
 	s->resets++;
 	if (!((r >> 16) & 3)) {
-		gosync_barrier_reset(&s->b);
+		barst_reset(s);
 		s->resets++;
 	}
 }

@@ -141,7 +141,7 @@ static void barrier_one_party_test(struct kunit *test)
 	/* A timed wait of the only party never times out. */
 	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_wait_timeout(&r->b, 0));
 	/* reset() of a generation nobody arrived in returns at once. */
-	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(&r->b));
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
 	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_wait(&r->b));
 }
@@ -173,7 +173,7 @@ static void barrier_timeout_breaks_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
 	/* Later arrivals fail at once until reset. */
 	KUNIT_EXPECT_EQ(test, -ECONNABORTED, gosync_barrier_wait(&r->b));
-	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(&r->b));
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
 }
@@ -184,7 +184,7 @@ static void barrier_reset_breaks_waiters_test(struct kunit *test)
 	int ret;
 
 	bk_wait_arrived(&r->b, 2);
-	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(&r->b));
 	bk_join(r, 2);
 	KUNIT_EXPECT_EQ(test, 2, atomic_read(&r->aborted));
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
@@ -257,7 +257,7 @@ static void bk_signal(struct kunit *test, bool killable)
 	kthread_stop(t);
 	put_task_struct(t);
 	/* reset() starts a fresh, working generation. */
-	gosync_barrier_reset(&r->b);
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(&r->b));
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, gosync_barrier_wait_timeout(&r->b, 1));
 }

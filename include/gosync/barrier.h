@@ -74,7 +74,7 @@ int gosync_barrier_wait(struct gosync_barrier *b);
 int gosync_barrier_wait_interruptible(struct gosync_barrier *b);
 int gosync_barrier_wait_killable(struct gosync_barrier *b);
 int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout);
-void gosync_barrier_reset(struct gosync_barrier *b);
+int gosync_barrier_reset(struct gosync_barrier *b);
 bool gosync_barrier_is_broken(struct gosync_barrier *b);
 
 /**
