@@ -29,6 +29,7 @@
 
 #include <gosync/barrier.h>
 
+#include "barrier.h"
 #include "internal.h"
 
 #define GBAR_COUNT_MASK		GENMASK_ULL(31, 0)
@@ -311,3 +312,22 @@ bool gosync_barrier_is_broken(struct gosync_barrier *b)
 	return atomic64_read(&b->word) & GBAR_BROKEN;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_is_broken);
+
+/**
+ * __gosync_barrier_set_gen() - move a quiet barrier to generation @gen
+ * @b: a barrier nobody waits in, not broken
+ * @gen: the generation; the word keeps its low 31 bits, so @gen + 2^31
+ *	is @gen again
+ *
+ * For tests of the generation's wraparound. A test that found @b stuck
+ * also uses it, followed by a wake-up of @b's queue, to free whoever
+ * sleeps in it: they see their generation over.
+ *
+ * Context: any.
+ */
+void __gosync_barrier_set_gen(struct gosync_barrier *b, u64 gen)
+{
+	/* Release: pairs with the acquire of gbar_over(), as a release does. */
+	atomic64_set_release(&b->word, gen << GBAR_GEN_SHIFT);
+}
+EXPORT_SYMBOL_GOSYNC_KUNIT(__gosync_barrier_set_gen);

@@ -5,7 +5,13 @@
  * the action runs exactly once per generation with everyone arrived, a
  * timeout that breaks the generation for the others and for later
  * arrivals until reset, an interrupted and a killed waiter doing the
- * same, and reset breaking sleeping waiters.
+ * same, reset breaking sleeping waiters, and a break 2^31 generations
+ * after another.
+ *
+ * Cases about a barrier that may hang (on a bug) run each blocking call
+ * in a kthread and give it BK_STUCK_SECS; a call still blocked then fails
+ * the case, which frees it by moving the barrier to another generation
+ * (bk_unstick()), so that the suite goes on and every thread is joined.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -18,8 +24,11 @@
 
 #include <gosync/barrier.h>
 
+#include "barrier.h"
+
 #define BK_PARTIES	4
 #define BK_ROUNDS	200
+#define BK_STUCK_SECS	10	/* a call blocked this long is stuck */
 
 struct bk_run {
 	struct gosync_barrier b;
@@ -272,6 +281,122 @@ static void barrier_killed_breaks_test(struct kunit *test)
 	bk_signal(test, true);
 }
 
+/* ------------------------------------------------------------------ */
+/* One call on a kthread, joined with a bound.                         */
+
+struct bk_call {
+	struct gosync_barrier *b;
+	int (*fn)(struct gosync_barrier *b);
+	int ret;
+	struct completion done;
+};
+
+static int bk_call_fn(void *arg)
+{
+	struct bk_call *c = arg;
+
+	c->ret = c->fn(c->b);
+	complete(&c->done);
+	return 0;
+}
+
+static void bk_call_start(struct kunit *test, struct bk_call *c,
+			  struct gosync_barrier *b,
+			  int (*fn)(struct gosync_barrier *b))
+{
+	c->b = b;
+	c->fn = fn;
+	init_completion(&c->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_call_fn, c, "gosync-bk-call")));
+}
+
+/*
+ * Free whoever sleeps in a stuck barrier: move it to generation @gen and
+ * wake its queue. They see their generation over.
+ */
+static void bk_unstick(struct gosync_barrier *b, u64 gen)
+{
+	__gosync_barrier_set_gen(b, gen);
+	wake_up_all(&b->wq);
+}
+
+/*
+ * The call's result. If it has not returned within BK_STUCK_SECS, the
+ * case fails and the barrier is moved to @unstick_gen to free it.
+ */
+static int bk_call_join(struct kunit *test, struct bk_call *c,
+			const char *what, u64 unstick_gen)
+{
+	if (!wait_for_completion_timeout(&c->done, BK_STUCK_SECS * HZ)) {
+		KUNIT_FAIL(test, "%s: still blocked after %d s", what, BK_STUCK_SECS);
+		bk_unstick(c->b, unstick_gen);
+		wait_for_completion(&c->done);
+	}
+	return c->ret;
+}
+
+static int bk_wait_fn(struct gosync_barrier *b)
+{
+	return gosync_barrier_wait(b);
+}
+
+static int bk_reset_fn(struct gosync_barrier *b)
+{
+	return gosync_barrier_reset(b);
+}
+
+/*
+ * Seed generation @gen of quiet barrier @b, break it with @k waiters and
+ * reset(): reset() returns, every waiter gets -ECONNABORTED.
+ */
+static void bk_break_gen(struct kunit *test, struct gosync_barrier *b,
+			 u64 gen, unsigned int k)
+{
+	struct bk_call reset, w[BK_PARTIES - 1];
+	char what[64];
+	unsigned int i;
+
+	KUNIT_ASSERT_LT(test, k, b->parties);
+	__gosync_barrier_set_gen(b, gen);
+	for (i = 0; i < k; i++)
+		bk_call_start(test, &w[i], b, bk_wait_fn);
+	bk_wait_arrived(b, k);
+	bk_call_start(test, &reset, b, bk_reset_fn);
+	snprintf(what, sizeof(what), "reset() of generation %#llx, %u waiters",
+		 gen, k);
+	KUNIT_EXPECT_EQ(test, 0, bk_call_join(test, &reset, what, gen + 1));
+	for (i = 0; i < k; i++) {
+		snprintf(what, sizeof(what), "waiter %u of %u of generation %#llx",
+			 i, k, gen);
+		KUNIT_EXPECT_EQ_MSG(test, -ECONNABORTED,
+				    bk_call_join(test, &w[i], what, gen + 1),
+				    "%s", what);
+	}
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(b));
+}
+
+/*
+ * Generation g broken with @k1 waiters, then generation g + 2^31, which
+ * the word holds as g again, broken with @k2: nothing of g may linger.
+ */
+static void bk_wrap(struct kunit *test, unsigned int k1, unsigned int k2)
+{
+	struct gosync_barrier *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	const u64 gen = 5;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(b, BK_PARTIES, NULL, NULL));
+	bk_break_gen(test, b, gen, k1);
+	bk_break_gen(test, b, gen + BIT_ULL(31), k2);
+}
+
+static void barrier_break_after_wrap_test(struct kunit *test)
+{
+	bk_wrap(test, 2, 1);	/* fewer waiters than the first time */
+	bk_wrap(test, 2, 2);	/* as many */
+	bk_wrap(test, 1, 3);	/* more */
+}
+
 static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_init_errors_test),
 	KUNIT_CASE(barrier_one_party_test),
@@ -280,6 +405,7 @@ static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_reset_breaks_waiters_test),
 	KUNIT_CASE(barrier_interrupted_breaks_test),
 	KUNIT_CASE(barrier_killed_breaks_test),
+	KUNIT_CASE(barrier_break_after_wrap_test),
 	{}
 };
 
