@@ -39,16 +39,6 @@
 #include "internal.h"
 #include "phaser.h"
 
-#define GPH_UNARRIVED_MASK	GENMASK_ULL(15, 0)
-#define GPH_PARTIES_SHIFT	16
-#define GPH_ONE_PARTY		(BIT_ULL(GPH_PARTIES_SHIFT) | 1)
-#define GPH_COUNTS_MASK		GENMASK_ULL(31, 0)
-#define GPH_PHASE_SHIFT		32
-#define GPH_PHASE_MASK		GENMASK_ULL(60, 32)
-#define GPH_ATTACHED		BIT_ULL(61)
-#define GPH_ADVANCING		BIT_ULL(62)
-#define GPH_TERMINATED		BIT_ULL(63)
-
 static inline unsigned int gph_unarrived(u64 s)
 {
 	return s & GPH_UNARRIVED_MASK;
