@@ -5,8 +5,9 @@
  * the action runs exactly once per generation with everyone arrived, a
  * timeout that breaks the generation for the others and for later
  * arrivals until reset, an interrupted and a killed waiter doing the
- * same, reset breaking sleeping waiters, and a break 2^31 generations
- * after another.
+ * same, reset breaking sleeping waiters, a break 2^31 generations
+ * after another, and an action that calls wait() and reset() on its own
+ * barrier (refused with -EDEADLK, the generation released as usual).
  *
  * Cases about a barrier that may hang (on a bug) run each blocking call
  * in a kthread and give it BK_STUCK_SECS; a call still blocked then fails
@@ -397,6 +398,61 @@ static void barrier_break_after_wrap_test(struct kunit *test)
 	bk_wrap(test, 1, 3);	/* more */
 }
 
+/* An action that calls back into its own barrier: both calls refused. */
+struct bk_reenter {
+	struct gosync_barrier b;
+	int wait_ret;
+	int reset_ret;
+	atomic_t actions;
+};
+
+static void bk_reenter_action(void *arg)
+{
+	struct bk_reenter *e = arg;
+
+	e->wait_ret = gosync_barrier_wait(&e->b);
+	e->reset_ret = gosync_barrier_reset(&e->b);
+	atomic_inc(&e->actions);
+}
+
+/* One round of generation @gen: released normally, the calls refused. */
+static void bk_reenter_round(struct kunit *test, struct bk_reenter *e, u64 gen)
+{
+	struct bk_call w[BK_PARTIES];
+	unsigned int i, serials = 0;
+	char what[32];
+	int ret;
+
+	e->wait_ret = 0;
+	e->reset_ret = 0;
+	__gosync_barrier_set_gen(&e->b, gen);
+	for (i = 0; i < BK_PARTIES; i++)
+		bk_call_start(test, &w[i], &e->b, bk_wait_fn);
+	for (i = 0; i < BK_PARTIES; i++) {
+		snprintf(what, sizeof(what), "party %u", i);
+		ret = bk_call_join(test, &w[i], what, gen + 1);
+		KUNIT_EXPECT_GE_MSG(test, ret, 0, "%s", what);
+		serials += gosync_barrier_is_serial(&e->b, ret);
+	}
+	KUNIT_EXPECT_EQ(test, 1u, serials);
+	KUNIT_EXPECT_EQ(test, -EDEADLK, e->wait_ret);
+	KUNIT_EXPECT_EQ(test, -EDEADLK, e->reset_ret);
+	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&e->b));
+}
+
+static void barrier_action_reenters_test(struct kunit *test)
+{
+	struct bk_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&e->b, BK_PARTIES,
+						     bk_reenter_action, e));
+	bk_reenter_round(test, e, 7);
+	/* The barrier goes on working: a second round, the same again. */
+	bk_reenter_round(test, e, 8);
+	KUNIT_EXPECT_EQ(test, 2, atomic_read(&e->actions));
+}
+
 static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_init_errors_test),
 	KUNIT_CASE(barrier_one_party_test),
@@ -406,6 +462,7 @@ static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_interrupted_breaks_test),
 	KUNIT_CASE(barrier_killed_breaks_test),
 	KUNIT_CASE(barrier_break_after_wrap_test),
+	KUNIT_CASE(barrier_action_reenters_test),
 	{}
 };
 
