@@ -6,7 +6,9 @@
  * (at once, timeout, signal, force_termination), registering while an
  * advance runs, and rounds of kthreads on a flat and on a tiered phaser
  * that check nobody is released early and on_advance runs exactly once
- * per phase with everyone arrived, also while parties deregister.
+ * per phase with everyone arrived, also while parties deregister; and
+ * an on_advance that calls into its own tree (the calls that would wait
+ * for the advance are refused with -EDEADLK).
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -656,6 +658,172 @@ static void phaser_churn_test(struct kunit *test)
 	kunit_info(test, "%d attach/detach cycles", atomic_read(&k->cycles));
 }
 
+/* ------------------------------------------------------------------ */
+/* on_advance calling into its own tree.                                */
+
+#define PK_STUCK_SECS	10	/* a call blocked this long is stuck */
+
+/* What on_advance calls on its own tree. */
+enum pk_reenter_call {
+	PK_RE_REGISTER_ROOT,	/* gosync_phaser_register(root) */
+	PK_RE_BULK_ROOT,	/* gosync_phaser_bulk_register(root, 2) */
+	PK_RE_REGISTER_CHILD,	/* register() on a child that has arrived */
+	PK_RE_REGISTER_DETACHED,	/* register() on a child with no party */
+	PK_RE_REGISTER_LEAVING,	/* register() on the child that this advance detaches */
+	PK_RE_INIT_CHILD,	/* gosync_phaser_init() of a child with a party */
+	PK_RE_AWAIT,		/* gosync_phaser_await_advance(root, phase) */
+	PK_RE_AWAIT_CHILD,	/* ... (child, phase) */
+	PK_RE_AWAIT_TIMEOUT,	/* ..._timeout(root, phase, HZ / 10) */
+	PK_RE_ARRIVE,		/* gosync_phaser_arrive(root): every party has */
+	PK_RE_NR,
+};
+
+static const char *const pk_reenter_names[PK_RE_NR] = {
+	[PK_RE_REGISTER_ROOT] = "register(root)",
+	[PK_RE_BULK_ROOT] = "bulk_register(root, 2)",
+	[PK_RE_REGISTER_CHILD] = "register(arrived child)",
+	[PK_RE_REGISTER_DETACHED] = "register(detached child)",
+	[PK_RE_REGISTER_LEAVING] = "register(leaving child)",
+	[PK_RE_INIT_CHILD] = "init(child of root, 1 party)",
+	[PK_RE_AWAIT] = "await_advance(root, phase)",
+	[PK_RE_AWAIT_CHILD] = "await_advance(child, phase)",
+	[PK_RE_AWAIT_TIMEOUT] = "await_advance_timeout(root, phase)",
+	[PK_RE_ARRIVE] = "arrive(root)",
+};
+
+struct pk_reenter {
+	struct gosync_phaser root;
+	struct gosync_phaser child;
+	struct gosync_phaser fresh;	/* PK_RE_INIT_CHILD's */
+	enum pk_reenter_call what;
+	int ret;			/* what the call returned */
+	atomic_t advances;
+};
+
+static bool pk_reenter_advance(struct gosync_phaser *ph, unsigned int phase,
+			       unsigned int parties, void *arg)
+{
+	struct pk_reenter *e = arg;
+
+	atomic_inc(&e->advances);
+	switch (e->what) {
+	case PK_RE_REGISTER_ROOT:
+		e->ret = gosync_phaser_register(&e->root);
+		break;
+	case PK_RE_BULK_ROOT:
+		e->ret = gosync_phaser_bulk_register(&e->root, 2);
+		break;
+	case PK_RE_REGISTER_CHILD:
+	case PK_RE_REGISTER_DETACHED:
+	case PK_RE_REGISTER_LEAVING:
+		e->ret = gosync_phaser_register(&e->child);
+		break;
+	case PK_RE_INIT_CHILD:
+		e->ret = gosync_phaser_init(&e->fresh, &e->root, 1, NULL, NULL);
+		break;
+	case PK_RE_AWAIT:
+		e->ret = gosync_phaser_await_advance(&e->root, phase);
+		break;
+	case PK_RE_AWAIT_CHILD:
+		e->ret = gosync_phaser_await_advance(&e->child, phase);
+		break;
+	case PK_RE_AWAIT_TIMEOUT:
+		e->ret = gosync_phaser_await_advance_timeout(&e->root, phase,
+							     HZ / 10);
+		break;
+	case PK_RE_ARRIVE:
+		e->ret = gosync_phaser_arrive(&e->root);
+		break;
+	case PK_RE_NR:
+		break;
+	}
+	return false;
+}
+
+static int pk_arrive(struct pk_call *c)
+{
+	return gosync_phaser_arrive(c->ph);
+}
+
+static int pk_arrive_dereg(struct pk_call *c)
+{
+	return gosync_phaser_arrive_and_deregister(c->ph);
+}
+
+/*
+ * Free a call stuck in @e's tree: terminate it (waits for a phase or a
+ * registration see it), and end any attach wait by taking ATTACHED off
+ * the children (a stuck tree is thrown away).
+ */
+static void pk_reenter_unstick(struct pk_reenter *e)
+{
+	gosync_phaser_force_termination(&e->root);
+	atomic64_andnot(GPH_ATTACHED, &e->child.word);
+	atomic64_andnot(GPH_ATTACHED, &e->fresh.word);
+	wake_up_all(&e->root.wq);
+}
+
+/*
+ * The last arrival of phase 0 (in a kthread) runs on_advance, which makes
+ * call @what on the tree: it must return @expect at once, and phase 1
+ * must open.
+ */
+static void pk_reenter(struct kunit *test, enum pk_reenter_call what,
+		       int expect)
+{
+	struct pk_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	const char *name = pk_reenter_names[what];
+	int (*trigger)(struct pk_call *c) = pk_arrive;
+	struct gosync_phaser *ph;
+	struct pk_call c;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->what = what;
+	/* The root's one party; the child's, or none; the trigger. */
+	switch (what) {
+	case PK_RE_REGISTER_CHILD:
+	case PK_RE_REGISTER_LEAVING:
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->root, NULL, 0,
+							    pk_reenter_advance, e));
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->child, &e->root,
+							    1, NULL, NULL));
+		ph = &e->child;
+		if (what == PK_RE_REGISTER_LEAVING)
+			trigger = pk_arrive_dereg;
+		break;
+	default:
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->root, NULL, 1,
+							    pk_reenter_advance, e));
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->child, &e->root,
+							    0, NULL, NULL));
+		ph = &e->root;
+		break;
+	}
+	pk_call_start(test, &c, ph, trigger, 0);
+	if (!wait_for_completion_timeout(&c.done, PK_STUCK_SECS * HZ)) {
+		KUNIT_FAIL(test, "on_advance calling %s: still blocked after %d s",
+			   name, PK_STUCK_SECS);
+		pk_reenter_unstick(e);
+	} else {
+		complete(&c.done);	/* for pk_call_join() */
+	}
+	KUNIT_EXPECT_EQ_MSG(test, 0, pk_call_join(test, &c), "%s", name);
+	KUNIT_EXPECT_EQ_MSG(test, expect, e->ret, "on_advance calling %s", name);
+	KUNIT_EXPECT_EQ_MSG(test, 1, atomic_read(&e->advances), "%s", name);
+	KUNIT_EXPECT_EQ_MSG(test, 1, gosync_phaser_phase(&e->root), "%s", name);
+}
+
+static void phaser_on_advance_reenters_test(struct kunit *test)
+{
+	enum pk_reenter_call what;
+
+	/* Each would wait for the advance that is calling it: refused. */
+	for (what = 0; what < PK_RE_ARRIVE; what++)
+		pk_reenter(test, what, -EDEADLK);
+	/* Every party has arrived: an arrival is the caller's bug. */
+	pk_reenter(test, PK_RE_ARRIVE, -EINVAL);
+}
+
 static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_init_errors_test),
 	KUNIT_CASE(phaser_counts_test),
@@ -670,6 +838,7 @@ static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_rounds_tiered_test),
 	KUNIT_CASE(phaser_rounds_deregister_test),
 	KUNIT_CASE(phaser_churn_test),
+	KUNIT_CASE(phaser_on_advance_reenters_test),
 	{}
 };
 
