@@ -10,13 +10,21 @@
  * (signal, timeout) breaks its generation with a cmpxchg that fails once
  * everyone has arrived; it then waits for the release like the others.
  *
+ * Broken generations. Once the broken bit is set, the count means "the
+ * arrivals that have not departed yet": a waiter that sees its
+ * generation broke, and an arrival that finds it broken, each subtract
+ * one from the word as they leave (they depart). reset() starts g + 1
+ * only from the word (g, broken, count 0), with a cmpxchg: a late arrival
+ * that slipped in makes it fail, departs, and reset() tries again. So a
+ * broken generation never moves on while one of its arrivals still
+ * counts in it, and a departure always lands in its own generation:
+ * nothing is tagged, nothing can repeat when the generation wraps.
+ *
  * Outcome of a waiter of generation g, once the word moved on or broke:
- * still in g with the broken bit, it was broken; in a later generation,
- * it was released. A broken generation never moves on while one of its
- * arrivals has yet to see that it broke: reset() waits until every
- * arrival of g has departed (@departed, tagged with the generation, counts
- * them) before it starts g + 1. So no waiter can mistake a broken
- * generation for a released one, however late it runs.
+ * still in g (with the broken bit), it was broken; in a later generation,
+ * it was released. It counts in g until it decides, so g cannot move on
+ * in between: no waiter can mistake a broken generation for a released
+ * one, however late it runs.
  *
  * One core wait routine (gbar_wait()) serves every flavour, as in
  * kernel/sched/completion.c.
@@ -75,32 +83,16 @@ static bool gbar_break(struct gosync_barrier *b, u64 gen)
 	return true;
 }
 
-static inline u64 gbar_tag(u64 gen)
+/*
+ * An arrival of the broken generation leaves it: it counts no more. The
+ * generation cannot move on while we count, so this is our generation's
+ * count. The last one wakes reset().
+ */
+static void gbar_depart(struct gosync_barrier *b)
 {
-	return (gen & U32_MAX) << 32;
-}
-
-/* An arrival of broken generation @gen is done with it; reset() waits. */
-static void gbar_depart(struct gosync_barrier *b, u64 gen)
-{
-	s64 d = atomic64_read(&b->departed);
-	u64 n;
-
-	do {
-		n = ((u64)d & ~(u64)U32_MAX) == gbar_tag(gen) ? d + 1 :
-							   gbar_tag(gen) | 1;
-	} while (!atomic64_try_cmpxchg(&b->departed, &d, n));
-	/* The barrier of the cmpxchg pairs with prepare_to_wait_event(). */
-	if (waitqueue_active(&b->wq))
+	/* wq_has_sleeper()'s barrier pairs with prepare_to_wait_event(). */
+	if (!gbar_count(atomic64_dec_return(&b->word)) && wq_has_sleeper(&b->wq))
 		wake_up_all(&b->wq);
-}
-
-/* Every arrival of the broken generation in @w departed (or none came). */
-static bool gbar_all_departed(struct gosync_barrier *b, u64 w)
-{
-	return !gbar_count(w) ||
-	       (u64)atomic64_read(&b->departed) ==
-	       (gbar_tag(gbar_gen(w)) | gbar_count(w));
 }
 
 /* Every arrival of broken generation @gen departed, or @gen is over. */
@@ -108,7 +100,7 @@ static bool gbar_departed(struct gosync_barrier *b, u64 gen)
 {
 	u64 w = atomic64_read_acquire(&b->word);
 
-	return gbar_gen(w) != gen || gbar_all_departed(b, w);
+	return gbar_gen(w) != gen || !gbar_count(w);
 }
 
 static int gbar_wait(struct gosync_barrier *b, unsigned int state,
@@ -119,14 +111,15 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 	int ret;
 
 	might_sleep();
-	/* Don't count arrivals at a broken barrier: the count would wrap. */
+	/* A broken barrier refuses at once, without counting us in it. */
 	if (atomic64_read(&b->word) & GBAR_BROKEN)
 		return -ECONNABORTED;
 	w = atomic64_add_return(1, &b->word);
 	gen = gbar_gen(w);
 	n = gbar_count(w);
 	if (w & GBAR_BROKEN) {
-		gbar_depart(b, gen);
+		/* Broken meanwhile: we count in it, reset() waits for us. */
+		gbar_depart(b);
 		return -ECONNABORTED;
 	}
 	/* More arrivals than parties in one generation: the caller's bug. */
@@ -153,10 +146,10 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		wait_event(b->wq, gbar_over(b, gen));
 		ret = 0;
 	}
-	/* Broken generations stay put until their arrivals departed. */
+	/* A broken generation stays put while we count in it. */
 	if (gbar_gen(atomic64_read_acquire(&b->word)) != gen)
 		return n - 1;
-	gbar_depart(b, gen);
+	gbar_depart(b);
 	return ret ? ret : -ECONNABORTED;
 }
 
@@ -176,7 +169,6 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 	if (!parties || parties > GOSYNC_BARRIER_PARTIES_MAX)
 		return -EINVAL;
 	atomic64_set(&b->word, 0);
-	atomic64_set(&b->departed, 0);
 	b->parties = parties;
 	b->action = action;
 	b->arg = arg;
@@ -281,19 +273,19 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 	}
 	/*
 	 * gen is broken and can never be released. Start gen + 1 once every
-	 * arrival of gen has seen that (a late arrival may still come: the
-	 * cmpxchg fails on its count, and we wait for it too).
+	 * arrival of gen has departed: from (gen, broken, count 0) only. A
+	 * late arrival may still slip in: the cmpxchg fails on its count, it
+	 * departs, and we try again.
 	 */
 	for (;;) {
 		wait_event(b->wq, gbar_departed(b, gen));
-		w = atomic64_read(&b->word);
-		if (gbar_gen(w) != gen)
-			return 0;	/* another reset() started gen + 1 */
-		if (!gbar_all_departed(b, w))
-			continue;
+		w = gen << GBAR_GEN_SHIFT | GBAR_BROKEN;
+		/* Release: gen is over before the next generation starts. */
 		if (atomic64_try_cmpxchg_release(&b->word, &w,
 						 (gen + 1) << GBAR_GEN_SHIFT))
 			break;
+		if (gbar_gen(w) != gen)
+			return 0;	/* another reset() started gen + 1 */
 	}
 	wake_up_all(&b->wq);
 	return 0;

@@ -52,8 +52,8 @@ typedef void (*gosync_barrier_action_t)(void *arg);
 
 /**
  * struct gosync_barrier - a reusable barrier; fields are private
- * @word: generation << 33 | broken << 32 | arrivals
- * @departed: generation << 32 | arrivals that left a broken generation
+ * @word: generation << 33 | broken << 32 | count: the arrivals, and once
+ *	broken the arrivals that have not departed yet
  * @parties: threads per generation
  * @action: optional, see gosync_barrier_action_t
  * @arg: for @action
@@ -61,7 +61,6 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  */
 struct gosync_barrier {
 	atomic64_t word;
-	atomic64_t departed;
 	unsigned int parties;
 	gosync_barrier_action_t action;
 	void *arg;
