@@ -26,9 +26,18 @@
  * in between: no waiter can mistake a broken generation for a released
  * one, however late it runs.
  *
+ * The action runs before the release, so a wait or a reset() of the
+ * barrier from it would wait for itself. @action_task records who runs
+ * it; those calls from that task are refused (-EDEADLK). A wait from the
+ * action is an arrival beyond the parties (the count stands at parties
+ * while the action runs), so the check costs nothing on the way of the
+ * other arrivals.
+ *
  * One core wait routine (gbar_wait()) serves every flavour, as in
  * kernel/sched/completion.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/export.h>
 #include <linux/sched.h>
@@ -95,6 +104,13 @@ static void gbar_depart(struct gosync_barrier *b)
 		wake_up_all(&b->wq);
 }
 
+/* Is the caller @b's action? Then it holds up the generation's release. */
+static bool gbar_in_action(struct gosync_barrier *b)
+{
+	/* Only current writes its own pointer there: no stale match. */
+	return READ_ONCE(b->action_task) == current;
+}
+
 /* Every arrival of broken generation @gen departed, or @gen is over. */
 static bool gbar_departed(struct gosync_barrier *b, u64 gen)
 {
@@ -123,11 +139,18 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		return -ECONNABORTED;
 	}
 	/* More arrivals than parties in one generation: the caller's bug. */
-	if (n > b->parties)
-		return -EINVAL;
+	if (n > b->parties) {
+		if (!gbar_in_action(b))
+			return -EINVAL;
+		pr_err_once("gosync_barrier_wait*() called from the barrier's own action: it would wait for itself; refused (-EDEADLK)\n");
+		return -EDEADLK;
+	}
 	if (n == b->parties) {
-		if (b->action)
+		if (b->action) {
+			WRITE_ONCE(b->action_task, current);
 			b->action(b->arg);
+			WRITE_ONCE(b->action_task, NULL);
+		}
 		/*
 		 * Nobody can break a generation whose parties all arrived, so
 		 * nothing else writes the word now. Release: the action and
@@ -169,6 +192,7 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 	if (!parties || parties > GOSYNC_BARRIER_PARTIES_MAX)
 		return -EINVAL;
 	atomic64_set(&b->word, 0);
+	b->action_task = NULL;
 	b->parties = parties;
 	b->action = action;
 	b->arg = arg;
@@ -187,7 +211,9 @@ EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
  * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which
  * ran the action; see gosync_barrier_is_serial()); -ECONNABORTED if the
  * generation was broken (a waiter gave up, or reset()) or the barrier is
- * broken; -EINVAL if more than parties threads arrived in one generation.
+ * broken; -EINVAL if more than parties threads arrived in one generation;
+ * -EDEADLK if called from the barrier's own action (it would wait for
+ * itself).
  */
 int gosync_barrier_wait(struct gosync_barrier *b)
 {
@@ -254,8 +280,10 @@ EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_timeout);
  * parties have all arrived, it is released first, normally.
  *
  * Context: process context; may sleep (while a last arriver runs the
- * action).
- * Return: 0.
+ * action). Not from the barrier's own action: that would wait for the
+ * release the action holds up.
+ * Return: 0; -EDEADLK if called from the barrier's own action (nothing
+ * is changed).
  */
 int gosync_barrier_reset(struct gosync_barrier *b)
 {
@@ -263,6 +291,11 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 	s64 w;
 
 	might_sleep();
+	if (gbar_in_action(b)) {
+		pr_err_once("%s() called from the barrier's own action: it would wait for itself; refused (-EDEADLK)\n",
+			    __func__);
+		return -EDEADLK;
+	}
 	for (;;) {
 		w = atomic64_read_acquire(&b->word);
 		gen = gbar_gen(w);

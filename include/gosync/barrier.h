@@ -25,8 +25,10 @@
  *
  * Context: the wait calls and gosync_barrier_reset() sleep (process
  * context); gosync_barrier_is_broken() and gosync_barrier_is_serial() may
- * be called from any context. The action runs in the last arriver's context and must not
- * call into the same barrier's wait.
+ * be called from any context. The action runs in the last arriver's
+ * context, before the release: a wait or a reset() of the same barrier
+ * from it would wait for that release, i.e. for itself. Both are refused:
+ * they return -EDEADLK and log the misuse once.
  */
 #ifndef _GOSYNC_BARRIER_H
 #define _GOSYNC_BARRIER_H
@@ -38,6 +40,8 @@
 
 #include <gosync/gosync.h>
 
+struct task_struct;
+
 /* At most this many parties (the count field is 32 bits wide). */
 #define GOSYNC_BARRIER_PARTIES_MAX	BIT(30)
 
@@ -46,7 +50,9 @@
  * @arg: gosync_barrier_init()'s @arg
  *
  * Runs in the last arriver, before any waiter of the generation is
- * released; may sleep if the waiters' context allows.
+ * released; may sleep if the waiters' context allows. A
+ * gosync_barrier_wait*() or gosync_barrier_reset() of the same barrier
+ * from it returns -EDEADLK.
  */
 typedef void (*gosync_barrier_action_t)(void *arg);
 
@@ -54,6 +60,8 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  * struct gosync_barrier - a reusable barrier; fields are private
  * @word: generation << 33 | broken << 32 | count: the arrivals, and once
  *	broken the arrivals that have not departed yet
+ * @action_task: the task running @action, or NULL; its calls on the
+ *	barrier are refused
  * @parties: threads per generation
  * @action: optional, see gosync_barrier_action_t
  * @arg: for @action
@@ -61,6 +69,7 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  */
 struct gosync_barrier {
 	atomic64_t word;
+	struct task_struct *action_task;
 	unsigned int parties;
 	gosync_barrier_action_t action;
 	void *arg;

@@ -304,6 +304,13 @@ __printf(2, 3) void shim_printk(int level, const char *fmt, ...);
 #define pr_info(fmt, ...)	shim_printk(6, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	do { if (0) shim_printk(7, pr_fmt(fmt), ##__VA_ARGS__); } while (0)
 #define pr_warn_once(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
+/* Once per call site, as the kernel's printk_once(). */
+#define pr_err_once(fmt, ...) do {						\
+	static bool __printed;							\
+										\
+	if (!__atomic_exchange_n(&__printed, true, __ATOMIC_RELAXED))		\
+		pr_err(fmt, ##__VA_ARGS__);					\
+} while (0)
 #define pr_err_ratelimited(fmt, ...)	pr_err(fmt, ##__VA_ARGS__)
 #define pr_warn_ratelimited(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
 
