@@ -27,7 +27,16 @@
  * the parent, which may wait); the last deregistration detaches it
  * without a lock: the child keeps ATTACHED until it has left the parent,
  * and an attach waits for that.
+ *
+ * on_advance calling into its own tree. It runs with ADVANCING set (and,
+ * when its arrival was a child's last deregistration, with that child
+ * still ATTACHED), so every registration on the tree and every await of
+ * the advancing phase would wait for it. The root's @advancer records who
+ * runs it; those calls from that task return -EDEADLK. Only registration
+ * and await_advance check: an arrival finds no unarrived party anyway.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/export.h>
 #include <linux/sched.h>
@@ -92,6 +101,13 @@ static void gph_wake(struct gosync_phaser *root)
 		wake_up_all(&root->wq);
 }
 
+/* Is the caller running the tree's on_advance? It holds up the advance. */
+static bool gph_in_advance(struct gosync_phaser *ph)
+{
+	/* Only current writes its own pointer there: no stale match. */
+	return READ_ONCE(ph->root->advancer) == current;
+}
+
 /* The root phase is past @phase, or the tree is terminated. */
 static bool gph_over(struct gosync_phaser *ph, int phase)
 {
@@ -113,8 +129,13 @@ static void gph_advance(struct gosync_phaser *ph, u64 s)
 	bool term;
 	u64 n;
 
-	term = ph->on_advance ? ph->on_advance(ph, phase, parties, ph->arg) :
-				!parties;
+	if (ph->on_advance) {
+		WRITE_ONCE(ph->advancer, current);
+		term = ph->on_advance(ph, phase, parties, ph->arg);
+		WRITE_ONCE(ph->advancer, NULL);
+	} else {
+		term = !parties;
+	}
 	n = gph_phase_bits(phase + 1) | parties * GPH_ONE_PARTY;
 	if (term)
 		n |= GPH_TERMINATED;
@@ -216,6 +237,10 @@ static int gph_register(struct gosync_phaser *ph, unsigned int n)
 	u64 c;
 
 	might_sleep();
+	if (gph_in_advance(ph)) {
+		pr_err_once("gosync_phaser registration called from on_advance of its own tree: it would wait for the advance, i.e. for itself; refused (-EDEADLK)\n");
+		return -EDEADLK;
+	}
 	s = atomic64_read(&ph->word);
 	/* s: the word as it is; c: as it is once caught up. */
 	for (;;) {
@@ -283,6 +308,10 @@ static int gph_await_advance(struct gosync_phaser *ph, int phase,
 {
 	if (phase < 0 || phase > GOSYNC_PHASER_PHASE_MAX)
 		return -EINVAL;
+	if (gph_in_advance(ph) && !gph_over(ph, phase)) {
+		pr_err_once("gosync_phaser_await_advance*() of the advancing phase called from on_advance: it would wait for itself; refused (-EDEADLK)\n");
+		return -EDEADLK;
+	}
 	return gph_await(ph, phase, state, timeout);
 }
 
@@ -302,7 +331,8 @@ static int gph_await_advance(struct gosync_phaser *ph, int phase,
  * Context: process context if @parent and @parties; else any.
  * Return: 0; -EINVAL for a bad @parties, an @on_advance with a parent,
  * or a tree deeper than GOSYNC_PHASER_DEPTH_MAX; or, for a child, what
- * registering with the parent returned (-ESHUTDOWN).
+ * registering with the parent returned (-ESHUTDOWN; -EDEADLK from the
+ * tree's on_advance).
  */
 int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 		       unsigned int parties,
@@ -318,6 +348,7 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 	ph->depth = parent ? parent->depth + 1 : 0;
 	ph->on_advance = on_advance;
 	ph->arg = arg;
+	ph->advancer = NULL;
 	mutex_init(&ph->attach_lock);
 	init_waitqueue_head(&ph->wq);
 	if (!parent || !parties) {
@@ -338,7 +369,8 @@ EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
  * for the rest of the tree), waits for the next phase and joins it.
  *
  * Context: process context; may sleep.
- * Return: the phase of the new party's first arrival; -ESHUTDOWN if the
+ * Return: the phase of the new party's first arrival; -EDEADLK if called
+ * from the tree's on_advance (it would wait for itself); -ESHUTDOWN if the
  * phaser is terminated; -ERANGE if it has GOSYNC_PHASER_PARTIES_MAX
  * parties already.
  */
@@ -480,7 +512,9 @@ EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_timeout);
  * Returns at once if the current phase is not @phase.
  *
  * Context: process context; sleeps uninterruptibly.
- * Return: the current phase once it is not @phase; -ESHUTDOWN if the
+ * Return: the current phase once it is not @phase; -EDEADLK if called
+ * from the tree's on_advance while @phase is advancing (it would wait for
+ * itself); -ESHUTDOWN if the
  * phaser is terminated; -EINVAL if @phase is not 0..GOSYNC_PHASER_PHASE_MAX.
  */
 int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase)

@@ -45,6 +45,9 @@
  * _force_termination() and the queries may be called from any context,
  * provided @on_advance (which runs in the last arriver's context) may run
  * there. Registration and the wait calls may sleep: process context.
+ * From @on_advance, the calls on its own tree that would wait for the
+ * advance under way, i.e. for itself, are refused with -EDEADLK (see
+ * gosync_phaser_on_advance_t).
  */
 #ifndef _GOSYNC_PHASER_H
 #define _GOSYNC_PHASER_H
@@ -56,6 +59,8 @@
 #include <linux/wait.h>
 
 #include <gosync/gosync.h>
+
+struct task_struct;
 
 /* Most parties registered with one phaser (tier them for more). */
 #define GOSYNC_PHASER_PARTIES_MAX	0xffffU
@@ -75,7 +80,16 @@ struct gosync_phaser;
  *
  * Runs in the context of the phase's last arrival, before any waiter is
  * released and before the next phase opens; registrations wait for it.
- * It must not call into the same phaser tree.
+ * Calls it makes on its own tree (any phaser of it):
+ * - registration (gosync_phaser_register(), _bulk_register() of one or
+ *   more parties, gosync_phaser_init() of a child with parties) and
+ *   gosync_phaser_await_advance*() of the phase that is advancing would
+ *   wait for this advance: they return -EDEADLK at once, and the misuse
+ *   is logged once;
+ * - an arrival returns -EINVAL: every party has arrived;
+ * - gosync_phaser_force_termination() terminates the tree: the next
+ *   phase does not open;
+ * - the queries see the phase that is advancing, every party arrived.
  *
  * Return: true to terminate the phaser.
  */
@@ -90,6 +104,8 @@ typedef bool (*gosync_phaser_on_advance_t)(struct gosync_phaser *ph,
  * @root: the root of the tree (itself for a root)
  * @on_advance: the root's callback, or NULL
  * @arg: for @on_advance
+ * @advancer: a root's: the task running @on_advance, or NULL; the calls
+ *	it makes that would wait for itself are refused
  * @depth: 0 for a root, its parent's + 1 for a child
  * @attach_lock: serializes a child's registration with its parent
  * @wq: where the waiters of the whole tree sleep (the root's is used)
@@ -100,6 +116,7 @@ struct gosync_phaser {
 	struct gosync_phaser *root;
 	gosync_phaser_on_advance_t on_advance;
 	void *arg;
+	struct task_struct *advancer;
 	unsigned int depth;
 	struct mutex attach_lock;	/* a child's first registration */
 	wait_queue_head_t wq;
