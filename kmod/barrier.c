@@ -205,7 +205,10 @@ EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
  * gosync_barrier_wait() - arrive and wait for the other parties
  * @b: the barrier
  *
- * Sleeps uninterruptibly until the generation is released or broken.
+ * Sleeps uninterruptibly until the generation is released or broken. Its
+ * return does not mean the other parties have left the barrier: free it
+ * only once none of them is in a call (see "Lifetime" in
+ * <gosync/barrier.h>).
  *
  * Context: process context; sleeps.
  * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which

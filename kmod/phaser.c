@@ -326,7 +326,9 @@ static int gph_await_advance(struct gosync_phaser *ph, int phase,
  *
  * A child with @parties > 0 registers with its parent at once. A phaser
  * owns no memory: there is nothing to destroy, but it must not be freed
- * while a call on it (or on a child of it) runs.
+ * while a call on any phaser of its tree runs; a party's own return does
+ * not mean the others have returned (see "Lifetime" in
+ * <gosync/phaser.h>).
  *
  * Context: process context if @parent and @parties; else any.
  * Return: 0; -EINVAL for a bad @parties, an @on_advance with a parent,

@@ -29,6 +29,18 @@
  * context, before the release: a wait or a reset() of the same barrier
  * from it would wait for that release, i.e. for itself. Both are refused:
  * they return -EDEADLK and log the misuse once.
+ *
+ * Lifetime. A barrier owns no memory and has no destroy call; its memory
+ * may be freed (or go out of scope) only once no call on it is running.
+ * A party's own return does not mean the others have returned: when a
+ * wait returns, the last arriver may still be waking the wait queue
+ * (which is in the barrier), the other waiters may still be waking up
+ * and reading the word, and a waiter that broke the generation, a
+ * departing one or a reset() may still be waking the queue too. So free
+ * it once every party has been joined (kthread_stop(), or a completion
+ * each party completes after its last call), never because one wait (not
+ * even the serial one) returned. The same holds for a barrier on a
+ * party's stack.
  */
 #ifndef _GOSYNC_BARRIER_H
 #define _GOSYNC_BARRIER_H

@@ -48,6 +48,20 @@
  * From @on_advance, the calls on its own tree that would wait for the
  * advance under way, i.e. for itself, are refused with -EDEADLK (see
  * gosync_phaser_on_advance_t).
+ *
+ * Lifetime. A phaser owns no memory and has no destroy call; the memory
+ * of a phaser may be freed (or go out of scope) only once no call on any
+ * phaser of its tree is running, the children's included (a call on a
+ * child reads and wakes the root). A party's own return does not mean
+ * the others have returned: when an await returns, the last arriver may
+ * still be waking the root's wait queue, the other waiters may still be
+ * reading the root's word, and when the advance was a child's last
+ * deregistration, that call still clears the child's ATTACHED flag and
+ * wakes the root's queue after the waiters were released. Termination
+ * does not change this: a waiter that returned -ESHUTDOWN does not mean
+ * the terminating call has returned. So free a tree once every party has
+ * been joined (kthread_stop(), or a completion each party completes after
+ * its last call).
  */
 #ifndef _GOSYNC_PHASER_H
 #define _GOSYNC_PHASER_H
