@@ -94,4 +94,4 @@ module_exit(gosync_exit);
 MODULE_DESCRIPTION("gosync: Go's concurrency patterns for kernel code");
 MODULE_AUTHOR("The gosync authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION("1.0.0");

@@ -13,7 +13,9 @@
  * provides it.
  *
  * Versioning: the major number changes when an exported symbol changes its
- * meaning or signature; the minor number when symbols are added. A module
+ * meaning or signature, or a structure a caller embeds (struct
+ * gosync_map, gosync_breaker, ...) changes its layout; the minor number
+ * when symbols are added. A module
  * built against major M and minor m works with any loaded gosync.ko of major
  * M and minor >= m.
  */
@@ -25,8 +27,8 @@
 #include <linux/types.h>
 #include <linux/version.h>
 
-#define GOSYNC_VERSION_MAJOR	0
-#define GOSYNC_VERSION_MINOR	1
+#define GOSYNC_VERSION_MAJOR	1
+#define GOSYNC_VERSION_MINOR	0
 #define GOSYNC_VERSION_PATCH	0
 
 /**
