@@ -83,8 +83,9 @@ static inline int gosync_check_version(void)
 {
 	u32 v = gosync_version();
 
+	/* v >> 8 is major.minor; the major numbers are equal past the || */
 	if ((v >> 16) != GOSYNC_VERSION_MAJOR ||
-	    ((v >> 8) & 0xff) < GOSYNC_VERSION_MINOR)
+	    (v >> 8) < (GOSYNC_VERSION_MAJOR << 8 | GOSYNC_VERSION_MINOR))
 		return -EPROTO;
 	return 0;
 }
