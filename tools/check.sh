@@ -102,6 +102,10 @@ for s in "${stages[@]}"; do
 	t0=$SECONDS
 	if "stage_$s"; then st=ok; else st=FAILED; fi
 	dt=$((SECONDS - t0))
+	# A stage that fails before it writes a FAIL line (a build error, a
+	# crashed script) must still fail the run.
+	rm -f "$RES/stage-$s.txt"
+	[ $st = ok ] || echo "FAIL stage/$s exited non-zero (see its log above)" > "$RES/stage-$s.txt"
 	printf 'stage %-14s %-6s %4d s\n' "$s" "$st" "$dt" | tee -a "$RES/timing.txt"
 done
 printf 'total %-14s %-6s %4d s\n' "" "" "$((SECONDS - t_all))" >> "$RES/timing.txt"
