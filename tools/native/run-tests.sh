@@ -43,6 +43,8 @@ PLANTS=(
 	"plant_failed_expectation asan not ok 6 plant_failed_expectation"
 	"plant_gp_in_preempt_off tsan synchronize_rcu() waits for a preempt-disabled section"
 	"plant_gp_in_preempt_off asan synchronize_rcu() waits for a preempt-disabled section"
+	"plant_assert_then_gp tsan not ok 8 plant_assert_then_gp"
+	"plant_assert_then_gp asan not ok 8 plant_assert_then_gp"
 )
 if [ $self_test = 1 ]; then
 	for p in "${PLANTS[@]}"; do

@@ -108,6 +108,32 @@ static void plant_gp_in_preempt_off(struct kunit *test)
 	pthread_join(reader, NULL);
 }
 
+/*
+ * A failed assertion ends its thread with pthread_exit(). The thread must
+ * leave liburcu's registry as it goes, or the grace period after it waits
+ * forever on a dead reader: the run must end with the assertion's
+ * failure, not hang until the runner's timeout.
+ */
+static void *planted_asserter(void *arg)
+{
+	struct kunit *test = arg;
+
+	rcu_read_lock();
+	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE_MSG(test, false, "assertion failed in a registered thread");
+	return NULL;
+}
+
+static void plant_assert_then_gp(struct kunit *test)
+{
+	pthread_t t;
+
+	KUNIT_ASSERT_EQ(test, native_thread_create(&t, planted_asserter, test), 0);
+	pthread_join(t, NULL);
+	synchronize_rcu();
+	kunit_info(test, "grace period after the failed assertion: done");
+}
+
 static struct kunit_case planted_cases[] = {
 	KUNIT_CASE(plant_race),
 	KUNIT_CASE(plant_use_after_free),
@@ -116,6 +142,7 @@ static struct kunit_case planted_cases[] = {
 	KUNIT_CASE(plant_sleep_in_atomic),
 	KUNIT_CASE(plant_failed_expectation),
 	KUNIT_CASE(plant_gp_in_preempt_off),
+	KUNIT_CASE(plant_assert_then_gp),
 	{}
 };
 

@@ -97,11 +97,23 @@ static void shim_thread_gone(void *ctx)
 	shim_threads_unlock();
 }
 
+/*
+ * A registered thread that ends without shim_rcu_unregister_thread() (a
+ * failed KUNIT_ASSERT ends its case's thread with pthread_exit()) must
+ * still leave liburcu's registry: a dead reader left there hangs every
+ * later synchronize_rcu().
+ */
+static void shim_thread_exit_unregistered(void *ctx)
+{
+	shim_thread_gone(ctx);
+	urcu_memb_unregister_thread();
+}
+
 static void shim_threads_setup(void)
 {
 	long q;
 
-	pthread_key_create(&shim_threads_key, shim_thread_gone);
+	pthread_key_create(&shim_threads_key, shim_thread_exit_unregistered);
 	if (!shim_sys_membarrier(SHIM_MEMBARRIER_REGISTER_PRIVATE_EXPEDITED)) {
 		shim_membarrier_cmd = SHIM_MEMBARRIER_PRIVATE_EXPEDITED;
 		return;
