@@ -60,6 +60,7 @@ struct pk_fx {
 	bool bp_live;
 	/* The destructor of this object signals, then stalls. */
 	void *stall_obj;
+	void *fill[2];		/* put before stall_obj by pk_nomag_putter() */
 	struct completion in_dtor;
 	struct completion destroyed;
 	struct task_struct *putter;
@@ -642,6 +643,40 @@ static int pk_putter(void *arg)
 	return 0;
 }
 
+/* Whether pk_fail_next_alloc() can make an allocation fail. */
+#if defined(GOSYNC_NATIVE) || IS_ENABLED(CONFIG_FAILSLAB)
+#define PK_CAN_FAIL_ALLOC true
+#else
+#define PK_CAN_FAIL_ALLOC false
+#endif
+
+/* Make the calling task's next slab allocation fail. */
+static void pk_fail_next_alloc(void)
+{
+#if defined(GOSYNC_NATIVE)
+	shim_fail_alloc(1);
+#elif IS_ENABLED(CONFIG_FAILSLAB)
+	current->fail_nth = 1;	/* what /proc/self/fail-nth writes */
+#endif
+}
+
+/*
+ * Fill this CPU's two magazines (of one object each) with fx->fill[], then
+ * put fx->stall_obj with the magazine allocation failing: dropped.
+ */
+static int pk_nomag_putter(void *arg)
+{
+	struct pk_fx *fx = arg;
+
+	gosync_pool_put(fx->pools[0], fx->fill[0]);
+	gosync_pool_put(fx->pools[0], fx->fill[1]);
+	pk_fail_next_alloc();
+	gosync_pool_put(fx->pools[0], fx->stall_obj);
+	while (!kthread_should_stop())
+		usleep_range(1000, 2000);
+	return 0;
+}
+
 /*
  * A put that drops its object (the reset refuses it) races with destroy:
  * its destructor signals, then waits until destroy has returned. The
@@ -680,6 +715,48 @@ static void pool_drop_races_destroy_test(struct kunit *test)
 	fx->putter = NULL;
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->ctors), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 2);
+}
+
+/*
+ * The other drop path: the put finds both of its CPU's magazines full, no
+ * empty one in the shard, and cannot allocate one. It drops the object
+ * through the same gp_drop() as a refusing reset, and must leave the pool
+ * to destroy just as late.
+ */
+static void pool_nomag_drop_races_destroy_test(struct kunit *test)
+{
+	struct pk_fx *fx = test->priv;
+	struct gosync_pool *p = pk_pool(test, 0, 2, 0, 0);	/* magazines of 1 */
+	struct task_struct *task;
+	int i;
+
+	if (!PK_CAN_FAIL_ALLOC)
+		kunit_skip(test, "needs CONFIG_FAILSLAB to fail the magazine allocation");
+	for (i = 0; i < 2; i++) {
+		fx->fill[i] = gosync_pool_get(p, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, fx->fill[i]);
+	}
+	fx->stall_obj = gosync_pool_get(p, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fx->stall_obj);
+	init_completion(&fx->in_dtor);
+	init_completion(&fx->destroyed);
+	task = kthread_create(pk_nomag_putter, fx, "kunit-pool-put");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	kthread_bind(task, raw_smp_processor_id());	/* all three puts on one CPU */
+	get_task_struct(task);
+	fx->putter = task;
+	wake_up_process(task);
+	KUNIT_ASSERT_TRUE_MSG(test, wait_for_completion_timeout(&fx->in_dtor, 10 * HZ) > 0,
+			      "the third put did not drop its object");
+	pk_destroy(test, 0);	/* the fillers are cached: destructed here */
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 3);
+	complete(&fx->destroyed);
+	kthread_stop(task);
+	put_task_struct(task);
+	fx->putter = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->ctors), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->resets), 3);
 }
 
 struct pk_typed {
@@ -823,6 +900,7 @@ static struct kunit_case gosync_pool_cases[] = {
 	KUNIT_CASE(pool_steal_test),
 	KUNIT_CASE(pool_destroy_with_objects_out_test),
 	KUNIT_CASE(pool_drop_races_destroy_test),
+	KUNIT_CASE(pool_nomag_drop_races_destroy_test),
 	KUNIT_CASE(pool_typed_test),
 	KUNIT_CASE(pool_concurrent_test),
 	{}
