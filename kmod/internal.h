@@ -80,6 +80,18 @@ extern const struct gosync_component *const __gosync_components_end[];
 /* For gosync_kunit.ko: import the internals namespace. */
 #define GOSYNC_IMPORT_NS_KUNIT()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_KUNIT))
 
+/*
+ * Tests of calls documented for "any context": an hrtimer in this mode
+ * calls them from hard interrupt context, except on PREEMPT_RT, where
+ * those calls exclude hard interrupt context and the callback runs in
+ * the timer softirq (an hrtimer not marked _HARD runs there on RT).
+ * GOSYNC_ANY_IRQ says which: in_hardirq() or in_serving_softirq().
+ */
+#define GOSYNC_HRTIMER_ANY		HRTIMER_MODE_REL
+#define GOSYNC_HRTIMER_ANY_PINNED	HRTIMER_MODE_REL_PINNED
+#define GOSYNC_ANY_IRQ() \
+	(IS_ENABLED(CONFIG_PREEMPT_RT) ? in_serving_softirq() : in_hardirq())
+
 /* Waiters spin this many cpu_relax()es before they sleep (kmod/wait.c). */
 #define GOSYNC_SPIN_LOOPS	200
 

@@ -14,29 +14,32 @@
  * gp_get_slow() or gp_put_full(), which go on inside the same gp_enter().
  * All of these are noinline, so the fast paths stay small.
  *
- * Ownership. A CPU's struct gp_cpu (its two magazines and its counters)
- * is touched only by that CPU, inside gp_enter()/gp_exit(), which disable
- * interrupts (IRQ-safe pools) or preemption; and by gp_drain_cpu() when the
- * CPU is dead, and by destroy after the grace period that retires the fast
- * path. Counters that other CPUs read for statistics are written with
- * WRITE_ONCE(). A magazine in the depot belongs to its shard and is touched
- * only under the shard's lock, which is always taken with interrupts
- * disabled (the same lock class serves IRQ-safe and other pools).
+ * Ownership. A CPU's struct gp_cpu (its two magazines and its counters) is
+ * touched only by that CPU, inside gp_enter()/gp_exit(), which take its local
+ * lock: interrupts (IRQ-safe pools) or preemption disabled, or on PREEMPT_RT a
+ * per-CPU spinlock_t with migration disabled, so two tasks of one CPU take
+ * turns; and by gp_drain_cpu() when the CPU is dead, and by destroy after the
+ * grace period that retires the fast path. Counters that other CPUs read for
+ * statistics are written with WRITE_ONCE(). A magazine in the depot belongs to
+ * its shard and is touched only under the shard's lock, which is always taken
+ * with interrupts disabled (the same lock class serves IRQ-safe and other
+ * pools).
  *
  * Objects out. Each CPU counts gets minus puts in gp_cpu.out (objects move
- * between CPUs, so one CPU's count may be negative; the sum is exact).
- * Destroy sets GP_DEAD in pool->flags and waits for an RCU grace period.
- * Put tests GP_DEAD inside gp_enter(), with interrupts or preemption
- * disabled, and since 4.20 (RCU-sched folded into RCU) synchronize_rcu()
- * waits for such regions as for rcu_read_lock() ones: after it, every put
- * sees GP_DEAD and none is still using a CPU's cache. (The native build's
- * shim models this; tools/native/kunit/planted.c checks that it does.)
- * Destroy then frees what is cached, and adds the sum of the out counts to
- * pool->dead_out, which every put after GP_DEAD has decremented. Before the
- * addition dead_out is at most zero and only falls, so it reaches zero
- * after the addition exactly once: in destroy if nothing was out, else in
- * the put of the last object; that caller frees the pool's remaining
- * memory (from a workqueue, as kmem_cache_destroy() sleeps).
+ * between CPUs, so one CPU's count may be negative; the sum is exact). Destroy
+ * sets GP_DEAD in pool->flags and waits for an RCU grace period. Put tests
+ * GP_DEAD inside gp_enter(), with interrupts or preemption disabled, and since
+ * 4.20 (RCU-sched folded into RCU) synchronize_rcu() waits for such regions as
+ * for rcu_read_lock() ones (on PREEMPT_RT the local lock is a spinlock_t, which
+ * holds rcu_read_lock()): after it, every put sees GP_DEAD and none is still
+ * using a CPU's cache. (The native build's shim models this;
+ * tools/native/kunit/planted.c checks that it does.) Destroy then frees what is
+ * cached, and adds the sum of the out counts to pool->dead_out, which every put
+ * after GP_DEAD has decremented. Before the addition dead_out is at most zero
+ * and only falls, so it reaches zero after the addition exactly once: in
+ * destroy if nothing was out, else in the put of the last object; that caller
+ * frees the pool's remaining memory (from a workqueue, as kmem_cache_destroy()
+ * sleeps).
  *
  * So an object counts as out until the pool is done with it. A put that
  * caches it uncounts it inside gp_enter(), where it also caches it. A put
@@ -56,6 +59,9 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+/* 6.1-rt's local_lock.h uses spinlock_t without including its header. */
+#include <linux/spinlock.h>
+#include <linux/local_lock.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
@@ -63,7 +69,6 @@
 #include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/version.h>
 #include <linux/workqueue.h>
@@ -100,6 +105,7 @@ struct gp_cpu_stats {
 
 /* One CPU's cache; see "Ownership". */
 struct gp_cpu {
+	local_lock_t lock;	/* gp_enter(): the rest */
 	struct gp_mag *loaded;
 	struct gp_mag *prev;
 	long cached;		/* objects in loaded and prev */
@@ -166,26 +172,33 @@ static __always_inline void gp_add(long *x, long n)
 }
 
 /*
- * Enter and leave a CPU's cache (see "Ownership"); @f is pool->flags. The
- * region is also what destroy's grace period waits for ("Objects out").
+ * Enter and leave this CPU's cache (see "Ownership"); @f is pool->flags.
+ * The region is also what destroy's grace period waits for ("Objects
+ * out"). Without PREEMPT_RT the local lock disables interrupts (IRQ-safe
+ * pools) or preemption, and lockdep checks its use; with PREEMPT_RT it
+ * is a per-CPU spinlock_t (which sleeps there), taken with migration
+ * disabled and inside an RCU read-side section, so the shard's spinlock_t,
+ * the allocator and the destructor may all be used inside.
  */
-static __always_inline unsigned long gp_enter(unsigned int f)
+static __always_inline unsigned long gp_enter(struct gosync_pool *p,
+					      unsigned int f)
 {
 	unsigned long flags = 0;
 
 	if (f & GOSYNC_POOL_IRQSAFE)
-		local_irq_save(flags);
+		local_lock_irqsave(&p->cpu->lock, flags);
 	else
-		preempt_disable();
+		local_lock(&p->cpu->lock);
 	return flags;
 }
 
-static __always_inline void gp_exit(unsigned int f, unsigned long flags)
+static __always_inline void gp_exit(struct gosync_pool *p, unsigned int f,
+				    unsigned long flags)
 {
 	if (f & GOSYNC_POOL_IRQSAFE)
-		local_irq_restore(flags);
+		local_unlock_irqrestore(&p->cpu->lock, flags);
 	else
-		preempt_enable();
+		local_unlock(&p->cpu->lock);
 }
 
 static struct gp_mag *gp_mag_alloc(const struct gosync_pool *p, gfp_t gfp)
@@ -252,16 +265,16 @@ static noinline void gp_drop(struct gosync_pool *p, unsigned int f, void *obj)
 	struct gp_cpu *c;
 
 	gp_free_obj(p, obj);
-	flags = gp_enter(f);
+	flags = gp_enter(p, f);
 	if (unlikely(READ_ONCE(p->flags) & GP_DEAD)) {
-		gp_exit(f, flags);
+		gp_exit(p, f, flags);
 		gp_dead_out_dec(p);
 		return;
 	}
 	c = this_cpu_ptr(p->cpu);
 	gp_inc(&c->st.dropped);
 	gp_add(&c->out, -1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 }
 
 /*
@@ -340,18 +353,18 @@ static void *gp_construct(struct gosync_pool *p, gfp_t gfp)
 		obj = NULL;
 		goto fail;
 	}
-	flags = gp_enter(f);
+	flags = gp_enter(p, f);
 	c = this_cpu_ptr(p->cpu);
 	gp_inc(&c->st.constructed);
 	gp_add(&c->out, 1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 	return obj;
 
 fail:
 	atomic_long_dec(&p->nr_objs);
-	flags = gp_enter(f);
+	flags = gp_enter(p, f);
 	gp_inc(&this_cpu_ptr(p->cpu)->st.ctor_failed);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 	return NULL;
 }
 
@@ -373,7 +386,7 @@ static noinline void *gp_get_slow(struct gosync_pool *p, struct gp_cpu *c,
 	} else {
 		gp_inc(&c->st.misses);
 		if (!gp_refill(p, c)) {
-			gp_exit(f, flags);
+			gp_exit(p, f, flags);
 			if (made)
 				*made = true;
 			return gp_construct(p, gfp);
@@ -383,7 +396,7 @@ static noinline void *gp_get_slow(struct gosync_pool *p, struct gp_cpu *c,
 	obj = m->objs[--m->nr];
 	gp_add(&c->cached, -1);
 	gp_add(&c->out, 1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 	return obj;
 }
 
@@ -391,7 +404,7 @@ static noinline void *gp_get_slow(struct gosync_pool *p, struct gp_cpu *c,
 static __always_inline void *__gp_get(struct gosync_pool *p, unsigned int f,
 				      gfp_t gfp, bool *made)
 {
-	unsigned long flags = gp_enter(f);
+	unsigned long flags = gp_enter(p, f);
 	struct gp_cpu *c = this_cpu_ptr(p->cpu);
 	struct gp_mag *m = c->loaded;
 	void *obj;
@@ -402,7 +415,7 @@ static __always_inline void *__gp_get(struct gosync_pool *p, unsigned int f,
 	gp_inc(&c->st.hits);
 	gp_add(&c->cached, -1);
 	gp_add(&c->out, 1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 	return obj;
 }
 
@@ -483,7 +496,7 @@ static noinline void gp_put_full(struct gosync_pool *p, struct gp_cpu *c,
 		spin_unlock_irqrestore(&s->lock, sflags);
 		m = gp_mag_alloc(p, GFP_NOWAIT | __GFP_NOWARN);
 		if (!m) {
-			gp_exit(f, flags);
+			gp_exit(p, f, flags);
 			gp_drop(p, f, obj);
 			return;
 		}
@@ -502,7 +515,7 @@ push:
 	c->loaded->objs[c->loaded->nr++] = obj;
 	gp_add(&c->cached, 1);
 	gp_add(&c->out, -1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 }
 
 /*
@@ -512,20 +525,20 @@ push:
 static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
 				     void *obj, bool keep)
 {
-	unsigned long flags = gp_enter(f);
+	unsigned long flags = gp_enter(p, f);
 	struct gp_cpu *c;
 	struct gp_mag *m;
 
 	/* Inside gp_enter(): destroy's grace period waits for us. */
 	if (unlikely(READ_ONCE(p->flags) & GP_DEAD)) {
-		gp_exit(f, flags);
+		gp_exit(p, f, flags);
 		gp_put_dead(p, obj);
 		return;
 	}
 	c = this_cpu_ptr(p->cpu);
 	gp_inc(&c->st.puts);
 	if (unlikely(!keep)) {
-		gp_exit(f, flags);
+		gp_exit(p, f, flags);
 		gp_drop(p, f, obj);
 		return;
 	}
@@ -537,7 +550,7 @@ static __always_inline void __gp_put(struct gosync_pool *p, unsigned int f,
 	m->objs[m->nr++] = obj;
 	gp_add(&c->cached, 1);
 	gp_add(&c->out, -1);
-	gp_exit(f, flags);
+	gp_exit(p, f, flags);
 }
 
 /* A put to a pool that resets on put. */
@@ -919,6 +932,14 @@ struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 	for_each_possible_cpu(cpu) {
 		struct gp_cpu *c = per_cpu_ptr(p->cpu, cpu);
 
+		/*
+		 * Two lock classes: lockdep must not see one class taken in
+		 * hardirq (an IRQ-safe pool) and with interrupts on (another).
+		 */
+		if (opts->flags & GOSYNC_POOL_IRQSAFE)
+			local_lock_init(&c->lock);
+		else
+			local_lock_init(&c->lock);
 		c->loaded = gp_mag_alloc(p, GFP_KERNEL);
 		c->prev = gp_mag_alloc(p, GFP_KERNEL);
 		if (!c->loaded || !c->prev)

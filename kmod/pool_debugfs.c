@@ -92,12 +92,13 @@
  *	passes each object through a ring to the odd one, on another CPU,
  *	which puts it (an odd thread out does pair); irq: pair on an
  *	IRQ-safe pool while an hrtimer on each thread's CPU, every timer_us
- *	microseconds (default 200), gets and puts 4 objects in hardirq
- *	context with GFP_ATOMIC. max_objects bounds the pool (a NULL get is
- *	then counted, not an error). poison=1 (default): each object holds
- *	a state word and a pattern; a get must find it cached with the
- *	pattern intact and marks it out, a put must find it out, refills
- *	the pattern and marks it cached, the destructor must find it cached.
+ *	microseconds (default 200), gets and puts 4 objects in hardirq context
+ *	(the timer softirq on PREEMPT_RT) with GFP_ATOMIC. max_objects bounds
+ *	the pool (a NULL get is then counted, not an error). poison=1 (default):
+ *	each object holds a state word and a pattern; a get must find it cached
+ *	with the pattern intact and marks it out, a put must find it out,
+ *	refills the pattern and marks it cached, the destructor must find it
+ *	cached.
  *	A double get, a double put, a write after put or a free of an
  *	object in use is an error. Runs whose objects could take more than
  *	256 MiB are refused (-ERANGE). failslab=1 makes the pool calls of
@@ -495,9 +496,9 @@ static void poolst_work(struct poolst *s, struct poolst_thread *th,
 		mode = POOLST_PAIR;	/* the odd thread out */
 	}
 	if (mode == POOLST_IRQ) {
-		hrtimer_init(&th->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_init(&th->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY_PINNED);
 		th->timer.function = poolst_timer_fn;
-		hrtimer_start(&th->timer, s->period, HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(&th->timer, s->period, GOSYNC_HRTIMER_ANY_PINNED);
 	}
 	do {
 		if (mode == POOLST_BATCH) {

@@ -28,6 +28,7 @@
 
 #include <gosync/pool.h>
 
+#include "internal.h"
 #include "pool.h"
 #include "runner.h"
 
@@ -828,7 +829,7 @@ static enum hrtimer_restart pk_timer_fn(struct hrtimer *timer)
 	struct pk_fx *fx = container_of(timer, struct pk_fx, timer);
 	struct pk_obj *o;
 
-	if (!in_hardirq())
+	if (!GOSYNC_ANY_IRQ())
 		atomic_inc(&fx->errors);
 	o = gosync_pool_get(fx->irq_pool, GFP_ATOMIC);
 	if (o) {
@@ -844,7 +845,8 @@ static enum hrtimer_restart pk_timer_fn(struct hrtimer *timer)
 }
 
 /*
- * Threads on every online CPU and an hrtimer in hardirq context share an
+ * Threads on every online CPU and an hrtimer in hardirq context (softirq
+ * on PREEMPT_RT, where pools are not for hard interrupt context) share an
  * IRQ-safe pool with small magazines, so every path (swap, spill, refill,
  * steal, shrink) runs concurrently. No object may be handed to two users
  * and, once all are back, every object is cached.
@@ -864,11 +866,11 @@ static void pool_concurrent_test(struct kunit *test)
 	int ret;
 
 	fx->irq_pool = p;
-	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY);
 	fx->timer.function = pk_timer_fn;
 	fx->timer_live = true;
 	hrtimer_start(&fx->timer, ns_to_ktime(100 * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_HARD);
+		      GOSYNC_HRTIMER_ANY);
 	ret = gosync_run_threads(&run);
 	WRITE_ONCE(fx->irq_stop, true);
 	hrtimer_cancel(&fx->timer);

@@ -11,15 +11,15 @@
  * How it works (Bonwick's magazines, as in Solaris' and SLUB's caches).
  * Each CPU owns two magazines, arrays of up to cpu_cache / 2 object
  * pointers: "loaded", which get pops from and put pushes to, and "prev".
- * The fast path of get and put touches only the local CPU's magazines,
- * with interrupts (IRQ-safe pools) or preemption disabled: no lock and no
- * atomic read-modify-write. When loaded is empty (get) or full (put) and
- * prev can't help, the CPU exchanges a whole magazine with the depot under
- * a spinlock: one lock round per cpu_cache / 2 objects. The depot is
- * sharded per CPU. A get whose own shard has no objects steals a magazine
- * from another CPU's shard (leaving its empty one there, so a producer CPU
- * and a consumer CPU keep passing magazines back and forth), and only
- * when every shard is empty runs the constructor.
+ * The fast path of get and put touches only the local CPU's magazines, with
+ * interrupts (IRQ-safe pools) or preemption disabled: no lock and no atomic
+ * read-modify-write (on PREEMPT_RT, a per-CPU lock instead). When loaded is
+ * empty (get) or full (put) and prev can't help, the CPU exchanges a whole
+ * magazine with the depot under a spinlock: one lock round per cpu_cache / 2
+ * objects. The depot is sharded per CPU. A get whose own shard has no objects
+ * steals a magazine from another CPU's shard (leaving its empty one there, so a
+ * producer CPU and a consumer CPU keep passing magazines back and forth), and
+ * only when every shard is empty runs the constructor.
  *
  * Memory pressure. A shrinker frees cached objects from the depot in
  * proportion to what reclaim asks, through a victim tier like Go's: a
@@ -52,6 +52,14 @@
  *		path, and only if gfp allows it.
  *	gosync_pool_create(), gosync_pool_destroy(): process context; they
  *		sleep.
+ *	PREEMPT_RT: a CPU's cache is guarded by a local_lock_t, a per-CPU
+ *		spinlock_t there (it sleeps), so get and put, IRQ-safe pool
+ *		or not, run in process context, softirq and threaded
+ *		interrupt handlers, but not in hard interrupt context (an
+ *		hrtimer marked HRTIMER_MODE_*_HARD, an IRQF_NO_THREAD
+ *		handler) nor with a raw_spinlock_t held or interrupts or
+ *		preemption disabled. Two tasks of one CPU then take turns on
+ *		its cache; the counts stay exact.
  *	Constructor, reset and destructor run in the context of the call
  *	that triggers them, outside the pool's own interrupts-off or
  *	preemption-off section (except that the shrinker may destruct the
@@ -81,7 +89,10 @@
 #define GOSYNC_POOL_ALIGN_MAX		4096U
 
 /* gosync_pool_opts.flags */
-/* Usable from any context: the fast path disables interrupts. */
+/*
+ * Usable from any context: the fast path disables interrupts (on
+ * PREEMPT_RT: any but hard interrupt context; see "Context rules").
+ */
 #define GOSYNC_POOL_IRQSAFE		BIT(0)
 /* Run @reset on get (just before the object is returned), not on put. */
 #define GOSYNC_POOL_RESET_ON_GET	BIT(1)

@@ -219,6 +219,18 @@ static __always_inline void shim_atomic_exit(void)
 #define local_irq_save(f)	do { (f) = 0; local_irq_disable(); } while (0)
 #define local_irq_restore(f)	do { (void)(f); local_irq_enable(); } while (0)
 #define irqs_disabled()		(shim_ctx.irq_off > 0 || shim_ctx.hardirq > 0)
+
+/*
+ * local_lock_t as on a kernel without PREEMPT_RT: preemption or interrupts
+ * off (each thread is its own CPU here). The lock itself is a placeholder.
+ */
+typedef struct { char unused; } local_lock_t;
+#define INIT_LOCAL_LOCK(l)	{ 0 }
+#define local_lock_init(l)	((void)(l))
+#define local_lock(l)		do { (void)(l); preempt_disable(); } while (0)
+#define local_unlock(l)		do { (void)(l); preempt_enable(); } while (0)
+#define local_lock_irqsave(l, f) do { (void)(l); local_irq_save(f); } while (0)
+#define local_unlock_irqrestore(l, f) do { (void)(l); local_irq_restore(f); } while (0)
 #define in_hardirq()		(shim_ctx.hardirq > 0)
 #define in_irq()		in_hardirq()
 #define in_softirq()		(shim_ctx.softirq_off > 0)
