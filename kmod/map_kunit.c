@@ -1895,22 +1895,42 @@ struct mk_irq {
 	struct completion done;
 	int store, del, swap;
 	void *loaded, *old;
+	bool in_irq;
+	/* The reads, from a hard interrupt on every kernel. */
+	struct completion hard_done;
 	bool in_hardirq;
+	void *hard_loaded;
+	unsigned long hard_len;
 };
 
+/* The writes: hardirq, or the timer softirq on PREEMPT_RT (see map.h). */
 static enum hrtimer_restart mk_timer_fn(struct hrtimer *timer)
 {
 	struct mk_fx *fx = container_of(timer, struct mk_fx, timer);
 	struct mk_irq *x = fx->irq;
 	u64 k = 7000;
 
-	x->in_hardirq = in_hardirq();
+	x->in_irq = GOSYNC_ANY_IRQ();
 	x->store = gosync_map_store(x->m, &k, mk_v(70));
 	x->loaded = gosync_map_load(x->m, &k);
 	x->swap = gosync_map_swap(x->m, &k, mk_v(71), &x->old);
 	k = 7001;
 	x->del = gosync_map_delete(x->m, &k);
 	complete(&x->done);
+	return HRTIMER_NORESTART;
+}
+
+/* The lock-free reads, in hard interrupt context even on PREEMPT_RT. */
+static enum hrtimer_restart mk_hard_timer_fn(struct hrtimer *timer)
+{
+	struct mk_fx *fx = container_of(timer, struct mk_fx, timer);
+	struct mk_irq *x = fx->irq;
+	u64 k = 7000;
+
+	x->in_hardirq = in_hardirq();
+	x->hard_loaded = gosync_map_load(x->m, &k);
+	x->hard_len = gosync_map_len(x->m);
+	complete(&x->hard_done);
 	return HRTIMER_NORESTART;
 }
 
@@ -1937,20 +1957,29 @@ static void map_atomic_context_test(struct kunit *test)
 	k = 302;
 	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, &k), mk_v(6));
 
-	/* Hardirq: an hrtimer callback on a second map. */
+	/* Interrupts: hrtimer callbacks on a second map. */
 	fx->irq = x;
 	x->m = mk_map(test, 1, &opts);
 	init_completion(&x->done);
+	init_completion(&x->hard_done);
 	k = 7001;
 	KUNIT_ASSERT_EQ(test, gosync_map_store(x->m, &k, mk_v(7001)), 0);
-	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY);
 	fx->timer.function = mk_timer_fn;
 	fx->timer_live = true;
-	hrtimer_start(&fx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&fx->timer, ns_to_ktime(1000), GOSYNC_HRTIMER_ANY);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&x->done, 5 * HZ) > 0);
 	hrtimer_cancel(&fx->timer);
+	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	fx->timer.function = mk_hard_timer_fn;
+	hrtimer_start(&fx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&x->hard_done, 5 * HZ) > 0);
+	hrtimer_cancel(&fx->timer);
 	fx->timer_live = false;
+	KUNIT_EXPECT_TRUE(test, x->in_irq);
 	KUNIT_EXPECT_TRUE(test, x->in_hardirq);
+	KUNIT_EXPECT_PTR_EQ(test, x->hard_loaded, mk_v(71));
+	KUNIT_EXPECT_EQ(test, x->hard_len, 1UL);
 	KUNIT_EXPECT_EQ(test, x->store, 0);
 	KUNIT_EXPECT_PTR_EQ(test, x->loaded, mk_v(70));
 	KUNIT_EXPECT_EQ(test, x->swap, 0);

@@ -14,6 +14,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -21,6 +22,7 @@
 
 #include <gosync/phaser.h>
 
+#include "internal.h"
 #include "phaser.h"
 
 #define PK_THREADS	8
@@ -296,6 +298,78 @@ static void phaser_wakeup_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
 	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[0]));
 	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[1]));
+}
+
+/* An hrtimer that arrives, or reads, on a phaser. */
+struct pk_irq {
+	struct hrtimer timer;
+	struct gosync_phaser *ph;
+	struct completion done;
+	bool in_irq;
+	int ret, phase;
+	unsigned int arrived;
+};
+
+/* The last party arrives from an interrupt: the phase ends, waiters wake. */
+static enum hrtimer_restart pk_irq_arrive(struct hrtimer *t)
+{
+	struct pk_irq *x = container_of(t, struct pk_irq, timer);
+
+	x->in_irq = GOSYNC_ANY_IRQ();
+	x->ret = gosync_phaser_arrive(x->ph);
+	complete(&x->done);
+	return HRTIMER_NORESTART;
+}
+
+/* The queries read the word only: hard interrupt context on any kernel. */
+static enum hrtimer_restart pk_irq_query(struct hrtimer *t)
+{
+	struct pk_irq *x = container_of(t, struct pk_irq, timer);
+
+	x->in_irq = in_hardirq();
+	x->phase = gosync_phaser_phase(x->ph);
+	x->arrived = gosync_phaser_arrived_parties(x->ph);
+	complete(&x->done);
+	return HRTIMER_NORESTART;
+}
+
+static void pk_irq_run(struct kunit *test, struct pk_irq *x,
+		       enum hrtimer_restart (*fn)(struct hrtimer *),
+		       enum hrtimer_mode mode)
+{
+	init_completion(&x->done);
+	hrtimer_init(&x->timer, CLOCK_MONOTONIC, mode);
+	x->timer.function = fn;
+	hrtimer_start(&x->timer, ns_to_ktime(1000), mode);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&x->done, 5 * HZ) > 0);
+	hrtimer_cancel(&x->timer);
+}
+
+/*
+ * arrive() from interrupt context (hardirq; the timer softirq on
+ * PREEMPT_RT, where the wake-up's spinlock_t sleeps) ends a phase a task
+ * waits on; the queries run in hard interrupt context everywhere.
+ */
+static void phaser_irq_arrive_test(struct kunit *test)
+{
+	struct pk_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct gosync_phaser ph;
+	struct pk_call c;
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 2, NULL, NULL));
+	x->ph = &ph;
+	pk_call_start(test, &c, &ph, pk_arrive_await, 0);
+	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c, 30));
+	pk_irq_run(test, x, pk_irq_query, HRTIMER_MODE_REL_HARD);
+	KUNIT_EXPECT_TRUE(test, x->in_irq);
+	KUNIT_EXPECT_EQ(test, 0, x->phase);
+	KUNIT_EXPECT_EQ(test, 1u, x->arrived);
+	pk_irq_run(test, x, pk_irq_arrive, GOSYNC_HRTIMER_ANY);
+	KUNIT_EXPECT_TRUE(test, x->in_irq);
+	KUNIT_EXPECT_EQ(test, 0, x->ret);
+	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
 }
 
 static void phaser_signal_test(struct kunit *test)
@@ -836,6 +910,7 @@ static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_wraparound_test),
 	KUNIT_CASE(phaser_wakeup_test),
 	KUNIT_CASE(phaser_signal_test),
+	KUNIT_CASE(phaser_irq_arrive_test),
 	KUNIT_CASE(phaser_force_termination_test),
 	KUNIT_CASE(phaser_register_during_advance_test),
 	KUNIT_CASE(phaser_tier_counts_test),

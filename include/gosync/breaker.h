@@ -81,7 +81,8 @@
  *	gosync_breaker_notifier_register(), _unregister(): process context;
  *		may sleep. No other call may run concurrently with destroy.
  *	Notifiers: the context of the call that made the change (any, up to
- *		hardirq, or the optional timer's hardirq), or a workqueue
+ *		hardirq, or the optional timer's hardirq, its softirq on
+ *		PREEMPT_RT), or a workqueue
  *		worker (process context), as "Notifications" says; always
  *		with preemption disabled; must not sleep.
  *

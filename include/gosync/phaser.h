@@ -44,7 +44,11 @@
  * Context: gosync_phaser_arrive(), _arrive_and_deregister(),
  * _force_termination() and the queries may be called from any context,
  * provided @on_advance (which runs in the last arriver's context) may run
- * there. Registration and the wait calls may sleep: process context.
+ * there. On PREEMPT_RT the calls that may end a phase wake the wait queue,
+ * whose spinlock_t sleeps there: not from hard interrupt context (an
+ * hrtimer marked HRTIMER_MODE_*_HARD, an IRQF_NO_THREAD handler) nor with
+ * a raw_spinlock_t held or interrupts disabled; the queries still run in
+ * any context. Registration and the wait calls may sleep: process context.
  * From @on_advance, the calls on its own tree that would wait for the
  * advance under way, i.e. for itself, are refused with -EDEADLK (see
  * gosync_phaser_on_advance_t).
