@@ -7,10 +7,8 @@
 set -euo pipefail
 
 PACKAGES=(
-	# building gosync.ko against the stock kernel, and booting that kernel
-	linux-headers-amd64 linux-image-amd64
 	# debug kernels, checkpatch.pl, kernel-doc, kselftest headers
-	linux-source-6.1 xz-utils flex bison bc libelf-dev libssl-dev
+	xz-utils flex bison bc libelf-dev libssl-dev
 	# compilers and tools
 	gcc make libc6-dev perl python3 rsync git sparse
 	# the VM and its initramfs
@@ -20,22 +18,41 @@ PACKAGES=(
 	# the native build (tools/native): sanitizers, libFuzzer, liburcu,
 	# symbolized reports, callgrind
 	clang libclang-rt-14-dev llvm liburcu-dev valgrind
+	# DKMS builds of gosync for each kernel's headers
+	dkms
 )
 
-# A newer kernel's headers, so lint compile-tests gosync's version gates
-# (the 6.7 shrinker API, ...). Debian 12 has 6.12 only under versioned
-# names (linux-headers-6.12.N+deb12-amd64): take the newest.
-newer_headers() { ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -1; }
+# Each kernel of the matrix names its own packages (tools/kernel/*.kernel:
+# images, headers, sources). A glob (linux-image-6.12.*+deb12-amd64: Debian
+# 12 has 6.12 only under versioned names) is met by any installed match,
+# else the archive's newest match is installed.
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+globs=()
+for k in $("$HERE/kernel/build.sh" --list); do
+	for p in $("$HERE/kernel/build.sh" --get "$k" PACKAGES); do
+		case $p in
+		*'*'*) globs+=("$p") ;;
+		*) PACKAGES+=("$p") ;;
+		esac
+	done
+done
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+installed_glob() { # glob: is a package matching it installed?
+	dpkg-query -W -f='${Status} ${Package}\n' "$1" 2>/dev/null | grep -q '^install ok installed '
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
-	fi
+	installed "$p" || missing+=("$p")
+done
+missing_globs=()
+for g in "${globs[@]}"; do
+	installed_glob "$g" || missing_globs+=("$g")
 done
 
-if [ ${#missing[@]} -eq 0 ] && [ -n "$(newer_headers)" ]; then
-	echo "deps: all ${#PACKAGES[@]} packages and $(basename "$(newer_headers)") present"
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_globs[@]} -eq 0 ]; then
+	echo "deps: all ${#PACKAGES[@]} packages and ${#globs[@]} kernel packages present"
 	exit 0
 fi
 
@@ -46,12 +63,12 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-if [ -z "$(newer_headers)" ]; then
-	newer=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
-		awk '{print $1}' | sort -V | tail -1)
-	[ -n "$newer" ] || { echo "deps: no linux-headers-6.12.*-amd64 in the archive" >&2; exit 1; }
-	missing+=("$newer")
-fi
+for g in "${missing_globs[@]}"; do
+	re="^$(sed 's/[.+]/\\&/g; s/\*/.*/g' <<< "$g")\$"
+	newest=$(apt-cache search --names-only "$re" | awk '{print $1}' | sort -V | tail -1)
+	[ -n "$newest" ] || { echo "deps: nothing matches $g in the archive" >&2; exit 1; }
+	missing+=("$newest")
+done
 echo "deps: installing ${missing[*]}"
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" < /dev/null
 echo "deps: done"

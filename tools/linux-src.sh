@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Extract the Debian linux-source-6.1 tarball into $REPO/build/src (idempotent).
-# Re-extracts only when the installed package version changes.
-# Prints the absolute source directory on stdout.
+# Usage: tools/linux-src.sh [linux-source-6.1|linux-source-6.12]
+# Extract a Debian linux-source-X.Y tarball (default 6.1) into the
+# machine-wide cache (tools/cache.sh: $GOSYNC_CACHE/src), idempotently,
+# so every clone shares one tree. Re-extracts only when the installed
+# package version changes. Prints the absolute source directory on stdout.
 set -euo pipefail
 
-PKG=linux-source-6.1
-TARBALL=/usr/src/linux-source-6.1.tar.xz
-NAME=linux-source-6.1
+PKG=${1:-linux-source-6.1}
+[[ $PKG =~ ^linux-source-[0-9]+\.[0-9]+$ ]] || { echo "usage: $0 [linux-source-X.Y]" >&2; exit 2; }
+TARBALL=/usr/src/$PKG.tar.xz
+NAME=$PKG
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # cache.sh uses it
 REPO=$(git -C "$script_dir" rev-parse --show-toplevel)
-SRC_ROOT=$REPO/build/src
+# shellcheck source=tools/cache.sh
+. "$script_dir/cache.sh"
+SRC_ROOT=$GOSYNC_CACHE_DIR/src
 DEST=$SRC_ROOT/$NAME
 STAMP=$SRC_ROOT/$NAME.stamp
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench [BENCH_KERNEL=stock|debug|kcsan]: run every registered bench
+# make bench [BENCH_KERNEL=<a kernel of tools/kernel/build.sh --list>]: run every registered bench
 # case at BENCH_THREADS threads for BENCH_MS ms each inside the VM, write
 # build/bench/results.csv (env,primitive,case,impl,threads,ops_per_sec,
 # ns_per_op), one PNG per case, and print a table with ratios against each

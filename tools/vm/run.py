@@ -127,6 +127,13 @@ def read_env(path):
     return env
 
 
+def matrix():
+    """The kernels' names, in the matrix's order (tools/kernel/build.sh --list)."""
+    out = subprocess.run([os.path.join(REPO, "tools/kernel/build.sh"), "--list"],
+                         stdout=subprocess.PIPE, text=True, cwd=REPO, check=True)
+    return out.stdout.split()
+
+
 def prepare_kernel(kernel, prog, logdir):
     prog.line("stage kernel: tools/kernel/build.sh %s" % kernel)
     out = subprocess.run([os.path.join(REPO, "tools/kernel/build.sh"), kernel],
@@ -412,7 +419,8 @@ def boot(qemu, args, prog, results_log):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kernel", required=True, choices=("stock", "debug", "kcsan"))
+    ap.add_argument("--kernel", required=True, choices=matrix(),
+                    help="a kernel of the matrix (tools/kernel/*.kernel)")
     ap.add_argument("--suites", default="modules kselftest kunit")
     ap.add_argument("--smp", type=int, default=int(os.environ.get("GOSYNC_SMP", 4)))
     ap.add_argument("--mem", default="2G")
