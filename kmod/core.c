@@ -14,6 +14,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/stringify.h>
 #include <generated/utsrelease.h>
 
 #include <gosync/gosync.h>
@@ -94,4 +95,7 @@ module_exit(gosync_exit);
 MODULE_DESCRIPTION("gosync: Go's concurrency patterns for kernel code");
 MODULE_AUTHOR("The gosync authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("1.0.0");
+/* "major.minor.patch" from gosync.h, as dkms.conf's PACKAGE_VERSION */
+MODULE_VERSION(__stringify(GOSYNC_VERSION_MAJOR) "."
+	       __stringify(GOSYNC_VERSION_MINOR) "."
+	       __stringify(GOSYNC_VERSION_PATCH));

@@ -6,11 +6,15 @@
 #   native		the library code built in userspace (tools/native): KUnit
 #			suites under TSan and ASan+UBSan, the fuzzers for a
 #			bounded time, a native benchmark smoke run
+#   dkms		dkms builds and installs gosync.ko (tools/dkms.sh) for
+#			the headers of each Debian kernel of the matrix
 #   then, for each kernel of the matrix (tools/kernel/*.kernel, in ORDER):
 #   kernel-NAME		build (or reuse from the machine-wide cache) a kernel
-#			that is built; Debian's kernels need no stage
-#   NAME		its CHECK_SUITES under QEMU (tools/vm/run.py); on
-#			stock also a short bench smoke
+#			that is built, then dkms builds gosync.ko against it;
+#			Debian's kernels need no stage
+#   vm-NAME		its CHECK_SUITES under QEMU (tools/vm/run.py); on
+#			stock with the gosync.ko dkms built, and a short
+#			bench smoke
 #   harness		the runner's unit tests, then planted faults must each fail
 #			a run for the expected reason (check-harness)
 # `tools/check.sh harness` runs only the harness stage.
@@ -27,7 +31,7 @@ if [ "${1:-all}" = harness ]; then
 	stages=(harness)
 else
 	rm -rf "$RES" && mkdir -p "$RES"
-	stages=(lint native)
+	stages=(lint native dkms)
 	for k in $(tools/kernel/build.sh --list); do
 		[ "$(tools/kernel/build.sh --get "$k" KIND)" = build ] && stages+=("kernel-$k")
 		stages+=("vm-$k")
@@ -61,9 +65,15 @@ stage_vm() { # name
 }
 
 stage_stock() { # suites
-	local csv=build/bench/smoke/results.csv ok=0
+	local csv=build/bench/smoke/results.csv ok=0 ko
 	rm -rf build/bench/smoke && mkdir -p build/bench/smoke
-	run_vm --kernel stock --suites "$1 bench" \
+	# The gosync.ko that dkms built for this kernel (stage dkms).
+	ko=build/dkms/$(sed -n 's/^KVER=//p' build/kernels/stock.env)/gosync.ko
+	if [ ! -f "$ko" ]; then
+		echo "FAIL stock/dkms-module no $ko (stage dkms)" >> "$RES/dkms.txt"
+		return 1
+	fi
+	run_vm --kernel stock --suites "$1 bench" --gosync-ko "$ko" \
 		--bench-threads "1 4" --bench-ms 100 --bench-csv "$csv" || ok=1
 	# The bench path end to end: CSV rows and a plot per case.
 	if python3 tools/bench/report.py "$csv" --out build/bench/smoke > build/bench/smoke/report.txt &&
@@ -74,6 +84,28 @@ stage_stock() { # suites
 		ok=1
 	fi
 	return $ok
+}
+
+# dkms build and install of gosync.ko for kernel build trees; results to
+# dkms.txt, the modules to build/dkms/<kver>/.
+run_dkms() { # kdir...
+	GOSYNC_DKMS_OUT=build/dkms tools/dkms.sh "$@" | tee -a "$RES/dkms.txt"
+	return "${PIPESTATUS[0]}"
+}
+
+kdir_of() { # name: its KDIR, from the .env build.sh wrote
+	sed -n 's/^KDIR=//p' "build/kernels/$1.env"
+}
+
+stage_dkms() {
+	local k kdirs=()
+	rm -rf build/dkms
+	for k in $(tools/kernel/build.sh --list); do
+		[ "$(tools/kernel/build.sh --get "$k" KIND)" = debian ] || continue
+		tools/kernel/build.sh "$k" > /dev/null || return 1
+		kdirs+=("$(kdir_of "$k")")
+	done
+	run_dkms "${kdirs[@]}"
 }
 
 stage_kernel() { # name
@@ -91,6 +123,7 @@ stage_kernel() { # name
 		echo "FAIL kernel/$1 build failed (build/logs/kernel-$1.log)" >> "$RES/kernels.txt"
 		return 1
 	fi
+	run_dkms "$(kdir_of "$1")"
 }
 
 # fault kernel class: each planted fault must make its run fail for its reason.

@@ -436,6 +436,8 @@ def main():
     ap.add_argument("--fault", help="harness fault module to load (suite 'fault')")
     ap.add_argument("--expect-failure", help="pass only if the run fails with this class")
     ap.add_argument("--show", action="store_true", help="print the guest's demo output")
+    ap.add_argument("--gosync-ko", help="boot this gosync.ko (a dkms build, say) "
+                    "instead of the one built here")
     ap.add_argument("--no-kernel-build", action="store_true",
                     help="use build/kernels/<kernel>.env as it is")
     args = ap.parse_args()
@@ -463,6 +465,11 @@ def main():
     else:
         kenv = prepare_kernel(args.kernel, prog, vmdir)
     kos = build_modules(args.kernel, kenv, bool(args.fault), prog, vmdir)
+    if args.gosync_ko:
+        if not os.path.isfile(args.gosync_ko):
+            raise SystemExit("run.py: --gosync-ko %s: no such file" % args.gosync_ko)
+        kos = [k for k in kos if os.path.basename(k) != "gosync.ko"] + [args.gosync_ko]
+        prog.line("stage modules: gosync.ko is %s" % args.gosync_ko)
     tests = build_tests(prog, vmdir)
     if args.fault:
         kos = [k for k in kos if "/harness/" not in k or
