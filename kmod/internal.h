@@ -20,8 +20,10 @@
 #ifndef _GOSYNC_INTERNAL_H
 #define _GOSYNC_INTERNAL_H
 
+#include <linux/bottom_half.h>
 #include <linux/compiler.h>
 #include <linux/export.h>
+#include <linux/irqflags.h>
 #include <linux/wait.h>
 #include <gosync/gosync.h>
 
@@ -91,6 +93,31 @@ extern const struct gosync_component *const __gosync_components_end[];
 #define GOSYNC_HRTIMER_ANY_PINNED	HRTIMER_MODE_REL_PINNED
 #define GOSYNC_ANY_IRQ() \
 	(IS_ENABLED(CONFIG_PREEMPT_RT) ? in_serving_softirq() : in_hardirq())
+
+/*
+ * For tests: enter the most atomic context that a call documented for any
+ * context but hard interrupt context on PREEMPT_RT may run in: interrupts
+ * off, or on PREEMPT_RT (where the call takes a spinlock_t, which sleeps)
+ * softirqs off.
+ */
+static inline unsigned long gosync_test_atomic_enter(void)
+{
+	unsigned long flags = 0;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_disable();
+	else
+		local_irq_save(flags);
+	return flags;
+}
+
+static inline void gosync_test_atomic_exit(unsigned long flags)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_enable();
+	else
+		local_irq_restore(flags);
+}
 
 /* Waiters spin this many cpu_relax()es before they sleep (kmod/wait.c). */
 #define GOSYNC_SPIN_LOOPS	200

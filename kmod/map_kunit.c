@@ -1030,10 +1030,10 @@ static void map_clear_is_cheap_test(struct kunit *test)
 	mk_fill(test, m, 100);
 	/* Hold the resize worker off until we have looked (test-only peek). */
 	mutex_lock(&m->resize_lock);
-	local_irq_save(flags);
+	flags = gosync_test_atomic_enter();
 	ret = gosync_map_clear(m);
 	gosync_map_stats(m, &s);
-	local_irq_restore(flags);
+	gosync_test_atomic_exit(flags);
 	mutex_unlock(&m->resize_lock);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, s.entries, 0UL);

@@ -11,6 +11,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/bottom_half.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -465,6 +466,34 @@ static int pooldbg_get_failed(struct pooldbg *t, long fails0,
 	return -ENOMEM;
 }
 
+/*
+ * gfp=atomic gets run in the most atomic context pool.h allows: interrupts
+ * off (IRQ-safe pools) or preemption off; on PREEMPT_RT, where a pool is
+ * not for those, softirqs off.
+ */
+static unsigned long pooldbg_atomic_enter(const struct pooldbg *t)
+{
+	unsigned long flags = 0;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_disable();
+	else if (t->flags & GOSYNC_POOL_IRQSAFE)
+		local_irq_save(flags);
+	else
+		preempt_disable();
+	return flags;
+}
+
+static void pooldbg_atomic_exit(const struct pooldbg *t, unsigned long flags)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_enable();
+	else if (t->flags & GOSYNC_POOL_IRQSAFE)
+		local_irq_restore(flags);
+	else
+		preempt_enable();
+}
+
 static int pooldbg_get(struct pooldbg *t, struct pooldbg_args *a,
 		       struct seq_buf *out, const char *who)
 {
@@ -497,20 +526,12 @@ static int pooldbg_get(struct pooldbg *t, struct pooldbg_args *a,
 		long fails0 = atomic_long_read(&t->ctor_fails);
 		size_t bytes;
 
-		if (atomic) {
-			if (t->flags & GOSYNC_POOL_IRQSAFE)
-				local_irq_save(flags);
-			else
-				preempt_disable();
-		}
+		if (atomic)
+			flags = pooldbg_atomic_enter(t);
 		obj = t->buf ? (void *)gosync_buf_get(&t->bp, gfp) :
 			       gosync_pool_get(pool, gfp);
-		if (atomic) {
-			if (t->flags & GOSYNC_POOL_IRQSAFE)
-				local_irq_restore(flags);
-			else
-				preempt_enable();
-		}
+		if (atomic)
+			pooldbg_atomic_exit(t, flags);
 		t->gets++;
 		if (!obj) {
 			t->get_nulls++;

@@ -624,11 +624,11 @@ static void pool_destroy_with_objects_out_test(struct kunit *test)
 	memset(objs[4], 0, sizeof(struct pk_obj));
 	gosync_pool_put(p, objs[4]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 5);
-	/* The last put may come from an interrupts-off section. */
-	local_irq_save(flags);
+	/* The last put may come from an atomic section (irqs off; bh on RT). */
+	flags = gosync_test_atomic_enter();
 	for (i = 5; i < 10; i++)
 		gosync_pool_put(p, objs[i]);
-	local_irq_restore(flags);
+	gosync_test_atomic_exit(flags);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 10);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->resets), 10);
 }
