@@ -55,12 +55,13 @@ stage_native() {
 
 # A kernel's CHECK_SUITES on it; on stock, the bench path end to end too.
 stage_vm() { # name
-	local suites
+	local suites sel
 	suites=$(tools/kernel/build.sh --get "$1" CHECK_SUITES)
+	sel=$(tools/kernel/build.sh --get "$1" KSELFTESTS)
 	if [ "$1" = stock ]; then
 		stage_stock "$suites"
 	else
-		run_vm --kernel "$1" --suites "$suites"
+		run_vm --kernel "$1" --suites "$suites" ${sel:+--kselftests "$sel"}
 	fi
 }
 

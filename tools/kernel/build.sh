@@ -20,6 +20,8 @@
 #   ORDER         its place in the matrix (make check runs them in order)
 #   PACKAGES      what tools/deps.sh installs for it (globs: newest match)
 #   CHECK_SUITES  what make check runs on it (tools/vm/run.py --suites)
+#   KSELFTESTS    the selftests/<dir>s its kselftest suite runs there
+#                 (run.py --kselftests; default all): the make check budget
 #   TITLE, CATCHES    the README's matrix table
 #
 # Always writes $REPO/build/kernels/NAME.env (KERNEL_NAME, KDIR, BZIMAGE,
@@ -52,7 +54,7 @@ list_names() {
 load() { # name: source its descriptor into this shell
     [[ $1 =~ ^[a-z0-9]+$ && -f $HERE/$1.kernel ]] || usage
     # shellcheck disable=SC2034 # fields read through --get
-    KIND='' KVER_FROM='' KVER_GLOB='' SOURCE='' FRAGMENTS='' PACKAGES='' TITLE='' CATCHES='' ORDER='' CHECK_SUITES=''
+    KIND='' KVER_FROM='' KVER_GLOB='' SOURCE='' FRAGMENTS='' PACKAGES='' TITLE='' CATCHES='' ORDER='' CHECK_SUITES='' KSELFTESTS=''
     # shellcheck source=/dev/null
     . "$HERE/$1.kernel"
     [[ $KIND == debian || $KIND == build ]] || { echo "$1.kernel: KIND must be debian or build" >&2; exit 1; }

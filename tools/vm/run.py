@@ -436,6 +436,9 @@ def main():
     ap.add_argument("--fault", help="harness fault module to load (suite 'fault')")
     ap.add_argument("--expect-failure", help="pass only if the run fails with this class")
     ap.add_argument("--show", action="store_true", help="print the guest's demo output")
+    ap.add_argument("--kselftests", default="",
+                    help="the selftests/<dir>s whose programs the kselftest suite "
+                    "runs (default: all)")
     ap.add_argument("--gosync-ko", help="boot this gosync.ko (a dkms build, say) "
                     "instead of the one built here")
     ap.add_argument("--no-kernel-build", action="store_true",
@@ -471,6 +474,13 @@ def main():
         kos = [k for k in kos if os.path.basename(k) != "gosync.ko"] + [args.gosync_ko]
         prog.line("stage modules: gosync.ko is %s" % args.gosync_ko)
     tests = build_tests(prog, vmdir)
+    if args.kselftests:
+        dirs = set(args.kselftests.split())
+        unknown = dirs - {d for d, _, _ in tests}
+        if unknown:
+            raise SystemExit("run.py: --kselftests: no selftests/%s" % " ".join(sorted(unknown)))
+        tests = [t for t in tests if t[0] in dirs or t[:2] == ("core", "module_test")]
+        prog.line("stage selftests: only %s" % " ".join(sorted(dirs)))
     if args.fault:
         kos = [k for k in kos if "/harness/" not in k or
                os.path.basename(k) == "fault_%s.ko" % args.fault]
