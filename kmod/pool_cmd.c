@@ -11,7 +11,6 @@
  */
 #include <linux/atomic.h>
 #include <linux/bits.h>
-#include <linux/bottom_half.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -23,6 +22,7 @@
 #include <linux/string.h>
 
 #include "cmdfile.h"
+#include "internal.h"
 #include "parse.h"
 #include "pool.h"
 #include "pool_cmd.h"
@@ -467,29 +467,27 @@ static int pooldbg_get_failed(struct pooldbg *t, long fails0,
 }
 
 /*
- * gfp=atomic gets run in the most atomic context pool.h allows: interrupts
- * off (IRQ-safe pools) or preemption off; on PREEMPT_RT, where a pool is
- * not for those, softirqs off.
+ * gfp=atomic gets run in the most atomic context pool.h allows: that of
+ * gosync_test_atomic_enter() (interrupts off; softirqs off on PREEMPT_RT)
+ * for an IRQ-safe pool, preemption off for another one without RT.
  */
+static bool pooldbg_preempt_only(const struct pooldbg *t)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) && !(t->flags & GOSYNC_POOL_IRQSAFE);
+}
+
 static unsigned long pooldbg_atomic_enter(const struct pooldbg *t)
 {
-	unsigned long flags = 0;
-
-	if (IS_ENABLED(CONFIG_PREEMPT_RT))
-		local_bh_disable();
-	else if (t->flags & GOSYNC_POOL_IRQSAFE)
-		local_irq_save(flags);
-	else
-		preempt_disable();
-	return flags;
+	if (!pooldbg_preempt_only(t))
+		return gosync_test_atomic_enter();
+	preempt_disable();
+	return 0;
 }
 
 static void pooldbg_atomic_exit(const struct pooldbg *t, unsigned long flags)
 {
-	if (IS_ENABLED(CONFIG_PREEMPT_RT))
-		local_bh_enable();
-	else if (t->flags & GOSYNC_POOL_IRQSAFE)
-		local_irq_restore(flags);
+	if (!pooldbg_preempt_only(t))
+		gosync_test_atomic_exit(flags);
 	else
 		preempt_enable();
 }
