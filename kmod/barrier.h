@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gosync_barrier internals shared by kmod/barrier.c and its KUnit tests
- * (kmod/barrier_kunit.c). The public API is <gosync/barrier.h>.
+ * (kmod/kunit/barrier_kunit.c). The public API is <gosync/barrier.h>.
  */
 #ifndef _GOSYNC_KMOD_BARRIER_H
 #define _GOSYNC_KMOD_BARRIER_H

@@ -1,21 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gosync internals shared by the files of gosync.ko; not a public header.
+ * gosync_test.ko and gosync_kunit.ko include it too, for the few internals
+ * exported to them (namespace GOSYNC_INTERNAL) and the race windows.
  *
- * Components: each primitive (and each piece of test infrastructure) is a
- * struct gosync_component declared in its own file with
- * GOSYNC_COMPONENT(). The declaration drops a pointer into the ELF section
- * ".gosync.components"; the linker concatenates those sections in link
- * order between the markers of tables_start.c and tables_end.c, and core.c
- * walks the result at module init. Adding a primitive therefore means
- * adding its files and nothing else: no central list, no switch.
- *
- * A primitive's library code (kmod/<name>.c) and its debugfs face
- * (kmod/<name>_debugfs.c) are separate components, the library first in
- * link order, so the library builds alone: the userspace build under
- * tools/native links the library files without any debugfs code.
- *
- * The same scheme backs the benchmark case table (see bench.h).
+ * Module init and exit are explicit and ordered: core.c calls each
+ * primitive's __gosync_<name>_init() in a fixed order and unwinds on
+ * failure; a primitive without module-wide state has none.
  */
 #ifndef _GOSYNC_INTERNAL_H
 #define _GOSYNC_INTERNAL_H
@@ -27,60 +18,37 @@
 #include <linux/wait.h>
 #include <gosync/gosync.h>
 
-struct dentry;
-
-/**
- * struct gosync_component - one part of gosync.ko with its own debugfs face
- * @name: name of its directory under /sys/kernel/debug/gosync/ and the
- *	prefix of its log messages
- * @no_debugfs: it has no directory (a primitive's library part, whose
- *	debugfs face is a component of its own); @init gets ERR_PTR(-ENOENT)
- * @init: called once at module load, in link order, with the component's
- *	debugfs directory (an ERR_PTR if debugfs is unavailable, which a
- *	component must tolerate); a negative errno fails the module load
- * @exit: called once at module unload, in reverse order, after every
- *	debugfs file of gosync has been removed and drained; may be NULL
- */
-struct gosync_component {
-	const char *name;
-	bool no_debugfs;
-	int (*init)(struct dentry *dir);
-	void (*exit)(void);
-};
-
-/**
- * GOSYNC_COMPONENT() - register a component with gosync.ko
- * @var: a static struct gosync_component
- *
- * The entry is a pointer, so the table holds no padding; a variable in a
- * named section also gets no KASAN redzone.
- */
-#define GOSYNC_COMPONENT(var)						\
-	static const struct gosync_component *const			\
-	__gosync_component_##var __used					\
-	__section(".gosync.components") = &(var)
-
-/* Markers, defined in tables_start.c and tables_end.c. */
-extern const struct gosync_component *const __gosync_components_start[];
-extern const struct gosync_component *const __gosync_components_end[];
+/* Module-wide state of the primitives that have some; see core.c. */
+int __gosync_core_init(void);
+void __gosync_core_exit(void);
+int __gosync_map_init(void);
+void __gosync_map_exit(void);
+int __gosync_pool_init(void);
+void __gosync_pool_exit(void);
 
 /*
- * Exports: EXPORT_SYMBOL_GOSYNC() puts the public API in namespace GOSYNC;
- * EXPORT_SYMBOL_GOSYNC_KUNIT() exposes internals to gosync_kunit.ko only,
- * and only in kernels built with KUnit. The namespace spelling comes from
- * the one version gate in <gosync/gosync.h>.
+ * Exports: EXPORT_SYMBOL_GOSYNC() puts the public API in namespace GOSYNC.
+ * EXPORT_SYMBOL_GOSYNC_INTERNAL() exposes an internal to gosync_test.ko
+ * and gosync_kunit.ko (namespace GOSYNC_INTERNAL: not API, may change);
+ * EXPORT_SYMBOL_GOSYNC_KUNIT() does the same only in kernels built with
+ * KUnit, for internals that only KUnit cases need. The namespace spelling
+ * comes from the one version gate in <gosync/gosync.h>.
  */
 #define EXPORT_SYMBOL_GOSYNC(sym)	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC))
 
+/* Internals for the test modules. */
+#define EXPORT_SYMBOL_GOSYNC_INTERNAL(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC_INTERNAL))
+
 #if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym) \
-	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC_KUNIT))
+#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)	EXPORT_SYMBOL_GOSYNC_INTERNAL(sym)
 #else
 #define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)
 #endif
 
-/* For gosync_kunit.ko: import the internals namespace. */
-#define GOSYNC_IMPORT_NS_KUNIT()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_KUNIT))
+/* For gosync_test.ko and gosync_kunit.ko: import the internals. */
+#define GOSYNC_IMPORT_NS_INTERNAL() \
+	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_INTERNAL))
 
 /*
  * Tests of calls documented for "any context": an hrtimer in this mode

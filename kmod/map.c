@@ -869,7 +869,7 @@ int __gosync_map_resize(struct gosync_map *m, unsigned int buckets)
 	mutex_unlock(&m->resize_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GOSYNC_KUNIT(__gosync_map_resize);
+EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_map_resize);
 
 /**
  * gosync_map_init() - set up a map
@@ -1296,24 +1296,17 @@ void gosync_map_stats(struct gosync_map *m, struct gosync_map_stats *st)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_stats);
 
-static int gm_component_init(struct dentry *unused)
+/* Called by core.c at module load: the resize workers' queue. */
+int __gosync_map_init(void)
 {
 	gm_wq = alloc_workqueue("gosync_map", WQ_UNBOUND, 0);
 	return gm_wq ? 0 : -ENOMEM;
 }
 
-/* After map_debugfs.c's exit (link order): every map is gone. */
-static void gm_component_exit(void)
+/* Called by core.c at unload: every map is gone, as its users are unloaded. */
+void __gosync_map_exit(void)
 {
 	rcu_barrier();			/* our RCU callbacks have run */
 	destroy_workqueue(gm_wq);	/* and so has our work */
 }
 
-static const struct gosync_component gm_component = {
-	.name = "map",
-	.no_debugfs = true,
-	.init = gm_component_init,
-	.exit = gm_component_exit,
-};
-
-GOSYNC_COMPONENT(gm_component);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gosync_map internals shared by kmod/map.c, its debugfs face
- * (kmod/map_cmd.c, kmod/map_debugfs.c), its benchmarks (kmod/map_bench.c)
- * and its KUnit tests (kmod/map_kunit.c). The public API is <gosync/map.h>.
+ * (kmod/test/map_cmd.c, kmod/test/map_debugfs.c), its benchmarks (kmod/test/bench/map_bench.c)
+ * and its KUnit tests (kmod/kunit/map_kunit.c). The public API is <gosync/map.h>.
  */
 #ifndef _GOSYNC_KMOD_MAP_H
 #define _GOSYNC_KMOD_MAP_H
@@ -15,8 +15,8 @@ int __gosync_map_resize(struct gosync_map *m, unsigned int buckets);
 struct seq_buf;
 
 /*
- * The test map of map/cmd and map/stats (kmod/map_cmd.c, which builds in
- * userspace too; kmod/map_debugfs.c creates the files). Its values, and
+ * The test map of map/cmd and map/stats (kmod/test/map_cmd.c, which builds in
+ * userspace too; kmod/test/map_debugfs.c creates the files). Its values, and
  * those of map/stress, are non-zero u64 numbers stored as pointers.
  */
 static inline void *mapdbg_ptr(u64 v)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * gosync_phaser internals shared by kmod/phaser.c and its KUnit tests
- * (kmod/phaser_kunit.c). The public API is <gosync/phaser.h>.
+ * (kmod/kunit/phaser_kunit.c). The public API is <gosync/phaser.h>.
  */
 #ifndef _GOSYNC_KMOD_PHASER_H
 #define _GOSYNC_KMOD_PHASER_H

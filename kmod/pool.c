@@ -676,7 +676,7 @@ void __gosync_pool_age(struct gosync_pool *pool)
 {
 	gp_age(pool);
 }
-EXPORT_SYMBOL_GOSYNC_KUNIT(__gosync_pool_age);
+EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_pool_age);
 
 static unsigned long gp_depot_count(struct gosync_pool *p)
 {
@@ -1068,7 +1068,7 @@ int __gosync_pool_cpu_stats(struct gosync_pool *pool, unsigned int cpu,
 	st->objects = READ_ONCE(per_cpu_ptr(pool->cpu, cpu)->out);
 	return 0;
 }
-EXPORT_SYMBOL_GOSYNC_KUNIT(__gosync_pool_cpu_stats);
+EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_pool_cpu_stats);
 
 /* ---- byte buffers ---- */
 
@@ -1219,7 +1219,8 @@ EXPORT_SYMBOL_GOSYNC(gosync_buf_reserve);
 
 /* ---- component ---- */
 
-static int gp_component_init(struct dentry *dir)
+/* Called by core.c at module load. */
+int __gosync_pool_init(void)
 {
 	int ret;
 
@@ -1236,7 +1237,8 @@ static int gp_component_init(struct dentry *dir)
 	return 0;
 }
 
-static void gp_component_exit(void)
+/* Called by core.c at unload. */
+void __gosync_pool_exit(void)
 {
 	destroy_workqueue(gp_wq);	/* runs pending releases */
 	if (atomic_read(&gp_live))
@@ -1245,11 +1247,3 @@ static void gp_component_exit(void)
 	cpuhp_remove_multi_state(gp_cpuhp_state);
 }
 
-static struct gosync_component gp_component = {
-	.name = "pool",
-	.no_debugfs = true,
-	.init = gp_component_init,
-	.exit = gp_component_exit,
-};
-
-GOSYNC_COMPONENT(gp_component);

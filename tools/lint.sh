@@ -57,7 +57,8 @@ else
 	result FAIL checkpatch "see $LOGDIR/checkpatch.log"
 fi
 
-if "$SRC/scripts/kernel-doc" -none -Werror include/gosync/*.h kmod/*.c kmod/*.h \
+mapfile -t kmodsrc < <(git ls-files -co --exclude-standard -- 'kmod/*.[ch]' | grep -v '\.mod\.c$')
+if "$SRC/scripts/kernel-doc" -none -Werror include/gosync/*.h "${kmodsrc[@]}" \
 	> "$LOGDIR/kernel-doc.log" 2>&1 && ! grep -q warning "$LOGDIR/kernel-doc.log"; then
 	result PASS kernel-doc
 else
@@ -66,8 +67,8 @@ else
 fi
 
 missing=""
-for sym in $(sed -n 's/^EXPORT_SYMBOL_GOSYNC\(_KUNIT\)\?(\([a-z0-9_]*\));.*/\2/p' kmod/*.c); do
-	grep -qE "^ \* $sym\(\) - " include/gosync/*.h kmod/*.c || missing="$missing $sym"
+for sym in $(sed -n 's/^EXPORT_SYMBOL_GOSYNC\(_[A-Z]*\)\?(\([a-z0-9_]*\));.*/\2/p' "${kmodsrc[@]}"); do
+	grep -qE "^ \* $sym\(\) - " include/gosync/*.h "${kmodsrc[@]}" || missing="$missing $sym"
 done
 if [ -z "$missing" ]; then
 	result PASS exports

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_barrier through /sys/kernel/debug/gosync/barrier/run: N kthreads
+ * gosync_barrier through /sys/kernel/debug/gosync_test/barrier/run: N kthreads
  * pass M rounds of one barrier, in every mode (plain, random delays,
  * interrupted victims, timed-out victims, resets by a controller) at 2, 4
  * and 8 threads. The kernel side checks that nobody is released early,
@@ -20,7 +20,7 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define BAR_RUN		GOSYNC_DEBUGFS "/barrier/run"
+#define BAR_RUN		GOSYNC_TEST_DEBUGFS "/barrier/run"
 
 /* Output of the last run. */
 static char out[8192];

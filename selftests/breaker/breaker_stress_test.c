@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_breaker under stress, through /sys/kernel/debug/gosync/breaker/
+ * gosync_breaker under stress, through /sys/kernel/debug/gosync_test/breaker/
  * stress: threads call a simulated backend through a breaker while a
  * control thread switches the backend between failing and healthy phases,
  * for each policy (consecutive failures, failure rate, slow-call rate)
@@ -19,7 +19,7 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define BRK_STRESS	GOSYNC_DEBUGFS "/breaker/stress"
+#define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
 
 /* Output of the last run. */
 static char out[8192];

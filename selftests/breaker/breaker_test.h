@@ -10,7 +10,7 @@
 
 #include <limits.h>
 
-#define BRK_DIR		GOSYNC_DEBUGFS "/breaker"
+#define BRK_DIR		GOSYNC_TEST_DEBUGFS "/breaker"
 #define BRK_CMD		BRK_DIR "/cmd"
 
 /* brk_field(): the key is absent. */

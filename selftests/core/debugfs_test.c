@@ -12,9 +12,9 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define BENCH_RUN	GOSYNC_DEBUGFS "/bench/run"
-#define BENCH_CASES	GOSYNC_DEBUGFS "/bench/cases"
-#define COUNTER_STRESS	GOSYNC_DEBUGFS "/counter/stress"
+#define BENCH_RUN	GOSYNC_TEST_DEBUGFS "/bench/run"
+#define BENCH_CASES	GOSYNC_TEST_DEBUGFS "/bench/cases"
+#define COUNTER_STRESS	GOSYNC_TEST_DEBUGFS "/counter/stress"
 
 TEST(version_file)
 {

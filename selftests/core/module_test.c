@@ -4,6 +4,9 @@
  * - gosync_consumer.ko cannot load without gosync.ko (unknown symbols);
  * - with gosync.ko loaded it loads, resolves gosync's exports and works;
  * - gosync.ko refuses to unload while the consumer holds it;
+ * - gosync_test.ko, the test module, needs gosync.ko, holds it, and is
+ *   held while one of its debugfs files is open; gosync.ko alone has no
+ *   test files;
  * - load and unload cycles leave nothing behind.
  *
  * Runs with no gosync module loaded; finds the .ko files in $GOSYNC_MODDIR
@@ -55,18 +58,24 @@ static int loaded(const char *name)
 FIXTURE(mods) {
 };
 
-FIXTURE_SETUP(mods)
+static void unload_all(void)
 {
 	unload("gosync_consumer");
+	unload("gosync_test");
 	unload("gosync");
+}
+
+FIXTURE_SETUP(mods)
+{
+	unload_all();
 	ASSERT_FALSE(loaded("gosync_consumer"));
+	ASSERT_FALSE(loaded("gosync_test"));
 	ASSERT_FALSE(loaded("gosync"));
 }
 
 FIXTURE_TEARDOWN(mods)
 {
-	unload("gosync_consumer");
-	unload("gosync");
+	unload_all();
 }
 
 TEST_F(mods, consumer_needs_gosync)
@@ -115,27 +124,51 @@ TEST_F(mods, gosync_pinned_while_used)
 	EXPECT_NE(0, access(GOSYNC_DEBUGFS, F_OK));
 }
 
-TEST_F(mods, gosync_pinned_while_file_open)
+TEST_F(mods, test_module_needs_gosync)
+{
+	EXPECT_EQ(-ENOENT, load("gosync_test"));
+	EXPECT_FALSE(loaded("gosync_test"));
+	EXPECT_NE(0, access(GOSYNC_TEST_DEBUGFS, F_OK));
+}
+
+TEST_F(mods, library_alone_has_no_test_files)
+{
+	ASSERT_EQ(0, load("gosync"));
+	EXPECT_EQ(0, access(GOSYNC_DEBUGFS "/version", R_OK));
+	EXPECT_NE(0, access(GOSYNC_TEST_DEBUGFS, F_OK));
+	EXPECT_NE(0, access(GOSYNC_DEBUGFS "/bench", F_OK));
+	EXPECT_EQ(0, unload("gosync"));
+}
+
+TEST_F(mods, test_module_pinned_while_file_open)
 {
 	int fd;
 
 	ASSERT_EQ(0, load("gosync"));
-	fd = open(GOSYNC_DEBUGFS "/bench/run", O_RDWR);
+	ASSERT_EQ(0, load("gosync_test"));
+	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_test", F_OK));
+	fd = open(GOSYNC_TEST_DEBUGFS "/bench/run", O_RDWR);
 	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EWOULDBLOCK, unload("gosync_test"));
 	EXPECT_EQ(-EWOULDBLOCK, unload("gosync"));
 	close(fd);
+	EXPECT_EQ(0, unload("gosync_test"));
+	EXPECT_NE(0, access(GOSYNC_TEST_DEBUGFS, F_OK));
 	EXPECT_EQ(0, unload("gosync"));
 }
 
-TEST_F(mods, load_unload_cycles)
+/* Each unload waits for RCU grace periods: seconds under TCG. */
+TEST_F_TIMEOUT(mods, load_unload_cycles, 300)
 {
 	int i;
 
 	for (i = 0; i < 5; i++) {
 		ASSERT_EQ(0, load("gosync"));
-		ASSERT_EQ(0, access(GOSYNC_DEBUGFS "/bench/cases", R_OK));
+		ASSERT_EQ(0, load("gosync_test"));
+		ASSERT_EQ(0, access(GOSYNC_TEST_DEBUGFS "/bench/cases", R_OK));
 		ASSERT_EQ(0, load("gosync_consumer"));
 		ASSERT_EQ(0, unload("gosync_consumer"));
+		ASSERT_EQ(0, unload("gosync_test"));
 		ASSERT_EQ(0, unload("gosync"));
 	}
 	/* Loading twice is refused without harm. */

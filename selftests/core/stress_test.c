@@ -14,8 +14,8 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define BENCH_RUN	GOSYNC_DEBUGFS "/bench/run"
-#define COUNTER_STRESS	GOSYNC_DEBUGFS "/counter/stress"
+#define BENCH_RUN	GOSYNC_TEST_DEBUGFS "/bench/run"
+#define COUNTER_STRESS	GOSYNC_TEST_DEBUGFS "/counter/stress"
 
 static void counter_stress(struct __test_metadata *_metadata, int threads,
 			   int ms)

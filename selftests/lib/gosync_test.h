@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GOSYNC_DEBUGFS	"/sys/kernel/debug/gosync"
+#define GOSYNC_DEBUGFS		"/sys/kernel/debug/gosync"
+#define GOSYNC_TEST_DEBUGFS	"/sys/kernel/debug/gosync_test"
 
 /* Write @len bytes in one write(2) at offset @off; 0 or -errno. */
 static inline int gs_pwrite(const char *path, const void *buf, size_t len,
@@ -189,14 +190,18 @@ static inline int gs_file_mode(const char *path)
 }
 
 /*
- * The body of main() for programs that need gosync.ko loaded: skip the
- * whole program (exit code 4) when it is not, else run the tests.
+ * The body of main() for programs that need gosync.ko and gosync_test.ko
+ * loaded: skip the whole program (exit code 4) when they are not, else run
+ * the tests.
  */
 static inline int gs_test_main(int argc, char **argv)
 {
 	if (access(GOSYNC_DEBUGFS "/version", R_OK))
 		ksft_exit_skip("gosync.ko is not loaded (no %s)\n",
 			       GOSYNC_DEBUGFS "/version");
+	if (access(GOSYNC_TEST_DEBUGFS, R_OK))
+		ksft_exit_skip("gosync_test.ko is not loaded (no %s)\n",
+			       GOSYNC_TEST_DEBUGFS);
 	return test_harness_run(argc, argv);
 }
 

@@ -12,9 +12,9 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define MAP_CMD		GOSYNC_DEBUGFS "/map/cmd"
-#define MAP_STATS	GOSYNC_DEBUGFS "/map/stats"
-#define MAP_STRESS	GOSYNC_DEBUGFS "/map/stress"
+#define MAP_CMD		GOSYNC_TEST_DEBUGFS "/map/cmd"
+#define MAP_STATS	GOSYNC_TEST_DEBUGFS "/map/stats"
+#define MAP_STRESS	GOSYNC_TEST_DEBUGFS "/map/stress"
 #define KEY_MAX		256	/* GOSYNC_MAP_KEY_MAX */
 
 /* Output of the last command. */

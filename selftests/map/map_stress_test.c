@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_map under stress, through /sys/kernel/debug/gosync/map/stress:
+ * gosync_map under stress, through /sys/kernel/debug/gosync_test/map/stress:
  * mixed operations on every CPU with a checker thread ranging over the
  * map and a resizer thread copying it to new tables meanwhile, on each key
  * kind and with GFP_ATOMIC; resize storms (grow from empty to many
@@ -19,7 +19,7 @@
 #include "gosync_test.h"
 #include "gosync_failslab.h"
 
-#define MAP_STRESS	GOSYNC_DEBUGFS "/map/stress"
+#define MAP_STRESS	GOSYNC_TEST_DEBUGFS "/map/stress"
 
 /* Output of the last stress command. */
 static char sout[4096];

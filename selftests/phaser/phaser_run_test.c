@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_phaser through /sys/kernel/debug/gosync/phaser/run: N kthreads
+ * gosync_phaser through /sys/kernel/debug/gosync_test/phaser/run: N kthreads
  * do M rounds of arrive-and-await on a flat phaser and on trees of 2 and
  * 4 children, in every mode (plain, random delays, random deregistration
  * with re-registration, interrupted victims, timed-out victims, forced
@@ -23,7 +23,7 @@
 #include "kselftest_harness.h"
 #include "gosync_test.h"
 
-#define PH_RUN		GOSYNC_DEBUGFS "/phaser/run"
+#define PH_RUN		GOSYNC_TEST_DEBUGFS "/phaser/run"
 
 /* Output of the last run. */
 static char out[8192];

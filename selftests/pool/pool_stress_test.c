@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_pool under stress, through /sys/kernel/debug/gosync/pool/stress:
+ * gosync_pool under stress, through /sys/kernel/debug/gosync_test/pool/stress:
  * get/put pairs and batches on every CPU, objects made on one CPU and put
  * on another (xcpu), and get/put from an hrtimer in hardirq context
  * interrupting the same CPU's threads (irq), with 1, 2 and every CPU,

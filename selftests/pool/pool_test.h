@@ -9,8 +9,8 @@
 
 #include <sched.h>
 
-#define POOL_CMD	GOSYNC_DEBUGFS "/pool/cmd"
-#define POOL_STRESS	GOSYNC_DEBUGFS "/pool/stress"
+#define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
+#define POOL_STRESS	GOSYNC_TEST_DEBUGFS "/pool/stress"
 
 /* Output of the last command. */
 static char out[8192];

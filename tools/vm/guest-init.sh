@@ -66,6 +66,7 @@ unload_all() {
 	for m in $(cut -d' ' -f1 /proc/modules); do
 		case $m in gosync_consumer | gosync_kunit | fault_*) rmmod "$m" ;; esac
 	done
+	[ -d /sys/module/gosync_test ] && rmmod gosync_test
 	[ -d /sys/module/gosync ] && rmmod gosync
 }
 
@@ -95,6 +96,7 @@ suite_modules() {
 suite_kselftest() {
 	unload_all
 	load gosync
+	load gosync_test
 	load gosync_consumer
 	for t in $TESTS/*/*_test; do
 		case $t in */core/module_test) continue ;; esac
@@ -109,6 +111,7 @@ suite_kunit() {
 		return
 	fi
 	[ -d /sys/module/gosync ] || load gosync
+	[ -d /sys/module/gosync_test ] || load gosync_test
 	kmsg "begin kunit"
 	if ! insmod $MODS/gosync_kunit.ko; then
 		check kunit FAIL "insmod gosync_kunit failed"
@@ -130,6 +133,7 @@ suite_kunit() {
 
 suite_bench() {
 	[ -d /sys/module/gosync ] || load gosync
+	[ -d /sys/module/gosync_test ] || load gosync_test
 	kmsg "begin bench"
 	while read -r prim name impl; do
 		if [ -n "$GOSYNC_BENCH_FILTER" ]; then
@@ -138,40 +142,41 @@ suite_bench() {
 		for t in $GOSYNC_BENCH_THREADS; do
 			[ "$t" -le "$(nproc)" ] || continue
 			if echo "primitive=$prim case=$name impl=$impl threads=$t duration_ms=$GOSYNC_BENCH_MS" \
-				> $DBG/gosync/bench/run; then
-				res "GOSYNC-BENCH $(cat $DBG/gosync/bench/run)"
+				> $DBG/gosync_test/bench/run; then
+				res "GOSYNC-BENCH $(cat $DBG/gosync_test/bench/run)"
 			else
-				check "bench/$prim/$name/$impl/$t" FAIL "$(cat $DBG/gosync/bench/run)"
+				check "bench/$prim/$name/$impl/$t" FAIL "$(cat $DBG/gosync_test/bench/run)"
 			fi
 		done
-	done < $DBG/gosync/bench/cases
+	done < $DBG/gosync_test/bench/cases
 	kmsg "end bench"
 }
 
 suite_demo() {
 	unload_all
-	echo "# insmod gosync.ko && insmod gosync_consumer.ko" | show
+	echo "# insmod gosync.ko && insmod gosync_consumer.ko && insmod gosync_test.ko" | show
 	load gosync
 	load gosync_consumer
+	load gosync_test
 	grep gosync /proc/modules | show
-	echo "# find /sys/kernel/debug/gosync" | show
-	find $DBG/gosync | sort | show
+	echo "# find /sys/kernel/debug/gosync /sys/kernel/debug/gosync_test -maxdepth 1" | show
+	find $DBG/gosync $DBG/gosync_test -maxdepth 1 | sort | show
 	echo "# cat /sys/kernel/debug/gosync/version" | show
 	show < $DBG/gosync/version
 	echo "# cat /sys/kernel/debug/gosync_consumer/status" | show
 	show < $DBG/gosync_consumer/status
 	echo "# echo threads=$(nproc) duration_ms=1000 > .../counter/stress; cat .../counter/stress" | show
-	if echo "threads=$(nproc) duration_ms=1000" > $DBG/gosync/counter/stress; then
+	if echo "threads=$(nproc) duration_ms=1000" > $DBG/gosync_test/counter/stress; then
 		check demo/stress PASS
 	else
 		check demo/stress FAIL "stress command failed"
 	fi
-	show < $DBG/gosync/counter/stress
-	grep -q result=PASS $DBG/gosync/counter/stress || check demo/stress-result FAIL "$(cat $DBG/gosync/counter/stress)"
+	show < $DBG/gosync_test/counter/stress
+	grep -q result=PASS $DBG/gosync_test/counter/stress || check demo/stress-result FAIL "$(cat $DBG/gosync_test/counter/stress)"
 	echo "# echo threads=0 > .../counter/stress   (bad input: refused with an errno and a message)" | show
-	echo threads=0 > $DBG/gosync/counter/stress 2>/tmp/err
+	echo threads=0 > $DBG/gosync_test/counter/stress 2>/tmp/err
 	show < /tmp/err
-	show < $DBG/gosync/counter/stress
+	show < $DBG/gosync_test/counter/stress
 }
 
 # Deliberately broken modules for `make check-harness`.

@@ -50,7 +50,7 @@ $(PB_BIN): bench/pool_bench.c $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pool_bench.c bench/bench_main.c \
 		$(LIB_opt)
 
-$(BB_BIN): bench/breaker_bench.c $(KMOD)/breaker_bench_peers.h \
+$(BB_BIN): bench/breaker_bench.c $(KMOD)/test/bench/breaker_bench_peers.h \
 		$(REPO)/include/gosync/breaker.h $(NB_MAIN) $(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) $(BB_LDFLAGS) -o $@ bench/breaker_bench.c \

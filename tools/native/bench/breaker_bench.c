@@ -5,8 +5,8 @@
  * <gosync/breaker.h>, in its CLOSED, healthy state, against the seed's
  * breaker behind one lock and against two bare counters. Primitive
  * "breaker", env "native"; the cases are those of the in-kernel benchmark
- * (kmod/breaker_bench.c), which describes them, and the implementations
- * are the same code (kmod/breaker_bench_peers.h, which describes them);
+ * (kmod/test/bench/breaker_bench.c), which describes them, and the implementations
+ * are the same code (kmod/test/bench/breaker_bench_peers.h, which describes them);
  * here:
  *
  *	mutex		the seed's breaker under the shim's struct mutex (a

@@ -5,7 +5,7 @@
  * <gosync/pool.h>, against glibc's malloc()/free() of the same size and
  * against a free list behind one pthread_mutex_t (the old way).
  * Primitive "pool", env "native"; the cases are those of the in-kernel
- * benchmark (kmod/pool_bench.c).
+ * benchmark (kmod/test/bench/pool_bench.c).
  *
  * The driver (bench_main.c, shared with map_bench.c; its modes and
  * options are in bench_main.h) runs every case x thread count x

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/barrier/run, parsing only: the
+ * Fuzz target of /sys/kernel/debug/gosync_test/barrier/run, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_barrier_run_parse() (kmod/barrier_run_cmd.c), exactly what
+ * __gosync_barrier_run_parse() (kmod/test/barrier_run_cmd.c), exactly what
  * barst_exec() does before it creates a barrier or starts a thread. No run
  * starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
- * the grammar (kmod/barrier_debugfs.c).
+ * the grammar (kmod/test/barrier_debugfs.c).
  */
 #include <linux/kernel.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/bench/run, parsing only: the
+ * Fuzz target of /sys/kernel/debug/gosync_test/bench/run, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * gosync_bench_parse() (kmod/cmd_args.c), what gosync_bench_exec() does
+ * gosync_bench_parse() (kmod/test/cmd_args.c), what gosync_bench_exec() does
  * before it looks the case up and runs it. No benchmark runs here.
  */
 #include <linux/cpumask.h>

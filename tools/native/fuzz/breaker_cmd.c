@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/breaker/cmd: the module's
- * command interpreter (kmod/breaker_cmd.c) on real gosync_breakers,
+ * Fuzz target of /sys/kernel/debug/gosync_test/breaker/cmd: the module's
+ * command interpreter (kmod/test/breaker_cmd.c) on real gosync_breakers,
  * natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/breaker/stress, parsing only:
+ * Fuzz target of /sys/kernel/debug/gosync_test/breaker/stress, parsing only:
  * the input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_breaker_stress_parse() (kmod/breaker_stress_cmd.c), exactly
+ * __gosync_breaker_stress_parse() (kmod/test/breaker_stress_cmd.c), exactly
  * what brkst_exec() does before it creates a breaker or starts a thread.
  * No stress run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
- * the grammar (kmod/breaker_stress_debugfs.c), and options that
+ * the grammar (kmod/test/breaker_stress_debugfs.c), and options that
  * gosync_breaker_init() accepts.
  */
 #include <linux/cpumask.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/counter/stress, parsing only:
+ * Fuzz target of /sys/kernel/debug/gosync_test/counter/stress, parsing only:
  * the input is one write(2), checked by gosync_parse_line() and parsed by
- * gosync_counter_parse() (kmod/cmd_args.c), what counter_stress_exec()
+ * gosync_counter_parse() (kmod/test/cmd_args.c), what counter_stress_exec()
  * does before it starts its threads. No thread starts here.
  */
 #include <linux/cpumask.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the fuzz targets share: one write(2) to a command file, done the
- * way kmod/cmdfile.c's gosync_cmd_write() does it, and the checks every
+ * way kmod/test/cmdfile.c's gosync_cmd_write() does it, and the checks every
  * command file's output must pass.
  *
  * gosync_cmd_write() refuses more than GOSYNC_CMD_MAX_LEN bytes (-E2BIG,

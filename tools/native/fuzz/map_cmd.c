@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/map/cmd: the module's command
- * interpreter (kmod/map_cmd.c) on a real gosync_map, natively.
+ * Fuzz target of /sys/kernel/debug/gosync_test/map/cmd: the module's command
+ * interpreter (kmod/test/map_cmd.c) on a real gosync_map, natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)
  * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,

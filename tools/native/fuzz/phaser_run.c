@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/phaser/run, parsing only: the
+ * Fuzz target of /sys/kernel/debug/gosync_test/phaser/run, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_phaser_run_parse() (kmod/phaser_run_cmd.c), exactly what
+ * __gosync_phaser_run_parse() (kmod/test/phaser_run_cmd.c), exactly what
  * phr_exec() does before it sets up a phaser tree or starts a thread. No
  * run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
- * the grammar (kmod/phaser_debugfs.c).
+ * the grammar (kmod/test/phaser_debugfs.c).
  */
 #include <linux/kernel.h>
 

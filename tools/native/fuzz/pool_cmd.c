@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/pool/cmd: the module's command
- * interpreter (kmod/pool_cmd.c) on real gosync_pools, natively.
+ * Fuzz target of /sys/kernel/debug/gosync_test/pool/cmd: the module's command
+ * interpreter (kmod/test/pool_cmd.c) on real gosync_pools, natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)
  * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,

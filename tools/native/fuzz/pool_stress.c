@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync/pool/stress, parsing only: the
+ * Fuzz target of /sys/kernel/debug/gosync_test/pool/stress, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_pool_stress_parse() (kmod/pool_cmd.c), exactly what
+ * __gosync_pool_stress_parse() (kmod/test/pool_cmd.c), exactly what
  * poolst_exec() does before it creates a pool or starts a thread. No
  * stress run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
- * the grammar (kmod/pool_debugfs.c).
+ * the grammar (kmod/test/pool_debugfs.c).
  */
 #include <linux/cpumask.h>
 #include <linux/kernel.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading and unloading gosync in a program: the component table of
- * kmod/internal.h walked as core.c walks it at module init and exit, and
- * threads registered with RCU.
+ * Loading and unloading gosync in a program: kmod/core.c's init and exit,
+ * as kmod/module.c calls them at module load and unload, and threads
+ * registered with RCU.
  */
 #include <shim/all.h>
 #include <shim/native.h>
@@ -13,7 +13,7 @@ void shim_setup_once(void);
 
 void native_init(void)
 {
-	const struct gosync_component *const *p;
+	int ret;
 
 	shim_setup_once();
 	shim_rcu_register_thread();
@@ -21,26 +21,16 @@ void native_init(void)
 	system_unbound_wq = alloc_workqueue("events_unbound", WQ_UNBOUND, 0);
 	if (!system_wq || !system_unbound_wq)
 		shim_bug(__FILE__, __LINE__, "no system workqueues");
-	for (p = __gosync_components_start; p < __gosync_components_end; p++) {
-		int ret = (*p)->init(ERR_PTR(-ENOENT));
-
-		if (ret) {
-			fprintf(stderr, "native: component %s: init failed: %d\n",
-				(*p)->name, ret);
-			exit(2);
-		}
+	ret = __gosync_core_init();
+	if (ret) {
+		fprintf(stderr, "native: gosync init failed: %d\n", ret);
+		exit(2);
 	}
 }
 
 unsigned long native_exit(void)
 {
-	const struct gosync_component *const *p = __gosync_components_end;
-
-	while (p > __gosync_components_start) {
-		p--;
-		if ((*p)->exit)
-			(*p)->exit();
-	}
+	__gosync_core_exit();
 	rcu_barrier();
 	destroy_workqueue(system_unbound_wq);
 	destroy_workqueue(system_wq);

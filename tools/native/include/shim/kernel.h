@@ -75,15 +75,7 @@ typedef long long loff_t_shim;
 #define __cold			__attribute__((__cold__))
 #define __pure			__attribute__((__pure__))
 #define __weak			__attribute__((__weak__))
-/*
- * The link-time tables of kmod/internal.h: no sanitizer padding, which
- * would break the walk between the markers.
- */
-#if defined(__clang__)
-#define __section(s)	__attribute__((__section__(s), no_sanitize("address")))
-#else
 #define __section(s)	__attribute__((__section__(s)))
-#endif
 #define __read_mostly
 #define __init
 #define __exit

@@ -12,15 +12,14 @@
 
 /*
  * native_init() - "insmod": register the calling thread with RCU and run
- * every gosync component's init (with an ERR_PTR for its debugfs
- * directory, as without debugfs). Exits the program if one fails.
+ * gosync's init (kmod/core.c). Exits the program if it fails.
  */
 void native_init(void);
 
 /*
- * native_exit() - "rmmod": run the components' exits in reverse order,
- * wait for RCU callbacks. Return: the number of WARN splats since start
- * (a test program fails when it is not 0).
+ * native_exit() - "rmmod": run gosync's exit, wait for RCU callbacks.
+ * Return: the number of WARN splats since start (a test program fails
+ * when it is not 0).
  */
 unsigned long native_exit(void);
 

@@ -1,0 +1,1032 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_barrier's debugfs face: /sys/kernel/debug/gosync_test/barrier/.
+ * The arguments of run are parsed by kmod/test/barrier_run_cmd.c (declared in
+ * kmod/test/barrier_run.h), which builds in userspace too, so the fuzzer runs it;
+ * the grammar is documented here only.
+ *
+ * run (0600, command file; grammar of command files in parse.h)
+ *	threads=N rounds=M [mode=plain|delay|interrupt|timeout|reset]
+ *	[action=0|1] [seed=S] [inject=WHAT]
+ *
+ *	Starts N kthreads (2 .. 64, not bound: there may be more than CPUs)
+ *	that pass M rounds (1 .. 1000000) of one fresh gosync_barrier of N
+ *	parties. Before each wait a thread writes its round number into its
+ *	slot of a shared array. After its release it checks:
+ *	- every slot holds its round or the next one (a thread that already
+ *	  raced into the next round): a slot below means someone was
+ *	  released before everybody had arrived;
+ *	- with action=1 (the default), that the action of the round already
+ *	  ran; the action itself checks that every slot holds the round
+ *	  (everybody arrived) and counts itself;
+ *	- that its arrival index is in 0 .. N - 1 and no other thread of
+ *	  the round got the same one; so that exactly one waiter per
+ *	  generation is the serial one (gosync_barrier_is_serial()).
+ *
+ *	Modes, how the threads arrive:
+ *	plain		gosync_barrier_wait() at once.
+ *	delay		a random short delay first (none, cond_resched(), a
+ *			udelay() of up to 20 us or a sleep of 10-50 us), and
+ *			a random flavour of wait (plain, interruptible,
+ *			killable, or with a timeout of 10 s).
+ *	interrupt	now and then (one round in BARST_BREAK_EVERY, chosen
+ *			from seed, round and epoch so that every thread
+ *			agrees) a random party, the victim, waits with
+ *			gosync_barrier_wait_interruptible() while another,
+ *			the laggard, first sleeps, then sends the victim a
+ *			signal (SIGUSR1), then sleeps again before it
+ *			arrives. In the other rounds random parties wait
+ *			interruptibly, with no signal.
+ *	timeout		the same with gosync_barrier_wait_timeout() of one
+ *			jiffy for the victim, the laggard sleeping three
+ *			times that, no signal; otherwise random parties
+ *			wait with a timeout of 10 s.
+ *	reset		a controller (the writer) calls gosync_barrier_reset()
+ *			every 0.1-1 ms, and now and then twice in a row,
+ *			while the parties delay as in delay mode (else two
+ *			spinning parties finish before the first reset).
+ *
+ *	In interrupt, timeout and reset modes generations break. The rules,
+ *	from the outcome rules of kmod/barrier.c: a generation is released
+ *	(every party gets its index) or broken (no party is released:
+ *	everyone gets -ECONNABORTED, but the party that gave up, which gets
+ *	-ERESTARTSYS or -ETIMEDOUT); a waiter whose give-up came too late
+ *	(everybody had arrived) is released normally. So in one attempt of
+ *	a round either all N threads pass or all N fail. After a give-up the
+ *	barrier stays broken (gosync_barrier_is_broken()) until reset, and
+ *	every later arrival gets -ECONNABORTED at once; a reset() leaves it
+ *	unbroken. A thread that failed joins a rendezvous outside the
+ *	barrier (the recovery); the one that completes it checks that all N
+ *	failed the same round, that exactly one party gave up (none in
+ *	reset mode), and that the barrier is broken, then calls
+ *	gosync_barrier_reset() and everybody restarts the failed round in a
+ *	new epoch. In reset mode a thread that sees a recovery under way
+ *	does not arrive, and the threads waiting in the recovery reset the
+ *	barrier every jiffy to free anyone asleep in it. A round is thus
+ *	released exactly once, whatever broke in between; at the end:
+ *	- each thread passed M rounds, generations (rounds whose indices
+ *	  were a permutation of 0 .. N - 1) = serials = M, wakeups = M *
+ *	  (N - 1), actions = M (0 with action=0);
+ *	- interrupt and timeout: broken (failed epochs) = interrupts or
+ *	  timeouts, aborted = broken * (N - 1); reset: aborted + skipped =
+ *	  broken * N; plain and delay: nothing broken, aborted or given up;
+ *	- the barrier is not broken.
+ *
+ *	inject= plants one violation after the run through the same check
+ *	that would catch it in the run: early (a thread released with every
+ *	slot a round behind), action (an action run twice for a round),
+ *	serial (one serial waiter too many), index (an arrival index
+ *	returned twice in a round), round (two threads failing different
+ *	rounds of one epoch).
+ *
+ *	The output is one line "result=PASS|FAIL threads= rounds= mode=
+ *	generations= wakeups= serials= actions= broken= timeouts=
+ *	interrupts= resets= aborted= late= skipped= kicks= errors=", where
+ *	broken counts the failed epochs, resets the controller's resets,
+ *	aborted the -ECONNABORTED returns, late the arrivals at a barrier
+ *	already broken, skipped the arrivals left out in reset mode and
+ *	kicks the recovery's resets. On a violation up to 8 "error: <what>"
+ *	lines follow (each also logged) and the write fails with -EIO.
+ *
+ *	A signal to the writer stops the run (-EINTR), and so does a run
+ *	longer than 60 s (-ETIMEDOUT) or a violation the threads do not
+ *	get past within a second (-EIO): the writer then breaks the barrier
+ *	(a wait with a zero timeout, until every thread has left it; no
+ *	reset, so it stays broken) and judges nothing more. The summary is
+ *	printed with result=FAIL and an error line saying why.
+ *
+ *	Errors: the parser's (see parse.h): -ERANGE for threads outside
+ *	2 .. 64 or rounds outside 1 .. 1000000, action not 0 or 1; -EINVAL
+ *	for a missing threads= or rounds=, a negative or non-numeric number,
+ *	an unknown key, mode or inject; -ENOMEM. A rejected command starts
+ *	nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include <gosync/barrier.h>
+
+#include "barrier_run.h"
+#include "cmdfile.h"
+#include "internal.h"
+#include "parse.h"
+#include "runner.h"
+#include "test.h"
+
+#define BARST_RUN_MAX_MS	60000
+#define BARST_STUCK_MS		1000	/* after a violation */
+#define BARST_SLOTS		4	/* index masks, rounds r .. r + 3 */
+#define BARST_BREAK_EVERY	8	/* interrupt, timeout: break rounds */
+#define BARST_LONG_TIMEOUT	(10 * HZ)
+#define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
+
+static_assert(BARST_THREADS_MAX <= 64, "an index mask is a u64");
+
+struct barst;
+
+/**
+ * struct barst_thread - one party of a run; the counts are its own
+ * @s: the run
+ * @task: its kthread
+ * @id: its index, its slot in the array
+ * @rnd: its random state
+ * @armed: it is a victim that may be signalled now; guarded by @s->sig_lock
+ * @ok: waits that released it
+ * @serials: ... as the serial waiter
+ * @wakeups: ... as another waiter
+ * @timeouts: waits that returned -ETIMEDOUT
+ * @interrupts: waits that returned -ERESTARTSYS
+ * @aborted: waits that returned -ECONNABORTED
+ * @late: arrivals at a barrier it knew was broken
+ * @skipped: arrivals left out (reset mode, recovery under way)
+ */
+struct barst_thread {
+	struct barst *s;
+	struct task_struct *task;
+	unsigned int id;
+	u32 rnd;
+	bool armed;
+	u64 ok;
+	u64 serials;
+	u64 wakeups;
+	u64 timeouts;
+	u64 interrupts;
+	u64 aborted;
+	u64 late;
+	u64 skipped;
+};
+
+/**
+ * struct barst - one run
+ * @b: the barrier under test
+ * @a: the arguments
+ * @seen: each thread's round, written before it waits
+ * @masks: the arrival indices returned in round r, at r % BARST_SLOTS
+ * @gens: rounds whose indices were checked to be a permutation
+ * @action_round: the round the next action is for
+ * @actions: actions run
+ * @sig_lock: guards the threads' @armed
+ * @rec_lock: guards the recovery fields below
+ * @rec_count: threads in the recovery under way
+ * @rec_round: the round they failed (the lowest, on a violation)
+ * @rec_giveups: how many of them gave up (timeout, signal)
+ * @rec_epoch: recoveries completed
+ * @rec_restart: the round the last recovery restarts at
+ * @rec_pending: a recovery is under way; read locklessly as a hint
+ * @rec_wq: where the recovering threads wait
+ * @broken: recoveries (failed epochs); the recovery's last thread writes
+ * @kicks: resets done by recovering threads to free sleepers
+ * @resets: resets done by the controller
+ * @abort: the run is being stopped
+ * @start: the start line
+ * @alive: threads still running
+ * @done_wq: where the controller waits for them
+ * @v: the violations found
+ * @first_error: jiffies of the first
+ * @th: the threads
+ */
+struct barst {
+	struct gosync_barrier b;
+	struct barst_args a;
+	u32 *seen;
+	atomic64_t masks[BARST_SLOTS];
+	atomic_long_t gens;
+	atomic_t action_round;
+	atomic_long_t actions;
+	spinlock_t sig_lock;	/* guards th[].armed */
+	spinlock_t rec_lock;	/* guards rec_* */
+	unsigned int rec_count;
+	u32 rec_round;
+	unsigned int rec_giveups;
+	u32 rec_epoch;
+	u32 rec_restart;
+	bool rec_pending;
+	wait_queue_head_t rec_wq;
+	u64 broken;
+	atomic_long_t kicks;
+	u64 resets;
+	bool abort;
+	struct completion start;
+	atomic_t alive;
+	wait_queue_head_t done_wq;
+	struct gosync_violations v;
+	unsigned long first_error;
+	struct barst_thread th[];
+};
+
+/*
+ * Any context: record one violation. Once the run is being stopped the
+ * threads see a barrier broken on purpose: nothing more is judged.
+ */
+static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
+{
+	va_list args;
+
+	if (READ_ONCE(s->abort))
+		return;
+	va_start(args, fmt);
+	if (gosync_vviolation(&s->v, fmt, args) == 1)
+		WRITE_ONCE(s->first_error, jiffies);
+	va_end(args);
+}
+
+/* A well-mixed 32-bit hash (murmur3's finalizer). */
+static u32 barst_mix(u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35U;
+	h ^= h >> 16;
+	return h;
+}
+
+static bool barst_gives_up(const struct barst *s)
+{
+	return s->a.mode == BARST_INTERRUPT || s->a.mode == BARST_TIMEOUT;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checks the threads make.                                        */
+
+/*
+ * The barrier's action, run by the last arriver before anyone of the
+ * round is released: everybody wrote this round.
+ */
+static void barst_action(void *arg)
+{
+	struct barst *s = arg;
+	u32 round = atomic_read(&s->action_round);
+	unsigned int i;
+
+	for (i = 0; i < s->a.threads; i++) {
+		u32 v = READ_ONCE(s->seen[i]);
+
+		if (v != round) {
+			barst_fail(s, "action of round %u: thread %u is at round %u",
+				   round, i, v);
+			break;
+		}
+	}
+	atomic_long_inc(&s->actions);
+	atomic_set(&s->action_round, round + 1);
+}
+
+/* After thread @id's release from @round: every slot is @round or next. */
+static void barst_check_seen(struct barst *s, unsigned int id, u32 round)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->a.threads; i++) {
+		u32 v = READ_ONCE(s->seen[i]);
+
+		if (v < round || v > round + 1) {
+			barst_fail(s, "thread %u released from round %u with thread %u at round %u",
+				   id, round, i, v);
+			break;
+		}
+	}
+}
+
+/* Note arrival index @idx as returned in @round. */
+static void barst_post_index(struct barst *s, u32 round, int idx)
+{
+	u64 bit, old;
+
+	if (idx < 0 || idx >= s->a.threads) {
+		barst_fail(s, "round %u: arrival index %d of %u parties",
+			   round, idx, s->a.threads);
+		return;
+	}
+	bit = BIT_ULL(idx);
+	old = atomic64_fetch_or(bit, &s->masks[round % BARST_SLOTS]);
+	if (old & bit)
+		barst_fail(s, "round %u: arrival index %d returned twice",
+			   round, idx);
+}
+
+/*
+ * Round @round is over for everyone (its serial waiter has passed round
+ * @round + 2, or the run has ended): its indices must be all of them.
+ */
+static void barst_check_indices(struct barst *s, u32 round)
+{
+	u64 all = GENMASK_ULL(s->a.threads - 1, 0);
+	u64 m = atomic64_xchg(&s->masks[round % BARST_SLOTS], 0);
+
+	if (m != all)
+		barst_fail(s, "round %u: arrival indices %#llx returned, not %#llx",
+			   round, m, all);
+	else
+		atomic_long_inc(&s->gens);
+}
+
+/* Everything a released thread checks; @ret is the wait's index. */
+static void barst_released(struct barst *s, struct barst_thread *th,
+			   u32 round, int ret)
+{
+	barst_check_seen(s, th->id, round);
+	if (s->a.action && atomic_read(&s->action_round) <= round)
+		barst_fail(s, "thread %u released from round %u before its action",
+			   th->id, round);
+	barst_post_index(s, round, ret);
+	th->ok++;
+	if (!gosync_barrier_is_serial(&s->b, ret)) {
+		th->wakeups++;
+		return;
+	}
+	th->serials++;
+	/* Everybody has passed round - 2 and is done with its slot. */
+	if (round >= 2)
+		barst_check_indices(s, round - 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* One round.                                                          */
+
+/**
+ * struct barst_plan - what the parties do in one attempt of a round
+ * @breaks: a break round (interrupt, timeout)
+ * @victim: the party that gives up
+ * @laggard: the party that arrives late
+ * @r: random bits for the rest
+ */
+struct barst_plan {
+	bool breaks;
+	unsigned int victim;
+	unsigned int laggard;
+	u32 r;
+};
+
+/* The same plan for every thread: from the seed, the round and epoch. */
+static void barst_plan(const struct barst *s, u32 round, u32 epoch,
+		       struct barst_plan *p)
+{
+	u32 n = s->a.threads;
+	u32 h = barst_mix(s->a.seed ^ barst_mix(round ^ barst_mix(epoch + 1)));
+
+	p->breaks = barst_gives_up(s) && h % BARST_BREAK_EVERY == 0;
+	p->victim = (h >> 8) % n;
+	p->laggard = (p->victim + 1 + (h >> 16) % (n - 1)) % n;
+	p->r = h;
+}
+
+static void barst_random_delay(u32 r)
+{
+	switch (r & 3) {
+	case 0:
+		break;
+	case 1:
+		cond_resched();
+		break;
+	case 2:
+		udelay((r >> 2) % 20);
+		break;
+	case 3:
+		usleep_range(10, 50);
+		break;
+	}
+}
+
+/* Victim of an interrupt round: may be signalled from now until disarmed. */
+static void barst_arm(struct barst *s, struct barst_thread *th, bool armed)
+{
+	spin_lock(&s->sig_lock);
+	th->armed = armed;
+	spin_unlock(&s->sig_lock);
+	/* No signal comes after disarming: drop one that came too late. */
+	if (!armed)
+		flush_signals(current);
+}
+
+static void barst_signal(struct barst *s, struct barst_thread *victim)
+{
+	spin_lock(&s->sig_lock);
+	if (victim->armed)
+		send_sig(SIGUSR1, victim->task, 1);
+	spin_unlock(&s->sig_lock);
+}
+
+/* The laggard of a break round: arrive after the victim gave up. */
+static void barst_lag(struct barst *s, const struct barst_plan *p)
+{
+	unsigned int us;
+
+	if (s->a.mode == BARST_INTERRUPT) {
+		usleep_range(200, 400);
+		barst_signal(s, &s->th[p->victim]);
+		usleep_range(1000, 2000);
+		return;
+	}
+	us = 3 * jiffies_to_usecs(BARST_VICTIM_JIFFIES);
+	usleep_range(us, us + 1000);
+}
+
+/* The wait of thread @th in an attempt of @round; its result. */
+static int barst_wait(struct barst *s, struct barst_thread *th,
+		      const struct barst_plan *p, u32 r)
+{
+	bool victim = p->breaks && p->victim == th->id;
+	int ret;
+
+	switch (s->a.mode) {
+	case BARST_PLAIN:
+	case BARST_RESET:
+		return gosync_barrier_wait(&s->b);
+	case BARST_DELAY:
+		switch ((r >> 8) & 3) {
+		case 0:
+			return gosync_barrier_wait(&s->b);
+		case 1:
+			return gosync_barrier_wait_interruptible(&s->b);
+		case 2:
+			return gosync_barrier_wait_killable(&s->b);
+		default:
+			return gosync_barrier_wait_timeout(&s->b, BARST_LONG_TIMEOUT);
+		}
+	case BARST_INTERRUPT:
+		if (!victim)
+			return r & 0x100 ? gosync_barrier_wait_interruptible(&s->b) :
+					   gosync_barrier_wait(&s->b);
+		ret = gosync_barrier_wait_interruptible(&s->b);
+		barst_arm(s, th, false);
+		return ret;
+	case BARST_TIMEOUT:
+		if (victim)
+			return gosync_barrier_wait_timeout(&s->b,
+							   BARST_VICTIM_JIFFIES);
+		return r & 0x100 ?
+		       gosync_barrier_wait_timeout(&s->b, BARST_LONG_TIMEOUT) :
+		       gosync_barrier_wait(&s->b);
+	case BARST_NR_MODES:
+		break;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Judge a failed wait of thread @th in @round; may it happen in this
+ * mode, for this thread?
+ */
+static void barst_failed(struct barst *s, struct barst_thread *th,
+			 const struct barst_plan *p, u32 round, int ret)
+{
+	bool victim = p->breaks && p->victim == th->id;
+	bool aborting = READ_ONCE(s->abort);
+
+	switch (ret) {
+	case -ECONNABORTED:
+		th->aborted++;
+		if (aborting)
+			return;
+		if (s->a.mode != BARST_RESET && !barst_gives_up(s))
+			barst_fail(s, "thread %u: round %u broken in mode %s",
+				   th->id, round, barst_mode_names[s->a.mode]);
+		/* Until the recovery resets it, which needs us there. */
+		else if (barst_gives_up(s) && !gosync_barrier_is_broken(&s->b))
+			barst_fail(s, "thread %u: round %u broken, the barrier is not",
+				   th->id, round);
+		return;
+	case -ERESTARTSYS:
+	case -ETIMEDOUT:
+		if (ret == -ETIMEDOUT)
+			th->timeouts++;
+		else
+			th->interrupts++;
+		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? BARST_TIMEOUT :
+					     BARST_INTERRUPT))
+			barst_fail(s, "thread %u: round %u: gave up (%d), not a victim",
+				   th->id, round, ret);
+		return;
+	}
+	barst_fail(s, "thread %u: round %u: wait returned %d", th->id, round,
+		   ret);
+}
+
+/* One attempt of @round in @epoch: 0 if released, else why not. */
+static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
+		       u32 epoch)
+{
+	struct barst_plan p;
+	u32 r = gosync_xorshift32(&th->rnd);
+	bool broken_before = false;
+	int ret;
+
+	barst_plan(s, round, epoch, &p);
+	WRITE_ONCE(s->seen[th->id], round);
+	if (p.breaks && p.victim == th->id && s->a.mode == BARST_INTERRUPT)
+		barst_arm(s, th, true);
+	/* Reset mode too: resets must find waiters asleep. */
+	if (s->a.mode == BARST_DELAY || s->a.mode == BARST_RESET)
+		barst_random_delay(r);
+	if (p.breaks && p.laggard == th->id)
+		barst_lag(s, &p);
+	/* Pairs with WRITE_ONCE() in barst_recover(); a hint only. */
+	if (READ_ONCE(s->rec_pending)) {
+		if (s->a.mode == BARST_RESET) {
+			th->skipped++;
+			return -ECONNABORTED;
+		}
+		/* Broken until the recovery, which needs us, resets it. */
+		broken_before = true;
+		th->late++;
+		if (!gosync_barrier_is_broken(&s->b) && !READ_ONCE(s->abort))
+			barst_fail(s, "thread %u: round %u: recovery under way, barrier not broken",
+				   th->id, round);
+	}
+	ret = barst_wait(s, th, &p, r);
+	if (ret >= 0) {
+		if (broken_before && !READ_ONCE(s->abort))
+			barst_fail(s, "thread %u: released from round %u by a broken barrier",
+				   th->id, round);
+		barst_released(s, th, round, ret);
+		return 0;
+	}
+	if (broken_before && ret != -ECONNABORTED)
+		barst_fail(s, "thread %u: round %u: %d from a broken barrier",
+			   th->id, round, ret);
+	barst_failed(s, th, &p, round, ret);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Recovery: a rendezvous outside the barrier.                         */
+
+/* Reset the barrier; nobody here calls it from the action: it must work. */
+static void barst_reset(struct barst *s)
+{
+	int ret = gosync_barrier_reset(&s->b);
+
+	if (ret)
+		barst_fail(s, "gosync_barrier_reset() returned %d", ret);
+}
+
+/* Thread @id failed @round in the recovery under way (rec_lock held). */
+static void barst_rec_round(struct barst *s, unsigned int id, u32 round)
+{
+	if (round != s->rec_round)
+		barst_fail(s, "epoch %u: thread %u failed round %u, another thread round %u",
+			   s->rec_epoch, id, round, s->rec_round);
+	s->rec_round = min(s->rec_round, round);
+}
+
+/* The last thread of a recovery: check, reset, and let everyone go on. */
+static void barst_resync(struct barst *s)
+{
+	bool aborting = READ_ONCE(s->abort);
+	unsigned int giveups = s->rec_giveups;
+	u32 epoch = s->rec_epoch;
+
+	/* Nobody is in the barrier: nothing changes rec_* or the barrier. */
+	if (!aborting && barst_gives_up(s)) {
+		if (giveups != 1)
+			barst_fail(s, "epoch %u: %u parties gave up, not 1",
+				   epoch, giveups);
+		if (!gosync_barrier_is_broken(&s->b))
+			barst_fail(s, "epoch %u: the barrier is not broken", epoch);
+	} else if (!aborting && giveups) {
+		barst_fail(s, "epoch %u: %u parties gave up in mode %s", epoch,
+			   giveups, barst_mode_names[s->a.mode]);
+	}
+	barst_reset(s);
+	if (!aborting && barst_gives_up(s) && gosync_barrier_is_broken(&s->b))
+		barst_fail(s, "epoch %u: broken after reset", epoch);
+	s->broken++;
+	spin_lock(&s->rec_lock);
+	s->rec_restart = s->rec_round;
+	s->rec_count = 0;
+	WRITE_ONCE(s->rec_pending, false);
+	/* Pairs with READ_ONCE() in barst_recover(). */
+	WRITE_ONCE(s->rec_epoch, epoch + 1);
+	spin_unlock(&s->rec_lock);
+	wake_up_all(&s->rec_wq);
+}
+
+/*
+ * Thread @th failed @round with @err: wait until all have, and return the
+ * round to restart at, or -1 if the run is being stopped.
+ */
+static long barst_recover(struct barst *s, struct barst_thread *th,
+			  u32 round, int err)
+{
+	bool last, cont;
+	u32 epoch;
+	long ret;
+
+	spin_lock(&s->rec_lock);
+	if (!s->rec_count) {
+		s->rec_round = round;
+		s->rec_giveups = 0;
+		/* Pairs with READ_ONCE() in barst_round(). */
+		WRITE_ONCE(s->rec_pending, true);
+	} else {
+		barst_rec_round(s, th->id, round);
+	}
+	if (err == -ETIMEDOUT || err == -ERESTARTSYS)
+		s->rec_giveups++;
+	epoch = s->rec_epoch;
+	last = ++s->rec_count == s->a.threads;
+	spin_unlock(&s->rec_lock);
+
+	if (last) {
+		barst_resync(s);
+	} else {
+		for (;;) {
+			cont = wait_event_timeout(s->rec_wq,
+						  READ_ONCE(s->rec_epoch) != epoch ||
+						  READ_ONCE(s->abort), 1);
+			if (cont)
+				break;
+			/* Free a thread asleep in a barrier nobody breaks. */
+			if (s->a.mode == BARST_RESET) {
+				barst_reset(s);
+				atomic_long_inc(&s->kicks);
+			}
+		}
+	}
+	spin_lock(&s->rec_lock);
+	ret = s->rec_epoch != epoch ? s->rec_restart : -1;
+	spin_unlock(&s->rec_lock);
+	return READ_ONCE(s->abort) ? -1 : ret;
+}
+
+static int barst_thread_fn(void *arg)
+{
+	struct barst_thread *th = arg;
+	struct barst *s = th->s;
+	u32 round = 0, epoch = 0;
+	long restart;
+	int ret;
+
+	if (s->a.mode == BARST_INTERRUPT)
+		allow_signal(SIGUSR1);
+	wait_for_completion(&s->start);
+	while (round < s->a.rounds && !READ_ONCE(s->abort)) {
+		ret = barst_round(s, th, round, epoch);
+		if (!ret) {
+			round++;
+			continue;
+		}
+		restart = barst_recover(s, th, round, ret);
+		if (restart < 0)
+			break;
+		round = restart;
+		epoch++;
+	}
+	flush_signals(current);
+	if (atomic_dec_and_test(&s->alive))
+		wake_up_all(&s->done_wq);
+	/* Stay until kthread_stop(): the controller reads our counts. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The controller: the writer's context.                               */
+
+static bool barst_all_done(struct barst *s)
+{
+	return !atomic_read(&s->alive);
+}
+
+/* Reset mode: every 0.1-1 ms, now and then twice in a row. */
+static void barst_reset_some(struct barst *s, u32 *rnd)
+{
+	u32 r = gosync_xorshift32(rnd);
+	unsigned int us = 100 + r % 900;
+
+	usleep_range(us, us + 50);
+	if (barst_all_done(s))
+		return;
+	barst_reset(s);
+	s->resets++;
+	if (!((r >> 16) & 3)) {
+		barst_reset(s);
+		s->resets++;
+	}
+}
+
+/* Run the threads until done, or stop them; 0 or why they were stopped. */
+static int barst_control(struct barst *s)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(BARST_RUN_MAX_MS);
+	u32 rnd = barst_mix(s->a.seed) | 1;
+	int why = 0;
+
+	complete_all(&s->start);
+	while (!barst_all_done(s)) {
+		if (signal_pending(current)) {
+			why = -EINTR;
+			break;
+		}
+		if (time_after(jiffies, deadline)) {
+			why = -ETIMEDOUT;
+			break;
+		}
+		if (gosync_violations_count(&s->v) &&
+		    time_after(jiffies, READ_ONCE(s->first_error) +
+			       msecs_to_jiffies(BARST_STUCK_MS))) {
+			why = -EIO;
+			break;
+		}
+		if (s->a.mode == BARST_RESET)
+			barst_reset_some(s, &rnd);
+		else
+			wait_event_interruptible_timeout(s->done_wq,
+							 barst_all_done(s),
+							 HZ / 10);
+	}
+	if (!why)
+		return 0;
+	/*
+	 * Stop: break the barrier as a party that gives up at once, and keep
+	 * it broken (no reset), so that nobody sleeps in it again; our wait
+	 * may instead complete a generation, which releases its sleepers.
+	 * Either way every thread gets out and sees the abort.
+	 */
+	WRITE_ONCE(s->abort, true);
+	wake_up_all(&s->rec_wq);
+	while (!barst_all_done(s)) {
+		gosync_barrier_wait_timeout(&s->b, 0);
+		wait_event_timeout(s->done_wq, barst_all_done(s), 1);
+	}
+	return why;
+}
+
+/**
+ * struct barst_sum - every thread's counts added up
+ * @ok: waits that released a thread
+ * @serials: ... as the serial waiter
+ * @wakeups: ... as another waiter
+ * @timeouts: -ETIMEDOUT returns
+ * @interrupts: -ERESTARTSYS returns
+ * @aborted: -ECONNABORTED returns
+ * @late: arrivals at a barrier known broken
+ * @skipped: arrivals left out
+ */
+struct barst_sum {
+	u64 ok;
+	u64 serials;
+	u64 wakeups;
+	u64 timeouts;
+	u64 interrupts;
+	u64 aborted;
+	u64 late;
+	u64 skipped;
+};
+
+/* Plant the violation inject= asks for, through the check that finds it. */
+static void barst_inject(struct barst *s, struct barst_sum *sum)
+{
+	u32 m = s->a.rounds;
+
+	switch (s->a.inject) {
+	case BARST_INJ_EARLY:
+		/* Every slot says m - 1: released from round m too early. */
+		barst_check_seen(s, 0, m);
+		break;
+	case BARST_INJ_ACTION:
+		WRITE_ONCE(s->seen[0], m - 1);
+		atomic_set(&s->action_round, m - 1);
+		barst_action(s);
+		break;
+	case BARST_INJ_SERIAL:
+		sum->serials++;
+		break;
+	case BARST_INJ_INDEX:
+		barst_post_index(s, m - 1, 0);
+		break;
+	case BARST_INJ_ROUND:
+		spin_lock(&s->rec_lock);
+		s->rec_round = m - 1;
+		barst_rec_round(s, 0, m);
+		spin_unlock(&s->rec_lock);
+		break;
+	case BARST_INJ_NONE:
+	case BARST_NR_INJECT:
+		break;
+	}
+}
+
+/* The end of a completed run: the counts must be exact. */
+static void barst_check(struct barst *s, struct barst_sum *sum)
+{
+	u64 m = s->a.rounds, n = s->a.threads;
+	unsigned int i;
+	u64 actions;
+	u32 r;
+
+	for (i = 0; i < n; i++)
+		if (s->th[i].ok != m)
+			barst_fail(s, "thread %u passed %llu rounds, not %llu", i,
+				   s->th[i].ok, m);
+	barst_inject(s, sum);
+	actions = atomic_long_read(&s->actions);
+	/* The last two rounds' serial waiters had no later round to check. */
+	for (r = m > 2 ? m - 2 : 0; r < m; r++)
+		barst_check_indices(s, r);
+	if (atomic_long_read(&s->gens) != m || sum->serials != m ||
+	    sum->wakeups != m * (n - 1))
+		barst_fail(s, "%llu rounds: generations %ld serials %llu wakeups %llu",
+			   m, atomic_long_read(&s->gens), sum->serials,
+			   sum->wakeups);
+	if (actions != (s->a.action ? m : 0))
+		barst_fail(s, "%llu actions for %llu rounds (action=%u)", actions,
+			   m, s->a.action);
+	switch (s->a.mode) {
+	case BARST_PLAIN:
+	case BARST_DELAY:
+		if (s->broken || sum->aborted || sum->timeouts ||
+		    sum->interrupts)
+			barst_fail(s, "mode %s: broken %llu aborted %llu timeouts %llu intr %llu",
+				   barst_mode_names[s->a.mode], s->broken,
+				   sum->aborted, sum->timeouts, sum->interrupts);
+		break;
+	case BARST_INTERRUPT:
+	case BARST_TIMEOUT:
+		if (s->broken != sum->timeouts + sum->interrupts ||
+		    sum->aborted != s->broken * (n - 1))
+			barst_fail(s, "broken %llu, timeouts %llu interrupts %llu aborted %llu",
+				   s->broken, sum->timeouts, sum->interrupts,
+				   sum->aborted);
+		break;
+	case BARST_RESET:
+		if (sum->aborted + sum->skipped != s->broken * n ||
+		    sum->timeouts || sum->interrupts)
+			barst_fail(s, "broken %llu, aborted %llu skipped %llu tmo %llu intr %llu",
+				   s->broken, sum->aborted, sum->skipped,
+				   sum->timeouts, sum->interrupts);
+		break;
+	case BARST_NR_MODES:
+		break;
+	}
+	if (gosync_barrier_is_broken(&s->b))
+		barst_fail(s, "the barrier is broken at the end");
+}
+
+static void barst_print(struct barst *s, const struct barst_sum *sum,
+			struct seq_buf *out)
+{
+	long errors = gosync_violations_count(&s->v);
+
+	seq_buf_printf(out, "result=%s threads=%u rounds=%u mode=%s generations=%ld",
+		       errors ? "FAIL" : "PASS", s->a.threads, s->a.rounds,
+		       barst_mode_names[s->a.mode], atomic_long_read(&s->gens));
+	seq_buf_printf(out, " wakeups=%llu serials=%llu actions=%ld broken=%llu",
+		       sum->wakeups, sum->serials, atomic_long_read(&s->actions),
+		       s->broken);
+	seq_buf_printf(out, " timeouts=%llu interrupts=%llu resets=%llu aborted=%llu",
+		       sum->timeouts, sum->interrupts, s->resets, sum->aborted);
+	seq_buf_printf(out, " late=%llu skipped=%llu kicks=%ld errors=%ld\n",
+		       sum->late, sum->skipped, atomic_long_read(&s->kicks),
+		       errors);
+	gosync_violations_print(&s->v, out);
+}
+
+/* Create the threads, stopped at the start line; 0 or a negative errno. */
+static int barst_start(struct barst *s, struct seq_buf *out, const char *who)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->a.threads; i++) {
+		struct barst_thread *th = &s->th[i];
+		struct task_struct *t;
+
+		th->s = s;
+		th->id = i;
+		th->rnd = barst_mix(s->a.seed + 0x9e3779b9U * (i + 1)) | 1;
+		t = kthread_create(barst_thread_fn, th, "gosync/barrier:%u", i);
+		if (IS_ERR(t)) {
+			gosync_report(out, who, "run: no thread %u (%ld)", i,
+				      PTR_ERR(t));
+			/* Never woken: kthread_stop() ends them before their fn. */
+			while (i--) {
+				kthread_stop(s->th[i].task);
+				put_task_struct(s->th[i].task);
+			}
+			return PTR_ERR(t);
+		}
+		get_task_struct(t);
+		th->task = t;
+	}
+	atomic_set(&s->alive, s->a.threads);
+	for (i = 0; i < s->a.threads; i++)
+		wake_up_process(s->th[i].task);
+	return 0;
+}
+
+static int barst_exec(struct gosync_cmd_file *f, char *line,
+		      struct seq_buf *out)
+{
+	struct barst_args a;
+	struct barst_sum sum = {};
+	struct barst *s;
+	unsigned int i;
+	int ret, why;
+
+	ret = __gosync_barrier_run_parse(line, &a, out, f->who);
+	if (ret)
+		return ret;
+	s = kzalloc(struct_size(s, th, a.threads), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->a = a;
+	gosync_violations_init(&s->v, "barrier: run");
+	s->seen = kcalloc(a.threads, sizeof(*s->seen), GFP_KERNEL);
+	if (!s->seen) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	ret = gosync_barrier_init(&s->b, a.threads,
+				  a.action ? barst_action : NULL, s);
+	if (ret) {
+		gosync_report(out, f->who, "run: gosync_barrier_init() failed (%d)",
+			      ret);
+		goto out_free;
+	}
+	spin_lock_init(&s->sig_lock);
+	spin_lock_init(&s->rec_lock);
+	init_waitqueue_head(&s->rec_wq);
+	init_waitqueue_head(&s->done_wq);
+	init_completion(&s->start);
+	ret = barst_start(s, out, f->who);
+	if (ret)
+		goto out_free;
+
+	why = barst_control(s);
+	for (i = 0; i < a.threads; i++) {
+		const struct barst_thread *th = &s->th[i];
+
+		kthread_stop(th->task);
+		put_task_struct(th->task);
+		sum.ok += th->ok;
+		sum.serials += th->serials;
+		sum.wakeups += th->wakeups;
+		sum.timeouts += th->timeouts;
+		sum.interrupts += th->interrupts;
+		sum.aborted += th->aborted;
+		sum.late += th->late;
+		sum.skipped += th->skipped;
+	}
+	if (why) {
+		WRITE_ONCE(s->abort, false);
+		barst_fail(s, "run stopped: %s", why == -EINTR ?
+			   "interrupted by a signal" : why == -ETIMEDOUT ?
+			   "still running after 60 s" : "stuck after a violation");
+		ret = why;
+	} else {
+		barst_check(s, &sum);
+		ret = gosync_violations_count(&s->v) ? -EIO : 0;
+	}
+	barst_print(s, &sum, out);
+
+out_free:
+	kfree(s->seen);
+	kfree(s);
+	return ret;
+}
+
+static struct gosync_cmd_file barst_file = {
+	.name = "run",
+	.who = "barrier",
+	.exec = barst_exec,
+};
+
+/* The "barrier" directory's component: the file "run". */
+static int barst_component_init(struct dentry *dir)
+{
+	gosync_cmd_file_create(dir, &barst_file);
+	return 0;
+}
+
+/*
+ * Nothing to do at unload: a run holds the file open (and the module
+ * pinned) until its threads are gone, and no state outlives a run.
+ */
+const struct gosync_component gosync_barrier_component = {
+	.name = "barrier",
+	.init = barst_component_init,
+	.bench = &gosync_barrier_bench,
+};

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The implementations the breaker benchmarks compare, written once for
+ * the in-kernel benchmark (kmod/test/bench/breaker_bench.c) and the native one
+ * (tools/native/bench/breaker_bench.c, built against the kernel-API shim
+ * in tools/native/include). Each bench file keeps only its harness: the
+ * cases, the loops, setup and teardown.
+ *
+ * Implementations, what allow and done do:
+ *	gosync_breaker	gosync_breaker_allow(), gosync_breaker_done(err, 0);
+ *			configured as a typical user would: 5 consecutive
+ *			failures, or a failure rate of 50% over the default
+ *			window (10 buckets of 1000 ms, at least 20 calls);
+ *			no slow-call threshold, no test clock.
+ *	mutex		the seed's breaker, in C: one struct mutex over state,
+ *			failures, last failure time and a call count. allow
+ *			(the seed's canAttempt()) locks, switches on the
+ *			state (CLOSED admits; OPEN moves to HALF_OPEN once
+ *			BB_RESET_MS have passed since the last failure, else
+ *			rejects; HALF_OPEN admits) and unlocks. done (the
+ *			seed's recordResult()) locks, counts the call; on a
+ *			failure increments failures, stamps the last failure
+ *			time (ktime_get_coarse_ns(), gosync_breaker's clock)
+ *			and opens at BB_MAX_FAILURES (5) or on a failed
+ *			HALF_OPEN call; on a success zeroes failures (and
+ *			closes a HALF_OPEN breaker); unlocks.
+ *	spinlock	the same under a spinlock_t (plain spin_lock(), process
+ *			context): the cheaper lock a kernel author might pick.
+ *	atomic_long	allow does nothing; done is one atomic_long_inc() of a
+ *			counter shared by all threads, in a cache line of its
+ *			own: the cheapest shared write per call.
+ *	percpu		allow does nothing; done is one this_cpu_inc() of an
+ *			alloc_percpu() unsigned long: the floor, a bare per-CPU
+ *			counter increment per call.
+ *
+ * Each implementation is a table of functions (struct bb_ops, named
+ * bb_<implementation>_ops). A harness instantiates its loops per table
+ * with the table as a compile-time constant, so that allow and done inline
+ * for all of them alike (gosync_breaker's are the header's inline fast
+ * paths); the call of the peers is out of line, as gosync_breaker_call()
+ * is.
+ *
+ * The includer defines bb_err(fmt, ...), which reports a failed check its
+ * own way, before including this file.
+ */
+#ifndef _GOSYNC_BREAKER_BENCH_PEERS_H
+#define _GOSYNC_BREAKER_BENCH_PEERS_H
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+#include <gosync/breaker.h>
+
+#define BB_FAIL_EVERY	100		/* fail1pct: one failure in this many */
+#define BB_MAX_FAILURES	5		/* the seed's maxFailures */
+#define BB_RESET_MS	60000		/* the seed's resetTimeout */
+
+/**
+ * struct bb_seed - the seed's breaker, under one lock
+ * @mutex: guards the rest (mutex)
+ * @spin: guards the rest (spinlock)
+ * @state: CLOSED, OPEN or HALF_OPEN
+ * @failures: failures in a row
+ * @max_failures: trip at this many failures in a row
+ * @last_fail_ns: when the last failure was recorded
+ * @reset_timeout_ns: OPEN lasts this long after the last failure
+ * @counts: calls recorded
+ */
+struct bb_seed {
+	struct mutex mutex;		/* guards the fields below (mutex) */
+	spinlock_t spin;		/* guards the fields below (spinlock) */
+	enum gosync_breaker_state state;
+	unsigned int failures;
+	unsigned int max_failures;
+	u64 last_fail_ns;
+	u64 reset_timeout_ns;
+	u64 counts;
+};
+
+/**
+ * struct bb_peers - what the implementations of one run share
+ * @pcpu: the per-CPU counter (percpu)
+ * @breaker: the breaker (gosync_breaker)
+ * @seed: the seed's breaker (mutex, spinlock), in cache lines of its own
+ * @counter: the shared counter (atomic_long), in a cache line of its own
+ */
+struct bb_peers {
+	unsigned long __percpu *pcpu;
+	struct gosync_breaker breaker;
+	struct bb_seed seed ____cacheline_aligned_in_smp;
+	atomic_long_t counter ____cacheline_aligned_in_smp;
+};
+
+/**
+ * struct bb_ops - one implementation
+ * @name: its name (the case's impl, the CSV's)
+ * @init: sets it up in @p; 0 or a negative errno
+ * @destroy: frees what @init made
+ * @allow: 0 to admit a call, with @t to hand to @done; else a negative errno
+ * @done: reports the result @err of the call admitted with @t
+ * @call: allow, @fn(@arg), done with its result; @fn's result or allow's
+ *	error
+ * @check: after a run: 0 if the breaker stayed CLOSED, else -EIO (said)
+ */
+struct bb_ops {
+	const char *name;
+	int (*init)(struct bb_peers *p);
+	void (*destroy)(struct bb_peers *p);
+	int (*allow)(struct bb_peers *p, struct gosync_breaker_ticket *t);
+	void (*done)(struct bb_peers *p, struct gosync_breaker_ticket *t,
+		     int err);
+	int (*call)(struct bb_peers *p, int (*fn)(void *arg), void *arg);
+	int (*check)(struct bb_peers *p);
+};
+
+/* The call mix's trivial function. */
+static int bb_nop(void *arg)
+{
+	return 0;
+}
+
+static void bb_nothing(struct bb_peers *p)
+{
+}
+
+static int bb_ok(struct bb_peers *p)
+{
+	return 0;
+}
+
+/* The call of the peers: allow, @fn, done (out of line, as the library's). */
+static __always_inline int
+bb_call_via(struct bb_peers *p,
+	    int (*allow)(struct bb_peers *p, struct gosync_breaker_ticket *t),
+	    void (*done)(struct bb_peers *p, struct gosync_breaker_ticket *t,
+			 int err),
+	    int (*fn)(void *arg), void *arg)
+{
+	struct gosync_breaker_ticket t;
+	int ret = allow(p, &t);
+
+	if (ret)
+		return ret;
+	ret = fn(arg);
+	done(p, &t, ret);
+	return ret;
+}
+
+/* ---- gosync_breaker ---- */
+
+static int bb_gb_init(struct bb_peers *p)
+{
+	const struct gosync_breaker_opts opts = {
+		.name = "gosync_bench_breaker",
+		.consecutive = BB_MAX_FAILURES,
+		.failure_rate = 50,
+	};
+
+	return gosync_breaker_init(&p->breaker, &opts, GFP_KERNEL);
+}
+
+static void bb_gb_destroy(struct bb_peers *p)
+{
+	gosync_breaker_destroy(&p->breaker);
+}
+
+static __always_inline int bb_gb_allow(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t)
+{
+	return gosync_breaker_allow(&p->breaker, t);
+}
+
+static __always_inline void bb_gb_done(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t, int err)
+{
+	gosync_breaker_done(&p->breaker, t, err, 0);
+}
+
+static int bb_gb_call(struct bb_peers *p, int (*fn)(void *arg), void *arg)
+{
+	return gosync_breaker_call(&p->breaker, fn, arg);
+}
+
+static int bb_gb_check(struct bb_peers *p)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(&p->breaker, &c);
+	if (c.state == GOSYNC_BREAKER_CLOSED && !c.trips)
+		return 0;
+	bb_err("gosync_breaker left CLOSED (state %s, %llu trips)\n",
+	       gosync_breaker_state_name(c.state),
+	       (unsigned long long)c.trips);
+	return -EIO;
+}
+
+static const struct bb_ops bb_gosync_breaker_ops = {
+	.name = "gosync_breaker",
+	.init = bb_gb_init,
+	.destroy = bb_gb_destroy,
+	.allow = bb_gb_allow,
+	.done = bb_gb_done,
+	.call = bb_gb_call,
+	.check = bb_gb_check,
+};
+
+/* ---- the seed's breaker, under a mutex or a spinlock ---- */
+
+static int bb_seed_init(struct bb_peers *p)
+{
+	struct bb_seed *sb = &p->seed;
+
+	mutex_init(&sb->mutex);
+	spin_lock_init(&sb->spin);
+	sb->state = GOSYNC_BREAKER_CLOSED;
+	sb->max_failures = BB_MAX_FAILURES;
+	sb->reset_timeout_ns = (u64)BB_RESET_MS * NSEC_PER_MSEC;
+	return 0;
+}
+
+static void bb_seed_destroy(struct bb_peers *p)
+{
+	mutex_destroy(&p->seed.mutex);
+}
+
+static __always_inline void bb_seed_lock(struct bb_seed *sb, bool spin)
+{
+	if (spin)
+		spin_lock(&sb->spin);
+	else
+		mutex_lock(&sb->mutex);
+}
+
+static __always_inline void bb_seed_unlock(struct bb_seed *sb, bool spin)
+{
+	if (spin)
+		spin_unlock(&sb->spin);
+	else
+		mutex_unlock(&sb->mutex);
+}
+
+/* The seed's canAttempt(). */
+static __always_inline int bb_seed_allow(struct bb_seed *sb, bool spin)
+{
+	int ret = 0;
+
+	bb_seed_lock(sb, spin);
+	switch (sb->state) {
+	case GOSYNC_BREAKER_CLOSED:
+		break;
+	case GOSYNC_BREAKER_OPEN:
+		if (ktime_get_coarse_ns() - sb->last_fail_ns >
+		    sb->reset_timeout_ns)
+			sb->state = GOSYNC_BREAKER_HALF_OPEN;
+		else
+			ret = -EAGAIN;
+		break;
+	case GOSYNC_BREAKER_HALF_OPEN:
+		break;
+	}
+	bb_seed_unlock(sb, spin);
+	return ret;
+}
+
+/* The seed's recordResult(). */
+static __always_inline void bb_seed_done(struct bb_seed *sb, bool spin,
+					 int err)
+{
+	bb_seed_lock(sb, spin);
+	sb->counts++;
+	if (err < 0) {
+		sb->failures++;
+		sb->last_fail_ns = ktime_get_coarse_ns();
+		if (sb->state == GOSYNC_BREAKER_HALF_OPEN ||
+		    sb->failures >= sb->max_failures)
+			sb->state = GOSYNC_BREAKER_OPEN;
+	} else {
+		sb->failures = 0;
+		if (sb->state == GOSYNC_BREAKER_HALF_OPEN)
+			sb->state = GOSYNC_BREAKER_CLOSED;
+	}
+	bb_seed_unlock(sb, spin);
+}
+
+static int bb_seed_check(struct bb_peers *p)
+{
+	/* Read after the run: every thread has stopped calling. */
+	if (READ_ONCE(p->seed.state) == GOSYNC_BREAKER_CLOSED)
+		return 0;
+	bb_err("the seed's breaker left CLOSED\n");
+	return -EIO;
+}
+
+static __always_inline int bb_mx_allow(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t)
+{
+	return bb_seed_allow(&p->seed, false);
+}
+
+static __always_inline void bb_mx_done(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t, int err)
+{
+	bb_seed_done(&p->seed, false, err);
+}
+
+static noinline int bb_mx_call(struct bb_peers *p, int (*fn)(void *arg),
+			       void *arg)
+{
+	return bb_call_via(p, bb_mx_allow, bb_mx_done, fn, arg);
+}
+
+static const struct bb_ops bb_mutex_ops = {
+	.name = "mutex",
+	.init = bb_seed_init,
+	.destroy = bb_seed_destroy,
+	.allow = bb_mx_allow,
+	.done = bb_mx_done,
+	.call = bb_mx_call,
+	.check = bb_seed_check,
+};
+
+static __always_inline int bb_sp_allow(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t)
+{
+	return bb_seed_allow(&p->seed, true);
+}
+
+static __always_inline void bb_sp_done(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t, int err)
+{
+	bb_seed_done(&p->seed, true, err);
+}
+
+static noinline int bb_sp_call(struct bb_peers *p, int (*fn)(void *arg),
+			       void *arg)
+{
+	return bb_call_via(p, bb_sp_allow, bb_sp_done, fn, arg);
+}
+
+static const struct bb_ops bb_spinlock_ops = {
+	.name = "spinlock",
+	.init = bb_seed_init,
+	.destroy = bb_seed_destroy,
+	.allow = bb_sp_allow,
+	.done = bb_sp_done,
+	.call = bb_sp_call,
+	.check = bb_seed_check,
+};
+
+/* ---- the bare counters ---- */
+
+static __always_inline int bb_admit(struct bb_peers *p,
+				    struct gosync_breaker_ticket *t)
+{
+	return 0;
+}
+
+static int bb_at_init(struct bb_peers *p)
+{
+	atomic_long_set(&p->counter, 0);
+	return 0;
+}
+
+static __always_inline void bb_at_done(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t, int err)
+{
+	atomic_long_inc(&p->counter);
+}
+
+static noinline int bb_at_call(struct bb_peers *p, int (*fn)(void *arg),
+			       void *arg)
+{
+	return bb_call_via(p, bb_admit, bb_at_done, fn, arg);
+}
+
+static const struct bb_ops bb_atomic_long_ops = {
+	.name = "atomic_long",
+	.init = bb_at_init,
+	.destroy = bb_nothing,
+	.allow = bb_admit,
+	.done = bb_at_done,
+	.call = bb_at_call,
+	.check = bb_ok,
+};
+
+static int bb_pc_init(struct bb_peers *p)
+{
+	p->pcpu = alloc_percpu(unsigned long);
+	return p->pcpu ? 0 : -ENOMEM;
+}
+
+static void bb_pc_destroy(struct bb_peers *p)
+{
+	free_percpu(p->pcpu);
+}
+
+static __always_inline void bb_pc_done(struct bb_peers *p,
+				       struct gosync_breaker_ticket *t, int err)
+{
+	this_cpu_inc(*p->pcpu);
+}
+
+static noinline int bb_pc_call(struct bb_peers *p, int (*fn)(void *arg),
+			       void *arg)
+{
+	return bb_call_via(p, bb_admit, bb_pc_done, fn, arg);
+}
+
+static const struct bb_ops bb_percpu_ops = {
+	.name = "percpu",
+	.init = bb_pc_init,
+	.destroy = bb_pc_destroy,
+	.allow = bb_admit,
+	.done = bb_pc_done,
+	.call = bb_pc_call,
+	.check = bb_ok,
+};
+
+#endif /* _GOSYNC_BREAKER_BENCH_PEERS_H */

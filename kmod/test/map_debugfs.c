@@ -1,0 +1,955 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_map's debugfs face: a test map driven by a command file, its
+ * statistics, and a stress launcher. Everything lives in
+ * /sys/kernel/debug/gosync_test/map/.
+ *
+ * cmd (0600, command file; grammar of command files in parse.h)
+ *	One test map whose values are non-zero u64 numbers, stored as
+ *	pointers. At module load it is an empty map of u64 keys. A command is
+ *	a verb followed by key=value arguments:
+ *
+ *	init [kind=u64|str|bin] [key_len=N] [hint=N] [max=N] [gfp=kernel|atomic]
+ *		Create a new test map (key_len, default 8, is for kind=bin;
+ *		hint is the size hint, at most 4194304; max the entry limit,
+ *		0 for none) and destroy the old one. If the new map cannot be
+ *		created, the old one stays. With gfp=atomic every operation
+ *		below runs with bottom halves disabled, so that a map operation
+ *		that sleeps is caught. Prints the new map's settings.
+ *	store key=K value=V		prints "stored"
+ *	load key=K			prints "value=V"
+ *	load_or_store key=K value=V	prints "loaded value=V" or "stored value=V"
+ *	load_and_delete key=K		prints "deleted value=V"
+ *	delete key=K			prints "deleted"
+ *	swap key=K value=V		prints "old=V" or "old=none"
+ *	cas key=K old=V new=W		compare-and-swap; prints "swapped"
+ *	cad key=K old=V			compare-and-delete; prints "deleted"
+ *	range [limit=N]			visits entries until N were visited
+ *					(default: all); prints the first 32 as
+ *					"key=K value=V" lines, then "visited=N"
+ *	clear				prints "cleared"
+ *	len				prints "len=N"
+ *	resize buckets=N		copies the map now to a table of N buckets
+ *					(0: same size, new seed); prints "buckets=N"
+ *	sync				waits for the release callbacks queued
+ *					with call_rcu() (rcu_barrier()); those
+ *					of a clear run from a worker a little
+ *					later; prints "synced"
+ *
+ *	A key K is, by the map's kind: u64, a number (decimal or 0x hex);
+ *	str, a word of printable characters (the map refuses words of
+ *	GOSYNC_MAP_KEY_MAX characters or more); bin, exactly 2 * key_len hex
+ *	digits. A value V is a number; the map refuses 0 (its NULL).
+ *
+ *	Errors: the parser's (see parse.h), -EINVAL for an unknown verb, a
+ *	malformed key or an unknown kind, and otherwise exactly what the map
+ *	call returned: -ENOENT (no such key), -EAGAIN (cas/cad: the value is
+ *	not "old"), -ENOSPC (max reached), -EINVAL (value 0, bad init or
+ *	resize argument), -ENAMETOOLONG (string key too long), -ENOMEM. A
+ *	rejected or failed command leaves "error: <why>" as the output and
+ *	the map unchanged. load_or_store's -EEXIST is a result ("loaded"),
+ *	not an error.
+ *
+ * stats (0400)
+ *	One line about the test map: "kind= key_len= gfp= max= entries=
+ *	buckets= longest_chain= resizing= grows= shrinks= reseeds= aborts=
+ *	releases=" then the number of commands of each verb run on this map
+ *	("load= store= ... sync=") and "errors=" (commands that failed).
+ *	releases counts the release callbacks the map has run for values
+ *	that left it; write "sync" to cmd first to count them all.
+ *
+ * stress (0600, command file)
+ *	[threads=N] [duration_ms=D] [keys=K] [kind=u64|str|bin] [hint=N]
+ *	[load=P] [store=P] [delete=P] [swap=P] [cas=P] [cad=P]
+ *	[load_or_store=P] [load_and_delete=P] [checker=0|1] [resizer=0|1]
+ *	[storm=N] [failslab=0|1] [atomic=0|1]
+ *
+ *	Runs N threads (default every online CPU) for D ms (default 1000) on
+ *	a fresh map with keys 0 .. K-1 (default 65536). Thread i owns the
+ *	keys k with k % N == i, keeps a shadow of the values it stored, and
+ *	checks the result of every call on its keys against it. The P are
+ *	percentages of each operation; if any is given they must sum to
+ *	100 (default: load=40 store=20 delete=10 swap=10 cas=5 cad=5
+ *	load_or_store=5 load_and_delete=5). Every value encodes its key.
+ *	checker=1 adds a thread that ranges over the map again and again
+ *	and checks that no key is visited twice in one range and that every
+ *	value encodes its key; resizer=1 adds a thread that keeps copying
+ *	the map to new tables of random sizes (__gosync_map_resize()).
+ *	storm=N replaces the operation mix: thread 0 stores keys 0 .. N-1
+ *	into the empty map, checks the length, deletes them all, checks the
+ *	map is empty, and repeats until the duration is over (finishing the
+ *	cycle it is in), while the other threads load random keys and check
+ *	their values. failslab=1 makes the map calls of the stress threads
+ *	(and the resizer) subject to failslab's task filter (set
+ *	/sys/kernel/debug/failslab/task-filter=Y and a probability first):
+ *	-ENOMEM is then an accepted result that must leave the key as it
+ *	was; -EOPNOTSUPP on kernels without CONFIG_FAULT_INJECTION.
+ *	atomic=1 creates the map with GFP_ATOMIC and calls it with bottom
+ *	halves disabled.
+ *
+ *	At the end the map's length must equal the number of live keys in
+ *	the shadows, a final range must visit exactly those keys with their
+ *	shadowed values, and once the map is destroyed it must have released
+ *	exactly as many values as were put in. The output is one line:
+ *	"result=PASS|FAIL threads= ops= errors= enomem= inserted= released=
+ *	live= len= ranges= resizes= resize_enomem= cycles= peak= grows=
+ *	shrinks= reseeds= aborts= buckets=", and on FAIL the first problem is
+ *	logged with pr_err() and printed as a second line "why: ...".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/bottom_half.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/sched/task.h>
+#include <linux/seq_buf.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/version.h>
+/* <asm/unaligned.h> became <linux/unaligned.h> in 6.12. */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 12)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#include "cmdfile.h"
+#include "internal.h"
+#include "map.h"
+#include "parse.h"
+#include "runner.h"
+#include "test.h"
+
+/* ------------------------------------------------------------------ */
+/* cmd and stats: the interpreter is in map_cmd.c.                    */
+
+static int mapdbg_cmd_exec(struct gosync_cmd_file *f, char *line,
+			   struct seq_buf *out)
+{
+	return __gosync_map_cmd_exec(line, out, f->who);
+}
+
+static struct gosync_cmd_file mapdbg_cmd_file = {
+	.name = "cmd",
+	.who = "map",
+	.exec = mapdbg_cmd_exec,
+};
+
+static int mapdbg_stats_show(struct seq_file *sf, void *unused)
+{
+	char *buf = kmalloc(GOSYNC_MAP_CMD_STATS_SIZE, GFP_KERNEL);
+	struct seq_buf sb;
+
+	if (!buf)
+		return -ENOMEM;
+	seq_buf_init(&sb, buf, GOSYNC_MAP_CMD_STATS_SIZE);
+	__gosync_map_cmd_stats(&sb);
+	seq_write(sf, buf, seq_buf_used(&sb));
+	kfree(buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mapdbg_stats);
+
+/* ------------------------------------------------------------------ */
+/* The stress launcher.                                                */
+
+#define MAPST_BATCH		64
+#define MAPST_SEQ_BITS		24
+#define MAPST_SEQ_MASK		((1ULL << MAPST_SEQ_BITS) - 1)
+#define MAPST_STR_PREFIX	"gosync-stress-"
+#define MAPST_BIN_LEN		16
+
+/**
+ * struct mapst_thread - private state of one stress thread
+ * @shadow: expected value of each key the thread owns (0: absent); slot i
+ *	is key i * nr_threads + id
+ * @owned: number of keys the thread owns
+ * @rng: xorshift state
+ * @enomem: calls that returned -ENOMEM
+ * @inserted: values the thread put into the map
+ * @cycles: storm cycles completed (storm writer)
+ * @peak: largest length seen (storm writer)
+ */
+struct mapst_thread {
+	u64 *shadow;
+	u64 owned;
+	u64 rng;
+	u64 enomem;
+	u64 inserted;
+	u64 cycles;
+	u64 peak;
+};
+
+/**
+ * struct mapst - one stress run
+ * @map: the map under test
+ * @kind: its key kind
+ * @keys: the key space, 0 .. keys - 1 (storm: the storm size)
+ * @nr_threads: stress threads
+ * @mix: cumulative percentages of the operations
+ * @storm: storm size, 0 for the operation mix
+ * @min_buckets: buckets of the new map, the least it shrinks to
+ * @failslab: stress threads run with make_it_fail
+ * @atomic: GFP_ATOMIC map, calls with bottom halves disabled
+ * @th: per-thread state
+ * @seen: bitmap of keys of the checker's current range
+ * @releases: values the map released
+ * @bad_releases: released values that encode no key of the run
+ * @errors: failed checks
+ * @failed: set by the first failed check, which fills @why
+ * @storm_done: the storm writer has finished
+ * @ranges: ranges the checker completed
+ * @resizes: resizes the resizer completed
+ * @resize_enomem: resizes that failed with -ENOMEM
+ * @resize_again: resizes dropped because of a clear (-EAGAIN)
+ * @resizer_rng: the resizer's xorshift state
+ * @why: the first failed check
+ */
+struct mapst {
+	struct gosync_map map;
+	enum gosync_map_key_kind kind;
+	u64 keys;
+	unsigned int nr_threads;
+	u32 mix[MAPST_NR_OPS];
+	u64 storm;
+	unsigned int min_buckets;
+	bool failslab;
+	bool atomic;
+	struct mapst_thread *th;
+	unsigned long *seen;
+	atomic_long_t releases;
+	atomic_long_t bad_releases;
+	atomic_long_t errors;
+	atomic_t failed;
+	bool storm_done;
+	u64 ranges;
+	u64 resizes;
+	u64 resize_enomem;
+	u64 resize_again;
+	u64 resizer_rng;
+	char why[160];
+};
+
+union mapst_key {
+	u64 u;
+	char s[40];
+	u8 b[MAPST_BIN_LEN];
+};
+
+static __printf(2, 3) void mapst_fail(struct mapst *s, const char *fmt, ...)
+{
+	va_list args;
+
+	atomic_long_inc(&s->errors);
+	if (atomic_xchg(&s->failed, 1))
+		return;
+	va_start(args, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, args);
+	va_end(args);
+	pr_err("map: stress: %s\n", s->why);
+}
+
+static inline u64 mapst_rand(u64 *x)
+{
+	/* xorshift64* */
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545F4914F6CDD1DULL;
+}
+
+static inline u64 mapst_value(u64 k, u64 r)
+{
+	return (k << MAPST_SEQ_BITS) | (r & MAPST_SEQ_MASK) | 1;
+}
+
+static inline bool mapst_value_ok(u64 v, u64 k)
+{
+	return v >> MAPST_SEQ_BITS == k && (v & 1);
+}
+
+static const void *mapst_key(const struct mapst *s, u64 k, union mapst_key *kb)
+{
+	switch (s->kind) {
+	case GOSYNC_MAP_KEY_U64:
+		kb->u = k;
+		return &kb->u;
+	case GOSYNC_MAP_KEY_STRING:
+		snprintf(kb->s, sizeof(kb->s), MAPST_STR_PREFIX "%llu", k);
+		return kb->s;
+	default:
+		put_unaligned_le64(k, kb->b);
+		put_unaligned_le64(~k, kb->b + 8);
+		return kb->b;
+	}
+}
+
+/* The key number of a key the map hands back; false if it is none of ours. */
+static bool mapst_key_num(const struct mapst *s, const void *key, u64 *k)
+{
+	const size_t plen = sizeof(MAPST_STR_PREFIX) - 1;
+
+	switch (s->kind) {
+	case GOSYNC_MAP_KEY_U64:
+		memcpy(k, key, sizeof(*k));
+		break;
+	case GOSYNC_MAP_KEY_STRING:
+		if (strncmp(key, MAPST_STR_PREFIX, plen) ||
+		    kstrtou64((const char *)key + plen, 10, k))
+			return false;
+		break;
+	default:
+		*k = get_unaligned_le64(key);
+		if (get_unaligned_le64((const u8 *)key + 8) != ~*k)
+			return false;
+		break;
+	}
+	return *k < s->keys;
+}
+
+static void mapst_release(void *value, void *arg)
+{
+	struct mapst *s = arg;
+	u64 v = mapdbg_num(value);
+
+	atomic_long_inc(&s->releases);
+	if (!(v & 1) || v >> MAPST_SEQ_BITS >= s->keys)
+		atomic_long_inc(&s->bad_releases);
+}
+
+static inline void mapst_enter(const struct mapst *s)
+{
+	if (s->atomic)
+		local_bh_disable();
+}
+
+static inline void mapst_leave(const struct mapst *s)
+{
+	if (s->atomic)
+		local_bh_enable();
+}
+
+static void mapst_make_it_fail(const struct mapst *s, bool on)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	if (s->failslab)
+		current->make_it_fail = on;
+#endif
+}
+
+/*
+ * The result of a call that may allocate: true if it failed with -ENOMEM
+ * (counted, the shadow stays), false otherwise.
+ */
+static bool mapst_enomem(struct mapst_thread *th, int ret)
+{
+	if (ret != -ENOMEM)
+		return false;
+	th->enomem++;
+	return true;
+}
+
+/* One random operation on one of the thread's own keys. */
+static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
+			 unsigned int id)
+{
+	u64 r = mapst_rand(&th->rng);
+	u64 idx = r % th->owned;
+	u64 k = idx * s->nr_threads + id;
+	u64 cur = th->shadow[idx];
+	u64 nv = mapst_value(k, mapst_rand(&th->rng));
+	u32 pick = (r >> 40) % 100;
+	struct gosync_map *m = &s->map;
+	union mapst_key kb;
+	const void *key = mapst_key(s, k, &kb);
+	enum mapst_op op = 0;
+	void *old = NULL;
+	u64 got;
+	int ret;
+
+	/*
+	 * A value stored over itself does not leave the map and is not
+	 * released: keep every new value distinct from the current one so
+	 * that the values put in and the releases balance.
+	 */
+	if (nv == cur)
+		nv ^= 2;
+	while (pick >= s->mix[op])
+		op++;
+
+	mapst_enter(s);
+	switch (op) {
+	case MAPST_LOAD:
+		got = mapdbg_num(gosync_map_load(m, key));
+		if (got != cur)
+			mapst_fail(s, "load of key %llu gave %#llx, expected %#llx",
+				   k, got, cur);
+		break;
+	case MAPST_STORE:
+		ret = gosync_map_store(m, key, mapdbg_ptr(nv));
+		if (!ret) {
+			th->shadow[idx] = nv;
+			th->inserted++;
+		} else if (!mapst_enomem(th, ret)) {
+			mapst_fail(s, "store of key %llu returned %d", k, ret);
+		}
+		break;
+	case MAPST_DELETE:
+		ret = gosync_map_delete(m, key);
+		if (!ret && cur)
+			th->shadow[idx] = 0;
+		else if (!(ret == -ENOENT && !cur) && !mapst_enomem(th, ret))
+			mapst_fail(s, "delete of key %llu (value %#llx) returned %d",
+				   k, cur, ret);
+		break;
+	case MAPST_SWAP:
+		ret = gosync_map_swap(m, key, mapdbg_ptr(nv), &old);
+		if (!ret && mapdbg_num(old) == cur) {
+			th->shadow[idx] = nv;
+			th->inserted++;
+		} else if (!mapst_enomem(th, ret)) {
+			mapst_fail(s, "swap of key %llu returned %d old %#llx, expected %#llx",
+				   k, ret, mapdbg_num(old), cur);
+		}
+		break;
+	case MAPST_CAS:
+		if (!cur) {
+			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(nv),
+							  mapdbg_ptr(nv ^ 2));
+			if (ret != -ENOENT && !mapst_enomem(th, ret))
+				mapst_fail(s, "cas of absent key %llu returned %d",
+					   k, ret);
+		} else if (r & (1ULL << 20)) {
+			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur),
+							  mapdbg_ptr(nv));
+			if (!ret) {
+				th->shadow[idx] = nv;
+				th->inserted++;
+			} else if (!mapst_enomem(th, ret)) {
+				mapst_fail(s, "cas of key %llu from its value returned %d",
+					   k, ret);
+			}
+		} else {
+			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur ^ 2),
+							  mapdbg_ptr(nv));
+			if (ret != -EAGAIN && !mapst_enomem(th, ret))
+				mapst_fail(s, "cas of key %llu from a wrong value returned %d",
+					   k, ret);
+		}
+		break;
+	case MAPST_CAD:
+		if (!cur) {
+			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(nv));
+			if (ret != -ENOENT && !mapst_enomem(th, ret))
+				mapst_fail(s, "cad of absent key %llu returned %d",
+					   k, ret);
+		} else if (r & (1ULL << 20)) {
+			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur));
+			if (!ret)
+				th->shadow[idx] = 0;
+			else if (!mapst_enomem(th, ret))
+				mapst_fail(s, "cad of key %llu with its value returned %d",
+					   k, ret);
+		} else {
+			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur ^ 2));
+			if (ret != -EAGAIN && !mapst_enomem(th, ret))
+				mapst_fail(s, "cad of key %llu with a wrong value returned %d",
+					   k, ret);
+		}
+		break;
+	case MAPST_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, mapdbg_ptr(nv), &old);
+		if (cur) {
+			if (ret != -EEXIST || mapdbg_num(old) != cur)
+				mapst_fail(s, "load_or_store %llu: %d value %#llx, expected %#llx",
+					   k, ret, mapdbg_num(old), cur);
+		} else if (!ret) {
+			th->shadow[idx] = nv;
+			th->inserted++;
+		} else if (!mapst_enomem(th, ret)) {
+			mapst_fail(s, "load_or_store of absent key %llu returned %d",
+				   k, ret);
+		}
+		break;
+	default:
+		ret = gosync_map_load_and_delete(m, key, &old);
+		if (cur && !ret && mapdbg_num(old) == cur)
+			th->shadow[idx] = 0;
+		else if (!(ret == -ENOENT && !cur) && !mapst_enomem(th, ret))
+			mapst_fail(s, "load_and_delete of key %llu: %d value %#llx, expected %#llx",
+				   k, ret, mapdbg_num(old), cur);
+		break;
+	}
+	mapst_leave(s);
+}
+
+/* Storm writer: fill 0 .. storm - 1, check, empty, check; repeat. */
+static void mapst_storm_cycle(struct mapst *s, struct mapst_thread *th)
+{
+	struct gosync_map *m = &s->map;
+	union mapst_key kb;
+	unsigned long len;
+	void *old;
+	u64 k;
+	int ret;
+
+	for (k = 0; k < s->storm; k++) {
+		const void *key = mapst_key(s, k, &kb);
+
+		do {
+			mapst_enter(s);
+			ret = gosync_map_store(m, key, mapdbg_ptr(mapst_value(k, th->cycles)));
+			mapst_leave(s);
+		} while (mapst_enomem(th, ret));
+		if (ret) {
+			mapst_fail(s, "storm: store of key %llu returned %d", k, ret);
+			return;
+		}
+		th->inserted++;
+		if (!(k % MAPST_BATCH))
+			cond_resched();
+	}
+	len = gosync_map_len(m);
+	th->peak = max_t(u64, th->peak, len);
+	if (len != s->storm)
+		mapst_fail(s, "storm: length %lu after storing %llu keys", len, s->storm);
+
+	for (k = 0; k < s->storm; k++) {
+		const void *key = mapst_key(s, k, &kb);
+
+		do {
+			mapst_enter(s);
+			old = NULL;
+			if (k & 1)
+				ret = gosync_map_delete(m, key);
+			else
+				ret = gosync_map_load_and_delete(m, key, &old);
+			mapst_leave(s);
+		} while (mapst_enomem(th, ret));
+		if (ret || (!(k & 1) && mapdbg_num(old) != mapst_value(k, th->cycles))) {
+			mapst_fail(s, "storm: delete of key %llu returned %d value %#llx",
+				   k, ret, mapdbg_num(old));
+			return;
+		}
+		if (!(k % MAPST_BATCH))
+			cond_resched();
+	}
+	len = gosync_map_len(m);
+	if (len)
+		mapst_fail(s, "storm: length %lu after deleting every key", len);
+	th->cycles++;
+}
+
+static int mapst_body(struct gosync_run_thread *t)
+{
+	struct mapst *s = t->run->data;
+	struct mapst_thread *th = &s->th[t->id];
+	union mapst_key kb;
+	unsigned int i;
+	u64 k, v;
+
+	mapst_make_it_fail(s, true);
+	if (!s->storm) {
+		do {
+			for (i = 0; i < MAPST_BATCH; i++)
+				mapst_one_op(s, th, t->id);
+			t->ops += MAPST_BATCH;
+		} while (gosync_run_continue(t));
+	} else if (t->id == 0) {
+		do {
+			mapst_storm_cycle(s, th);
+			t->ops += 2 * s->storm;
+		} while (!atomic_read(&s->failed) && gosync_run_continue(t));
+		/* Pairs with smp_load_acquire() of the readers. */
+		smp_store_release(&s->storm_done, true);
+	} else {
+		/* Readers run as long as the writer. */
+		do {
+			for (i = 0; i < MAPST_BATCH; i++) {
+				k = mapst_rand(&th->rng) % s->storm;
+				mapst_enter(s);
+				v = mapdbg_num(gosync_map_load(&s->map, mapst_key(s, k, &kb)));
+				mapst_leave(s);
+				if (v && !mapst_value_ok(v, k))
+					mapst_fail(s, "storm: key %llu has value %#llx", k, v);
+			}
+			t->ops += MAPST_BATCH;
+			cond_resched();
+			/* Pairs with smp_store_release() by the writer. */
+		} while (!smp_load_acquire(&s->storm_done));
+	}
+	mapst_make_it_fail(s, false);
+	return 0;
+}
+
+static bool mapst_check_visit(const void *key, void *value, void *arg)
+{
+	struct mapst *s = arg;
+	u64 v = mapdbg_num(value), k;
+
+	if (!mapst_key_num(s, key, &k)) {
+		mapst_fail(s, "range visited a key that was never stored");
+		return false;
+	}
+	if (__test_and_set_bit(k, s->seen)) {
+		mapst_fail(s, "range visited key %llu twice", k);
+		return false;
+	}
+	if (!mapst_value_ok(v, k)) {
+		mapst_fail(s, "range saw value %#llx for key %llu", v, k);
+		return false;
+	}
+	return true;
+}
+
+static int mapst_checker(void *arg)
+{
+	struct mapst *s = arg;
+
+	while (!kthread_should_stop()) {
+		bitmap_zero(s->seen, s->keys);
+		gosync_map_range(&s->map, mapst_check_visit, s);
+		s->ranges++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int mapst_resizer(void *arg)
+{
+	struct mapst *s = arg;
+	unsigned int buckets;
+	unsigned long len;
+	u64 r;
+	int ret;
+
+	mapst_make_it_fail(s, true);
+	while (!kthread_should_stop()) {
+		r = mapst_rand(&s->resizer_rng);
+		len = gosync_map_len(&s->map);
+		buckets = roundup_pow_of_two(clamp_t(unsigned long, len / 2, 16, 1UL << 20));
+		/* A quarter reseeds; the rest go from 4x smaller to 4x bigger. */
+		if (!(r & 3))
+			buckets = 0;
+		else
+			buckets = clamp_t(unsigned long, (buckets << 2) >> ((r >> 2) % 5),
+					  GOSYNC_MAP_MIN_BUCKETS, 1UL << 20);
+		ret = __gosync_map_resize(&s->map, buckets);
+		if (!ret)
+			s->resizes++;
+		else if (ret == -ENOMEM)
+			s->resize_enomem++;
+		else if (ret == -EAGAIN)
+			s->resize_again++;
+		else
+			mapst_fail(s, "resize to %u buckets returned %d", buckets, ret);
+		usleep_range(1000, 3000);
+	}
+	mapst_make_it_fail(s, false);
+	return 0;
+}
+
+static struct task_struct *mapst_start(int (*fn)(void *), struct mapst *s,
+				       const char *name)
+{
+	struct task_struct *task = kthread_create(fn, s, "gosync/map:%s", name);
+
+	if (IS_ERR(task))
+		return task;
+	get_task_struct(task);
+	wake_up_process(task);
+	return task;
+}
+
+static void mapst_stop(struct task_struct *task)
+{
+	if (IS_ERR_OR_NULL(task))
+		return;
+	kthread_stop(task);
+	put_task_struct(task);
+}
+
+static void mapst_free(struct mapst *s)
+{
+	unsigned int i;
+
+	if (s->th) {
+		for (i = 0; i < s->nr_threads; i++)
+			kvfree(s->th[i].shadow);
+	}
+	kfree(s->th);
+	kvfree(s->seen);
+	kfree(s);
+}
+
+/* After the run: the map must hold exactly what the shadows say. */
+static bool mapst_final_visit(const void *key, void *value, void *arg)
+{
+	struct mapst *s = arg;
+	struct mapst_thread *th;
+	u64 v = mapdbg_num(value), k;
+
+	if (!mapst_key_num(s, key, &k)) {
+		mapst_fail(s, "final range: a key that was never stored");
+		return true;
+	}
+	if (__test_and_set_bit(k, s->seen)) {
+		mapst_fail(s, "final range: key %llu visited twice", k);
+		return true;
+	}
+	if (s->storm) {
+		mapst_fail(s, "final range: storm left key %llu", k);
+		return true;
+	}
+	th = &s->th[k % s->nr_threads];
+	if (th->shadow[k / s->nr_threads] != v)
+		mapst_fail(s, "final range: key %llu has %#llx, expected %#llx",
+			   k, v, th->shadow[k / s->nr_threads]);
+	return true;
+}
+
+static int mapst_setup(struct mapst *s, const struct mapst_args *a,
+		       struct seq_buf *out, const char *who)
+{
+	struct gosync_map_opts opts = {
+		.size_hint = a->hint,
+		.release = mapst_release,
+		.release_arg = s,
+		.gfp = a->atomic ? GFP_ATOMIC : GFP_KERNEL,
+	};
+	struct gosync_map_stats st;
+	unsigned int i;
+	u32 cum = 0;
+	int ret;
+
+	s->kind = a->key_kind;
+	s->nr_threads = a->threads;
+	s->storm = a->storm;
+	s->keys = a->storm ? a->storm : a->keys;
+	s->failslab = a->failslab;
+	s->atomic = a->atomic;
+	for (i = 0; i < MAPST_NR_OPS; i++) {
+		cum += a->mix[i];
+		s->mix[i] = cum;
+	}
+	atomic_long_set(&s->releases, 0);
+	atomic_long_set(&s->bad_releases, 0);
+	atomic_long_set(&s->errors, 0);
+	atomic_set(&s->failed, 0);
+	s->resizer_rng = get_random_u64() | 1;
+
+	s->th = kcalloc(s->nr_threads, sizeof(*s->th), GFP_KERNEL);
+	s->seen = kvcalloc(BITS_TO_LONGS(s->keys), sizeof(long), GFP_KERNEL);
+	if (!s->th || !s->seen)
+		return -ENOMEM;
+	for (i = 0; i < s->nr_threads; i++) {
+		struct mapst_thread *th = &s->th[i];
+
+		th->rng = get_random_u64() | 1;
+		if (s->storm)
+			continue;
+		th->owned = div_u64(s->keys - i + s->nr_threads - 1, s->nr_threads);
+		th->shadow = kvcalloc(th->owned, sizeof(u64), GFP_KERNEL);
+		if (!th->shadow)
+			return -ENOMEM;
+	}
+
+	opts.key_kind = s->kind;
+	opts.key_len = MAPST_BIN_LEN;
+	ret = gosync_map_init(&s->map, &opts);
+	if (ret) {
+		gosync_report(out, who, "stress: gosync_map_init() failed (%d)", ret);
+		return ret;
+	}
+	gosync_map_stats(&s->map, &st);
+	s->min_buckets = st.buckets;
+	return 0;
+}
+
+/*
+ * Let the resizes the run started finish, so the statistics settle: wait
+ * (at most 60 s) until no copy runs and, after a storm, which leaves the
+ * map empty, until the map has grown, shrunk, and is back to its minimum
+ * size.
+ * Returns the time waited, in ms.
+ */
+static unsigned int mapst_settle(struct mapst *s, struct gosync_map_stats *st)
+{
+	unsigned int ms = 0;
+
+	for (;;) {
+		gosync_map_stats(&s->map, st);
+		/*
+		 * The counters of a copy are bumped a grace period after its
+		 * table is published: after a storm, wait for them too.
+		 */
+		if (!st->resizing &&
+		    (!s->storm ||
+		     (st->buckets <= s->min_buckets && st->grows && st->shrinks)))
+			return ms;
+		if (ms >= 60000)
+			break;
+		msleep(20);
+		ms += 20;
+	}
+	mapst_fail(s, "the map did not settle in %u ms: resizing=%d buckets=%u",
+		   ms, st->resizing, st->buckets);
+	return ms;
+}
+
+static int mapst_exec(struct gosync_cmd_file *f, char *line,
+		      struct seq_buf *out)
+{
+	struct mapst_args a;
+	struct gosync_run run = {
+		.name = "map",
+		.body = mapst_body,
+	};
+	struct task_struct *checker = NULL, *resizer = NULL;
+	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
+	struct gosync_map_stats st;
+	unsigned long len, visited;
+	unsigned int settle_ms;
+	long released, bad;
+	struct mapst *s;
+	unsigned int i;
+	u64 j;
+	int ret;
+
+	ret = __gosync_map_stress_parse(line, &a, out, f->who);
+	if (ret)
+		return ret;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = mapst_setup(s, &a, out, f->who);
+	if (ret) {
+		mapst_free(s);
+		return ret;
+	}
+
+	if (a.checker)
+		checker = mapst_start(mapst_checker, s, "checker");
+	if (a.resizer && !IS_ERR(checker))
+		resizer = mapst_start(mapst_resizer, s, "resizer");
+	if (IS_ERR(checker) || IS_ERR(resizer)) {
+		ret = IS_ERR(checker) ? PTR_ERR(checker) : PTR_ERR(resizer);
+	} else {
+		run.nr_threads = s->nr_threads;
+		run.duration_ms = a.duration_ms;
+		run.data = s;
+		ret = gosync_run_threads(&run);
+	}
+	mapst_stop(resizer);
+	mapst_stop(checker);
+	if (ret) {
+		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
+		goto out_destroy;
+	}
+
+	for (i = 0; i < s->nr_threads; i++) {
+		struct mapst_thread *th = &s->th[i];
+
+		ops += run.threads[i].ops;
+		enomem += th->enomem;
+		inserted += th->inserted;
+		cycles += th->cycles;
+		peak = max(peak, th->peak);
+		for (j = 0; j < th->owned; j++)
+			live += !!th->shadow[j];
+	}
+
+	len = gosync_map_len(&s->map);
+	if (len != live)
+		mapst_fail(s, "length %lu, but the threads hold %llu keys", len, live);
+	bitmap_zero(s->seen, s->keys);
+	visited = gosync_map_range(&s->map, mapst_final_visit, s);
+	if (visited != live)
+		mapst_fail(s, "final range visited %lu keys, the threads hold %llu",
+			   visited, live);
+	if (s->storm && !cycles && !atomic_read(&s->failed))
+		mapst_fail(s, "storm: no cycle completed");
+	settle_ms = mapst_settle(s, &st);
+
+	gosync_map_destroy(&s->map);
+	released = atomic_long_read(&s->releases);
+	if (released != inserted) {
+		rcu_barrier();
+		mapst_fail(s, "%llu values went in, destroy released %ld (%ld after rcu_barrier)",
+			   inserted, released, atomic_long_read(&s->releases));
+	}
+	bad = atomic_long_read(&s->bad_releases);
+	if (bad)
+		mapst_fail(s, "%ld released values encode no key of the run", bad);
+
+	seq_buf_printf(out, "result=%s threads=%u ops=%llu errors=%ld enomem=%llu",
+		       atomic_read(&s->failed) ? "FAIL" : "PASS", s->nr_threads,
+		       ops, atomic_long_read(&s->errors), enomem);
+	seq_buf_printf(out, " inserted=%llu released=%ld live=%llu len=%lu",
+		       inserted, released, live, len);
+	seq_buf_printf(out, " ranges=%llu resizes=%llu resize_enomem=%llu",
+		       s->ranges, s->resizes, s->resize_enomem);
+	seq_buf_printf(out, " cycles=%llu peak=%llu grows=%u shrinks=%u",
+		       cycles, peak, st.grows, st.shrinks);
+	seq_buf_printf(out, " reseeds=%u aborts=%u buckets=%u settle_ms=%u\n",
+		       st.reseeds, st.aborts, st.buckets, settle_ms);
+	if (atomic_read(&s->failed))
+		seq_buf_printf(out, "why: %s\n", s->why);
+	gosync_run_free(&run);
+	mapst_free(s);
+	return 0;
+
+out_destroy:
+	gosync_run_free(&run);
+	gosync_map_destroy(&s->map);
+	rcu_barrier();
+	mapst_free(s);
+	return ret;
+}
+
+static struct gosync_cmd_file mapst_file = {
+	.name = "stress",
+	.who = "map",
+	.exec = mapst_exec,
+};
+
+/*
+ * The "map" directory's component: the test map behind "cmd" and "stats"
+ * (an empty map of u64 keys at load), the command files "cmd" and
+ * "stress" and the file "stats". It links after map.c's component (the
+ * map library, which has no directory), so map.c's workqueue exists first
+ * and outlives every map made here.
+ */
+static int mapdbg_component_init(struct dentry *dir)
+{
+	int ret = __gosync_map_cmd_init();
+
+	if (ret)
+		return ret;
+	gosync_cmd_file_create(dir, &mapdbg_cmd_file);
+	gosync_cmd_file_create(dir, &mapst_file);
+	debugfs_create_file("stats", 0400, dir, NULL, &mapdbg_stats_fops);
+	return 0;
+}
+
+/* Once gosync's debugfs files are gone and no command runs. */
+static void mapdbg_component_exit(void)
+{
+	__gosync_map_cmd_exit();
+}
+
+const struct gosync_component gosync_map_component = {
+	.name = "map",
+	.init = mapdbg_component_init,
+	.exit = mapdbg_component_exit,
+	.bench = &gosync_map_bench,
+};

@@ -1,0 +1,956 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_phaser's debugfs face: /sys/kernel/debug/gosync_test/phaser/.
+ * The arguments of run are parsed by kmod/test/phaser_run_cmd.c (declared in
+ * kmod/test/phaser_run.h), which builds in userspace too, so the fuzzer runs it;
+ * the grammar is documented here only.
+ *
+ * run (0600, command file; grammar of command files in parse.h)
+ *	threads=N rounds=M [mode=plain|delay|deregister|interrupt|timeout|
+ *	terminate] [tier=K] [seed=S] [inject=WHAT]
+ *
+ *	Starts N kthreads (2 .. 64, not bound to CPUs) on a fresh phaser
+ *	tree and has each do M rounds (1 .. 1000000) of
+ *	gosync_phaser_arrive_and_await_advance(). tier=0 (the default): every
+ *	thread is a party of the root; tier=K (1 .. N): K child phasers under
+ *	the root, thread i a party of child i % K. seed=S (default 1) drives
+ *	every random choice, so a run can be repeated.
+ *
+ *	Each thread writes its round number into a shared array before it
+ *	arrives. The root's on_advance (run once per phase by the last
+ *	arrival) checks that the phase is the one after the previous
+ *	on_advance's, that every party still registered in the round wrote
+ *	that round and nobody a later one, and that the parties it is told of
+ *	are those still registered (threads, or for tier=K the children with
+ *	a thread left). Each thread, once released, checks that the phase it
+ *	got back is the next one (modulo GOSYNC_PHASER_PHASE_MAX + 1), that
+ *	exactly one on_advance ran per round so far (round r released: r + 1
+ *	calls), and that every party registered in the round has written it
+ *	(nobody was released early).
+ *
+ *	Modes:
+ *	plain		every thread does M rounds; at the end the phaser is in
+ *			phase M, not terminated, with all its parties.
+ *	delay		the same with random delays (busy or sleeping, up to
+ *			a jiffy) before each arrival.
+ *	deregister	each thread leaves, with arrive_and_deregister(), in a
+ *			random round (one of them in the last), then waits
+ *			for that phase with await_advance(); in other rounds
+ *			it sometimes registers a new party for itself and
+ *			deregisters the old one (both must return the
+ *			current phase). The last deregistration must advance
+ *			the last round and terminate the phaser (on_advance
+ *			returns parties == 0, Java's default), the threads
+ *			that left in the last round must get -ESHUTDOWN, and
+ *			afterwards every call on every phaser of the tree
+ *			must return -ESHUTDOWN at once.
+ *	interrupt	in each round one random thread (the victim) uses the
+ *			_interruptible flavour, and another sends it SIGUSR1
+ *			before it arrives: the victim gets -ERESTARTSYS, its
+ *			arrival stands, and it waits for the phase again
+ *			with await_advance() to stay in step.
+ *	timeout		the same with the _timeout flavour and a timeout of one
+ *			jiffy, while the other thread sleeps 3 jiffies before
+ *			arriving: the victim gets -ETIMEDOUT.
+ *	terminate	the threads keep doing rounds until the writer calls
+ *			gosync_phaser_force_termination() (on the root or a
+ *			child, at random) after a random number of advances
+ *			below M and a random delay: every thread must then
+ *			get -ESHUTDOWN and stop within PHR_PROMPT_S seconds,
+ *			and every call must return -ESHUTDOWN at once.
+ *
+ *	inject= plants one violation, once, to show that a check fires:
+ *	early (a released thread reads a peer's entry one round behind),
+ *	entry (on_advance reads a wrong entry), double (on_advance counts a
+ *	phase twice), phase (a thread is given a phase one too far), parties
+ *	(on_advance expects one party more), terminated (the final check
+ *	expects the opposite termination state). The run then fails.
+ *
+ *	The output is one line "result=PASS|FAIL threads= tier= rounds=
+ *	mode= seed= phases= advances= wakeups= deregistered= registered=
+ *	interrupts= timeouts= terminated= errors=": phases is the most rounds
+ *	any thread saw end, advances the on_advance calls, wakeups the awaits
+ *	released by another party's arrival (not by running the advance
+ *	themselves), deregistered the threads that left (deregister mode),
+ *	registered the parties they registered anew, interrupts and timeouts
+ *	the -ERESTARTSYS and -ETIMEDOUT returns, terminated whether the
+ *	phaser ended terminated. On a violation up to 8 "error: <what>" lines
+ *	follow (each also logged) and the write fails with -EIO.
+ *
+ *	Errors: the parser's (see parse.h: -EINVAL for an unknown key, a
+ *	missing threads= or rounds=, or a value that is not an unsigned
+ *	number; -ERANGE for threads outside 2 .. 64, rounds outside
+ *	1 .. 1000000, tier above 64), -ERANGE for tier above threads, -EINVAL
+ *	for an unknown mode or inject, -ENOMEM, -EIO for a violation, -EINTR
+ *	if a signal to the writer ended the run: the writer then terminates
+ *	the phaser, which frees every waiter, and returns once every thread
+ *	has stopped. A rejected command starts nothing. No thread outlives
+ *	the write.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include <gosync/phaser.h>
+
+#include "cmdfile.h"
+#include "internal.h"
+#include "parse.h"
+#include "phaser_run.h"
+#include "runner.h"
+#include "test.h"
+
+#define PHR_STUCK_S		10	/* no advance for this long: stuck */
+#define PHR_PROMPT_S		5	/* stop this soon after termination */
+#define PHR_GUARD		(10 * HZ)	/* a wait that must end */
+#define PHR_SHORT		1	/* the timeout mode's timeout, jiffies */
+#define PHR_NONE		U32_MAX	/* never leaves */
+
+struct phr;
+
+/**
+ * struct phr_thread - one party's thread; its counters are its own
+ * @s: the run
+ * @id: index, 0 .. threads - 1
+ * @ph: the phaser it is a party of (the root, or child id % tier)
+ * @task: the kthread
+ * @rnd: its random state
+ * @leave: the round it deregisters in (deregister mode), or PHR_NONE
+ * @completed: rounds whose end it saw
+ * @ran: advances that ran in its context
+ * @wakeups: awaits released by another party's arrival
+ * @interrupts: -ERESTARTSYS returns
+ * @timeouts: -ETIMEDOUT returns
+ * @registered: parties it registered anew
+ * @deregistered: it left the phaser
+ * @shutdown: it stopped on -ESHUTDOWN
+ * @shutdown_at: when (jiffies)
+ */
+struct phr_thread {
+	struct phr *s;
+	unsigned int id;
+	struct gosync_phaser *ph;
+	struct task_struct *task;
+	u32 rnd;
+	u32 leave;
+	u32 completed;
+	u64 ran;
+	u64 wakeups;
+	u64 interrupts;
+	u64 timeouts;
+	u64 registered;
+	bool deregistered;
+	bool shutdown;
+	unsigned long shutdown_at;
+};
+
+/**
+ * struct phr - one run
+ * @a: the arguments
+ * @root: the root phaser
+ * @children: @a.tier child phasers, or NULL
+ * @th: the threads
+ * @entries: the round each thread wrote last (-1 before the first)
+ * @advances: on_advance calls
+ * @inj_round: the round an injection is planted in
+ * @injected: the injection was planted
+ * @ready: threads at the start line
+ * @go: set once all are ready
+ * @running: threads whose rounds are not over
+ * @wq: where the threads and the writer wait for @ready, @go, @running
+ * @stop: threads stop at the next round (the run is being ended)
+ * @aborted: the run was ended early, by the writer or on a violation
+ * @v: the violations found
+ */
+struct phr {
+	struct phr_args a;
+	struct gosync_phaser root;
+	struct gosync_phaser *children;
+	struct phr_thread *th;
+	long *entries;
+	atomic_long_t advances;
+	u32 inj_round;
+	atomic_t injected;
+	atomic_t ready;
+	bool go;
+	atomic_t running;
+	wait_queue_head_t wq;
+	bool stop;
+	bool aborted;
+	struct gosync_violations v;
+};
+
+/* Any context: record one violation. */
+static __printf(2, 3) void phr_fail(struct phr *s, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	gosync_vviolation(&s->v, fmt, args);
+	va_end(args);
+}
+
+/* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
+static void phr_abort(struct phr *s)
+{
+	/* Pairs with READ_ONCE() in the threads; before the termination. */
+	WRITE_ONCE(s->aborted, true);
+	WRITE_ONCE(s->stop, true);
+	/* Fully ordered: a thread woken by it sees the flags. */
+	gosync_phaser_force_termination(&s->root);
+}
+
+/* A value every thread derives alike from the seed and @n. */
+static u32 phr_hash(const struct phr *s, u64 n)
+{
+	u64 z = s->a.seed + (n + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) >> 32;
+}
+
+/* The phase of round @r (the phaser starts in phase 0). */
+static int phr_phase(u64 r)
+{
+	return r & GOSYNC_PHASER_PHASE_MAX;
+}
+
+/* The round of phase @phase, at most GOSYNC_PHASER_PHASE_MAX. */
+static u32 phr_round_of(int phase)
+{
+	return phase & GOSYNC_PHASER_PHASE_MAX;
+}
+
+/* Interrupt and timeout modes: the victim of round @r, and its peer. */
+static unsigned int phr_victim(const struct phr *s, u32 r)
+{
+	return phr_hash(s, r) % s->a.threads;
+}
+
+static unsigned int phr_slow(const struct phr *s, u32 r)
+{
+	return (phr_victim(s, r) + 1) % s->a.threads;
+}
+
+/* Thread @j is registered in round @r. */
+static bool phr_active(const struct phr *s, unsigned int j, u32 r)
+{
+	return s->th[j].leave == PHR_NONE || s->th[j].leave >= r;
+}
+
+/* Plant the injection @what now, if it is the one asked and not yet. */
+static bool phr_plant(struct phr *s, enum phr_inject what)
+{
+	return s->a.inject == what && !atomic_xchg(&s->injected, 1);
+}
+
+/* The parties the root has for the round after @r. */
+static unsigned int phr_parties_after(const struct phr *s, u32 r)
+{
+	unsigned int i, c, n = 0;
+
+	if (!s->a.tier) {
+		for (i = 0; i < s->a.threads; i++)
+			n += !phr_active(s, i, r + 1);
+		return s->a.threads - n;
+	}
+	for (c = 0; c < s->a.tier; c++) {
+		for (i = c; i < s->a.threads; i += s->a.tier) {
+			if (phr_active(s, i, r + 1)) {
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/* The root's callback: once per phase, in the last arrival's context. */
+static bool phr_on_advance(struct gosync_phaser *ph, unsigned int phase,
+			   unsigned int parties, void *arg)
+{
+	struct phr *s = arg;
+	/* Advances are serialized: nobody else changes it now. */
+	u32 r = atomic_long_read(&s->advances);
+	unsigned int i, want = phr_parties_after(s, r);
+	bool found = false;
+
+	for (i = 0; i < s->a.threads; i++) {
+		if (s->th[i].task == current) {
+			/* Its own counter: it runs us. */
+			s->th[i].ran++;
+			found = true;
+			break;
+		}
+	}
+	if (!found)
+		phr_fail(s, "on_advance of round %u ran outside the parties' threads", r);
+	if (ph != &s->root)
+		phr_fail(s, "on_advance of round %u got phaser %p, not the root", r, ph);
+	if (phase != (unsigned int)phr_phase(r))
+		phr_fail(s, "on_advance #%u got phase %u, not %d: phases not consecutive",
+			 r + 1, phase, phr_phase(r));
+	if (r == s->inj_round && phr_plant(s, PHR_INJ_PARTIES))
+		want++;
+	if (parties != want)
+		phr_fail(s, "on_advance of round %u got %u parties, %u are registered",
+			 r, parties, want);
+	for (i = 0; i < s->a.threads; i++) {
+		/* Pairs with the arrivals' full ordering. */
+		long e = READ_ONCE(s->entries[i]);
+
+		if (!phr_active(s, i, r))
+			continue;
+		if (r == s->inj_round && phr_plant(s, PHR_INJ_ENTRY))
+			e = (long)r - 1;
+		if (e != r)
+			phr_fail(s, "on_advance of round %u: thread %u wrote round %ld",
+				 r, i, e);
+	}
+	atomic_long_inc(&s->advances);
+	if (r == s->inj_round && phr_plant(s, PHR_INJ_DOUBLE))
+		atomic_long_inc(&s->advances);
+	/* Java's default: the last deregistration terminates. */
+	return s->a.mode == PHR_DEREGISTER && !parties;
+}
+
+/*
+ * A call returned @ret < 0 to thread @t in round @r. -ESHUTDOWN is the
+ * end of the run when the tree is terminated and the run meant it;
+ * anything else is a violation, and ends the run.
+ */
+static void phr_stopped(struct phr_thread *t, u32 r, int ret, const char *what)
+{
+	struct phr *s = t->s;
+
+	if (ret == -ESHUTDOWN && gosync_phaser_is_terminated(t->ph) &&
+	    (s->a.mode == PHR_TERMINATE || s->a.mode == PHR_DEREGISTER ||
+	     READ_ONCE(s->aborted))) {
+		t->shutdown = true;
+		t->shutdown_at = jiffies;
+		if (s->a.mode == PHR_DEREGISTER && !READ_ONCE(s->aborted))
+			phr_fail(s, "thread %u: %s: -ESHUTDOWN in round %u, parties left",
+				 t->id, what, r);
+		return;
+	}
+	phr_fail(s, "thread %u: %s returned %d in round %u%s", t->id, what,
+		 ret, r, ret == -ESHUTDOWN ? " on a live phaser" : "");
+	phr_abort(s);
+}
+
+/* Before arriving in round @r: the mode's delays and signals. */
+static void phr_before(struct phr_thread *t, u32 r)
+{
+	struct phr *s = t->s;
+	u32 x;
+
+	switch (s->a.mode) {
+	case PHR_DELAY:
+		x = gosync_xorshift32(&t->rnd);
+		switch (x & 7) {
+		case 0:
+		case 1:
+			udelay((x >> 8) % 50);
+			break;
+		case 2:
+			usleep_range(10, 100);
+			break;
+		case 3:
+			if (!(x & 0x300))
+				schedule_timeout_uninterruptible(1);
+			break;
+		default:
+			break;
+		}
+		break;
+	case PHR_INTERRUPT:
+		if (t->id == phr_slow(s, r)) {
+			/* The victim cannot leave round r before we arrive. */
+			send_sig(SIGUSR1, s->th[phr_victim(s, r)].task, 1);
+			usleep_range(500, 1000);
+		}
+		break;
+	case PHR_TIMEOUT:
+		if (t->id == phr_slow(s, r))
+			schedule_timeout_uninterruptible(PHR_SHORT + 2);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Thread @t was released from round @r with @ret; @ran: t->ran before. */
+static void phr_released(struct phr_thread *t, u32 r, int ret, u64 ran)
+{
+	struct phr *s = t->s;
+	long adv, e;
+	unsigned int j;
+
+	if (r == s->inj_round && t->id == 0 && phr_plant(s, PHR_INJ_PHASE))
+		ret = phr_phase((u64)ret + 1);
+	if (ret != phr_phase((u64)r + 1))
+		phr_fail(s, "thread %u: round %u (phase %d) ended in phase %d, not %d",
+			 t->id, r, phr_phase(r), ret, phr_phase((u64)r + 1));
+	if (t->ran == ran)
+		t->wakeups++;
+	/* Pairs with the advance's full ordering: on_advance came first. */
+	adv = atomic_long_read(&s->advances);
+	if (adv != (long)r + 1)
+		phr_fail(s, "thread %u: released from round %u after %ld on_advance calls, not %u",
+			 t->id, r, adv, r + 1);
+	for (j = 0; j < s->a.threads; j++) {
+		if (!phr_active(s, j, r))
+			continue;
+		e = READ_ONCE(s->entries[j]);
+		if (j == 1 && r == s->inj_round && t->id == 0 &&
+		    phr_plant(s, PHR_INJ_EARLY))
+			e = (long)r - 1;
+		if (e < r)
+			phr_fail(s, "thread %u: released early from round %u: thread %u is in %ld",
+				 t->id, r, j, e);
+	}
+	t->completed = r + 1;
+}
+
+/*
+ * After -ERESTARTSYS or -ETIMEDOUT: the arrival stands, so the phase must
+ * end without another one. Returns what await_advance() returned.
+ */
+static int phr_reawait(struct phr_thread *t, u32 r)
+{
+	int ret = gosync_phaser_await_advance_timeout(t->ph, phr_phase(r),
+						      PHR_GUARD);
+
+	if (ret == -ETIMEDOUT) {
+		phr_fail(t->s, "thread %u: arrival lost: round %u not over %d s later",
+			 t->id, r, PHR_GUARD / HZ);
+		phr_abort(t->s);
+		return -ESHUTDOWN;
+	}
+	return ret;
+}
+
+/* One round's arrival and wait; false: the thread stops. */
+static bool phr_round(struct phr_thread *t, u32 r)
+{
+	struct phr *s = t->s;
+	bool victim = t->id == phr_victim(s, r);
+	u64 ran = t->ran;
+	int ret;
+
+	if (s->a.mode == PHR_INTERRUPT && victim) {
+		ret = gosync_phaser_arrive_and_await_advance_interruptible(t->ph);
+		if (ret == -ERESTARTSYS) {
+			t->interrupts++;
+			flush_signals(current);
+			ret = phr_reawait(t, r);
+		}
+		/* The signal may have come after the phase ended. */
+		flush_signals(current);
+	} else if (s->a.mode == PHR_TIMEOUT && victim) {
+		ret = gosync_phaser_arrive_and_await_advance_timeout(t->ph,
+								     PHR_SHORT);
+		if (ret == -ETIMEDOUT) {
+			t->timeouts++;
+			ret = phr_reawait(t, r);
+		}
+	} else {
+		ret = gosync_phaser_arrive_and_await_advance(t->ph);
+	}
+	if (ret < 0) {
+		phr_stopped(t, r, ret, "arrive_and_await_advance");
+		return false;
+	}
+	phr_released(t, r, ret, ran);
+	return true;
+}
+
+/*
+ * Deregister mode: a new party for the thread, then the old one leaves,
+ * both in round @r's phase. False: the thread stops.
+ */
+static bool phr_swap(struct phr_thread *t, u32 r)
+{
+	struct phr *s = t->s;
+	int ret = gosync_phaser_register(t->ph);
+
+	if (ret < 0) {
+		phr_stopped(t, r, ret, "register");
+		return false;
+	}
+	if (ret != phr_phase(r)) {
+		phr_fail(s, "thread %u: register in round %u returned phase %d, not %d",
+			 t->id, r, ret, phr_phase(r));
+		phr_abort(s);
+		return false;
+	}
+	ret = gosync_phaser_arrive_and_deregister(t->ph);
+	if (ret != phr_phase(r)) {
+		phr_fail(s, "thread %u: swap: arrive_and_deregister in round %u: %d, not %d",
+			 t->id, r, ret, phr_phase(r));
+		phr_abort(s);
+		return false;
+	}
+	t->registered++;
+	return true;
+}
+
+/* Deregister mode: leave in round @r, then wait for its end. */
+static void phr_leave(struct phr_thread *t, u32 r)
+{
+	struct phr *s = t->s;
+	bool last = r == s->a.rounds - 1;
+	long adv;
+	int ret;
+
+	ret = gosync_phaser_arrive_and_deregister(t->ph);
+	if (ret < 0) {
+		phr_stopped(t, r, ret, "arrive_and_deregister");
+		return;
+	}
+	t->deregistered = true;
+	if (ret != phr_phase(r))
+		phr_fail(s, "thread %u: arrive_and_deregister in round %u returned %d, not %d",
+			 t->id, r, ret, phr_phase(r));
+	ret = gosync_phaser_await_advance_timeout(t->ph, phr_phase(r),
+						  PHR_GUARD);
+	if (ret == -ESHUTDOWN && (last || READ_ONCE(s->aborted) ||
+				  gosync_phaser_is_terminated(t->ph))) {
+		t->completed = r + 1;
+		return;
+	}
+	if (last || ret < 0) {
+		phr_fail(s, "thread %u: left in round %u, await_advance: %d, not %s",
+			 t->id, r, ret, last ? "-ESHUTDOWN" : "a later phase");
+		return;
+	}
+	/* A late waker may find a later phase, never a future one. */
+	adv = atomic_long_read(&s->advances);
+	if (phr_round_of(ret) <= r || phr_round_of(ret) > adv)
+		phr_fail(s, "thread %u: left in round %u, await_advance: phase %d after %ld",
+			 t->id, r, ret, adv);
+	else
+		t->completed = r + 1;
+}
+
+static void phr_rounds(struct phr_thread *t)
+{
+	struct phr *s = t->s;
+	u32 r;
+
+	for (r = 0; s->a.mode == PHR_TERMINATE || r < s->a.rounds; r++) {
+		/* Pairs with WRITE_ONCE() in phr_abort(). */
+		if (READ_ONCE(s->stop) || r == U32_MAX)
+			return;
+		phr_before(t, r);
+		/* Pairs with READ_ONCE() in the checks; ordered by arrival. */
+		WRITE_ONCE(s->entries[t->id], r);
+		if (s->a.mode == PHR_DEREGISTER) {
+			if (r == t->leave) {
+				phr_leave(t, r);
+				return;
+			}
+			if (!(gosync_xorshift32(&t->rnd) & 7) && !phr_swap(t, r))
+				return;
+		}
+		if (!phr_round(t, r))
+			return;
+	}
+}
+
+static int phr_thread_fn(void *arg)
+{
+	struct phr_thread *t = arg;
+	struct phr *s = t->s;
+
+	if (s->a.mode == PHR_INTERRUPT)
+		allow_signal(SIGUSR1);
+	atomic_inc(&s->ready);
+	wake_up_all(&s->wq);
+	/* Pairs with smp_store_release() in phr_exec(). */
+	wait_event(s->wq, smp_load_acquire(&s->go));
+
+	phr_rounds(t);
+
+	atomic_dec(&s->running);
+	wake_up_all(&s->wq);
+	/* Stay until kthread_stop(): the writer owns the task reference. */
+	while (!kthread_should_stop()) {
+		flush_signals(current);
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer's side.                                                  */
+
+static void phr_free(struct phr *s)
+{
+	kfree(s->children);
+	kfree(s->th);
+	kfree(s->entries);
+	kfree(s);
+}
+
+/* Allocate the run of the parsed @s->a, its phasers and its schedule. */
+static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
+{
+	const struct phr_args *a = &s->a;
+	unsigned int i, last;
+	int ret;
+
+	s->th = kcalloc(a->threads, sizeof(*s->th), GFP_KERNEL);
+	s->entries = kcalloc(a->threads, sizeof(*s->entries), GFP_KERNEL);
+	if (a->tier)
+		s->children = kcalloc(a->tier, sizeof(*s->children), GFP_KERNEL);
+	if (!s->th || !s->entries || (a->tier && !s->children))
+		return -ENOMEM;
+	init_waitqueue_head(&s->wq);
+	atomic_long_set(&s->advances, 0);
+	atomic_set(&s->injected, 0);
+	atomic_set(&s->ready, 0);
+	atomic_set(&s->running, a->threads);
+	gosync_violations_init(&s->v, "phaser: run");
+	s->inj_round = a->rounds / 2;
+
+	last = phr_hash(s, U32_MAX) % a->threads;
+	for (i = 0; i < a->threads; i++) {
+		struct phr_thread *t = &s->th[i];
+
+		t->s = s;
+		t->id = i;
+		t->rnd = (phr_hash(s, (u64)U32_MAX + 1 + i) | 1);
+		t->leave = PHR_NONE;
+		if (a->mode == PHR_DEREGISTER)
+			t->leave = i == last ? a->rounds - 1 :
+				   phr_hash(s, (u64)U32_MAX * 2 + i) % a->rounds;
+		s->entries[i] = -1;
+	}
+
+	ret = gosync_phaser_init(&s->root, NULL, a->tier ? 0 : a->threads,
+				 phr_on_advance, s);
+	for (i = 0; !ret && i < a->tier; i++) {
+		unsigned int n = (a->threads - i + a->tier - 1) / a->tier;
+
+		ret = gosync_phaser_init(&s->children[i], &s->root, n, NULL, NULL);
+	}
+	if (ret) {
+		gosync_report(out, who, "run: gosync_phaser_init() failed (%d)", ret);
+		return ret;
+	}
+	for (i = 0; i < a->threads; i++)
+		s->th[i].ph = a->tier ? &s->children[i % a->tier] : &s->root;
+
+	/* A fresh tree: phase 0, every party unarrived. */
+	i = a->tier ? a->tier : a->threads;
+	if (gosync_phaser_phase(&s->root) != 0 ||
+	    gosync_phaser_registered_parties(&s->root) != i ||
+	    gosync_phaser_unarrived_parties(&s->root) != i ||
+	    gosync_phaser_arrived_parties(&s->root) != 0)
+		phr_fail(s, "new root: phase %d parties %u unarrived %u arrived %u, not 0 %u %u 0",
+			 gosync_phaser_phase(&s->root),
+			 gosync_phaser_registered_parties(&s->root),
+			 gosync_phaser_unarrived_parties(&s->root),
+			 gosync_phaser_arrived_parties(&s->root), i, i);
+	return 0;
+}
+
+/* Start the threads; on failure none has run and none is left. */
+static int phr_start(struct phr *s, struct seq_buf *out, const char *who)
+{
+	unsigned int i, nr;
+	int ret = 0;
+
+	for (nr = 0; nr < s->a.threads; nr++) {
+		struct task_struct *task;
+
+		task = kthread_create(phr_thread_fn, &s->th[nr], "gosync/phaser:%u", nr);
+		if (IS_ERR(task)) {
+			ret = PTR_ERR(task);
+			break;
+		}
+		get_task_struct(task);
+		s->th[nr].task = task;
+	}
+	if (ret) {
+		gosync_report(out, who, "run: no thread %u (%d)", nr, ret);
+		/* Never woken: kthread_stop() makes them exit unrun. */
+		for (i = 0; i < nr; i++) {
+			kthread_stop(s->th[i].task);
+			put_task_struct(s->th[i].task);
+		}
+		return ret;
+	}
+	for (i = 0; i < nr; i++)
+		wake_up_process(s->th[i].task);
+	wait_event(s->wq, atomic_read(&s->ready) == nr);
+	/* Pairs with smp_load_acquire() in phr_thread_fn(). */
+	smp_store_release(&s->go, true);
+	wake_up_all(&s->wq);
+	return 0;
+}
+
+/*
+ * Wait for the threads' rounds to end: terminate at the chosen point
+ * (terminate mode), on a signal, or when the run is stuck; insist that
+ * termination stops everyone promptly. Returns 0 or -EINTR; @term_at is
+ * when the writer terminated the phaser (0 if it did not).
+ */
+static int phr_supervise(struct phr *s, unsigned long *term_at)
+{
+	u32 term_round = phr_hash(s, (u64)U32_MAX * 3) % s->a.rounds;
+	unsigned long progress_at = jiffies;
+	bool late = false, terminated = false;
+	long adv, last_adv = 0;
+	int ret = 0;
+
+	*term_at = 0;
+	while (atomic_read(&s->running)) {
+		long poll = s->a.mode == PHR_TERMINATE && !terminated ? 1 : HZ / 10;
+
+		if (ret)
+			wait_event_timeout(s->wq, !atomic_read(&s->running), poll);
+		else
+			wait_event_interruptible_timeout(s->wq,
+							 !atomic_read(&s->running),
+							 poll);
+		adv = atomic_long_read(&s->advances);
+		if (!ret && signal_pending(current)) {
+			ret = -EINTR;
+			phr_abort(s);
+		} else if (s->a.mode == PHR_TERMINATE && !terminated &&
+			   adv >= term_round) {
+			u32 x = phr_hash(s, (u64)U32_MAX * 4);
+
+			udelay(x % 200);
+			gosync_phaser_force_termination(x & 1 || !s->a.tier ?
+							&s->root :
+							&s->children[x % s->a.tier]);
+		} else if (!terminated && adv == last_adv &&
+			   time_after(jiffies, progress_at + PHR_STUCK_S * HZ)) {
+			phr_fail(s, "no phase advanced for %d s, at round %ld: stuck",
+				 PHR_STUCK_S, adv);
+			phr_abort(s);
+		}
+		if (adv != last_adv) {
+			last_adv = adv;
+			progress_at = jiffies;
+		}
+		if (!terminated && gosync_phaser_is_terminated(&s->root)) {
+			terminated = true;
+			*term_at = jiffies;
+		}
+		if (terminated && !late && atomic_read(&s->running) &&
+		    time_after(jiffies, *term_at + PHR_PROMPT_S * HZ)) {
+			late = true;
+			phr_fail(s, "%d threads still running %d s after the termination",
+				 atomic_read(&s->running), PHR_PROMPT_S);
+			WRITE_ONCE(s->stop, true);
+		}
+	}
+	return ret;
+}
+
+/* Every call on a terminated tree returns -ESHUTDOWN, without sleeping. */
+static void phr_check_shutdown(struct phr *s, struct gosync_phaser *ph,
+			       const char *name)
+{
+	int r[6];
+
+	r[0] = gosync_phaser_phase(ph);
+	r[1] = gosync_phaser_await_advance_timeout(ph, 0, PHR_GUARD);
+	r[2] = gosync_phaser_arrive_and_await_advance_timeout(ph, PHR_GUARD);
+	r[3] = gosync_phaser_arrive(ph);
+	r[4] = gosync_phaser_arrive_and_deregister(ph);
+	r[5] = gosync_phaser_register(ph);
+	if (r[0] != -ESHUTDOWN || r[1] != -ESHUTDOWN || r[2] != -ESHUTDOWN ||
+	    r[3] != -ESHUTDOWN || r[4] != -ESHUTDOWN || r[5] != -ESHUTDOWN ||
+	    !gosync_phaser_is_terminated(ph))
+		phr_fail(s, "%s %d: phase %d await %d arr+await %d arrive %d dereg %d reg %d",
+			 name, gosync_phaser_is_terminated(ph), r[0], r[1],
+			 r[2], r[3], r[4], r[5]);
+}
+
+/**
+ * struct phr_sum - what the threads counted, summed
+ * @phases: the most rounds a thread saw end
+ * @wakeups: awaits released by another party's arrival
+ * @deregistered: threads that left
+ * @registered: parties registered anew
+ * @interrupts: -ERESTARTSYS returns
+ * @timeouts: -ETIMEDOUT returns
+ * @terminated: the phaser ended terminated
+ */
+struct phr_sum {
+	u32 phases;
+	u64 wakeups;
+	u32 deregistered;
+	u64 registered;
+	u64 interrupts;
+	u64 timeouts;
+	bool terminated;
+};
+
+/* The checks of a finished run; @term_at as phr_supervise() gave it. */
+static void phr_check(struct phr *s, struct phr_sum *sum, unsigned long term_at)
+{
+	const struct phr_args *a = &s->a;
+	long adv = atomic_long_read(&s->advances);
+	bool want_term = a->mode == PHR_DEREGISTER || a->mode == PHR_TERMINATE;
+	unsigned int i, n;
+
+	for (i = 0; i < a->threads; i++) {
+		const struct phr_thread *t = &s->th[i];
+
+		sum->phases = max(sum->phases, t->completed);
+		sum->wakeups += t->wakeups;
+		sum->deregistered += t->deregistered;
+		sum->registered += t->registered;
+		sum->interrupts += t->interrupts;
+		sum->timeouts += t->timeouts;
+		if (s->aborted)
+			continue;
+		if (a->mode == PHR_TERMINATE &&
+		    (!t->shutdown || time_after(t->shutdown_at,
+						term_at + PHR_PROMPT_S * HZ)))
+			phr_fail(s, "thread %u: no -ESHUTDOWN within %d s of the termination",
+				 i, PHR_PROMPT_S);
+		if (a->mode != PHR_TERMINATE && t->completed != (a->mode == PHR_DEREGISTER ?
+								  t->leave + 1 : a->rounds))
+			phr_fail(s, "thread %u saw %u rounds end, not %u", i,
+				 t->completed, a->mode == PHR_DEREGISTER ?
+				 t->leave + 1 : a->rounds);
+		if (a->mode == PHR_DEREGISTER && !t->deregistered)
+			phr_fail(s, "thread %u never deregistered", i);
+	}
+	sum->terminated = gosync_phaser_is_terminated(&s->root);
+	if (s->aborted)
+		return;
+
+	if (a->mode == PHR_TERMINATE ? adv != sum->phases && adv != sum->phases + 1 :
+	    adv != sum->phases || sum->phases != a->rounds)
+		phr_fail(s, "%ld on_advance calls for %u phases of %u rounds",
+			 adv, sum->phases, a->rounds);
+	if (phr_plant(s, PHR_INJ_TERMINATED))
+		want_term = !want_term;
+	if (sum->terminated != want_term) {
+		phr_fail(s, "the phaser is %sterminated after a %s run",
+			 sum->terminated ? "" : "not ", phr_mode_names[a->mode]);
+		return;
+	}
+	if (sum->terminated) {
+		phr_check_shutdown(s, &s->root, "terminated root");
+		for (i = 0; i < a->tier; i++)
+			phr_check_shutdown(s, &s->children[i], "terminated child");
+		return;
+	}
+	n = a->tier ? a->tier : a->threads;
+	if (gosync_phaser_phase(&s->root) != phr_phase(a->rounds) ||
+	    gosync_phaser_registered_parties(&s->root) != n ||
+	    gosync_phaser_unarrived_parties(&s->root) != n)
+		phr_fail(s, "root at the end: phase %d parties %u unarrived %u, not %d %u %u",
+			 gosync_phaser_phase(&s->root),
+			 gosync_phaser_registered_parties(&s->root),
+			 gosync_phaser_unarrived_parties(&s->root),
+			 phr_phase(a->rounds), n, n);
+	for (i = 0; i < a->tier; i++) {
+		n = (a->threads - i + a->tier - 1) / a->tier;
+		if (gosync_phaser_registered_parties(&s->children[i]) != n ||
+		    gosync_phaser_unarrived_parties(&s->children[i]) != n)
+			phr_fail(s, "child %u after the run: %u parties, %u unarrived; want %u",
+				 i, gosync_phaser_registered_parties(&s->children[i]),
+				 gosync_phaser_unarrived_parties(&s->children[i]), n);
+	}
+}
+
+static void phr_print(struct phr *s, const struct phr_sum *sum,
+		      struct seq_buf *out)
+{
+	long errors = gosync_violations_count(&s->v);
+
+	seq_buf_printf(out, "result=%s threads=%u tier=%u rounds=%u mode=%s seed=%llu",
+		       errors ? "FAIL" : "PASS", s->a.threads, s->a.tier,
+		       s->a.rounds, phr_mode_names[s->a.mode], s->a.seed);
+	seq_buf_printf(out, " phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu",
+		       sum->phases, atomic_long_read(&s->advances),
+		       sum->wakeups, sum->deregistered, sum->registered);
+	seq_buf_printf(out, " interrupts=%llu timeouts=%llu terminated=%d errors=%ld\n",
+		       sum->interrupts, sum->timeouts, sum->terminated, errors);
+	gosync_violations_print(&s->v, out);
+}
+
+static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
+{
+	struct phr_sum sum = {};
+	unsigned long term_at;
+	struct phr *s;
+	unsigned int i;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = __gosync_phaser_run_parse(line, &s->a, out, f->who);
+	if (ret)
+		goto out_free;
+	ret = phr_setup(s, out, f->who);
+	if (ret)
+		goto out_free;
+	ret = phr_start(s, out, f->who);
+	if (ret)
+		goto out_free;
+
+	ret = phr_supervise(s, &term_at);
+	for (i = 0; i < s->a.threads; i++) {
+		kthread_stop(s->th[i].task);
+		put_task_struct(s->th[i].task);
+	}
+	/* Interrupted: every thread has stopped, on -ESHUTDOWN. */
+	if (ret)
+		phr_fail(s, "run stopped: interrupted by a signal");
+	phr_check(s, &sum, term_at);
+	if (!ret && s->a.inject && !atomic_read(&s->injected))
+		phr_fail(s, "inject=%s was not planted", s->a.inject_name);
+	phr_print(s, &sum, out);
+	if (!ret && gosync_violations_count(&s->v))
+		ret = -EIO;
+out_free:
+	phr_free(s);
+	return ret;
+}
+
+static struct gosync_cmd_file phr_file = {
+	.name = "run",
+	.who = "phaser",
+	.exec = phr_exec,
+};
+
+/* The "phaser" directory's component: the file "run". */
+static int phr_component_init(struct dentry *dir)
+{
+	gosync_cmd_file_create(dir, &phr_file);
+	return 0;
+}
+
+const struct gosync_component gosync_phaser_component = {
+	.name = "phaser",
+	.init = phr_component_init,
+	.bench = &gosync_phaser_bench,
+};

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync_test.ko: the debugfs command files, stress runs and benchmarks
+ * of gosync, in /sys/kernel/debug/gosync_test/. Not a library: it loads
+ * after gosync.ko and uses its exports like any other module (plus the
+ * few internals in namespace GOSYNC_INTERNAL).
+ *
+ * Each part (one per primitive, plus the benchmark driver and the counter
+ * self-check) is a struct gosync_component listed, in init order, in
+ * main.c: that list is the one place a new part is added.
+ */
+#ifndef _GOSYNC_TEST_H
+#define _GOSYNC_TEST_H
+
+#include <linux/export.h>
+
+#include "internal.h"
+
+struct dentry;
+struct gosync_bench_set;
+
+/* The debugfs root of gosync_test.ko, for messages and comments. */
+#define GOSYNC_TEST_DEBUGFS	"/sys/kernel/debug/gosync_test"
+
+/**
+ * struct gosync_component - one part of gosync_test.ko
+ * @name: name of its directory under /sys/kernel/debug/gosync_test/ and
+ *	the prefix of its log messages
+ * @init: called once at module load, in the order of main.c's list, with
+ *	the part's debugfs directory (an ERR_PTR if debugfs is unavailable,
+ *	which a part must tolerate); a negative errno fails the module load;
+ *	may be NULL
+ * @exit: called once at module unload, in reverse order, after every
+ *	debugfs file of gosync_test.ko has been removed and drained; may be
+ *	NULL
+ * @bench: the part's benchmark cases (bench.h), or NULL
+ */
+struct gosync_component {
+	const char *name;
+	int (*init)(struct dentry *dir);
+	void (*exit)(void);
+	const struct gosync_bench_set *bench;
+};
+
+/* The parts, defined in their files; main.c lists them in order. */
+extern const struct gosync_component gosync_counter_component;
+extern const struct gosync_component gosync_bench_component;
+extern const struct gosync_component gosync_map_component;
+extern const struct gosync_component gosync_pool_component;
+extern const struct gosync_component gosync_breaker_component;
+extern const struct gosync_component gosync_barrier_component;
+extern const struct gosync_component gosync_phaser_component;
+
+/* Their benchmark cases, defined with GOSYNC_BENCH_SET() (bench.h). */
+extern const struct gosync_bench_set gosync_counter_bench;
+extern const struct gosync_bench_set gosync_map_bench;
+extern const struct gosync_bench_set gosync_pool_bench;
+extern const struct gosync_bench_set gosync_breaker_bench;
+extern const struct gosync_bench_set gosync_barrier_bench;
+extern const struct gosync_bench_set gosync_phaser_bench;
+
+/* main.c's list, for the benchmark driver. */
+extern const struct gosync_component *const gosync_components[];
+extern const unsigned int gosync_nr_components;
+
+/*
+ * EXPORT_SYMBOL_GOSYNC_TEST(): what gosync_kunit.ko uses of the test
+ * framework (the parser, the thread runner, the benchmark driver).
+ */
+#define EXPORT_SYMBOL_GOSYNC_TEST(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC_TEST))
+#define GOSYNC_IMPORT_NS_TEST()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_TEST))
+
+#endif /* _GOSYNC_TEST_H */
