@@ -268,19 +268,20 @@ __noreturn void shim_bug(const char *file, int line, const char *cond);
 #define BUG()		shim_bug(__FILE__, __LINE__, "BUG()")
 #define BUG_ON(c)	do { if (unlikely(c)) shim_bug(__FILE__, __LINE__, #c); } while (0)
 
-/* ---- strings and numbers (lib/kstrtox.c, lib/hexdump.c semantics) --- */
-#define isspace_shim(c)	((c) == ' ' || ((c) >= '\t' && (c) <= '\r'))
+/*
+ * ---- strings and numbers --------------------------------------------
+ * The kernel's own code, compiled from linux-source by lib/ksrc.c:
+ * lib/kstrtox.c (its <linux/kstrtox.h> here), lib/hexdump.c, lib/ctype.c,
+ * and tools/lib/string.c for skip_spaces(), strim() and memchr_inv().
+ * Declared here what <linux/kernel.h> and <linux/string.h> declare, which
+ * the C library's <string.h> would contradict.
+ */
+#include <ksrc/include/linux/kstrtox.h>
 char *skip_spaces(const char *s);
-/* The first byte of [@start, @start + @bytes) that is not @c, or NULL. */
-void *memchr_inv(const void *start, int c, size_t bytes);
 char *strim(char *s);
+void *memchr_inv(const void *start, int c, size_t bytes);
 ssize_t strscpy(char *dst, const char *src, size_t size);
-int kstrtoull(const char *s, unsigned int base, unsigned long long *res);
-int kstrtoll(const char *s, unsigned int base, long long *res);
-int kstrtouint(const char *s, unsigned int base, unsigned int *res);
-int kstrtoint(const char *s, unsigned int base, int *res);
-int kstrtobool(const char *s, bool *res);
-/* lib/string.c: index of @string in @array (stops at a NULL), or -EINVAL. */
+/* lib/string_helpers.c: index of @string in @array (stops at a NULL), or -EINVAL. */
 static inline int match_string(const char * const *array, size_t n,
 			       const char *string)
 {
@@ -292,24 +293,40 @@ static inline int match_string(const char * const *array, size_t n,
 	return -EINVAL;
 }
 
-static inline int kstrtou64(const char *s, unsigned int base, u64 *res)
-{
-	return kstrtoull(s, base, (unsigned long long *)res);
-}
+extern const char hex_asc[];
+#define hex_asc_lo(x)	hex_asc[((x) & 0x0f)]
+#define hex_asc_hi(x)	hex_asc[((x) & 0xf0) >> 4]
+extern const char hex_asc_upper[];
+#define hex_asc_upper_lo(x)	hex_asc_upper[((x) & 0x0f)]
+#define hex_asc_upper_hi(x)	hex_asc_upper[((x) & 0xf0) >> 4]
 
-static inline int kstrtoul(const char *s, unsigned int base, unsigned long *res)
+static inline char *hex_byte_pack(char *buf, u8 byte)
 {
-	return kstrtoull(s, base, (unsigned long long *)res);
-}
-
-static inline int kstrtou32(const char *s, unsigned int base, u32 *res)
-{
-	return kstrtouint(s, base, res);
+	*buf++ = hex_asc_hi(byte);
+	*buf++ = hex_asc_lo(byte);
+	return buf;
 }
 
 int hex_to_bin(unsigned char ch);
 int __must_check hex2bin(u8 *dst, const char *src, size_t count);
 char *bin2hex(char *dst, const void *src, size_t count);
+int hex_dump_to_buffer(const void *buf, size_t len, int rowsize, int groupsize,
+		       char *linebuf, size_t linebuflen, bool ascii);
+
+/* <linux/uaccess.h>: a program's "user" memory is its own. */
+static inline unsigned long copy_from_user(void *to, const void __user *from,
+					   unsigned long n)
+{
+	memcpy(to, from, n);
+	return 0;
+}
+
+static inline unsigned long copy_to_user(void __user *to, const void *from,
+					 unsigned long n)
+{
+	memcpy(to, (const void *)from, n);
+	return 0;
+}
 
 /* seq_buf (lib/seq_buf.c semantics: overflow sets len past size) */
 struct seq_buf {
