@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * printk, WARN and BUG; strscpy() and lib/seq_buf.c's functions, written
- * from their documented behaviour (the debugfs parsers depend on them
- * exactly: the fuzzers run them here). The kernel's own number and string
- * code is in lib/ksrc.c.
+ * printk, WARN and BUG; strscpy(), written from its documented behaviour
+ * (the debugfs parsers depend on it exactly: the fuzzers run them here).
+ * The kernel's own number, string and seq_buf code is in lib/ksrc.c.
  */
 #include <execinfo.h>
 #include <unistd.h>
@@ -91,62 +90,20 @@ ssize_t strscpy(char *dst, const char *src, size_t size)
 	return n;
 }
 
-/* ---- seq_buf: lib/seq_buf.c's contract ------------------------------ */
-static void seq_buf_set_overflow(struct seq_buf *s)
+/* Never called here: lib/seq_buf.c's seq_file and path output. */
+int seq_write(struct seq_file *m, const void *data, size_t len)
 {
-	s->len = s->size + 1;
+	BUG();
 }
 
-int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap)
+char *d_path(const struct path *path, char *buf, int buflen)
 {
-	int len;
-
-	WARN_ON(s->size == 0);
-	if (s->len < s->size) {
-		len = vsnprintf(s->buffer + s->len, s->size - s->len, fmt, ap);
-		if (len >= 0 && s->len + len < s->size) {
-			s->len += len;
-			return 0;
-		}
-	}
-	seq_buf_set_overflow(s);
-	return -1;
+	BUG();
 }
 
-int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
+char *mangle_path(char *s, const char *p, const char *esc)
 {
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = seq_buf_vprintf(s, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-int seq_buf_puts(struct seq_buf *s, const char *str)
-{
-	size_t len = strlen(str) + 1;
-
-	WARN_ON(s->size == 0);
-	if (s->len + len <= s->size) {
-		memcpy(s->buffer + s->len, str, len);
-		s->len += len - 1;
-		return 0;
-	}
-	seq_buf_set_overflow(s);
-	return -1;
-}
-
-int seq_buf_putc(struct seq_buf *s, unsigned char c)
-{
-	WARN_ON(s->size == 0);
-	if (s->len + 1 <= s->size) {
-		s->buffer[s->len++] = c;
-		return 0;
-	}
-	seq_buf_set_overflow(s);
-	return -1;
+	BUG();
 }
 
 unsigned long *bitmap_zalloc(unsigned int bits, gfp_t gfp)

@@ -57,7 +57,6 @@ typedef __s32 s32;
 typedef __s64 s64;
 typedef unsigned int gfp_t;
 typedef s64 ktime_t;
-typedef long long loff_t_shim;
 
 #define U8_MAX		((u8)~0U)
 #define U16_MAX		((u16)~0U)
@@ -328,40 +327,13 @@ static inline unsigned long copy_to_user(void __user *to, const void *from,
 	return 0;
 }
 
-/* seq_buf (lib/seq_buf.c semantics: overflow sets len past size) */
-struct seq_buf {
-	char *buffer;
-	size_t size;
-	size_t len;
-	loff_t_shim readpos;
-};
-
-static inline void seq_buf_clear(struct seq_buf *s)
-{
-	s->len = 0;
-	s->readpos = 0;
-}
-
-static inline void seq_buf_init(struct seq_buf *s, char *buf, unsigned int size)
-{
-	s->buffer = buf;
-	s->size = size;
-	seq_buf_clear(s);
-}
-
-static inline bool seq_buf_has_overflowed(struct seq_buf *s)
-{
-	return s->len > s->size;
-}
-
-static inline unsigned int seq_buf_used(struct seq_buf *s)
-{
-	return min_t(unsigned int, s->len, s->size);
-}
-
-__printf(2, 3) int seq_buf_printf(struct seq_buf *s, const char *fmt, ...);
-__printf(2, 0) int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap);
-int seq_buf_puts(struct seq_buf *s, const char *str);
-int seq_buf_putc(struct seq_buf *s, unsigned char c);
+/* lib/seq_buf.c (in lib/ksrc.c) and what it names that a program has not. */
+enum { DUMP_PREFIX_NONE, DUMP_PREFIX_ADDRESS, DUMP_PREFIX_OFFSET };
+struct path;
+struct seq_file;
+int seq_write(struct seq_file *m, const void *data, size_t len);
+char *d_path(const struct path *path, char *buf, int buflen);
+char *mangle_path(char *s, const char *p, const char *esc);
+#include <ksrc/include/linux/seq_buf.h>
 
 #endif /* _SHIM_KERNEL_H */
