@@ -143,6 +143,7 @@ struct module;
 #include <ksrc/include/linux/err.h>
 #include <ksrc/include/linux/container_of.h>
 #include <ksrc/include/linux/kern_levels.h>
+#include <ksrc/include/linux/gfp_types.h>
 
 /* <linux/bitops.h> (the rest of which is the architecture's) */
 #include <ksrc/include/asm-generic/bitops/builtin-__ffs.h>
