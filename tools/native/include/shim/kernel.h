@@ -272,9 +272,12 @@ __noreturn void shim_bug(const char *file, int line, const char *cond);
  * ---- strings and numbers --------------------------------------------
  * The kernel's own code, compiled from linux-source by lib/ksrc.c:
  * lib/kstrtox.c (its <linux/kstrtox.h> here), lib/hexdump.c, lib/ctype.c,
- * and tools/lib/string.c for skip_spaces(), strim() and memchr_inv().
- * Declared here what <linux/kernel.h> and <linux/string.h> declare, which
- * the C library's <string.h> would contradict.
+ * lib/seq_buf.c (its <linux/seq_buf.h> below), and tools/lib/string.c for
+ * skip_spaces(), strim() and memchr_inv(). Declared here what
+ * <linux/kernel.h> and <linux/string.h> declare, which a program cannot
+ * include next to the C library's <string.h>. strscpy() and match_string()
+ * are the shim's: lib/string.c's is word-at-a-time, lib/string_helpers.c
+ * needs half the kernel.
  */
 #include <ksrc/include/linux/kstrtox.h>
 char *skip_spaces(const char *s);
@@ -296,9 +299,6 @@ static inline int match_string(const char * const *array, size_t n,
 extern const char hex_asc[];
 #define hex_asc_lo(x)	hex_asc[((x) & 0x0f)]
 #define hex_asc_hi(x)	hex_asc[((x) & 0xf0) >> 4]
-extern const char hex_asc_upper[];
-#define hex_asc_upper_lo(x)	hex_asc_upper[((x) & 0x0f)]
-#define hex_asc_upper_hi(x)	hex_asc_upper[((x) & 0xf0) >> 4]
 
 static inline char *hex_byte_pack(char *buf, u8 byte)
 {
@@ -324,7 +324,7 @@ static inline unsigned long copy_from_user(void *to, const void __user *from,
 static inline unsigned long copy_to_user(void __user *to, const void *from,
 					 unsigned long n)
 {
-	memcpy(to, (const void *)from, n);
+	memcpy(to, from, n);
 	return 0;
 }
 
