@@ -27,36 +27,7 @@
 #include <shim/list.h>
 #include <shim/sched.h>
 
-#define ___GFP_HIGH		0x20u
-#define ___GFP_IO		0x40u
-#define ___GFP_FS		0x80u
-#define ___GFP_ZERO		0x100u
-#define ___GFP_DIRECT_RECLAIM	0x400u
-#define ___GFP_KSWAPD_RECLAIM	0x800u
-#define ___GFP_NOWARN		0x2000u
-#define ___GFP_RETRY_MAYFAIL	0x4000u
-#define ___GFP_NOFAIL		0x8000u
-#define ___GFP_NORETRY		0x10000u
-#define ___GFP_ACCOUNT		0x400000u
-#define __GFP_HIGH		((gfp_t)___GFP_HIGH)
-#define __GFP_IO		((gfp_t)___GFP_IO)
-#define __GFP_FS		((gfp_t)___GFP_FS)
-#define __GFP_ZERO		((gfp_t)___GFP_ZERO)
-#define __GFP_DIRECT_RECLAIM	((gfp_t)___GFP_DIRECT_RECLAIM)
-#define __GFP_KSWAPD_RECLAIM	((gfp_t)___GFP_KSWAPD_RECLAIM)
-#define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
-#define __GFP_NOWARN		((gfp_t)___GFP_NOWARN)
-#define __GFP_RETRY_MAYFAIL	((gfp_t)___GFP_RETRY_MAYFAIL)
-#define __GFP_NOFAIL		((gfp_t)___GFP_NOFAIL)
-#define __GFP_NORETRY		((gfp_t)___GFP_NORETRY)
-#define __GFP_ACCOUNT		((gfp_t)___GFP_ACCOUNT)
-#define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
-#define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
-#define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
-#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
-#define GFP_NOIO		(__GFP_RECLAIM)
-#define GFP_NOFS		(__GFP_RECLAIM | __GFP_IO)
-
+/* The gfp flags are the kernel's <linux/gfp_types.h>: see shim/kernel.h. */
 static inline bool gfpflags_allow_blocking(gfp_t gfp)
 {
 	return gfp & __GFP_DIRECT_RECLAIM;

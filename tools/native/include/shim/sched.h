@@ -366,11 +366,7 @@ struct lock_class_key { int unused; };
 
 /* ---- time ----------------------------------------------------------- */
 #define HZ			1000
-#define NSEC_PER_USEC		1000L
-#define NSEC_PER_MSEC		1000000L
-#define NSEC_PER_SEC		1000000000L
-#define USEC_PER_MSEC		1000L
-#define MSEC_PER_SEC		1000L
+#include <ksrc/include/vdso/time64.h>
 #define MAX_SCHEDULE_TIMEOUT	LONG_MAX
 
 static inline u64 ktime_get_ns(void)
@@ -780,11 +776,11 @@ u64 hrtimer_forward(struct hrtimer *t, ktime_t now, ktime_t interval);
 #define SHIM_PCPU_UNIT		(1UL << 24)
 extern char *shim_pcpu_base;
 void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp);
-#define __alloc_percpu(size, align) __alloc_percpu_gfp(size, align, 0x400 | 0x800 | 0x40 | 0x80)
+#define __alloc_percpu(size, align) __alloc_percpu_gfp(size, align, GFP_KERNEL)
 void free_percpu(void __percpu *p);
 #define alloc_percpu_gfp(type, gfp) \
 	((typeof(type) __percpu *)__alloc_percpu_gfp(sizeof(type), __alignof__(type), gfp))
-#define alloc_percpu(type)	alloc_percpu_gfp(type, 0x400 | 0x800 | 0x40 | 0x80)
+#define alloc_percpu(type)	alloc_percpu_gfp(type, GFP_KERNEL)
 #define per_cpu_ptr(p, cpu) \
 	((typeof(p))((char *)(p) + (size_t)(cpu) * SHIM_PCPU_UNIT))
 #define this_cpu_ptr(p)		per_cpu_ptr(p, smp_processor_id())
