@@ -23,12 +23,6 @@
 
 static struct dentry *gosync_root;
 
-/**
- * gosync_version() - version of the loaded gosync.ko
- *
- * Context: any context.
- * Return: the version packed as GOSYNC_VERSION(major, minor, patch).
- */
 u32 gosync_version(void)
 {
 	return GOSYNC_VERSION_CODE;
