@@ -32,7 +32,7 @@
 #include <linux/types.h>
 #include <linux/version.h>
 
-#define GOSYNC_VERSION_MAJOR	1
+#define GOSYNC_VERSION_MAJOR	2
 #define GOSYNC_VERSION_MINOR	0
 #define GOSYNC_VERSION_PATCH	0
 
