@@ -121,7 +121,7 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
  *
  * Sleeps uninterruptibly until the generation is released or broken. Its
  * return does not mean the other parties have left the barrier: free it
- * only once none of them is in a call (see "Lifetime" above).
+ * only once none of them is in a call (see "Lifetime" in <gosync/barrier.h>).
  *
  * Context: process context; sleeps. Not from @b's action.
  * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which

@@ -258,7 +258,7 @@ struct gosync_map_stats {
 /**
  * gosync_map_init() - set up a map
  * @m: the map, in static or allocated memory, never on the stack (see
- *	"Placement" above)
+ *	"Placement" in <gosync/map.h>)
  * @opts: key kind, sizing, bound, release callback and gfp flags; copied,
  *	so it may be on the stack
  *
@@ -292,11 +292,12 @@ void gosync_map_destroy(struct gosync_map *m);
  * @key: the key
  *
  * Takes no lock and writes no shared memory. The value is read with
- * acquire semantics (see "Memory ordering" above). If the map has a
+ * acquire semantics (see "Memory ordering" in <gosync/map.h>). If the map
+ * has a
  * release callback, the value stays valid only until the end of the
  * caller's rcu_read_lock() section around the call; called outside one,
  * the value may be released before the caller looks at it (see "Value
- * ownership" above).
+ * ownership" in <gosync/map.h>).
  *
  * Context: any context, hardirq included; never blocks.
  * Return: the value, or NULL if the key is absent, NULL or (a string) too
@@ -317,7 +318,7 @@ void *gosync_map_load(struct gosync_map *m, const void *key);
  *
  * Context: any context if the map's gfp flags do not allow blocking,
  * process context otherwise; not in hard interrupt context on PREEMPT_RT
- * (see "Context rules" above).
+ * (see "Context rules" in <gosync/map.h>).
  * Return: 0; -EINVAL if @key or @value is NULL; -ENAMETOOLONG for a string
  * key of %GOSYNC_MAP_KEY_MAX bytes or more; -ENOMEM; -ENOSPC if the key is
  * new and the map holds max_entries entries. On error the map is
@@ -357,7 +358,8 @@ int gosync_map_load_or_store(struct gosync_map *m, const void *key,
  * a grace period that begins during this call: *@old may be dereferenced
  * only inside an rcu_read_lock() section that encloses the call; outside
  * one, it only tells which value was removed (see "Value ownership"
- * above). Without a release callback the caller owns the value again
+ * in <gosync/map.h>). Without a release callback the caller owns the
+ * value again
  * (free it after a grace period: readers may still use it).
  *
  * Context: any context (never allocates); not in hard interrupt context

@@ -170,7 +170,7 @@ struct gosync_phaser {
  * @parties > 0 registers with its parent at once. A phaser owns no memory:
  * there is nothing to destroy, but it must not be freed while a call on
  * any phaser of its tree runs; a party's own return does not mean the
- * others have returned (see "Lifetime" above).
+ * others have returned (see "Lifetime" in <gosync/phaser.h>).
  *
  * Context: process context if @parent and @parties (it may wait for an
  * advance of the parent); any context otherwise.
@@ -222,7 +222,8 @@ int gosync_phaser_bulk_register(struct gosync_phaser *ph, int parties);
  * phase (for a child: arrives at its parent).
  *
  * Context: any context, as on_advance allows (not in hard interrupt
- * context on PREEMPT_RT: see "Context rules" above); does not sleep.
+ * context on PREEMPT_RT: see "Context rules" in <gosync/phaser.h>);
+ * does not sleep.
  * Return: the phase the caller arrived in (>= 0); -ESHUTDOWN if the tree
  * is terminated; -EINVAL if no party is unarrived (the caller is not
  * registered, or arrived twice in this phase).

@@ -273,7 +273,8 @@ void gosync_pool_destroy(struct gosync_pool *pool);
  *
  * Context: any context for a %GOSYNC_POOL_IRQSAFE pool, process context
  * otherwise; not in hard interrupt context on PREEMPT_RT (see "Context
- * rules" above). Sleeps only if @gfp allows and nothing is cached.
+ * rules" in <gosync/pool.h>). Sleeps only if @gfp allows and nothing is
+ * cached.
  * Return: the object, or NULL if nothing was cached and allocation, the
  * constructor or the pool's max_objects bound failed.
  */
@@ -419,7 +420,7 @@ struct gosync_bufpool {
  * @max_cap: largest capacity a put keeps, at least @size; a buffer grown
  *	beyond it (gosync_buf_reserve()) is freed on put, not cached
  * @flags: 0, or %GOSYNC_POOL_IRQSAFE and %GOSYNC_POOL_ACCOUNT (see "Byte
- *	buffers" above); no other flag
+ *	buffers" in <gosync/pool.h>); no other flag
  *
  * Context: process context; sleeps.
  * Return: 0; -EINVAL for a @size of 0 or above KMALLOC_MAX_SIZE, a
