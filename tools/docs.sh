@@ -105,9 +105,11 @@ for h in "${HEADERS[@]}"; do
 done
 rm -rf "$OUT/tmp"
 
-# Standard .TH fields: title, section, date, source, manual.
+# Standard .TH fields: title, section, date, source, manual; and no
+# kerneldoc @ left in a NAME line ("sleep until phase @phase is over").
 for f in "$MAN"/*.9; do
-	perl -i -pe 's/^\.TH "([^"]*)" 9 "[^"]*" "([^"]*)" "[^"]*" LINUX$/.TH "$1" 9 "$2" "gosync '"$VERSION"'" "gosync API"/' "$f"
+	perl -i -pe 's/^\.TH "([^"]*)" 9 "[^"]*" "([^"]*)" "[^"]*" LINUX$/.TH "$1" 9 "$2" "gosync '"$VERSION"'" "gosync API"/;
+		      s/\@(\w)/$1/g if $name; $name = /^\.SH NAME$/;' "$f"
 done
 
 {

@@ -303,7 +303,7 @@ int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
 						   long timeout);
 
 /**
- * gosync_phaser_await_advance() - sleep until phase @phase is over
+ * gosync_phaser_await_advance() - sleep until a phase is over
  * @ph: the phaser (any phaser of the tree)
  * @phase: a phase number, 0..%GOSYNC_PHASER_PHASE_MAX, as an arrival
  *	returned it
