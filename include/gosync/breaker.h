@@ -39,10 +39,11 @@
  * Placement. A struct gosync_breaker lives in static storage or in memory
  * from kmalloc(), never on the stack, and is never copied:
  * gosync_breaker_init() initializes a work item and an hrtimer, which
- * CONFIG_DEBUG_OBJECTS_WORK and _TIMERS report when they are on a stack
- * ("object is on stack, but not annotated"), and the structure, with its
- * queue of %GOSYNC_BREAKER_EVENTS events, takes about 3 KB. Its memory
- * may be freed once gosync_breaker_destroy() has returned.
+ * CONFIG_DEBUG_OBJECTS_WORK and _TIMERS report, with a WARNING, when they
+ * are on a stack ("ODEBUG: object ... is on stack ..., but NOT
+ * annotated"); and the structure, with its queue of
+ * %GOSYNC_BREAKER_EVENTS events, takes about 3 KB. Its memory may be
+ * freed once gosync_breaker_destroy() has returned.
  *
  * How it works. The state, the generation and the half-open probe and
  * success counts share one 64-bit atomic word: reading the state is one

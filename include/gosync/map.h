@@ -16,9 +16,10 @@
  *
  * Placement. A struct gosync_map lives in static storage or in memory
  * from kmalloc() or vmalloc(), never on the stack, and is never copied:
- * gosync_map_init() initializes a work item, which CONFIG_DEBUG_OBJECTS_WORK
- * reports when it is on a stack ("object is on stack, but not annotated").
- * Its memory may be freed once gosync_map_destroy() has returned.
+ * gosync_map_init() initializes a work item, which
+ * CONFIG_DEBUG_OBJECTS_WORK reports, with a WARNING, when it is on a
+ * stack ("ODEBUG: object ... is on stack ..., but NOT annotated"). Its
+ * memory may be freed once gosync_map_destroy() has returned.
  *
  * How it works. A table is an array of buckets, each a singly linked RCU
  * chain with its own spinlock. Lookups hash the key with the table's random
