@@ -21,7 +21,7 @@ SUITES ?= modules kselftest kunit
 BENCH_KERNEL ?= stock
 PYTHON ?= python3
 
-.PHONY: all modules clean clean-cache deps selftests lint demo check check-harness bench run help print-kdir \
+.PHONY: all modules clean clean-cache deps selftests lint docs demo check check-harness bench run help print-kdir \
 	native native-bench native-callgrind install uninstall dkms-source print-version
 
 all: modules
@@ -119,6 +119,12 @@ deps:
 lint:
 	tools/lint.sh
 
+# The API reference from include/gosync/'s kerneldoc, by the kernel's
+# scripts/kernel-doc: build/docs/man/man9/*.9 (man -l, or
+# MANPATH=build/docs/man man gosync_map_store) and build/docs/gosync.rst.
+docs:
+	tools/docs.sh
+
 demo: deps
 	tools/demo.sh
 
@@ -155,6 +161,7 @@ help:
 	@echo "	make native | native-bench | native-callgrind (userspace build)"
 	@echo "	make bench [BENCH_KERNEL=stock]"
 	@echo "	make lint | selftests | check-harness | deps | clean"
+	@echo "	make docs	man pages (section 9) and a reference page in build/docs/"
 
 print-kdir:
 	@echo $(KDIR)

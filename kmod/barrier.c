@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_barrier: a reusable barrier (design in include/gosync/barrier.h).
+ * gosync_barrier: a reusable barrier (design, and each exported function's
+ * contract, in include/gosync/barrier.h).
  *
  * The word: generation << 33 | broken << 32 | arrivals. Arrival is an
  * atomic add. The n-th arrival (n == parties) is the last: no arrival of
@@ -176,16 +177,6 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 	return ret ? ret : -ECONNABORTED;
 }
 
-/**
- * gosync_barrier_init() - set up a barrier
- * @b: the barrier
- * @parties: threads per generation, 1..GOSYNC_BARRIER_PARTIES_MAX
- * @action: run by the last arriver of each generation, or NULL
- * @arg: for @action
- *
- * Context: any.
- * Return: 0, or -EINVAL for a bad @parties.
- */
 int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 			gosync_barrier_action_t action, void *arg)
 {
@@ -201,93 +192,30 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
 
-/**
- * gosync_barrier_wait() - arrive and wait for the other parties
- * @b: the barrier
- *
- * Sleeps uninterruptibly until the generation is released or broken. Its
- * return does not mean the other parties have left the barrier: free it
- * only once none of them is in a call (see "Lifetime" in
- * <gosync/barrier.h>).
- *
- * Context: process context; sleeps.
- * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which
- * ran the action; see gosync_barrier_is_serial()); -ECONNABORTED if the
- * generation was broken (a waiter gave up, or reset()) or the barrier is
- * broken; -EINVAL if more than parties threads arrived in one generation;
- * -EDEADLK if called from the barrier's own action (it would wait for
- * itself).
- */
 int gosync_barrier_wait(struct gosync_barrier *b)
 {
 	return gbar_wait(b, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait);
 
-/**
- * gosync_barrier_wait_interruptible() - gosync_barrier_wait(), until a
- *	signal
- * @b: the barrier
- *
- * A signal breaks the generation: the other waiters get -ECONNABORTED.
- *
- * Context: process context; sleeps.
- * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a signal.
- */
 int gosync_barrier_wait_interruptible(struct gosync_barrier *b)
 {
 	return gbar_wait(b, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_interruptible);
 
-/**
- * gosync_barrier_wait_killable() - gosync_barrier_wait(), until a fatal
- *	signal
- * @b: the barrier
- *
- * A fatal signal breaks the generation, as in
- * gosync_barrier_wait_interruptible().
- *
- * Context: process context; sleeps.
- * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a fatal signal.
- */
 int gosync_barrier_wait_killable(struct gosync_barrier *b)
 {
 	return gbar_wait(b, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_killable);
 
-/**
- * gosync_barrier_wait_timeout() - gosync_barrier_wait(), for at most
- *	@timeout jiffies
- * @b: the barrier
- * @timeout: jiffies to wait; 0 only checks
- *
- * A timeout breaks the generation, as a signal does.
- *
- * Context: process context; sleeps.
- * Return: as gosync_barrier_wait(), or -ETIMEDOUT.
- */
 int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout)
 {
 	return gbar_wait(b, TASK_UNINTERRUPTIBLE, max(timeout, 0L));
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_timeout);
 
-/**
- * gosync_barrier_reset() - break the current generation and start afresh
- * @b: the barrier
- *
- * The waiters of the current generation return -ECONNABORTED; the next
- * arrivals start a new, unbroken generation. If the current generation's
- * parties have all arrived, it is released first, normally.
- *
- * Context: process context; may sleep (while a last arriver runs the
- * action). Not from the barrier's own action: that would wait for the
- * release the action holds up.
- * Return: 0; -EDEADLK if called from the barrier's own action (nothing
- * is changed).
- */
 int gosync_barrier_reset(struct gosync_barrier *b)
 {
 	u64 gen;
@@ -328,13 +256,6 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
 
-/**
- * gosync_barrier_is_broken() - is the current generation broken?
- * @b: the barrier
- *
- * Context: any.
- * Return: true until gosync_barrier_reset() after a waiter gave up.
- */
 bool gosync_barrier_is_broken(struct gosync_barrier *b)
 {
 	return atomic64_read(&b->word) & GBAR_BROKEN;

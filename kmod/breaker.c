@@ -2,8 +2,9 @@
 /*
  * gosync_breaker: a circuit breaker.
  *
- * The design and the context rules are in include/gosync/breaker.h; this
- * comment covers what only the code needs.
+ * The design, the context rules and each exported function's contract
+ * (its kerneldoc) are in include/gosync/breaker.h; this comment covers
+ * what only the code needs.
  *
  * The state word. b->word holds the state, the forced bit, the HALF_OPEN
  * probe and success counts and the generation. Only gb_change(), under
@@ -500,17 +501,6 @@ static bool gb_stuck(struct gosync_breaker *b, u64 w)
 			 GOSYNC_BREAKER_R_HALF_OPEN_STUCK, now) != -EBUSY;
 }
 
-/**
- * __gosync_breaker_allow_slow() - gosync_breaker_allow() when not plainly
- *	closed
- * @b: the breaker
- * @t: the ticket to fill
- *
- * Called by the inline gosync_breaker_allow(), never directly.
- *
- * Context: any, hardirq included.
- * Return: as gosync_breaker_allow().
- */
 int __gosync_breaker_allow_slow(struct gosync_breaker *b,
 				struct gosync_breaker_ticket *t)
 {
@@ -660,19 +650,6 @@ out:
 	return ret;
 }
 
-/**
- * __gosync_breaker_done_slow() - gosync_breaker_done() when not a plain
- *	success in a healthy closed breaker
- * @b: the breaker
- * @t: the ticket; consumed
- * @err: the call's result
- * @duration_ns: its duration, or GOSYNC_BREAKER_DURATION_AUTO
- *
- * Called by the inline gosync_breaker_done(), never directly.
- *
- * Context: any, hardirq included.
- * Return: as gosync_breaker_done().
- */
 int __gosync_breaker_done_slow(struct gosync_breaker *b,
 			       struct gosync_breaker_ticket *t, int err,
 			       u64 duration_ns)
@@ -713,23 +690,9 @@ int __gosync_breaker_done_slow(struct gosync_breaker *b,
 }
 EXPORT_SYMBOL_GOSYNC(__gosync_breaker_done_slow);
 
-/**
- * gosync_breaker_call() - run a function through the breaker
- * @b: the breaker
- * @fn: the call; its return value is its result (negative errno: failure)
- * @arg: passed to @fn
- *
- * gosync_breaker_allow(), @fn, gosync_breaker_done() with @fn's result
- * and, if the breaker has a slow-call threshold, its duration. A caller
- * that must tell a rejection from @fn's own -EAGAIN or -EBUSY uses
- * allow and done itself.
- *
- * Context: the context @fn may run in; sleeps only if @fn does.
- * Return: -EAGAIN (open) or -EBUSY (half-open, no probe slot) without
- * calling @fn; otherwise what @fn returned.
- */
+/* The verdict and @fn's result apart: @fn may return -EAGAIN or -EBUSY too. */
 int gosync_breaker_call(struct gosync_breaker *b, int (*fn)(void *arg),
-			void *arg)
+			void *arg, int *result)
 {
 	struct gosync_breaker_ticket t;
 	int ret = gosync_breaker_allow(b, &t);
@@ -738,22 +701,14 @@ int gosync_breaker_call(struct gosync_breaker *b, int (*fn)(void *arg),
 		return ret;
 	ret = fn(arg);
 	gosync_breaker_done(b, &t, ret, GOSYNC_BREAKER_DURATION_AUTO);
-	return ret;
+	if (result)
+		*result = ret;
+	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_call);
 
 /* ---- control and inspection ---------------------------------------- */
 
-/**
- * gosync_breaker_counts() - take a snapshot of a breaker's counts
- * @b: the breaker
- * @c: filled in
- *
- * Sums the window and the per-CPU counters over all CPUs: O(nr_cpu_ids *
- * buckets). Exact when no call is running.
- *
- * Context: any, hardirq included.
- */
 void gosync_breaker_counts(struct gosync_breaker *b,
 			   struct gosync_breaker_counts *c)
 {
@@ -789,18 +744,6 @@ void gosync_breaker_counts(struct gosync_breaker *b,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_counts);
 
-/**
- * gosync_breaker_reset() - close the breaker afresh
- * @b: the breaker
- *
- * Moves to CLOSED, not forced, in a new generation: the window, the
- * consecutive failures and the backoff start from zero; results of calls
- * admitted before are ignored.
- *
- * Context: any, hardirq included.
- * Return: 0, or -EBUSY if GOSYNC_BREAKER_EVENTS state changes still wait
- * for their notifiers (nothing changed; try again).
- */
 int gosync_breaker_reset(struct gosync_breaker *b)
 {
 	return gb_change(b, 0, GOSYNC_BREAKER_CLOSED, false,
@@ -808,16 +751,6 @@ int gosync_breaker_reset(struct gosync_breaker *b)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_reset);
 
-/**
- * gosync_breaker_force_open() - open the breaker until told otherwise
- * @b: the breaker
- *
- * OPEN, forced: every call is rejected and the open delay never ends,
- * until gosync_breaker_reset() or gosync_breaker_force_closed().
- *
- * Context: any, hardirq included.
- * Return: 0, or -EBUSY as gosync_breaker_reset().
- */
 int gosync_breaker_force_open(struct gosync_breaker *b)
 {
 	return gb_change(b, 0, GOSYNC_BREAKER_OPEN, true,
@@ -825,16 +758,6 @@ int gosync_breaker_force_open(struct gosync_breaker *b)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_force_open);
 
-/**
- * gosync_breaker_force_closed() - close the breaker and keep it closed
- * @b: the breaker
- *
- * CLOSED, forced: every call is admitted and counted, and no policy trips
- * it, until gosync_breaker_reset() or gosync_breaker_force_open().
- *
- * Context: any, hardirq included.
- * Return: 0, or -EBUSY as gosync_breaker_reset().
- */
 int gosync_breaker_force_closed(struct gosync_breaker *b)
 {
 	return gb_change(b, 0, GOSYNC_BREAKER_CLOSED, true,
@@ -842,20 +765,6 @@ int gosync_breaker_force_closed(struct gosync_breaker *b)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_force_closed);
 
-/**
- * gosync_breaker_notifier_register() - be told of every state change
- * @b: the breaker
- * @nb: the notifier; its action argument is the new state and its data a
- *	const struct gosync_breaker_event *, valid during the call only
- *
- * Changes are delivered in order, each once, after the breaker's lock is
- * dropped, in the context that made them or in a workqueue worker (see
- * "Notifications" in breaker.h); a notifier runs with preemption
- * disabled, must not sleep, and may call back into the breaker.
- *
- * Context: process context.
- * Return: 0, or -EEXIST if @nb is already registered.
- */
 int gosync_breaker_notifier_register(struct gosync_breaker *b,
 				     struct notifier_block *nb)
 {
@@ -863,16 +772,6 @@ int gosync_breaker_notifier_register(struct gosync_breaker *b,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_notifier_register);
 
-/**
- * gosync_breaker_notifier_unregister() - stop being told
- * @b: the breaker
- * @nb: a registered notifier
- *
- * Waits for a running delivery to @nb to finish (an RCU grace period).
- *
- * Context: process context; sleeps. Not from a notifier.
- * Return: 0, or -ENOENT if @nb was not registered.
- */
 int gosync_breaker_notifier_unregister(struct gosync_breaker *b,
 				       struct notifier_block *nb)
 {
@@ -880,13 +779,6 @@ int gosync_breaker_notifier_unregister(struct gosync_breaker *b,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_notifier_unregister);
 
-/**
- * gosync_breaker_state_name() - a state's name
- * @s: the state
- *
- * Context: any.
- * Return: "closed", "open", "half-open" or "?".
- */
 const char *gosync_breaker_state_name(enum gosync_breaker_state s)
 {
 	switch (s) {
@@ -913,13 +805,6 @@ static const char *const gb_reason_names[GOSYNC_BREAKER_R_NR] = {
 	[GOSYNC_BREAKER_R_RESET] = "reset",
 };
 
-/**
- * gosync_breaker_reason_name() - a reason's name
- * @r: the reason
- *
- * Context: any.
- * Return: e.g. "consecutive", "probe-failed", or "?".
- */
 const char *gosync_breaker_reason_name(enum gosync_breaker_reason r)
 {
 	return (unsigned int)r < GOSYNC_BREAKER_R_NR ? gb_reason_names[r] : "?";
@@ -976,17 +861,6 @@ static int gb_check_opts(const struct gosync_breaker_opts *o)
 	return 0;
 }
 
-/**
- * gosync_breaker_init() - set up a breaker, closed
- * @b: the breaker (embedded or allocated by the caller)
- * @opts: policies and settings (see struct gosync_breaker_opts); copied,
- *	with defaults filled in for zero fields
- * @gfp: for the per-CPU window (GFP_KERNEL in general)
- *
- * Context: process context; may sleep if @gfp allows.
- * Return: 0; -EINVAL for a bad option (with a message saying which);
- * -ENOMEM.
- */
 int gosync_breaker_init(struct gosync_breaker *b,
 			const struct gosync_breaker_opts *opts, gfp_t gfp)
 {
@@ -1036,18 +910,6 @@ int gosync_breaker_init(struct gosync_breaker *b,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_init);
 
-/**
- * gosync_breaker_destroy() - release a breaker's memory
- * @b: a breaker set up by gosync_breaker_init()
- *
- * Cancels the notify timer and the delivery of changes handed on to a
- * workqueue (changes not yet delivered are dropped), waits for both to
- * finish, and frees the per-CPU window: nothing of @b runs once it
- * returns. No call on @b may be running or follow, and its notifiers
- * should be unregistered.
- *
- * Context: process context; may sleep (waits for the timer and the work).
- */
 void gosync_breaker_destroy(struct gosync_breaker *b)
 {
 	unsigned long flags;

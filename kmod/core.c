@@ -14,12 +14,7 @@
 
 #include "internal.h"
 
-/**
- * gosync_version() - version of the loaded gosync.ko
- *
- * Context: any context.
- * Return: the version packed as GOSYNC_VERSION(major, minor, patch).
- */
+/* Kerneldoc in <gosync/gosync.h>. */
 u32 gosync_version(void)
 {
 	return GOSYNC_VERSION_CODE;

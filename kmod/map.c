@@ -2,8 +2,9 @@
 /*
  * gosync_map: a concurrent map with lockless reads (Go's sync.Map).
  *
- * The design, the context rules and the memory-ordering guarantee are in
- * include/gosync/map.h; this comment covers what only the code needs.
+ * The design, the context rules, the memory-ordering guarantee and each
+ * exported function's contract (its kerneldoc) are in include/gosync/map.h;
+ * this comment covers what only the code needs.
  *
  * Tables. A table is a power-of-two array of buckets; a bucket is an RCU
  * chain of nodes under its own spinlock. A node holds a copy of the key,
@@ -871,14 +872,6 @@ int __gosync_map_resize(struct gosync_map *m, unsigned int buckets)
 }
 EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_map_resize);
 
-/**
- * gosync_map_init() - set up a map
- * @m: the map, embedded in the caller's structure
- * @opts: key kind, sizing, bound, release callback and gfp flags
- *
- * Context: process context if @opts->gfp may block; any context otherwise.
- * Return: 0, -EINVAL for bad options, or -ENOMEM.
- */
 int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 {
 	struct gosync_map_table *t;
@@ -915,18 +908,6 @@ int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_init);
 
-/**
- * gosync_map_destroy() - free a map and everything in it
- * @m: the map
- *
- * Releases every value still stored (after a grace period), waits for
- * every deferred release the map queued, and frees all memory. When it
- * returns no release callback of @m runs any more, so the caller's module
- * may unload.
- *
- * Context: process context; sleeps. No other call on @m may be running
- * or follow.
- */
 void gosync_map_destroy(struct gosync_map *m)
 {
 	WRITE_ONCE(m->dying, true);
@@ -962,18 +943,6 @@ static void *gm_load_u64key(struct gosync_map *m, u64 key)
 	return v;
 }
 
-/**
- * gosync_map_load() - look a key up
- * @m: the map
- * @key: the key
- *
- * Takes no lock and writes no shared memory. The value is read with
- * acquire semantics (see the memory-ordering note in <gosync/map.h>).
- *
- * Context: any context. The value stays valid until the caller's RCU
- * read-side critical section ends, if the map has a release callback.
- * Return: the value, or NULL if the key is absent or invalid.
- */
 void *gosync_map_load(struct gosync_map *m, const void *key)
 {
 	struct gosync_map_table *t;
@@ -997,19 +966,6 @@ void *gosync_map_load(struct gosync_map *m, const void *key)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_load);
 
-/**
- * gosync_map_store() - set a key's value, adding the key if absent
- * @m: the map
- * @key: the key
- * @value: the value, not NULL
- *
- * A replaced value is released after a grace period.
- *
- * Context: see <gosync/map.h>: any context if the map's gfp flags do not
- * allow blocking.
- * Return: 0, -EINVAL, -ENAMETOOLONG, -ENOMEM or -ENOSPC; on error the map
- * is unchanged.
- */
 int gosync_map_store(struct gosync_map *m, const void *key, void *value)
 {
 	struct gm_req r = { .op = GM_STORE, .new = value };
@@ -1020,17 +976,6 @@ int gosync_map_store(struct gosync_map *m, const void *key, void *value)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_store);
 
-/**
- * gosync_map_load_or_store() - get a key's value, storing @value if absent
- * @m: the map
- * @key: the key
- * @value: the value to store if the key is absent, not NULL
- * @actual: if not NULL, gets the value now stored under @key
- *
- * Context: as gosync_map_store().
- * Return: 0 if @value was stored, -EEXIST if the key already had a value
- * (in *@actual), or an error of gosync_map_store().
- */
 int gosync_map_load_or_store(struct gosync_map *m, const void *key,
 			     void *value, void **actual)
 {
@@ -1046,19 +991,6 @@ int gosync_map_load_or_store(struct gosync_map *m, const void *key,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_load_or_store);
 
-/**
- * gosync_map_load_and_delete() - remove a key and return its value
- * @m: the map
- * @key: the key
- * @old: if not NULL, gets the removed value
- *
- * The value is still released (if the map has a release callback) after
- * a grace period: use it only inside the RCU read-side critical section
- * around the call, or keep ownership by not setting a release callback.
- *
- * Context: any context (never allocates).
- * Return: 0, -ENOENT if the key is absent, or -EINVAL/-ENAMETOOLONG.
- */
 int gosync_map_load_and_delete(struct gosync_map *m, const void *key,
 			       void **old)
 {
@@ -1071,14 +1003,6 @@ int gosync_map_load_and_delete(struct gosync_map *m, const void *key,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_load_and_delete);
 
-/**
- * gosync_map_delete() - remove a key
- * @m: the map
- * @key: the key
- *
- * Context: any context (never allocates).
- * Return: 0, -ENOENT if the key is absent, or -EINVAL/-ENAMETOOLONG.
- */
 int gosync_map_delete(struct gosync_map *m, const void *key)
 {
 	struct gm_req r = { .op = GM_DELETE };
@@ -1087,20 +1011,6 @@ int gosync_map_delete(struct gosync_map *m, const void *key)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_delete);
 
-/**
- * gosync_map_swap() - set a key's value and return the previous one
- * @m: the map
- * @key: the key
- * @value: the new value, not NULL
- * @old: if not NULL, gets the previous value, or NULL if the key was
- *	absent (and has been added)
- *
- * The previous value is released after a grace period, as for
- * gosync_map_load_and_delete().
- *
- * Context: as gosync_map_store().
- * Return: 0 or an error of gosync_map_store().
- */
 int gosync_map_swap(struct gosync_map *m, const void *key, void *value,
 		    void **old)
 {
@@ -1116,20 +1026,6 @@ int gosync_map_swap(struct gosync_map *m, const void *key, void *value,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_swap);
 
-/**
- * gosync_map_compare_and_swap() - replace a key's value if it is @old
- * @m: the map
- * @key: the key
- * @old: the expected current value
- * @new: the new value, not NULL
- *
- * Compares values (pointers), not objects. Allocates only if the map has a
- * release callback (to defer the release of @old).
- *
- * Context: as gosync_map_store().
- * Return: 0 if swapped, -ENOENT if the key is absent, -EAGAIN if its
- * value is not @old, -EINVAL, -ENAMETOOLONG or -ENOMEM.
- */
 int gosync_map_compare_and_swap(struct gosync_map *m, const void *key,
 				void *old, void *new)
 {
@@ -1141,16 +1037,6 @@ int gosync_map_compare_and_swap(struct gosync_map *m, const void *key,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_compare_and_swap);
 
-/**
- * gosync_map_compare_and_delete() - remove a key if its value is @old
- * @m: the map
- * @key: the key
- * @old: the expected current value
- *
- * Context: any context (never allocates).
- * Return: 0 if deleted, -ENOENT if the key is absent, -EAGAIN if its value
- * is not @old, or -EINVAL/-ENAMETOOLONG.
- */
 int gosync_map_compare_and_delete(struct gosync_map *m, const void *key,
 				  void *old)
 {
@@ -1162,25 +1048,6 @@ int gosync_map_compare_and_delete(struct gosync_map *m, const void *key,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_compare_and_delete);
 
-/**
- * gosync_map_range() - call @fn for each entry
- * @m: the map
- * @fn: the visitor; returns false to stop
- * @arg: passed to @fn
- *
- * Walks one table under one rcu_read_lock() section. Every entry present
- * for the whole iteration is visited exactly once, even if the map is
- * resized meanwhile (the walk stays on the table it started on, which
- * stays complete until it is replaced and then frozen). An entry added or
- * removed during the iteration is visited at most once; a value replaced
- * during the iteration is seen either before or after. After a concurrent
- * gosync_map_clear() the walk continues over the entries that were
- * cleared. Keep @fn short: a long walk is a long RCU read-side section.
- *
- * Context: any context.
- * Return: the number of entries visited (including the one whose visit
- * returned false).
- */
 unsigned long gosync_map_range(struct gosync_map *m, gosync_map_range_fn fn,
 			       void *arg)
 {
@@ -1206,20 +1073,6 @@ out:
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_range);
 
-/**
- * gosync_map_clear() - remove every entry
- * @m: the map
- *
- * Swaps in an empty table of GOSYNC_MAP_MIN_BUCKETS buckets; the old one
- * and its values are released after a grace period by a worker. The
- * caller pays two small allocations with the map's gfp flags (the table,
- * well under a page, and its per-CPU counters), whatever the map holds
- * and whatever its size hint. If the map's minimum size is larger, the
- * resize worker grows the table back to it afterwards, in process context.
- *
- * Context: as gosync_map_store().
- * Return: 0, or -ENOMEM (map unchanged).
- */
 int gosync_map_clear(struct gosync_map *m)
 {
 	struct gosync_map_table *tn, *old;
@@ -1238,16 +1091,6 @@ int gosync_map_clear(struct gosync_map *m)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_clear);
 
-/**
- * gosync_map_len() - number of entries
- * @m: the map
- *
- * Sums per-CPU counters: cheap, never blocks, exact when no write runs
- * concurrently (a bounded map reads its one atomic counter).
- *
- * Context: any context.
- * Return: the number of entries.
- */
 unsigned long gosync_map_len(struct gosync_map *m)
 {
 	unsigned long n;
@@ -1259,16 +1102,6 @@ unsigned long gosync_map_len(struct gosync_map *m)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_len);
 
-/**
- * gosync_map_stats() - describe a map's shape
- * @m: the map
- * @st: filled in
- *
- * Walks every chain to find the longest: O(entries), for debugging and
- * tests, not for hot paths.
- *
- * Context: any context.
- */
 void gosync_map_stats(struct gosync_map *m, struct gosync_map_stats *st)
 {
 	struct gosync_map_table *t;

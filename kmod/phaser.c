@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_phaser: a reusable, dynamic barrier after Java's Phaser (design
- * in include/gosync/phaser.h).
+ * gosync_phaser: a reusable, dynamic barrier after Java's Phaser (design,
+ * and each exported function's contract, in include/gosync/phaser.h).
  *
  * The word: terminated(63) advancing(62) attached(61) phase(60..32)
  * parties(31..16) unarrived(15..0). Every change is a cmpxchg of the
@@ -315,27 +315,6 @@ static int gph_await_advance(struct gosync_phaser *ph, int phase,
 	return gph_await(ph, phase, state, timeout);
 }
 
-/**
- * gosync_phaser_init() - set up a phaser
- * @ph: the phaser
- * @parent: its parent, or NULL for a root
- * @parties: parties registered at once, 0..GOSYNC_PHASER_PARTIES_MAX
- * @on_advance: a root's callback (see gosync_phaser_on_advance_t), or
- *	NULL: terminate when no party is left
- * @arg: for @on_advance
- *
- * A child with @parties > 0 registers with its parent at once. A phaser
- * owns no memory: there is nothing to destroy, but it must not be freed
- * while a call on any phaser of its tree runs; a party's own return does
- * not mean the others have returned (see "Lifetime" in
- * <gosync/phaser.h>).
- *
- * Context: process context if @parent and @parties; else any.
- * Return: 0; -EINVAL for a bad @parties, an @on_advance with a parent,
- * or a tree deeper than GOSYNC_PHASER_DEPTH_MAX; or, for a child, what
- * registering with the parent returned (-ESHUTDOWN; -EDEADLK from the
- * tree's on_advance).
- */
 int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 		       unsigned int parties,
 		       gosync_phaser_on_advance_t on_advance, void *arg)
@@ -363,35 +342,12 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
 
-/**
- * gosync_phaser_register() - add one party
- * @ph: the phaser
- *
- * If the current phase is complete and advancing (for a child: waiting
- * for the rest of the tree), waits for the next phase and joins it.
- *
- * Context: process context; may sleep.
- * Return: the phase of the new party's first arrival; -EDEADLK if called
- * from the tree's on_advance (it would wait for itself); -ESHUTDOWN if the
- * phaser is terminated; -ERANGE if it has GOSYNC_PHASER_PARTIES_MAX
- * parties already.
- */
 int gosync_phaser_register(struct gosync_phaser *ph)
 {
 	return gph_register(ph, 1);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_register);
 
-/**
- * gosync_phaser_bulk_register() - add @parties parties
- * @ph: the phaser
- * @parties: how many; 0 only returns the current phase
- *
- * As gosync_phaser_register(), all at once.
- *
- * Context: process context; may sleep.
- * Return: as gosync_phaser_register(), or -EINVAL if @parties < 0.
- */
 int gosync_phaser_bulk_register(struct gosync_phaser *ph, int parties)
 {
 	if (parties < 0)
@@ -404,101 +360,36 @@ int gosync_phaser_bulk_register(struct gosync_phaser *ph, int parties)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_bulk_register);
 
-/**
- * gosync_phaser_arrive() - arrive without waiting
- * @ph: the phaser
- *
- * The last arrival of a phase runs the root's on_advance and advances the
- * phase (for a child: arrives at its parent).
- *
- * Context: any (as on_advance allows); does not sleep.
- * Return: the arrival phase; -ESHUTDOWN if terminated; -EINVAL if no
- * party is unarrived (the caller is not registered, or arrived twice).
- */
 int gosync_phaser_arrive(struct gosync_phaser *ph)
 {
 	return gph_arrive(ph, false);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive);
 
-/**
- * gosync_phaser_arrive_and_deregister() - arrive and leave
- * @ph: the phaser
- *
- * As gosync_phaser_arrive(), and the caller's party is gone from the
- * next phase on. The last party's deregistration advances the phase and
- * terminates the phaser, unless on_advance returns false; a child whose
- * last party leaves deregisters from its parent.
- *
- * Context: any (as on_advance allows); does not sleep.
- * Return: as gosync_phaser_arrive().
- */
 int gosync_phaser_arrive_and_deregister(struct gosync_phaser *ph)
 {
 	return gph_arrive(ph, true);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_deregister);
 
-/**
- * gosync_phaser_arrive_and_await_advance() - arrive and sleep until the
- *	phase advances
- * @ph: the phaser
- *
- * Context: process context; sleeps uninterruptibly.
- * Return: the next phase; -ESHUTDOWN if the phaser is terminated (also
- * when this advance terminated it); -EINVAL as gosync_phaser_arrive().
- */
 int gosync_phaser_arrive_and_await_advance(struct gosync_phaser *ph)
 {
 	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance);
 
-/**
- * gosync_phaser_arrive_and_await_advance_interruptible() - ..., until a
- *	signal
- * @ph: the phaser
- *
- * On a signal the arrival still counts: the caller may wait for the
- * phase with gosync_phaser_await_advance().
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
- */
 int gosync_phaser_arrive_and_await_advance_interruptible(struct gosync_phaser *ph)
 {
 	return gph_arrive_await(ph, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_interruptible);
 
-/**
- * gosync_phaser_arrive_and_await_advance_killable() - ..., until a fatal
- *	signal
- * @ph: the phaser
- *
- * As gosync_phaser_arrive_and_await_advance_interruptible().
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
- */
 int gosync_phaser_arrive_and_await_advance_killable(struct gosync_phaser *ph)
 {
 	return gph_arrive_await(ph, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_killable);
 
-/**
- * gosync_phaser_arrive_and_await_advance_timeout() - ..., for at most
- *	@timeout jiffies
- * @ph: the phaser
- * @timeout: jiffies; 0 only checks
- *
- * On a timeout the arrival still counts, as after a signal in
- * gosync_phaser_arrive_and_await_advance_interruptible().
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_arrive_and_await_advance(), or -ETIMEDOUT.
- */
 int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
 						   long timeout)
 {
@@ -506,19 +397,6 @@ int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_timeout);
 
-/**
- * gosync_phaser_await_advance() - sleep until phase @phase is over
- * @ph: the phaser (any phaser of the tree)
- * @phase: a phase number, as an arrival returned it
- *
- * Returns at once if the current phase is not @phase.
- *
- * Context: process context; sleeps uninterruptibly.
- * Return: the current phase once it is not @phase; -EDEADLK if called
- * from the tree's on_advance while @phase is advancing (it would wait for
- * itself); -ESHUTDOWN if the
- * phaser is terminated; -EINVAL if @phase is not 0..GOSYNC_PHASER_PHASE_MAX.
- */
 int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase)
 {
 	return gph_await_advance(ph, phase, TASK_UNINTERRUPTIBLE,
@@ -526,14 +404,6 @@ int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance);
 
-/**
- * gosync_phaser_await_advance_interruptible() - ..., until a signal
- * @ph: the phaser
- * @phase: a phase number
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
- */
 int gosync_phaser_await_advance_interruptible(struct gosync_phaser *ph,
 					      int phase)
 {
@@ -542,14 +412,6 @@ int gosync_phaser_await_advance_interruptible(struct gosync_phaser *ph,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_interruptible);
 
-/**
- * gosync_phaser_await_advance_killable() - ..., until a fatal signal
- * @ph: the phaser
- * @phase: a phase number
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
- */
 int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase)
 {
 	return gph_await_advance(ph, phase, TASK_KILLABLE,
@@ -557,16 +419,6 @@ int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_killable);
 
-/**
- * gosync_phaser_await_advance_timeout() - ..., for at most @timeout
- *	jiffies
- * @ph: the phaser
- * @phase: a phase number
- * @timeout: jiffies; 0 only checks
- *
- * Context: process context; sleeps.
- * Return: as gosync_phaser_await_advance(), or -ETIMEDOUT.
- */
 int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
 					long timeout)
 {
@@ -575,15 +427,6 @@ int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_timeout);
 
-/**
- * gosync_phaser_force_termination() - terminate the whole tree now
- * @ph: any phaser of the tree
- *
- * Waiters return -ESHUTDOWN at once, and so does every later call. An
- * on_advance that is running completes, but its phase does not open.
- *
- * Context: any.
- */
 void gosync_phaser_force_termination(struct gosync_phaser *ph)
 {
 	/* Fully ordered, like an advance. */
@@ -592,27 +435,12 @@ void gosync_phaser_force_termination(struct gosync_phaser *ph)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_force_termination);
 
-/**
- * gosync_phaser_is_terminated() - has the tree terminated?
- * @ph: any phaser of the tree
- *
- * Context: any.
- * Return: true once terminated.
- */
 bool gosync_phaser_is_terminated(struct gosync_phaser *ph)
 {
 	return gph_root_word(ph) & GPH_TERMINATED;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_is_terminated);
 
-/**
- * gosync_phaser_phase() - the current phase
- * @ph: any phaser of the tree
- *
- * Context: any.
- * Return: the root's phase, 0..GOSYNC_PHASER_PHASE_MAX, or -ESHUTDOWN if
- * terminated.
- */
 int gosync_phaser_phase(struct gosync_phaser *ph)
 {
 	u64 r = gph_root_word(ph);
@@ -621,44 +449,18 @@ int gosync_phaser_phase(struct gosync_phaser *ph)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_phase);
 
-/**
- * gosync_phaser_registered_parties() - parties registered with @ph
- * @ph: the phaser
- *
- * A child's parties, not the tree's; a child counts as one party of its
- * parent while it has any.
- *
- * Context: any. The value may be stale at once.
- * Return: the number of parties.
- */
 unsigned int gosync_phaser_registered_parties(struct gosync_phaser *ph)
 {
 	return gph_parties(atomic64_read(&ph->word));
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_registered_parties);
 
-/**
- * gosync_phaser_unarrived_parties() - parties yet to arrive in the
- *	current phase
- * @ph: the phaser
- *
- * Context: any. The value may be stale at once.
- * Return: the number of parties of @ph that have not arrived.
- */
 unsigned int gosync_phaser_unarrived_parties(struct gosync_phaser *ph)
 {
 	return gph_unarrived(gph_caught_up(ph, atomic64_read(&ph->word)));
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_unarrived_parties);
 
-/**
- * gosync_phaser_arrived_parties() - parties that arrived in the current
- *	phase
- * @ph: the phaser
- *
- * Context: any. The value may be stale at once.
- * Return: the number of parties of @ph that have arrived.
- */
 unsigned int gosync_phaser_arrived_parties(struct gosync_phaser *ph)
 {
 	u64 s = gph_caught_up(ph, atomic64_read(&ph->word));

@@ -2,8 +2,9 @@
 /*
  * gosync_pool: per-CPU object pools.
  *
- * The design and the context rules are in include/gosync/pool.h; this
- * comment covers what only the code needs.
+ * The design, the context rules and each exported function's contract
+ * (its kerneldoc) are in include/gosync/pool.h; this comment covers what
+ * only the code needs.
  *
  * Fast paths. gosync_pool_get() and gosync_pool_put() are a handful of
  * loads and stores on the local CPU's loaded magazine, with no loop and
@@ -441,23 +442,6 @@ static noinline void *gp_get_flagged(struct gosync_pool *p, unsigned int f,
 	}
 }
 
-/**
- * gosync_pool_get() - take an object from a pool
- * @pool: the pool
- * @gfp: allocation flags for a miss (object, constructor); a pool used
- *	outside process context needs GFP_ATOMIC or GFP_NOWAIT here
- *
- * Returns a cached object if the local CPU, its depot shard or another
- * CPU's shard has one (in that order); otherwise a new object, zeroed and
- * passed to the constructor. A cached object is as the last put (or the
- * reset on put) left it; with GOSYNC_POOL_RESET_ON_GET the reset runs
- * first, and an object it refuses is freed and the get goes on.
- *
- * Context: see <gosync/pool.h>. Sleeps only if @gfp allows and nothing is
- * cached.
- * Return: the object, or NULL if nothing was cached and allocation, the
- * constructor or the pool's max_objects bound failed.
- */
 void *gosync_pool_get(struct gosync_pool *pool, gfp_t gfp)
 {
 	unsigned int f = READ_ONCE(pool->flags);
@@ -560,20 +544,6 @@ static noinline void gp_put_reset(struct gosync_pool *p, unsigned int f,
 	__gp_put(p, f, obj, p->opts.reset(obj, p->opts.arg));
 }
 
-/**
- * gosync_pool_put() - give an object back to its pool
- * @pool: the pool the object came from
- * @obj: the object, or NULL (nothing happens)
- *
- * Runs the reset (unless the pool resets on get) and caches the object on
- * the local CPU, spilling a full magazine to the depot if needed. The
- * object is freed instead when the reset refuses it, when no magazine can
- * be allocated without blocking, and after gosync_pool_destroy(). The
- * caller must not touch @obj afterwards; putting an object twice, or into
- * another pool, corrupts the pool.
- *
- * Context: see <gosync/pool.h>; never sleeps.
- */
 void gosync_pool_put(struct gosync_pool *pool, void *obj)
 {
 	unsigned int f = READ_ONCE(pool->flags);
@@ -604,21 +574,6 @@ static void gp_age(struct gosync_pool *p)
 	}
 }
 
-/**
- * gosync_pool_shrink() - free cached objects as the pool's shrinker does
- * @pool: the pool
- * @nr: most objects to free
- *
- * Frees up to @nr objects from the depot's old magazines (those cached
- * before the previous scan), and empty magazines. When no old magazine is
- * left, the young ones become old, to be freed by a later call. Objects in
- * the CPUs' own magazines are not touched. The kernel's shrinker calls
- * this under memory pressure; a caller may call it to trim a pool.
- *
- * Context: process context (the destructor runs here, with interrupts
- * enabled except for at most one partly freed magazine per shard).
- * Return: the number of objects freed.
- */
 unsigned long gosync_pool_shrink(struct gosync_pool *pool, unsigned long nr)
 {
 	unsigned long freed = 0, flags;
@@ -865,18 +820,6 @@ static int gp_check_opts(const struct gosync_pool_opts *o)
 	return 0;
 }
 
-/**
- * gosync_pool_create() - make an object pool
- * @opts: object size and alignment, callbacks, bounds and flags (see
- *	struct gosync_pool_opts); copied, so it may be on the stack
- *
- * Makes the pool's kmem_cache (named "gosync_pool_<name>_<id>"), one pair
- * of magazines per possible CPU, a shrinker and a CPU hotplug instance.
- * Nothing is constructed in advance.
- *
- * Context: process context; sleeps.
- * Return: the pool, or ERR_PTR(-EINVAL) for a bad option, ERR_PTR(-ENOMEM).
- */
 struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 {
 	struct gosync_pool *p;
@@ -971,20 +914,6 @@ err_free:
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pool_create);
 
-/**
- * gosync_pool_destroy() - free a pool and everything it caches
- * @pool: the pool, or NULL or an ERR_PTR (nothing happens)
- *
- * Destructs and frees every cached object. Objects still out stay valid;
- * each may be put back later (gosync_pool_put() then frees it), and the
- * last one frees what is left of the pool. An object never put back keeps
- * the pool's kmem_cache alive (and is a leak of the caller's). No call on
- * @pool other than gosync_pool_put() may run concurrently or follow; a
- * concurrent put, even one that drops its object, finishes with the pool
- * before the pool's memory is freed.
- *
- * Context: process context; sleeps (an RCU grace period).
- */
 void gosync_pool_destroy(struct gosync_pool *pool)
 {
 	long out;
@@ -1016,18 +945,6 @@ static void gp_add_cpu_stats(struct gosync_pool_stats *st, struct gp_cpu *c)
 	st->cached += READ_ONCE(c->cached);
 }
 
-/**
- * gosync_pool_stats() - read a pool's counters
- * @pool: the pool
- * @st: filled with the sums over all CPUs
- *
- * The counters are read without stopping the pool, so while it is in use
- * they are each recent but not a consistent snapshot. In a quiet pool,
- * @objects equals @constructed minus @dropped, @shrunk and the objects
- * freed by destroy, and @cached equals @objects minus the objects out.
- *
- * Context: any context.
- */
 void gosync_pool_stats(struct gosync_pool *pool, struct gosync_pool_stats *st)
 {
 	unsigned int cpu;
@@ -1077,6 +994,9 @@ static int gp_buf_ctor(void *obj, void *arg, gfp_t gfp)
 	struct gosync_bufpool *bp = arg;
 	struct gosync_buf *b = obj;
 
+	/* The data is most of a buffer: charge it as the cache charges b. */
+	if (bp->pool->opts.flags & GOSYNC_POOL_ACCOUNT)
+		gfp |= __GFP_ACCOUNT;
 	b->data = kmalloc(bp->size, gfp);
 	if (!b->data)
 		return -ENOMEM;
@@ -1098,18 +1018,6 @@ static void gp_buf_dtor(void *obj, void *arg)
 	kfree(((struct gosync_buf *)obj)->data);
 }
 
-/**
- * gosync_bufpool_init() - make a pool of byte buffers
- * @bp: the buffer pool to set up
- * @name: its name (see gosync_pool_opts.name)
- * @size: capacity of a new buffer, 1..KMALLOC_MAX_SIZE
- * @max_cap: largest capacity a put keeps, at least @size; a buffer grown
- *	beyond it (gosync_buf_reserve()) is freed on put, not cached
- * @flags: GOSYNC_POOL_IRQSAFE and GOSYNC_POOL_ACCOUNT are allowed
- *
- * Context: process context; sleeps.
- * Return: 0, -EINVAL or -ENOMEM.
- */
 int gosync_bufpool_init(struct gosync_bufpool *bp, const char *name,
 			size_t size, size_t max_cap, unsigned int flags)
 {
@@ -1139,12 +1047,6 @@ int gosync_bufpool_init(struct gosync_bufpool *bp, const char *name,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_bufpool_init);
 
-/**
- * gosync_bufpool_destroy() - free a buffer pool
- * @bp: the buffer pool; see gosync_pool_destroy() for buffers still out
- *
- * Context: process context; sleeps.
- */
 void gosync_bufpool_destroy(struct gosync_bufpool *bp)
 {
 	gosync_pool_destroy(bp->pool);
@@ -1152,48 +1054,18 @@ void gosync_bufpool_destroy(struct gosync_bufpool *bp)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_bufpool_destroy);
 
-/**
- * gosync_buf_get() - take an empty buffer
- * @bp: the buffer pool
- * @gfp: allocation flags for a new buffer
- *
- * Context: as gosync_pool_get().
- * Return: a buffer with len 0 and cap at least the pool's size, or NULL.
- */
 struct gosync_buf *gosync_buf_get(struct gosync_bufpool *bp, gfp_t gfp)
 {
 	return gosync_pool_get(bp->pool, gfp);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_buf_get);
 
-/**
- * gosync_buf_put() - give a buffer back
- * @bp: the buffer pool it came from
- * @buf: the buffer, or NULL
- *
- * A buffer whose capacity exceeds the pool's max_cap is freed (counted in
- * the pool's dropped statistic); any other is emptied and cached.
- *
- * Context: as gosync_pool_put().
- */
 void gosync_buf_put(struct gosync_bufpool *bp, struct gosync_buf *buf)
 {
 	gosync_pool_put(bp->pool, buf);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_buf_put);
 
-/**
- * gosync_buf_reserve() - make room for more bytes
- * @buf: the buffer
- * @n: bytes to be appended after @buf->len
- * @gfp: allocation flags
- *
- * Grows @buf->data (at least doubling it) so that @buf->cap >=
- * @buf->len + @n. The data may move; @buf->len bytes are kept.
- *
- * Context: may sleep if @gfp allows.
- * Return: 0, -ENOMEM, or -EOVERFLOW if the size overflows.
- */
 int gosync_buf_reserve(struct gosync_buf *buf, size_t n, gfp_t gfp)
 {
 	size_t need, cap;

@@ -4,7 +4,12 @@
 # make lint: the quality bar every change must clear.
 #   checkpatch	checkpatch.pl --strict --no-tree on every C source and header
 #   kernel-doc	kernel-doc -Werror over include/gosync/ and kmod/
-#   exports	every EXPORT_SYMBOL_GOSYNC*() symbol has kerneldoc
+#   exports	every EXPORT_SYMBOL_GOSYNC() symbol has its contract on its
+#		prototype in include/gosync/: kerneldoc with Context: and,
+#		unless it returns void, Return:; every
+#		EXPORT_SYMBOL_GOSYNC_{INTERNAL,KUNIT,TEST}() one has kerneldoc somewhere
+#   docs	tools/docs.sh (make docs) renders the man pages and the
+#		reference page
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
 #		against the stock headers with zero warnings
 #   sparse	the same build under sparse (C=2) prints nothing
@@ -57,7 +62,8 @@ else
 	result FAIL checkpatch "see $LOGDIR/checkpatch.log"
 fi
 
-mapfile -t kmodsrc < <(git ls-files -co --exclude-standard -- 'kmod/*.[ch]' | grep -v '\.mod\.c$')
+# kmod/ and its subfolders, however the sources are arranged there.
+mapfile -t kmodsrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^kmod/')
 if "$SRC/scripts/kernel-doc" -none -Werror include/gosync/*.h "${kmodsrc[@]}" \
 	> "$LOGDIR/kernel-doc.log" 2>&1 && ! grep -q warning "$LOGDIR/kernel-doc.log"; then
 	result PASS kernel-doc
@@ -66,14 +72,46 @@ else
 	result FAIL kernel-doc "see $LOGDIR/kernel-doc.log"
 fi
 
+# The contracts as kernel-doc renders them from include/gosync/: one line
+# per documented function, "name context return void" (1 or 0 each).
+"$SRC/scripts/kernel-doc" -rst -sphinx-version 3.0 include/gosync/*.h 2> /dev/null |
+	awk 'function flush() { if (fn != "") print fn, ctx, ret, isvoid; fn = "" }
+	     /^\.\. (c:|_)/ { flush() }
+	     /^\.\. c:function:: / { line = $0; sub(/ \(.*/, "", line);
+				   fn = line; sub(/.* /, "", fn); ctx = ret = 0;
+				   isvoid = ($3 == "void" && $4 !~ /^\*/) }
+	     /^\*\*Context\*\*$/ { ctx = 1 }
+	     /^\*\*Return\*\*$/ { ret = 1 }
+	     END { flush() }' > "$LOGDIR/contracts.txt"
 missing=""
-for sym in $(sed -n 's/^EXPORT_SYMBOL_GOSYNC\(_[A-Z]*\)\?(\([a-z0-9_]*\));.*/\2/p' "${kmodsrc[@]}"); do
-	grep -qE "^ \* $sym\(\) - " include/gosync/*.h "${kmodsrc[@]}" || missing="$missing $sym"
+for sym in $(printf '%s\n' "${kmodsrc[@]}" | grep '\.c$' |
+	     xargs sed -n 's/^EXPORT_SYMBOL_GOSYNC(\([a-z0-9_]*\));.*/\1/p' | sort -u); do
+	read -r ctx ret isvoid < <(awk -v s="$sym" '$1 == s { print $2, $3, $4 }' "$LOGDIR/contracts.txt")
+	if [ -z "${ctx:-}" ]; then
+		missing="$missing $sym(no kerneldoc in include/gosync/)"
+	elif [ "$ctx" = 0 ]; then
+		missing="$missing $sym(no Context:)"
+	elif [ "$ret" = 0 ] && [ "$isvoid" = 0 ]; then
+		missing="$missing $sym(no Return:)"
+	fi
+	ctx=""
+done
+for sym in $(printf '%s\n' "${kmodsrc[@]}" | grep '\.c$' |
+	     xargs sed -n 's/^EXPORT_SYMBOL_GOSYNC_[A-Z]*(\([a-z0-9_]*\));.*/\1/p' | sort -u); do
+	grep -qE "^ \* $sym\(\) - " include/gosync/*.h "${kmodsrc[@]}" ||
+		missing="$missing $sym(no kerneldoc)"
 done
 if [ -z "$missing" ]; then
-	result PASS exports
+	result PASS exports "$(wc -l < "$LOGDIR/contracts.txt") documented functions in include/gosync/"
 else
-	result FAIL exports "no kerneldoc for:$missing"
+	result FAIL exports "missing contracts:$missing"
+fi
+
+if tools/docs.sh > "$LOGDIR/docs.log" 2>&1; then
+	result PASS docs "$(tail -1 "$LOGDIR/docs.log")"
+else
+	tail -20 "$LOGDIR/docs.log"
+	result FAIL docs "see $LOGDIR/docs.log"
 fi
 
 # Build a fresh copy so every file is compiled (and checked) again.

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * gosync_barrier: a reusable barrier for a fixed number of parties, with
- * Java CyclicBarrier's broken state and pthread's serial thread.
+/**
+ * DOC: gosync_barrier
  *
- * Each of @parties threads calls gosync_barrier_wait(); all of them sleep
- * until the last one arrives, which runs the optional action (exactly once
- * per generation, before anyone is released) and releases the rest. The
- * barrier is then at once ready for the next round.
+ * A reusable barrier for a fixed number of parties, with Java
+ * CyclicBarrier's broken state and pthread's serial thread.
+ * ``#include <gosync/barrier.h>``.
+ *
+ * Each of the barrier's parties calls gosync_barrier_wait(); all of them
+ * sleep until the last one arrives, which runs the optional action (exactly
+ * once per generation, before anyone is released) and releases the rest.
+ * The barrier is then at once ready for the next round.
  *
  * How it works. One 64-bit atomic word holds the generation (high bits),
  * a broken bit and the arrival count of the current generation. Arriving
@@ -17,18 +20,25 @@
  * races into the next round cannot see or corrupt the old one: that is the
  * seed's bug (see ANCHORS.md), fixed by the generation number.
  *
+ * Results. Every wait returns the caller's arrival index in its
+ * generation, 0 for the first arrival up to parties - 1 for the last (the
+ * serial one, see gosync_barrier_is_serial()), or a negative errno: never
+ * a count of jiffies. Waits with a timeout take jiffies (convert with
+ * msecs_to_jiffies()).
+ *
  * Broken state. If a waiter is interrupted, killed or times out, it breaks
  * its generation: every other waiter of that generation returns
  * -ECONNABORTED, and so does every later arrival until
  * gosync_barrier_reset(). reset() also breaks the waiters of the current
  * generation, as Java's does.
  *
- * Context: the wait calls and gosync_barrier_reset() sleep (process
- * context); gosync_barrier_is_broken() and gosync_barrier_is_serial() may
- * be called from any context. The action runs in the last arriver's
- * context, before the release: a wait or a reset() of the same barrier
- * from it would wait for that release, i.e. for itself. Both are refused:
- * they return -EDEADLK and log the misuse once.
+ * Context rules. The wait calls and gosync_barrier_reset() sleep (process
+ * context); gosync_barrier_init(), gosync_barrier_is_broken() and
+ * gosync_barrier_is_serial() may be called from any context. The action
+ * runs in the last arriver's context, before the release: a wait or a
+ * reset() of the same barrier from it would wait for that release, i.e.
+ * for itself. Both are refused: they return -EDEADLK and log the misuse
+ * once.
  *
  * Lifetime. A barrier owns no memory and has no destroy call; its memory
  * may be freed (or go out of scope) only once no call on it is running.
@@ -88,13 +98,111 @@ struct gosync_barrier {
 	wait_queue_head_t wq;
 };
 
+/**
+ * gosync_barrier_init() - set up a barrier
+ * @b: the barrier
+ * @parties: threads per generation, 1..%GOSYNC_BARRIER_PARTIES_MAX
+ * @action: run by the last arriver of each generation, or NULL
+ * @arg: for @action
+ *
+ * The barrier starts in generation 0, not broken. Initializing a barrier
+ * that a call is using is a bug.
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL for a @parties of 0 or above
+ * %GOSYNC_BARRIER_PARTIES_MAX.
+ */
 int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 			gosync_barrier_action_t action, void *arg);
+
+/**
+ * gosync_barrier_wait() - arrive and wait for the other parties
+ * @b: the barrier
+ *
+ * Sleeps uninterruptibly until the generation is released or broken. Its
+ * return does not mean the other parties have left the barrier: free it
+ * only once none of them is in a call (see "Lifetime" in <gosync/barrier.h>).
+ *
+ * Context: process context; sleeps. Not from @b's action.
+ * Return: the arrival index, 0..parties - 1 (parties - 1: the last, which
+ * ran the action; see gosync_barrier_is_serial()); -ECONNABORTED if the
+ * generation was broken (a waiter gave up, or reset()) or the barrier is
+ * broken; -EINVAL if more than parties threads arrived in one generation;
+ * -EDEADLK if called from the barrier's own action (it would wait for
+ * itself).
+ */
 int gosync_barrier_wait(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_wait_interruptible() - gosync_barrier_wait(), until a
+ *	signal
+ * @b: the barrier
+ *
+ * A signal breaks the generation: the other waiters get -ECONNABORTED.
+ * If the last party arrives as the signal comes, the wait succeeds.
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a signal.
+ */
 int gosync_barrier_wait_interruptible(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_wait_killable() - gosync_barrier_wait(), until a fatal
+ *	signal
+ * @b: the barrier
+ *
+ * A fatal signal breaks the generation, as in
+ * gosync_barrier_wait_interruptible().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(), or -ERESTARTSYS on a fatal signal.
+ */
 int gosync_barrier_wait_killable(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_wait_timeout() - gosync_barrier_wait(), for at most
+ *	@timeout jiffies
+ * @b: the barrier
+ * @timeout: in jiffies, not ms (msecs_to_jiffies() converts);
+ *	MAX_SCHEDULE_TIMEOUT waits forever; 0 or less gives up at once
+ *	(after a brief spin) unless the generation is released by then
+ *
+ * Giving up breaks the generation, as a signal does: the other waiters get
+ * -ECONNABORTED. If the last party arrives as the timeout expires, the
+ * wait succeeds. Unlike wait_event_timeout(), the result is never the
+ * time left.
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_barrier_wait(): the arrival index if released in
+ * time; or -ETIMEDOUT.
+ */
 int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout);
+
+/**
+ * gosync_barrier_reset() - break the current generation and start afresh
+ * @b: the barrier
+ *
+ * The waiters of the current generation return -ECONNABORTED; the next
+ * arrivals start a new, unbroken generation. If the current generation's
+ * parties have all arrived, it is released first, normally. Waits until
+ * every arrival of the broken generation has left it.
+ *
+ * Context: process context; may sleep (while a last arriver runs the
+ * action). Not from the barrier's own action: that would wait for the
+ * release the action holds up.
+ * Return: 0; -EDEADLK if called from the barrier's own action (nothing
+ * is changed).
+ */
 int gosync_barrier_reset(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_is_broken() - is the current generation broken?
+ * @b: the barrier
+ *
+ * Context: any context.
+ * Return: true from the moment a waiter gives up (or a reset() begins)
+ * until gosync_barrier_reset() has started the next generation.
+ */
 bool gosync_barrier_is_broken(struct gosync_barrier *b);
 
 /**

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * gosync_breaker: a circuit breaker, plain and adaptive.
+/**
+ * DOC: gosync_breaker
+ *
+ * A circuit breaker, plain and adaptive. ``#include <gosync/breaker.h>``.
  *
  * A breaker sits in front of something that may fail (a device, firmware,
  * a remote peer) and stops callers from calling it for a while once it
- * looks broken. It has three states:
+ * looks broken. It has three states::
  *
  *	CLOSED ----trip----> OPEN ----open delay over----> HALF_OPEN
  *	   ^                  ^                               |  |
@@ -24,13 +26,24 @@
  *
  * Ask first, report later: gosync_breaker_allow() admits a call and fills
  * a ticket; gosync_breaker_done() reports the call's result with that
- * ticket. gosync_breaker_call() does both around a function. Results
+ * ticket. gosync_breaker_call() does both around a function, and returns
+ * the breaker's verdict apart from the function's result, so a device's
+ * own -EAGAIN or -EBUSY is never mistaken for a rejection. Results
  * -EINTR, -ERESTARTSYS and -ECANCELED (or a list of the caller's) count
  * as neither success nor failure. A ticket carries the breaker's
  * generation, which every state change increments: a result reported
  * after a state change belongs to an old generation and is ignored, so a
  * slow call admitted while CLOSED cannot re-open a breaker that has since
  * recovered (gobreaker's guard).
+ *
+ * Placement. A struct gosync_breaker lives in static storage or in memory
+ * from kmalloc(), never on the stack, and is never copied:
+ * gosync_breaker_init() initializes a work item and an hrtimer, which
+ * CONFIG_DEBUG_OBJECTS_WORK and _TIMERS report, with a WARNING, when they
+ * are on a stack ("ODEBUG: object ... is on stack ..., but NOT
+ * annotated"); and the structure, with its queue of
+ * %GOSYNC_BREAKER_EVENTS events, takes about 3 KB. Its memory may be
+ * freed once gosync_breaker_destroy() has returned.
  *
  * How it works. The state, the generation and the half-open probe and
  * success counts share one 64-bit atomic word: reading the state is one
@@ -48,12 +61,14 @@
  * breaker's lock is dropped, one change at a time, each exactly once: a
  * notifier may call back into the breaker (a change it causes is
  * delivered after the current one). Who delivers a change:
- *  - the context that made it, if no delivery was under way then;
- *  - the context delivering the change whose notifier made it, if no
- *    change of another context is queued before it;
- *  - otherwise (a change made while another context was delivering, and
- *    what is queued behind it) a workqueue worker, in process context,
- *    once the deliverer is done with its own changes.
+ *
+ * - the context that made it, if no delivery was under way then;
+ * - the context delivering the change whose notifier made it, if no
+ *   change of another context is queued before it;
+ * - otherwise (a change made while another context was delivering, and
+ *   what is queued behind it) a workqueue worker, in process context,
+ *   once the deliverer is done with its own changes.
+ *
  * So a notifier runs in the context that made the change, in the
  * context whose notifier made it, or in a workqueue worker; in every case
  * with preemption disabled, and it must not sleep. No context delivers
@@ -61,7 +76,7 @@
  * own notifiers make, however fast other CPUs change the breaker; for a
  * caller of allow(), done(), reset() or force_*() that is the change it
  * made and what its notifiers make of it. Nothing is lost: when
- * GOSYNC_BREAKER_EVENTS changes wait for delivery, an automatic change
+ * %GOSYNC_BREAKER_EVENTS changes wait for delivery, an automatic change
  * waits for a later call and gosync_breaker_force_open(),
  * _force_closed() and _reset() return -EBUSY. Changes still queued when
  * gosync_breaker_destroy() runs are dropped.
@@ -70,21 +85,21 @@
  * (ktime_get_coarse_ns()), or from gosync_breaker_opts.clock, which tests
  * replace. Window bucket boundaries have tick resolution.
  *
- * Context rules:
- *	gosync_breaker_allow(), gosync_breaker_done(), gosync_breaker_state(),
- *		gosync_breaker_counts(), gosync_breaker_reset(),
- *		gosync_breaker_force_open(), gosync_breaker_force_closed():
- *		any context, hardirq included (not NMI); they never sleep.
- *	gosync_breaker_call(): the context @fn may run in; sleeps only if
- *		@fn does.
- *	gosync_breaker_init(), gosync_breaker_destroy(),
- *	gosync_breaker_notifier_register(), _unregister(): process context;
- *		may sleep. No other call may run concurrently with destroy.
- *	Notifiers: the context of the call that made the change (any, up to
- *		hardirq, or the optional timer's hardirq, its softirq on
- *		PREEMPT_RT), or a workqueue
- *		worker (process context), as "Notifications" says; always
- *		with preemption disabled; must not sleep.
+ * Context rules.
+ *
+ * - gosync_breaker_allow(), gosync_breaker_done(), gosync_breaker_state(),
+ *   gosync_breaker_counts(), gosync_breaker_reset(),
+ *   gosync_breaker_force_open(), gosync_breaker_force_closed(), the name
+ *   functions: any context, hardirq included (not NMI); they never sleep.
+ * - gosync_breaker_call(): the context @fn may run in; sleeps only if @fn
+ *   does.
+ * - gosync_breaker_init(), gosync_breaker_destroy(),
+ *   gosync_breaker_notifier_register(), _unregister(): process context;
+ *   may sleep. No other call may run concurrently with destroy.
+ * - Notifiers: the context of the call that made the change (any, up to
+ *   hardirq, or the optional timer's hardirq, its softirq on PREEMPT_RT),
+ *   or a workqueue worker (process context), as "Notifications" says;
+ *   always with preemption disabled; must not sleep.
  *
  * Limitations: the rates are checked when a failure or a slow call is
  * recorded, not on a success; counts read while calls are running are a
@@ -433,26 +448,194 @@ static inline u64 __gosync_breaker_cache_tag(unsigned long tick, u64 gen)
 	return (u64)(u32)tick << 32 | ((gen << 6) & __GB_CACHE_GEN_MASK);
 }
 
+/**
+ * gosync_breaker_init() - set up a breaker, closed
+ * @b: the breaker, in static or allocated memory, never on the stack (see
+ *	"Placement" in <gosync/breaker.h>)
+ * @opts: policies and settings (see struct gosync_breaker_opts); copied,
+ *	with defaults filled in for zero fields (@opts->name is not copied)
+ * @gfp: for the per-CPU window (GFP_KERNEL in general)
+ *
+ * Context: process context; may sleep if @gfp allows.
+ * Return: 0; -EINVAL if @opts is NULL or an option is out of range (with
+ * a message saying which; @b is then untouched); -ENOMEM.
+ */
 int gosync_breaker_init(struct gosync_breaker *b,
 			const struct gosync_breaker_opts *opts, gfp_t gfp);
+
+/**
+ * gosync_breaker_destroy() - release a breaker's memory
+ * @b: a breaker set up by gosync_breaker_init(), or NULL; after a failed
+ *	init, only if @b was zeroed before it
+ *
+ * Cancels the notify timer and the delivery of changes handed on to a
+ * workqueue (changes not yet delivered are dropped), waits for both to
+ * finish, and frees the per-CPU window: nothing of @b runs once it
+ * returns, and @b's memory may be freed. No call on @b may be running or
+ * follow, and its notifiers should be unregistered (a message says if
+ * not). Destroying twice is harmless.
+ *
+ * Context: process context; may sleep (waits for the timer and the work).
+ */
 void gosync_breaker_destroy(struct gosync_breaker *b);
+
+/**
+ * __gosync_breaker_allow_slow() - gosync_breaker_allow() when not plainly
+ *	closed
+ * @b: the breaker
+ * @t: the ticket to fill
+ *
+ * Internal: exported for the inline gosync_breaker_allow(), which calls
+ * it when the breaker is not CLOSED or stamps tickets. Call that instead.
+ *
+ * Context: any, hardirq included.
+ * Return: as gosync_breaker_allow().
+ */
 int __gosync_breaker_allow_slow(struct gosync_breaker *b,
 				struct gosync_breaker_ticket *t);
+
+/**
+ * __gosync_breaker_done_slow() - gosync_breaker_done() when not a plain
+ *	success in a healthy closed breaker
+ * @b: the breaker
+ * @t: the ticket; consumed
+ * @err: the call's result
+ * @duration_ns: its duration, or %GOSYNC_BREAKER_DURATION_AUTO
+ *
+ * Internal: exported for the inline gosync_breaker_done(). Call that
+ * instead.
+ *
+ * Context: any, hardirq included.
+ * Return: as gosync_breaker_done().
+ */
 int __gosync_breaker_done_slow(struct gosync_breaker *b,
 			       struct gosync_breaker_ticket *t, int err,
 			       u64 duration_ns);
+
+/**
+ * gosync_breaker_call() - run a function through the breaker
+ * @b: the breaker
+ * @fn: the call; its return value is its result (negative errno: failure,
+ *	unless ignored; 0 or positive: success)
+ * @arg: passed to @fn
+ * @result: if not NULL, gets @fn's return value when @fn ran; untouched
+ *	when the breaker rejected the call
+ *
+ * gosync_breaker_allow(), @fn, gosync_breaker_done() with @fn's result
+ * and, if the breaker has a slow-call threshold, its duration. The return
+ * value is the breaker's verdict only, so whatever @fn returns, -EAGAIN
+ * and -EBUSY included, is told apart from a rejection: check the return
+ * value first; only when it is 0 did @fn run, and *@result is its result.
+ *
+ * Context: the context @fn may run in; sleeps only if @fn does.
+ * Return: 0 if @fn ran (whatever it returned: see *@result); -EAGAIN if
+ * the breaker is open, or -EBUSY if it is half-open with every probe slot
+ * taken, and @fn was not called.
+ */
 int gosync_breaker_call(struct gosync_breaker *b, int (*fn)(void *arg),
-			void *arg);
+			void *arg, int *result);
+
+/**
+ * gosync_breaker_counts() - take a snapshot of a breaker's counts
+ * @b: the breaker
+ * @c: filled in
+ *
+ * Sums the window and the per-CPU counters over all CPUs: O(nr_cpu_ids *
+ * buckets). Exact when no call is running.
+ *
+ * Context: any, hardirq included.
+ */
 void gosync_breaker_counts(struct gosync_breaker *b,
 			   struct gosync_breaker_counts *c);
+
+/**
+ * gosync_breaker_reset() - close the breaker afresh
+ * @b: the breaker
+ *
+ * Moves to CLOSED, not forced, in a new generation: the window, the
+ * consecutive failures and the backoff start from zero; results of calls
+ * admitted before are ignored (-ESTALE).
+ *
+ * Context: any, hardirq included.
+ * Return: 0, or -EBUSY if %GOSYNC_BREAKER_EVENTS state changes still wait
+ * for their notifiers (nothing changed; try again).
+ */
 int gosync_breaker_reset(struct gosync_breaker *b);
+
+/**
+ * gosync_breaker_force_open() - open the breaker until told otherwise
+ * @b: the breaker
+ *
+ * OPEN, forced: every call is rejected and the open delay never ends,
+ * until gosync_breaker_reset() or gosync_breaker_force_closed().
+ *
+ * Context: any, hardirq included.
+ * Return: 0, or -EBUSY as gosync_breaker_reset().
+ */
 int gosync_breaker_force_open(struct gosync_breaker *b);
+
+/**
+ * gosync_breaker_force_closed() - close the breaker and keep it closed
+ * @b: the breaker
+ *
+ * CLOSED, forced: every call is admitted and counted, and no policy trips
+ * it, until gosync_breaker_reset() or gosync_breaker_force_open().
+ *
+ * Context: any, hardirq included.
+ * Return: 0, or -EBUSY as gosync_breaker_reset().
+ */
 int gosync_breaker_force_closed(struct gosync_breaker *b);
+
+/**
+ * gosync_breaker_notifier_register() - be told of every state change
+ * @b: the breaker
+ * @nb: the notifier; its action argument is the new state and its data a
+ *	const struct gosync_breaker_event *, valid during the call only
+ *
+ * Changes are delivered in order, each once, after the breaker's lock is
+ * dropped, in the context that made them or in a workqueue worker (see
+ * "Notifications" in <gosync/breaker.h>); a notifier runs with preemption
+ * disabled, must
+ * not sleep, and may call back into the breaker.
+ *
+ * Context: process context.
+ * Return: 0, or -EEXIST if @nb is already registered.
+ */
 int gosync_breaker_notifier_register(struct gosync_breaker *b,
 				     struct notifier_block *nb);
+
+/**
+ * gosync_breaker_notifier_unregister() - stop being told
+ * @b: the breaker
+ * @nb: a registered notifier
+ *
+ * Waits for a running delivery to @nb to finish (an RCU grace period).
+ *
+ * Context: process context; sleeps. Not from a notifier.
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
 int gosync_breaker_notifier_unregister(struct gosync_breaker *b,
 				       struct notifier_block *nb);
+
+/**
+ * gosync_breaker_state_name() - a state's name
+ * @s: the state
+ *
+ * Context: any.
+ * Return: "closed", "open", "half-open", or "?" for a value that is not a
+ * state; a static string.
+ */
 const char *gosync_breaker_state_name(enum gosync_breaker_state s);
+
+/**
+ * gosync_breaker_reason_name() - a reason's name
+ * @r: the reason
+ *
+ * Context: any.
+ * Return: "consecutive", "failure-rate", "slow-rate", "open-expired",
+ * "probe-failed", "probes-ok", "half-open-stuck", "forced", "reset", or
+ * "?" for a value that is not a reason; a static string.
+ */
 const char *gosync_breaker_reason_name(enum gosync_breaker_reason r);
 
 /**

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * gosync: Go's concurrency patterns for kernel code.
+/**
+ * DOC: gosync
+ *
+ * Go's concurrency patterns for kernel code. ``#include <gosync/gosync.h>``
+ * (each primitive's header includes it).
  *
  * gosync.ko is a library module. Other modules call its exported symbols,
  * which live in the symbol namespace GOSYNC. A user module includes the
  * header of the primitive it needs from include/gosync/, imports the
  * namespace once with GOSYNC_IMPORT_NS(), and lists gosync's
  * Module.symvers in KBUILD_EXTRA_SYMBOLS when it builds (see README.md).
+ * Every exported function is documented on its prototype in its header,
+ * with the contexts it may be called from and what it returns; errors are
+ * negative errno values, and gosync never BUG()s on a caller's mistake.
  *
  * This header holds what every user shares: the version of the API the
  * caller was compiled against, and a check that the loaded gosync.ko
@@ -15,9 +21,8 @@
  * Versioning: the major number changes when an exported symbol changes its
  * meaning or signature, or a structure a caller embeds (struct
  * gosync_map, gosync_breaker, ...) changes its layout; the minor number
- * when symbols are added. A module
- * built against major M and minor m works with any loaded gosync.ko of major
- * M and minor >= m.
+ * when symbols are added. A module built against major M and minor m works
+ * with any loaded gosync.ko of major M and minor >= m.
  */
 #ifndef _GOSYNC_GOSYNC_H
 #define _GOSYNC_GOSYNC_H
@@ -27,7 +32,7 @@
 #include <linux/types.h>
 #include <linux/version.h>
 
-#define GOSYNC_VERSION_MAJOR	1
+#define GOSYNC_VERSION_MAJOR	2
 #define GOSYNC_VERSION_MINOR	0
 #define GOSYNC_VERSION_PATCH	0
 
@@ -58,7 +63,12 @@
 #define __GOSYNC_NS(ns)		ns
 #endif
 
-/* Put GOSYNC_IMPORT_NS(); in every module that calls gosync. */
+/**
+ * GOSYNC_IMPORT_NS() - import gosync's symbol namespace
+ *
+ * Put ``GOSYNC_IMPORT_NS();`` once in every module that calls gosync: it
+ * is MODULE_IMPORT_NS(GOSYNC), spelled as the kernel being built wants it.
+ */
 #define GOSYNC_IMPORT_NS()	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC))
 
 /**

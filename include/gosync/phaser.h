@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * gosync_phaser: a reusable, dynamic barrier after Java's Phaser.
+/**
+ * DOC: gosync_phaser
+ *
+ * A reusable, dynamic barrier after Java's Phaser.
+ * ``#include <gosync/phaser.h>``.
  *
  * Parties register (and deregister) at any time; each phase ends when
  * every registered party has arrived, and the phase number then advances
@@ -41,7 +44,21 @@
  * while an advance is in progress waits for it, so a new party always
  * starts in a phase that is still open.
  *
- * Context: gosync_phaser_arrive(), _arrive_and_deregister(),
+ * Return values. Phase numbers run from 0 to %GOSYNC_PHASER_PHASE_MAX and
+ * then wrap to 0, so every call that returns an int returns a phase
+ * (>= 0) or a negative errno, never both: an arrival returns the phase it
+ * arrived in; an await returns the phase that followed; a registration,
+ * the phase of the new party's first arrival. The errnos mean the same
+ * everywhere: -ESHUTDOWN, the tree is terminated (where Java returns a
+ * negative phase); -EINVAL, a misuse (an arrival with no unarrived party,
+ * a phase out of range); -EDEADLK, a call from on_advance that would wait
+ * for itself; -ERANGE, too many parties; -ERESTARTSYS and -ETIMEDOUT, an
+ * await interrupted or timed out, the arrival before it still counted.
+ * Timeouts are in jiffies. Do not pass an error to
+ * gosync_phaser_await_advance() as a phase: it returns -EINVAL for it,
+ * where Java's awaitAdvance() returns at once.
+ *
+ * Context rules. gosync_phaser_arrive(), _arrive_and_deregister(),
  * _force_termination() and the queries may be called from any context,
  * provided @on_advance (which runs in the last arriver's context) may run
  * there. On PREEMPT_RT the calls that may end a phase wake the wait queue,
@@ -140,29 +157,266 @@ struct gosync_phaser {
 	wait_queue_head_t wq;
 };
 
+/**
+ * gosync_phaser_init() - set up a phaser
+ * @ph: the phaser
+ * @parent: its parent, or NULL for a root
+ * @parties: parties registered at once, 0..%GOSYNC_PHASER_PARTIES_MAX
+ * @on_advance: a root's callback (see gosync_phaser_on_advance_t), or
+ *	NULL: terminate when no party is left
+ * @arg: for @on_advance
+ *
+ * A root starts in phase 0; a child joins its parent's phase. A child with
+ * @parties > 0 registers with its parent at once. A phaser owns no memory:
+ * there is nothing to destroy, but it must not be freed while a call on
+ * any phaser of its tree runs; a party's own return does not mean the
+ * others have returned (see "Lifetime" in <gosync/phaser.h>).
+ *
+ * Context: process context if @parent and @parties (it may wait for an
+ * advance of the parent); any context otherwise.
+ * Return: 0; -EINVAL for a @parties above %GOSYNC_PHASER_PARTIES_MAX, an
+ * @on_advance with a parent, or a tree deeper than
+ * %GOSYNC_PHASER_DEPTH_MAX; or, for a child with parties, what registering
+ * with the parent returned (-ESHUTDOWN; -EDEADLK from the tree's
+ * on_advance; -ERANGE).
+ */
 int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 		       unsigned int parties,
 		       gosync_phaser_on_advance_t on_advance, void *arg);
+
+/**
+ * gosync_phaser_register() - add one party
+ * @ph: the phaser
+ *
+ * If the current phase is complete and advancing (for a child: waiting
+ * for the rest of the tree), waits for the next phase and joins it. A
+ * child's first party also registers the child with its parent.
+ *
+ * Context: process context; may sleep.
+ * Return: the phase of the new party's first arrival (>= 0); -EDEADLK if
+ * called from the tree's on_advance (it would wait for itself);
+ * -ESHUTDOWN if the phaser is terminated; -ERANGE if it has
+ * %GOSYNC_PHASER_PARTIES_MAX parties already.
+ */
 int gosync_phaser_register(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_bulk_register() - add @parties parties
+ * @ph: the phaser
+ * @parties: how many; 0 only returns the current phase
+ *
+ * As gosync_phaser_register(), all at once.
+ *
+ * Context: process context; may sleep (not for @parties 0: any context).
+ * Return: as gosync_phaser_register() (for @parties 0, as
+ * gosync_phaser_phase()); -EINVAL if @parties < 0; -ERANGE if the phaser
+ * would have more than %GOSYNC_PHASER_PARTIES_MAX parties.
+ */
 int gosync_phaser_bulk_register(struct gosync_phaser *ph, int parties);
+
+/**
+ * gosync_phaser_arrive() - arrive without waiting
+ * @ph: the phaser
+ *
+ * The last arrival of a phase runs the root's on_advance and advances the
+ * phase (for a child: arrives at its parent).
+ *
+ * Context: any context, as on_advance allows (not in hard interrupt
+ * context on PREEMPT_RT: see "Context rules" in <gosync/phaser.h>);
+ * does not sleep.
+ * Return: the phase the caller arrived in (>= 0); -ESHUTDOWN if the tree
+ * is terminated; -EINVAL if no party is unarrived (the caller is not
+ * registered, or arrived twice in this phase).
+ */
 int gosync_phaser_arrive(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrive_and_deregister() - arrive and leave
+ * @ph: the phaser
+ *
+ * As gosync_phaser_arrive(), and the caller's party is gone from the
+ * next phase on. The last party's deregistration advances the phase and
+ * terminates the phaser, unless on_advance returns false; a child whose
+ * last party leaves deregisters from its parent.
+ *
+ * Context: as gosync_phaser_arrive(); does not sleep.
+ * Return: as gosync_phaser_arrive().
+ */
 int gosync_phaser_arrive_and_deregister(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrive_and_await_advance() - arrive and sleep until the
+ *	phase advances
+ * @ph: the phaser
+ *
+ * Context: process context; sleeps uninterruptibly.
+ * Return: the next phase, the one after the caller's arrival phase
+ * (wrapping to 0 after %GOSYNC_PHASER_PHASE_MAX); -ESHUTDOWN if the
+ * phaser is terminated (also when this advance terminated it); -EINVAL as
+ * gosync_phaser_arrive().
+ */
 int gosync_phaser_arrive_and_await_advance(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_interruptible() - ..., until a
+ *	signal
+ * @ph: the phaser
+ *
+ * On a signal the arrival still counts: the caller may wait for the
+ * phase again with gosync_phaser_await_advance(), passing the phase
+ * gosync_phaser_phase() returned before it arrived (a registered party
+ * that has not arrived holds the phase).
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
+ */
 int gosync_phaser_arrive_and_await_advance_interruptible(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_killable() - ..., until a fatal
+ *	signal
+ * @ph: the phaser
+ *
+ * As gosync_phaser_arrive_and_await_advance_interruptible().
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ERESTARTSYS.
+ */
 int gosync_phaser_arrive_and_await_advance_killable(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrive_and_await_advance_timeout() - ..., for at most
+ *	@timeout jiffies
+ * @ph: the phaser
+ * @timeout: in jiffies, not ms (msecs_to_jiffies() converts);
+ *	MAX_SCHEDULE_TIMEOUT waits forever; 0 or less only checks (after a
+ *	brief spin)
+ *
+ * On a timeout the arrival still counts, as after a signal in
+ * gosync_phaser_arrive_and_await_advance_interruptible(). Unlike
+ * wait_event_timeout(), the result is never the time left.
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_arrive_and_await_advance(), or -ETIMEDOUT.
+ */
 int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
 						   long timeout);
+
+/**
+ * gosync_phaser_await_advance() - sleep until a phase is over
+ * @ph: the phaser (any phaser of the tree)
+ * @phase: a phase number, 0..%GOSYNC_PHASER_PHASE_MAX, as an arrival
+ *	returned it
+ *
+ * Returns at once if the current phase is not @phase. The caller need not
+ * be a party.
+ *
+ * Context: process context; sleeps uninterruptibly.
+ * Return: the current phase once it is not @phase (the one after @phase,
+ * or a later one if the tree advanced again meanwhile); -EDEADLK if called
+ * from the tree's on_advance while @phase is advancing (it would wait for
+ * itself); -ESHUTDOWN if the phaser is terminated; -EINVAL if @phase is
+ * not 0..%GOSYNC_PHASER_PHASE_MAX (an error code included).
+ */
 int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase);
+
+/**
+ * gosync_phaser_await_advance_interruptible() - ..., until a signal
+ * @ph: the phaser
+ * @phase: a phase number
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
+ */
 int gosync_phaser_await_advance_interruptible(struct gosync_phaser *ph,
 					      int phase);
+
+/**
+ * gosync_phaser_await_advance_killable() - ..., until a fatal signal
+ * @ph: the phaser
+ * @phase: a phase number
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ERESTARTSYS.
+ */
 int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase);
+
+/**
+ * gosync_phaser_await_advance_timeout() - ..., for at most @timeout
+ *	jiffies
+ * @ph: the phaser
+ * @phase: a phase number
+ * @timeout: in jiffies, not ms; MAX_SCHEDULE_TIMEOUT waits forever; 0 or
+ *	less only checks (after a brief spin)
+ *
+ * Context: process context; sleeps.
+ * Return: as gosync_phaser_await_advance(), or -ETIMEDOUT; never the time
+ * left.
+ */
 int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
 					long timeout);
+
+/**
+ * gosync_phaser_force_termination() - terminate the whole tree now
+ * @ph: any phaser of the tree
+ *
+ * Waiters return -ESHUTDOWN at once, and so does every later call. An
+ * on_advance that is running completes, but its phase does not open.
+ *
+ * Context: any context (not in hard interrupt context on PREEMPT_RT: it
+ * wakes the wait queue).
+ */
 void gosync_phaser_force_termination(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_is_terminated() - has the tree terminated?
+ * @ph: any phaser of the tree
+ *
+ * Context: any context.
+ * Return: true once terminated.
+ */
 bool gosync_phaser_is_terminated(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_phase() - the current phase
+ * @ph: any phaser of the tree
+ *
+ * Context: any context.
+ * Return: the root's phase, 0..%GOSYNC_PHASER_PHASE_MAX, or -ESHUTDOWN if
+ * terminated.
+ */
 int gosync_phaser_phase(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_registered_parties() - parties registered with @ph
+ * @ph: the phaser
+ *
+ * A child's parties, not the tree's; a child counts as one party of its
+ * parent while it has any.
+ *
+ * Context: any context. The value may be stale at once.
+ * Return: the number of parties.
+ */
 unsigned int gosync_phaser_registered_parties(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_arrived_parties() - parties that arrived in the current
+ *	phase
+ * @ph: the phaser
+ *
+ * Context: any context. The value may be stale at once.
+ * Return: the number of parties of @ph that have arrived.
+ */
 unsigned int gosync_phaser_arrived_parties(struct gosync_phaser *ph);
+
+/**
+ * gosync_phaser_unarrived_parties() - parties yet to arrive in the
+ *	current phase
+ * @ph: the phaser
+ *
+ * Context: any context. The value may be stale at once.
+ * Return: the number of parties of @ph that have not arrived.
+ */
 unsigned int gosync_phaser_unarrived_parties(struct gosync_phaser *ph);
 
 #endif /* _GOSYNC_PHASER_H */

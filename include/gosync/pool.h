@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * gosync_pool: per-CPU object pools, the kernel's sync.Pool.
+/**
+ * DOC: gosync_pool
+ *
+ * Per-CPU object pools: the kernel's sync.Pool.
+ * ``#include <gosync/pool.h>``.
  *
  * A pool hands out objects of one size and takes them back for reuse.
  * A get that finds nothing cached allocates a new object and runs the
@@ -42,34 +45,50 @@
  * pool, its kmem_cache included, outlives every put that still uses it.
  * No other call on a destroyed pool is allowed.
  *
- * Context rules:
- *	gosync_pool_get(), gosync_pool_put(): for a pool created with
- *		GOSYNC_POOL_IRQSAFE, any context (hardirq, softirq, process)
- *		provided get's gfp does not allow blocking outside process
- *		context. Otherwise process context only (preemption may be
- *		disabled; not from softirq or hardirq, which could interrupt
- *		the same CPU's fast path). get sleeps only in the constructor
- *		path, and only if gfp allows it.
- *	gosync_pool_create(), gosync_pool_destroy(): process context; they
- *		sleep.
- *	PREEMPT_RT: a CPU's cache is guarded by a local_lock_t, a per-CPU
- *		spinlock_t there (it sleeps), so get and put, IRQ-safe pool
- *		or not, run in process context, softirq and threaded
- *		interrupt handlers, but not in hard interrupt context (an
- *		hrtimer marked HRTIMER_MODE_*_HARD, an IRQF_NO_THREAD
- *		handler) nor with a raw_spinlock_t held or interrupts or
- *		preemption disabled. Two tasks of one CPU then take turns on
- *		its cache; the counts stay exact.
- *	Constructor, reset and destructor run in the context of the call
- *	that triggers them, outside the pool's own interrupts-off or
- *	preemption-off section (except that the shrinker may destruct the
- *	objects of one partly freed magazine with interrupts off). The
- *	constructor may sleep if the get's gfp allows; reset and destructor
- *	must not sleep; none may call into the same pool.
+ * Context rules.
  *
- * Errors: create returns an ERR_PTR: -EINVAL (bad option), -ENOMEM.
- * get returns NULL when the pool has nothing cached and the allocation,
- * the constructor or the total bound fails.
+ * - gosync_pool_get(), gosync_pool_put() (and the byte buffers' get and
+ *   put): for a pool created with %GOSYNC_POOL_IRQSAFE, any context
+ *   (hardirq, softirq, process) provided get's gfp does not allow
+ *   blocking outside process context. Otherwise process context only
+ *   (preemption may be disabled; not from softirq or hardirq, which could
+ *   interrupt the same CPU's fast path). get sleeps only in the
+ *   constructor path, and only if gfp allows it.
+ * - gosync_pool_create(), gosync_pool_destroy(): process context; they
+ *   sleep. gosync_pool_shrink(): process context.
+ * - PREEMPT_RT: a CPU's cache is guarded by a local_lock_t, a per-CPU
+ *   spinlock_t there (it sleeps), so get and put, IRQ-safe pool or not,
+ *   run in process context, softirq and threaded interrupt handlers, but
+ *   not in hard interrupt context (an hrtimer marked HRTIMER_MODE_*_HARD,
+ *   an IRQF_NO_THREAD handler) nor with a raw_spinlock_t held or
+ *   interrupts or preemption disabled. Two tasks of one CPU then take
+ *   turns on its cache; the counts stay exact.
+ * - Constructor, reset and destructor run in the context of the call that
+ *   triggers them, outside the pool's own interrupts-off or preemption-off
+ *   section (except that the shrinker may destruct the objects of one
+ *   partly freed magazine with interrupts off). The constructor may sleep
+ *   if the get's gfp allows; reset and destructor must not sleep; none may
+ *   call into the same pool.
+ *
+ * Errors: create returns an ERR_PTR, never NULL: -EINVAL (bad option),
+ * -ENOMEM. get returns NULL when the pool has nothing cached and the
+ * allocation, the constructor or the total bound fails.
+ *
+ * Byte buffers. A struct gosync_bufpool is a pool of struct gosync_buf,
+ * Go's bytes.Buffer with a pool behind it: gosync_buf_get() hands out an
+ * empty buffer (len 0) of at least the pool's size; the caller writes up
+ * to cap bytes at data and sets len; gosync_buf_reserve(buf, n, gfp)
+ * makes room for n more bytes after len (cap >= len + n) and may move
+ * data; gosync_buf_put() gives it back. The bytes are never cleared: a
+ * buffer comes back with whatever its last user wrote, or with
+ * uninitialized memory if it is new. A buffer whose cap grew beyond the
+ * pool's max_cap is freed on put instead of cached, so one large message
+ * does not pin its memory. The flags of gosync_bufpool_init() are
+ * %GOSYNC_POOL_IRQSAFE (get and put in any context, as above) and
+ * %GOSYNC_POOL_ACCOUNT (the buffer and the data of a new buffer are
+ * charged to the getter's memcg; gosync_buf_reserve() charges what it
+ * allocates only if its gfp has __GFP_ACCOUNT); the pool's own reset
+ * empties buffers on put, so %GOSYNC_POOL_RESET_ON_GET is refused.
  */
 #ifndef _GOSYNC_POOL_H
 #define _GOSYNC_POOL_H
@@ -203,11 +222,110 @@ struct gosync_pool_stats {
 
 struct gosync_pool;
 
+/**
+ * gosync_pool_create() - make an object pool
+ * @opts: object size and alignment, callbacks, bounds and flags (see
+ *	struct gosync_pool_opts); copied (the name too), so it may be on the
+ *	stack
+ *
+ * Makes the pool's kmem_cache (named "gosync_pool_<name>_<id>"), one pair
+ * of magazines per possible CPU, a shrinker and a CPU hotplug instance.
+ * Nothing is constructed in advance.
+ *
+ * Context: process context; sleeps.
+ * Return: the pool; ERR_PTR(-EINVAL) if @opts is NULL, the size is 0 or
+ * above %GOSYNC_POOL_SIZE_MAX, the alignment is not a power of two up to
+ * %GOSYNC_POOL_ALIGN_MAX, a flag is unknown or cpu_cache is 1 or above
+ * %GOSYNC_POOL_CPU_CACHE_MAX; ERR_PTR(-ENOMEM). Never NULL.
+ */
 struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts);
+
+/**
+ * gosync_pool_destroy() - free a pool and everything it caches
+ * @pool: the pool, or NULL or an ERR_PTR (nothing happens)
+ *
+ * Destructs and frees every cached object. Objects still out stay valid;
+ * each may be put back later (gosync_pool_put() then frees it), and the
+ * last one frees what is left of the pool. An object never put back keeps
+ * the pool's kmem_cache alive (and is a leak of the caller's). No call on
+ * @pool other than gosync_pool_put() may run concurrently or follow; a
+ * concurrent put, even one that drops its object, finishes with the pool
+ * before the pool's memory is freed.
+ *
+ * Context: process context; sleeps (an RCU grace period).
+ */
 void gosync_pool_destroy(struct gosync_pool *pool);
+
+/**
+ * gosync_pool_get() - take an object from a pool
+ * @pool: the pool
+ * @gfp: allocation flags for a miss (object, constructor); they must suit
+ *	the caller's context even when an object is cached (might_alloc()
+ *	checks them on every call): GFP_ATOMIC or GFP_NOWAIT outside process
+ *	context
+ *
+ * Returns a cached object if the local CPU, its depot shard or another
+ * CPU's shard has one (in that order); otherwise a new object, zeroed and
+ * passed to the constructor. A cached object is as the last put (or the
+ * reset on put) left it; with %GOSYNC_POOL_RESET_ON_GET the reset runs
+ * first, and an object it refuses is freed and the get goes on. The
+ * caller owns the object until it puts it back.
+ *
+ * Context: any context for a %GOSYNC_POOL_IRQSAFE pool, process context
+ * otherwise; not in hard interrupt context on PREEMPT_RT (see "Context
+ * rules" in <gosync/pool.h>). Sleeps only if @gfp allows and nothing is
+ * cached.
+ * Return: the object, or NULL if nothing was cached and allocation, the
+ * constructor or the pool's max_objects bound failed.
+ */
 void *gosync_pool_get(struct gosync_pool *pool, gfp_t gfp);
+
+/**
+ * gosync_pool_put() - give an object back to its pool
+ * @pool: the pool the object came from
+ * @obj: the object, or NULL (nothing happens)
+ *
+ * Runs the reset (unless the pool resets on get) and caches the object on
+ * the local CPU, spilling a full magazine to the depot if needed. The
+ * object is freed instead when the reset refuses it, when no magazine can
+ * be allocated without blocking, and after gosync_pool_destroy(). The
+ * caller must not touch @obj afterwards; putting an object twice, or into
+ * another pool, corrupts the pool.
+ *
+ * Context: as gosync_pool_get(); never sleeps.
+ */
 void gosync_pool_put(struct gosync_pool *pool, void *obj);
+
+/**
+ * gosync_pool_stats() - read a pool's counters
+ * @pool: the pool
+ * @st: filled with the sums over all CPUs
+ *
+ * The counters are read without stopping the pool, so while it is in use
+ * they are each recent but not a consistent snapshot. In a quiet pool,
+ * @st->objects equals @st->constructed minus @st->dropped, @st->shrunk and
+ * the objects freed by destroy, and @st->cached equals @st->objects minus
+ * the objects out.
+ *
+ * Context: any context.
+ */
 void gosync_pool_stats(struct gosync_pool *pool, struct gosync_pool_stats *st);
+
+/**
+ * gosync_pool_shrink() - free cached objects as the pool's shrinker does
+ * @pool: the pool
+ * @nr: most objects to free
+ *
+ * Frees up to @nr objects from the depot's old magazines (those cached
+ * before the previous scan), and empty magazines. When no old magazine is
+ * left, the young ones become old, to be freed by a later call. Objects in
+ * the CPUs' own magazines are not touched. The kernel's shrinker calls
+ * this under memory pressure; a caller may call it to trim a pool.
+ *
+ * Context: process context (the destructor runs here, with interrupts
+ * enabled except for at most one partly freed magazine per shard).
+ * Return: the number of objects freed.
+ */
 unsigned long gosync_pool_shrink(struct gosync_pool *pool, unsigned long nr);
 
 /**
@@ -293,11 +411,85 @@ struct gosync_bufpool {
 	size_t max_cap;
 };
 
+/**
+ * gosync_bufpool_init() - make a pool of byte buffers
+ * @bp: the buffer pool to set up; its callbacks keep its address, so it
+ *	must not move or be freed before gosync_bufpool_destroy()
+ * @name: its name (see gosync_pool_opts.name); copied
+ * @size: capacity of a new buffer, 1..KMALLOC_MAX_SIZE
+ * @max_cap: largest capacity a put keeps, at least @size; a buffer grown
+ *	beyond it (gosync_buf_reserve()) is freed on put, not cached
+ * @flags: 0, or %GOSYNC_POOL_IRQSAFE and %GOSYNC_POOL_ACCOUNT (see "Byte
+ *	buffers" in <gosync/pool.h>); no other flag
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL for a @size of 0 or above KMALLOC_MAX_SIZE, a
+ * @max_cap below @size, or another flag; -ENOMEM.
+ */
 int gosync_bufpool_init(struct gosync_bufpool *bp, const char *name,
 			size_t size, size_t max_cap, unsigned int flags);
+
+/**
+ * gosync_bufpool_destroy() - free a buffer pool
+ * @bp: the buffer pool
+ *
+ * Frees every cached buffer. Put every buffer back first: this clears
+ * @bp->pool, so a gosync_buf_put() after it is a NULL pointer dereference,
+ * and a buffer still out stays allocated, with the pool's kmem_cache.
+ *
+ * Context: process context; sleeps.
+ */
 void gosync_bufpool_destroy(struct gosync_bufpool *bp);
+
+/**
+ * gosync_buf_get() - take an empty buffer
+ * @bp: the buffer pool
+ * @gfp: allocation flags for a new buffer (its struct and its data), as
+ *	for gosync_pool_get()
+ *
+ * The buffer's bytes are not cleared: they are what its last user left,
+ * or uninitialized memory.
+ *
+ * Context: as gosync_pool_get().
+ * Return: a buffer with len 0 and cap at least the pool's size (up to
+ * its max_cap for a reused one), or NULL.
+ */
 struct gosync_buf *gosync_buf_get(struct gosync_bufpool *bp, gfp_t gfp);
+
+/**
+ * gosync_buf_put() - give a buffer back
+ * @bp: the buffer pool it came from
+ * @buf: the buffer, or NULL (nothing happens)
+ *
+ * A buffer whose capacity exceeds the pool's max_cap is freed (counted in
+ * the pool's dropped statistic); any other gets len 0, keeps its bytes and
+ * is cached. The caller must not touch @buf or its data afterwards.
+ *
+ * Context: as gosync_pool_put(); never sleeps.
+ */
 void gosync_buf_put(struct gosync_bufpool *bp, struct gosync_buf *buf);
+
+/**
+ * gosync_buf_reserve() - make room for @n more bytes
+ * @buf: the buffer
+ * @n: bytes to be appended after @buf->len
+ * @gfp: allocation flags; add __GFP_ACCOUNT to charge the memory to the
+ *	caller's memcg
+ *
+ * Ensures @buf->cap >= @buf->len + @n, as Go's Buffer.Grow(n); @buf->len
+ * is not changed. If the buffer is too small, its data is reallocated
+ * (krealloc()) to max(len + n, 2 * cap) bytes, or exactly len + n when
+ * twice the capacity would exceed KMALLOC_MAX_SIZE: the data may move
+ * (pointers into it are stale), its first len bytes are kept and the
+ * bytes after them are uninitialized. A buffer grown beyond the pool's
+ * max_cap is freed on put instead of cached. The call touches the buffer
+ * only, not the pool.
+ *
+ * Context: any context if @gfp does not allow blocking; process context
+ * otherwise. Allocates nothing, and never sleeps, if the room is there.
+ * Return: 0; -EOVERFLOW if len + @n overflows; -ENOMEM if the allocation
+ * fails or len + @n exceeds KMALLOC_MAX_SIZE. On error @buf is unchanged.
+ */
 int gosync_buf_reserve(struct gosync_buf *buf, size_t n, gfp_t gfp);
 
 #endif /* _GOSYNC_POOL_H */

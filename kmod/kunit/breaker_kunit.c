@@ -1653,9 +1653,12 @@ static int bk_fn(void *arg)
 	f->calls++;
 	bk_advance_ms(f->fx, f->advance_ms);
 	if (f->b)
-		f->inner = gosync_breaker_call(f->b, bk_fn, f);
+		f->inner = gosync_breaker_call(f->b, bk_fn, f, NULL);
 	return f->ret;
 }
+
+/* A result gosync_breaker_call() must leave alone when it rejects. */
+#define BK_UNTOUCHED	0x5a5a
 
 static void breaker_call_test(struct kunit *test)
 {
@@ -1664,37 +1667,68 @@ static void breaker_call_test(struct kunit *test)
 	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 2,
 					  .slow_rate = 60, .slow_us = 1000,
 					  .min_calls = 3, .open_ms = 10);
+	int res = BK_UNTOUCHED;
 
+	/* It returns 0 once @fn ran, and @fn's result in *result. */
 	f.ret = 42;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 42);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, 42);
 	f.ret = -EINTR;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EINTR);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, -EINTR);
 	f.ret = -EIO;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EIO);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, -EIO);
 	KUNIT_EXPECT_EQ(test, f.calls, 3);
 	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(2), .failures = BK_EQ(1),
 			 .ignored = BK_EQ(1), .slow = BK_EQ(0));
 	/* Its duration is measured: 3 slow of 5 calls (60%) trip it. */
 	f.ret = 0;
 	f.advance_ms = 1;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, 0);
 	BK_EXPECT_COUNTS(test, b, .slow = BK_EQ(1));
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	/* A NULL result: @fn still runs and counts. */
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	/* Open: @fn is not called. */
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), -EAGAIN);
+	/* Open: @fn is not called and the result is left alone. */
+	res = BK_UNTOUCHED;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, res, BK_UNTOUCHED);
 	KUNIT_EXPECT_EQ(test, f.calls, 6);
 	/* Half-open, one probe: a nested call gets -EBUSY, not @fn. */
 	bk_advance_ms(fx, 10);
 	f.advance_ms = 0;
 	f.b = b;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, 0);
 	KUNIT_EXPECT_EQ(test, f.inner, -EBUSY);
 	KUNIT_EXPECT_EQ(test, f.calls, 7);
 	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
 			 .rejected = BK_EQ(2));
+	/*
+	 * The device's own -EAGAIN and -EBUSY are results, not rejections:
+	 * @fn ran, they count as failures, and two in a row trip it.
+	 */
+	f.b = NULL;
+	f.ret = -EAGAIN;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, -EAGAIN);
+	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
+			 .failures = BK_EQ(1), .consecutive = BK_EQ(1));
+	f.ret = -EBUSY;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, res, -EBUSY);
+	KUNIT_EXPECT_EQ(test, f.calls, 9);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
+	/* And the breaker's own -EAGAIN now: @fn does not run. */
+	res = BK_UNTOUCHED;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, res, BK_UNTOUCHED);
+	KUNIT_EXPECT_EQ(test, f.calls, 9);
+	BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(3), .trips = BK_EQ(2));
 }
 
 /* ---- the notify timer ---------------------------------------------- */

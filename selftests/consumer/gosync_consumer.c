@@ -109,10 +109,10 @@ static int consumer_use_map(void)
 	if (!w)
 		return -ENOMEM;
 	ret = gosync_map_load_or_store(&consumer_words, "alpha", w, &actual);
-	kfree(w);		/* never stored: alpha exists */
-	if (ret != -EEXIST)
-		return ret ? ret : -EINVAL;
-	return 0;
+	if (!ret)
+		return -EINVAL;	/* stored: the map owns w now */
+	kfree(w);		/* not stored (-EEXIST: alpha exists): still ours */
+	return ret == -EEXIST ? 0 : ret;
 }
 
 static struct gosync_breaker consumer_breaker;
@@ -124,10 +124,14 @@ static int consumer_dev_read(void *arg)
 	return ++consumer_dev_calls > 3 ? -EIO : 0;
 }
 
-/* 10 calls: 3 succeed, 3 fail and trip the breaker, 4 are rejected. */
+/*
+ * 10 calls: 3 succeed, 3 fail and trip the breaker, 4 are rejected. The
+ * breaker's verdict and the device's result come apart, so a device
+ * -EAGAIN would not count as a rejection.
+ */
 static int consumer_use_breaker(void)
 {
-	int i, ret, rejected = 0;
+	int i, ret, err, rejected = 0;
 
 	ret = gosync_breaker_init(&consumer_breaker,
 				  &(struct gosync_breaker_opts) {
@@ -137,11 +141,13 @@ static int consumer_use_breaker(void)
 		return ret;
 	for (i = 0; i < 10; i++) {
 		ret = gosync_breaker_call(&consumer_breaker,
-					  consumer_dev_read, NULL);
+					  consumer_dev_read, NULL, &err);
 		if (ret == -EAGAIN)
 			rejected++;
-		else if (ret && ret != -EIO)
+		else if (ret)
 			return ret;
+		else if (err && err != -EIO)
+			return err;
 	}
 	return rejected == 4 ? 0 : -EPROTO;
 }

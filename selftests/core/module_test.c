@@ -100,7 +100,7 @@ TEST_F(mods, consumer_uses_gosync)
 	 * Its breaker: 3 successes, 3 failures trip it, 4 calls rejected
 	 * without reaching the device.
 	 */
-	EXPECT_STREQ("gosync 1.0.0 ok\n"
+	EXPECT_STREQ("gosync 2.0.0 ok\n"
 		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n"
 		     "breaker open device_calls=6 trips=1 rejected=4\n", buf);
 	/* The kernel recorded the dependency. */

@@ -182,7 +182,9 @@ static __always_inline void bb_gb_done(struct bb_peers *p,
 
 static int bb_gb_call(struct bb_peers *p, int (*fn)(void *arg), void *arg)
 {
-	return gosync_breaker_call(&p->breaker, fn, arg);
+	int ret;
+
+	return gosync_breaker_call(&p->breaker, fn, arg, &ret) ?: ret;
 }
 
 static int bb_gb_check(struct bb_peers *p)
