@@ -154,17 +154,25 @@ int gosync_waiter_step(struct gosync_waiter *w, bool done);
  * (or do work) that relies on it still holding: a table is still current,
  * a pool is not dead yet. A bug there is a window a few instructions wide
  * that a stress test hits once in a billion runs. gosync_race_window()
- * marks such a place; in kernels built with KUnit (and in the native
- * sanitizer builds) a test can hook it with __gosync_race_set() to stall
- * there, so the interleaving it needs happens in every run. Elsewhere the
- * mark compiles to nothing.
+ * marks such a place, and names it (gosync_race_names[] in race.c). In a
+ * test build (Kbuild defines GOSYNC_RACE_WINDOWS unless it builds for an
+ * installation, GOSYNC_INSTALL=1; the native sanitizer builds too) a test
+ * can widen a window: __gosync_race_set_delay() makes every pass through
+ * it busy-wait, so a stress run holds it open for microseconds, and a
+ * KUnit case can hook every window with __gosync_race_set() to stall
+ * exactly where it needs to. In an installed gosync.ko the marks compile
+ * to nothing, and both calls report that there are no windows.
  */
 enum gosync_race {
 	GOSYNC_RACE_MAP_FUTURE,	/* map.c: table checked, future bucket not locked */
 	GOSYNC_RACE_MAP_COUNT,	/* map.c: inside a per-CPU entry count update */
 	GOSYNC_RACE_BREAKER_CLOSE, /* breaker.c: probes succeeded, not closed yet */
+	GOSYNC_RACE_POOL_DROP,	/* pool.c: a dropped object freed, not uncounted */
 	GOSYNC_RACE_NR,
 };
+
+/* The longest delay a window may be given, in microseconds. */
+#define GOSYNC_RACE_DELAY_MAX	1000
 
 /**
  * typedef gosync_race_fn - a test's hook of the race windows
@@ -178,7 +186,7 @@ enum gosync_race {
 typedef void (*gosync_race_fn)(enum gosync_race where, const void *obj,
 			       void *arg);
 
-#if IS_ENABLED(CONFIG_KUNIT) || defined(SHIM_DEBUG)
+#if defined(GOSYNC_RACE_WINDOWS) || defined(SHIM_DEBUG)
 #define GOSYNC_RACE_HOOKS	1
 extern bool gosync_race_armed;
 void __gosync_race_window(enum gosync_race where, const void *obj);
@@ -198,5 +206,8 @@ static inline void gosync_race_window(enum gosync_race where, const void *obj)
 #endif
 
 bool __gosync_race_set(gosync_race_fn fn, void *arg);
+int __gosync_race_set_delay(enum gosync_race where, unsigned int us);
+const char *__gosync_race_name(enum gosync_race where);
+int __gosync_race_stat(enum gosync_race where, unsigned int *us, u64 *hits);
 
 #endif /* _GOSYNC_INTERNAL_H */

@@ -266,6 +266,7 @@ static noinline void gp_drop(struct gosync_pool *p, unsigned int f, void *obj)
 	struct gp_cpu *c;
 
 	gp_free_obj(p, obj);
+	gosync_race_window(GOSYNC_RACE_POOL_DROP, p);
 	flags = gp_enter(p, f);
 	if (unlikely(READ_ONCE(p->flags) & GP_DEAD)) {
 		gp_exit(p, f, flags);

@@ -1990,6 +1990,39 @@ static void map_atomic_context_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_map_len(x->m), 1UL);
 }
 
+/*
+ * A widened window (__gosync_race_set_delay()) is passed, counted and
+ * waited in; bad arguments are refused; clearing it disarms it.
+ */
+static void map_race_delay_test(struct kunit *test)
+{
+	struct gosync_map *m = mk_map(test, 1, NULL);
+	unsigned int us;
+	u64 before, after;
+	u64 k;
+
+	KUNIT_EXPECT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_NR, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_MAP_COUNT,
+						      GOSYNC_RACE_DELAY_MAX + 1), -ERANGE);
+	KUNIT_EXPECT_STREQ(test, __gosync_race_name(GOSYNC_RACE_MAP_COUNT), "map_count");
+	KUNIT_EXPECT_PTR_EQ(test, __gosync_race_name(GOSYNC_RACE_NR), (const char *)NULL);
+	if (__gosync_race_stat(GOSYNC_RACE_MAP_COUNT, &us, &before) == -EOPNOTSUPP)
+		kunit_skip(test, "gosync.ko without race windows");
+	KUNIT_ASSERT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_MAP_COUNT, 2), 0);
+	for (k = 1; k <= 10; k++)
+		KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(k)), 0);
+	KUNIT_ASSERT_EQ(test, __gosync_race_stat(GOSYNC_RACE_MAP_COUNT, &us, &after), 0);
+	KUNIT_EXPECT_EQ(test, us, 2U);
+	KUNIT_EXPECT_GE(test, after - before, 10ULL);
+	KUNIT_ASSERT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_MAP_COUNT, 0), 0);
+	before = after;
+	k = 11;
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(k)), 0);
+	KUNIT_ASSERT_EQ(test, __gosync_race_stat(GOSYNC_RACE_MAP_COUNT, &us, &after), 0);
+	KUNIT_EXPECT_EQ(test, after, before);
+	KUNIT_EXPECT_EQ(test, us, 0U);
+}
+
 static struct kunit_case gosync_map_cases[] = {
 	KUNIT_CASE(map_basic_u64_test),
 	KUNIT_CASE(map_null_value_test),
@@ -2012,6 +2045,7 @@ static struct kunit_case gosync_map_cases[] = {
 	KUNIT_CASE(map_shared_key_resize_test),
 	KUNIT_CASE(map_same_cpu_count_test),
 	KUNIT_CASE(map_atomic_context_test),
+	KUNIT_CASE(map_race_delay_test),
 	{}
 };
 

@@ -25,6 +25,7 @@ const struct gosync_component *const gosync_components[] = {
 	&gosync_breaker_component,
 	&gosync_barrier_component,
 	&gosync_phaser_component,
+	&gosync_race_component,
 };
 
 const unsigned int gosync_nr_components = ARRAY_SIZE(gosync_components);

@@ -50,6 +50,7 @@ extern const struct gosync_component gosync_pool_component;
 extern const struct gosync_component gosync_breaker_component;
 extern const struct gosync_component gosync_barrier_component;
 extern const struct gosync_component gosync_phaser_component;
+extern const struct gosync_component gosync_race_component;
 
 /* Their benchmark cases, defined with GOSYNC_BENCH_SET() (bench.h). */
 extern const struct gosync_bench_set gosync_counter_bench;

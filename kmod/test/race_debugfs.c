@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The race windows of gosync.ko (kmod/internal.h), widened from userspace:
+ * /sys/kernel/debug/gosync_test/race/windows.
+ *
+ * windows (0600, command file; grammar of command files in parse.h)
+ *	list
+ *		One line per window: "NAME delay_us=N hits=N" (hits: passes
+ *		through it while some window was widened or hooked).
+ *	set window=NAME delay_us=N
+ *		Every pass through window NAME busy-waits N microseconds
+ *		(0 .. GOSYNC_RACE_DELAY_MAX), in whatever context it is
+ *		reached, until set back to 0; then lists the windows.
+ *	clear
+ *		Sets every window's delay back to 0; lists the windows.
+ *	An unknown window is -ENOENT; a gosync.ko built for installation,
+ *	which has no windows, answers every command with -EOPNOTSUPP.
+ *
+ * A stress run with a window widened holds its check-then-lock open for
+ * microseconds instead of nanoseconds, so a regression of the race it
+ * guards fails in seconds (selftests/core/race_test.c). Unloading
+ * gosync_test.ko clears every delay.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/seq_buf.h>
+#include <linux/string.h>
+
+#include "cmdfile.h"
+#include "internal.h"
+#include "parse.h"
+#include "test.h"
+
+static int race_list(struct seq_buf *out)
+{
+	unsigned int i, us;
+	u64 hits;
+	int ret;
+
+	for (i = 0; i < GOSYNC_RACE_NR; i++) {
+		ret = __gosync_race_stat(i, &us, &hits);
+		if (ret)
+			return ret;
+		seq_buf_printf(out, "%s delay_us=%u hits=%llu\n",
+			       __gosync_race_name(i), us, hits);
+	}
+	return 0;
+}
+
+static int race_clear(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < GOSYNC_RACE_NR; i++) {
+		ret = __gosync_race_set_delay(i, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int race_set(char *line, struct seq_buf *out, const char *who)
+{
+	char name[24] = "";
+	u32 us = 0;
+	const struct gosync_param params[] = {
+		GOSYNC_PARAM_STR("window", name, true),
+		GOSYNC_PARAM_U32("delay_us", &us, 0, GOSYNC_RACE_DELAY_MAX, true),
+	};
+	unsigned int i;
+	int ret;
+
+	ret = gosync_parse_params(line, params, ARRAY_SIZE(params), out, who);
+	if (ret)
+		return ret;
+	for (i = 0; i < GOSYNC_RACE_NR; i++)
+		if (!strcmp(name, __gosync_race_name(i)))
+			return __gosync_race_set_delay(i, us);
+	gosync_report(out, who, "no window '%s' (see list)", name);
+	return -ENOENT;
+}
+
+static int race_exec(struct gosync_cmd_file *f, char *line,
+		     struct seq_buf *out)
+{
+	char *verb = gosync_next_token(&line);
+	int ret;
+
+	if (verb && !strcmp(verb, "set"))
+		ret = race_set(line, out, f->who);
+	else if (verb && !strcmp(verb, "clear"))
+		ret = race_clear();
+	else if (verb && !strcmp(verb, "list"))
+		ret = gosync_parse_params(line, NULL, 0, out, f->who);
+	else
+		ret = -EINVAL;
+	if (ret == -EINVAL && !seq_buf_used(out))
+		gosync_report(out, f->who, "unknown verb '%s' (list, set, clear)",
+			      verb ?: "");
+	if (ret == -EOPNOTSUPP)
+		gosync_report(out, f->who,
+			      "gosync.ko has no race windows (built for installation)");
+	if (ret)
+		return ret;
+	return race_list(out);
+}
+
+static struct gosync_cmd_file race_windows_file = {
+	.name = "windows",
+	.who = "race",
+	.exec = race_exec,
+};
+
+static int race_init(struct dentry *dir)
+{
+	gosync_cmd_file_create(dir, &race_windows_file);
+	return 0;
+}
+
+/* No stress run may leave a window widened behind. */
+static void race_exit(void)
+{
+	race_clear();
+}
+
+const struct gosync_component gosync_race_component = {
+	.name = "race",
+	.init = race_init,
+	.exit = race_exit,
+};

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync's race windows, widened from userspace through
+ * /sys/kernel/debug/gosync_test/race/windows, and the stress runs that
+ * guard the races of the past with a window held open:
+ * - bad input gets its errno and changes nothing;
+ * - a widened window is passed (its hits grow) and clearing closes it;
+ * - the map's stress with a resizer, its check-then-lock windows widened
+ *   (a writer racing the switch at the end of a resize);
+ * - the pool's stress with drops, the window between a dropped object's
+ *   free and its uncount widened;
+ * - the breaker's stress, the window between the last probe's success
+ *   and the close widened.
+ * Each stress checks its own invariants (every result against a shadow,
+ * totals that balance) and must still pass.
+ * On a gosync.ko built for installation (no windows) the commands answer
+ * -EOPNOTSUPP and the stress cases skip.
+ */
+#define _GNU_SOURCE
+#include <sys/utsname.h>
+
+#include "kselftest_harness.h"
+#include "gosync_test.h"
+
+#define WINDOWS		GOSYNC_TEST_DEBUGFS "/race/windows"
+#define MAP_STRESS	GOSYNC_TEST_DEBUGFS "/map/stress"
+#define POOL_STRESS	GOSYNC_TEST_DEBUGFS "/pool/stress"
+#define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
+
+static char out[4096];
+
+/* A field of window @name's line in the last list; -1 if absent. */
+static long long window(const char *name, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "%s ", name);
+	for (p = out; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, pat, strlen(pat)))
+			return gs_field(p + strlen(pat), key, -1);
+	}
+	return -1;
+}
+
+static long long hits(const char *name)
+{
+	if (gs_cmd_out(WINDOWS, out, sizeof(out), "list"))
+		return -1;
+	return window(name, "hits");
+}
+
+/* Widen @name by @us: 0, or -EOPNOTSUPP on a build without windows. */
+static int widen(const char *name, int us)
+{
+	return gs_cmd_out(WINDOWS, out, sizeof(out), "set window=%s delay_us=%d",
+			  name, us);
+}
+
+static int stress_ms(int ms)
+{
+	return gs_slow_kernel() ? ms / 2 : ms;
+}
+
+FIXTURE(race) {
+	int cpus;
+};
+
+FIXTURE_SETUP(race)
+{
+	self->cpus = gs_online_cpus();
+	gs_cmd(WINDOWS, "clear");
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	gs_cmd(WINDOWS, "clear");
+}
+
+TEST_F(race, bad_input)
+{
+	int r = gs_cmd_out(WINDOWS, out, sizeof(out), "list");
+
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r);
+	EXPECT_EQ(0, window("map_future", "delay_us"));
+	EXPECT_LE(0, window("pool_drop", "hits"));
+	EXPECT_EQ(-ENOENT, gs_cmd_out(WINDOWS, out, sizeof(out),
+				      "set window=nope delay_us=1"));
+	EXPECT_NE(NULL, strstr(out, "no window 'nope'"));
+	EXPECT_EQ(-ERANGE, gs_cmd(WINDOWS, "set window=map_future delay_us=1001"));
+	EXPECT_EQ(-EINVAL, gs_cmd(WINDOWS, "set window=map_future"));
+	EXPECT_EQ(-EINVAL, gs_cmd(WINDOWS, "set delay_us=5"));
+	EXPECT_EQ(-EINVAL, gs_cmd(WINDOWS, "frob"));
+	EXPECT_EQ(-EINVAL, gs_cmd(WINDOWS, "list x=1"));
+	/* Nothing changed. */
+	ASSERT_EQ(0, gs_cmd_out(WINDOWS, out, sizeof(out), "list"));
+	EXPECT_EQ(0, window("map_future", "delay_us"));
+}
+
+TEST_F(race, widen_and_clear)
+{
+	int r;
+
+	r = widen("map_count", 3);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	EXPECT_EQ(3, window("map_count", "delay_us"));
+	EXPECT_EQ(0, window("map_future", "delay_us"));
+	ASSERT_EQ(0, gs_cmd_out(WINDOWS, out, sizeof(out), "clear"));
+	EXPECT_EQ(0, window("map_count", "delay_us"));
+}
+
+/* Writers on every CPU while a resizer copies the map under them. */
+TEST_F_TIMEOUT(race, map_resize_windows_widened, 180)
+{
+	long long f0, c0;
+	int r;
+
+	r = widen("map_future", 20);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	r = widen("map_count", 2);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	f0 = hits("map_future");
+	c0 = hits("map_count");
+	r = gs_cmd_out(MAP_STRESS, out, sizeof(out),
+		       "threads=%d duration_ms=%d keys=2048 checker=1 resizer=1",
+		       self->cpus, stress_ms(2000));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_EQ(0, gs_field(out, "errors", -1));
+	EXPECT_EQ(gs_field(out, "inserted", -1), gs_field(out, "released", -2));
+	/* The windows were held open on the way. */
+	EXPECT_LT(f0, hits("map_future")) TH_LOG("%s", out);
+	EXPECT_LT(c0, hits("map_count")) TH_LOG("%s", out);
+}
+
+/* Puts over a small cache drop objects, each through the widened window. */
+TEST_F_TIMEOUT(race, pool_drop_window_widened, 120)
+{
+	int r;
+
+	r = widen("pool_drop", 20);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	r = gs_cmd_out(POOL_STRESS, out, sizeof(out),
+		       "threads=%d duration_ms=%d mode=batch cpu_cache=4 max_objects=16",
+		       self->cpus, stress_ms(1000));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	TH_LOG("pool_drop passes: %lld", hits("pool_drop"));
+}
+
+/* A breaker switched between failing and healthy closes again and again. */
+TEST_F_TIMEOUT(race, breaker_close_window_widened, 120)
+{
+	int r;
+
+	r = widen("breaker_close", 20);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	r = gs_cmd_out(BRK_STRESS, out, sizeof(out),
+		       "policy=consecutive threads=%d duration_ms=%d",
+		       self->cpus, stress_ms(1500));
+	EXPECT_EQ(0, r);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	TH_LOG("breaker_close passes: %lld", hits("breaker_close"));
+}
+
+int main(int argc, char **argv)
+{
+	return gs_test_main(argc, argv);
+}
