@@ -7,8 +7,8 @@
  * - a widened window is passed (its hits grow) and clearing closes it;
  * - the map's stress with a resizer, its check-then-lock windows widened
  *   (a writer racing the switch at the end of a resize);
- * - the pool's stress with drops, the window between a dropped object's
- *   free and its uncount widened;
+ * - a pool dropping every put, the window between a dropped object's
+ *   free and its uncount widened: one pass per drop, exact accounting;
  * - the breaker's stress, the window between the last probe's success
  *   and the close widened.
  * Each stress checks its own invariants (every result against a shadow,
@@ -24,7 +24,7 @@
 
 #define WINDOWS		GOSYNC_TEST_DEBUGFS "/race/windows"
 #define MAP_STRESS	GOSYNC_TEST_DEBUGFS "/map/stress"
-#define POOL_STRESS	GOSYNC_TEST_DEBUGFS "/pool/stress"
+#define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
 #define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
 
 static char out[4096];
@@ -143,21 +143,33 @@ TEST_F_TIMEOUT(race, map_resize_windows_widened, 180)
 	EXPECT_LT(c0, hits("map_count")) TH_LOG("%s", out);
 }
 
-/* Puts over a small cache drop objects, each through the widened window. */
+/*
+ * Every put to a pool with reset=1 drop=1 is refused and dropped: each
+ * drop passes the widened window between its free and its uncount once,
+ * and the pool's accounting stays exact.
+ */
 TEST_F_TIMEOUT(race, pool_drop_window_widened, 120)
 {
+	long long h0;
 	int r;
 
 	r = widen("pool_drop", 20);
 	if (r == -EOPNOTSUPP)
 		SKIP(return, "gosync.ko has no race windows");
 	ASSERT_EQ(0, r) TH_LOG("%s", out);
-	r = gs_cmd_out(POOL_STRESS, out, sizeof(out),
-		       "threads=%d duration_ms=%d mode=batch cpu_cache=4 max_objects=16",
-		       self->cpus, stress_ms(1000));
-	EXPECT_EQ(0, r);
-	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
-	TH_LOG("pool_drop passes: %lld", hits("pool_drop"));
+	h0 = hits("pool_drop");
+	gs_cmd(POOL_CMD, "destroy name=racedrop");
+	ASSERT_EQ(0, gs_cmd(POOL_CMD, "create name=racedrop reset=1 drop=1"));
+	ASSERT_EQ(0, gs_cmd(POOL_CMD, "get name=racedrop n=64"));
+	ASSERT_EQ(0, gs_cmd(POOL_CMD, "put name=racedrop n=64"));
+	EXPECT_EQ(64, hits("pool_drop") - h0) TH_LOG("%s", out);
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "stats name=racedrop"));
+	EXPECT_EQ(64, gs_field_sep(out, "dropped", ' ', -1)) TH_LOG("%s", out);
+	EXPECT_EQ(64, gs_field_sep(out, "dtors", ' ', -1)) TH_LOG("%s", out);
+	EXPECT_EQ(0, gs_field_sep(out, "objects", ' ', -1)) TH_LOG("%s", out);
+	EXPECT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "check name=racedrop"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, gs_cmd(POOL_CMD, "destroy name=racedrop"));
 }
 
 /* A breaker switched between failing and healthy closes again and again. */

@@ -144,24 +144,30 @@ static inline int gs_vcmd_logged(const char *path, char *out, size_t size,
 }
 
 /*
- * The (signed) number after "@key=" at the start of a line or after a
- * blank in @text, as the command files print their results; @none if
- * @key is absent.
+ * The (signed) number after "@key@sep" at the start of a line or after a
+ * blank in @text; @none if @key is absent.
  */
-static inline long long gs_field(const char *text, const char *key,
-				 long long none)
+static inline long long gs_field_sep(const char *text, const char *key,
+				     char sep, long long none)
 {
 	const char *p = text;
 	char pat[64];
 	size_t n;
 
-	n = snprintf(pat, sizeof(pat), "%s=", key);
+	n = snprintf(pat, sizeof(pat), "%s%c", key, sep);
 	while ((p = strstr(p, pat))) {
 		if (p == text || p[-1] == ' ' || p[-1] == '\n')
 			return strtoll(p + n, NULL, 0);
 		p += n;
 	}
 	return none;
+}
+
+/* gs_field_sep() of "@key=", as the command files print their results. */
+static inline long long gs_field(const char *text, const char *key,
+				 long long none)
+{
+	return gs_field_sep(text, key, '=', none);
 }
 
 /*
