@@ -30,9 +30,9 @@ void __gosync_pool_exit(void);
  * Exports: EXPORT_SYMBOL_GOSYNC() puts the public API in namespace GOSYNC.
  * EXPORT_SYMBOL_GOSYNC_INTERNAL() exposes an internal to gosync_test.ko
  * and gosync_kunit.ko (namespace GOSYNC_INTERNAL: not API, may change);
- * EXPORT_SYMBOL_GOSYNC_KUNIT() does the same only in kernels built with
- * KUnit, for internals that only KUnit cases need. The namespace spelling
- * comes from the one version gate in <gosync/gosync.h>.
+ * EXPORT_SYMBOL_GOSYNC_KUNIT() (below) one that only KUnit cases need.
+ * The namespace spelling comes from the one version gate in
+ * <gosync/gosync.h>.
  */
 #define EXPORT_SYMBOL_GOSYNC(sym)	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC))
 
@@ -40,15 +40,31 @@ void __gosync_pool_exit(void);
 #define EXPORT_SYMBOL_GOSYNC_INTERNAL(sym) \
 	EXPORT_SYMBOL_NS_GPL(sym, __GOSYNC_NS(GOSYNC_INTERNAL))
 
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)	EXPORT_SYMBOL_GOSYNC_INTERNAL(sym)
+/*
+ * EXPORT_SYMBOL_GOSYNC_KUNIT() is <kunit/visibility.h>'s
+ * EXPORT_SYMBOL_IF_KUNIT() from 6.2 on, and the same gate on 6.1: the
+ * symbol is exported, in namespace EXPORTED_FOR_KUNIT_TESTING, only in
+ * kernels built with KUnit. VISIBLE_IF_KUNIT too.
+ */
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 2)
+#include <kunit/visibility.h>
+#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_GOSYNC_KUNIT(sym) \
+	EXPORT_SYMBOL_NS(sym, __GOSYNC_NS(EXPORTED_FOR_KUNIT_TESTING))
+#define VISIBLE_IF_KUNIT
 #else
 #define EXPORT_SYMBOL_GOSYNC_KUNIT(sym)
+#define VISIBLE_IF_KUNIT static
 #endif
 
 /* For gosync_test.ko and gosync_kunit.ko: import the internals. */
 #define GOSYNC_IMPORT_NS_INTERNAL() \
 	MODULE_IMPORT_NS(__GOSYNC_NS(GOSYNC_INTERNAL))
+/* For gosync_kunit.ko: import what EXPORT_SYMBOL_GOSYNC_KUNIT() exports. */
+#define GOSYNC_IMPORT_NS_KUNIT() \
+	MODULE_IMPORT_NS(__GOSYNC_NS(EXPORTED_FOR_KUNIT_TESTING))
 
 /*
  * Tests of calls documented for "any context": an hrtimer in this mode

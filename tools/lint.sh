@@ -8,6 +8,8 @@
 #		prototype in include/gosync/: kerneldoc with Context: and,
 #		unless it returns void, Return:; every
 #		EXPORT_SYMBOL_GOSYNC_{INTERNAL,KUNIT,TEST}() one has kerneldoc somewhere
+#   kunitconfig	every option of kmod/kunit/.kunitconfig is set by the debug
+#		kernel's fragments
 #   docs	tools/docs.sh (make docs) renders the man pages and the
 #		reference page
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
@@ -112,6 +114,18 @@ if tools/docs.sh > "$LOGDIR/docs.log" 2>&1; then
 else
 	tail -20 "$LOGDIR/docs.log"
 	result FAIL docs "see $LOGDIR/docs.log"
+fi
+
+# What KUnit needs (kmod/kunit/.kunitconfig) is what the debug kernel has.
+kcfg_missing=""
+for opt in $(grep '^CONFIG_' kmod/kunit/.kunitconfig); do
+	cat tools/kernel/common.config tools/kernel/debug.config | grep -qxF "$opt" ||
+		kcfg_missing="$kcfg_missing $opt"
+done
+if [ -z "$kcfg_missing" ]; then
+	result PASS kunitconfig "$(grep -c '^CONFIG_' kmod/kunit/.kunitconfig) options in the debug kernel"
+else
+	result FAIL kunitconfig "not in tools/kernel/{common,debug}.config:$kcfg_missing"
 fi
 
 # Build a fresh copy so every file is compiled (and checked) again.

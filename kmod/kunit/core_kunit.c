@@ -235,6 +235,7 @@ kunit_test_suite(gosync_core_suite);
 
 GOSYNC_IMPORT_NS();
 GOSYNC_IMPORT_NS_INTERNAL();
+GOSYNC_IMPORT_NS_KUNIT();
 GOSYNC_IMPORT_NS_TEST();
 MODULE_DESCRIPTION("KUnit tests of gosync's foundation");
 MODULE_LICENSE("GPL");

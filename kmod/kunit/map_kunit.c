@@ -1996,7 +1996,7 @@ static void map_atomic_context_test(struct kunit *test)
  */
 static void map_race_delay_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_map(test, 1, NULL);
+	struct gosync_map *m = mk_u64_map(test, 0);
 	unsigned int us;
 	u64 before, after;
 	u64 k;
