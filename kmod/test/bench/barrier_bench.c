@@ -61,6 +61,7 @@
 #include <gosync/barrier.h>
 
 #include "bench.h"
+#include "test.h"
 
 /**
  * struct barb_cbar - the two-completion barrier

@@ -42,6 +42,7 @@
 #define bb_err(fmt, ...)	pr_err("breaker bench: " fmt, ##__VA_ARGS__)
 
 #include "breaker_bench_peers.h"
+#include "test.h"
 
 #define BB_BATCH	64		/* ops between stop checks */
 

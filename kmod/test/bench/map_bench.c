@@ -102,6 +102,7 @@
 
 #include "bench.h"
 #include "map.h"
+#include "test.h"
 
 #define MB_KEYS_SHIFT	16
 #define MB_KEYS		BIT(MB_KEYS_SHIFT)

@@ -32,6 +32,7 @@
 #include <gosync/phaser.h>
 
 #include "bench.h"
+#include "test.h"
 
 #define PHB_CHILDREN	2
 

@@ -71,6 +71,7 @@
 #include <gosync/pool.h>
 
 #include "bench.h"
+#include "test.h"
 
 #define PB_SIZE		256
 #define PB_BATCH	64		/* ops between stop checks */
