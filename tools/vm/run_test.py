@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of the VM runner's judging code (tools/vm/run.py).
+"""Unit tests of the VM runner (tools/vm/run.py and its modules).
 
 The planted-fault runs of `make check-harness` prove the runner on real
 kernels; these cover the rest of its verdicts in a second: every splat
-class on a sample line, TAP and KTAP parsing, a program that never ends,
-a skip, and the initramfs format.
+class on a sample line (klog), TAP and KTAP parsing (ktap), a program that
+never ends, a skip, the verdict (results), the initramfs format and log
+following (qemu), the progress lines (progress).
 """
 
+import contextlib
 import gzip
+import io
 import os
 import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import run  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import klog  # noqa: E402
+import ktap  # noqa: E402
+import progress  # noqa: E402
+import qemu  # noqa: E402
+import results  # noqa: E402
 
 
 class Splats(unittest.TestCase):
@@ -39,7 +47,7 @@ class Splats(unittest.TestCase):
     def test_each_class(self):
         for cls, line in self.SAMPLES.items():
             frames = [" fault_kcsan_fn+0x1/0x2 [fault_kcsan]"] if cls == "KCSAN" else []
-            found = run.find_splats(["[ 1.0] booting", line] + frames)
+            found = klog.find_splats(["[ 1.0] booting", line] + frames)
             self.assertEqual([(cls, 1, line.strip())], found, cls)
 
     KCSAN_REPORT = """==================================================================
@@ -60,30 +68,30 @@ Reported by Kernel Concurrency Sanitizer on:
     def test_kcsan_ours_and_foreign(self):
         ours = self.KCSAN_REPORT.format(a="gosync_run_threads", ma=" [gosync]",
                                         b="ps2_handle_ack", mb="").splitlines()
-        self.assertEqual("KCSAN", run.find_splats(ours)[0][0])
+        self.assertEqual("KCSAN", klog.find_splats(ours)[0][0])
         harness = self.KCSAN_REPORT.format(a="fault_kcsan_fn", ma=" [fault_kcsan]",
                                            b="fault_kcsan_fn", mb=" [fault_kcsan]")
-        self.assertEqual("KCSAN", run.find_splats(harness.splitlines())[0][0])
+        self.assertEqual("KCSAN", klog.find_splats(harness.splitlines())[0][0])
         foreign = self.KCSAN_REPORT.format(a="ps2_do_sendbyte", ma="",
                                            b="ps2_handle_ack", mb="").splitlines()
         self.assertEqual([("KCSAN-foreign", 1, "BUG: KCSAN: data-race in ps2_do_sendbyte / "
-                           "ps2_handle_ack")], run.find_splats(foreign))
+                           "ps2_handle_ack")], klog.find_splats(foreign))
         # Only the report's own lines count: a gosync line after it does not.
         later = foreign + ["[ 9.0] gosync_map_load+0x1/0x2 [gosync]"]
-        self.assertEqual("KCSAN-foreign", run.find_splats(later)[0][0])
+        self.assertEqual("KCSAN-foreign", klog.find_splats(later)[0][0])
 
     def test_boot_splat(self):
         before = ["[    0.003255] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x110/0x240",
                   "[    4.538604] Run /init as init process"]
-        self.assertEqual(run.boot_splat(before)[0], "KASAN")
-        self.assertEqual(run.boot_splat(before)[1], 0)
+        self.assertEqual(klog.boot_splat(before)[0], "KASAN")
+        self.assertEqual(klog.boot_splat(before)[1], 0)
         after = ["[    4.538604] Run /init as init process",
                  "[   20.000000] WARNING: CPU: 1 PID: 7 at kmod/map.c:1 x+0x1/0x2 [gosync]"]
-        self.assertIsNone(run.boot_splat(after))
-        self.assertIsNone(run.boot_splat(["[    0.1] Linux version 6.1"]))
+        self.assertIsNone(klog.boot_splat(after))
+        self.assertIsNone(klog.boot_splat(["[    0.1] Linux version 6.1"]))
 
     def test_quiet_log(self):
-        self.assertEqual([], run.find_splats([
+        self.assertEqual([], klog.find_splats([
             "[ 1.0] gosync: version 0.1.0 loaded, 2 components",
             "[ 1.1] gosync: bench: unknown key 'speed'",
             "[ 1.2] tsc: Marking TSC unstable due to clocksource watchdog",
@@ -92,7 +100,7 @@ Reported by Kernel Concurrency Sanitizer on:
 
 class Results(unittest.TestCase):
     def parse(self, text):
-        return run.parse_results(text.strip().splitlines())
+        return results.parse_results(text.strip().splitlines())
 
     def test_kselftest(self):
         progs, checks, bench, shows, order, done = self.parse("""
@@ -114,7 +122,7 @@ GOSYNC-DONE
         self.assertEqual([("guest/cpus", "PASS", "")], checks)
         self.assertEqual(["counter,inc,percpu,1,10,20,50"], bench)
         self.assertEqual(1, progs["kselftest/core/a_test"]["rc"])
-        cases = run.tap_cases("kselftest/core/a_test", progs["kselftest/core/a_test"])
+        cases = ktap.tap_cases("kselftest/core/a_test", progs["kselftest/core/a_test"]["lines"])
         self.assertEqual([
             ("kselftest/core/a_test/global.good", "PASS", ""),
             ("kselftest/core/a_test/global.bad", "FAIL", ""),
@@ -138,6 +146,7 @@ ok 1 global.good
             progs, *_ = self.parse("GOSYNC-BEGIN kselftest/core/a_test\n" + tail + "\n")
             self.assertIsNone(progs["kselftest/core/a_test"]["rc"])
 
+
     def test_kunit(self):
         progs, *_ = self.parse("""
 GOSYNC-BEGIN kunit/gosync_core
@@ -151,7 +160,7 @@ KTAP version 1
 not ok 1 gosync_core
 GOSYNC-END kunit/gosync_core rc=0
 """)
-        cases = run.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"])
+        cases = ktap.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"]["lines"])
         self.assertEqual([
             ("kunit/gosync_core/gosync_a_test", "PASS", ""),
             ("kunit/gosync_core/gosync_b_test", "FAIL", ""),
@@ -163,13 +172,95 @@ GOSYNC-BEGIN kunit/gosync_core
     ok 1 gosync_a_test
 GOSYNC-END kunit/gosync_core rc=0
 """)
-        cases = run.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"])
+        cases = ktap.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"]["lines"])
         self.assertIn(("kunit/gosync_core", "FAIL", "KTAP has no suite result line"), cases)
+
+
+class Programs(unittest.TestCase):
+    def test_exits(self):
+        progs, _, _, _, order, _ = results.parse_results("""
+GOSYNC-BEGIN kselftest/a/one_test
+ok 1 x
+GOSYNC-END kselftest/a/one_test rc=1
+GOSYNC-BEGIN kselftest/a/skip_test
+GOSYNC-END kselftest/a/skip_test rc=4
+GOSYNC-BEGIN kselftest/a/quiet_test
+GOSYNC-END kselftest/a/quiet_test rc=0
+GOSYNC-BEGIN kselftest/a/hung_test
+""".strip().splitlines())
+        self.assertEqual([
+            ("kselftest/a/one_test/x", "PASS", ""),
+            ("kselftest/a/one_test", "FAIL", "exit code 1"),
+            ("kselftest/a/skip_test", "SKIP", "skipped (exit 4)"),
+            ("kselftest/a/quiet_test", "FAIL", "printed no test results"),
+            ("kselftest/a/hung_test", "FAIL", "did not finish"),
+            ("kselftest/a/never_test", "FAIL", "missing: never started"),
+        ], results.program_results(progs, order, ["kselftest/a/one_test",
+                                                  "kselftest/a/never_test"]))
+
+
+class Verdict(unittest.TestCase):
+    CONSOLE = ["[ 1.0] Run /init as init process", "[ 2.0] gosync: loaded"]
+
+    def judge(self, found, console=None, ran=(False, False), done=True, **kw):
+        final, splats, reasons = results.judge(found, ran, done, console or self.CONSOLE,
+                                               "debug", "debug", 180, 900, **kw)
+        return final, reasons
+
+    def test_pass_and_fail(self):
+        final, reasons = self.judge([("a", "PASS", "")])
+        self.assertEqual([("debug/a", "PASS", ""),
+                          ("debug/kernel-log", "PASS", "no splats")], final)
+        self.assertEqual([], reasons)
+        final, reasons = self.judge([("a", "FAIL", "x")], done=False)
+        self.assertEqual(("debug/kernel-log", "FAIL",
+                          "incomplete: guest stopped before the end of its suites"), final[-1])
+        self.assertEqual((0, 2, 0), results.counts(final))
+
+    def test_splat_and_expected_failure(self):
+        console = self.CONSOLE + ["[ 3.0] WARNING: CPU: 1 PID: 5 at x.c:1 f+0x1/0x2 [fault_warn]"]
+        final, reasons = self.judge([], console)
+        self.assertEqual("FAIL", final[-1][1])
+        final, _ = self.judge([], console, expect_failure="WARNING", fault="warn")
+        self.assertEqual([("harness/debug/warn", "PASS",
+                           "run failed as expected: WARNING")], final)
+        final, _ = self.judge([], expect_failure="WARNING", fault="warn")
+        self.assertEqual("FAIL", final[0][1])
+
+
+class Tail(unittest.TestCase):
+    def test_complete_lines_only(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "log")
+            tail = qemu.Tail(path)
+            with open(path, "w") as f:
+                f.write("one\ntw")
+            self.assertEqual(["one"], tail.lines())
+            with open(path, "a") as f:
+                f.write("o\nthree\n")
+            self.assertEqual(["two", "three"], tail.lines())
+            self.assertEqual([], tail.lines())
+
+
+class Watch(unittest.TestCase):
+    def test_progress_lines(self):
+        with tempfile.TemporaryDirectory() as d:
+            res = os.path.join(d, "r")
+            with open(res, "w") as f:
+                f.write("GOSYNC-BOOT kernel=6.1\nGOSYNC-BEGIN kselftest/a/b_test\n"
+                        "GOSYNC-END kselftest/a/b_test rc=1\nGOSYNC-CHECK kmemleak PASS\n")
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                up = progress.Watch(progress.Progress("debug"), res).poll()
+        self.assertTrue(up)
+        lines = [ln.split("] ", 1)[1].split() for ln in out.getvalue().splitlines()]
+        self.assertEqual([["guest", "up:", "kernel=6.1"], ["kselftest/a/b_test", "exit", "1"],
+                          ["check", "kmemleak", "PASS"]], lines)
 
 
 class Initramfs(unittest.TestCase):
     def test_newc(self):
-        c = run.Cpio()
+        c = qemu.Cpio()
         c.dir("bin")
         c.file("bin/x", body=b"hello", mode=0o755)
         c.chardev("dev/console", 5, 1)
