@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The kernel log (the guest's console, ttyS0): splats.
+"""The kernel log (the guest's console, ttyS0): splats, and the stretches
+between the guest's markers.
 
 A splat fails the run: BUG, WARNING, Oops, KASAN, KCSAN, UBSAN, lockdep,
 suspicious RCU usage, RCU stall, hung task, soft lockup, kmemleak, panic.
@@ -39,6 +40,32 @@ SPLAT_RES = [(c, re.compile(r)) for c, r in SPLATS]
 
 OURS_RE = re.compile(r"\[(gosync\w*|fault_\w+)\]")
 INTR_ENTRY_RE = re.compile(r"\basm_(sysvec_\w+|common_interrupt)\b")
+# printk's "[    1.234567] ", with CONFIG_PRINTK_CALLER "[    1.234567][  T123] ".
+PREFIX_RE = re.compile(r"^\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])? ?")
+DROPPED_RE = re.compile(r"printk messages dropped")
+MARK = "gosync-guest: "
+
+
+def message(line):
+    """A kernel-log line without printk's time (and caller) prefix."""
+    return PREFIX_RE.sub("", line, count=1)
+
+
+def between(console, begin, end):
+    """The messages the guest bracketed with /dev/kmsg lines
+    "gosync-guest: <begin>" and "gosync-guest: <end>...", as (messages,
+    end line or None when the log stops first); None if begin is absent."""
+    out = None
+    for line in console:
+        msg = message(line)
+        if out is None:
+            if msg.strip() == MARK + begin:
+                out = []
+        elif msg.startswith(MARK + end):
+            return out, msg[len(MARK):].strip()
+        else:
+            out.append(msg)
+    return None if out is None else (out, None)
 
 
 def kcsan_is_ours(console, i):

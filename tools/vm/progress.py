@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """What a run shows while it goes: stage and progress lines, and the
-following of the results log during a boot."""
+following of both logs during a boot."""
 
 import sys
 import time
 
+import klog
+import ktap
 import qemu
 
 
@@ -38,13 +40,14 @@ class Progress:
 
 
 class Watch:
-    """Follows the results log during a boot: prints each program's end,
-    checks and bench rows; poll() says whether the guest is up."""
+    """Follows both logs during a boot: prints each program's end, checks,
+    bench rows and KUnit suites' results; poll() says whether the guest is up."""
 
-    def __init__(self, prog, results_log):
+    def __init__(self, prog, console_log, results_log):
         self.prog = prog
         self.results = qemu.Tail(results_log)
-        self.up = False
+        self.console = qemu.Tail(console_log)
+        self.up = self.kunit = False
         self.current = "booting"
 
     def poll(self):
@@ -60,5 +63,13 @@ class Watch:
                                              else "exit " + parts[2][3:]))
             elif line.startswith(("GOSYNC-BENCH ", "GOSYNC-CHECK ")):
                 self.prog.line("%s %s" % (parts[0][7:].lower(), line.split(" ", 1)[1]))
+        for line in self.console.lines():
+            msg = klog.message(line)
+            if msg.startswith(klog.MARK):
+                self.kunit = msg[len(klog.MARK):].strip() == "begin kunit"
+            elif self.kunit and not msg.startswith(" ") and ktap.result(msg):
+                status, suite, _ = ktap.result(msg)
+                self.prog.line("%-44s %s" % ("kunit/" + suite, "done" if status != "FAIL"
+                                             else "not ok"))
         self.prog.status("running " + self.current)
         return self.up

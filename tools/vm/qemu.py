@@ -19,8 +19,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 GUEST_INIT = os.path.join(HERE, "guest-init.sh")
 
-APPEND = ("console=ttyS0,115200 panic=-1 oops=panic printk.devkmsg=on "
-          "hung_task_panic=0 softlockup_panic=0")
+# The whole kernel log reaches ttyS0: KUnit prints its KTAP at KERN_INFO
+# (shown at loglevel 7), and a buffer far larger than a run logs means no
+# line is lost while the console catches up ("printk messages dropped").
+APPEND = ("console=ttyS0,115200 loglevel=7 log_buf_len=4M panic=-1 oops=panic "
+          "printk.devkmsg=on hung_task_panic=0 softlockup_panic=0")
 
 
 class Cpio:

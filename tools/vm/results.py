@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """From the two logs to results: the guest's results lines, each program's
-TAP or KTAP, then the run's verdict, written as "PASS|FAIL|SKIP <test> [why]"
-lines."""
+TAP, KUnit's KTAP in the kernel log, then the run's verdict, written as
+"PASS|FAIL|SKIP <test> [why]" lines."""
 
 import os
 
@@ -61,6 +61,27 @@ def program_results(progs, order, expected):
         if e not in progs:
             results.append((e, "FAIL", "missing: never started"))
     return results
+
+
+def kunit_results(console):
+    """The KUnit results: the KTAP that gosync_kunit.ko's suites print to the
+    kernel log while it loads, between the guest's "begin kunit" and "end
+    kunit rc=N" (none if the suite did not run). Beyond ktap's judgement,
+    a log that ends or lost lines inside the run, or holds no suite, fails."""
+    span = klog.between(console, "begin kunit", "end kunit")
+    if span is None:
+        return []
+    lines, end = span
+    root = ktap.parse(lines)
+    out = ktap.kunit_results(root)
+    if end is None:
+        out.append(("kunit", "FAIL", "the kernel log ends inside the KUnit run"))
+    if any(klog.DROPPED_RE.search(ln) for ln in lines):
+        out.append(("kunit", "FAIL", "the kernel log dropped lines inside the KUnit run"))
+    if end == "end kunit rc=0" and not root.subtests:
+        out.append(("kunit", "FAIL", "gosync_kunit.ko loaded but no suite "
+                    "reported in the kernel log"))
+    return out
 
 
 def judge(results, ran, done, console, kernel, name, boot_timeout, timeout,

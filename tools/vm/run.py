@@ -7,11 +7,12 @@
 Steps: get the kernel, build the modules against it and the static test
 programs (builds.py), pack an initramfs with tools/vm/guest-init.sh as
 /init, boot QEMU under TCG (qemu.py), follow the guest's results line
-(second serial port), print progress, then judge
+(second serial port) and its kernel log, print progress, then judge
 (results.py):
 
-  * every test program and KUnit suite that was packed must report, and
-    every TAP/KTAP case in them must pass (or skip);
+  * every test program that was packed must report, and every TAP case in
+    it must pass (or skip); so must every KUnit case, read as KTAP from the
+    kernel log (ktap.py), with as many cases as each suite planned;
   * the guest must reach the end (GOSYNC-DONE) before the timeout;
   * the kernel log must hold no splat (klog.py); a KCSAN report with no
     frame in a gosync or harness module is a race inside the kernel itself,
@@ -139,14 +140,15 @@ def main():
         f.write(" ".join(shlex.quote(c) for c in cmd) + "\n")
     ran, retried = qemu.boot_retrying(
         cmd, console_log, results_log, args.timeout, args.boot_timeout,
-        lambda: Watch(prog, results_log).poll, prog.line)
+        lambda: Watch(prog, console_log, results_log).poll, prog.line)
     qemu_out, vm_secs = ran[2], ran[3]
 
     with open(console_log, errors="replace") as f:
         console = f.read().splitlines()
     with open(results_log, errors="replace") as f:
         progs, checks, bench, shows, order, done = results.parse_results(f.read().splitlines())
-    found = checks + results.program_results(progs, order, expected)
+    found = (checks + results.program_results(progs, order, expected)
+             + results.kunit_results(console))
     final, splats, reasons = results.judge(
         found, ran, done, console, args.kernel, name, args.boot_timeout, args.timeout,
         args.expect_failure, args.fault, retried)

@@ -4,9 +4,9 @@
 
 The planted-fault runs of `make check-harness` prove the runner on real
 kernels; these cover the rest of its verdicts in a second: every splat
-class on a sample line (klog), TAP and KTAP parsing (ktap), a program that
-never ends, a skip, the verdict (results), the initramfs format and log
-following (qemu), the progress lines (progress).
+class on a sample line (klog), TAP and KUnit's KTAP from the kernel log
+(ktap), a program that never ends, a skip, a crashed KUnit case, the
+verdict (results), and the initramfs format and log following (qemu).
 """
 
 import contextlib
@@ -147,35 +147,6 @@ ok 1 global.good
             self.assertIsNone(progs["kselftest/core/a_test"]["rc"])
 
 
-    def test_kunit(self):
-        progs, *_ = self.parse("""
-GOSYNC-BEGIN kunit/gosync_core
-KTAP version 1
-1..1
-    KTAP version 1
-    # Subtest: gosync_core
-    1..2
-    ok 1 gosync_a_test
-    not ok 2 gosync_b_test
-not ok 1 gosync_core
-GOSYNC-END kunit/gosync_core rc=0
-""")
-        cases = ktap.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"]["lines"])
-        self.assertEqual([
-            ("kunit/gosync_core/gosync_a_test", "PASS", ""),
-            ("kunit/gosync_core/gosync_b_test", "FAIL", ""),
-        ], cases)
-
-    def test_kunit_without_suite_line(self):
-        progs, *_ = self.parse("""
-GOSYNC-BEGIN kunit/gosync_core
-    ok 1 gosync_a_test
-GOSYNC-END kunit/gosync_core rc=0
-""")
-        cases = ktap.tap_cases("kunit/gosync_core", progs["kunit/gosync_core"]["lines"])
-        self.assertIn(("kunit/gosync_core", "FAIL", "KTAP has no suite result line"), cases)
-
-
 class Programs(unittest.TestCase):
     def test_exits(self):
         progs, _, _, _, order, _ = results.parse_results("""
@@ -197,6 +168,136 @@ GOSYNC-BEGIN kselftest/a/hung_test
             ("kselftest/a/never_test", "FAIL", "missing: never started"),
         ], results.program_results(progs, order, ["kselftest/a/one_test",
                                                   "kselftest/a/never_test"]))
+
+
+def klines(text, t=100.0):
+    """Kernel-log lines with printk's time prefix, as on the console."""
+    return ["[%12.6f] %s" % (t + i / 1000, ln) for i, ln in enumerate(text.split("\n")[1:-1])]
+
+
+class Ktap(unittest.TestCase):
+    # 6.12: a header over the module's suites; the kernel's own messages
+    # and the cases' "# " diagnostics in between.
+    K612 = """
+gosync-guest: begin kunit
+KTAP version 1
+1..2
+    KTAP version 1
+    # Subtest: gosync_barrier
+    # module: gosync_kunit
+    1..3
+    ok 1 barrier_init_errors_test
+gosync: gosync_barrier_wait*() called from the barrier's own action: refused
+    ok 2 barrier_one_party_test # SKIP needs 2 CPUs
+    # barrier_rounds_test: EXPECTATION FAILED at kmod/barrier_kunit.c:80
+    Expected n == 4, but
+        n == 3 (0x3)
+    not ok 3 barrier_rounds_test
+# gosync_barrier: pass:1 fail:1 skip:1 total:3
+# Totals: pass:1 fail:1 skip:1 total:3
+not ok 1 gosync_barrier
+    KTAP version 1
+    # Subtest: gosync_core
+    # module: gosync_kunit
+    1..1
+    ok 1 gosync_version_test
+# gosync_core: pass:1 fail:0 skip:0 total:1
+ok 2 gosync_core
+gosync-guest: end kunit rc=0
+"""
+    # 6.1: no header over a module's suites; a parameterised case prints
+    # its parameters a level deeper, without a plan.
+    K61 = """
+gosync-guest: begin kunit
+    KTAP version 1
+    # Subtest: gosync_map
+    1..3
+    ok 1 map_basic_u64_test
+        KTAP version 1
+        # Subtest: map_param_test
+        ok 1 small
+        ok 2 large
+    # map_param_test: pass:2 fail:0 skip:0 total:2
+    ok 2 map_param_test
+    ok 3 map_skip_test # SKIP no failslab
+# gosync_map: pass:2 fail:0 skip:1 total:3
+ok 1 gosync_map
+gosync-guest: end kunit rc=0
+"""
+
+    def test_612(self):
+        self.assertEqual([
+            ("kunit/gosync_barrier/barrier_init_errors_test", "PASS", ""),
+            ("kunit/gosync_barrier/barrier_one_party_test", "SKIP", "needs 2 CPUs"),
+            ("kunit/gosync_barrier/barrier_rounds_test", "FAIL", ""),
+            ("kunit/gosync_core/gosync_version_test", "PASS", ""),
+        ], results.kunit_results(klines(self.K612)))
+
+    def test_61_and_params(self):
+        root = ktap.parse(klog.message(ln) for ln in klines(self.K61)[1:-1])
+        suite = root.subtests[0]
+        self.assertEqual(("gosync_map", 3, "PASS"), (suite.name, suite.plan, suite.status))
+        self.assertEqual(["small", "large"], [p.name for p in suite.subtests[1].subtests])
+        self.assertEqual([
+            ("kunit/gosync_map/map_basic_u64_test", "PASS", ""),
+            ("kunit/gosync_map/map_param_test", "PASS", ""),
+            ("kunit/gosync_map/map_skip_test", "SKIP", "no failslab"),
+        ], results.kunit_results(klines(self.K61)))
+
+    def test_crash_inside_a_suite(self):
+        # The kernel died in the third case: no result line, no suite line.
+        log = klines(self.K612)[:9]
+        self.assertEqual([
+            ("kunit/gosync_barrier/barrier_init_errors_test", "PASS", ""),
+            ("kunit/gosync_barrier", "FAIL",
+             "KTAP has no suite result line; planned 3 cases, 1 reported"),
+            ("kunit", "FAIL", "planned 2 suites, 1 reported"),
+            ("kunit", "FAIL", "the kernel log ends inside the KUnit run"),
+        ], results.kunit_results(log))
+
+    def test_missing_case_line(self):
+        # The suite ended but a case's line is missing: the plan says so.
+        log = [ln for ln in klines(self.K61) if "map_basic" not in ln]
+        self.assertIn(("kunit/gosync_map", "FAIL", "planned 3 cases, 2 reported"),
+                      results.kunit_results(log))
+
+    def test_not_ok_suite_without_failed_case(self):
+        log = klines(self.K61.replace("ok 1 gosync_map", "not ok 1 gosync_map"))
+        self.assertIn(("kunit/gosync_map", "FAIL", "suite reported not ok"),
+                      results.kunit_results(log))
+
+    def test_result_without_header(self):
+        # Lost header lines: the cases still belong to the suite line after.
+        root = ktap.parse(["    ok 1 a_test", "    not ok 2 b_test", "ok 1 gosync_x"])
+        self.assertEqual([
+            ("kunit/gosync_x/a_test", "PASS", ""),
+            ("kunit/gosync_x/b_test", "FAIL", ""),
+        ], ktap.kunit_results(root))
+
+    def test_no_suite_dropped_lines_not_run(self):
+        empty = klines("\ngosync-guest: begin kunit\ngosync-guest: end kunit rc=0\n")
+        self.assertEqual([("kunit", "FAIL", "gosync_kunit.ko loaded but no suite "
+                           "reported in the kernel log")], results.kunit_results(empty))
+        # insmod failed: the guest says so itself.
+        self.assertEqual([], results.kunit_results([empty[0], "[ 1.0] gosync-guest: "
+                                                    "end kunit rc=1"]))
+        dropped = klines(self.K61)
+        dropped.insert(3, "[ 100.0] ** 12 printk messages dropped **")
+        self.assertIn(("kunit", "FAIL", "the kernel log dropped lines inside the KUnit run"),
+                      results.kunit_results(dropped))
+        self.assertEqual([], results.kunit_results(["[ 1.0] KTAP version 1", "[ 1.0] 1..0"]))
+
+    def test_prefixes(self):
+        self.assertEqual("    ok 1 x", klog.message("[    1.234567]     ok 1 x"))
+        self.assertEqual("    ok 1 x", klog.message("[    1.234567][  T123]     ok 1 x"))
+        self.assertEqual("    ok 1 x", klog.message("    ok 1 x"))
+
+    def test_guest_markers(self):
+        # The guest brackets the KUnit run as kunit_results() expects.
+        with open(os.path.join(HERE, "guest-init.sh")) as f:
+            text = f.read()
+        self.assertIn('kmsg "begin kunit"', text)
+        self.assertIn('kmsg "end kunit rc=$rc"', text)
 
 
 class Verdict(unittest.TestCase):
@@ -245,17 +346,20 @@ class Tail(unittest.TestCase):
 class Watch(unittest.TestCase):
     def test_progress_lines(self):
         with tempfile.TemporaryDirectory() as d:
-            res = os.path.join(d, "r")
+            console, res = os.path.join(d, "c"), os.path.join(d, "r")
+            with open(console, "w") as f:
+                f.write("\n".join(klines(Ktap.K612)) + "\n")
             with open(res, "w") as f:
                 f.write("GOSYNC-BOOT kernel=6.1\nGOSYNC-BEGIN kselftest/a/b_test\n"
                         "GOSYNC-END kselftest/a/b_test rc=1\nGOSYNC-CHECK kmemleak PASS\n")
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
-                up = progress.Watch(progress.Progress("debug"), res).poll()
+                up = progress.Watch(progress.Progress("debug"), console, res).poll()
         self.assertTrue(up)
         lines = [ln.split("] ", 1)[1].split() for ln in out.getvalue().splitlines()]
         self.assertEqual([["guest", "up:", "kernel=6.1"], ["kselftest/a/b_test", "exit", "1"],
-                          ["check", "kmemleak", "PASS"]], lines)
+                          ["check", "kmemleak", "PASS"], ["kunit/gosync_barrier", "not", "ok"],
+                          ["kunit/gosync_core", "done"]], lines)
 
 
 class Initramfs(unittest.TestCase):
