@@ -78,6 +78,7 @@
 #include <gosync/breaker.h>
 
 #include "internal.h"
+#include "trace.h"
 
 #define GB_PROBE_ONE	BIT_ULL(__GB_PROBE_SHIFT)
 #define GB_SUCC_ONE	BIT_ULL(__GB_SUCC_SHIFT)
@@ -317,6 +318,8 @@ static int gb_change(struct gosync_breaker *b, u64 gen,
 		.reason = reason, .gen = gb_gen(nw), .time_ns = now,
 	};
 	b->transitions++;
+	trace_gosync_breaker_state(b->opts.name, from, to, reason, forced,
+				   gb_gen(nw));
 	deliver = gb_claim(b, gb_ctx());
 	if (to == GOSYNC_BREAKER_OPEN && !forced && !b->dead &&
 	    (b->opts.flags & GOSYNC_BREAKER_NOTIFY_TIMER)) {

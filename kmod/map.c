@@ -51,6 +51,7 @@
 
 #include <linux/atomic.h>
 #include <linux/jhash.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -64,6 +65,7 @@
 
 #include "internal.h"
 #include "map.h"
+#include "trace.h"
 
 /* Per-CPU count changes between two folds into the shared total. */
 #define GM_FOLD		16
@@ -761,8 +763,8 @@ out:
  * new seed and make it current. Called with resize_lock held, which keeps
  * @t allocated even if a clear unpublishes it.
  */
-static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
-		      unsigned int size)
+static int gm_copy_table(struct gosync_map *m, struct gosync_map_table *t,
+			 unsigned int size)
 {
 	unsigned int i, old_size = t->size;
 	struct gosync_map_table *f, *cur;
@@ -806,6 +808,37 @@ static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
 	return 0;
 out:
 	atomic_inc(&m->aborts);
+	return ret;
+}
+
+/*
+ * gm_copy_table(), and its trace event (resize, or reseed if @size is
+ * @t's): the entries before the copy, the copy's duration and result.
+ */
+static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
+		      unsigned int size)
+{
+	bool reseed = size == t->size, traced;
+	unsigned int old_size = t->size;
+	unsigned long entries = 0;
+	u64 start = 0;
+	int ret;
+
+	traced = reseed ? trace_gosync_map_reseed_enabled() :
+			  trace_gosync_map_resize_enabled();
+	if (traced) {
+		entries = max(gm_count_sum(t), 0L);
+		start = ktime_get_ns();
+	}
+	ret = gm_copy_table(m, t, size);
+	if (!traced)
+		return ret;
+	if (reseed)
+		trace_gosync_map_reseed(m->opts.name, old_size, size, entries,
+					ktime_get_ns() - start, ret);
+	else
+		trace_gosync_map_resize(m->opts.name, old_size, size, entries,
+					ktime_get_ns() - start, ret);
 	return ret;
 }
 

@@ -76,6 +76,7 @@
 
 #include "internal.h"
 #include "pool.h"
+#include "trace.h"
 
 /*
  * The shrinker API changed in 6.7 (shrinker_alloc()); GP_SHRINKER_ALLOC
@@ -329,6 +330,7 @@ static bool gp_refill(struct gosync_pool *p, struct gp_cpu *c)
 			continue;
 		if (gp_shard_take(p, s, c)) {
 			gp_inc(&c->st.steals);
+			trace_gosync_pool_steal(p->name, cpu, me, c->loaded->nr);
 			return true;
 		}
 	}
@@ -615,6 +617,7 @@ unsigned long gosync_pool_shrink(struct gosync_pool *pool, unsigned long nr)
 	if (!old_left)
 		gp_age(pool);
 	atomic_long_add(freed, &pool->shrunk);
+	trace_gosync_pool_shrink(pool->name, nr, freed);
 	return freed;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pool_shrink);
@@ -743,6 +746,7 @@ static unsigned long gp_drain_cpu(struct gosync_pool *p, unsigned int cpu)
 		moved += n;
 		*slots[i] = e;
 	}
+	trace_gosync_pool_drain(p->name, cpu, moved);
 	return moved;
 }
 

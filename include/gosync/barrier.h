@@ -88,6 +88,8 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  * @action: optional, see gosync_barrier_action_t
  * @arg: for @action
  * @wq: where the waiters sleep
+ * @name: see gosync_barrier_set_name(); NULL: unnamed
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_barrier {
 	atomic64_t word;
@@ -96,6 +98,8 @@ struct gosync_barrier {
 	gosync_barrier_action_t action;
 	void *arg;
 	wait_queue_head_t wq;
+	const char *name;
+	struct gosync_face *face;
 };
 
 /**

@@ -36,6 +36,15 @@
 #define GOSYNC_VERSION_MINOR	0
 #define GOSYNC_VERSION_PATCH	0
 
+/*
+ * Longest name of a gosync object, with its NUL, that its debugfs entry
+ * and its trace events show (see README.md, "Tracepoints and debugfs").
+ */
+#define GOSYNC_NAME_MAX		32
+
+/* An object's debugfs entry; private to gosync.ko. */
+struct gosync_face;
+
 /**
  * GOSYNC_VERSION() - pack a gosync version into one u32
  * @major: major number, 0..255

@@ -144,6 +144,8 @@ typedef bool (*gosync_phaser_on_advance_t)(struct gosync_phaser *ph,
  * @depth: 0 for a root, its parent's + 1 for a child
  * @attach_lock: serializes a child's registration with its parent
  * @wq: where the waiters of the whole tree sleep (the root's is used)
+ * @name: see gosync_phaser_set_name(); NULL: unnamed
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_phaser {
 	atomic64_t word;
@@ -155,6 +157,8 @@ struct gosync_phaser {
 	unsigned int depth;
 	struct mutex attach_lock;	/* a child's first registration */
 	wait_queue_head_t wq;
+	const char *name;
+	struct gosync_face *face;
 };
 
 /**
