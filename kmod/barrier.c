@@ -51,10 +51,6 @@
 #include "internal.h"
 #include "trace.h"
 
-#define GBAR_COUNT_MASK		GENMASK_ULL(31, 0)
-#define GBAR_BROKEN		BIT_ULL(32)
-#define GBAR_GEN_SHIFT		33
-
 static inline u64 gbar_gen(u64 w)
 {
 	return w >> GBAR_GEN_SHIFT;
@@ -262,6 +258,14 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
+
+void gosync_barrier_set_name(struct gosync_barrier *b, const char *name)
+{
+	might_sleep();
+	b->name = name;
+	__gosync_face_rename(&b->face, GOSYNC_FACE_BARRIER, name, b);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_set_name);
 
 bool gosync_barrier_is_broken(struct gosync_barrier *b)
 {

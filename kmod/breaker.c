@@ -909,6 +909,7 @@ int gosync_breaker_init(struct gosync_breaker *b,
 	INIT_WORK(&b->ev_work, gb_work_fn);
 	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	b->timer.function = gb_timer_fn;
+	b->face = __gosync_face_add(GOSYNC_FACE_BREAKER, o->name, b);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_init);
@@ -919,6 +920,8 @@ void gosync_breaker_destroy(struct gosync_breaker *b)
 
 	if (!b || !b->pcpu)
 		return;
+	__gosync_face_del(b->face);	/* no reader of its stats is left */
+	b->face = NULL;
 	/* From here on, no change arms the timer or hands on a delivery. */
 	raw_spin_lock_irqsave(&b->lock, flags);
 	b->dead = true;

@@ -937,12 +937,15 @@ int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 	mutex_init(&m->resize_lock);
 	INIT_WORK(&m->resize_work, gm_resize_work);
 	RCU_INIT_POINTER(m->tbl, t);
+	m->face = __gosync_face_add(GOSYNC_FACE_MAP, opts->name, m);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_init);
 
 void gosync_map_destroy(struct gosync_map *m)
 {
+	__gosync_face_del(m->face);	/* no reader of its stats is left */
+	m->face = NULL;
 	WRITE_ONCE(m->dying, true);
 	cancel_work_sync(&m->resize_work);
 	synchronize_rcu();		/* readers of the last values are done */

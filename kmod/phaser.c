@@ -349,6 +349,14 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
 
+void gosync_phaser_set_name(struct gosync_phaser *ph, const char *name)
+{
+	might_sleep();
+	ph->name = name;
+	__gosync_face_rename(&ph->face, GOSYNC_FACE_PHASER, name, ph);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_set_name);
+
 int gosync_phaser_register(struct gosync_phaser *ph)
 {
 	return gph_register(ph, 1);

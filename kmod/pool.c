@@ -155,6 +155,7 @@ struct gosync_pool {
 	struct hlist_node cpuhp_node;
 	struct work_struct release_work;
 	char *name;
+	struct gosync_face *face;	/* its debugfs entry, if named */
 };
 
 static struct workqueue_struct *gp_wq;
@@ -899,6 +900,7 @@ struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 	if (err)
 		goto err_shrinker;
 	atomic_inc(&gp_live);
+	p->face = __gosync_face_add(GOSYNC_FACE_POOL, opts->name, p);
 	return p;
 
 err_shrinker:
@@ -925,6 +927,7 @@ void gosync_pool_destroy(struct gosync_pool *pool)
 	if (IS_ERR_OR_NULL(pool))
 		return;
 	might_sleep();
+	__gosync_face_del(pool->face);	/* no reader of its stats is left */
 	gp_shrinker_unregister(pool);
 	cpuhp_state_remove_instance_nocalls(gp_cpuhp_state, &pool->cpuhp_node);
 	WRITE_ONCE(pool->flags, pool->flags | GP_DEAD);

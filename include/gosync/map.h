@@ -223,6 +223,7 @@ struct gosync_map_table;
  * @reseeds: completed copies caused by a long chain
  * @aborts: copies abandoned (no memory, or the map was cleared)
  * @dying: set by gosync_map_destroy(); no new resize may start
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_map {
 	struct gosync_map_table __rcu *tbl;
@@ -236,6 +237,7 @@ struct gosync_map {
 	atomic_t reseeds;
 	atomic_t aborts;
 	bool dying;
+	struct gosync_face *face;
 };
 
 /**
