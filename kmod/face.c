@@ -200,7 +200,7 @@ static int gosync_face_release(struct inode *inode, struct file *file)
 static const struct file_operations gosync_face_fops = {
 	.owner = THIS_MODULE,
 	.open = gosync_face_open,
-	.read = seq_read,
+	.read_iter = seq_read_iter,	/* kernel_read() needs it */
 	.llseek = seq_lseek,
 	.release = gosync_face_release,
 };
