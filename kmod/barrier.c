@@ -49,10 +49,7 @@
 
 #include "barrier.h"
 #include "internal.h"
-
-#define GBAR_COUNT_MASK		GENMASK_ULL(31, 0)
-#define GBAR_BROKEN		BIT_ULL(32)
-#define GBAR_GEN_SHIFT		33
+#include "trace.h"
 
 static inline u64 gbar_gen(u64 w)
 {
@@ -74,10 +71,11 @@ static bool gbar_over(struct gosync_barrier *b, u64 gen)
 }
 
 /*
- * Break generation @gen unless everyone has arrived. Returns true if it is
- * broken (by us or before), false if it is (being) released.
+ * Break generation @gen unless everyone has arrived; @err says why, for
+ * the trace event (0: reset()). Returns true if it is broken (by us or
+ * before), false if it is (being) released.
  */
-static bool gbar_break(struct gosync_barrier *b, u64 gen)
+static bool gbar_break(struct gosync_barrier *b, u64 gen, int err)
 {
 	s64 w = atomic64_read(&b->word);
 
@@ -89,6 +87,8 @@ static bool gbar_break(struct gosync_barrier *b, u64 gen)
 		if (gbar_count(w) >= b->parties)
 			return false;
 	} while (!atomic64_try_cmpxchg(&b->word, &w, w | GBAR_BROKEN));
+	trace_gosync_barrier_broken(b->name, gen, gbar_count(w), b->parties,
+				    err);
 	wake_up_all(&b->wq);
 	return true;
 }
@@ -165,7 +165,7 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 	}
 
 	ret = gosync_wait_event_state(&b->wq, gbar_over(b, gen), state, timeout);
-	if (ret && !gbar_break(b, gen)) {
+	if (ret && !gbar_break(b, gen, ret)) {
 		/* Everyone arrived as we gave up: we are released after all. */
 		wait_event(b->wq, gbar_over(b, gen));
 		ret = 0;
@@ -188,6 +188,8 @@ int gosync_barrier_init(struct gosync_barrier *b, unsigned int parties,
 	b->action = action;
 	b->arg = arg;
 	init_waitqueue_head(&b->wq);
+	b->name = NULL;
+	b->face = NULL;
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
@@ -230,7 +232,7 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 	for (;;) {
 		w = atomic64_read_acquire(&b->word);
 		gen = gbar_gen(w);
-		if (gbar_break(b, gen))
+		if (gbar_break(b, gen, 0))
 			break;
 		/* Released, or being released: wait for the next generation. */
 		wait_event(b->wq, gbar_gen(atomic64_read_acquire(&b->word)) != gen);
@@ -251,10 +253,19 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 		if (gbar_gen(w) != gen)
 			return 0;	/* another reset() started gen + 1 */
 	}
+	trace_gosync_barrier_reset(b->name, gen + 1);
 	wake_up_all(&b->wq);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
+
+void gosync_barrier_set_name(struct gosync_barrier *b, const char *name)
+{
+	might_sleep();
+	b->name = name;
+	__gosync_face_rename(&b->face, GOSYNC_FACE_BARRIER, name, b);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_set_name);
 
 bool gosync_barrier_is_broken(struct gosync_barrier *b)
 {

@@ -78,6 +78,7 @@
 #include <gosync/breaker.h>
 
 #include "internal.h"
+#include "trace.h"
 
 #define GB_PROBE_ONE	BIT_ULL(__GB_PROBE_SHIFT)
 #define GB_SUCC_ONE	BIT_ULL(__GB_SUCC_SHIFT)
@@ -317,6 +318,8 @@ static int gb_change(struct gosync_breaker *b, u64 gen,
 		.reason = reason, .gen = gb_gen(nw), .time_ns = now,
 	};
 	b->transitions++;
+	trace_gosync_breaker_state(b->opts.name, from, to, reason, forced,
+				   gb_gen(nw));
 	deliver = gb_claim(b, gb_ctx());
 	if (to == GOSYNC_BREAKER_OPEN && !forced && !b->dead &&
 	    (b->opts.flags & GOSYNC_BREAKER_NOTIFY_TIMER)) {
@@ -906,6 +909,7 @@ int gosync_breaker_init(struct gosync_breaker *b,
 	INIT_WORK(&b->ev_work, gb_work_fn);
 	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	b->timer.function = gb_timer_fn;
+	b->face = __gosync_face_add(GOSYNC_FACE_BREAKER, o->name, b);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_init);
@@ -916,6 +920,8 @@ void gosync_breaker_destroy(struct gosync_breaker *b)
 
 	if (!b || !b->pcpu)
 		return;
+	__gosync_face_del(b->face);	/* no reader of its stats is left */
+	b->face = NULL;
 	/* From here on, no change arms the timer or hands on a delivery. */
 	raw_spin_lock_irqsave(&b->lock, flags);
 	b->dead = true;

@@ -27,6 +27,51 @@ int __gosync_pool_init(void);
 void __gosync_pool_exit(void);
 
 /*
+ * The library's face: named objects in debugfs (kmod/face.c). An object
+ * is added at init (or when it is named) and deleted first thing in its
+ * destroy (or when unnamed). The native build has no debugfs.
+ */
+enum gosync_face_kind {
+	GOSYNC_FACE_POOL,
+	GOSYNC_FACE_BREAKER,
+	GOSYNC_FACE_MAP,
+	GOSYNC_FACE_BARRIER,
+	GOSYNC_FACE_PHASER,
+	GOSYNC_FACE_NR,
+};
+
+struct dentry;
+struct gosync_face;
+
+#ifndef GOSYNC_NATIVE
+struct gosync_face *__gosync_face_add(enum gosync_face_kind kind,
+				      const char *name, const void *obj);
+void __gosync_face_del(struct gosync_face *f);
+void __gosync_face_rename(struct gosync_face **face,
+			  enum gosync_face_kind kind, const char *name,
+			  const void *obj);
+void __gosync_face_init(struct dentry *root);
+void __gosync_face_exit(void);
+#else
+static inline struct gosync_face *
+__gosync_face_add(enum gosync_face_kind kind, const char *name,
+		  const void *obj)
+{
+	return NULL;
+}
+
+static inline void __gosync_face_del(struct gosync_face *f)
+{
+}
+
+static inline void __gosync_face_rename(struct gosync_face **face,
+					enum gosync_face_kind kind,
+					const char *name, const void *obj)
+{
+}
+#endif
+
+/*
  * Exports: EXPORT_SYMBOL_GOSYNC() puts the public API in namespace GOSYNC.
  * EXPORT_SYMBOL_GOSYNC_INTERNAL() exposes an internal to gosync_test.ko
  * and gosync_kunit.ko (namespace GOSYNC_INTERNAL: not API, may change);

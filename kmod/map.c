@@ -51,6 +51,7 @@
 
 #include <linux/atomic.h>
 #include <linux/jhash.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -64,6 +65,7 @@
 
 #include "internal.h"
 #include "map.h"
+#include "trace.h"
 
 /* Per-CPU count changes between two folds into the shared total. */
 #define GM_FOLD		16
@@ -761,8 +763,8 @@ out:
  * new seed and make it current. Called with resize_lock held, which keeps
  * @t allocated even if a clear unpublishes it.
  */
-static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
-		      unsigned int size)
+static int gm_copy_table(struct gosync_map *m, struct gosync_map_table *t,
+			 unsigned int size)
 {
 	unsigned int i, old_size = t->size;
 	struct gosync_map_table *f, *cur;
@@ -806,6 +808,37 @@ static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
 	return 0;
 out:
 	atomic_inc(&m->aborts);
+	return ret;
+}
+
+/*
+ * gm_copy_table(), and its trace event (resize, or reseed if @size is
+ * @t's): the entries before the copy, the copy's duration and result.
+ */
+static int gm_migrate(struct gosync_map *m, struct gosync_map_table *t,
+		      unsigned int size)
+{
+	bool reseed = size == t->size, traced;
+	unsigned int old_size = t->size;
+	unsigned long entries = 0;
+	u64 start = 0;
+	int ret;
+
+	traced = reseed ? trace_gosync_map_reseed_enabled() :
+			  trace_gosync_map_resize_enabled();
+	if (traced) {
+		entries = max(gm_count_sum(t), 0L);
+		start = ktime_get_ns();
+	}
+	ret = gm_copy_table(m, t, size);
+	if (!traced)
+		return ret;
+	if (reseed)
+		trace_gosync_map_reseed(m->opts.name, old_size, size, entries,
+					ktime_get_ns() - start, ret);
+	else
+		trace_gosync_map_resize(m->opts.name, old_size, size, entries,
+					ktime_get_ns() - start, ret);
 	return ret;
 }
 
@@ -904,12 +937,15 @@ int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 	mutex_init(&m->resize_lock);
 	INIT_WORK(&m->resize_work, gm_resize_work);
 	RCU_INIT_POINTER(m->tbl, t);
+	m->face = __gosync_face_add(GOSYNC_FACE_MAP, opts->name, m);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_init);
 
 void gosync_map_destroy(struct gosync_map *m)
 {
+	__gosync_face_del(m->face);	/* no reader of its stats is left */
+	m->face = NULL;
 	WRITE_ONCE(m->dying, true);
 	cancel_work_sync(&m->resize_work);
 	synchronize_rcu();		/* readers of the last values are done */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosync.ko: module init and exit, and its debugfs root,
- * /sys/kernel/debug/gosync/. The library works without debugfs.
+ * /sys/kernel/debug/gosync/: the version, and the named objects
+ * (kmod/face.c). The library works without debugfs.
  *
  * The test modules (gosync_test.ko, gosync_kunit.ko) and every user
  * depend on gosync.ko, so they are unloaded first and every object they
@@ -38,6 +39,7 @@ static int __init gosync_init(void)
 	gosync_root = debugfs_create_dir("gosync", NULL);
 	debugfs_create_file("version", 0400, gosync_root, NULL,
 			    &gosync_version_fops);
+	__gosync_face_init(gosync_root);
 	pr_info("version %u.%u.%u loaded\n", GOSYNC_VERSION_MAJOR,
 		GOSYNC_VERSION_MINOR, GOSYNC_VERSION_PATCH);
 	return 0;
@@ -45,6 +47,7 @@ static int __init gosync_init(void)
 
 static void __exit gosync_exit(void)
 {
+	__gosync_face_exit();
 	debugfs_remove_recursive(gosync_root);
 	__gosync_core_exit();
 	pr_info("unloaded\n");

@@ -47,6 +47,7 @@
 
 #include "internal.h"
 #include "phaser.h"
+#include "trace.h"
 
 static inline unsigned int gph_unarrived(u64 s)
 {
@@ -143,6 +144,10 @@ static void gph_advance(struct gosync_phaser *ph, u64 s)
 	while (!atomic64_try_cmpxchg(&ph->word, &cur,
 				     n | (cur & GPH_TERMINATED)))
 		;
+	trace_gosync_phaser_advance(ph->name, phase, parties,
+				    term || (cur & GPH_TERMINATED));
+	if (term && !(cur & GPH_TERMINATED))
+		trace_gosync_phaser_terminate(ph->name, phase, false);
 	gph_wake(ph);
 }
 
@@ -332,6 +337,8 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 	ph->advancer = NULL;
 	mutex_init(&ph->attach_lock);
 	init_waitqueue_head(&ph->wq);
+	ph->name = NULL;
+	ph->face = NULL;
 	if (!parent || !parties) {
 		atomic64_set(&ph->word, parties * GPH_ONE_PARTY);
 		return 0;
@@ -341,6 +348,14 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 	return ret < 0 ? ret : 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
+
+void gosync_phaser_set_name(struct gosync_phaser *ph, const char *name)
+{
+	might_sleep();
+	ph->name = name;
+	__gosync_face_rename(&ph->face, GOSYNC_FACE_PHASER, name, ph);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_set_name);
 
 int gosync_phaser_register(struct gosync_phaser *ph)
 {
@@ -430,7 +445,11 @@ EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_timeout);
 void gosync_phaser_force_termination(struct gosync_phaser *ph)
 {
 	/* Fully ordered, like an advance. */
-	atomic64_fetch_or(GPH_TERMINATED, &ph->root->word);
+	u64 old = atomic64_fetch_or(GPH_TERMINATED, &ph->root->word);
+
+	if (!(old & GPH_TERMINATED))
+		trace_gosync_phaser_terminate(ph->root->name, gph_phase(old),
+					      true);
 	gph_wake(ph->root);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_force_termination);

@@ -76,6 +76,7 @@
 
 #include "internal.h"
 #include "pool.h"
+#include "trace.h"
 
 /*
  * The shrinker API changed in 6.7 (shrinker_alloc()); GP_SHRINKER_ALLOC
@@ -154,6 +155,7 @@ struct gosync_pool {
 	struct hlist_node cpuhp_node;
 	struct work_struct release_work;
 	char *name;
+	struct gosync_face *face;	/* its debugfs entry, if named */
 };
 
 static struct workqueue_struct *gp_wq;
@@ -330,6 +332,7 @@ static bool gp_refill(struct gosync_pool *p, struct gp_cpu *c)
 			continue;
 		if (gp_shard_take(p, s, c)) {
 			gp_inc(&c->st.steals);
+			trace_gosync_pool_steal(p->name, cpu, me, c->loaded->nr);
 			return true;
 		}
 	}
@@ -616,6 +619,7 @@ unsigned long gosync_pool_shrink(struct gosync_pool *pool, unsigned long nr)
 	if (!old_left)
 		gp_age(pool);
 	atomic_long_add(freed, &pool->shrunk);
+	trace_gosync_pool_shrink(pool->name, nr, freed);
 	return freed;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pool_shrink);
@@ -744,6 +748,7 @@ static unsigned long gp_drain_cpu(struct gosync_pool *p, unsigned int cpu)
 		moved += n;
 		*slots[i] = e;
 	}
+	trace_gosync_pool_drain(p->name, cpu, moved);
 	return moved;
 }
 
@@ -896,6 +901,7 @@ struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 	if (err)
 		goto err_shrinker;
 	atomic_inc(&gp_live);
+	p->face = __gosync_face_add(GOSYNC_FACE_POOL, opts->name, p);
 	return p;
 
 err_shrinker:
@@ -922,6 +928,7 @@ void gosync_pool_destroy(struct gosync_pool *pool)
 	if (IS_ERR_OR_NULL(pool))
 		return;
 	might_sleep();
+	__gosync_face_del(pool->face);	/* no reader of its stats is left */
 	gp_shrinker_unregister(pool);
 	cpuhp_state_remove_instance_nocalls(gp_cpuhp_state, &pool->cpuhp_node);
 	WRITE_ONCE(pool->flags, pool->flags | GP_DEAD);

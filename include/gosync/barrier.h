@@ -41,7 +41,8 @@
  * once.
  *
  * Lifetime. A barrier owns no memory and has no destroy call; its memory
- * may be freed (or go out of scope) only once no call on it is running.
+ * may be freed (or go out of scope) only once no call on it is running,
+ * and once it is unnamed if gosync_barrier_set_name() named it.
  * A party's own return does not mean the others have returned: when a
  * wait returns, the last arriver may still be waking the wait queue
  * (which is in the barrier), the other waiters may still be waking up
@@ -88,6 +89,8 @@ typedef void (*gosync_barrier_action_t)(void *arg);
  * @action: optional, see gosync_barrier_action_t
  * @arg: for @action
  * @wq: where the waiters sleep
+ * @name: see gosync_barrier_set_name(); NULL: unnamed
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_barrier {
 	atomic64_t word;
@@ -96,6 +99,8 @@ struct gosync_barrier {
 	gosync_barrier_action_t action;
 	void *arg;
 	wait_queue_head_t wq;
+	const char *name;
+	struct gosync_face *face;
 };
 
 /**
@@ -194,6 +199,24 @@ int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout);
  * is changed).
  */
 int gosync_barrier_reset(struct gosync_barrier *b);
+
+/**
+ * gosync_barrier_set_name() - name a barrier, or unname it
+ * @b: the barrier, set up by gosync_barrier_init() (which leaves it
+ *	unnamed)
+ * @name: its name, or NULL to remove it; not copied: it must outlive
+ *	the barrier, or until the next gosync_barrier_set_name()
+ *
+ * A named barrier appears in debugfs, and its trace events carry the name
+ * (see "Debugfs and tracepoints" in <gosync/gosync.h>). A barrier has no
+ * destroy call, so a named one must be unnamed (@name NULL) before its
+ * memory is freed or it is initialized again; that call takes its debugfs
+ * entry away and waits for a reader of it.
+ *
+ * Context: process context; sleeps. Like gosync_barrier_init(), while no
+ * other call on @b runs.
+ */
+void gosync_barrier_set_name(struct gosync_barrier *b, const char *name);
 
 /**
  * gosync_barrier_is_broken() - is the current generation broken?

@@ -202,8 +202,10 @@ enum gosync_breaker_reason {
 
 /**
  * struct gosync_breaker_opts - how a breaker trips and recovers
- * @name: for messages and notifiers (not copied: must outlive the
- *	breaker); NULL for "breaker"
+ * @name: for messages, notifiers and trace events (not copied: must
+ *	outlive the breaker); a breaker with a name appears in debugfs (see
+ *	"Debugfs and tracepoints" in <gosync/gosync.h>); NULL for "breaker"
+ *	(and "" in trace events), not in debugfs
  * @flags: GOSYNC_BREAKER_* flags
  * @consecutive: trip after this many failures in a row (0: off), at most
  *	GOSYNC_BREAKER_CONSECUTIVE_MAX. If @consecutive, @failure_rate and
@@ -389,6 +391,7 @@ struct __gosync_breaker_pcpu;
  * @timer: GOSYNC_BREAKER_NOTIFY_TIMER's timer
  * @timer_gen: the generation the timer was armed for
  * @opts: the options, defaults filled in
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_breaker {
 	atomic64_t word;
@@ -419,6 +422,7 @@ struct gosync_breaker {
 	struct hrtimer timer;
 	u64 timer_gen;
 	struct gosync_breaker_opts opts;
+	struct gosync_face *face;
 };
 
 /*

@@ -18,6 +18,24 @@
  * caller was compiled against, and a check that the loaded gosync.ko
  * provides it.
  *
+ * Debugfs and tracepoints: what a driver author sees of gosync at run
+ * time. Every named object (a pool or breaker given a name in its opts, a
+ * map given one in its opts, a barrier or phaser named with
+ * gosync_barrier_set_name() or gosync_phaser_set_name()) appears, while it
+ * exists, as ``/sys/kernel/debug/gosync/<kind>/<name>/stats`` (kind: pool,
+ * breaker, map, barrier, phaser): its state and counters as key=value
+ * lines, never an address, as /proc/slabinfo shows caches. A name has 1
+ * to %GOSYNC_NAME_MAX - 1 printable characters and no '/'; an object with
+ * another name, or whose name a live object of the same kind already
+ * shows, works as usual and does not appear. A reader of a stats file
+ * whose object is destroyed gets -ENOENT; destroy waits for a read in
+ * progress. The tracepoints, system "gosync" in tracefs, record breaker
+ * state changes, map resizes and reseeds, pool shrinks, drains and steals,
+ * barrier breaks and resets, phaser advances and terminations, each with
+ * the object's name (cut to %GOSYNC_NAME_MAX - 1 bytes; "" if it has
+ * none); README.md lists their fields. Disabled, each costs one
+ * patched-out jump.
+ *
  * Versioning: the major number changes when an exported symbol changes its
  * meaning or signature, or a structure a caller embeds (struct
  * gosync_map, gosync_breaker, ...) changes its layout; the minor number
@@ -35,6 +53,15 @@
 #define GOSYNC_VERSION_MAJOR	2
 #define GOSYNC_VERSION_MINOR	0
 #define GOSYNC_VERSION_PATCH	0
+
+/*
+ * Longest name of a gosync object, with its NUL, that its debugfs entry
+ * and its trace events show (see README.md, "Tracepoints and debugfs").
+ */
+#define GOSYNC_NAME_MAX		32
+
+/* An object's debugfs entry; private to gosync.ko. */
+struct gosync_face;
 
 /**
  * GOSYNC_VERSION() - pack a gosync version into one u32

@@ -179,6 +179,9 @@ typedef bool (*gosync_map_range_fn)(const void *key, void *value, void *arg);
 
 /**
  * struct gosync_map_opts - how a map is set up
+ * @name: optional: a map with a name appears in debugfs, and its trace
+ *	events carry the name (see "Debugfs and tracepoints" in
+ *	<gosync/gosync.h>); not copied: it must outlive the map
  * @key_kind: the kind of key
  * @key_len: key size in bytes for GOSYNC_MAP_KEY_BINARY
  *	(1..GOSYNC_MAP_KEY_MAX); ignored for the other kinds
@@ -195,6 +198,7 @@ typedef bool (*gosync_map_range_fn)(const void *key, void *value, void *arg);
  *	__GFP_NOWARN); the resize worker uses GFP_KERNEL. 0 means GFP_KERNEL.
  */
 struct gosync_map_opts {
+	const char *name;
 	enum gosync_map_key_kind key_kind;
 	unsigned int key_len;
 	unsigned int size_hint;
@@ -219,6 +223,7 @@ struct gosync_map_table;
  * @reseeds: completed copies caused by a long chain
  * @aborts: copies abandoned (no memory, or the map was cleared)
  * @dying: set by gosync_map_destroy(); no new resize may start
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_map {
 	struct gosync_map_table __rcu *tbl;
@@ -232,6 +237,7 @@ struct gosync_map {
 	atomic_t reseeds;
 	atomic_t aborts;
 	bool dying;
+	struct gosync_face *face;
 };
 
 /**

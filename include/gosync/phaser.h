@@ -70,7 +70,8 @@
  * advance under way, i.e. for itself, are refused with -EDEADLK (see
  * gosync_phaser_on_advance_t).
  *
- * Lifetime. A phaser owns no memory and has no destroy call; the memory
+ * Lifetime. A phaser owns no memory and has no destroy call (a named one
+ * is unnamed first: gosync_phaser_set_name()); the memory
  * of a phaser may be freed (or go out of scope) only once no call on any
  * phaser of its tree is running, the children's included (a call on a
  * child reads and wakes the root). A party's own return does not mean
@@ -144,6 +145,8 @@ typedef bool (*gosync_phaser_on_advance_t)(struct gosync_phaser *ph,
  * @depth: 0 for a root, its parent's + 1 for a child
  * @attach_lock: serializes a child's registration with its parent
  * @wq: where the waiters of the whole tree sleep (the root's is used)
+ * @name: see gosync_phaser_set_name(); NULL: unnamed
+ * @face: its debugfs entry, or NULL
  */
 struct gosync_phaser {
 	atomic64_t word;
@@ -155,6 +158,8 @@ struct gosync_phaser {
 	unsigned int depth;
 	struct mutex attach_lock;	/* a child's first registration */
 	wait_queue_head_t wq;
+	const char *name;
+	struct gosync_face *face;
 };
 
 /**
@@ -183,6 +188,25 @@ struct gosync_phaser {
 int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 		       unsigned int parties,
 		       gosync_phaser_on_advance_t on_advance, void *arg);
+
+/**
+ * gosync_phaser_set_name() - name a phaser, or unname it
+ * @ph: the phaser, set up by gosync_phaser_init() (which leaves it
+ *	unnamed)
+ * @name: its name, or NULL to remove it; not copied: it must outlive
+ *	the phaser, or until the next gosync_phaser_set_name()
+ *
+ * A named phaser appears in debugfs (see "Debugfs and tracepoints" in
+ * <gosync/gosync.h>); the advance and termination trace events of a tree
+ * carry its root's name. A phaser has no destroy call, so a named one
+ * must be unnamed (@name NULL) before its memory is freed or it is
+ * initialized again; that call takes its debugfs entry away and waits for
+ * a reader of it.
+ *
+ * Context: process context; sleeps. Like gosync_phaser_init(), while no
+ * call on a phaser of its tree runs.
+ */
+void gosync_phaser_set_name(struct gosync_phaser *ph, const char *name);
 
 /**
  * gosync_phaser_register() - add one party

@@ -156,8 +156,10 @@ typedef void (*gosync_pool_dtor_t)(void *obj, void *arg);
 
 /**
  * struct gosync_pool_opts - how a pool is set up
- * @name: for the pool's kmem_cache and shrinker (a copy is kept); NULL
- *	for "gosync_pool"
+ * @name: for the pool's kmem_cache, shrinker and trace events (a copy
+ *	is kept); a pool with a name appears in debugfs (see "Debugfs and
+ *	tracepoints" in <gosync/gosync.h>); NULL for "gosync_pool", not in
+ *	debugfs
  * @size: object size in bytes, 1..GOSYNC_POOL_SIZE_MAX
  * @align: object alignment, a power of two up to GOSYNC_POOL_ALIGN_MAX,
  *	or 0 for the kmem_cache default

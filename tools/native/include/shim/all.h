@@ -15,6 +15,7 @@
 #include <shim/rcu.h>
 #include <shim/mm.h>
 #include <shim/workqueue.h>
+#include <shim/trace.h>
 
 /* Kernel-only objects the library code may name but never use here. */
 struct dentry;

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gosync's tracepoints: system "gosync" in tracefs
+ * (/sys/kernel/tracing/events/gosync/), for ftrace, trace-cmd, perf and
+ * bpftrace. Each event is a static key when disabled: the call sites
+ * cost one patched-out jump, and what only an event needs (a duration, a
+ * sum over CPUs) is computed under trace_<event>_enabled().
+ *
+ * Every event names its object by the name the caller gave it (cut to
+ * GOSYNC_NAME_MAX - 1 bytes; "" for an unnamed one), never by address.
+ * The events and their fields are listed in README.md ("Tracepoints").
+ *
+ * An out-of-tree module's trace header: kmod/trace.c defines
+ * CREATE_TRACE_POINTS and includes it; <trace/define_trace.h> then
+ * includes it again as "./trace.h", found through Kbuild's -iquote of
+ * kmod/ (TRACE_INCLUDE_PATH below). The native build (tools/native) maps
+ * the macros to empty inline functions (its shim's trace.h).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM gosync
+
+#if !defined(_GOSYNC_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _GOSYNC_TRACE_H
+
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+
+#include <gosync/breaker.h>
+
+/* Read once: <trace/define_trace.h> reads the events again and again. */
+#ifndef _GOSYNC_TRACE_ONCE
+#define _GOSYNC_TRACE_ONCE
+/* Copy an object's name into an event; NULL is "". */
+static inline void gosync_trace_name(char *dst, const char *name)
+{
+	strscpy(dst, name ? name : "", GOSYNC_NAME_MAX);
+}
+#endif
+
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_CLOSED);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_OPEN);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_HALF_OPEN);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_CONSECUTIVE);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_FAILURE_RATE);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_SLOW_RATE);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_OPEN_EXPIRED);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_PROBE_FAILED);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_PROBES_OK);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_FORCED);
+TRACE_DEFINE_ENUM(GOSYNC_BREAKER_R_RESET);
+
+#define gosync_trace_breaker_state(s)				\
+	__print_symbolic(s,					\
+			 { GOSYNC_BREAKER_CLOSED, "closed" },	\
+			 { GOSYNC_BREAKER_OPEN, "open" },	\
+			 { GOSYNC_BREAKER_HALF_OPEN, "half-open" })
+
+#define gosync_trace_breaker_reason(r)					\
+	__print_symbolic(r,						\
+			 { GOSYNC_BREAKER_R_CONSECUTIVE, "consecutive" },	\
+			 { GOSYNC_BREAKER_R_FAILURE_RATE, "failure-rate" },	\
+			 { GOSYNC_BREAKER_R_SLOW_RATE, "slow-rate" },	\
+			 { GOSYNC_BREAKER_R_OPEN_EXPIRED, "open-expired" },	\
+			 { GOSYNC_BREAKER_R_PROBE_FAILED, "probe-failed" },	\
+			 { GOSYNC_BREAKER_R_PROBES_OK, "probes-ok" },	\
+			 { GOSYNC_BREAKER_R_HALF_OPEN_STUCK, "half-open-stuck" }, \
+			 { GOSYNC_BREAKER_R_FORCED, "forced" },		\
+			 { GOSYNC_BREAKER_R_RESET, "reset" })
+
+/* A breaker changed state: one event per generation. */
+TRACE_EVENT(gosync_breaker_state,
+	    TP_PROTO(const char *name, int from, int to, int reason, bool forced,
+		     u64 gen),
+	    TP_ARGS(name, from, to, reason, forced, gen),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(int, from)
+			     __field(int, to)
+			     __field(int, reason)
+			     __field(bool, forced)
+			     __field(u64, gen)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->from = from;
+			   __entry->to = to;
+			   __entry->reason = reason;
+			   __entry->forced = forced;
+			   __entry->gen = gen;),
+	    TP_printk("name=%s from=%s to=%s reason=%s forced=%d gen=%llu",
+		      __entry->name, gosync_trace_breaker_state(__entry->from),
+		      gosync_trace_breaker_state(__entry->to),
+		      gosync_trace_breaker_reason(__entry->reason),
+		      __entry->forced, __entry->gen)
+);
+
+/* A map copied its table to a new one (@ret 0) or gave up (-errno). */
+DECLARE_EVENT_CLASS(gosync_map_copy,
+		    TP_PROTO(const char *name, unsigned int old_size,
+			     unsigned int new_size, unsigned long entries, u64 duration_ns,
+			     int ret),
+		    TP_ARGS(name, old_size, new_size, entries, duration_ns, ret),
+		    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+				     __field(unsigned int, old_size)
+				     __field(unsigned int, new_size)
+				     __field(unsigned long, entries)
+				     __field(u64, duration_ns)
+				     __field(int, ret)),
+		    TP_fast_assign(gosync_trace_name(__entry->name, name);
+				   __entry->old_size = old_size;
+				   __entry->new_size = new_size;
+				   __entry->entries = entries;
+				   __entry->duration_ns = duration_ns;
+				   __entry->ret = ret;),
+		    TP_printk("name=%s old_size=%u new_size=%u entries=%lu duration_ns=%llu ret=%d",
+			      __entry->name, __entry->old_size, __entry->new_size,
+			      __entry->entries, __entry->duration_ns, __entry->ret)
+);
+
+/* To another bucket count (sizes are bucket counts). */
+DEFINE_EVENT(gosync_map_copy, gosync_map_resize,
+	     TP_PROTO(const char *name, unsigned int old_size,
+		      unsigned int new_size, unsigned long entries, u64 duration_ns,
+		      int ret),
+	     TP_ARGS(name, old_size, new_size, entries, duration_ns, ret)
+);
+
+/* To the same bucket count with a new hash seed (a chain grew too long). */
+DEFINE_EVENT(gosync_map_copy, gosync_map_reseed,
+	     TP_PROTO(const char *name, unsigned int old_size,
+		      unsigned int new_size, unsigned long entries, u64 duration_ns,
+		      int ret),
+	     TP_ARGS(name, old_size, new_size, entries, duration_ns, ret)
+);
+
+/* gosync_pool_shrink() or the shrinker freed depot objects. */
+TRACE_EVENT(gosync_pool_shrink,
+	    TP_PROTO(const char *name, unsigned long nr_to_scan,
+		     unsigned long freed),
+	    TP_ARGS(name, nr_to_scan, freed),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(unsigned long, nr_to_scan)
+			     __field(unsigned long, freed)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->nr_to_scan = nr_to_scan;
+			   __entry->freed = freed;),
+	    TP_printk("name=%s nr_to_scan=%lu freed=%lu", __entry->name,
+		      __entry->nr_to_scan, __entry->freed)
+);
+
+/* A CPU's magazines moved to its depot shard (CPU offline, or a test). */
+TRACE_EVENT(gosync_pool_drain,
+	    TP_PROTO(const char *name, unsigned int cpu, unsigned long moved),
+	    TP_ARGS(name, cpu, moved),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(unsigned int, cpu)
+			     __field(unsigned long, moved)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->cpu = cpu;
+			   __entry->moved = moved;),
+	    TP_printk("name=%s cpu=%u moved=%lu", __entry->name, __entry->cpu,
+		      __entry->moved)
+);
+
+/* A get took a magazine of @objects from another CPU's depot shard. */
+TRACE_EVENT(gosync_pool_steal,
+	    TP_PROTO(const char *name, unsigned int from_cpu, unsigned int to_cpu,
+		     unsigned int objects),
+	    TP_ARGS(name, from_cpu, to_cpu, objects),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(unsigned int, from_cpu)
+			     __field(unsigned int, to_cpu)
+			     __field(unsigned int, objects)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->from_cpu = from_cpu;
+			   __entry->to_cpu = to_cpu;
+			   __entry->objects = objects;),
+	    TP_printk("name=%s from_cpu=%u to_cpu=%u objects=%u", __entry->name,
+		      __entry->from_cpu, __entry->to_cpu, __entry->objects)
+);
+
+/*
+ * A barrier's generation broke: a waiter gave up (@err -ERESTARTSYS or
+ * -ETIMEDOUT) or gosync_barrier_reset() (@err 0), with @arrived of
+ * @parties in it.
+ */
+TRACE_EVENT(gosync_barrier_broken,
+	    TP_PROTO(const char *name, u64 gen, unsigned int arrived,
+		     unsigned int parties, int err),
+	    TP_ARGS(name, gen, arrived, parties, err),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(u64, gen)
+			     __field(unsigned int, arrived)
+			     __field(unsigned int, parties)
+			     __field(int, err)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->gen = gen;
+			   __entry->arrived = arrived;
+			   __entry->parties = parties;
+			   __entry->err = err;),
+	    TP_printk("name=%s gen=%llu arrived=%u parties=%u err=%d",
+		      __entry->name, __entry->gen, __entry->arrived,
+		      __entry->parties, __entry->err)
+);
+
+/* gosync_barrier_reset() started generation @gen, unbroken. */
+TRACE_EVENT(gosync_barrier_reset,
+	    TP_PROTO(const char *name, u64 gen),
+	    TP_ARGS(name, gen),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(u64, gen)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->gen = gen;),
+	    TP_printk("name=%s gen=%llu", __entry->name, __entry->gen)
+);
+
+/*
+ * A root phaser's @phase is over; @parties are registered for the next
+ * one, which does not open if @terminated.
+ */
+TRACE_EVENT(gosync_phaser_advance,
+	    TP_PROTO(const char *name, int phase, unsigned int parties,
+		     bool terminated),
+	    TP_ARGS(name, phase, parties, terminated),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(int, phase)
+			     __field(unsigned int, parties)
+			     __field(bool, terminated)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->phase = phase;
+			   __entry->parties = parties;
+			   __entry->terminated = terminated;),
+	    TP_printk("name=%s phase=%d parties=%u terminated=%d", __entry->name,
+		      __entry->phase, __entry->parties, __entry->terminated)
+);
+
+/*
+ * A phaser tree terminated in @phase: @forced by
+ * gosync_phaser_force_termination(), else by its advance (on_advance
+ * said so, or no party was left).
+ */
+TRACE_EVENT(gosync_phaser_terminate,
+	    TP_PROTO(const char *name, int phase, bool forced),
+	    TP_ARGS(name, phase, forced),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(int, phase)
+			     __field(bool, forced)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->phase = phase;
+			   __entry->forced = forced;),
+	    TP_printk("name=%s phase=%d forced=%d", __entry->name, __entry->phase,
+		      __entry->forced)
+);
+
+#endif /* _GOSYNC_TRACE_H */
+
+/* Outside the guard: <trace/define_trace.h> reads the file again. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

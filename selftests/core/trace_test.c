@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync's tracepoints (kmod/trace.h) through tracefs: each event of
+ * system "gosync" exists with its fields; and driving the primitives
+ * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
+ * barrier/run, phaser/run) records the events they must, with the fields
+ * they must. Skips if the kernel has no tracefs.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
+
+#include "kselftest_harness.h"
+#include "gosync_test.h"
+
+#define BRK_CMD		GOSYNC_TEST_DEBUGFS "/breaker/cmd"
+#define MAP_CMD		GOSYNC_TEST_DEBUGFS "/map/cmd"
+#define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
+#define BAR_RUN		GOSYNC_TEST_DEBUGFS "/barrier/run"
+#define PHR_RUN		GOSYNC_TEST_DEBUGFS "/phaser/run"
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+
+/* The trace buffer as last read, and a command's output. */
+static char trace[1 << 20];
+static char out[8192];
+
+/* The tracefs mount, found (or mounted) by find_tracefs(). */
+static char tracefs[64];
+
+static int find_tracefs(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (access(path, F_OK) && i == 0)
+			mount("tracefs", dirs[0], "tracefs", 0, NULL);
+		if (!access(path, F_OK)) {
+			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int tfs_write(const char *file, const char *text)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	return gs_cmd(path, text);
+}
+
+/* Empty the trace buffer. */
+static int trace_clear(void)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* Read the trace buffer into trace[]; its length or -errno. */
+static ssize_t trace_read(void)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	return gs_read(path, trace, sizeof(trace));
+}
+
+/*
+ * The records of gosync event @event in trace[] whose text after
+ * "gosync_<event>: " starts with @prefix and contains each of the
+ * blank-separated words of @also (NULL: none); with @first, the first
+ * one's text.
+ */
+static int count_events(const char *event, const char *prefix,
+			const char *also, char *first, size_t size)
+{
+	char tag[64], *p = trace, *eol, line[512], word[64];
+	int n = 0, off, len;
+
+	snprintf(tag, sizeof(tag), " gosync_%s: ", event);
+	while ((p = strstr(p, tag))) {
+		const char *w = also;
+		int ok = 1;
+
+		p += strlen(tag);
+		eol = strchr(p, '\n');
+		len = eol ? eol - p : (int)strlen(p);
+		snprintf(line, sizeof(line), "%.*s", len, p);
+		if (strncmp(line, prefix, strlen(prefix)))
+			continue;
+		while (w && sscanf(w, "%63s%n", word, &off) == 1) {
+			if (!strstr(line, word))
+				ok = 0;
+			w += off;
+		}
+		if (!ok)
+			continue;
+		if (!n && first)
+			snprintf(first, size, "%s", line);
+		n++;
+	}
+	return n;
+}
+
+FIXTURE(trace) {
+	int dummy;
+};
+
+FIXTURE_SETUP(trace)
+{
+	if (find_tracefs())
+		SKIP(return, "no tracefs");
+	if (access(GOSYNC_TEST_DEBUGFS, F_OK))
+		SKIP(return, "gosync_test.ko is not loaded");
+	ASSERT_EQ(0, tfs_write("events/gosync/enable", "0"));
+	ASSERT_EQ(0, trace_clear());
+	ASSERT_EQ(0, tfs_write("tracing_on", "1"));
+	ASSERT_EQ(0, tfs_write("events/gosync/enable", "1"));
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	if (tracefs[0])
+		tfs_write("events/gosync/enable", "0");
+}
+
+/* Each event, with its fields as format files print them. */
+#define NAME		"char name[32]; "
+#define MAP_COPY	"unsigned int old_size; unsigned int new_size; " \
+			"unsigned long entries; u64 duration_ns; int ret;"
+TEST_F(trace, events_and_fields)
+{
+	static const struct {
+		const char *event;
+		const char *fields;
+	} want[] = {
+		{ "breaker_state", NAME "int from; int to; int reason; bool forced; u64 gen;" },
+		{ "map_resize", NAME MAP_COPY },
+		{ "map_reseed", NAME MAP_COPY },
+		{ "pool_shrink", NAME "unsigned long nr_to_scan; unsigned long freed;" },
+		{ "pool_drain", NAME "unsigned int cpu; unsigned long moved;" },
+		{ "pool_steal", NAME "unsigned int from_cpu; unsigned int to_cpu; "
+				"unsigned int objects;" },
+		{ "barrier_broken", NAME "u64 gen; unsigned int arrived; unsigned int parties; "
+				    "int err;" },
+		{ "barrier_reset", NAME "u64 gen;" },
+		{ "phaser_advance", NAME "int phase; unsigned int parties; bool terminated;" },
+		{ "phaser_terminate", NAME "int phase; bool forced;" },
+	};
+	char path[160], field[96], *fmt = out;
+	const char *f;
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		snprintf(path, sizeof(path), "%s/events/gosync/gosync_%s/format",
+			 tracefs, want[i].event);
+		ASSERT_LT(0, gs_read(path, fmt, sizeof(out))) TH_LOG("%s", path);
+		for (f = want[i].fields; sscanf(f, " %95[^;];%n", field, &n) == 1;
+		     f += n) {
+			char pat[128];
+
+			snprintf(pat, sizeof(pat), "field:%s;", field);
+			EXPECT_NE(NULL, strstr(fmt, pat))
+				TH_LOG("gosync_%s has no '%s'", want[i].event, pat);
+		}
+	}
+}
+
+/* A trip, a forced close and a reset: one event each, in order. */
+TEST_F(trace, breaker_state_changes)
+{
+	char rec[512];
+
+	ASSERT_EQ(0, gs_cmd_out(BRK_CMD, out, sizeof(out),
+				"create name=trc clock=fake consecutive=2"));
+	ASSERT_EQ(0, gs_cmd_out(BRK_CMD, out, sizeof(out), "feed name=trc fail=2"));
+	ASSERT_EQ(0, gs_cmd_out(BRK_CMD, out, sizeof(out), "force_closed name=trc"));
+	ASSERT_EQ(0, gs_cmd_out(BRK_CMD, out, sizeof(out), "reset name=trc"));
+	ASSERT_EQ(0, gs_cmd_out(BRK_CMD, out, sizeof(out), "destroy name=trc"));
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(3, count_events("breaker_state", "name=trc ", NULL, NULL, 0))
+		TH_LOG("%s", trace);
+	EXPECT_EQ(1, count_events("breaker_state",
+				  "name=trc from=closed to=open reason=consecutive forced=0 gen=2",
+				  NULL, rec, sizeof(rec)));
+	EXPECT_EQ(1, count_events("breaker_state",
+				  "name=trc from=open to=closed reason=forced forced=1 gen=3",
+				  NULL, NULL, 0));
+	EXPECT_EQ(1, count_events("breaker_state",
+				  "name=trc from=closed to=closed reason=reset forced=0 gen=4",
+				  NULL, NULL, 0));
+}
+
+/* A resize to more buckets, then a reseed (same size, a new seed). */
+TEST_F(trace, map_resize_and_reseed)
+{
+	char rec[512];
+	int i;
+
+	ASSERT_EQ(0, gs_cmd_out(MAP_CMD, out, sizeof(out), "init"));
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, gs_cmd_out(MAP_CMD, out, sizeof(out),
+					"store key=%d value=%d", i + 1, i + 1));
+	ASSERT_EQ(0, gs_cmd_out(MAP_CMD, out, sizeof(out), "sync"));
+	ASSERT_EQ(0, gs_cmd_out(MAP_CMD, out, sizeof(out), "resize buckets=1024"));
+	ASSERT_EQ(0, gs_cmd_out(MAP_CMD, out, sizeof(out), "resize buckets=0"));
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(1, count_events("map_resize", "name= ",
+				  "new_size=1024 entries=20 ret=0", rec, sizeof(rec)))
+		TH_LOG("%s", trace);
+	EXPECT_NE(-1, gs_field(rec, "old_size", -1));
+	EXPECT_LE(0, gs_field(rec, "duration_ns", -1));
+	/* A resize the worker queued before may run in between: any size. */
+	EXPECT_EQ(1, count_events("map_reseed", "name= ", "entries=20 ret=0",
+				  rec, sizeof(rec)))
+		TH_LOG("%s", trace);
+	EXPECT_EQ(gs_field(rec, "old_size", -1), gs_field(rec, "new_size", -2))
+		TH_LOG("%s", rec);
+	gs_cmd_out(MAP_CMD, out, sizeof(out), "clear");
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * Shrink: objects spilled to the depot, aged, then freed. Steal: CPU 0
+ * spills, CPU 1 gets (its own shard is empty).
+ */
+TEST_F(trace, pool_shrink_and_steal)
+{
+	char rec[512];
+	long long freed;
+
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out),
+				"create name=trp cpu_cache=2"));
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "get name=trp n=8"));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "put name=trp n=8"));
+	if (gs_online_cpus() >= 2) {
+		ASSERT_EQ(0, pin(1));
+		ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out),
+					"get name=trp n=2"));
+		ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out),
+					"put name=trp n=2"));
+	}
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "age name=trp"));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out),
+				"shrink name=trp nr=1000"));
+	freed = gs_field(out, "freed", -1);
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "destroy name=trp"));
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(1, count_events("pool_shrink", "name=dbg-trp nr_to_scan=1000 ",
+				  NULL, rec, sizeof(rec)))
+		TH_LOG("%s", trace);
+	EXPECT_LT(0, gs_field(rec, "freed", -1)) TH_LOG("%s", rec);
+	if (freed >= 0)
+		EXPECT_EQ(freed, gs_field(rec, "freed", -1)) TH_LOG("%s", rec);
+	if (gs_online_cpus() >= 2)
+		EXPECT_LE(1, count_events("pool_steal",
+					  "name=dbg-trp from_cpu=0 to_cpu=1 objects=1",
+					  NULL, NULL, 0))
+			TH_LOG("%s", trace);
+}
+
+/* CPU 1 goes offline with objects in its magazines: they are drained. */
+TEST_F(trace, pool_drain_on_cpu_offline)
+{
+	char rec[512];
+	int ret;
+
+	if (gs_online_cpus() < 2 || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "CPU 1 cannot go offline");
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out),
+				"create name=trd cpu_cache=8"));
+	ASSERT_EQ(0, pin(1));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "get name=trd n=3"));
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "put name=trd n=3"));
+	ASSERT_EQ(0, pin(0));
+	ret = gs_cmd(CPU1_ONLINE, "0");
+	if (!ret)
+		gs_cmd(CPU1_ONLINE, "1");
+	ASSERT_EQ(0, gs_cmd_out(POOL_CMD, out, sizeof(out), "destroy name=trd"));
+	if (ret)
+		SKIP(return, "CPU 1 did not go offline: %d", ret);
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(1, count_events("pool_drain", "name=dbg-trd cpu=1 ", NULL,
+				  rec, sizeof(rec)))
+		TH_LOG("%s", trace);
+	EXPECT_EQ(3, gs_field(rec, "moved", -1)) TH_LOG("%s", rec);
+}
+
+/* A controller's resets break generations: broken (err 0) and reset. */
+TEST_F(trace, barrier_broken_and_reset)
+{
+	int resets;
+
+	ASSERT_EQ(0, gs_cmd_out(BAR_RUN, out, sizeof(out),
+				"threads=2 rounds=50 mode=reset")) TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	resets = count_events("barrier_reset", "name= gen=", NULL, NULL, 0);
+	EXPECT_LE(1, resets) TH_LOG("%s", out);
+	EXPECT_LE(resets, count_events("barrier_broken", "name= gen=",
+				       "parties=2 err=0", NULL, 0));
+
+	ASSERT_EQ(0, trace_clear());
+	ASSERT_EQ(0, gs_cmd_out(BAR_RUN, out, sizeof(out),
+				"threads=2 rounds=20 mode=timeout")) TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_LE(1, count_events("barrier_broken", "name= gen=",
+				  "parties=2 err=-110", NULL, 0))
+		TH_LOG("%s", out);
+}
+
+/* Each round is an advance; mode=terminate ends with a forced one. */
+TEST_F(trace, phaser_advance_and_terminate)
+{
+	ASSERT_EQ(0, gs_cmd_out(PHR_RUN, out, sizeof(out),
+				"threads=2 rounds=10")) TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_LE(10, count_events("phaser_advance", "name= phase=", NULL,
+				   NULL, 0))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, count_events("phaser_advance", "name= phase=9 ", NULL,
+				  NULL, 0))
+		TH_LOG("%s", trace);
+
+	ASSERT_EQ(0, trace_clear());
+	ASSERT_EQ(0, gs_cmd_out(PHR_RUN, out, sizeof(out),
+				"threads=2 rounds=10 mode=terminate")) TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(1, count_events("phaser_terminate", "name= phase=",
+				  "forced=1", NULL, 0))
+		TH_LOG("%s", trace);
+}
+
+int main(int argc, char **argv)
+{
+	return gs_test_main(argc, argv);
+}
