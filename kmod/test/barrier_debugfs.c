@@ -1028,5 +1028,4 @@ static int barst_component_init(struct dentry *dir)
 const struct gosync_component gosync_barrier_component = {
 	.name = "barrier",
 	.init = barst_component_init,
-	.bench = &gosync_barrier_bench,
 };

@@ -171,5 +171,4 @@ static int counter_init(struct dentry *dir)
 const struct gosync_component gosync_counter_component = {
 	.name = "counter",
 	.init = counter_init,
-	.bench = &gosync_counter_bench,
 };

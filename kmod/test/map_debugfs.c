@@ -951,5 +951,4 @@ const struct gosync_component gosync_map_component = {
 	.name = "map",
 	.init = mapdbg_component_init,
 	.exit = mapdbg_component_exit,
-	.bench = &gosync_map_bench,
 };

@@ -952,5 +952,4 @@ static int phr_component_init(struct dentry *dir)
 const struct gosync_component gosync_phaser_component = {
 	.name = "phaser",
 	.init = phr_component_init,
-	.bench = &gosync_phaser_bench,
 };

@@ -736,5 +736,4 @@ const struct gosync_component gosync_pool_component = {
 	.name = "pool",
 	.init = pooldbg_component_init,
 	.exit = pooldbg_component_exit,
-	.bench = &gosync_pool_bench,
 };

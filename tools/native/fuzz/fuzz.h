@@ -29,6 +29,7 @@
 
 #include "cmdfile.h"
 #include "parse.h"
+#include "test.h"
 
 #define FUZZ_CHECK(c)							\
 	do {								\
@@ -265,6 +266,66 @@ static inline void fuzz_cmd_lines(const struct fuzz_cmd_target *t,
 		fuzz_write(data + i, end - i, t->exec, t->who, t->errnos,
 			   t->nr_errnos, false);
 	}
+}
+
+/*
+ * The parse-only target of a run or stress file whose arguments are a
+ * struct gosync_args (parse.h): the input is one write(2), checked by
+ * gosync_parse_line() and parsed by gosync_args_parse(), what the file's
+ * exec() does before it starts anything. An accepted command must hold
+ * arguments a run can use: every value within the bounds its key
+ * declares, every enum one of its words, and the spec's own check()
+ * passed.
+ */
+static inline void fuzz_args_check(const struct gosync_args *spec,
+				   const u8 *a, const char *who)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr; i++) {
+		const struct gosync_param *p = &spec->params[i];
+		u64 v, max = p->cpus ? num_online_cpus() : p->max;
+
+		FUZZ_CHECK(!p->dst && p->off < spec->size);
+		if (p->type == GOSYNC_PARAM_STR) {
+			FUZZ_CHECK(memchr(a + p->off, '\0', p->size));
+			continue;
+		}
+		if (p->type == GOSYNC_PARAM_U64)
+			memcpy(&v, a + p->off, sizeof(v));
+		else
+			v = *(const u32 *)(a + p->off);
+		FUZZ_CHECK(v <= max);
+		FUZZ_CHECK(p->type == GOSYNC_PARAM_ENUM || v >= p->min);
+	}
+	FUZZ_CHECK(!spec->check || !spec->check((void *)a, NULL, who));
+}
+
+/* FUZZ_ARGS_TARGET() - define the target of @spec's file, messages @who. */
+#define FUZZ_ARGS_TARGET(spec, who)					\
+static const int fuzz_args_errnos[] = {				\
+	-EINVAL, -ERANGE, -ENAMETOOLONG, -EOPNOTSUPP,			\
+};									\
+static u8 fuzz_args[1024];						\
+static int fuzz_args_exec(char *line, struct seq_buf *out)		\
+{									\
+	/* Scribble first: the parser must set every field. */		\
+	memset(fuzz_args, 0xa5, sizeof(fuzz_args));			\
+	return gosync_args_parse(&(spec), line, fuzz_args, out, (who));	\
+}									\
+int fuzz_initialize(int *argc, char ***argv)				\
+{									\
+	fuzz_init();							\
+	FUZZ_CHECK((spec).size <= sizeof(fuzz_args));			\
+	return 0;							\
+}									\
+int fuzz_one_input(const u8 *data, size_t size)				\
+{									\
+	if (!fuzz_write(data, size, fuzz_args_exec, (who),		\
+			fuzz_args_errnos, ARRAY_SIZE(fuzz_args_errnos),	\
+			true))						\
+		fuzz_args_check(&(spec), fuzz_args, (who));		\
+	return 0;							\
 }
 
 #endif /* _GOSYNC_FUZZ_H */
