@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The parse-only fuzz target of a run or stress file whose arguments are
+ * a struct gosync_args (kmod/test/parse.h). A target defines FUZZ_ARGS,
+ * the spec, and FUZZ_WHO, the file's message prefix, then includes this.
+ *
+ * The input is one write(2), checked by gosync_parse_line() and parsed by
+ * gosync_args_parse(), what the file's exec() does before it starts
+ * anything; no run starts here. An accepted command must hold arguments a
+ * run can use: every value within the bounds its key declares, every enum
+ * one of its words, and the spec's own check() passed.
+ */
+#ifndef _GOSYNC_FUZZ_ARGS_H
+#define _GOSYNC_FUZZ_ARGS_H
+
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+
+#include "fuzz.h"
+
+static const int fuzz_args_errnos[] = {
+	-EINVAL, -ERANGE, -ENAMETOOLONG, -EOPNOTSUPP,
+};
+
+static u8 fuzz_args[1024];
+
+static int fuzz_args_exec(char *line, struct seq_buf *out)
+{
+	/* Scribble first: the parser must set every field. */
+	memset(fuzz_args, 0xa5, sizeof(fuzz_args));
+	return gosync_args_parse(&FUZZ_ARGS, line, fuzz_args, out, FUZZ_WHO);
+}
+
+static void fuzz_args_check(const struct gosync_args *spec, const u8 *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr; i++) {
+		const struct gosync_param *p = &spec->params[i];
+		u64 v, max = p->cpus ? num_online_cpus() : p->max;
+
+		FUZZ_CHECK(!p->dst && p->off < spec->size);
+		if (p->type == GOSYNC_PARAM_STR) {
+			FUZZ_CHECK(memchr(a + p->off, '\0', p->size));
+			continue;
+		}
+		if (p->type == GOSYNC_PARAM_U64)
+			memcpy(&v, a + p->off, sizeof(v));
+		else
+			v = *(const u32 *)(a + p->off);
+		FUZZ_CHECK(v <= max);
+		FUZZ_CHECK(p->type == GOSYNC_PARAM_ENUM || v >= p->min);
+	}
+	FUZZ_CHECK(!spec->check || !spec->check((void *)a, NULL, FUZZ_WHO));
+}
+
+int fuzz_initialize(int *argc, char ***argv)
+{
+	fuzz_init();
+	FUZZ_CHECK(FUZZ_ARGS.size <= sizeof(fuzz_args));
+	return 0;
+}
+
+int fuzz_one_input(const u8 *data, size_t size)
+{
+	if (!fuzz_write(data, size, fuzz_args_exec, FUZZ_WHO,
+			fuzz_args_errnos, ARRAY_SIZE(fuzz_args_errnos), true))
+		fuzz_args_check(&FUZZ_ARGS, fuzz_args);
+	return 0;
+}
+
+#endif /* _GOSYNC_FUZZ_ARGS_H */
