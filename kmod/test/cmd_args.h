@@ -4,7 +4,7 @@
  * counter/stress (kmod/test/counter.c), kept apart from the code that runs the
  * commands (kthreads, debugfs) so that the userspace build (tools/native)
  * compiles and fuzzes them unchanged. A primitive's own command files
- * have theirs next to the primitive (e.g. kmod/test/map_cmd.c).
+ * have theirs next to the primitive (e.g. kmod/test/map.c).
  */
 #ifndef _GOSYNC_CMD_ARGS_H
 #define _GOSYNC_CMD_ARGS_H
