@@ -60,6 +60,7 @@ extern const struct gosync_component gosync_phaser_component;
 /* The arguments of their run and stress files, for the fuzzers. */
 extern const struct gosync_args gosync_barrier_run_args;
 extern const struct gosync_args gosync_phaser_run_args;
+extern const struct gosync_args gosync_breaker_stress_args;
 
 /*
  * EXPORT_SYMBOL_GOSYNC_TEST(): what gosync_kunit.ko uses of the test
