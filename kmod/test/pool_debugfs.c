@@ -606,7 +606,8 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = __gosync_pool_stress_parse(line, &s->a, out, f->who);
+	ret = gosync_args_parse(&gosync_pool_stress_args, line, &s->a, out,
+				f->who);
 	if (ret)
 		goto out_free;
 	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);

@@ -7,9 +7,9 @@
  * The input is one write(2), checked by gosync_parse_line() and parsed by
  * gosync_args_parse(), what the file's exec() does before it starts
  * anything; no run starts here. An accepted command must hold arguments a
- * run can use: every value within the bounds its key declares (after the
- * spec's check() filled in the defaults that depend on others), every enum
- * one of its words.
+ * run can use: every value within the bounds its key declares, or the
+ * default of a key not given (after the spec's check() filled in those
+ * that depend on others), every enum one of its words.
  */
 #ifndef _GOSYNC_FUZZ_ARGS_H
 #define _GOSYNC_FUZZ_ARGS_H
@@ -32,12 +32,27 @@ static int fuzz_args_exec(char *line, struct seq_buf *out)
 	return gosync_args_parse(&FUZZ_ARGS, line, fuzz_args, out, FUZZ_WHO);
 }
 
+/* The number at offset @off of @a, a u32 or (@wide) a u64. */
+static u64 fuzz_args_num(const u8 *a, size_t off, bool wide)
+{
+	u64 v;
+
+	if (wide) {
+		memcpy(&v, a + off, sizeof(v));
+		return v;
+	}
+	return *(const u32 *)(a + off);
+}
+
 static void fuzz_args_check(const struct gosync_args *spec, const u8 *a)
 {
+	static const u8 zeros[sizeof(fuzz_args)];
+	const u8 *dflt = spec->defaults ? spec->defaults : zeros;
 	unsigned int i;
 
 	for (i = 0; i < spec->nr; i++) {
 		const struct gosync_param *p = &spec->params[i];
+		bool wide = p->type == GOSYNC_PARAM_U64;
 		u64 v, max = p->cpus ? num_online_cpus() : p->max;
 
 		FUZZ_CHECK(!p->dst && p->off < spec->size);
@@ -45,12 +60,11 @@ static void fuzz_args_check(const struct gosync_args *spec, const u8 *a)
 			FUZZ_CHECK(memchr(a + p->off, '\0', p->size));
 			continue;
 		}
-		if (p->type == GOSYNC_PARAM_U64)
-			memcpy(&v, a + p->off, sizeof(v));
-		else
-			v = *(const u32 *)(a + p->off);
-		FUZZ_CHECK(v <= max);
-		FUZZ_CHECK(p->type == GOSYNC_PARAM_ENUM || v >= p->min);
+		v = fuzz_args_num(a, p->off, wide);
+		/* In bounds, or the default of a key not given (0: none). */
+		FUZZ_CHECK(v == fuzz_args_num(dflt, p->off, wide) ||
+			   (v <= max && (p->type == GOSYNC_PARAM_ENUM ||
+					 v >= p->min)));
 	}
 }
 
