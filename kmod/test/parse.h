@@ -90,6 +90,9 @@ struct gosync_param {
 #define GOSYNC_ARG_CPUS(k, t, m)					\
 	{ .key = (k), .type = GOSYNC_PARAM_U32, .cpus = true, .min = 1,	\
 	  .off = offsetof(t, m) }
+#define GOSYNC_ARG_STR(k, t, m, len, req)				\
+	{ .key = (k), .type = GOSYNC_PARAM_STR, .required = (req),	\
+	  .size = (len), .off = offsetof(t, m) }
 #define GOSYNC_ARG_ENUM(k, t, m, words, nr)				\
 	{ .key = (k), .type = GOSYNC_PARAM_ENUM, .names = (words),	\
 	  .max = (nr) - 1, .off = offsetof(t, m) }

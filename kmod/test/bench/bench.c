@@ -138,7 +138,7 @@ static int gosync_bench_exec(struct gosync_cmd_file *f, char *line,
 	struct gosync_bench_args a;
 	int ret;
 
-	ret = gosync_bench_parse(line, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_bench_run_args, line, &a, out, f->who);
 	if (ret)
 		return ret;
 	c = gosync_bench_find(a.primitive, a.name, a.impl);
