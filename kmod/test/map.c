@@ -91,11 +91,12 @@
  *	At the end the map's length must equal the number of live keys in
  *	the shadows, a final range must visit exactly those keys with their
  *	shadowed values, and once the map is destroyed it must have released
- *	exactly as many values as were put in. The output is one line:
- *	"result=PASS|FAIL threads= ops= errors= enomem= inserted= released=
- *	live= len= ranges= resizes= resize_enomem= cycles= peak= grows=
- *	shrinks= reseeds= aborts= buckets=", and on FAIL the first problem is
- *	logged with pr_err() and printed as a second line "why: ...".
+ *	exactly as many values as were put in. The output is the runner's
+ *	result line (runner.h): "result=PASS|FAIL threads= ops= enomem=
+ *	inserted= released= live= len= ranges= resizes= resize_enomem=
+ *	cycles= peak= grows= shrinks= reseeds= aborts= buckets= settle_ms=
+ *	errors=", then the first violations as "error: ..." lines; a run that
+ *	found one fails with -EIO.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -949,15 +950,13 @@ struct mapst_thread {
  * @seen: bitmap of keys of the checker's current range
  * @releases: values the map released
  * @bad_releases: released values that encode no key of the run
- * @errors: failed checks
- * @failed: set by the first failed check, which fills @why
+ * @run: the stress threads, and the violations found
  * @storm_done: the storm writer has finished
  * @ranges: ranges the checker completed
  * @resizes: resizes the resizer completed
  * @resize_enomem: resizes that failed with -ENOMEM
  * @resize_again: resizes dropped because of a clear (-EAGAIN)
  * @resizer_rng: the resizer's xorshift state
- * @why: the first failed check
  */
 struct mapst {
 	struct gosync_map map;
@@ -973,15 +972,13 @@ struct mapst {
 	unsigned long *seen;
 	atomic_long_t releases;
 	atomic_long_t bad_releases;
-	atomic_long_t errors;
-	atomic_t failed;
+	struct gosync_run run;
 	bool storm_done;
 	u64 ranges;
 	u64 resizes;
 	u64 resize_enomem;
 	u64 resize_again;
 	u64 resizer_rng;
-	char why[160];
 };
 
 union mapst_key {
@@ -994,13 +991,9 @@ static __printf(2, 3) void mapst_fail(struct mapst *s, const char *fmt, ...)
 {
 	va_list args;
 
-	atomic_long_inc(&s->errors);
-	if (atomic_xchg(&s->failed, 1))
-		return;
 	va_start(args, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, args);
+	gosync_vviolation(&s->run.v, fmt, args);
 	va_end(args);
-	pr_err("map: stress: %s\n", s->why);
 }
 
 static inline u64 mapst_rand(u64 *x)
@@ -1313,7 +1306,7 @@ static int mapst_body(struct gosync_run_thread *t)
 		do {
 			mapst_storm_cycle(s, th);
 			t->ops += 2 * s->storm;
-		} while (!atomic_read(&s->failed) && gosync_run_continue(t));
+		} while (!gosync_violations_count(&s->run.v) && gosync_run_continue(t));
 		/* Pairs with smp_load_acquire() of the readers. */
 		smp_store_release(&s->storm_done, true);
 	} else {
@@ -1488,8 +1481,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
 	}
 	atomic_long_set(&s->releases, 0);
 	atomic_long_set(&s->bad_releases, 0);
-	atomic_long_set(&s->errors, 0);
-	atomic_set(&s->failed, 0);
+	gosync_violations_init(&s->run.v, "map: stress");
 	s->resizer_rng = get_random_u64() | 1;
 
 	s->th = kcalloc(s->nr_threads, sizeof(*s->th), GFP_KERNEL);
@@ -1555,10 +1547,6 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 		      struct seq_buf *out)
 {
 	struct mapst_args a;
-	struct gosync_run run = {
-		.name = "map",
-		.body = mapst_body,
-	};
 	struct task_struct *checker = NULL, *resizer = NULL;
 	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
 	struct gosync_map_stats st;
@@ -1589,10 +1577,12 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	if (IS_ERR(checker) || IS_ERR(resizer)) {
 		ret = IS_ERR(checker) ? PTR_ERR(checker) : PTR_ERR(resizer);
 	} else {
-		run.nr_threads = s->nr_threads;
-		run.duration_ms = a.duration_ms;
-		run.data = s;
-		ret = gosync_run_threads(&run);
+		s->run.name = "map";
+		s->run.body = mapst_body;
+		s->run.nr_threads = s->nr_threads;
+		s->run.duration_ms = a.duration_ms;
+		s->run.data = s;
+		ret = gosync_run_threads(&s->run);
 	}
 	mapst_stop(resizer);
 	mapst_stop(checker);
@@ -1604,7 +1594,7 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	for (i = 0; i < s->nr_threads; i++) {
 		struct mapst_thread *th = &s->th[i];
 
-		ops += run.threads[i].ops;
+		ops += s->run.threads[i].ops;
 		enomem += th->enomem;
 		inserted += th->inserted;
 		cycles += th->cycles;
@@ -1621,7 +1611,7 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	if (visited != live)
 		mapst_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
-	if (s->storm && !cycles && !atomic_read(&s->failed))
+	if (s->storm && !cycles && !gosync_violations_count(&s->run.v))
 		mapst_fail(s, "storm: no cycle completed");
 	settle_ms = mapst_settle(s, &st);
 
@@ -1636,25 +1626,19 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	if (bad)
 		mapst_fail(s, "%ld released values encode no key of the run", bad);
 
-	seq_buf_printf(out, "result=%s threads=%u ops=%llu errors=%ld enomem=%llu",
-		       atomic_read(&s->failed) ? "FAIL" : "PASS", s->nr_threads,
-		       ops, atomic_long_read(&s->errors), enomem);
-	seq_buf_printf(out, " inserted=%llu released=%ld live=%llu len=%lu",
-		       inserted, released, live, len);
-	seq_buf_printf(out, " ranges=%llu resizes=%llu resize_enomem=%llu",
-		       s->ranges, s->resizes, s->resize_enomem);
-	seq_buf_printf(out, " cycles=%llu peak=%llu grows=%u shrinks=%u",
-		       cycles, peak, st.grows, st.shrinks);
-	seq_buf_printf(out, " reseeds=%u aborts=%u buckets=%u settle_ms=%u\n",
-		       st.reseeds, st.aborts, st.buckets, settle_ms);
-	if (atomic_read(&s->failed))
-		seq_buf_printf(out, "why: %s\n", s->why);
-	gosync_run_free(&run);
+	ret = gosync_run_result(&s->run, out,
+				"threads=%u ops=%llu enomem=%llu inserted=%llu released=%ld live=%llu len=%lu ranges=%llu resizes=%llu resize_enomem=%llu cycles=%llu peak=%llu grows=%u shrinks=%u reseeds=%u aborts=%u buckets=%u settle_ms=%u",
+				s->nr_threads, ops, enomem, inserted, released,
+				live, len, s->ranges, s->resizes,
+				s->resize_enomem, cycles, peak, st.grows,
+				st.shrinks, st.reseeds, st.aborts, st.buckets,
+				settle_ms);
+	gosync_run_free(&s->run);
 	mapst_free(s);
-	return 0;
+	return ret;
 
 out_destroy:
-	gosync_run_free(&run);
+	gosync_run_free(&s->run);
 	gosync_map_destroy(&s->map);
 	rcu_barrier();
 	mapst_free(s);
