@@ -280,7 +280,8 @@ struct barst_thread {
  * @kicks: resets done by recovering threads to free sleepers
  * @resets: resets done by the controller
  * @abort: the run is being stopped
- * @run: the threads and the violations found
+ * @run: the threads
+ * @v: the violations found
  * @rnd: the controller's random state
  * @th: the threads' counts
  */
@@ -306,6 +307,7 @@ struct barst {
 	u64 resets;
 	bool abort;
 	struct gosync_run run;
+	struct gosync_violations v;
 	u32 rnd;
 	struct barst_thread th[];
 };
@@ -321,7 +323,7 @@ static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 	if (READ_ONCE(s->abort))
 		return;
 	va_start(args, fmt);
-	gosync_vviolation(&s->run.v, fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
 }
 
@@ -962,9 +964,9 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	s->run = (struct gosync_run){
 		.name = "barrier", .nr_threads = a.threads,
 		.signals = a.mode == BARST_INTERRUPT, .body = barst_body,
-		.tick = barst_tick, .abort = barst_abort, .data = s,
+		.tick = barst_tick, .abort = barst_abort, .data = s, .v = &s->v,
 	};
-	gosync_violations_init(&s->run.v, "barrier: run");
+	gosync_violations_init(&s->v, "barrier: run");
 	ret = gosync_run_threads(&s->run);
 	if (!s->run.go) {
 		gosync_report(out, f->who, "run: no threads (%d)", ret);

@@ -950,7 +950,8 @@ struct mapst_thread {
  * @seen: bitmap of keys of the checker's current range
  * @releases: values the map released
  * @bad_releases: released values that encode no key of the run
- * @run: the stress threads, and the violations found
+ * @run: the stress threads
+ * @v: the violations found
  * @storm_done: the storm writer has finished
  * @ranges: ranges the checker completed
  * @resizes: resizes the resizer completed
@@ -973,6 +974,7 @@ struct mapst {
 	atomic_long_t releases;
 	atomic_long_t bad_releases;
 	struct gosync_run run;
+	struct gosync_violations v;
 	bool storm_done;
 	u64 ranges;
 	u64 resizes;
@@ -992,7 +994,7 @@ static __printf(2, 3) void mapst_fail(struct mapst *s, const char *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	gosync_vviolation(&s->run.v, fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
 }
 
@@ -1306,7 +1308,7 @@ static int mapst_body(struct gosync_run_thread *t)
 		do {
 			mapst_storm_cycle(s, th);
 			t->ops += 2 * s->storm;
-		} while (!gosync_violations_count(&s->run.v) && gosync_run_continue(t));
+		} while (!gosync_violations_count(&s->v) && gosync_run_continue(t));
 		/* Pairs with smp_load_acquire() of the readers. */
 		smp_store_release(&s->storm_done, true);
 	} else {
@@ -1481,7 +1483,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
 	}
 	atomic_long_set(&s->releases, 0);
 	atomic_long_set(&s->bad_releases, 0);
-	gosync_violations_init(&s->run.v, "map: stress");
+	gosync_violations_init(&s->v, "map: stress");
 	s->resizer_rng = get_random_u64() | 1;
 
 	s->th = kcalloc(s->nr_threads, sizeof(*s->th), GFP_KERNEL);
@@ -1582,6 +1584,7 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 		s->run.nr_threads = s->nr_threads;
 		s->run.duration_ms = a.duration_ms;
 		s->run.data = s;
+		s->run.v = &s->v;
 		ret = gosync_run_threads(&s->run);
 	}
 	mapst_stop(resizer);
@@ -1611,7 +1614,7 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	if (visited != live)
 		mapst_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
-	if (s->storm && !cycles && !gosync_violations_count(&s->run.v))
+	if (s->storm && !cycles && !gosync_violations_count(&s->v))
 		mapst_fail(s, "storm: no cycle completed");
 	settle_ms = mapst_settle(s, &st);
 

@@ -44,27 +44,31 @@ enum gosync_param_type {
  * struct gosync_param - one key a command accepts
  * @key: the key, without '='
  * @type: how the value is parsed and stored
+ * @off: where the value goes in a struct gosync_args, if @dst is NULL
  * @required: the command fails with -EINVAL if the key is absent
+ * @cpus: the largest accepted number is num_online_cpus() (threads=)
  * @min: smallest accepted number (numbers only)
  * @max: largest accepted number (numbers only); for an enum, the index
  *	of its last word
- * @cpus: the largest accepted number is num_online_cpus() (threads=)
  * @size: size of the buffer at @dst, including the NUL (strings only)
  * @names: the words of an enum
  * @dst: where the value goes; untouched if the key is absent
- * @off: where the value goes in a struct gosync_args, if @dst is NULL
+ *
+ * Commands build tables of these on the stack: keep it small.
  */
 struct gosync_param {
 	const char *key;
 	enum gosync_param_type type;
+	u32 off;
 	bool required;
 	bool cpus;
 	u64 min;
 	u64 max;
-	size_t size;
-	const char *const *names;
+	union {
+		size_t size;
+		const char *const *names;
+	};
 	void *dst;
-	size_t off;
 };
 
 #define GOSYNC_PARAM_U32(k, ptr, lo, hi, req)				\

@@ -274,7 +274,8 @@ struct phr_thread {
  * @injected: the injection was planted
  * @stop: threads stop at the next round (the run is being ended)
  * @aborted: the run was ended early, by the writer or on a violation
- * @run: the threads and the violations found
+ * @run: the threads
+ * @v: the violations found
  * @term_round: terminate mode: the writer terminates after this many advances
  * @term_at: when the writer terminated the phaser (jiffies), 0 if it did not
  * @progress_at: when an advance was last seen
@@ -294,6 +295,7 @@ struct phr {
 	bool stop;
 	bool aborted;
 	struct gosync_run run;
+	struct gosync_violations v;
 	u32 term_round;
 	unsigned long term_at;
 	unsigned long progress_at;
@@ -308,7 +310,7 @@ static __printf(2, 3) void phr_fail(struct phr *s, const char *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	gosync_vviolation(&s->run.v, fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
 }
 
@@ -764,9 +766,9 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 	s->run = (struct gosync_run){
 		.name = "phaser", .nr_threads = a->threads,
 		.signals = a->mode == PHR_INTERRUPT, .body = phr_body,
-		.tick = phr_tick, .abort = phr_run_abort, .data = s,
+		.tick = phr_tick, .abort = phr_run_abort, .data = s, .v = &s->v,
 	};
-	gosync_violations_init(&s->run.v, "phaser: run");
+	gosync_violations_init(&s->v, "phaser: run");
 	s->term_round = phr_hash(s, (u64)U32_MAX * 3) % a->rounds;
 	s->progress_at = jiffies;
 	s->inj_round = a->rounds / 2;

@@ -72,8 +72,8 @@ static int gosync_run_why(struct gosync_run *run, unsigned long deadline)
 		return -EINTR;
 	if (time_after(jiffies, deadline))
 		return -ETIMEDOUT;
-	if (gosync_violations_count(&run->v) &&
-	    time_after(jiffies, READ_ONCE(run->v.first) + stuck))
+	if (run->v && gosync_violations_count(run->v) &&
+	    time_after(jiffies, READ_ONCE(run->v->first) + stuck))
 		return -EIO;
 	return 0;
 }
@@ -89,8 +89,8 @@ static int gosync_run_control(struct gosync_run *run)
 		poll = run->tick ? run->tick(run) : HZ / 10;
 		why = poll < 0 ? poll : gosync_run_why(run, deadline);
 		if (why) {
-			if (poll >= 0)
-				gosync_violation(&run->v, "run stopped: %s",
+			if (poll >= 0 && run->v)
+				gosync_violation(run->v, "run stopped: %s",
 						 why == -EINTR ? "interrupted by a signal" :
 						 why == -ETIMEDOUT ? "still running after 60 s" :
 						 "stuck after a violation");
@@ -105,8 +105,8 @@ static int gosync_run_control(struct gosync_run *run)
 /**
  * gosync_run_threads() - run @run->body on @run->nr_threads kthreads
  * @run: name, nr_threads, duration_ms, body and data set, and for a run
- *	to completion signals, tick and abort if used, and @run->v
- *	initialized; the rest is initialized here
+ *	to completion signals, tick, abort and v if used; the rest is
+ *	initialized here
  *
  * Returns once every thread's body has returned. A timed run binds
  * thread i to the i-th online CPU; a fatal or ordinary signal to the
@@ -295,7 +295,7 @@ void gosync_violations_print(struct gosync_violations *v, struct seq_buf *out)
 
 /**
  * gosync_run_result() - print the result line of a run and its violations
- * @run: the run, over
+ * @run: the run, over, with its @v
  * @out: where
  * @fmt: what follows "result=PASS|FAIL " on the line: the run's arguments
  *	and counts, printf-style, without "errors=" or a newline
@@ -306,7 +306,7 @@ void gosync_violations_print(struct gosync_violations *v, struct seq_buf *out)
 int gosync_run_result(struct gosync_run *run, struct seq_buf *out,
 		      const char *fmt, ...)
 {
-	long errors = gosync_violations_count(&run->v);
+	long errors = gosync_violations_count(run->v);
 	va_list args;
 	size_t room;
 	char *buf;
@@ -319,6 +319,6 @@ int gosync_run_result(struct gosync_run *run, struct seq_buf *out,
 				  room ? room - 1 : 0));
 	va_end(args);
 	seq_buf_printf(out, " errors=%ld\n", errors);
-	gosync_violations_print(&run->v, out);
+	gosync_violations_print(run->v, out);
 	return errors ? -EIO : 0;
 }

@@ -113,7 +113,9 @@ struct gosync_violations {
  * @abort: frees threads a stopped run left blocked; called each jiffy
  *	until every body has returned; may be NULL
  * @data: the caller's state, for the body
- * @v: the run's violations, kept by gosync_run_threads()'s caller
+ * @v: the run's violations (the caller's, initialized): the stuck rule
+ *	and the reason a run to completion was stopped go there, and
+ *	gosync_run_result() prints them; NULL for a run without checks
  * @threads: filled in by gosync_run_threads(), valid until gosync_run_free()
  * @ready: threads at the start line
  * @alive: threads whose body has not returned
@@ -130,7 +132,7 @@ struct gosync_run {
 	long (*tick)(struct gosync_run *run);
 	void (*abort)(struct gosync_run *run);
 	void *data;
-	struct gosync_violations v;
+	struct gosync_violations *v;
 	struct gosync_run_thread *threads;
 	atomic_t ready;
 	atomic_t alive;
