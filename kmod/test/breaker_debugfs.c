@@ -176,5 +176,4 @@ const struct gosync_component gosync_breaker_component = {
 	.name = "breaker",
 	.init = brkdbg_component_init,
 	.exit = brkdbg_component_exit,
-	.bench = &gosync_breaker_bench,
 };

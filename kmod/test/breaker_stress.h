@@ -66,10 +66,9 @@ enum brkst_inject {
 
 /**
  * struct brkst_args - the arguments of a breaker/stress command
- * @threads: threads=, callers, one per CPU
+ * @threads: threads=, callers, one per CPU (default: every online CPU)
  * @duration_ms: duration_ms=
- * @policy_name: policy= as written
- * @policy: @policy_name parsed (consecutive if absent)
+ * @policy: policy= (consecutive if absent)
  * @open_ms: open_ms=, the open delay
  * @backoff: backoff=, double the delay on each re-trip, up to
  *	BRKST_BACKOFF_FACTOR * @open_ms
@@ -90,14 +89,12 @@ enum brkst_inject {
  * @timer_us: timer_us=, the period of those timers
  * @notify_timer: notify_timer=, create the breaker with
  *	GOSYNC_BREAKER_NOTIFY_TIMER
- * @inject_name: inject= as written
- * @inject: @inject_name parsed (none if absent)
+ * @inject: inject= (none if absent)
  */
 struct brkst_args {
 	u32 threads;
 	u32 duration_ms;
-	char policy_name[16];
-	enum brkst_policy policy;
+	u32 policy;
 	u32 open_ms;
 	u32 backoff;
 	u32 probes;
@@ -111,14 +108,10 @@ struct brkst_args {
 	u32 irq;
 	u32 timer_us;
 	u32 notify_timer;
-	char inject_name[16];
-	enum brkst_inject inject;
+	u32 inject;
 };
 
 extern const char *const brkst_policy_names[BRKST_NR_POLICIES];
 extern const char *const brkst_inject_names[BRKST_NR_INJECT];
-
-int __gosync_breaker_stress_parse(char *line, struct brkst_args *a,
-				  struct seq_buf *out, const char *who);
 
 #endif /* _GOSYNC_KMOD_BREAKER_STRESS_H */

@@ -106,6 +106,7 @@
 #include "internal.h"
 #include "parse.h"
 #include "runner.h"
+#include "test.h"
 
 #define BRKST_LOOP		64	/* calls between stop checks */
 #define BRKST_IRQ_CALLS		4	/* calls per timer interrupt */
@@ -834,7 +835,8 @@ static int brkst_exec(struct gosync_cmd_file *f, char *line,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = __gosync_breaker_stress_parse(line, &s->a, out, f->who);
+	ret = gosync_args_parse(&gosync_breaker_stress_args, line, &s->a, out,
+				f->who);
 	if (ret)
 		goto out_free;
 	ret = brkst_setup(s, out, f->who);

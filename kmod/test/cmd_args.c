@@ -1,66 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The argument parsers of bench/run and counter/stress; see cmd_args.h.
+ * The arguments of bench/run and counter/stress; see cmd_args.h.
  */
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 
 #include "cmd_args.h"
 #include "parse.h"
+#include "test.h"
 
 #define GOSYNC_BENCH_DURATION_MAX	60000
 #define COUNTER_STRESS_MAX_MS		60000
 
-/**
- * gosync_bench_parse() - parse the arguments of a bench/run command
- * @line: "primitive=P case=C impl=I [threads=N] [duration_ms=D]", checked
- *	by gosync_parse_line(); modified
- * @a: filled with the arguments, the defaults for those not given
- * @out: where to explain a rejection
- * @who: prefix of messages about rejected commands
- *
- * Context: any context.
- * Return: 0, or the parser's negative errno (see parse.h).
- */
-int gosync_bench_parse(char *line, struct gosync_bench_args *a,
-		       struct seq_buf *out, const char *who)
-{
-	const struct gosync_param params[] = {
-		GOSYNC_PARAM_STR("primitive", a->primitive, true),
-		GOSYNC_PARAM_STR("case", a->name, true),
-		GOSYNC_PARAM_STR("impl", a->impl, true),
-		GOSYNC_PARAM_U32("threads", &a->threads, 1, num_online_cpus(), false),
-		GOSYNC_PARAM_U32("duration_ms", &a->duration_ms, 1,
-				 GOSYNC_BENCH_DURATION_MAX, false),
-	};
+static const struct gosync_bench_args gosync_bench_defaults = {
+	.threads = 1,
+	.duration_ms = 1000,
+};
 
-	a->threads = 1;
-	a->duration_ms = 1000;
-	return gosync_parse_params(line, params, ARRAY_SIZE(params), out, who);
+static const struct gosync_param gosync_bench_params[] = {
+	GOSYNC_ARG_STR("primitive", struct gosync_bench_args, primitive,
+		       GOSYNC_BENCH_NAME_MAX, true),
+	GOSYNC_ARG_STR("case", struct gosync_bench_args, name,
+		       GOSYNC_BENCH_NAME_MAX, true),
+	GOSYNC_ARG_STR("impl", struct gosync_bench_args, impl,
+		       GOSYNC_BENCH_NAME_MAX, true),
+	GOSYNC_ARG_CPUS("threads", struct gosync_bench_args, threads),
+	GOSYNC_ARG_U32("duration_ms", struct gosync_bench_args, duration_ms, 1,
+		       GOSYNC_BENCH_DURATION_MAX, false),
+};
+
+/* bench/run: "primitive=P case=C impl=I [threads=N] [duration_ms=D]". */
+const struct gosync_args gosync_bench_run_args = {
+	.params = gosync_bench_params,
+	.nr = ARRAY_SIZE(gosync_bench_params),
+	.size = sizeof(struct gosync_bench_args),
+	.defaults = &gosync_bench_defaults,
+};
+
+/* threads= is 0 until here when not given: every online CPU. */
+static int gosync_counter_check(void *args, struct seq_buf *out,
+				const char *who)
+{
+	struct gosync_counter_args *a = args;
+
+	a->threads = a->threads ?: num_online_cpus();
+	return 0;
 }
 
-/**
- * gosync_counter_parse() - parse the arguments of a counter/stress command
- * @line: "[threads=N] [duration_ms=D]", checked by gosync_parse_line();
- *	modified
- * @a: filled with the arguments, the defaults for those not given
- * @out: where to explain a rejection
- * @who: prefix of messages about rejected commands
- *
- * Context: any context.
- * Return: 0, or the parser's negative errno (see parse.h).
- */
-int gosync_counter_parse(char *line, struct gosync_counter_args *a,
-			 struct seq_buf *out, const char *who)
-{
-	const struct gosync_param params[] = {
-		GOSYNC_PARAM_U32("threads", &a->threads, 1, num_online_cpus(),
-				 false),
-		GOSYNC_PARAM_U32("duration_ms", &a->duration_ms, 1,
-				 COUNTER_STRESS_MAX_MS, false),
-	};
+static const struct gosync_counter_args gosync_counter_defaults = {
+	.duration_ms = 1000,
+};
 
-	a->threads = num_online_cpus();
-	a->duration_ms = 1000;
-	return gosync_parse_params(line, params, ARRAY_SIZE(params), out, who);
-}
+static const struct gosync_param gosync_counter_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct gosync_counter_args, threads),
+	GOSYNC_ARG_U32("duration_ms", struct gosync_counter_args, duration_ms,
+		       1, COUNTER_STRESS_MAX_MS, false),
+};
+
+/* counter/stress: "[threads=N] [duration_ms=D]". */
+const struct gosync_args gosync_counter_stress_args = {
+	.params = gosync_counter_params,
+	.nr = ARRAY_SIZE(gosync_counter_params),
+	.size = sizeof(struct gosync_counter_args),
+	.defaults = &gosync_counter_defaults,
+	.check = gosync_counter_check,
+};

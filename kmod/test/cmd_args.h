@@ -4,14 +4,14 @@
  * counter/stress (kmod/test/counter.c), kept apart from the code that runs the
  * commands (kthreads, debugfs) so that the userspace build (tools/native)
  * compiles and fuzzes them unchanged. A primitive's own command files
- * have theirs next to the primitive (e.g. kmod/test/map_cmd.c).
+ * have theirs next to the primitive (e.g. kmod/test/map.c).
  */
 #ifndef _GOSYNC_CMD_ARGS_H
 #define _GOSYNC_CMD_ARGS_H
 
 #include <linux/types.h>
 
-struct seq_buf;
+struct gosync_args;
 
 #define GOSYNC_BENCH_NAME_MAX		32
 
@@ -41,9 +41,8 @@ struct gosync_counter_args {
 	u32 duration_ms;
 };
 
-int gosync_bench_parse(char *line, struct gosync_bench_args *a,
-		       struct seq_buf *out, const char *who);
-int gosync_counter_parse(char *line, struct gosync_counter_args *a,
-			 struct seq_buf *out, const char *who);
+/* Their struct gosync_args (parse.h), in cmd_args.c. */
+extern const struct gosync_args gosync_bench_run_args;
+extern const struct gosync_args gosync_counter_stress_args;
 
 #endif /* _GOSYNC_CMD_ARGS_H */

@@ -22,6 +22,13 @@ static ssize_t gosync_cmd_read(struct file *file, char __user *ubuf,
 
 	if (mutex_lock_interruptible(&f->lock))
 		return -EINTR;
+	if (f->show && !*ppos) {
+		struct seq_buf out;
+
+		seq_buf_init(&out, f->out_buf, sizeof(f->out_buf));
+		f->show(&out);
+		f->out_len = seq_buf_used(&out);
+	}
 	ret = simple_read_from_buffer(ubuf, count, ppos, f->out_buf, f->out_len);
 	mutex_unlock(&f->lock);
 	return ret;
@@ -35,6 +42,8 @@ static ssize_t gosync_cmd_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int ret;
 
+	if (!f->exec)
+		return -EINVAL;		/* read-only, as a file with no .write */
 	if (*ppos) {
 		gosync_report(NULL, f->who, "%s: write the whole command in one write",
 			      f->name);
@@ -74,7 +83,7 @@ static const struct file_operations gosync_cmd_fops = {
 /**
  * gosync_cmd_file_create() - create a command file
  * @dir: the component's debugfs directory (may be an ERR_PTR)
- * @f: a static command file with @name, @who and @exec set
+ * @f: a static command file with @name, @who and @exec (or @show) set
  *
  * Nothing to free: debugfs removal at module exit drains running commands
  * before the component's exit() runs.
@@ -85,5 +94,6 @@ void gosync_cmd_file_create(struct dentry *dir, struct gosync_cmd_file *f)
 {
 	mutex_init(&f->lock);
 	f->out_len = 0;
-	debugfs_create_file(f->name, 0600, dir, f, &gosync_cmd_fops);
+	debugfs_create_file(f->name, f->exec ? 0600 : 0400, dir, f,
+			    &gosync_cmd_fops);
 }

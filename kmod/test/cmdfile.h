@@ -9,6 +9,9 @@
  * on success or exec()'s negative errno. A read returns what the last
  * command printed (its result, or "error: <why>" after a rejection).
  *
+ * A file with show() and no exec() is read-only (0400) instead: each read
+ * from offset 0 prints show()'s text anew (a stats file).
+ *
  * Commands on one file are serialized; a reader may see the output of a
  * command another process ran. Long commands (a benchmark, a stress run)
  * run in the writer's context and keep the module pinned while the file
@@ -33,6 +36,8 @@ struct seq_buf;
  * @exec: runs one checked command line (writable, NUL terminated, without
  *	its newline) and prints its result to @out; returns 0 or a negative
  *	errno; may sleep; called with @lock held
+ * @show: prints the text of a read-only file; may sleep; called with
+ *	@lock held
  * @lock: serializes commands and guards @out_buf
  * @out_len: bytes of @out_buf a read returns
  * @out_buf: output of the last command
@@ -41,6 +46,7 @@ struct gosync_cmd_file {
 	const char *name;
 	const char *who;
 	int (*exec)(struct gosync_cmd_file *f, char *line, struct seq_buf *out);
+	void (*show)(struct seq_buf *out);
 	struct mutex lock;	/* serializes commands, guards out_buf */
 	size_t out_len;
 	char out_buf[GOSYNC_CMD_OUT_SIZE];

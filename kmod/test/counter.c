@@ -25,6 +25,7 @@
 #include "cmd_args.h"
 #include "cmdfile.h"
 #include "internal.h"
+#include "parse.h"
 #include "test.h"
 
 #define COUNTER_BATCH		256
@@ -127,7 +128,8 @@ static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
 	unsigned int i;
 	int cpu, ret;
 
-	ret = gosync_counter_parse(line, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_counter_stress_args, line, &a, out,
+				f->who);
 	if (ret)
 		return ret;
 	run.nr_threads = a.threads;
@@ -171,5 +173,4 @@ static int counter_init(struct dentry *dir)
 const struct gosync_component gosync_counter_component = {
 	.name = "counter",
 	.init = counter_init,
-	.bench = &gosync_counter_bench,
 };

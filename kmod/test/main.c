@@ -15,9 +15,10 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 
+#include "cmdfile.h"
 #include "test.h"
 
-const struct gosync_component *const gosync_components[] = {
+static const struct gosync_component *const gosync_components[] = {
 	&gosync_counter_component,
 	&gosync_bench_component,
 	&gosync_map_component,
@@ -27,8 +28,6 @@ const struct gosync_component *const gosync_components[] = {
 	&gosync_phaser_component,
 	&gosync_race_component,
 };
-
-const unsigned int gosync_nr_components = ARRAY_SIZE(gosync_components);
 
 static struct dentry *gosync_test_root;
 
@@ -48,10 +47,12 @@ static int __init gosync_test_init(void)
 	gosync_test_root = debugfs_create_dir("gosync_test", NULL);
 	for (i = 0; i < ARRAY_SIZE(gosync_components); i++) {
 		const struct gosync_component *c = gosync_components[i];
+		struct dentry *dir = debugfs_create_dir(c->name, gosync_test_root);
+		struct gosync_cmd_file *const *f;
 
-		if (!c->init)
-			continue;
-		ret = c->init(debugfs_create_dir(c->name, gosync_test_root));
+		ret = c->init ? c->init(dir) : 0;
+		for (f = c->files; !ret && f && *f; f++)
+			gosync_cmd_file_create(dir, *f);
 		if (ret) {
 			pr_err("%s: init failed: %d\n", c->name, ret);
 			debugfs_remove_recursive(gosync_test_root);

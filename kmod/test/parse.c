@@ -4,6 +4,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -132,17 +133,50 @@ const void *gosync_parse_verb(char **line, const void *verbs, size_t nr,
 	return NULL;
 }
 
-static int __gosync_parse_value(const struct gosync_param *p, const char *val,
-				struct seq_buf *out, const char *who)
+/* An enum's words, "a|b|c", in @buf. */
+static const char *__gosync_param_words(const struct gosync_param *p,
+					char *buf, size_t size)
 {
-	u64 v;
+	size_t len = 0;
+	unsigned int i;
+	int n;
 
+	buf[0] = '\0';
+	for (i = 0; i <= p->max; i++) {
+		n = snprintf(buf + len, size - len, "%s%s", i ? "|" : "",
+			     p->names[i]);
+		if (n < 0 || n >= size - len)
+			break;
+		len += n;
+	}
+	return buf;
+}
+
+static int __gosync_parse_value(const struct gosync_param *p, void *dst,
+				const char *val, struct seq_buf *out,
+				const char *who)
+{
+	u64 v, max = p->cpus ? num_online_cpus() : p->max;
+	char words[96];
+	int i;
+
+	if (p->type == GOSYNC_PARAM_ENUM) {
+		i = match_string(p->names, p->max + 1, val);
+		if (i < 0) {
+			gosync_report(out, who, "unknown %s '%.32s' (%s)", p->key,
+				      val, __gosync_param_words(p, words,
+								sizeof(words)));
+			return -EINVAL;
+		}
+		*(u32 *)dst = i;
+		return 0;
+	}
 	if (p->type == GOSYNC_PARAM_STR) {
 		if (!*val) {
 			gosync_report(out, who, "'%s' needs a value", p->key);
 			return -EINVAL;
 		}
-		if (strscpy(p->dst, val, p->size) < 0) {
+		if (strscpy(dst, val, p->size) < 0) {
 			gosync_report(out, who, "'%s' is longer than %zu bytes",
 				      p->key, p->size - 1);
 			return -ENAMETOOLONG;
@@ -155,36 +189,22 @@ static int __gosync_parse_value(const struct gosync_param *p, const char *val,
 			      p->key, val);
 		return -EINVAL;
 	}
-	if (v < p->min || v > p->max) {
+	if (v < p->min || v > max) {
 		gosync_report(out, who, "'%s=%llu' is outside [%llu, %llu]",
-			      p->key, v, p->min, p->max);
+			      p->key, v, p->min, max);
 		return -ERANGE;
 	}
 	if (p->type == GOSYNC_PARAM_U32)
-		*(u32 *)p->dst = v;
+		*(u32 *)dst = v;
 	else
-		*(u64 *)p->dst = v;
+		*(u64 *)dst = v;
 	return 0;
 }
 
-/**
- * gosync_parse_params() - parse the key=value tokens of a command
- * @line: rest of the line after any verb; modified in place
- * @params: the keys this command accepts
- * @nr: number of entries in @params, at most GOSYNC_PARAMS_MAX
- * @out: where to explain a rejection, or NULL
- * @who: log prefix
- *
- * Values of keys that appear are stored as they are parsed, so on error
- * the destinations may be partly written: parse into scratch variables.
- *
- * Context: any context.
- * Return: 0, -EINVAL (malformed token, unknown, duplicate or missing key,
- * not a number), -ERANGE (number out of bounds) or -ENAMETOOLONG (word too
- * long for its buffer).
- */
-int gosync_parse_params(char *line, const struct gosync_param *params,
-			unsigned int nr, struct seq_buf *out, const char *who)
+/* gosync_parse_params(), into the struct at @base for GOSYNC_ARG_*(). */
+static int __gosync_parse_params(char *line, const struct gosync_param *params,
+				 unsigned int nr, void *base,
+				 struct seq_buf *out, const char *who)
 {
 	u32 seen = 0;
 	unsigned int i;
@@ -214,7 +234,9 @@ int gosync_parse_params(char *line, const struct gosync_param *params,
 			return -EINVAL;
 		}
 		seen |= BIT(i);
-		ret = __gosync_parse_value(&params[i], eq + 1, out, who);
+		ret = __gosync_parse_value(&params[i], params[i].dst ? :
+					   (char *)base + params[i].off,
+					   eq + 1, out, who);
 		if (ret)
 			return ret;
 	}
@@ -227,7 +249,56 @@ int gosync_parse_params(char *line, const struct gosync_param *params,
 	}
 	return 0;
 }
+
+/**
+ * gosync_parse_params() - parse the key=value tokens of a command
+ * @line: rest of the line after any verb; modified in place
+ * @params: the keys this command accepts
+ * @nr: number of entries in @params, at most GOSYNC_PARAMS_MAX
+ * @out: where to explain a rejection, or NULL
+ * @who: log prefix
+ *
+ * Values of keys that appear are stored as they are parsed, so on error
+ * the destinations may be partly written: parse into scratch variables.
+ *
+ * Context: any context.
+ * Return: 0, -EINVAL (malformed token, unknown, duplicate or missing key,
+ * not a number), -ERANGE (number out of bounds) or -ENAMETOOLONG (word too
+ * long for its buffer).
+ */
+int gosync_parse_params(char *line, const struct gosync_param *params,
+			unsigned int nr, struct seq_buf *out, const char *who)
+{
+	return __gosync_parse_params(line, params, nr, NULL, out, who);
+}
 EXPORT_SYMBOL_GOSYNC_TEST(gosync_parse_params);
+
+/**
+ * gosync_args_parse() - parse a command's arguments into their struct
+ * @spec: the command's keys, defaults and checks
+ * @line: the command line, checked by gosync_parse_line(); modified
+ * @a: the struct, @spec->size bytes; set to the defaults, then filled
+ * @out: where to explain a rejection
+ * @who: prefix of messages about rejected commands
+ *
+ * Context: any context.
+ * Return: 0, the parser's negative errno (see parse.h; -EINVAL for a word
+ * not in an enum's list) or @spec->check()'s.
+ */
+int gosync_args_parse(const struct gosync_args *spec, char *line, void *a,
+		      struct seq_buf *out, const char *who)
+{
+	int ret;
+
+	if (spec->defaults)
+		memcpy(a, spec->defaults, spec->size);
+	else
+		memset(a, 0, spec->size);
+	ret = __gosync_parse_params(line, spec->params, spec->nr, a, out, who);
+	if (!ret && spec->check)
+		ret = spec->check(a, out, who);
+	return ret;
+}
 
 /**
  * gosync_param_select() - the keys one verb of a command file accepts

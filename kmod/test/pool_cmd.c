@@ -26,6 +26,7 @@
 #include "parse.h"
 #include "pool.h"
 #include "pool_cmd.h"
+#include "test.h"
 
 #define POOLDBG_DEFAULT_SIZE	64
 /* How often check re-reads counters a concurrent shrinker moved. */
@@ -1002,67 +1003,14 @@ const char *const poolst_mode_names[POOLST_NR_MODES] = {
 	"pair", "batch", "xcpu", "irq",
 };
 
-/**
- * __gosync_pool_stress_parse() - parse and check the arguments of pool/stress
- * @line: the command line, checked by gosync_parse_line(); modified
- * @a: filled with the arguments, the defaults for those not given
- * @out: where to explain a rejection
- * @who: prefix of messages about rejected commands
- *
- * The grammar is at the top of kmod/test/pool_debugfs.c. Defaults: every
- * online CPU, 1000 ms, mode pair, 64-byte objects, the pool's default
- * per-CPU cache, no total bound, poisoning on, an hrtimer every 200 us in
- * irq mode.
- *
- * Context: any context.
- * Return: 0, or a negative errno: the parser's (see parse.h), -EINVAL for
- * an unknown mode or xcpu with one thread, -ERANGE for a run whose objects
- * could take more than 256 MiB, -EOPNOTSUPP for failslab=1 without
- * CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB.
- */
-int __gosync_pool_stress_parse(char *line, struct poolst_args *a,
-			       struct seq_buf *out, const char *who)
+/* The rules between keys, and irq mode's irqsafe pool. */
+static int poolst_args_check(void *args, struct seq_buf *out, const char *who)
 {
-	const struct gosync_param p[] = {
-		GOSYNC_PARAM_U32("threads", &a->threads, 1, num_online_cpus(), false),
-		GOSYNC_PARAM_U32("duration_ms", &a->duration_ms, 1, POOLST_MAX_MS,
-				 false),
-		GOSYNC_PARAM_STR("mode", a->mode_name, false),
-		GOSYNC_PARAM_U32("size", &a->size, POOLST_MIN_SIZE,
-				 GOSYNC_POOL_SIZE_MAX, false),
-		GOSYNC_PARAM_U32("cpu_cache", &a->cpu_cache, 2,
-				 GOSYNC_POOL_CPU_CACHE_MAX, false),
-		GOSYNC_PARAM_U64("max_objects", &a->max_objects, 0, ULONG_MAX, false),
-		GOSYNC_PARAM_U32("poison", &a->poison, 0, 1, false),
-		GOSYNC_PARAM_U32("irqsafe", &a->irqsafe, 0, 1, false),
-		GOSYNC_PARAM_U32("timer_us", &a->timer_us, 10, 100000, false),
-		GOSYNC_PARAM_U32("failslab", &a->failslab, 0, 1, false),
-	};
+	struct poolst_args *a = args;
 	unsigned int cache;
 	u64 objs;
-	int ret, i;
 
-	*a = (struct poolst_args){
-		.threads = num_online_cpus(),
-		.duration_ms = 1000,
-		.mode = POOLST_PAIR,
-		.size = 64,
-		.poison = 1,
-		.timer_us = 200,
-	};
-	ret = gosync_parse_params(line, p, ARRAY_SIZE(p), out, who);
-	if (ret)
-		return ret;
-	if (a->mode_name[0]) {
-		i = match_string(poolst_mode_names, POOLST_NR_MODES,
-				 a->mode_name);
-		if (i < 0) {
-			gosync_report(out, who, "stress: unknown mode '%s' (pair|batch|xcpu|irq)",
-				      a->mode_name);
-			return -EINVAL;
-		}
-		a->mode = i;
-	}
+	a->threads = a->threads ?: num_online_cpus();
 	if (a->mode == POOLST_XCPU && a->threads < 2) {
 		gosync_report(out, who, "stress: mode=xcpu needs 2 threads or more");
 		return -EINVAL;
@@ -1087,3 +1035,45 @@ int __gosync_pool_stress_parse(char *line, struct poolst_args *a,
 #endif
 	return 0;
 }
+
+/*
+ * Defaults: every online CPU (threads is 0 until poolst_args_check()),
+ * 1000 ms, mode pair, 64-byte objects, the pool's default per-CPU cache,
+ * no total bound, poisoning on, an hrtimer every 200 us in irq mode.
+ */
+static const struct poolst_args poolst_defaults = {
+	.duration_ms = 1000,
+	.mode = POOLST_PAIR,
+	.size = 64,
+	.poison = 1,
+	.timer_us = 200,
+};
+
+#define POOLST_U32(k, lo, hi)	GOSYNC_ARG_U32(#k, struct poolst_args, k, lo, hi, false)
+
+static const struct gosync_param poolst_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct poolst_args, threads),
+	POOLST_U32(duration_ms, 1, POOLST_MAX_MS),
+	GOSYNC_ARG_ENUM("mode", struct poolst_args, mode, poolst_mode_names,
+			POOLST_NR_MODES),
+	POOLST_U32(size, POOLST_MIN_SIZE, GOSYNC_POOL_SIZE_MAX),
+	POOLST_U32(cpu_cache, 2, GOSYNC_POOL_CPU_CACHE_MAX),
+	GOSYNC_ARG_U64("max_objects", struct poolst_args, max_objects, 0,
+		       ULONG_MAX, false),
+	POOLST_U32(poison, 0, 1),
+	POOLST_U32(irqsafe, 0, 1),
+	POOLST_U32(timer_us, 10, 100000),
+	POOLST_U32(failslab, 0, 1),
+};
+
+/*
+ * The arguments of pool/stress (grammar at the top of
+ * kmod/test/pool_debugfs.c); the fuzzers run them too.
+ */
+const struct gosync_args gosync_pool_stress_args = {
+	.params = poolst_params,
+	.nr = ARRAY_SIZE(poolst_params),
+	.size = sizeof(struct poolst_args),
+	.defaults = &poolst_defaults,
+	.check = poolst_args_check,
+};

@@ -51,10 +51,9 @@ enum poolst_mode {
 
 /**
  * struct poolst_args - the arguments of a pool/stress command
- * @threads: threads=, stress threads
+ * @threads: threads=, stress threads (default: every online CPU)
  * @duration_ms: duration_ms=
- * @mode_name: mode= as written
- * @mode: @mode_name parsed (pair if absent)
+ * @mode: mode= (pair if absent)
  * @size: size=, object size
  * @cpu_cache: cpu_cache=, 0 for the pool's default
  * @max_objects: max_objects=, 0 for no bound
@@ -66,8 +65,7 @@ enum poolst_mode {
 struct poolst_args {
 	u32 threads;
 	u32 duration_ms;
-	char mode_name[8];
-	enum poolst_mode mode;
+	u32 mode;
 	u32 size;
 	u32 cpu_cache;
 	u64 max_objects;
@@ -78,8 +76,5 @@ struct poolst_args {
 };
 
 extern const char *const poolst_mode_names[POOLST_NR_MODES];
-
-int __gosync_pool_stress_parse(char *line, struct poolst_args *a,
-			       struct seq_buf *out, const char *who);
 
 #endif /* _GOSYNC_KMOD_POOL_CMD_H */

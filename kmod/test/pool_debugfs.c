@@ -114,14 +114,14 @@
  *	(including NULL ones), puts, ctor_failed = NULL gets, constructed =
  *	constructor calls, objects = constructed - dropped - shrunk =
  *	cached, destructor calls = dropped + shrunk, and after destroy every
- *	object constructed destructed once. The output is one line
- *	"result=PASS|FAIL mode= threads= ops= errors= gets= nulls= puts=
- *	irq_ops= hits= misses= refills= steals= constructed= ctor_failed=
- *	spills= dropped= shrunk= objects= cached= depot= dtors= failslab=",
- *	where nulls counts the gets that returned NULL (max_objects reached,
- *	or an allocation failed), and on
- *	FAIL the first problem is logged with pr_err() and printed as a
- *	second line "why: ...".
+ *	object constructed destructed once. The output is the runner's
+ *	result line (runner.h): "result=PASS|FAIL mode= threads= ops= gets=
+ *	nulls= puts= irq_ops= hits= misses= refills= steals= constructed=
+ *	ctor_failed= spills= dropped= shrunk= objects= cached= depot= dtors=
+ *	failslab= errors=", where nulls counts the gets that returned NULL
+ *	(max_objects reached, or an allocation failed), then the first
+ *	violations as "error: ..." lines; a run that found one fails with
+ *	-EIO.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -236,9 +236,8 @@ struct poolst_thread {
  * @rings: one per producer/consumer pair (xcpu)
  * @ctor_calls: constructor calls
  * @dtors: destructor calls
- * @errors: failed checks
- * @failed: set by the first failed check, which fills @why
- * @why: the first failed check
+ * @run: the stress threads
+ * @v: the violations found
  */
 struct poolst {
 	struct gosync_pool *pool;
@@ -249,22 +248,17 @@ struct poolst {
 	struct poolst_ring *rings;
 	atomic_long_t ctor_calls;
 	atomic_long_t dtors;
-	atomic_long_t errors;
-	atomic_t failed;
-	char why[160];
+	struct gosync_run run;
+	struct gosync_violations v;
 };
 
 static __printf(2, 3) void poolst_fail(struct poolst *s, const char *fmt, ...)
 {
 	va_list args;
 
-	atomic_long_inc(&s->errors);
-	if (atomic_xchg(&s->failed, 1))
-		return;
 	va_start(args, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, args);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
-	pr_err("pool: stress: %s\n", s->why);
 }
 
 static void poolst_fill(struct poolst *s, struct poolst_obj *o)
@@ -587,10 +581,6 @@ static void poolst_free(struct poolst *s)
 static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		       struct seq_buf *out)
 {
-	struct gosync_run run = {
-		.name = "pool",
-		.body = poolst_body,
-	};
 	struct gosync_pool_opts opts = {
 		.name = "stress",
 		.ctor = poolst_ctor,
@@ -606,7 +596,8 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = __gosync_pool_stress_parse(line, &s->a, out, f->who);
+	ret = gosync_args_parse(&gosync_pool_stress_args, line, &s->a, out,
+				f->who);
 	if (ret)
 		goto out_free;
 	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
@@ -614,8 +605,7 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 			     POOLST_CHECK_MAX);
 	atomic_long_set(&s->ctor_calls, 0);
 	atomic_long_set(&s->dtors, 0);
-	atomic_long_set(&s->errors, 0);
-	atomic_set(&s->failed, 0);
+	gosync_violations_init(&s->v, "pool: stress");
 	ret = -ENOMEM;
 	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
 	if (!s->th)
@@ -643,13 +633,16 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		goto out_free;
 	}
 
-	run.nr_threads = s->a.threads;
-	run.duration_ms = s->a.duration_ms;
-	run.data = s;
-	ret = gosync_run_threads(&run);
+	s->run.name = "pool";
+	s->run.body = poolst_body;
+	s->run.nr_threads = s->a.threads;
+	s->run.duration_ms = s->a.duration_ms;
+	s->run.data = s;
+	s->run.v = &s->v;
+	ret = gosync_run_threads(&s->run);
 	if (ret) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
-		gosync_run_free(&run);
+		gosync_run_free(&s->run);
 		/* Objects may be left in the rings: put them back first. */
 		for (i = 0; s->rings && i < s->a.threads / 2; i++) {
 			struct poolst_ring *r = &s->rings[i];
@@ -664,13 +657,13 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 	for (i = 0; i < s->a.threads; i++) {
 		struct poolst_thread *th = &s->th[i];
 
-		ops += run.threads[i].ops;
+		ops += s->run.threads[i].ops;
 		gets += th->gets + th->irq_gets;
 		nulls += th->nulls + th->irq_nulls;
 		puts += th->puts + th->irq_puts;
 		irq_ops += th->irq_gets + th->irq_nulls;
 	}
-	gosync_run_free(&run);
+	gosync_run_free(&s->run);
 	if (gets != puts)
 		poolst_fail(s, "%llu gets but %llu puts", gets, puts);
 	poolst_check_stats(s, &st, gets, nulls, puts);
@@ -681,23 +674,14 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		poolst_fail(s, "%llu objects constructed, %ld destructed after destroy",
 			    st.constructed, dtors);
 
-	seq_buf_printf(out, "result=%s mode=%s threads=%u ops=%llu errors=%ld",
-		       atomic_read(&s->failed) ? "FAIL" : "PASS",
-		       poolst_mode_names[s->a.mode], s->a.threads, ops,
-		       atomic_long_read(&s->errors));
-	seq_buf_printf(out, " gets=%llu nulls=%llu puts=%llu irq_ops=%llu",
-		       gets, nulls, puts, irq_ops);
-	seq_buf_printf(out, " hits=%llu misses=%llu refills=%llu steals=%llu",
-		       st.hits, st.misses, st.refills, st.steals);
-	seq_buf_printf(out, " constructed=%llu ctor_failed=%llu spills=%llu",
-		       st.constructed, st.ctor_failed, st.spills);
-	seq_buf_printf(out, " dropped=%llu shrunk=%llu objects=%ld", st.dropped,
-		       st.shrunk, st.objects);
-	seq_buf_printf(out, " cached=%ld depot=%ld dtors=%ld failslab=%u\n",
-		       st.cached, st.depot, dtors, s->a.failslab);
-	if (atomic_read(&s->failed))
-		seq_buf_printf(out, "why: %s\n", s->why);
-	ret = 0;
+	ret = gosync_run_result(&s->run, out,
+				"mode=%s threads=%u ops=%llu gets=%llu nulls=%llu puts=%llu irq_ops=%llu hits=%llu misses=%llu refills=%llu steals=%llu constructed=%llu ctor_failed=%llu spills=%llu dropped=%llu shrunk=%llu objects=%ld cached=%ld depot=%ld dtors=%ld failslab=%u",
+				poolst_mode_names[s->a.mode], s->a.threads, ops,
+				gets, nulls, puts, irq_ops, st.hits, st.misses,
+				st.refills, st.steals, st.constructed,
+				st.ctor_failed, st.spills, st.dropped,
+				st.shrunk, st.objects, st.cached, st.depot,
+				dtors, s->a.failslab);
 out_free:
 	poolst_free(s);
 	return ret;
@@ -736,5 +720,4 @@ const struct gosync_component gosync_pool_component = {
 	.name = "pool",
 	.init = pooldbg_component_init,
 	.exit = pooldbg_component_exit,
-	.bench = &gosync_pool_bench,
 };

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Thread groups for benchmarks and stress runs.
+ * The stress lifecycle every benchmark and stress run of gosync_test.ko
+ * is written on, once: threads, a start line, a duration or a deadline,
+ * signals, a violation log, a result line.
  *
- * gosync_run_threads() starts one kthread per requested thread, each bound
- * to its own online CPU, holds them at a start line until all are ready,
- * lets them run the body for a fixed duration, then stops and joins them.
- * A body loops until gosync_run_continue() says stop:
+ * gosync_run_threads() starts one kthread per requested thread, holds them
+ * at a start line until all are ready, lets them run the body, then stops
+ * and joins them. A timed run (duration_ms > 0; a benchmark, a stress
+ * run) binds thread i to the i-th online CPU and tells the bodies to stop
+ * when the duration is over; a body loops until gosync_run_continue()
+ * says stop:
  *
  *	static int body(struct gosync_run_thread *t)
  *	{
@@ -16,10 +20,27 @@
  *		return 0;
  *	}
  *
+ * A run to completion (duration_ms == 0; barrier/run, phaser/run) may have
+ * more threads than CPUs, unbound, and lasts until every body has
+ * returned. Its controller (the writer of the command) calls tick() every
+ * poll, and stops the run early on a signal (-EINTR), after
+ * GOSYNC_RUN_MAX_MS (-ETIMEDOUT), GOSYNC_RUN_STUCK_MS after the first
+ * violation (-EIO), or when tick() says so; then it sets @stop and calls
+ * abort() each jiffy until every body has returned, and logs why as a
+ * violation ("run stopped: ...").
+ *
  * gosync_run_continue() also reschedules when needed, so bodies never trip
  * the soft-lockup or RCU stall detectors on non-preemptible kernels. Each
  * thread measures its own running time, so start-up skew does not inflate
  * or deflate its rate.
+ *
+ * Violations: a check that fails calls gosync_violation(&run->v, ...);
+ * every one is counted, the first GOSYNC_VIOLATIONS_KEPT are described in
+ * the log and in the command's output. inject= (each run's own list of
+ * names, a GOSYNC_PARAM_ENUM) plants one violation through the check that
+ * would catch it, so every check is shown to fire; gosync_run_result()
+ * prints the one result line of a run, "result=PASS|FAIL ... errors=N",
+ * then the kept violations as "error: <what>" lines.
  */
 #ifndef _GOSYNC_RUNNER_H
 #define _GOSYNC_RUNNER_H
@@ -52,31 +73,75 @@ struct gosync_run_thread {
 	struct task_struct *task;
 };
 
+/* Violations a stress run describes (the first ones; all are counted). */
+#define GOSYNC_VIOLATIONS_KEPT	8
+#define GOSYNC_VIOLATION_LEN	160
+
+/**
+ * struct gosync_violations - what a stress run found wrong
+ * @who: prefix of their log lines, e.g. "barrier: run"
+ * @count: violations found
+ * @nr_kept: violations described; the first GOSYNC_VIOLATIONS_KEPT are
+ *	kept in @why
+ * @first: jiffies of the first
+ * @why: their descriptions
+ */
+struct gosync_violations {
+	const char *who;
+	atomic_long_t count;
+	atomic_t nr_kept;
+	unsigned long first;
+	char why[GOSYNC_VIOLATIONS_KEPT][GOSYNC_VIOLATION_LEN];
+};
+
+/* A run to completion: stopped after this long, or this long stuck. */
+#define GOSYNC_RUN_MAX_MS	60000
+#define GOSYNC_RUN_STUCK_MS	1000
+
 /**
  * struct gosync_run - a group of threads running one body
  * @name: kthread name prefix
- * @nr_threads: how many threads, 1 .. num_online_cpus()
- * @duration_ms: how long the body runs before threads are told to stop
+ * @nr_threads: how many threads: 1 .. num_online_cpus() for a timed run,
+ *	1 .. GOSYNC_RUN_THREADS_MAX for a run to completion
+ * @duration_ms: how long a timed run's body runs before threads are told
+ *	to stop; 0 for a run to completion
+ * @signals: the threads accept SIGUSR1 (a run that interrupts waits)
  * @body: the per-thread function
+ * @tick: a run to completion's controller calls it every poll; returns
+ *	the next poll in jiffies, or a negative errno to stop the run (it
+ *	logs why itself); NULL polls every HZ / 10
+ * @abort: frees threads a stopped run left blocked; called each jiffy
+ *	until every body has returned; may be NULL
  * @data: the caller's state, for the body
+ * @v: the run's violations (the caller's, initialized): the stuck rule
+ *	and the reason a run to completion was stopped go there, and
+ *	gosync_run_result() prints them; NULL for a run without checks
  * @threads: filled in by gosync_run_threads(), valid until gosync_run_free()
  * @ready: threads at the start line
+ * @alive: threads whose body has not returned
  * @go: set once all are ready
- * @stop: set when the duration is over (or the caller was interrupted)
- * @wq: where threads and the controller wait for @ready and @go
+ * @stop: set when the duration is over (or the run was stopped)
+ * @wq: where threads and the controller wait for @ready, @go and @alive
  */
 struct gosync_run {
 	const char *name;
 	unsigned int nr_threads;
 	unsigned int duration_ms;
+	bool signals;
 	int (*body)(struct gosync_run_thread *t);
+	long (*tick)(struct gosync_run *run);
+	void (*abort)(struct gosync_run *run);
 	void *data;
+	struct gosync_violations *v;
 	struct gosync_run_thread *threads;
 	atomic_t ready;
+	atomic_t alive;
 	bool go;
 	bool stop;
 	wait_queue_head_t wq;
 };
+
+#define GOSYNC_RUN_THREADS_MAX	64
 
 /**
  * gosync_run_continue() - whether a body should keep going
@@ -95,24 +160,18 @@ static inline bool gosync_run_continue(struct gosync_run_thread *t)
 int gosync_run_threads(struct gosync_run *run);
 void gosync_run_free(struct gosync_run *run);
 
-/* Violations a stress run describes (the first ones; all are counted). */
-#define GOSYNC_VIOLATIONS_KEPT	8
-#define GOSYNC_VIOLATION_LEN	160
-
 /**
- * struct gosync_violations - what a stress run found wrong
- * @who: prefix of their log lines, e.g. "barrier: run"
- * @count: violations found
- * @nr_kept: violations described; the first GOSYNC_VIOLATIONS_KEPT are
- *	kept in @why
- * @why: their descriptions
+ * gosync_run_stopping() - whether a run is being stopped or is over
+ * @run: the run
+ *
+ * Context: any.
+ * Return: true once @run->stop is set.
  */
-struct gosync_violations {
-	const char *who;
-	atomic_long_t count;
-	atomic_t nr_kept;
-	char why[GOSYNC_VIOLATIONS_KEPT][GOSYNC_VIOLATION_LEN];
-};
+static inline bool gosync_run_stopping(struct gosync_run *run)
+{
+	/* Pairs with WRITE_ONCE() in gosync_run_threads(); a flag, no data. */
+	return READ_ONCE(run->stop);
+}
 
 struct seq_buf;
 
@@ -122,6 +181,8 @@ __printf(2, 0) long gosync_vviolation(struct gosync_violations *v,
 __printf(2, 3) long gosync_violation(struct gosync_violations *v,
 				     const char *fmt, ...);
 void gosync_violations_print(struct gosync_violations *v, struct seq_buf *out);
+__printf(3, 4) int gosync_run_result(struct gosync_run *run, struct seq_buf *out,
+				     const char *fmt, ...);
 
 /**
  * gosync_violations_count() - violations found so far

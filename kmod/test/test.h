@@ -7,7 +7,11 @@
  *
  * Each part (one per primitive, plus the benchmark driver and the counter
  * self-check) is a struct gosync_component listed, in init order, in
- * main.c: that list is the one place a new part is added.
+ * main.c: that list is the one place a new part is added. A primitive's
+ * part is one file, kmod/test/<primitive>.c, with no debugfs code of its
+ * own: its command files (cmdfile.h) and their arguments (parse.h), its
+ * stress bodies, checks and inject= points on the runner (runner.h).
+ * Its benchmark cases are in bench/, listed in bench/bench.c.
  */
 #ifndef _GOSYNC_TEST_H
 #define _GOSYNC_TEST_H
@@ -17,7 +21,8 @@
 #include "internal.h"
 
 struct dentry;
-struct gosync_bench_set;
+struct gosync_args;
+struct gosync_cmd_file;
 
 /* The debugfs root of gosync_test.ko, for messages and comments. */
 #define GOSYNC_TEST_DEBUGFS	"/sys/kernel/debug/gosync_test"
@@ -33,13 +38,14 @@ struct gosync_bench_set;
  * @exit: called once at module unload, in reverse order, after every
  *	debugfs file of gosync_test.ko has been removed and drained; may be
  *	NULL
- * @bench: the part's benchmark cases (bench.h), or NULL
+ * @files: its command files, NULL-terminated, created in its directory
+ *	after @init; may be NULL
  */
 struct gosync_component {
 	const char *name;
 	int (*init)(struct dentry *dir);
 	void (*exit)(void);
-	const struct gosync_bench_set *bench;
+	struct gosync_cmd_file *const *files;
 };
 
 /* The parts, defined in their files; main.c lists them in order. */
@@ -52,17 +58,11 @@ extern const struct gosync_component gosync_barrier_component;
 extern const struct gosync_component gosync_phaser_component;
 extern const struct gosync_component gosync_race_component;
 
-/* Their benchmark cases, defined with GOSYNC_BENCH_SET() (bench.h). */
-extern const struct gosync_bench_set gosync_counter_bench;
-extern const struct gosync_bench_set gosync_map_bench;
-extern const struct gosync_bench_set gosync_pool_bench;
-extern const struct gosync_bench_set gosync_breaker_bench;
-extern const struct gosync_bench_set gosync_barrier_bench;
-extern const struct gosync_bench_set gosync_phaser_bench;
-
-/* main.c's list, for the benchmark driver. */
-extern const struct gosync_component *const gosync_components[];
-extern const unsigned int gosync_nr_components;
+/* The arguments of their run and stress files, for the fuzzers. */
+extern const struct gosync_args gosync_barrier_run_args;
+extern const struct gosync_args gosync_phaser_run_args;
+extern const struct gosync_args gosync_breaker_stress_args;
+extern const struct gosync_args gosync_pool_stress_args;
 
 /*
  * EXPORT_SYMBOL_GOSYNC_TEST(): what gosync_kunit.ko uses of the test

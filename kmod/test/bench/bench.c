@@ -17,16 +17,24 @@
 #include "parse.h"
 #include "test.h"
 
-/* The @n-th case of all the parts of gosync_test.ko, in main.c's order. */
+/* Every part's cases, defined with GOSYNC_BENCH_SET() (bench.h). */
+static const struct gosync_bench_set *const gosync_bench_sets[] = {
+	&gosync_counter_bench,
+	&gosync_map_bench,
+	&gosync_pool_bench,
+	&gosync_breaker_bench,
+	&gosync_barrier_bench,
+	&gosync_phaser_bench,
+};
+
+/* The @n-th case of all the sets, in the order above. */
 static const struct gosync_bench_case *gosync_bench_case(unsigned int n)
 {
 	const struct gosync_bench_set *set;
 	unsigned int i;
 
-	for (i = 0; i < gosync_nr_components; i++) {
-		set = gosync_components[i]->bench;
-		if (!set)
-			continue;
+	for (i = 0; i < ARRAY_SIZE(gosync_bench_sets); i++) {
+		set = gosync_bench_sets[i];
 		if (n < set->nr_cases)
 			return set->cases[n];
 		n -= set->nr_cases;
@@ -130,7 +138,7 @@ static int gosync_bench_exec(struct gosync_cmd_file *f, char *line,
 	struct gosync_bench_args a;
 	int ret;
 
-	ret = gosync_bench_parse(line, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_bench_run_args, line, &a, out, f->who);
 	if (ret)
 		return ret;
 	c = gosync_bench_find(a.primitive, a.name, a.impl);

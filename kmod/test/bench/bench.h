@@ -12,7 +12,7 @@
  *	};
  *	GOSYNC_BENCH_SET(gosync_map_bench, &map_read_gosync, ...);
  *
- * points its part of gosync_test.ko at the set (test.h), and
+ * lists the set in bench.c (gosync_bench_sets[]), and
  * /sys/kernel/debug/gosync_test/bench/ lists and runs it:
  *
  *	cases	(read) one "primitive case impl" line per case
@@ -61,6 +61,14 @@ struct gosync_bench_set {
 	const struct gosync_bench_case *const *cases;
 	unsigned int nr_cases;
 };
+
+/* The sets of the parts, listed in bench.c. */
+extern const struct gosync_bench_set gosync_counter_bench;
+extern const struct gosync_bench_set gosync_map_bench;
+extern const struct gosync_bench_set gosync_pool_bench;
+extern const struct gosync_bench_set gosync_breaker_bench;
+extern const struct gosync_bench_set gosync_barrier_bench;
+extern const struct gosync_bench_set gosync_phaser_bench;
 
 /**
  * GOSYNC_BENCH_SET() - define a part's set of benchmark cases

@@ -29,6 +29,7 @@
 
 #include "cmdfile.h"
 #include "parse.h"
+#include "test.h"
 
 #define FUZZ_CHECK(c)							\
 	do {								\

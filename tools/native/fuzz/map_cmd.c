@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target of /sys/kernel/debug/gosync_test/map/cmd: the module's command
- * interpreter (kmod/test/map_cmd.c) on a real gosync_map, natively.
+ * interpreter (kmod/test/map.c) on a real gosync_map, natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)
  * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,
@@ -30,7 +30,7 @@
 #define FUZZ_LINES		64
 #define FUZZ_SLOW_LINES		1
 #define FUZZ_MAX_BUCKETS	4096
-#define FUZZ_HINT_MAX		BIT(22)		/* MAPDBG_HINT_MAX in map_cmd.c */
+#define FUZZ_HINT_MAX		BIT(22)		/* MAPDBG_HINT_MAX in kmod/test/map.c */
 
 static const int map_cmd_errnos[] = {
 	-EINVAL, -ERANGE, -ENAMETOOLONG,	/* the parser */

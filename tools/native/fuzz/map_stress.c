@@ -2,11 +2,11 @@
 /*
  * Fuzz target of /sys/kernel/debug/gosync_test/map/stress, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_map_stress_parse() (kmod/test/map_cmd.c), exactly what mapst_exec()
+ * __gosync_map_stress_parse() (kmod/test/map.c), exactly what mapst_exec()
  * does before it starts any thread. No stress run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
- * the grammar (kmod/test/map_debugfs.c) and a mix that sums to 100.
+ * the grammar (kmod/test/map.c) and a mix that sums to 100.
  */
 #include <linux/cpumask.h>
 #include <linux/kernel.h>

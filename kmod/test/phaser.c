@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_phaser's debugfs face: /sys/kernel/debug/gosync_test/phaser/.
- * The arguments of run are parsed by kmod/test/phaser_run_cmd.c (declared in
- * kmod/test/phaser_run.h), which builds in userspace too, so the fuzzer runs it;
- * the grammar is documented here only.
+ * gosync_phaser in gosync_test.ko: /sys/kernel/debug/gosync_test/phaser/,
+ * its checks and inject= points on the runner (runner.h).
  *
  * run (0600, command file; grammar of command files in parse.h)
  *	threads=N rounds=M [mode=plain|delay|deregister|interrupt|timeout|
@@ -66,38 +64,30 @@
  *	(on_advance expects one party more), terminated (the final check
  *	expects the opposite termination state). The run then fails.
  *
- *	The output is one line "result=PASS|FAIL threads= tier= rounds=
- *	mode= seed= phases= advances= wakeups= deregistered= registered=
- *	interrupts= timeouts= terminated= errors=": phases is the most rounds
- *	any thread saw end, advances the on_advance calls, wakeups the awaits
- *	released by another party's arrival (not by running the advance
- *	themselves), deregistered the threads that left (deregister mode),
- *	registered the parties they registered anew, interrupts and timeouts
- *	the -ERESTARTSYS and -ETIMEDOUT returns, terminated whether the
- *	phaser ended terminated. On a violation up to 8 "error: <what>" lines
- *	follow (each also logged) and the write fails with -EIO.
+ *	The output is the runner's result line (runner.h): "result=PASS|FAIL
+ *	threads= tier= rounds= mode= seed= phases= advances= wakeups=
+ *	deregistered= registered= interrupts= timeouts= terminated= errors=":
+ *	phases is the most rounds any thread saw end, advances the on_advance
+ *	calls, wakeups the awaits released by another party's arrival (not by
+ *	running the advance themselves), deregistered the threads that left
+ *	(deregister mode), registered the parties they registered anew,
+ *	interrupts and timeouts the -ERESTARTSYS and -ETIMEDOUT returns,
+ *	terminated whether the phaser ended terminated.
  *
- *	Errors: the parser's (see parse.h: -EINVAL for an unknown key, a
- *	missing threads= or rounds=, or a value that is not an unsigned
- *	number; -ERANGE for threads outside 2 .. 64, rounds outside
- *	1 .. 1000000, tier above 64), -ERANGE for tier above threads, -EINVAL
- *	for an unknown mode or inject, -ENOMEM, -EIO for a violation, -EINTR
- *	if a signal to the writer ended the run: the writer then terminates
- *	the phaser, which frees every waiter, and returns once every thread
- *	has stopped. A rejected command starts nothing. No thread outlives
- *	the write.
+ *	Errors: the parser's (see parse.h), -ERANGE for tier above threads,
+ *	-ENOMEM, -EIO for a violation (or no phase advanced for PHR_STUCK_S
+ *	seconds), the runner's for a stopped run: the writer then terminates
+ *	the phaser, which frees every waiter, and judges nothing more. A
+ *	rejected command starts nothing. No thread outlives the write.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
-#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
-#include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -108,7 +98,6 @@
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
-#include "phaser_run.h"
 #include "runner.h"
 #include "test.h"
 
@@ -118,6 +107,125 @@
 #define PHR_SHORT		1	/* the timeout mode's timeout, jiffies */
 #define PHR_NONE		U32_MAX	/* never leaves */
 
+/* Bounds of the arguments; tier= is at most threads=, too. */
+#define PHR_THREADS_MIN		2
+#define PHR_THREADS_MAX		64
+#define PHR_ROUNDS_MAX		1000000
+
+/**
+ * enum phr_mode - what a run does besides its rounds
+ * @PHR_PLAIN: nothing
+ * @PHR_DELAY: random delays before arriving
+ * @PHR_DEREGISTER: threads leave, and re-register, at random
+ * @PHR_INTERRUPT: a signalled victim per round
+ * @PHR_TIMEOUT: a timed-out victim per round
+ * @PHR_TERMINATE: force_termination() at a random point
+ * @PHR_NR_MODES: number of modes
+ */
+enum phr_mode {
+	PHR_PLAIN,
+	PHR_DELAY,
+	PHR_DEREGISTER,
+	PHR_INTERRUPT,
+	PHR_TIMEOUT,
+	PHR_TERMINATE,
+	PHR_NR_MODES,
+};
+
+/**
+ * enum phr_inject - a violation planted once, to prove a check fires
+ * @PHR_INJ_NONE: none
+ * @PHR_INJ_EARLY: a released thread reads a peer's entry one round behind
+ * @PHR_INJ_ENTRY: on_advance reads a wrong entry
+ * @PHR_INJ_DOUBLE: on_advance counts a phase twice
+ * @PHR_INJ_PHASE: a thread is given a phase one too far
+ * @PHR_INJ_PARTIES: on_advance expects one party more
+ * @PHR_INJ_TERMINATED: the final check expects the other state
+ * @PHR_NR_INJECT: number of injections
+ */
+enum phr_inject {
+	PHR_INJ_NONE,
+	PHR_INJ_EARLY,
+	PHR_INJ_ENTRY,
+	PHR_INJ_DOUBLE,
+	PHR_INJ_PHASE,
+	PHR_INJ_PARTIES,
+	PHR_INJ_TERMINATED,
+	PHR_NR_INJECT,
+};
+
+/**
+ * struct phr_args - the arguments of a phaser/run command
+ * @threads: threads=
+ * @rounds: rounds=
+ * @tier: tier=, child phasers (0: flat)
+ * @seed: seed=
+ * @mode: mode=
+ * @inject: inject=
+ */
+struct phr_args {
+	u32 threads;
+	u32 rounds;
+	u32 tier;
+	u64 seed;
+	u32 mode;
+	u32 inject;
+};
+
+static const char *const phr_mode_names[PHR_NR_MODES] = {
+	[PHR_PLAIN] = "plain",
+	[PHR_DELAY] = "delay",
+	[PHR_DEREGISTER] = "deregister",
+	[PHR_INTERRUPT] = "interrupt",
+	[PHR_TIMEOUT] = "timeout",
+	[PHR_TERMINATE] = "terminate",
+};
+
+static const char *const phr_inject_names[PHR_NR_INJECT] = {
+	[PHR_INJ_NONE] = "none",
+	[PHR_INJ_EARLY] = "early",
+	[PHR_INJ_ENTRY] = "entry",
+	[PHR_INJ_DOUBLE] = "double",
+	[PHR_INJ_PHASE] = "phase",
+	[PHR_INJ_PARTIES] = "parties",
+	[PHR_INJ_TERMINATED] = "terminated",
+};
+
+static int phr_args_check(void *args, struct seq_buf *out, const char *who)
+{
+	const struct phr_args *a = args;
+
+	if (a->tier <= a->threads)
+		return 0;
+	gosync_report(out, who, "run: tier=%u is more children than threads=%u",
+		      a->tier, a->threads);
+	return -ERANGE;
+}
+
+static const struct phr_args phr_defaults = { .seed = 1 };
+
+static const struct gosync_param phr_params[] = {
+	GOSYNC_ARG_U32("threads", struct phr_args, threads, PHR_THREADS_MIN,
+		       PHR_THREADS_MAX, true),
+	GOSYNC_ARG_U32("rounds", struct phr_args, rounds, 1, PHR_ROUNDS_MAX,
+		       true),
+	GOSYNC_ARG_U32("tier", struct phr_args, tier, 0, PHR_THREADS_MAX, false),
+	GOSYNC_ARG_U64("seed", struct phr_args, seed, 0, U64_MAX, false),
+	GOSYNC_ARG_ENUM("mode", struct phr_args, mode, phr_mode_names,
+			PHR_NR_MODES),
+	GOSYNC_ARG_ENUM("inject", struct phr_args, inject, phr_inject_names,
+			PHR_NR_INJECT),
+};
+
+/* The arguments of phaser/run; the fuzzers run them too. */
+const struct gosync_args gosync_phaser_run_args = {
+	.params = phr_params,
+	.nr = ARRAY_SIZE(phr_params),
+	.size = sizeof(struct phr_args),
+	.defaults = &phr_defaults,
+	.check = phr_args_check,
+};
+
 struct phr;
 
 /**
@@ -125,7 +233,6 @@ struct phr;
  * @s: the run
  * @id: index, 0 .. threads - 1
  * @ph: the phaser it is a party of (the root, or child id % tier)
- * @task: the kthread
  * @rnd: its random state
  * @leave: the round it deregisters in (deregister mode), or PHR_NONE
  * @completed: rounds whose end it saw
@@ -142,7 +249,6 @@ struct phr_thread {
 	struct phr *s;
 	unsigned int id;
 	struct gosync_phaser *ph;
-	struct task_struct *task;
 	u32 rnd;
 	u32 leave;
 	u32 completed;
@@ -166,13 +272,16 @@ struct phr_thread {
  * @advances: on_advance calls
  * @inj_round: the round an injection is planted in
  * @injected: the injection was planted
- * @ready: threads at the start line
- * @go: set once all are ready
- * @running: threads whose rounds are not over
- * @wq: where the threads and the writer wait for @ready, @go, @running
  * @stop: threads stop at the next round (the run is being ended)
  * @aborted: the run was ended early, by the writer or on a violation
+ * @run: the threads
  * @v: the violations found
+ * @term_round: terminate mode: the writer terminates after this many advances
+ * @term_at: when the writer terminated the phaser (jiffies), 0 if it did not
+ * @progress_at: when an advance was last seen
+ * @last_adv: the advances seen then
+ * @terminated: the writer saw the phaser terminated
+ * @late: threads were still running PHR_PROMPT_S after that
  */
 struct phr {
 	struct phr_args a;
@@ -183,13 +292,16 @@ struct phr {
 	atomic_long_t advances;
 	u32 inj_round;
 	atomic_t injected;
-	atomic_t ready;
-	bool go;
-	atomic_t running;
-	wait_queue_head_t wq;
 	bool stop;
 	bool aborted;
+	struct gosync_run run;
 	struct gosync_violations v;
+	u32 term_round;
+	unsigned long term_at;
+	unsigned long progress_at;
+	long last_adv;
+	bool terminated;
+	bool late;
 };
 
 /* Any context: record one violation. */
@@ -210,6 +322,11 @@ static void phr_abort(struct phr *s)
 	WRITE_ONCE(s->stop, true);
 	/* Fully ordered: a thread woken by it sees the flags. */
 	gosync_phaser_force_termination(&s->root);
+}
+
+static void phr_run_abort(struct gosync_run *run)
+{
+	phr_abort(run->data);
 }
 
 /* A value every thread derives alike from the seed and @n. */
@@ -289,7 +406,7 @@ static bool phr_on_advance(struct gosync_phaser *ph, unsigned int phase,
 	bool found = false;
 
 	for (i = 0; i < s->a.threads; i++) {
-		if (s->th[i].task == current) {
+		if (s->run.threads[i].task == current) {
 			/* Its own counter: it runs us. */
 			s->th[i].ran++;
 			found = true;
@@ -379,7 +496,7 @@ static void phr_before(struct phr_thread *t, u32 r)
 	case PHR_INTERRUPT:
 		if (t->id == phr_slow(s, r)) {
 			/* The victim cannot leave round r before we arrive. */
-			send_sig(SIGUSR1, s->th[phr_victim(s, r)].task, 1);
+			send_sig(SIGUSR1, s->run.threads[phr_victim(s, r)].task, 1);
 			usleep_range(500, 1000);
 		}
 		break;
@@ -571,35 +688,57 @@ static void phr_rounds(struct phr_thread *t)
 	}
 }
 
-static int phr_thread_fn(void *arg)
+static int phr_body(struct gosync_run_thread *rt)
 {
-	struct phr_thread *t = arg;
-	struct phr *s = t->s;
+	struct phr *s = rt->run->data;
 
-	if (s->a.mode == PHR_INTERRUPT)
-		allow_signal(SIGUSR1);
-	atomic_inc(&s->ready);
-	wake_up_all(&s->wq);
-	/* Pairs with smp_store_release() in phr_exec(). */
-	wait_event(s->wq, smp_load_acquire(&s->go));
-
-	phr_rounds(t);
-
-	atomic_dec(&s->running);
-	wake_up_all(&s->wq);
-	/* Stay until kthread_stop(): the writer owns the task reference. */
-	while (!kthread_should_stop()) {
-		flush_signals(current);
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (!kthread_should_stop())
-			schedule();
-		__set_current_state(TASK_RUNNING);
-	}
+	phr_rounds(&s->th[rt->id]);
 	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* The writer's side.                                                  */
+
+/*
+ * The writer's poll: terminate at the chosen point (terminate mode), fail
+ * a run that is stuck, insist that termination stops everyone promptly.
+ */
+static long phr_tick(struct gosync_run *run)
+{
+	struct phr *s = run->data;
+	long adv = atomic_long_read(&s->advances);
+	int running = atomic_read(&run->alive);
+
+	if (s->a.mode == PHR_TERMINATE && !s->terminated &&
+	    adv >= s->term_round) {
+		u32 x = phr_hash(s, (u64)U32_MAX * 4);
+
+		udelay(x % 200);
+		gosync_phaser_force_termination(x & 1 || !s->a.tier ? &s->root :
+						&s->children[x % s->a.tier]);
+	} else if (!s->terminated && adv == s->last_adv &&
+		   time_after(jiffies, s->progress_at + PHR_STUCK_S * HZ)) {
+		phr_fail(s, "no phase advanced for %d s, at round %ld: stuck",
+			 PHR_STUCK_S, adv);
+		return -EIO;
+	}
+	if (adv != s->last_adv) {
+		s->last_adv = adv;
+		s->progress_at = jiffies;
+	}
+	if (!s->terminated && gosync_phaser_is_terminated(&s->root)) {
+		s->terminated = true;
+		s->term_at = jiffies;
+	}
+	if (s->terminated && !s->late && running &&
+	    time_after(jiffies, s->term_at + PHR_PROMPT_S * HZ)) {
+		s->late = true;
+		phr_fail(s, "%d threads still running %d s after the termination",
+			 running, PHR_PROMPT_S);
+		WRITE_ONCE(s->stop, true);
+	}
+	return s->a.mode == PHR_TERMINATE && !s->terminated ? 1 : HZ / 10;
+}
 
 static void phr_free(struct phr *s)
 {
@@ -622,12 +761,16 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 		s->children = kcalloc(a->tier, sizeof(*s->children), GFP_KERNEL);
 	if (!s->th || !s->entries || (a->tier && !s->children))
 		return -ENOMEM;
-	init_waitqueue_head(&s->wq);
 	atomic_long_set(&s->advances, 0);
 	atomic_set(&s->injected, 0);
-	atomic_set(&s->ready, 0);
-	atomic_set(&s->running, a->threads);
+	s->run = (struct gosync_run){
+		.name = "phaser", .nr_threads = a->threads,
+		.signals = a->mode == PHR_INTERRUPT, .body = phr_body,
+		.tick = phr_tick, .abort = phr_run_abort, .data = s, .v = &s->v,
+	};
 	gosync_violations_init(&s->v, "phaser: run");
+	s->term_round = phr_hash(s, (u64)U32_MAX * 3) % a->rounds;
+	s->progress_at = jiffies;
 	s->inj_round = a->rounds / 2;
 
 	last = phr_hash(s, U32_MAX) % a->threads;
@@ -672,102 +815,6 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 	return 0;
 }
 
-/* Start the threads; on failure none has run and none is left. */
-static int phr_start(struct phr *s, struct seq_buf *out, const char *who)
-{
-	unsigned int i, nr;
-	int ret = 0;
-
-	for (nr = 0; nr < s->a.threads; nr++) {
-		struct task_struct *task;
-
-		task = kthread_create(phr_thread_fn, &s->th[nr], "gosync/phaser:%u", nr);
-		if (IS_ERR(task)) {
-			ret = PTR_ERR(task);
-			break;
-		}
-		get_task_struct(task);
-		s->th[nr].task = task;
-	}
-	if (ret) {
-		gosync_report(out, who, "run: no thread %u (%d)", nr, ret);
-		/* Never woken: kthread_stop() makes them exit unrun. */
-		for (i = 0; i < nr; i++) {
-			kthread_stop(s->th[i].task);
-			put_task_struct(s->th[i].task);
-		}
-		return ret;
-	}
-	for (i = 0; i < nr; i++)
-		wake_up_process(s->th[i].task);
-	wait_event(s->wq, atomic_read(&s->ready) == nr);
-	/* Pairs with smp_load_acquire() in phr_thread_fn(). */
-	smp_store_release(&s->go, true);
-	wake_up_all(&s->wq);
-	return 0;
-}
-
-/*
- * Wait for the threads' rounds to end: terminate at the chosen point
- * (terminate mode), on a signal, or when the run is stuck; insist that
- * termination stops everyone promptly. Returns 0 or -EINTR; @term_at is
- * when the writer terminated the phaser (0 if it did not).
- */
-static int phr_supervise(struct phr *s, unsigned long *term_at)
-{
-	u32 term_round = phr_hash(s, (u64)U32_MAX * 3) % s->a.rounds;
-	unsigned long progress_at = jiffies;
-	bool late = false, terminated = false;
-	long adv, last_adv = 0;
-	int ret = 0;
-
-	*term_at = 0;
-	while (atomic_read(&s->running)) {
-		long poll = s->a.mode == PHR_TERMINATE && !terminated ? 1 : HZ / 10;
-
-		if (ret)
-			wait_event_timeout(s->wq, !atomic_read(&s->running), poll);
-		else
-			wait_event_interruptible_timeout(s->wq,
-							 !atomic_read(&s->running),
-							 poll);
-		adv = atomic_long_read(&s->advances);
-		if (!ret && signal_pending(current)) {
-			ret = -EINTR;
-			phr_abort(s);
-		} else if (s->a.mode == PHR_TERMINATE && !terminated &&
-			   adv >= term_round) {
-			u32 x = phr_hash(s, (u64)U32_MAX * 4);
-
-			udelay(x % 200);
-			gosync_phaser_force_termination(x & 1 || !s->a.tier ?
-							&s->root :
-							&s->children[x % s->a.tier]);
-		} else if (!terminated && adv == last_adv &&
-			   time_after(jiffies, progress_at + PHR_STUCK_S * HZ)) {
-			phr_fail(s, "no phase advanced for %d s, at round %ld: stuck",
-				 PHR_STUCK_S, adv);
-			phr_abort(s);
-		}
-		if (adv != last_adv) {
-			last_adv = adv;
-			progress_at = jiffies;
-		}
-		if (!terminated && gosync_phaser_is_terminated(&s->root)) {
-			terminated = true;
-			*term_at = jiffies;
-		}
-		if (terminated && !late && atomic_read(&s->running) &&
-		    time_after(jiffies, *term_at + PHR_PROMPT_S * HZ)) {
-			late = true;
-			phr_fail(s, "%d threads still running %d s after the termination",
-				 atomic_read(&s->running), PHR_PROMPT_S);
-			WRITE_ONCE(s->stop, true);
-		}
-	}
-	return ret;
-}
-
 /* Every call on a terminated tree returns -ESHUTDOWN, without sleeping. */
 static void phr_check_shutdown(struct phr *s, struct gosync_phaser *ph,
 			       const char *name)
@@ -808,9 +855,10 @@ struct phr_sum {
 	bool terminated;
 };
 
-/* The checks of a finished run; @term_at as phr_supervise() gave it. */
-static void phr_check(struct phr *s, struct phr_sum *sum, unsigned long term_at)
+/* The checks of a finished run. */
+static void phr_check(struct phr *s, struct phr_sum *sum)
 {
+	unsigned long term_at = s->term_at;
 	const struct phr_args *a = &s->a;
 	long adv = atomic_long_read(&s->advances);
 	bool want_term = a->mode == PHR_DEREGISTER || a->mode == PHR_TERMINATE;
@@ -880,57 +928,50 @@ static void phr_check(struct phr *s, struct phr_sum *sum, unsigned long term_at)
 	}
 }
 
-static void phr_print(struct phr *s, const struct phr_sum *sum,
-		      struct seq_buf *out)
+static int phr_print(struct phr *s, const struct phr_sum *sum,
+		     struct seq_buf *out)
 {
-	long errors = gosync_violations_count(&s->v);
-
-	seq_buf_printf(out, "result=%s threads=%u tier=%u rounds=%u mode=%s seed=%llu",
-		       errors ? "FAIL" : "PASS", s->a.threads, s->a.tier,
-		       s->a.rounds, phr_mode_names[s->a.mode], s->a.seed);
-	seq_buf_printf(out, " phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu",
-		       sum->phases, atomic_long_read(&s->advances),
-		       sum->wakeups, sum->deregistered, sum->registered);
-	seq_buf_printf(out, " interrupts=%llu timeouts=%llu terminated=%d errors=%ld\n",
-		       sum->interrupts, sum->timeouts, sum->terminated, errors);
-	gosync_violations_print(&s->v, out);
+	return gosync_run_result(&s->run, out,
+				 "threads=%u tier=%u rounds=%u mode=%s seed=%llu phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu interrupts=%llu timeouts=%llu terminated=%d",
+				 s->a.threads, s->a.tier, s->a.rounds,
+				 phr_mode_names[s->a.mode], s->a.seed,
+				 sum->phases, atomic_long_read(&s->advances),
+				 sum->wakeups, sum->deregistered,
+				 sum->registered, sum->interrupts,
+				 sum->timeouts, sum->terminated);
 }
 
 static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	struct phr_sum sum = {};
-	unsigned long term_at;
 	struct phr *s;
-	unsigned int i;
-	int ret;
+	int ret, err;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = __gosync_phaser_run_parse(line, &s->a, out, f->who);
+	ret = gosync_args_parse(&gosync_phaser_run_args, line, &s->a, out,
+				f->who);
 	if (ret)
 		goto out_free;
 	ret = phr_setup(s, out, f->who);
 	if (ret)
 		goto out_free;
-	ret = phr_start(s, out, f->who);
-	if (ret)
-		goto out_free;
-
-	ret = phr_supervise(s, &term_at);
-	for (i = 0; i < s->a.threads; i++) {
-		kthread_stop(s->th[i].task);
-		put_task_struct(s->th[i].task);
+	ret = gosync_run_threads(&s->run);
+	if (!s->run.go) {
+		gosync_report(out, f->who, "run: no threads (%d)", ret);
+		goto out_run;
 	}
-	/* Interrupted: every thread has stopped, on -ESHUTDOWN. */
-	if (ret)
-		phr_fail(s, "run stopped: interrupted by a signal");
-	phr_check(s, &sum, term_at);
+	/* Stopped: every thread has stopped, on -ESHUTDOWN. */
+	phr_check(s, &sum);
 	if (!ret && s->a.inject && !atomic_read(&s->injected))
-		phr_fail(s, "inject=%s was not planted", s->a.inject_name);
-	phr_print(s, &sum, out);
-	if (!ret && gosync_violations_count(&s->v))
-		ret = -EIO;
+		phr_fail(s, "inject=%s was not planted",
+			 phr_inject_names[s->a.inject]);
+	err = phr_print(s, &sum, out);
+	if (!ret)
+		ret = err;
+out_run:
+	gosync_run_free(&s->run);
 out_free:
 	phr_free(s);
 	return ret;
@@ -942,15 +983,7 @@ static struct gosync_cmd_file phr_file = {
 	.exec = phr_exec,
 };
 
-/* The "phaser" directory's component: the file "run". */
-static int phr_component_init(struct dentry *dir)
-{
-	gosync_cmd_file_create(dir, &phr_file);
-	return 0;
-}
-
 const struct gosync_component gosync_phaser_component = {
 	.name = "phaser",
-	.init = phr_component_init,
-	.bench = &gosync_phaser_bench,
+	.files = (struct gosync_cmd_file *const []){ &phr_file, NULL },
 };

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gosync_barrier's debugfs face: /sys/kernel/debug/gosync_test/barrier/.
- * The arguments of run are parsed by kmod/test/barrier_run_cmd.c (declared in
- * kmod/test/barrier_run.h), which builds in userspace too, so the fuzzer runs it;
- * the grammar is documented here only.
+ * gosync_barrier in gosync_test.ko: /sys/kernel/debug/gosync_test/barrier/,
+ * its checks and inject= points on the runner (runner.h).
  *
  * run (0600, command file; grammar of command files in parse.h)
  *	threads=N rounds=M [mode=plain|delay|interrupt|timeout|reset]
@@ -79,42 +77,30 @@
  *	returned twice in a round), round (two threads failing different
  *	rounds of one epoch).
  *
- *	The output is one line "result=PASS|FAIL threads= rounds= mode=
- *	generations= wakeups= serials= actions= broken= timeouts=
- *	interrupts= resets= aborted= late= skipped= kicks= errors=", where
- *	broken counts the failed epochs, resets the controller's resets,
- *	aborted the -ECONNABORTED returns, late the arrivals at a barrier
- *	already broken, skipped the arrivals left out in reset mode and
- *	kicks the recovery's resets. On a violation up to 8 "error: <what>"
- *	lines follow (each also logged) and the write fails with -EIO.
+ *	The output is the runner's result line (runner.h): "result=PASS|FAIL
+ *	threads= rounds= mode= generations= wakeups= serials= actions=
+ *	broken= timeouts= interrupts= resets= aborted= late= skipped= kicks=
+ *	errors=", where broken counts the failed epochs, resets the
+ *	controller's resets, aborted the -ECONNABORTED returns, late the
+ *	arrivals at a barrier already broken, skipped the arrivals left out
+ *	in reset mode and kicks the recovery's resets. A run the runner stops
+ *	(a signal, 60 s, stuck after a violation) breaks the barrier with a
+ *	wait of zero timeout until every thread has left it (no reset, so it
+ *	stays broken) and judges nothing more.
  *
- *	A signal to the writer stops the run (-EINTR), and so does a run
- *	longer than 60 s (-ETIMEDOUT) or a violation the threads do not
- *	get past within a second (-EIO): the writer then breaks the barrier
- *	(a wait with a zero timeout, until every thread has left it; no
- *	reset, so it stays broken) and judges nothing more. The summary is
- *	printed with result=FAIL and an error line saying why.
- *
- *	Errors: the parser's (see parse.h): -ERANGE for threads outside
- *	2 .. 64 or rounds outside 1 .. 1000000, action not 0 or 1; -EINVAL
- *	for a missing threads= or rounds=, a negative or non-numeric number,
- *	an unknown key, mode or inject; -ENOMEM. A rejected command starts
- *	nothing.
+ *	Errors: the parser's (see parse.h), -ENOMEM, -EIO for a violation,
+ *	the runner's for a stopped run. A rejected command starts nothing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
-#include <linux/completion.h>
-#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
-#include <linux/kthread.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -123,46 +109,129 @@
 
 #include <gosync/barrier.h>
 
-#include "barrier_run.h"
 #include "cmdfile.h"
 #include "internal.h"
 #include "parse.h"
 #include "runner.h"
 #include "test.h"
 
-#define BARST_RUN_MAX_MS	60000
-#define BARST_STUCK_MS		1000	/* after a violation */
+#define BARST_THREADS_MAX	64	/* the index masks are 64 bits */
+#define BARST_ROUNDS_MAX	1000000
 #define BARST_SLOTS		4	/* index masks, rounds r .. r + 3 */
 #define BARST_BREAK_EVERY	8	/* interrupt, timeout: break rounds */
 #define BARST_LONG_TIMEOUT	(10 * HZ)
 #define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
 
-static_assert(BARST_THREADS_MAX <= 64, "an index mask is a u64");
+/**
+ * enum barst_mode - how the threads of a run arrive
+ * @BARST_PLAIN: gosync_barrier_wait() at once
+ * @BARST_DELAY: random delays and wait flavours
+ * @BARST_INTERRUPT: now and then a victim is interrupted by a signal
+ * @BARST_TIMEOUT: now and then a victim's wait times out
+ * @BARST_RESET: a controller resets the barrier now and then
+ * @BARST_NR_MODES: number of modes
+ */
+enum barst_mode {
+	BARST_PLAIN,
+	BARST_DELAY,
+	BARST_INTERRUPT,
+	BARST_TIMEOUT,
+	BARST_RESET,
+	BARST_NR_MODES,
+};
+
+/**
+ * enum barst_inject - a violation planted after the run
+ * @BARST_INJ_NONE: none
+ * @BARST_INJ_EARLY: a thread released with the slots a round behind
+ * @BARST_INJ_ACTION: the action run once more
+ * @BARST_INJ_SERIAL: a serial waiter too many
+ * @BARST_INJ_INDEX: an arrival index returned twice in a round
+ * @BARST_INJ_ROUND: two threads failing different rounds in an epoch
+ * @BARST_NR_INJECT: number of injections
+ */
+enum barst_inject {
+	BARST_INJ_NONE,
+	BARST_INJ_EARLY,
+	BARST_INJ_ACTION,
+	BARST_INJ_SERIAL,
+	BARST_INJ_INDEX,
+	BARST_INJ_ROUND,
+	BARST_NR_INJECT,
+};
+
+/**
+ * struct barst_args - the arguments of a barrier/run command
+ * @threads: threads=, the parties
+ * @rounds: rounds=, rounds each thread passes
+ * @mode: mode= (plain if absent)
+ * @action: action=, give the barrier the checking action
+ * @seed: seed=, of the random choices
+ * @inject: inject= (none if absent)
+ */
+struct barst_args {
+	u32 threads;
+	u32 rounds;
+	u32 mode;
+	u32 action;
+	u32 seed;
+	u32 inject;
+};
+
+static const char *const barst_mode_names[BARST_NR_MODES] = {
+	[BARST_PLAIN] = "plain",
+	[BARST_DELAY] = "delay",
+	[BARST_INTERRUPT] = "interrupt",
+	[BARST_TIMEOUT] = "timeout",
+	[BARST_RESET] = "reset",
+};
+
+static const char *const barst_inject_names[BARST_NR_INJECT] = {
+	[BARST_INJ_NONE] = "none",
+	[BARST_INJ_EARLY] = "early",
+	[BARST_INJ_ACTION] = "action",
+	[BARST_INJ_SERIAL] = "serial",
+	[BARST_INJ_INDEX] = "index",
+	[BARST_INJ_ROUND] = "round",
+};
+
+static const struct barst_args barst_defaults = { .action = 1, .seed = 1 };
+
+static const struct gosync_param barst_params[] = {
+	GOSYNC_ARG_U32("threads", struct barst_args, threads, 2,
+		       BARST_THREADS_MAX, true),
+	GOSYNC_ARG_U32("rounds", struct barst_args, rounds, 1, BARST_ROUNDS_MAX,
+		       true),
+	GOSYNC_ARG_ENUM("mode", struct barst_args, mode, barst_mode_names,
+			BARST_NR_MODES),
+	GOSYNC_ARG_U32("action", struct barst_args, action, 0, 1, false),
+	GOSYNC_ARG_U32("seed", struct barst_args, seed, 0, U32_MAX, false),
+	GOSYNC_ARG_ENUM("inject", struct barst_args, inject, barst_inject_names,
+			BARST_NR_INJECT),
+};
+
+/* The arguments of barrier/run; the fuzzers run them too. */
+const struct gosync_args gosync_barrier_run_args = {
+	.params = barst_params,
+	.nr = ARRAY_SIZE(barst_params),
+	.size = sizeof(struct barst_args),
+	.defaults = &barst_defaults,
+};
 
 struct barst;
 
 /**
- * struct barst_thread - one party of a run; the counts are its own
- * @s: the run
- * @task: its kthread
- * @id: its index, its slot in the array
- * @rnd: its random state
- * @armed: it is a victim that may be signalled now; guarded by @s->sig_lock
- * @ok: waits that released it
+ * struct barst_sum - a thread's counts, or every thread's added up
+ * @ok: waits that released a thread
  * @serials: ... as the serial waiter
  * @wakeups: ... as another waiter
- * @timeouts: waits that returned -ETIMEDOUT
- * @interrupts: waits that returned -ERESTARTSYS
- * @aborted: waits that returned -ECONNABORTED
- * @late: arrivals at a barrier it knew was broken
- * @skipped: arrivals left out (reset mode, recovery under way)
+ * @timeouts: -ETIMEDOUT returns
+ * @interrupts: -ERESTARTSYS returns
+ * @aborted: -ECONNABORTED returns
+ * @late: arrivals at a barrier known broken
+ * @skipped: arrivals left out
  */
-struct barst_thread {
-	struct barst *s;
-	struct task_struct *task;
-	unsigned int id;
-	u32 rnd;
-	bool armed;
+struct barst_sum {
 	u64 ok;
 	u64 serials;
 	u64 wakeups;
@@ -171,6 +240,22 @@ struct barst_thread {
 	u64 aborted;
 	u64 late;
 	u64 skipped;
+};
+
+/**
+ * struct barst_thread - one party of a run
+ * @s: the run
+ * @id: its index, its slot in the array
+ * @rnd: its random state
+ * @armed: it is a victim that may be signalled now; guarded by @s->sig_lock
+ * @c: its counts
+ */
+struct barst_thread {
+	struct barst *s;
+	unsigned int id;
+	u32 rnd;
+	bool armed;
+	struct barst_sum c;
 };
 
 /**
@@ -195,12 +280,10 @@ struct barst_thread {
  * @kicks: resets done by recovering threads to free sleepers
  * @resets: resets done by the controller
  * @abort: the run is being stopped
- * @start: the start line
- * @alive: threads still running
- * @done_wq: where the controller waits for them
+ * @run: the threads
  * @v: the violations found
- * @first_error: jiffies of the first
- * @th: the threads
+ * @rnd: the controller's random state
+ * @th: the threads' counts
  */
 struct barst {
 	struct gosync_barrier b;
@@ -223,11 +306,9 @@ struct barst {
 	atomic_long_t kicks;
 	u64 resets;
 	bool abort;
-	struct completion start;
-	atomic_t alive;
-	wait_queue_head_t done_wq;
+	struct gosync_run run;
 	struct gosync_violations v;
-	unsigned long first_error;
+	u32 rnd;
 	struct barst_thread th[];
 };
 
@@ -242,8 +323,7 @@ static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 	if (READ_ONCE(s->abort))
 		return;
 	va_start(args, fmt);
-	if (gosync_vviolation(&s->v, fmt, args) == 1)
-		WRITE_ONCE(s->first_error, jiffies);
+	gosync_vviolation(&s->v, fmt, args);
 	va_end(args);
 }
 
@@ -347,12 +427,12 @@ static void barst_released(struct barst *s, struct barst_thread *th,
 		barst_fail(s, "thread %u released from round %u before its action",
 			   th->id, round);
 	barst_post_index(s, round, ret);
-	th->ok++;
+	th->c.ok++;
 	if (!gosync_barrier_is_serial(&s->b, ret)) {
-		th->wakeups++;
+		th->c.wakeups++;
 		return;
 	}
-	th->serials++;
+	th->c.serials++;
 	/* Everybody has passed round - 2 and is done with its slot. */
 	if (round >= 2)
 		barst_check_indices(s, round - 2);
@@ -420,7 +500,7 @@ static void barst_signal(struct barst *s, struct barst_thread *victim)
 {
 	spin_lock(&s->sig_lock);
 	if (victim->armed)
-		send_sig(SIGUSR1, victim->task, 1);
+		send_sig(SIGUSR1, s->run.threads[victim->id].task, 1);
 	spin_unlock(&s->sig_lock);
 }
 
@@ -493,7 +573,7 @@ static void barst_failed(struct barst *s, struct barst_thread *th,
 
 	switch (ret) {
 	case -ECONNABORTED:
-		th->aborted++;
+		th->c.aborted++;
 		if (aborting)
 			return;
 		if (s->a.mode != BARST_RESET && !barst_gives_up(s))
@@ -507,9 +587,9 @@ static void barst_failed(struct barst *s, struct barst_thread *th,
 	case -ERESTARTSYS:
 	case -ETIMEDOUT:
 		if (ret == -ETIMEDOUT)
-			th->timeouts++;
+			th->c.timeouts++;
 		else
-			th->interrupts++;
+			th->c.interrupts++;
 		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? BARST_TIMEOUT :
 					     BARST_INTERRUPT))
 			barst_fail(s, "thread %u: round %u: gave up (%d), not a victim",
@@ -541,12 +621,12 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 	/* Pairs with WRITE_ONCE() in barst_recover(); a hint only. */
 	if (READ_ONCE(s->rec_pending)) {
 		if (s->a.mode == BARST_RESET) {
-			th->skipped++;
+			th->c.skipped++;
 			return -ECONNABORTED;
 		}
 		/* Broken until the recovery, which needs us, resets it. */
 		broken_before = true;
-		th->late++;
+		th->c.late++;
 		if (!gosync_barrier_is_broken(&s->b) && !READ_ONCE(s->abort))
 			barst_fail(s, "thread %u: round %u: recovery under way, barrier not broken",
 				   th->id, round);
@@ -667,17 +747,14 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 	return READ_ONCE(s->abort) ? -1 : ret;
 }
 
-static int barst_thread_fn(void *arg)
+static int barst_body(struct gosync_run_thread *t)
 {
-	struct barst_thread *th = arg;
-	struct barst *s = th->s;
+	struct barst *s = t->run->data;
+	struct barst_thread *th = &s->th[t->id];
 	u32 round = 0, epoch = 0;
 	long restart;
 	int ret;
 
-	if (s->a.mode == BARST_INTERRUPT)
-		allow_signal(SIGUSR1);
-	wait_for_completion(&s->start);
 	while (round < s->a.rounds && !READ_ONCE(s->abort)) {
 		ret = barst_round(s, th, round, epoch);
 		if (!ret) {
@@ -691,111 +768,58 @@ static int barst_thread_fn(void *arg)
 		epoch++;
 	}
 	flush_signals(current);
-	if (atomic_dec_and_test(&s->alive))
-		wake_up_all(&s->done_wq);
-	/* Stay until kthread_stop(): the controller reads our counts. */
-	while (!kthread_should_stop()) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (!kthread_should_stop())
-			schedule();
-		__set_current_state(TASK_RUNNING);
-	}
 	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* The controller: the writer's context.                               */
 
-static bool barst_all_done(struct barst *s)
+/* Reset mode: the controller resets every 0.1-1 ms, now and then twice. */
+static long barst_tick(struct gosync_run *run)
 {
-	return !atomic_read(&s->alive);
-}
-
-/* Reset mode: every 0.1-1 ms, now and then twice in a row. */
-static void barst_reset_some(struct barst *s, u32 *rnd)
-{
-	u32 r = gosync_xorshift32(rnd);
+	struct barst *s = run->data;
+	u32 r = gosync_xorshift32(&s->rnd);
 	unsigned int us = 100 + r % 900;
 
+	if (s->a.mode != BARST_RESET)
+		return HZ / 10;
 	usleep_range(us, us + 50);
-	if (barst_all_done(s))
-		return;
-	barst_reset(s);
-	s->resets++;
-	if (!((r >> 16) & 3)) {
+	if (atomic_read(&run->alive)) {
 		barst_reset(s);
 		s->resets++;
 	}
+	if (atomic_read(&run->alive) && !((r >> 16) & 3)) {
+		barst_reset(s);
+		s->resets++;
+	}
+	return 0;
 }
 
-/* Run the threads until done, or stop them; 0 or why they were stopped. */
-static int barst_control(struct barst *s)
+/*
+ * A stopped run: break the barrier as a party that gives up at once, and
+ * keep it broken (no reset), so that nobody sleeps in it again; our wait
+ * may instead complete a generation, which releases its sleepers. Either
+ * way every thread gets out and sees the abort.
+ */
+static void barst_abort(struct gosync_run *run)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(BARST_RUN_MAX_MS);
-	u32 rnd = barst_mix(s->a.seed) | 1;
-	int why = 0;
+	struct barst *s = run->data;
 
-	complete_all(&s->start);
-	while (!barst_all_done(s)) {
-		if (signal_pending(current)) {
-			why = -EINTR;
-			break;
-		}
-		if (time_after(jiffies, deadline)) {
-			why = -ETIMEDOUT;
-			break;
-		}
-		if (gosync_violations_count(&s->v) &&
-		    time_after(jiffies, READ_ONCE(s->first_error) +
-			       msecs_to_jiffies(BARST_STUCK_MS))) {
-			why = -EIO;
-			break;
-		}
-		if (s->a.mode == BARST_RESET)
-			barst_reset_some(s, &rnd);
-		else
-			wait_event_interruptible_timeout(s->done_wq,
-							 barst_all_done(s),
-							 HZ / 10);
-	}
-	if (!why)
-		return 0;
-	/*
-	 * Stop: break the barrier as a party that gives up at once, and keep
-	 * it broken (no reset), so that nobody sleeps in it again; our wait
-	 * may instead complete a generation, which releases its sleepers.
-	 * Either way every thread gets out and sees the abort.
-	 */
 	WRITE_ONCE(s->abort, true);
 	wake_up_all(&s->rec_wq);
-	while (!barst_all_done(s)) {
-		gosync_barrier_wait_timeout(&s->b, 0);
-		wait_event_timeout(s->done_wq, barst_all_done(s), 1);
-	}
-	return why;
+	gosync_barrier_wait_timeout(&s->b, 0);
 }
 
-/**
- * struct barst_sum - every thread's counts added up
- * @ok: waits that released a thread
- * @serials: ... as the serial waiter
- * @wakeups: ... as another waiter
- * @timeouts: -ETIMEDOUT returns
- * @interrupts: -ERESTARTSYS returns
- * @aborted: -ECONNABORTED returns
- * @late: arrivals at a barrier known broken
- * @skipped: arrivals left out
- */
-struct barst_sum {
-	u64 ok;
-	u64 serials;
-	u64 wakeups;
-	u64 timeouts;
-	u64 interrupts;
-	u64 aborted;
-	u64 late;
-	u64 skipped;
-};
+/* Add a thread's counts @c to @sum; both are only u64s. */
+static void barst_add(struct barst_sum *sum, const struct barst_sum *c)
+{
+	const u64 *from = (const u64 *)c;
+	u64 *to = (u64 *)sum;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(*c) / sizeof(u64); i++)
+		to[i] += from[i];
+}
 
 /* Plant the violation inject= asks for, through the check that finds it. */
 static void barst_inject(struct barst *s, struct barst_sum *sum)
@@ -839,9 +863,9 @@ static void barst_check(struct barst *s, struct barst_sum *sum)
 	u32 r;
 
 	for (i = 0; i < n; i++)
-		if (s->th[i].ok != m)
+		if (s->th[i].c.ok != m)
 			barst_fail(s, "thread %u passed %llu rounds, not %llu", i,
-				   s->th[i].ok, m);
+				   s->th[i].c.ok, m);
 	barst_inject(s, sum);
 	actions = atomic_long_read(&s->actions);
 	/* The last two rounds' serial waiters had no later round to check. */
@@ -886,74 +910,36 @@ static void barst_check(struct barst *s, struct barst_sum *sum)
 		barst_fail(s, "the barrier is broken at the end");
 }
 
-static void barst_print(struct barst *s, const struct barst_sum *sum,
-			struct seq_buf *out)
+static int barst_print(struct barst *s, const struct barst_sum *sum,
+		       struct seq_buf *out)
 {
-	long errors = gosync_violations_count(&s->v);
-
-	seq_buf_printf(out, "result=%s threads=%u rounds=%u mode=%s generations=%ld",
-		       errors ? "FAIL" : "PASS", s->a.threads, s->a.rounds,
-		       barst_mode_names[s->a.mode], atomic_long_read(&s->gens));
-	seq_buf_printf(out, " wakeups=%llu serials=%llu actions=%ld broken=%llu",
-		       sum->wakeups, sum->serials, atomic_long_read(&s->actions),
-		       s->broken);
-	seq_buf_printf(out, " timeouts=%llu interrupts=%llu resets=%llu aborted=%llu",
-		       sum->timeouts, sum->interrupts, s->resets, sum->aborted);
-	seq_buf_printf(out, " late=%llu skipped=%llu kicks=%ld errors=%ld\n",
-		       sum->late, sum->skipped, atomic_long_read(&s->kicks),
-		       errors);
-	gosync_violations_print(&s->v, out);
-}
-
-/* Create the threads, stopped at the start line; 0 or a negative errno. */
-static int barst_start(struct barst *s, struct seq_buf *out, const char *who)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->a.threads; i++) {
-		struct barst_thread *th = &s->th[i];
-		struct task_struct *t;
-
-		th->s = s;
-		th->id = i;
-		th->rnd = barst_mix(s->a.seed + 0x9e3779b9U * (i + 1)) | 1;
-		t = kthread_create(barst_thread_fn, th, "gosync/barrier:%u", i);
-		if (IS_ERR(t)) {
-			gosync_report(out, who, "run: no thread %u (%ld)", i,
-				      PTR_ERR(t));
-			/* Never woken: kthread_stop() ends them before their fn. */
-			while (i--) {
-				kthread_stop(s->th[i].task);
-				put_task_struct(s->th[i].task);
-			}
-			return PTR_ERR(t);
-		}
-		get_task_struct(t);
-		th->task = t;
-	}
-	atomic_set(&s->alive, s->a.threads);
-	for (i = 0; i < s->a.threads; i++)
-		wake_up_process(s->th[i].task);
-	return 0;
+	return gosync_run_result(&s->run, out,
+				 "threads=%u rounds=%u mode=%s generations=%ld wakeups=%llu serials=%llu actions=%ld broken=%llu timeouts=%llu interrupts=%llu resets=%llu aborted=%llu late=%llu skipped=%llu kicks=%ld",
+				 s->a.threads, s->a.rounds,
+				 barst_mode_names[s->a.mode],
+				 atomic_long_read(&s->gens), sum->wakeups,
+				 sum->serials, atomic_long_read(&s->actions),
+				 s->broken, sum->timeouts, sum->interrupts,
+				 s->resets, sum->aborted, sum->late,
+				 sum->skipped, atomic_long_read(&s->kicks));
 }
 
 static int barst_exec(struct gosync_cmd_file *f, char *line,
 		      struct seq_buf *out)
 {
-	struct barst_args a;
 	struct barst_sum sum = {};
+	struct barst_args a;
 	struct barst *s;
 	unsigned int i;
-	int ret, why;
+	int ret, err;
 
-	ret = __gosync_barrier_run_parse(line, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_barrier_run_args, line, &a, out, f->who);
 	if (ret)
 		return ret;
 	s = kzalloc(struct_size(s, th, a.threads), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	s->a = a;
-	gosync_violations_init(&s->v, "barrier: run");
 	s->seen = kcalloc(a.threads, sizeof(*s->seen), GFP_KERNEL);
 	if (!s->seen) {
 		ret = -ENOMEM;
@@ -969,39 +955,33 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	spin_lock_init(&s->sig_lock);
 	spin_lock_init(&s->rec_lock);
 	init_waitqueue_head(&s->rec_wq);
-	init_waitqueue_head(&s->done_wq);
-	init_completion(&s->start);
-	ret = barst_start(s, out, f->who);
-	if (ret)
-		goto out_free;
-
-	why = barst_control(s);
 	for (i = 0; i < a.threads; i++) {
-		const struct barst_thread *th = &s->th[i];
-
-		kthread_stop(th->task);
-		put_task_struct(th->task);
-		sum.ok += th->ok;
-		sum.serials += th->serials;
-		sum.wakeups += th->wakeups;
-		sum.timeouts += th->timeouts;
-		sum.interrupts += th->interrupts;
-		sum.aborted += th->aborted;
-		sum.late += th->late;
-		sum.skipped += th->skipped;
+		s->th[i].s = s;
+		s->th[i].id = i;
+		s->th[i].rnd = barst_mix(a.seed + 0x9e3779b9U * (i + 1)) | 1;
 	}
-	if (why) {
-		WRITE_ONCE(s->abort, false);
-		barst_fail(s, "run stopped: %s", why == -EINTR ?
-			   "interrupted by a signal" : why == -ETIMEDOUT ?
-			   "still running after 60 s" : "stuck after a violation");
-		ret = why;
-	} else {
+	s->rnd = barst_mix(a.seed) | 1;
+	s->run = (struct gosync_run){
+		.name = "barrier", .nr_threads = a.threads,
+		.signals = a.mode == BARST_INTERRUPT, .body = barst_body,
+		.tick = barst_tick, .abort = barst_abort, .data = s, .v = &s->v,
+	};
+	gosync_violations_init(&s->v, "barrier: run");
+	ret = gosync_run_threads(&s->run);
+	if (!s->run.go) {
+		gosync_report(out, f->who, "run: no threads (%d)", ret);
+		goto out_run;
+	}
+	for (i = 0; i < a.threads; i++)
+		barst_add(&sum, &s->th[i].c);
+	/* A stopped run is judged no further: it returns why it stopped. */
+	if (!ret)
 		barst_check(s, &sum);
-		ret = gosync_violations_count(&s->v) ? -EIO : 0;
-	}
-	barst_print(s, &sum, out);
-
+	err = barst_print(s, &sum, out);
+	if (!ret)
+		ret = err;
+out_run:
+	gosync_run_free(&s->run);
 out_free:
 	kfree(s->seen);
 	kfree(s);
@@ -1014,19 +994,11 @@ static struct gosync_cmd_file barst_file = {
 	.exec = barst_exec,
 };
 
-/* The "barrier" directory's component: the file "run". */
-static int barst_component_init(struct dentry *dir)
-{
-	gosync_cmd_file_create(dir, &barst_file);
-	return 0;
-}
-
 /*
  * Nothing to do at unload: a run holds the file open (and the module
  * pinned) until its threads are gone, and no state outlives a run.
  */
 const struct gosync_component gosync_barrier_component = {
 	.name = "barrier",
-	.init = barst_component_init,
-	.bench = &gosync_barrier_bench,
+	.files = (struct gosync_cmd_file *const []){ &barst_file, NULL },
 };
