@@ -14,6 +14,8 @@
 #		reference page
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
 #		against the stock headers with zero warnings
+#   library-only	gosync.ko links no parser, command, stress, bench or
+#		inject symbol (nm)
 #   sparse	the same build under sparse (C=2) prints nothing
 #   build-newer	the same build with W=1 against the newest installed
 #		linux-headers-6.12 (tools/deps.sh), for the version gates
@@ -119,7 +121,7 @@ fi
 # What KUnit needs (kmod/kunit/.kunitconfig) is what the debug kernel has.
 kcfg_missing=""
 for opt in $(grep '^CONFIG_' kmod/kunit/.kunitconfig); do
-	cat tools/kernel/common.config tools/kernel/debug.config | grep -qxF "$opt" ||
+	grep -qxF "$opt" tools/kernel/common.config tools/kernel/debug.config ||
 		kcfg_missing="$kcfg_missing $opt"
 done
 if [ -z "$kcfg_missing" ]; then
@@ -143,6 +145,16 @@ if kmake W=1 > "$LOGDIR/build.log" 2>&1; then
 		result FAIL build-w1 "see $LOGDIR/build.log"
 	else
 		result PASS build-w1 "$(grep -c 'CC \[M\]' "$LOGDIR/build.log") objects against $KDIR"
+	fi
+	# gosync.ko is the library only: no parser, command, stress, bench or
+	# inject symbol may be linked into it (those live in gosync_test.ko).
+	testsyms=$(nm "$mod/gosync.ko" | awk '{print $NF}' |
+		grep -iE 'parse|_cmd|stress|bench|inject|violation|runner|fuzz' || true)
+	if [ -n "$testsyms" ]; then
+		echo "$testsyms" | head -10
+		result FAIL library-only "test symbols in gosync.ko"
+	else
+		result PASS library-only "$(nm "$mod/gosync.ko" | grep -c ' [Tt] ') functions in gosync.ko, none of the test module's"
 	fi
 	# C=2 checks every source again without recompiling: what it prints is sparse's.
 	kmake C=2 CHECK=sparse > "$LOGDIR/sparse.log" 2>&1

@@ -10,9 +10,9 @@
  * barrier (refused with -EDEADLK, the generation released as usual).
  *
  * Cases about a barrier that may hang (on a bug) run each blocking call
- * in a kthread and give it BK_STUCK_SECS; a call still blocked then fails
+ * in a kthread and give it GBAR_STUCK_SECS; a call still blocked then fails
  * the case, which frees it by moving the barrier to another generation
- * (bk_unstick()), so that the suite goes on and every thread is joined.
+ * (gbar_unstick()), so that the suite goes on and every thread is joined.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -27,42 +27,42 @@
 
 #include "barrier.h"
 
-#define BK_PARTIES	4
-#define BK_ROUNDS	200
-#define BK_STUCK_SECS	10	/* a call blocked this long is stuck */
+#define GBAR_PARTIES	4
+#define GBAR_ROUNDS	200
+#define GBAR_STUCK_SECS	10	/* a call blocked this long is stuck */
 
-struct bk_run {
+struct gbar_run {
 	struct gosync_barrier b;
 	struct kunit *test;
 	unsigned int rounds;
-	u32 seen[BK_PARTIES];	/* each party's round, written before waiting */
+	u32 seen[GBAR_PARTIES];	/* each party's round, written before waiting */
 	atomic_t actions;
 	atomic_t serials;
 	atomic_t early;		/* a party released before all arrived */
 	atomic_t bad_action;	/* the action ran with someone missing */
 	atomic_t errors;
 	atomic_t aborted;
-	struct completion done[BK_PARTIES];
-	unsigned int ids[BK_PARTIES];
+	struct completion done[GBAR_PARTIES];
+	unsigned int ids[GBAR_PARTIES];
 };
 
-static void bk_action(void *arg)
+static void gbar_action(void *arg)
 {
-	struct bk_run *r = arg;
+	struct gbar_run *r = arg;
 	u32 round = atomic_read(&r->actions);
 	unsigned int i;
 
-	for (i = 0; i < BK_PARTIES; i++)
+	for (i = 0; i < GBAR_PARTIES; i++)
 		if (READ_ONCE(r->seen[i]) != round)
 			atomic_inc(&r->bad_action);
 	atomic_inc(&r->actions);
 }
 
-static int bk_party(void *arg)
+static int gbar_party(void *arg)
 {
 	unsigned int *idp = arg;
 	unsigned int id = *idp;
-	struct bk_run *r = container_of(idp, struct bk_run, ids[id]);
+	struct gbar_run *r = container_of(idp, struct gbar_run, ids[id]);
 	unsigned int round, i;
 	int ret;
 
@@ -79,7 +79,7 @@ static int bk_party(void *arg)
 		if (gosync_barrier_is_serial(&r->b, ret))
 			atomic_inc(&r->serials);
 		/* Everyone wrote this round before anyone was released. */
-		for (i = 0; i < BK_PARTIES; i++)
+		for (i = 0; i < GBAR_PARTIES; i++)
 			if (READ_ONCE(r->seen[i]) < round)
 				atomic_inc(&r->early);
 	}
@@ -87,27 +87,27 @@ static int bk_party(void *arg)
 	return 0;
 }
 
-static struct bk_run *bk_start(struct kunit *test, unsigned int parties,
-			       unsigned int nr, unsigned int rounds)
+static struct gbar_run *gbar_start(struct kunit *test, unsigned int parties,
+				   unsigned int nr, unsigned int rounds)
 {
-	struct bk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct gbar_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct task_struct *t;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->test = test;
 	r->rounds = rounds;
-	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&r->b, parties, bk_action, r));
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&r->b, parties, gbar_action, r));
 	for (i = 0; i < nr; i++) {
 		init_completion(&r->done[i]);
 		r->ids[i] = i;
-		t = kthread_run(bk_party, &r->ids[i], "gosync-bk-%u", i);
+		t = kthread_run(gbar_party, &r->ids[i], "gosync-bk-%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	}
 	return r;
 }
 
-static void bk_join(struct bk_run *r, unsigned int nr)
+static void gbar_join(struct gbar_run *r, unsigned int nr)
 {
 	unsigned int i;
 
@@ -117,7 +117,7 @@ static void bk_join(struct bk_run *r, unsigned int nr)
 }
 
 /* Sleep until @n parties have arrived in the current generation. */
-static void bk_wait_arrived(struct gosync_barrier *b, u32 n)
+static void gbar_wait_arrived(struct gosync_barrier *b, u32 n)
 {
 	while ((u32)atomic64_read(&b->word) < n)
 		usleep_range(500, 1000);
@@ -137,7 +137,7 @@ static void barrier_init_errors_test(struct kunit *test)
 
 static void barrier_one_party_test(struct kunit *test)
 {
-	struct bk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct gbar_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	unsigned int i;
 	int ret;
 
@@ -158,11 +158,11 @@ static void barrier_one_party_test(struct kunit *test)
 
 static void barrier_rounds_test(struct kunit *test)
 {
-	struct bk_run *r = bk_start(test, BK_PARTIES, BK_PARTIES, BK_ROUNDS);
+	struct gbar_run *r = gbar_start(test, GBAR_PARTIES, GBAR_PARTIES, GBAR_ROUNDS);
 
-	bk_join(r, BK_PARTIES);
-	KUNIT_EXPECT_EQ(test, BK_ROUNDS, atomic_read(&r->actions));
-	KUNIT_EXPECT_EQ(test, BK_ROUNDS, atomic_read(&r->serials));
+	gbar_join(r, GBAR_PARTIES);
+	KUNIT_EXPECT_EQ(test, GBAR_ROUNDS, atomic_read(&r->actions));
+	KUNIT_EXPECT_EQ(test, GBAR_ROUNDS, atomic_read(&r->serials));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->early));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->bad_action));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->errors));
@@ -172,13 +172,13 @@ static void barrier_rounds_test(struct kunit *test)
 
 static void barrier_timeout_breaks_test(struct kunit *test)
 {
-	struct bk_run *r;
+	struct gbar_run *r;
 
 	/* Two parties, one kthread: our timed wait gives up first. */
-	r = bk_start(test, 3, 1, 1);
+	r = gbar_start(test, 3, 1, 1);
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
 			gosync_barrier_wait_timeout(&r->b, msecs_to_jiffies(20)));
-	bk_join(r, 1);
+	gbar_join(r, 1);
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->aborted));
 	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
 	/* Later arrivals fail at once until reset. */
@@ -190,12 +190,12 @@ static void barrier_timeout_breaks_test(struct kunit *test)
 
 static void barrier_reset_breaks_waiters_test(struct kunit *test)
 {
-	struct bk_run *r = bk_start(test, 3, 2, 1);
+	struct gbar_run *r = gbar_start(test, 3, 2, 1);
 	int ret;
 
-	bk_wait_arrived(&r->b, 2);
+	gbar_wait_arrived(&r->b, 2);
 	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(&r->b));
-	bk_join(r, 2);
+	gbar_join(r, 2);
 	KUNIT_EXPECT_EQ(test, 2, atomic_read(&r->aborted));
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(&r->b));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
@@ -205,25 +205,25 @@ static void barrier_reset_breaks_waiters_test(struct kunit *test)
 	reinit_completion(&r->done[0]);
 	reinit_completion(&r->done[1]);
 	WRITE_ONCE(r->seen[2], 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_party, &r->ids[0], "gosync-bk-0")));
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_party, &r->ids[1], "gosync-bk-1")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(gbar_party, &r->ids[0], "gosync-bk-0")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(gbar_party, &r->ids[1], "gosync-bk-1")));
 	ret = gosync_barrier_wait(&r->b);
 	KUNIT_EXPECT_GE(test, ret, 0);
-	bk_join(r, 2);
+	gbar_join(r, 2);
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->aborted));
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->actions));
 }
 
-struct bk_signalled {
+struct gbar_signalled {
 	struct gosync_barrier *b;
 	bool killable;
 	int ret;
 	struct completion done;
 };
 
-static int bk_signalled_fn(void *arg)
+static int gbar_signalled_fn(void *arg)
 {
-	struct bk_signalled *k = arg;
+	struct gbar_signalled *k = arg;
 
 	allow_signal(SIGKILL);
 	allow_signal(SIGUSR1);
@@ -240,18 +240,18 @@ static int bk_signalled_fn(void *arg)
  * A signal to a waiter breaks its generation: @killable picks the
  * flavour, which only a fatal signal interrupts.
  */
-static void bk_signal(struct kunit *test, bool killable)
+static void gbar_signal(struct kunit *test, bool killable)
 {
-	struct bk_run *r = bk_start(test, 3, 1, 1);
-	struct bk_signalled k = { .b = &r->b, .killable = killable };
+	struct gbar_run *r = gbar_start(test, 3, 1, 1);
+	struct gbar_signalled k = { .b = &r->b, .killable = killable };
 	struct task_struct *t;
 
 	init_completion(&k.done);
-	t = kthread_create(bk_signalled_fn, &k, "gosync-bk-sig");
+	t = kthread_create(gbar_signalled_fn, &k, "gosync-bk-sig");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	get_task_struct(t);
 	wake_up_process(t);
-	bk_wait_arrived(&r->b, 2);
+	gbar_wait_arrived(&r->b, 2);
 	send_sig(SIGUSR1, t, 1);
 	if (killable) {
 		/* Not fatal: the killable waiter sleeps on. */
@@ -260,7 +260,7 @@ static void bk_signal(struct kunit *test, bool killable)
 	}
 	KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&k.done, 60 * HZ));
 	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, k.ret);
-	bk_join(r, 1);
+	gbar_join(r, 1);
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&r->aborted));
 	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(&r->b));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->actions));
@@ -274,74 +274,74 @@ static void bk_signal(struct kunit *test, bool killable)
 
 static void barrier_interrupted_breaks_test(struct kunit *test)
 {
-	bk_signal(test, false);
+	gbar_signal(test, false);
 }
 
 static void barrier_killed_breaks_test(struct kunit *test)
 {
-	bk_signal(test, true);
+	gbar_signal(test, true);
 }
 
 /* ------------------------------------------------------------------ */
 /* One call on a kthread, joined with a bound.                         */
 
-struct bk_call {
+struct gbar_call {
 	struct gosync_barrier *b;
 	int (*fn)(struct gosync_barrier *b);
 	int ret;
 	struct completion done;
 };
 
-static int bk_call_fn(void *arg)
+static int gbar_call_fn(void *arg)
 {
-	struct bk_call *c = arg;
+	struct gbar_call *c = arg;
 
 	c->ret = c->fn(c->b);
 	complete(&c->done);
 	return 0;
 }
 
-static void bk_call_start(struct kunit *test, struct bk_call *c,
-			  struct gosync_barrier *b,
+static void gbar_call_start(struct kunit *test, struct gbar_call *c,
+			    struct gosync_barrier *b,
 			  int (*fn)(struct gosync_barrier *b))
 {
 	c->b = b;
 	c->fn = fn;
 	init_completion(&c->done);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bk_call_fn, c, "gosync-bk-call")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(gbar_call_fn, c, "gosync-bk-call")));
 }
 
 /*
  * Free whoever sleeps in a stuck barrier: move it to generation @gen and
  * wake its queue. They see their generation over.
  */
-static void bk_unstick(struct gosync_barrier *b, u64 gen)
+static void gbar_unstick(struct gosync_barrier *b, u64 gen)
 {
 	__gosync_barrier_set_gen(b, gen);
 	wake_up_all(&b->wq);
 }
 
 /*
- * The call's result. If it has not returned within BK_STUCK_SECS, the
+ * The call's result. If it has not returned within GBAR_STUCK_SECS, the
  * case fails and the barrier is moved to @unstick_gen to free it.
  */
-static int bk_call_join(struct kunit *test, struct bk_call *c,
-			const char *what, u64 unstick_gen)
+static int gbar_call_join(struct kunit *test, struct gbar_call *c,
+			  const char *what, u64 unstick_gen)
 {
-	if (!wait_for_completion_timeout(&c->done, BK_STUCK_SECS * HZ)) {
-		KUNIT_FAIL(test, "%s: still blocked after %d s", what, BK_STUCK_SECS);
-		bk_unstick(c->b, unstick_gen);
+	if (!wait_for_completion_timeout(&c->done, GBAR_STUCK_SECS * HZ)) {
+		KUNIT_FAIL(test, "%s: still blocked after %d s", what, GBAR_STUCK_SECS);
+		gbar_unstick(c->b, unstick_gen);
 		wait_for_completion(&c->done);
 	}
 	return c->ret;
 }
 
-static int bk_wait_fn(struct gosync_barrier *b)
+static int gbar_wait_fn(struct gosync_barrier *b)
 {
 	return gosync_barrier_wait(b);
 }
 
-static int bk_reset_fn(struct gosync_barrier *b)
+static int gbar_reset_fn(struct gosync_barrier *b)
 {
 	return gosync_barrier_reset(b);
 }
@@ -350,27 +350,27 @@ static int bk_reset_fn(struct gosync_barrier *b)
  * Seed generation @gen of quiet barrier @b, break it with @k waiters and
  * reset(): reset() returns, every waiter gets -ECONNABORTED.
  */
-static void bk_break_gen(struct kunit *test, struct gosync_barrier *b,
-			 u64 gen, unsigned int k)
+static void gbar_break_gen(struct kunit *test, struct gosync_barrier *b,
+			   u64 gen, unsigned int k)
 {
-	struct bk_call reset, w[BK_PARTIES - 1];
+	struct gbar_call reset, w[GBAR_PARTIES - 1];
 	char what[64];
 	unsigned int i;
 
 	KUNIT_ASSERT_LT(test, k, b->parties);
 	__gosync_barrier_set_gen(b, gen);
 	for (i = 0; i < k; i++)
-		bk_call_start(test, &w[i], b, bk_wait_fn);
-	bk_wait_arrived(b, k);
-	bk_call_start(test, &reset, b, bk_reset_fn);
+		gbar_call_start(test, &w[i], b, gbar_wait_fn);
+	gbar_wait_arrived(b, k);
+	gbar_call_start(test, &reset, b, gbar_reset_fn);
 	snprintf(what, sizeof(what), "reset() of generation %#llx, %u waiters",
 		 gen, k);
-	KUNIT_EXPECT_EQ(test, 0, bk_call_join(test, &reset, what, gen + 1));
+	KUNIT_EXPECT_EQ(test, 0, gbar_call_join(test, &reset, what, gen + 1));
 	for (i = 0; i < k; i++) {
 		snprintf(what, sizeof(what), "waiter %u of %u of generation %#llx",
 			 i, k, gen);
 		KUNIT_EXPECT_EQ_MSG(test, -ECONNABORTED,
-				    bk_call_join(test, &w[i], what, gen + 1),
+				    gbar_call_join(test, &w[i], what, gen + 1),
 				    "%s", what);
 	}
 	KUNIT_EXPECT_FALSE(test, gosync_barrier_is_broken(b));
@@ -380,35 +380,35 @@ static void bk_break_gen(struct kunit *test, struct gosync_barrier *b,
  * Generation g broken with @k1 waiters, then generation g + 2^31, which
  * the word holds as g again, broken with @k2: nothing of g may linger.
  */
-static void bk_wrap(struct kunit *test, unsigned int k1, unsigned int k2)
+static void gbar_wrap(struct kunit *test, unsigned int k1, unsigned int k2)
 {
 	struct gosync_barrier *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	const u64 gen = 5;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(b, BK_PARTIES, NULL, NULL));
-	bk_break_gen(test, b, gen, k1);
-	bk_break_gen(test, b, gen + BIT_ULL(31), k2);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(b, GBAR_PARTIES, NULL, NULL));
+	gbar_break_gen(test, b, gen, k1);
+	gbar_break_gen(test, b, gen + BIT_ULL(31), k2);
 }
 
 static void barrier_break_after_wrap_test(struct kunit *test)
 {
-	bk_wrap(test, 2, 1);	/* fewer waiters than the first time */
-	bk_wrap(test, 2, 2);	/* as many */
-	bk_wrap(test, 1, 3);	/* more */
+	gbar_wrap(test, 2, 1);	/* fewer waiters than the first time */
+	gbar_wrap(test, 2, 2);	/* as many */
+	gbar_wrap(test, 1, 3);	/* more */
 }
 
 /* An action that calls back into its own barrier: both calls refused. */
-struct bk_reenter {
+struct gbar_reenter {
 	struct gosync_barrier b;
 	int wait_ret;
 	int reset_ret;
 	atomic_t actions;
 };
 
-static void bk_reenter_action(void *arg)
+static void gbar_reenter_action(void *arg)
 {
-	struct bk_reenter *e = arg;
+	struct gbar_reenter *e = arg;
 
 	e->wait_ret = gosync_barrier_wait(&e->b);
 	e->reset_ret = gosync_barrier_reset(&e->b);
@@ -416,9 +416,9 @@ static void bk_reenter_action(void *arg)
 }
 
 /* One round of generation @gen: released normally, the calls refused. */
-static void bk_reenter_round(struct kunit *test, struct bk_reenter *e, u64 gen)
+static void gbar_reenter_round(struct kunit *test, struct gbar_reenter *e, u64 gen)
 {
-	struct bk_call w[BK_PARTIES];
+	struct gbar_call w[GBAR_PARTIES];
 	unsigned int i, serials = 0;
 	char what[32];
 	int ret;
@@ -426,11 +426,11 @@ static void bk_reenter_round(struct kunit *test, struct bk_reenter *e, u64 gen)
 	e->wait_ret = 0;
 	e->reset_ret = 0;
 	__gosync_barrier_set_gen(&e->b, gen);
-	for (i = 0; i < BK_PARTIES; i++)
-		bk_call_start(test, &w[i], &e->b, bk_wait_fn);
-	for (i = 0; i < BK_PARTIES; i++) {
+	for (i = 0; i < GBAR_PARTIES; i++)
+		gbar_call_start(test, &w[i], &e->b, gbar_wait_fn);
+	for (i = 0; i < GBAR_PARTIES; i++) {
 		snprintf(what, sizeof(what), "party %u", i);
-		ret = bk_call_join(test, &w[i], what, gen + 1);
+		ret = gbar_call_join(test, &w[i], what, gen + 1);
 		KUNIT_EXPECT_GE_MSG(test, ret, 0, "%s", what);
 		serials += gosync_barrier_is_serial(&e->b, ret);
 	}
@@ -442,14 +442,14 @@ static void bk_reenter_round(struct kunit *test, struct bk_reenter *e, u64 gen)
 
 static void barrier_action_reenters_test(struct kunit *test)
 {
-	struct bk_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct gbar_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&e->b, BK_PARTIES,
-						     bk_reenter_action, e));
-	bk_reenter_round(test, e, 7);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(&e->b, GBAR_PARTIES,
+						     gbar_reenter_action, e));
+	gbar_reenter_round(test, e, 7);
 	/* The barrier goes on working: a second round, the same again. */
-	bk_reenter_round(test, e, 8);
+	gbar_reenter_round(test, e, 8);
 	KUNIT_EXPECT_EQ(test, 2, atomic_read(&e->actions));
 }
 

@@ -36,29 +36,29 @@
 #include "internal.h"
 #include "runner.h"
 
-#define BK_NR		3
-#define BK_LOG		(GOSYNC_BREAKER_EVENTS + 16)
+#define GB_NR		3
+#define GB_LOG		(GOSYNC_BREAKER_EVENTS + 16)
 /* The fake clock starts here: bucket boundaries are whole seconds from it. */
-#define BK_T0		(1000ULL * NSEC_PER_SEC)
-#define BK_MS		NSEC_PER_MSEC
+#define GB_T0		(1000ULL * NSEC_PER_SEC)
+#define GB_MS		NSEC_PER_MSEC
 /* breaker_notify_handoff_test: threads, and the changes they make. */
-#define BK_HANDOFF_THREADS	4
-#define BK_HANDOFF_CHANGES	(4 * GOSYNC_BREAKER_EVENTS)
+#define GB_HANDOFF_THREADS	4
+#define GB_HANDOFF_CHANGES	(4 * GOSYNC_BREAKER_EVENTS)
 /* Polls (5 us apart) before a wait that should end gives up. */
-#define BK_HOLD_POLLS		2000000
+#define GB_HOLD_POLLS		2000000
 
 /* What the notifier does besides logging. */
-enum bk_mode {
-	BK_LOG_ONLY,
-	BK_REENTER,		/* reset / force from inside the notifier */
-	BK_FILL,		/* more changes than the event queue holds */
-	BK_FILL_PROBE,		/* fill the queue, then fail a probe */
-	BK_CONCURRENT,		/* count and check only: any context */
-	BK_HANDOFF,		/* who delivers what: see bk_handoff_notify() */
-	BK_CLOSE_RACE,		/* fill the queue, admit two probes, hold */
+enum gb_mode {
+	GB_LOG_ONLY,
+	GB_REENTER,		/* reset / force from inside the notifier */
+	GB_FILL,		/* more changes than the event queue holds */
+	GB_FILL_PROBE,		/* fill the queue, then fail a probe */
+	GB_CONCURRENT,		/* count and check only: any context */
+	GB_HANDOFF,		/* who delivers what: see gb_handoff_notify() */
+	GB_CLOSE_RACE,		/* fill the queue, admit two probes, hold */
 };
 
-struct bk_rec {
+struct gb_rec {
 	struct gosync_breaker_event ev;
 	unsigned long action;
 	enum gosync_breaker_state state;	/* on entry */
@@ -66,9 +66,9 @@ struct bk_rec {
 	unsigned int pending;			/* counts.pending_events on entry */
 };
 
-struct bk_fx {
-	struct gosync_breaker b[BK_NR];
-	bool live[BK_NR];
+struct gb_fx {
+	struct gosync_breaker b[GB_NR];
+	bool live[GB_NR];
 	atomic64_t now;
 	/*
 	 * The next clock read resets this breaker, then makes @hook_calls
@@ -79,7 +79,7 @@ struct bk_fx {
 
 	struct notifier_block nb;
 	struct gosync_breaker *nb_b;
-	enum bk_mode mode;
+	enum gb_mode mode;
 	bool once;
 	atomic_t depth;
 	atomic_t nested;
@@ -88,7 +88,7 @@ struct bk_fx {
 	atomic64_t last_gen;
 	atomic64_t delivered;
 	atomic_t nlog;
-	struct bk_rec log[BK_LOG];
+	struct gb_rec log[GB_LOG];
 	/* Results of calls made from inside the notifier. */
 	int ret[GOSYNC_BREAKER_EVENTS + 8];
 	enum gosync_breaker_state inner_state;
@@ -109,9 +109,9 @@ struct bk_fx {
 	atomic64_t busy;
 	atomic64_t irq_ops;
 
-	/* Hand-off of deliveries (BK_HANDOFF). */
+	/* Hand-off of deliveries (GB_HANDOFF). */
 	struct task_struct *first;
-	struct task_struct *changer[BK_HANDOFF_THREADS];
+	struct task_struct *changer[GB_HANDOFF_THREADS];
 	bool go;
 	atomic_t budget;
 	atomic_t changes;
@@ -123,7 +123,7 @@ struct bk_fx {
 	atomic_t handed_bad;
 	atomic_t hold_timeouts;
 
-	/* A failed probe racing the close of its generation (BK_CLOSE_RACE). */
+	/* A failed probe racing the close of its generation (GB_CLOSE_RACE). */
 	struct gosync_breaker_ticket t_succ, t_fail;
 	struct task_struct *racer[2];	/* the success, the failure */
 	struct completion racer_done[2];
@@ -132,7 +132,7 @@ struct bk_fx {
 };
 
 /* allow + done: allow's error if rejected, else done's return. */
-static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
+static int gb_call(struct gosync_breaker *b, int err, u64 duration_ns)
 {
 	struct gosync_breaker_ticket t = {};
 	int ret = gosync_breaker_allow(b, &t);
@@ -142,45 +142,45 @@ static int bk_call(struct gosync_breaker *b, int err, u64 duration_ns)
 	return gosync_breaker_done(b, &t, err, duration_ns);
 }
 
-static u64 bk_clock(void *arg)
+static u64 gb_clock(void *arg)
 {
-	struct bk_fx *fx = arg;
+	struct gb_fx *fx = arg;
 	struct gosync_breaker *hb = READ_ONCE(fx->hook);
 	unsigned int i;
 
 	if (hb && cmpxchg(&fx->hook, hb, NULL) == hb) {
 		WARN_ON(gosync_breaker_reset(hb));
 		for (i = 0; i < fx->hook_calls; i++)
-			if (bk_call(hb, 0, 0))
+			if (gb_call(hb, 0, 0))
 				atomic_inc(&fx->errors);
 	}
 	return (u64)atomic64_read(&fx->now);
 }
 
-static void bk_advance_ms(struct bk_fx *fx, u64 ms)
+static void gb_advance_ms(struct gb_fx *fx, u64 ms)
 {
-	atomic64_add(ms * BK_MS, &fx->now);
+	atomic64_add(ms * GB_MS, &fx->now);
 }
 
-static u64 bk_now(struct bk_fx *fx)
+static u64 gb_now(struct gb_fx *fx)
 {
 	return (u64)atomic64_read(&fx->now);
 }
 
-static int bk_init_fx(struct kunit *test)
+static int gb_init_fx(struct kunit *test)
 {
-	struct bk_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	struct gb_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 
 	if (!fx)
 		return -ENOMEM;
-	atomic64_set(&fx->now, BK_T0);
+	atomic64_set(&fx->now, GB_T0);
 	test->priv = fx;
 	return 0;
 }
 
-static void bk_exit_fx(struct kunit *test)
+static void gb_exit_fx(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	int i;
 
 	if (fx->timer_live) {
@@ -197,15 +197,15 @@ static void bk_exit_fx(struct kunit *test)
 	}
 	if (fx->nb_b)
 		gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb);
-	for (i = 0; i < BK_NR; i++)
+	for (i = 0; i < GB_NR; i++)
 		if (fx->live[i])
 			gosync_breaker_destroy(&fx->b[i]);
 }
 
-static struct gosync_breaker *bk_new(struct kunit *test, int i,
+static struct gosync_breaker *gb_new(struct kunit *test, int i,
 				     const struct gosync_breaker_opts *o)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_init(&fx->b[i], o, GFP_KERNEL), 0);
 	fx->live[i] = true;
@@ -213,41 +213,41 @@ static struct gosync_breaker *bk_new(struct kunit *test, int i,
 }
 
 /* Breaker @i with the policies of @policy, on the fake clock. */
-static struct gosync_breaker *bk_make(struct kunit *test, int i,
+static struct gosync_breaker *gb_make(struct kunit *test, int i,
 				      const struct gosync_breaker_opts *policy)
 {
 	struct gosync_breaker_opts o = *policy;
 
 	o.name = "kunit";
-	o.clock = bk_clock;
+	o.clock = gb_clock;
 	o.clock_arg = test->priv;
-	return bk_new(test, i, &o);
+	return gb_new(test, i, &o);
 }
 
-/* bk_make() with the policies as designated initializers. */
-#define BK_NEW(test, i, ...) \
-	bk_make(test, i, &(const struct gosync_breaker_opts){ __VA_ARGS__ })
+/* gb_make() with the policies as designated initializers. */
+#define GB_NEW(test, i, ...) \
+	gb_make(test, i, &(const struct gosync_breaker_opts){ __VA_ARGS__ })
 
-static void bk_kill(struct kunit *test, int i)
+static void gb_kill(struct kunit *test, int i)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
 	gosync_breaker_destroy(&fx->b[i]);
 	fx->live[i] = false;
 }
 
 /* @n calls that end with @err (0: a success), each expected to return @ret. */
-static void bk_calls(struct kunit *test, struct gosync_breaker *b, int n,
+static void gb_calls(struct kunit *test, struct gosync_breaker *b, int n,
 		     int err, int ret)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ_MSG(test, bk_call(b, err, 0), ret,
+		KUNIT_EXPECT_EQ_MSG(test, gb_call(b, err, 0), ret,
 				    "call %d of %d with %d", i + 1, n, err);
 }
 
-static struct gosync_breaker_counts bk_counts(struct gosync_breaker *b)
+static struct gosync_breaker_counts gb_counts(struct gosync_breaker *b)
 {
 	struct gosync_breaker_counts c;
 
@@ -256,14 +256,14 @@ static struct gosync_breaker_counts bk_counts(struct gosync_breaker *b)
 }
 
 /*
- * Expected counts, for BK_EXPECT_COUNTS(): only the fields given are
- * checked, each given as BK_EQ(value) so that an expected 0 is told apart
+ * Expected counts, for GB_EXPECT_COUNTS(): only the fields given are
+ * checked, each given as GB_EQ(value) so that an expected 0 is told apart
  * from a field left out. One field per field of struct
  * gosync_breaker_counts, in its order.
  */
-#define BK_EQ(v)	((u64)(v) + 1)
+#define GB_EQ(v)	((u64)(v) + 1)
 
-struct bk_want {
+struct gb_want {
 	u64 state;
 	u64 forced;
 	u64 gen;
@@ -283,7 +283,7 @@ struct bk_want {
 	u64 pending_events;
 };
 
-static void bk_check_count(struct kunit *test, int line, const char *name,
+static void gb_check_count(struct kunit *test, int line, const char *name,
 			   u64 got, u64 want)
 {
 	if (want)
@@ -292,40 +292,40 @@ static void bk_check_count(struct kunit *test, int line, const char *name,
 }
 
 /* Check @b's counts against @w; the snapshot checked, for more. */
-static struct gosync_breaker_counts bk_expect_counts(struct kunit *test,
+static struct gosync_breaker_counts gb_expect_counts(struct kunit *test,
 						     struct gosync_breaker *b,
 						     int line,
-						     const struct bk_want *w)
+						     const struct gb_want *w)
 {
-	struct gosync_breaker_counts c = bk_counts(b);
+	struct gosync_breaker_counts c = gb_counts(b);
 
-	bk_check_count(test, line, "state", c.state, w->state);
-	bk_check_count(test, line, "forced", c.forced, w->forced);
-	bk_check_count(test, line, "gen", c.gen, w->gen);
-	bk_check_count(test, line, "calls", c.calls, w->calls);
-	bk_check_count(test, line, "failures", c.failures, w->failures);
-	bk_check_count(test, line, "slow", c.slow, w->slow);
-	bk_check_count(test, line, "consecutive", c.consecutive, w->consecutive);
-	bk_check_count(test, line, "probes", c.probes, w->probes);
-	bk_check_count(test, line, "probe_successes", c.probe_successes, w->probe_successes);
-	bk_check_count(test, line, "open_delay_ms", c.open_delay_ms, w->open_delay_ms);
-	bk_check_count(test, line, "rejected", c.rejected, w->rejected);
-	bk_check_count(test, line, "ignored", c.ignored, w->ignored);
-	bk_check_count(test, line, "stale", c.stale, w->stale);
-	bk_check_count(test, line, "transitions", c.transitions, w->transitions);
-	bk_check_count(test, line, "trips", c.trips, w->trips);
-	bk_check_count(test, line, "deferred", c.deferred, w->deferred);
-	bk_check_count(test, line, "pending_events", c.pending_events, w->pending_events);
+	gb_check_count(test, line, "state", c.state, w->state);
+	gb_check_count(test, line, "forced", c.forced, w->forced);
+	gb_check_count(test, line, "gen", c.gen, w->gen);
+	gb_check_count(test, line, "calls", c.calls, w->calls);
+	gb_check_count(test, line, "failures", c.failures, w->failures);
+	gb_check_count(test, line, "slow", c.slow, w->slow);
+	gb_check_count(test, line, "consecutive", c.consecutive, w->consecutive);
+	gb_check_count(test, line, "probes", c.probes, w->probes);
+	gb_check_count(test, line, "probe_successes", c.probe_successes, w->probe_successes);
+	gb_check_count(test, line, "open_delay_ms", c.open_delay_ms, w->open_delay_ms);
+	gb_check_count(test, line, "rejected", c.rejected, w->rejected);
+	gb_check_count(test, line, "ignored", c.ignored, w->ignored);
+	gb_check_count(test, line, "stale", c.stale, w->stale);
+	gb_check_count(test, line, "transitions", c.transitions, w->transitions);
+	gb_check_count(test, line, "trips", c.trips, w->trips);
+	gb_check_count(test, line, "deferred", c.deferred, w->deferred);
+	gb_check_count(test, line, "pending_events", c.pending_events, w->pending_events);
 	return c;
 }
 
-/* BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .state = BK_EQ(...), ...) */
-#define BK_EXPECT_COUNTS(test, b, ...) \
-	bk_expect_counts(test, b, __LINE__, &(const struct bk_want){ __VA_ARGS__ })
+/* GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(3), .state = GB_EQ(...), ...) */
+#define GB_EXPECT_COUNTS(test, b, ...) \
+	gb_expect_counts(test, b, __LINE__, &(const struct gb_want){ __VA_ARGS__ })
 
 /* ---- the notifier -------------------------------------------------- */
 
-static void bk_fill(struct bk_fx *fx, struct gosync_breaker *b,
+static void gb_fill(struct gb_fx *fx, struct gosync_breaker *b,
 		    unsigned int n)
 {
 	unsigned int i;
@@ -336,7 +336,7 @@ static void bk_fill(struct bk_fx *fx, struct gosync_breaker *b,
 				     gosync_breaker_force_open(b);
 }
 
-static unsigned int bk_pending(struct gosync_breaker *b)
+static unsigned int gb_pending(struct gosync_breaker *b)
 {
 	struct gosync_breaker_counts c;
 
@@ -346,13 +346,13 @@ static unsigned int bk_pending(struct gosync_breaker *b)
 
 /*
  * Busy-wait (a notifier must not sleep) until @cond, or give up after
- * BK_HOLD_POLLS polls and count it: a bound against a hang, not a timing.
+ * GB_HOLD_POLLS polls and count it: a bound against a hang, not a timing.
  */
-#define bk_hold(fx, cond) do {						\
+#define gb_hold(fx, cond) do {						\
 	unsigned int __i;						\
 									\
 	for (__i = 0; !(cond); __i++) {					\
-		if (__i == BK_HOLD_POLLS) {				\
+		if (__i == GB_HOLD_POLLS) {				\
 			atomic_inc(&(fx)->hold_timeouts);		\
 			break;						\
 		}							\
@@ -360,7 +360,7 @@ static unsigned int bk_pending(struct gosync_breaker *b)
 	}								\
 } while (0)
 
-static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
+static void gb_react(struct gb_fx *fx, const struct gosync_breaker_event *ev)
 {
 	struct gosync_breaker *b = ev->breaker;
 	struct gosync_breaker_ticket t = {};
@@ -368,7 +368,7 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 	unsigned int n = GOSYNC_BREAKER_EVENTS;
 
 	switch (fx->mode) {
-	case BK_REENTER:
+	case GB_REENTER:
 		if (ev->reason == GOSYNC_BREAKER_R_CONSECUTIVE) {
 			fx->ret[0] = gosync_breaker_reset(b);
 			/* Changed at once; delivered after this returns. */
@@ -382,42 +382,42 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 			fx->ret[2] = gosync_breaker_force_closed(b);
 		}
 		break;
-	case BK_FILL:
+	case GB_FILL:
 		if (fx->once)
 			break;
 		fx->once = true;
 		/* Two more than fit: the queue was empty (this one is out). */
-		bk_fill(fx, b, n + 2);
+		gb_fill(fx, b, n + 2);
 		fx->inner_state = gosync_breaker_state(b);
 		/* An automatic change (consecutive = 1) must wait. */
-		fx->ret[n + 2] = bk_call(b, -EIO, 0);
+		fx->ret[n + 2] = gb_call(b, -EIO, 0);
 		gosync_breaker_counts(b, &c);
 		fx->inner_pending = c.pending_events;
 		fx->inner_deferred = c.deferred;
 		break;
-	case BK_CLOSE_RACE:
+	case GB_CLOSE_RACE:
 		if (fx->once)
 			break;
 		fx->once = true;
 		/* 62 forced changes, a trip, a half-open: the queue is full. */
-		bk_fill(fx, b, n - 2);
-		fx->ret[n] = bk_call(b, -EIO, 0);
-		bk_advance_ms(fx, 100);
+		gb_fill(fx, b, n - 2);
+		fx->ret[n] = gb_call(b, -EIO, 0);
+		gb_advance_ms(fx, 100);
 		fx->ret[n + 1] = gosync_breaker_allow(b, &fx->t_succ);
 		fx->ret[n + 2] = gosync_breaker_allow(b, &fx->t_fail);
-		/* Pairs with smp_load_acquire() in bk_racer_fn(). */
+		/* Pairs with smp_load_acquire() in gb_racer_fn(). */
 		smp_store_release(&fx->probes_in, true);
-		/* The queue stays full until the failure is in (bk_racer_fn()). */
-		bk_hold(fx, smp_load_acquire(&fx->fail_done));
+		/* The queue stays full until the failure is in (gb_racer_fn()). */
+		gb_hold(fx, smp_load_acquire(&fx->fail_done));
 		break;
-	case BK_FILL_PROBE:
+	case GB_FILL_PROBE:
 		if (fx->once)
 			break;
 		fx->once = true;
 		/* 62 forced changes, a trip, a half-open: the queue is full. */
-		bk_fill(fx, b, n - 2);
-		fx->ret[n] = bk_call(b, -EIO, 0);
-		bk_advance_ms(fx, 100);
+		gb_fill(fx, b, n - 2);
+		fx->ret[n] = gb_call(b, -EIO, 0);
+		gb_advance_ms(fx, 100);
 		fx->ret[n + 1] = gosync_breaker_allow(b, &t);
 		fx->ret[n + 2] = gosync_breaker_force_open(b);
 		/* The probe fails while its re-open cannot be queued. */
@@ -433,30 +433,30 @@ static void bk_react(struct bk_fx *fx, const struct gosync_breaker_event *ev)
 }
 
 /* The changers have queued half a queue of changes. */
-static bool bk_changers_queued(struct bk_fx *fx)
+static bool gb_changers_queued(struct gb_fx *fx)
 {
 	return atomic_read(&fx->changes) >= GOSYNC_BREAKER_EVENTS / 2;
 }
 
 /* A change is queued, or the changers will make no more. */
-static bool bk_queued_or_over(struct bk_fx *fx, struct gosync_breaker *b)
+static bool gb_queued_or_over(struct gb_fx *fx, struct gosync_breaker *b)
 {
-	return bk_pending(b) ||
+	return gb_pending(b) ||
 	       atomic_read(&fx->changers_done) == fx->nr_changers;
 }
 
-static bool bk_is_changer(struct bk_fx *fx, struct task_struct *task)
+static bool gb_is_changer(struct gb_fx *fx, struct task_struct *task)
 {
 	unsigned int i;
 
-	for (i = 0; i < BK_HANDOFF_THREADS; i++)
+	for (i = 0; i < GB_HANDOFF_THREADS; i++)
 		if (READ_ONCE(fx->changer[i]) == task)
 			return true;
 	return false;
 }
 
 /*
- * BK_HANDOFF: who delivers what. The first context's notifier, on its
+ * GB_HANDOFF: who delivers what. The first context's notifier, on its
  * first delivery, lets the changers go and holds on until they have
  * queued GOSYNC_BREAKER_EVENTS / 2 changes behind its own; on every
  * delivery it then waits while nothing is queued and the changers are not
@@ -465,19 +465,19 @@ static bool bk_is_changer(struct bk_fx *fx, struct task_struct *task)
  * context nor a changer are changes handed on: they must run in process
  * context, with preemption disabled.
  */
-static void bk_handoff_notify(struct bk_fx *fx,
+static void gb_handoff_notify(struct gb_fx *fx,
 			      const struct gosync_breaker_event *ev)
 {
 	struct gosync_breaker *b = ev->breaker;
 
 	if (current == READ_ONCE(fx->first)) {
 		if (atomic_inc_return(&fx->first_delivered) == 1) {
-			/* Pairs with smp_load_acquire() in bk_handoff_body(). */
+			/* Pairs with smp_load_acquire() in gb_handoff_body(). */
 			smp_store_release(&fx->go, true);
-			bk_hold(fx, bk_changers_queued(fx));
+			gb_hold(fx, gb_changers_queued(fx));
 		}
-		bk_hold(fx, bk_queued_or_over(fx, b));
-	} else if (bk_is_changer(fx, current)) {
+		gb_hold(fx, gb_queued_or_over(fx, b));
+	} else if (gb_is_changer(fx, current)) {
 		atomic_inc(&fx->by_changers);
 	} else {
 		atomic_inc(&fx->handed);
@@ -486,13 +486,13 @@ static void bk_handoff_notify(struct bk_fx *fx,
 	}
 }
 
-static int bk_notify(struct notifier_block *nb, unsigned long action,
+static int gb_notify(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
-	struct bk_fx *fx = container_of(nb, struct bk_fx, nb);
+	struct gb_fx *fx = container_of(nb, struct gb_fx, nb);
 	const struct gosync_breaker_event *ev = data;
 	struct gosync_breaker_counts c;
-	struct bk_rec *r;
+	struct gb_rec *r;
 	int n;
 
 	/* One change at a time, in order, none skipped. */
@@ -504,12 +504,12 @@ static int bk_notify(struct notifier_block *nb, unsigned long action,
 	atomic64_inc(&fx->delivered);
 	if (action != ev->to || ev->breaker != fx->nb_b)
 		atomic_inc(&fx->errors);
-	if (fx->mode == BK_HANDOFF) {
-		bk_handoff_notify(fx, ev);
-	} else if (fx->mode != BK_CONCURRENT) {
+	if (fx->mode == GB_HANDOFF) {
+		gb_handoff_notify(fx, ev);
+	} else if (fx->mode != GB_CONCURRENT) {
 		gosync_breaker_counts(ev->breaker, &c);
 		n = atomic_inc_return(&fx->nlog) - 1;
-		if (n < BK_LOG) {
+		if (n < GB_LOG) {
 			r = &fx->log[n];
 			r->ev = *ev;
 			r->action = action;
@@ -517,27 +517,27 @@ static int bk_notify(struct notifier_block *nb, unsigned long action,
 			r->gen = c.gen;
 			r->pending = c.pending_events;
 		}
-		bk_react(fx, ev);
+		gb_react(fx, ev);
 	}
 	atomic_dec(&fx->depth);
 	return NOTIFY_OK;
 }
 
-static void bk_listen(struct kunit *test, struct gosync_breaker *b,
-		      enum bk_mode mode)
+static void gb_listen(struct kunit *test, struct gosync_breaker *b,
+		      enum gb_mode mode)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
 	fx->mode = mode;
-	fx->nb.notifier_call = bk_notify;
+	fx->nb.notifier_call = gb_notify;
 	fx->nb_b = b;
-	atomic64_set(&fx->last_gen, bk_counts(b).gen);
+	atomic64_set(&fx->last_gen, gb_counts(b).gen);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_notifier_register(b, &fx->nb), 0);
 }
 
-static void bk_expect_clean_delivery(struct kunit *test)
+static void gb_expect_clean_delivery(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nested), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->gaps), 0);
@@ -545,11 +545,11 @@ static void bk_expect_clean_delivery(struct kunit *test)
 }
 
 /* Unregister the notifier, after checking every delivery was clean. */
-static void bk_unlisten(struct kunit *test)
+static void gb_unlisten(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
-	bk_expect_clean_delivery(test);
+	gb_expect_clean_delivery(test);
 	KUNIT_EXPECT_EQ(test,
 			gosync_breaker_notifier_unregister(fx->nb_b, &fx->nb),
 			0);
@@ -557,13 +557,13 @@ static void bk_unlisten(struct kunit *test)
 }
 
 /* Check log entry @i: the event, and what the notifier saw on entry. */
-static void bk_expect_ev(struct kunit *test, int i,
+static void gb_expect_ev(struct kunit *test, int i,
 			 enum gosync_breaker_state from,
 			 enum gosync_breaker_state to, bool forced,
 			 enum gosync_breaker_reason reason)
 {
-	struct bk_fx *fx = test->priv;
-	struct bk_rec *r = &fx->log[i];
+	struct gb_fx *fx = test->priv;
+	struct gb_rec *r = &fx->log[i];
 
 	KUNIT_ASSERT_LT(test, i, atomic_read(&fx->nlog));
 	KUNIT_EXPECT_EQ_MSG(test, r->ev.from, from, "event %d", i);
@@ -571,8 +571,8 @@ static void bk_expect_ev(struct kunit *test, int i,
 	KUNIT_EXPECT_EQ_MSG(test, r->action, (unsigned long)to, "event %d", i);
 	KUNIT_EXPECT_EQ_MSG(test, r->ev.forced, forced, "event %d", i);
 	KUNIT_EXPECT_EQ_MSG(test, r->ev.reason, reason, "event %d", i);
-	if (fx->mode != BK_FILL_PROBE)	/* it moves the clock */
-		KUNIT_EXPECT_EQ_MSG(test, r->ev.time_ns, bk_now(fx), "event %d",
+	if (fx->mode != GB_FILL_PROBE)	/* it moves the clock */
+		KUNIT_EXPECT_EQ_MSG(test, r->ev.time_ns, gb_now(fx), "event %d",
 				    i);
 	if (i)
 		KUNIT_EXPECT_EQ_MSG(test, r->ev.gen, fx->log[i - 1].ev.gen + 1,
@@ -580,15 +580,15 @@ static void bk_expect_ev(struct kunit *test, int i,
 }
 
 /* Expect @n log entries, the last of them this change. */
-static void bk_expect_last_ev(struct kunit *test, int n,
+static void gb_expect_last_ev(struct kunit *test, int n,
 			      enum gosync_breaker_state from,
 			      enum gosync_breaker_state to, bool forced,
 			      enum gosync_breaker_reason reason)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
 	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n);
-	bk_expect_ev(test, n - 1, from, to, forced, reason);
+	gb_expect_ev(test, n - 1, from, to, forced, reason);
 }
 
 /* ---- options ------------------------------------------------------- */
@@ -597,7 +597,7 @@ static void bk_expect_last_ev(struct kunit *test, int n,
 static const struct {
 	const char *what;
 	struct gosync_breaker_opts o;
-} bk_bad_opts[] = {
+} gb_bad_opts[] = {
 	{ "flags", { .flags = GOSYNC_BREAKER_FLAGS_ALL + 1 } },
 	{ "consecutive",
 	  { .consecutive = GOSYNC_BREAKER_CONSECUTIVE_MAX + 1 } },
@@ -624,19 +624,19 @@ static const struct {
 
 static void breaker_init_errors_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_opts o;
 	struct gosync_breaker *b;
 	int i;
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_init(&fx->b[0], NULL, GFP_KERNEL),
 			-EINVAL);
-	for (i = 0; i < ARRAY_SIZE(bk_bad_opts); i++) {
-		o = bk_bad_opts[i].o;
+	for (i = 0; i < ARRAY_SIZE(gb_bad_opts); i++) {
+		o = gb_bad_opts[i].o;
 		o.name = "kunit-bad";
 		KUNIT_EXPECT_EQ_MSG(test,
 				    gosync_breaker_init(&fx->b[0], &o, GFP_KERNEL),
-				    -EINVAL, "%s", bk_bad_opts[i].what);
+				    -EINVAL, "%s", gb_bad_opts[i].what);
 	}
 	KUNIT_EXPECT_FALSE(test, fx->live[0]);
 	gosync_breaker_destroy(&fx->b[0]);	/* never set up: a no-op */
@@ -660,25 +660,25 @@ static void breaker_init_errors_test(struct kunit *test)
 	};
 	for (i = 0; i < GOSYNC_BREAKER_IGNORE_MAX; i++)
 		o.ignore[i] = -MAX_ERRNO + i;
-	b = bk_make(test, 0, &o);
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(GOSYNC_BREAKER_OPEN_MS_MAX));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -MAX_ERRNO, 0), 1);
-	bk_kill(test, 0);
+	b = gb_make(test, 0, &o);
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(GOSYNC_BREAKER_OPEN_MS_MAX));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -MAX_ERRNO, 0), 1);
+	gb_kill(test, 0);
 
 	/* Defaults: five failures in a row, a minute open. */
-	b = BK_NEW(test, 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .forced = BK_EQ(false), .gen = BK_EQ(1),
-			 .open_delay_ms = BK_EQ(GOSYNC_BREAKER_DEFAULT_OPEN_MS));
-	bk_calls(test, b, GOSYNC_BREAKER_DEFAULT_CONSECUTIVE - 1, -EIO, 0);
+	b = GB_NEW(test, 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = GB_EQ(false), .gen = GB_EQ(1),
+			 .open_delay_ms = GB_EQ(GOSYNC_BREAKER_DEFAULT_OPEN_MS));
+	gb_calls(test, b, GOSYNC_BREAKER_DEFAULT_CONSECUTIVE - 1, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_advance_ms(fx, GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
-	bk_advance_ms(fx, 1);
+	gb_advance_ms(fx, GOSYNC_BREAKER_DEFAULT_OPEN_MS - 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), -EAGAIN);
+	gb_advance_ms(fx, 1);
 	/* One probe, one success closes. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 
 	KUNIT_EXPECT_STREQ(test, gosync_breaker_state_name(GOSYNC_BREAKER_CLOSED),
@@ -705,115 +705,115 @@ static void breaker_init_errors_test(struct kunit *test)
 
 static void breaker_consecutive_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 3,
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 3,
 					  .open_ms = 100);
 
-	bk_listen(test, b, BK_LOG_ONLY);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ENODEV, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(2), .calls = BK_EQ(2),
-			 .failures = BK_EQ(2));
+	gb_listen(test, b, GB_LOG_ONLY);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ENODEV, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .consecutive = GB_EQ(2), .calls = GB_EQ(2),
+			 .failures = GB_EQ(2));
 	/* A success (0 or positive) breaks the run. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, 7, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(0), .calls = BK_EQ(3));
-	bk_calls(test, b, 2, -EIO, 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 7, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .consecutive = GB_EQ(0), .calls = GB_EQ(3));
+	gb_calls(test, b, 2, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 
 	/* Tripped, into a new generation: the window and the run start empty. */
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .forced = BK_EQ(false), .gen = BK_EQ(2),
-			 .trips = BK_EQ(1), .transitions = BK_EQ(1),
-			 .calls = BK_EQ(0), .consecutive = BK_EQ(0),
-			 .pending_events = BK_EQ(0));
-	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .forced = GB_EQ(false), .gen = GB_EQ(2),
+			 .trips = GB_EQ(1), .transitions = GB_EQ(1),
+			 .calls = GB_EQ(0), .consecutive = GB_EQ(0),
+			 .pending_events = GB_EQ(0));
+	gb_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_CONSECUTIVE);
 	KUNIT_EXPECT_EQ(test, fx->log[0].ev.gen, 2ULL);
 	KUNIT_EXPECT_EQ(test, fx->log[0].state, GOSYNC_BREAKER_OPEN);
 
-	bk_calls(test, b, 2, 0, -EAGAIN);
-	BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(2));
-	bk_unlisten(test);
+	gb_calls(test, b, 2, 0, -EAGAIN);
+	GB_EXPECT_COUNTS(test, b, .rejected = GB_EQ(2));
+	gb_unlisten(test);
 }
 
 /* Rate 50%, min_calls 10: the threshold and min_calls exactly. */
 static void breaker_failure_rate_test(struct kunit *test)
 {
-	struct gosync_breaker *b = BK_NEW(test, 0, .failure_rate = 50,
+	struct gosync_breaker *b = GB_NEW(test, 0, .failure_rate = 50,
 					  .min_calls = 10, .buckets = 4,
 					  .bucket_ms = 100, .open_ms = 100);
 
-	bk_listen(test, b, BK_LOG_ONLY);
+	gb_listen(test, b, GB_LOG_ONLY);
 	/* Only the rate: no default consecutive policy. */
-	bk_calls(test, b, 9, -EIO, 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .calls = BK_EQ(9), .failures = BK_EQ(9));
+	gb_calls(test, b, 9, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = GB_EQ(9), .failures = GB_EQ(9));
 	/* The tenth call reaches min_calls. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	gb_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
 
 	/* Closed afresh: 6 ok + 4 failed is 40%; 5 of 11 is 45%; 6 of 12 trips. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	bk_calls(test, b, 6, 0, 0);
-	bk_calls(test, b, 5, -EIO, 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .calls = BK_EQ(11), .failures = BK_EQ(5));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	gb_calls(test, b, 6, 0, 0);
+	gb_calls(test, b, 5, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = GB_EQ(11), .failures = GB_EQ(5));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	gb_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
-	BK_EXPECT_COUNTS(test, b, .trips = BK_EQ(2), .transitions = BK_EQ(3));
-	bk_unlisten(test);
+	GB_EXPECT_COUNTS(test, b, .trips = GB_EQ(2), .transitions = GB_EQ(3));
+	gb_unlisten(test);
 }
 
 /* Slow calls: by explicit duration and measured from the ticket. */
 static void breaker_slow_rate_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .slow_rate = 50,
+	struct gosync_breaker *b = GB_NEW(test, 0, .slow_rate = 50,
 					  .slow_us = 1000, .min_calls = 6,
 					  .buckets = 2, .bucket_ms = 1000);
 
-	bk_listen(test, b, BK_LOG_ONLY);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000 - 1), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 1000 * 1000), 0);	/* slow */
+	gb_listen(test, b, GB_LOG_ONLY);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 1000 * 1000 - 1), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 1000 * 1000), 0);	/* slow */
 	/* Failures do not trip a slow-rate-only breaker. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(4), .slow = BK_EQ(1),
-			 .failures = BK_EQ(1));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(4), .slow = GB_EQ(1),
+			 .failures = GB_EQ(1));
 
 	/* Measured: admitted, then 2 ms pass on the clock. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
-	KUNIT_EXPECT_EQ(test, t.start, bk_now(fx));
-	bk_advance_ms(fx, 2);
+	KUNIT_EXPECT_EQ(test, t.start, gb_now(fx));
+	gb_advance_ms(fx, 2);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0,
 						  GOSYNC_BREAKER_DURATION_AUTO),
 			0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(5), .slow = BK_EQ(2),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(5), .slow = GB_EQ(2),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
 	/* 3 slow of 6: the threshold exactly, at min_calls exactly. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 5 * BK_MS), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN));
-	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 5 * GB_MS), 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN));
+	gb_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_SLOW_RATE);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 /* ---- HALF_OPEN ----------------------------------------------------- */
 
-static void bk_trip(struct kunit *test, struct gosync_breaker *b)
+static void gb_trip(struct kunit *test, struct gosync_breaker *b)
 {
 	int i;
 
 	for (i = 0; i < 1000 && gosync_breaker_state(b) ==
 	     GOSYNC_BREAKER_CLOSED; i++)
-		KUNIT_ASSERT_EQ(test, bk_call(b, -EIO, 0), 0);
+		KUNIT_ASSERT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 }
 
@@ -821,27 +821,27 @@ static void bk_trip(struct kunit *test, struct gosync_breaker *b)
  * Expect OPEN to reject until exactly @ms from now, then admit a probe
  * (@t) into HALF_OPEN.
  */
-static void bk_expect_open_for(struct kunit *test, struct gosync_breaker *b,
+static void gb_expect_open_for(struct kunit *test, struct gosync_breaker *b,
 			       unsigned int ms, struct gosync_breaker_ticket *t)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 
-	KUNIT_EXPECT_EQ(test, bk_counts(b).open_delay_ms, ms);
-	bk_advance_ms(fx, ms - 1);
+	KUNIT_EXPECT_EQ(test, gb_counts(b).open_delay_ms, ms);
+	gb_advance_ms(fx, ms - 1);
 	KUNIT_EXPECT_EQ_MSG(test, gosync_breaker_allow(b, t), -EAGAIN,
 			    "open %u ms", ms);
-	bk_advance_ms(fx, 1);
+	gb_advance_ms(fx, 1);
 	KUNIT_ASSERT_EQ_MSG(test, gosync_breaker_allow(b, t), 0, "open %u ms",
 			    ms);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
 }
 
 /* Trip @b and wait out its @ms open: @t is the first probe. */
-static void bk_trip_to_probe(struct kunit *test, struct gosync_breaker *b,
+static void gb_trip_to_probe(struct kunit *test, struct gosync_breaker *b,
 			     unsigned int ms, struct gosync_breaker_ticket *t)
 {
-	bk_trip(test, b);
-	bk_expect_open_for(test, b, ms, t);
+	gb_trip(test, b);
+	gb_expect_open_for(test, b, ms, t);
 }
 
 /*
@@ -850,41 +850,41 @@ static void bk_trip_to_probe(struct kunit *test, struct gosync_breaker *b,
  */
 static void breaker_half_open_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t[4] = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 100, .probes = 2,
 					  .successes = 3);
 
-	bk_listen(test, b, BK_LOG_ONLY);
-	bk_trip(test, b);
-	bk_advance_ms(fx, 99);
+	gb_listen(test, b, GB_LOG_ONLY);
+	gb_trip(test, b);
+	gb_advance_ms(fx, 99);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[0]), -EAGAIN);
-	bk_advance_ms(fx, 1);
+	gb_advance_ms(fx, 1);
 	/* Lazy: the delay is over, but only allow() moves it. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 1);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[0]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
-	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+	gb_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
 			  false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
 	KUNIT_EXPECT_EQ(test, t[0].gen, fx->log[1].ev.gen);
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[2]), -EBUSY);
-	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(2),
-			 .probe_successes = BK_EQ(0), .rejected = BK_EQ(3));
+	GB_EXPECT_COUNTS(test, b, .probes = GB_EQ(2),
+			 .probe_successes = GB_EQ(0), .rejected = GB_EQ(3));
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1),
-			 .probe_successes = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .probes = GB_EQ(1),
+			 .probe_successes = GB_EQ(1));
 	/* An ignored probe result gives the slot back, counts nothing. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], -EINTR, 0), 1);
-	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1),
-			 .probe_successes = BK_EQ(1), .ignored = BK_EQ(1),
-			 .state = BK_EQ(GOSYNC_BREAKER_HALF_OPEN));
+	GB_EXPECT_COUNTS(test, b, .probes = GB_EQ(1),
+			 .probe_successes = GB_EQ(1), .ignored = GB_EQ(1),
+			 .state = GB_EQ(GOSYNC_BREAKER_HALF_OPEN));
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[2]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[3]), -EBUSY);
@@ -893,26 +893,26 @@ static void breaker_half_open_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[3]), 0);
 	/* The third success in a row closes it. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[2], 0, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .probes = BK_EQ(0), .probe_successes = BK_EQ(0),
-			 .trips = BK_EQ(1), .transitions = BK_EQ(3));
-	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .probes = GB_EQ(0), .probe_successes = GB_EQ(0),
+			 .trips = GB_EQ(1), .transitions = GB_EQ(3));
+	gb_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
 			  GOSYNC_BREAKER_CLOSED, false,
 			  GOSYNC_BREAKER_R_PROBES_OK);
 	/* The probe still out belongs to HALF_OPEN's generation. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[3], -EIO, 0), -ESTALE);
-	BK_EXPECT_COUNTS(test, b, .stale = BK_EQ(1),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .calls = BK_EQ(0));
-	bk_unlisten(test);
+	GB_EXPECT_COUNTS(test, b, .stale = GB_EQ(1),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = GB_EQ(0));
+	gb_unlisten(test);
 }
 
 /* Expect @b back in OPEN for a failed probe: the @n-th change. */
-static void bk_expect_reopened(struct kunit *test, struct gosync_breaker *b,
+static void gb_expect_reopened(struct kunit *test, struct gosync_breaker *b,
 			       int n)
 {
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_last_ev(test, n, GOSYNC_BREAKER_HALF_OPEN,
+	gb_expect_last_ev(test, n, GOSYNC_BREAKER_HALF_OPEN,
 			  GOSYNC_BREAKER_OPEN, false,
 			  GOSYNC_BREAKER_R_PROBE_FAILED);
 }
@@ -920,35 +920,35 @@ static void bk_expect_reopened(struct kunit *test, struct gosync_breaker *b,
 /* HALF_OPEN -> OPEN: a failed probe, a slow probe. */
 static void breaker_probe_failed_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t[2] = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .slow_us = 500, .open_ms = 100,
 					  .probes = 2, .successes = 1);
 
-	bk_listen(test, b, BK_LOG_ONLY);
+	gb_listen(test, b, GB_LOG_ONLY);
 	/* A failed probe; the other one out is then stale. */
-	bk_trip_to_probe(test, b, 100, &t[0]);
+	gb_trip_to_probe(test, b, 100, &t[0]);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), 0);
-	bk_expect_reopened(test, b, 3);
+	gb_expect_reopened(test, b, 3);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), -ESTALE);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), -EAGAIN);
 
 	/* A successful but slow probe (measured on the clock) fails too. */
-	bk_expect_open_for(test, b, 100, &t[0]);
-	bk_advance_ms(fx, 1);
+	gb_expect_open_for(test, b, 100, &t[0]);
+	gb_advance_ms(fx, 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0,
 						  GOSYNC_BREAKER_DURATION_AUTO),
 			0);
-	bk_expect_reopened(test, b, 5);
+	gb_expect_reopened(test, b, 5);
 
 	/* Just under slow_us is a success: closes (successes = 1). */
-	bk_advance_ms(fx, 100);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 500 * 1000 - 1), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .trips = BK_EQ(3), .stale = BK_EQ(1));
-	bk_unlisten(test);
+	gb_advance_ms(fx, 100);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 500 * 1000 - 1), 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .trips = GB_EQ(3), .stale = GB_EQ(1));
+	gb_unlisten(test);
 }
 
 /*
@@ -956,21 +956,21 @@ static void breaker_probe_failed_test(struct kunit *test)
  * @t[0] never reporting: each allow() of @t[1] until then is -EBUSY. The
  * next allow() of @t[1] is the caller's.
  */
-static struct gosync_breaker *bk_stuck(struct kunit *test, int i,
+static struct gosync_breaker *gb_stuck(struct kunit *test, int i,
 				       unsigned int flags,
 				       struct gosync_breaker_ticket *t)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, i, .flags = flags,
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, i, .flags = flags,
 					  .consecutive = 1, .open_ms = 100,
 					  .half_open_max_ms = 50);
 
 	atomic_set(&fx->nlog, 0);
-	bk_listen(test, b, BK_LOG_ONLY);
-	bk_trip_to_probe(test, b, 100, &t[0]);
-	bk_advance_ms(fx, 49);
+	gb_listen(test, b, GB_LOG_ONLY);
+	gb_trip_to_probe(test, b, 100, &t[0]);
+	gb_advance_ms(fx, 49);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EBUSY);
-	bk_advance_ms(fx, 1);
+	gb_advance_ms(fx, 1);
 	return b;
 }
 
@@ -979,31 +979,31 @@ static void breaker_stuck_test(struct kunit *test)
 {
 	struct gosync_breaker_ticket t[2] = {};
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b = bk_stuck(test, 0, 0, t);
+	struct gosync_breaker *b = gb_stuck(test, 0, 0, t);
 
 	/* Stuck: back to OPEN, which rejects this very call. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t[1]), -EAGAIN);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .probes = BK_EQ(0));
-	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .probes = GB_EQ(0));
+	gb_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], 0, 0), -ESTALE);
-	bk_unlisten(test);
-	bk_kill(test, 0);
+	gb_unlisten(test);
+	gb_kill(test, 0);
 
 	/* GOSYNC_BREAKER_STUCK_CLOSES: to CLOSED, which admits the call. */
-	b = bk_stuck(test, 1, GOSYNC_BREAKER_STUCK_CLOSES, t);
+	b = gb_stuck(test, 1, GOSYNC_BREAKER_STUCK_CLOSES, t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t[1]), 0);
-	c = BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
+	c = GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
 	KUNIT_EXPECT_EQ(test, t[1].gen, c.gen);
-	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
+	gb_expect_last_ev(test, 3, GOSYNC_BREAKER_HALF_OPEN,
 			  GOSYNC_BREAKER_CLOSED, false,
 			  GOSYNC_BREAKER_R_HALF_OPEN_STUCK);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[0], -EIO, 0), -ESTALE);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t[1], 0, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
-	bk_unlisten(test);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(1),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
+	gb_unlisten(test);
 }
 
 /* ---- the window ---------------------------------------------------- */
@@ -1015,42 +1015,42 @@ static void breaker_stuck_test(struct kunit *test)
  */
 static void breaker_window_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .failure_rate = 50,
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .failure_rate = 50,
 					  .min_calls = 4, .buckets = 4,
 					  .bucket_ms = 100);
 
 	migrate_disable();
 	/* E: 3 failures, under min_calls. */
-	bk_calls(test, b, 3, -EIO, 0);
+	gb_calls(test, b, 3, -EIO, 0);
 	/* E + 3, last instant: still in the window. */
-	bk_advance_ms(fx, 399);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(3));
+	gb_advance_ms(fx, 399);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(3), .failures = GB_EQ(3));
 	/* E + 4: out; the bucket index wraps to E's, which is zeroed. */
-	bk_advance_ms(fx, 1);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(0), .failures = BK_EQ(0));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1), .failures = BK_EQ(1),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
+	gb_advance_ms(fx, 1);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(0), .failures = GB_EQ(0));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(1), .failures = GB_EQ(1),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
 
 	/* Rolling: E+4: 1 failed; E+5: 2 ok; E+6: 1 ok. */
-	bk_advance_ms(fx, 100);
-	bk_calls(test, b, 2, 0, 0);
-	bk_advance_ms(fx, 100);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	gb_advance_ms(fx, 100);
+	gb_calls(test, b, 2, 0, 0);
+	gb_advance_ms(fx, 100);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
 	/* E+8 (window E+5..E+8): 3 ok; a failure is 1 of 4, 2 of 5. */
-	bk_advance_ms(fx, 200);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(0));
-	bk_calls(test, b, 2, -EIO, 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(5), .failures = BK_EQ(2),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
+	gb_advance_ms(fx, 200);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(3), .failures = GB_EQ(0));
+	gb_calls(test, b, 2, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(5), .failures = GB_EQ(2),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
 	/* E+9 (E+6..E+9): 1 ok + 2 failed; one more failure: 3 of 4. */
-	bk_advance_ms(fx, 100);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(3), .failures = BK_EQ(2));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	gb_advance_ms(fx, 100);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(3), .failures = GB_EQ(2));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	migrate_enable();
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .trips = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .trips = GB_EQ(1));
 }
 
 /* ---- generations, ignored errnos, double done ---------------------- */
@@ -1061,25 +1061,25 @@ static void breaker_window_test(struct kunit *test)
  */
 static void breaker_generation_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket old = {}, t = {};
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 10);
 
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &old), 0);
 	KUNIT_EXPECT_EQ(test, old.gen, 1ULL);
-	bk_trip(test, b);
-	bk_advance_ms(fx, 10);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	c = BK_EXPECT_COUNTS(test, b, .gen = BK_EQ(4));
+	gb_trip(test, b);
+	gb_advance_ms(fx, 10);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
+	c = GB_EXPECT_COUNTS(test, b, .gen = GB_EQ(4));
 	KUNIT_ASSERT_EQ(test, c.state, GOSYNC_BREAKER_CLOSED);
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &old, -EIO, 0), -ESTALE);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .stale = BK_EQ(1), .calls = BK_EQ(0),
-			 .failures = BK_EQ(0), .consecutive = BK_EQ(0),
-			 .transitions = BK_EQ(3));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .stale = GB_EQ(1), .calls = GB_EQ(0),
+			 .failures = GB_EQ(0), .consecutive = GB_EQ(0),
+			 .transitions = GB_EQ(3));
 
 	/* Reset and forcing also start a generation. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
@@ -1088,8 +1088,8 @@ static void breaker_generation_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -ESTALE);
-	BK_EXPECT_COUNTS(test, b, .stale = BK_EQ(3), .ignored = BK_EQ(0),
-			 .calls = BK_EQ(0), .gen = BK_EQ(6));
+	GB_EXPECT_COUNTS(test, b, .stale = GB_EQ(3), .ignored = GB_EQ(0),
+			 .calls = GB_EQ(0), .gen = GB_EQ(6));
 }
 
 static void breaker_ignore_test(struct kunit *test)
@@ -1097,56 +1097,56 @@ static void breaker_ignore_test(struct kunit *test)
 	struct gosync_breaker *b;
 
 	/* Default list, with a breaker that trips on any failure. */
-	b = BK_NEW(test, 0, .consecutive = 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ERESTARTSYS, 0), 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 1);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .ignored = BK_EQ(3), .calls = BK_EQ(0),
-			 .failures = BK_EQ(0), .consecutive = BK_EQ(0));
-	bk_kill(test, 0);
+	b = GB_NEW(test, 0, .consecutive = 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EINTR, 0), 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ERESTARTSYS, 0), 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ECANCELED, 0), 1);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .ignored = GB_EQ(3), .calls = GB_EQ(0),
+			 .failures = GB_EQ(0), .consecutive = GB_EQ(0));
+	gb_kill(test, 0);
 
 	/* An ignored result does not break a run of failures either. */
-	b = BK_NEW(test, 0, .consecutive = 2);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
-	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(1));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	b = GB_NEW(test, 0, .consecutive = 2);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EINTR, 0), 1);
+	GB_EXPECT_COUNTS(test, b, .consecutive = GB_EQ(1));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_kill(test, 0);
+	gb_kill(test, 0);
 
 	/* A custom list replaces the default one. */
-	b = BK_NEW(test, 0, .consecutive = 1, .nr_ignore = 2,
+	b = GB_NEW(test, 0, .consecutive = 1, .nr_ignore = 2,
 		   .ignore = { -ENOENT, -EAGAIN });
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ENOENT, 0), 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EAGAIN, 0), 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ENOENT, 0), 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EAGAIN, 0), 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .ignored = BK_EQ(2));
-	bk_kill(test, 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EINTR, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .ignored = GB_EQ(2));
+	gb_kill(test, 0);
 
 	/* GOSYNC_BREAKER_IGNORE_EXACT with none: nothing is ignored. */
-	b = BK_NEW(test, 0, .consecutive = 1,
+	b = GB_NEW(test, 0, .consecutive = 1,
 		   .flags = GOSYNC_BREAKER_IGNORE_EXACT);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ECANCELED, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .ignored = BK_EQ(0));
-	bk_kill(test, 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ECANCELED, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .ignored = GB_EQ(0));
+	gb_kill(test, 0);
 
 	/* GOSYNC_BREAKER_IGNORE_EXACT with a list: that list only. */
-	b = BK_NEW(test, 0, .consecutive = 1,
+	b = GB_NEW(test, 0, .consecutive = 1,
 		   .flags = GOSYNC_BREAKER_IGNORE_EXACT, .nr_ignore = 1,
 		   .ignore = { -ETIMEDOUT });
-	KUNIT_EXPECT_EQ(test, bk_call(b, -ETIMEDOUT, 0), 1);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -ETIMEDOUT, 0), 1);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EINTR, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 }
 
 static void breaker_double_done_test(struct kunit *test)
 {
 	struct gosync_breaker_ticket t = {}, never = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 2,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 2,
 					  .open_ms = 10);
 
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &never, 0, 0), -EINVAL);
@@ -1158,17 +1158,17 @@ static void breaker_double_done_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -EINVAL);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .calls = BK_EQ(2), .failures = BK_EQ(1),
-			 .stale = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = GB_EQ(2), .failures = GB_EQ(1),
+			 .stale = GB_EQ(0));
 
 	/* In HALF_OPEN: a second done must not free a second probe slot. */
-	bk_trip_to_probe(test, b, 10, &t);
+	gb_trip_to_probe(test, b, 10, &t);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), 1);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EINTR, 0), -EINVAL);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &never), -EBUSY);
-	BK_EXPECT_COUNTS(test, b, .probes = BK_EQ(1), .ignored = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .probes = GB_EQ(1), .ignored = GB_EQ(1));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 }
@@ -1179,18 +1179,18 @@ static void breaker_double_done_test(struct kunit *test)
  * Trip @b, then expect it open for each of the @n delays @ms in turn, the
  * probe (@t) admitted after each but the last failing and re-opening it.
  */
-static void bk_expect_backoff(struct kunit *test, struct gosync_breaker *b,
+static void gb_expect_backoff(struct kunit *test, struct gosync_breaker *b,
 			      struct gosync_breaker_ticket *t,
 			      const unsigned int *ms, int n)
 {
 	int i;
 
-	bk_trip(test, b);
+	gb_trip(test, b);
 	for (i = 0; i < n; i++) {
 		if (i)
 			KUNIT_EXPECT_EQ(test,
 					gosync_breaker_done(b, t, -EIO, 0), 0);
-		bk_expect_open_for(test, b, ms[i], t);
+		gb_expect_open_for(test, b, ms[i], t);
 	}
 }
 
@@ -1200,94 +1200,94 @@ static void breaker_backoff_test(struct kunit *test)
 	static const unsigned int doubling[] = { 100, 200, 350, 350 };
 	static const unsigned int fixed[] = { 100, 100 };
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 100, .open_max_ms = 350);
 
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
-	bk_expect_backoff(test, b, &t, doubling, ARRAY_SIZE(doubling));
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(100));
+	gb_expect_backoff(test, b, &t, doubling, ARRAY_SIZE(doubling));
 	/* Closing resets it. */
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
-	bk_expect_backoff(test, b, &t, doubling, 2);
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(100));
+	gb_expect_backoff(test, b, &t, doubling, 2);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), 0);
 	/* So does reset, even from OPEN. */
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(350));
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(350));
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(100));
-	bk_expect_backoff(test, b, &t, doubling, 1);
-	BK_EXPECT_COUNTS(test, b, .trips = BK_EQ(8));
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(100));
+	gb_expect_backoff(test, b, &t, doubling, 1);
+	GB_EXPECT_COUNTS(test, b, .trips = GB_EQ(8));
 
 	/* Without open_max_ms, the delay is fixed. */
-	b = BK_NEW(test, 1, .consecutive = 1, .open_ms = 100);
-	bk_expect_backoff(test, b, &t, fixed, ARRAY_SIZE(fixed));
+	b = GB_NEW(test, 1, .consecutive = 1, .open_ms = 100);
+	gb_expect_backoff(test, b, &t, fixed, ARRAY_SIZE(fixed));
 }
 
 static void breaker_force_reset_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 3,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 3,
 					  .failure_rate = 50, .min_calls = 4,
 					  .open_ms = 10, .open_max_ms = 1000);
 
-	bk_listen(test, b, BK_LOG_ONLY);
+	gb_listen(test, b, GB_LOG_ONLY);
 	/* Forced open never half-opens, however long it waits. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .forced = BK_EQ(true));
-	bk_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .forced = GB_EQ(true));
+	gb_expect_last_ev(test, 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  true, GOSYNC_BREAKER_R_FORCED);
-	bk_advance_ms(fx, 1000);
+	gb_advance_ms(fx, 1000);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t), -EAGAIN);
-	bk_advance_ms(fx, GOSYNC_BREAKER_OPEN_MS_MAX);
+	gb_advance_ms(fx, GOSYNC_BREAKER_OPEN_MS_MAX);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_allow(b, &t), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 
 	/* Forced closed never trips, but counts. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
-	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED,
+	gb_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED,
 			  true, GOSYNC_BREAKER_R_FORCED);
-	bk_calls(test, b, 10, -EIO, 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .forced = BK_EQ(true), .calls = BK_EQ(10),
-			 .failures = BK_EQ(10), .consecutive = BK_EQ(10),
-			 .trips = BK_EQ(1));
+	gb_calls(test, b, 10, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = GB_EQ(true), .calls = GB_EQ(10),
+			 .failures = GB_EQ(10), .consecutive = GB_EQ(10),
+			 .trips = GB_EQ(1));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 2);
 
 	/* Reset: unforced, fresh window, run and backoff. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	bk_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
+	gb_expect_last_ev(test, 3, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
 			  false, GOSYNC_BREAKER_R_RESET);
-	BK_EXPECT_COUNTS(test, b, .forced = BK_EQ(false), .calls = BK_EQ(0),
-			 .consecutive = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .forced = GB_EQ(false), .calls = GB_EQ(0),
+			 .consecutive = GB_EQ(0));
 	/* An old window (10 of 10) or run (10) would trip on any failure. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .calls = BK_EQ(1), .consecutive = BK_EQ(1));
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .calls = GB_EQ(1), .consecutive = GB_EQ(1));
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	/* 3 of 4 failed, a run of 1: the rate trips it. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_last_ev(test, 4, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	gb_expect_last_ev(test, 4, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 			  false, GOSYNC_BREAKER_R_FAILURE_RATE);
 
 	/* Forcing open from HALF_OPEN is no re-trip: no backoff. */
-	bk_expect_open_for(test, b, 10, &t);
+	gb_expect_open_for(test, b, 10, &t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
-	BK_EXPECT_COUNTS(test, b, .open_delay_ms = BK_EQ(10));
+	GB_EXPECT_COUNTS(test, b, .open_delay_ms = GB_EQ(10));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	BK_EXPECT_COUNTS(test, b, .transitions = BK_EQ(7), .gen = BK_EQ(8),
-			 .deferred = BK_EQ(0));
-	bk_unlisten(test);
+	GB_EXPECT_COUNTS(test, b, .transitions = GB_EQ(7), .gen = GB_EQ(8),
+			 .deferred = GB_EQ(0));
+	gb_unlisten(test);
 }
 
 static void breaker_metrics_only_test(struct kunit *test)
 {
-	struct gosync_breaker *b = BK_NEW(test, 0,
+	struct gosync_breaker *b = GB_NEW(test, 0,
 					  .flags = GOSYNC_BREAKER_METRICS_ONLY,
 					  .consecutive = 1, .failure_rate = 10,
 					  .slow_rate = 10, .slow_us = 1,
@@ -1295,18 +1295,18 @@ static void breaker_metrics_only_test(struct kunit *test)
 	int i;
 
 	for (i = 0; i < 20; i++)
-		KUNIT_EXPECT_EQ(test, bk_call(b, i & 1 ? -EIO : 0,
-					      i & 2 ? BK_MS : 0), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EINTR, 0), 1);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .forced = BK_EQ(false), .calls = BK_EQ(20),
-			 .failures = BK_EQ(10), .slow = BK_EQ(10),
-			 .consecutive = BK_EQ(1), .ignored = BK_EQ(1),
-			 .trips = BK_EQ(0), .transitions = BK_EQ(0),
-			 .gen = BK_EQ(1));
+		KUNIT_EXPECT_EQ(test, gb_call(b, i & 1 ? -EIO : 0,
+					      i & 2 ? GB_MS : 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EINTR, 0), 1);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = GB_EQ(false), .calls = GB_EQ(20),
+			 .failures = GB_EQ(10), .slow = GB_EQ(10),
+			 .consecutive = GB_EQ(1), .ignored = GB_EQ(1),
+			 .trips = GB_EQ(0), .transitions = GB_EQ(0),
+			 .gen = GB_EQ(1));
 	/* Still forceable. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), -EAGAIN);
 }
 
 /* ---- notifiers ----------------------------------------------------- */
@@ -1333,12 +1333,12 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 		{ GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_CLOSED, true,
 		  GOSYNC_BREAKER_R_FORCED },
 	};
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1);
 	int i;
 
-	bk_listen(test, b, BK_REENTER);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	gb_listen(test, b, GB_REENTER);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 
 	KUNIT_EXPECT_EQ(test, fx->ret[0], 0);
 	KUNIT_EXPECT_EQ(test, fx->ret[1], 0);
@@ -1347,7 +1347,7 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->inner_pending, 1U);
 	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), ARRAY_SIZE(want));
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
-		bk_expect_ev(test, i, want[i].from, want[i].to, want[i].forced,
+		gb_expect_ev(test, i, want[i].from, want[i].to, want[i].forced,
 			     want[i].reason);
 		/* Each delivered before the next change: the breaker was at it. */
 		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].ev.gen, 2ULL + i, "ev %d", i);
@@ -1357,11 +1357,11 @@ static void breaker_notifier_reentry_test(struct kunit *test)
 				    "ev %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, fx->log[i].pending, 0U, "ev %d", i);
 	}
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .forced = BK_EQ(true), .transitions = BK_EQ(4),
-			 .pending_events = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .forced = GB_EQ(true), .transitions = GB_EQ(4),
+			 .pending_events = GB_EQ(0));
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 4ULL);
-	bk_unlisten(test);
+	gb_unlisten(test);
 	/* Unregistered: no more deliveries. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 4);
@@ -1375,12 +1375,12 @@ static void breaker_notifier_reentry_test(struct kunit *test)
  */
 static void breaker_event_queue_limit_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1);
 	const int n = GOSYNC_BREAKER_EVENTS;
 	int i;
 
-	bk_listen(test, b, BK_FILL);
+	gb_listen(test, b, GB_FILL);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 
 	for (i = 0; i < n; i++)
@@ -1394,32 +1394,32 @@ static void breaker_event_queue_limit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->inner_deferred, 1ULL);
 
 	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 1);
-	bk_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
+	gb_expect_ev(test, 0, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_CLOSED,
 		     true, GOSYNC_BREAKER_R_FORCED);
 	for (i = 1; i <= n; i++) {
 		if (i & 1)
-			bk_expect_ev(test, i, GOSYNC_BREAKER_CLOSED,
+			gb_expect_ev(test, i, GOSYNC_BREAKER_CLOSED,
 				     GOSYNC_BREAKER_OPEN, true,
 				     GOSYNC_BREAKER_R_FORCED);
 		else
-			bk_expect_ev(test, i, GOSYNC_BREAKER_OPEN,
+			gb_expect_ev(test, i, GOSYNC_BREAKER_OPEN,
 				     GOSYNC_BREAKER_CLOSED, false,
 				     GOSYNC_BREAKER_R_RESET);
 	}
 	KUNIT_EXPECT_EQ(test, fx->log[n].ev.gen, 2ULL + n);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .gen = BK_EQ(2 + n), .transitions = BK_EQ(1 + n),
-			 .pending_events = BK_EQ(0), .deferred = BK_EQ(1),
-			 .consecutive = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .gen = GB_EQ(2 + n), .transitions = GB_EQ(1 + n),
+			 .pending_events = GB_EQ(0), .deferred = GB_EQ(1),
+			 .consecutive = GB_EQ(1));
 
 	/* The next failure makes the deferred trip. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_expect_last_ev(test, n + 2, GOSYNC_BREAKER_CLOSED,
+	gb_expect_last_ev(test, n + 2, GOSYNC_BREAKER_CLOSED,
 			  GOSYNC_BREAKER_OPEN, false,
 			  GOSYNC_BREAKER_R_CONSECUTIVE);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered), 2ULL + n);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 /*
@@ -1430,14 +1430,14 @@ static void breaker_event_queue_limit_test(struct kunit *test)
  */
 static void breaker_full_queue_probe_failure_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 100);
 	const int n = GOSYNC_BREAKER_EVENTS;
 	int i, ret;
 
-	bk_listen(test, b, BK_FILL_PROBE);
+	gb_listen(test, b, GB_FILL_PROBE);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 
 	for (i = 0; i < n - 2; i++)
@@ -1448,22 +1448,22 @@ static void breaker_full_queue_probe_failure_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->inner_pending, (unsigned int)n);
 	KUNIT_EXPECT_EQ(test, fx->inner_deferred, 1ULL);
 	KUNIT_ASSERT_EQ(test, atomic_read(&fx->nlog), n + 1);
-	bk_expect_ev(test, n - 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
+	gb_expect_ev(test, n - 1, GOSYNC_BREAKER_CLOSED, GOSYNC_BREAKER_OPEN,
 		     false, GOSYNC_BREAKER_R_CONSECUTIVE);
-	bk_expect_ev(test, n, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+	gb_expect_ev(test, n, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
 		     false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
-	KUNIT_EXPECT_EQ(test, fx->log[n - 1].ev.time_ns, BK_T0);
-	KUNIT_EXPECT_EQ(test, fx->log[n].ev.time_ns, BK_T0 + 100 * BK_MS);
-	BK_EXPECT_COUNTS(test, b, .pending_events = BK_EQ(0));
+	KUNIT_EXPECT_EQ(test, fx->log[n - 1].ev.time_ns, GB_T0);
+	KUNIT_EXPECT_EQ(test, fx->log[n].ev.time_ns, GB_T0 + 100 * GB_MS);
+	GB_EXPECT_COUNTS(test, b, .pending_events = GB_EQ(0));
 
 	/* The queue has room again: a later call. */
-	ret = bk_call(b, 0, 0);
-	c = bk_counts(b);
+	ret = gb_call(b, 0, 0);
+	c = gb_counts(b);
 	KUNIT_EXPECT_NE_MSG(test, c.state, GOSYNC_BREAKER_CLOSED,
 			    "a failed probe was lost: the next probe (%d) closed the breaker",
 			    ret);
 	KUNIT_EXPECT_EQ(test, c.trips, 2ULL + n / 2 - 1);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 /*
@@ -1474,20 +1474,20 @@ static void breaker_full_queue_probe_failure_test(struct kunit *test)
  */
 static void breaker_stale_probe_count_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 10);
 
-	bk_trip_to_probe(test, b, 10, &t);
+	gb_trip_to_probe(test, b, 10, &t);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
 	WRITE_ONCE(fx->hook, b);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, -EIO, 0), -ESTALE);
 	KUNIT_EXPECT_NULL(test, READ_ONCE(fx->hook));
-	c = BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			     .calls = BK_EQ(0), .trips = BK_EQ(1),
-			     .ignored = BK_EQ(0));
+	c = GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			     .calls = GB_EQ(0), .trips = GB_EQ(1),
+			     .ignored = GB_EQ(0));
 	KUNIT_EXPECT_EQ_MSG(test, c.stale, 1ULL,
 			    "done() returned -ESTALE without counting it");
 }
@@ -1504,9 +1504,9 @@ static void breaker_stale_probe_count_test(struct kunit *test)
 static void breaker_late_result_test(struct kunit *test)
 {
 	static const int errs[] = { 0, -EIO };
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_ticket t = {};
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .failure_rate = 50, .min_calls = 1);
 	const unsigned int n = 5;
 	int i;
@@ -1521,40 +1521,40 @@ static void breaker_late_result_test(struct kunit *test)
 				    i + 1);
 		KUNIT_EXPECT_NULL(test, READ_ONCE(fx->hook));
 		KUNIT_EXPECT_EQ(test, atomic_read(&fx->errors), 0);
-		BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-				 .gen = BK_EQ(2 + i), .calls = BK_EQ(n),
-				 .failures = BK_EQ(0), .consecutive = BK_EQ(0),
-				 .stale = BK_EQ(1 + i), .trips = BK_EQ(0),
-				 .transitions = BK_EQ(1 + i));
+		GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+				 .gen = GB_EQ(2 + i), .calls = GB_EQ(n),
+				 .failures = GB_EQ(0), .consecutive = GB_EQ(0),
+				 .stale = GB_EQ(1 + i), .trips = GB_EQ(0),
+				 .transitions = GB_EQ(1 + i));
 	}
 }
 
 /*
- * BK_CLOSE_RACE's racers. Racer 0 reports the success that completes the
+ * GB_CLOSE_RACE's racers. Racer 0 reports the success that completes the
  * probes, and stalls in the window between its check for a pending
  * re-open and its close until the queue has drained; racer 1 reports a
  * failed probe of the same generation meanwhile, while the queue is full.
  */
-static int bk_racer_fn(void *arg)
+static int gb_racer_fn(void *arg)
 {
 	struct task_struct *me = current;
-	struct bk_fx *fx = arg;
+	struct gb_fx *fx = arg;
 	struct gosync_breaker *b = &fx->b[0];
 
-	/* Pairs with smp_store_release() in bk_react(). */
-	bk_hold(fx, smp_load_acquire(&fx->probes_in));
+	/* Pairs with smp_store_release() in gb_react(). */
+	gb_hold(fx, smp_load_acquire(&fx->probes_in));
 	if (me == fx->racer[0]) {
 		fx->racer_ret[0] = gosync_breaker_done(b, &fx->t_succ, 0, 0);
 		complete(&fx->racer_done[0]);
 	} else {
-		/* Pairs with smp_store_release() in bk_close_race_hook(). */
-		bk_hold(fx, smp_load_acquire(&fx->in_window));
+		/* Pairs with smp_store_release() in gb_close_race_hook(). */
+		gb_hold(fx, smp_load_acquire(&fx->in_window));
 		fx->racer_ret[1] = gosync_breaker_done(b, &fx->t_fail, -EIO, 0);
-		/* Pairs with smp_load_acquire() in bk_react(). */
+		/* Pairs with smp_load_acquire() in gb_react(). */
 		smp_store_release(&fx->fail_done, true);
 		/* The deliverer now delivers the full queue. */
-		bk_hold(fx, !bk_pending(b));
-		/* Pairs with smp_load_acquire() in bk_close_race_hook(). */
+		gb_hold(fx, !gb_pending(b));
+		/* Pairs with smp_load_acquire() in gb_close_race_hook(). */
 		smp_store_release(&fx->drained, true);
 		complete(&fx->racer_done[1]);
 	}
@@ -1563,18 +1563,18 @@ static int bk_racer_fn(void *arg)
 	return 0;
 }
 
-static void bk_close_race_hook(enum gosync_race where, const void *obj,
+static void gb_close_race_hook(enum gosync_race where, const void *obj,
 			       void *arg)
 {
-	struct bk_fx *fx = arg;
+	struct gb_fx *fx = arg;
 
 	if (where != GOSYNC_RACE_BREAKER_CLOSE || obj != &fx->b[0] ||
 	    current != READ_ONCE(fx->racer[0]))
 		return;
-	/* Pairs with smp_load_acquire() in bk_racer_fn(). */
+	/* Pairs with smp_load_acquire() in gb_racer_fn(). */
 	smp_store_release(&fx->in_window, true);
-	/* Pairs with smp_store_release() in bk_racer_fn(). */
-	bk_hold(fx, smp_load_acquire(&fx->drained));
+	/* Pairs with smp_store_release() in gb_racer_fn(). */
+	gb_hold(fx, smp_load_acquire(&fx->drained));
 }
 
 /*
@@ -1586,8 +1586,8 @@ static void bk_close_race_hook(enum gosync_race where, const void *obj,
  */
 static void breaker_probe_failure_races_close_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1,
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1,
 					  .open_ms = 100, .probes = 2,
 					  .successes = 1);
 	const int n = GOSYNC_BREAKER_EVENTS;
@@ -1600,16 +1600,16 @@ static void breaker_probe_failure_races_close_test(struct kunit *test)
 		struct task_struct *task;
 
 		init_completion(&fx->racer_done[i]);
-		task = kthread_create(bk_racer_fn, fx, "kunit-brk-race/%u", i);
+		task = kthread_create(gb_racer_fn, fx, "kunit-brk-race/%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 		get_task_struct(task);
 		fx->racer[i] = task;
 	}
-	__gosync_race_set(bk_close_race_hook, fx);
+	__gosync_race_set(gb_close_race_hook, fx);
 	fx->hooked = true;
 	for (i = 0; i < ARRAY_SIZE(fx->racer); i++)
 		wake_up_process(fx->racer[i]);
-	bk_listen(test, b, BK_CLOSE_RACE);
+	gb_listen(test, b, GB_CLOSE_RACE);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_closed(b), 0);
 	for (i = 0; i < ARRAY_SIZE(fx->racer); i++)
 		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&fx->racer_done[i],
@@ -1623,22 +1623,22 @@ static void breaker_probe_failure_races_close_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->ret[n + 2], 0);
 	KUNIT_EXPECT_EQ(test, fx->racer_ret[0], 0);
 	KUNIT_EXPECT_EQ(test, fx->racer_ret[1], 0);
-	c = bk_counts(b);
+	c = gb_counts(b);
 	KUNIT_EXPECT_NE_MSG(test, c.state, GOSYNC_BREAKER_CLOSED,
 			    "a probe failed while the queue was full, and the breaker closed");
 	/* The failure's re-open, by the next call. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_OPEN),
-			 .pending_events = BK_EQ(0));
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), -EAGAIN);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_OPEN),
+			 .pending_events = GB_EQ(0));
 	KUNIT_EXPECT_EQ(test, fx->log[atomic_read(&fx->nlog) - 1].ev.reason,
 			GOSYNC_BREAKER_R_PROBE_FAILED);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 /* ---- gosync_breaker_call() ----------------------------------------- */
 
-struct bk_fn {
-	struct bk_fx *fx;
+struct gb_fn {
+	struct gb_fx *fx;
 	struct gosync_breaker *b;
 	int ret;
 	u64 advance_ms;
@@ -1646,89 +1646,89 @@ struct bk_fn {
 	int inner;
 };
 
-static int bk_fn(void *arg)
+static int gb_fn(void *arg)
 {
-	struct bk_fn *f = arg;
+	struct gb_fn *f = arg;
 
 	f->calls++;
-	bk_advance_ms(f->fx, f->advance_ms);
+	gb_advance_ms(f->fx, f->advance_ms);
 	if (f->b)
-		f->inner = gosync_breaker_call(f->b, bk_fn, f, NULL);
+		f->inner = gosync_breaker_call(f->b, gb_fn, f, NULL);
 	return f->ret;
 }
 
 /* A result gosync_breaker_call() must leave alone when it rejects. */
-#define BK_UNTOUCHED	0x5a5a
+#define GB_UNTOUCHED	0x5a5a
 
 static void breaker_call_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct bk_fn f = { .fx = fx };
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 2,
+	struct gb_fx *fx = test->priv;
+	struct gb_fn f = { .fx = fx };
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 2,
 					  .slow_rate = 60, .slow_us = 1000,
 					  .min_calls = 3, .open_ms = 10);
-	int res = BK_UNTOUCHED;
+	int res = GB_UNTOUCHED;
 
 	/* It returns 0 once @fn ran, and @fn's result in *result. */
 	f.ret = 42;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, 42);
 	f.ret = -EINTR;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, -EINTR);
 	f.ret = -EIO;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, -EIO);
 	KUNIT_EXPECT_EQ(test, f.calls, 3);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(2), .failures = BK_EQ(1),
-			 .ignored = BK_EQ(1), .slow = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(2), .failures = GB_EQ(1),
+			 .ignored = GB_EQ(1), .slow = GB_EQ(0));
 	/* Its duration is measured: 3 slow of 5 calls (60%) trip it. */
 	f.ret = 0;
 	f.advance_ms = 1;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, 0);
-	BK_EXPECT_COUNTS(test, b, .slow = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .slow = GB_EQ(1));
 	/* A NULL result: @fn still runs and counts. */
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, NULL), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	/* Open: @fn is not called and the result is left alone. */
-	res = BK_UNTOUCHED;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, res, BK_UNTOUCHED);
+	res = GB_UNTOUCHED;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, res, GB_UNTOUCHED);
 	KUNIT_EXPECT_EQ(test, f.calls, 6);
 	/* Half-open, one probe: a nested call gets -EBUSY, not @fn. */
-	bk_advance_ms(fx, 10);
+	gb_advance_ms(fx, 10);
 	f.advance_ms = 0;
 	f.b = b;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, 0);
 	KUNIT_EXPECT_EQ(test, f.inner, -EBUSY);
 	KUNIT_EXPECT_EQ(test, f.calls, 7);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .rejected = BK_EQ(2));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .rejected = GB_EQ(2));
 	/*
 	 * The device's own -EAGAIN and -EBUSY are results, not rejections:
 	 * @fn ran, they count as failures, and two in a row trip it.
 	 */
 	f.b = NULL;
 	f.ret = -EAGAIN;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, -EAGAIN);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .failures = BK_EQ(1), .consecutive = BK_EQ(1));
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .failures = GB_EQ(1), .consecutive = GB_EQ(1));
 	f.ret = -EBUSY;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), 0);
 	KUNIT_EXPECT_EQ(test, res, -EBUSY);
 	KUNIT_EXPECT_EQ(test, f.calls, 9);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	/* And the breaker's own -EAGAIN now: @fn does not run. */
-	res = BK_UNTOUCHED;
-	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, bk_fn, &f, &res), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, res, BK_UNTOUCHED);
+	res = GB_UNTOUCHED;
+	KUNIT_EXPECT_EQ(test, gosync_breaker_call(b, gb_fn, &f, &res), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, res, GB_UNTOUCHED);
 	KUNIT_EXPECT_EQ(test, f.calls, 9);
-	BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(3), .trips = BK_EQ(2));
+	GB_EXPECT_COUNTS(test, b, .rejected = GB_EQ(3), .trips = GB_EQ(2));
 }
 
 /* ---- the notify timer ---------------------------------------------- */
@@ -1737,7 +1737,7 @@ static void breaker_call_test(struct kunit *test)
  * Wait until @n events were delivered and the breaker's timer callback is
  * over (white-box: the timer is the breaker's own).
  */
-static bool bk_wait_events(struct bk_fx *fx, struct gosync_breaker *b,
+static bool gb_wait_events(struct gb_fx *fx, struct gosync_breaker *b,
 			   int n, unsigned int ms)
 {
 	unsigned int i;
@@ -1752,43 +1752,43 @@ static bool bk_wait_events(struct bk_fx *fx, struct gosync_breaker *b,
 
 static void breaker_notify_timer_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0,
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0,
 					  .flags = GOSYNC_BREAKER_NOTIFY_TIMER,
 					  .consecutive = 1, .open_ms = 300);
 
-	bk_listen(test, b, BK_LOG_ONLY);
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	gb_listen(test, b, GB_LOG_ONLY);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	/* The timer fires in 300 ms; by then the clock says it is over. */
-	bk_advance_ms(fx, 300);
-	KUNIT_ASSERT_TRUE(test, bk_wait_events(fx, b, 2, 20000));
+	gb_advance_ms(fx, 300);
+	KUNIT_ASSERT_TRUE(test, gb_wait_events(fx, b, 2, 20000));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_HALF_OPEN);
-	bk_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
+	gb_expect_last_ev(test, 2, GOSYNC_BREAKER_OPEN, GOSYNC_BREAKER_HALF_OPEN,
 			  false, GOSYNC_BREAKER_R_OPEN_EXPIRED);
 
 	/* The probe fails; the clock stands still: the timer changes nothing. */
-	KUNIT_EXPECT_EQ(test, bk_call(b, -EIO, 0), 0);
+	KUNIT_EXPECT_EQ(test, gb_call(b, -EIO, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	msleep(700);
-	KUNIT_EXPECT_TRUE(test, bk_wait_events(fx, b, 3, 20000));
+	KUNIT_EXPECT_TRUE(test, gb_wait_events(fx, b, 3, 20000));
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 3);
 	/* Then lazily, as without the timer. */
-	bk_advance_ms(fx, 300);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
+	gb_advance_ms(fx, 300);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_CLOSED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->nlog), 5);
 	/* Forced open arms no timer. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_force_open(b), 0);
 	msleep(400);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 /* ---- the inline fast path, real clock ------------------------------ */
 
 /* Real clock, a 64-hour window: nothing ages out during a test. */
-static struct gosync_breaker *bk_new_real(struct kunit *test, int i)
+static struct gosync_breaker *gb_new_real(struct kunit *test, int i)
 {
 	struct gosync_breaker_opts o = {
 		.name = "kunit-real",
@@ -1797,13 +1797,13 @@ static struct gosync_breaker *bk_new_real(struct kunit *test, int i)
 		.bucket_ms = GOSYNC_BREAKER_BUCKET_MS_MAX,
 	};
 
-	return bk_new(test, i, &o);
+	return gb_new(test, i, &o);
 }
 
 static void breaker_fast_path_test(struct kunit *test)
 {
 	struct gosync_breaker_ticket t;
-	struct gosync_breaker *b = bk_new_real(test, 0);
+	struct gosync_breaker *b = gb_new_real(test, 0);
 	unsigned long flags;
 	int i, bad = 0;
 
@@ -1815,19 +1815,19 @@ static void breaker_fast_path_test(struct kunit *test)
 			bad++;
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1000), .failures = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(1000), .failures = GB_EQ(0));
 	/* Failures pending in a row: successes take the slow path, clear it. */
-	bk_calls(test, b, 2, -EIO, 0);
-	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(2));
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	BK_EXPECT_COUNTS(test, b, .consecutive = BK_EQ(0));
+	gb_calls(test, b, 2, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .consecutive = GB_EQ(2));
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
+	GB_EXPECT_COUNTS(test, b, .consecutive = GB_EQ(0));
 	local_irq_save(flags);
 	for (i = 0; i < 10; i++)
-		bad += bk_call(b, 1, 0) != 0;
+		bad += gb_call(b, 1, 0) != 0;
 	local_irq_restore(flags);
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(1013), .failures = BK_EQ(2),
-			 .state = BK_EQ(GOSYNC_BREAKER_CLOSED));
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(1013), .failures = GB_EQ(2),
+			 .state = GB_EQ(GOSYNC_BREAKER_CLOSED));
 	/* A ticket used by the fast path is spent. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), 0);
@@ -1836,16 +1836,16 @@ static void breaker_fast_path_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_breaker_allow(b, &t), 0);
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_done(b, &t, 0, 0), -ESTALE);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(0), .stale = BK_EQ(1));
-	bk_calls(test, b, 3, -EIO, 0);
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(0), .stale = GB_EQ(1));
+	gb_calls(test, b, 3, -EIO, 0);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_state(b), GOSYNC_BREAKER_OPEN);
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), -EAGAIN);
 }
 
 /* ---- concurrency --------------------------------------------------- */
 
 /* 55% success, 5% positive, 30% failure, 10% ignored. */
-static int bk_pick(u32 r)
+static int gb_pick(u32 r)
 {
 	r %= 100;
 	if (r < 55)
@@ -1857,7 +1857,7 @@ static int bk_pick(u32 r)
 	return -EINTR;
 }
 
-static bool bk_allow(struct bk_fx *fx, struct gosync_breaker *b,
+static bool gb_allow(struct gb_fx *fx, struct gosync_breaker *b,
 		     struct gosync_breaker_ticket *t)
 {
 	int ret = gosync_breaker_allow(b, t);
@@ -1871,7 +1871,7 @@ static bool bk_allow(struct bk_fx *fx, struct gosync_breaker *b,
 	return !ret;
 }
 
-static void bk_done(struct bk_fx *fx, struct gosync_breaker *b,
+static void gb_done(struct gb_fx *fx, struct gosync_breaker *b,
 		    struct gosync_breaker_ticket *t, int err)
 {
 	int ret = gosync_breaker_done(b, t, err, GOSYNC_BREAKER_DURATION_AUTO);
@@ -1886,16 +1886,16 @@ static void bk_done(struct bk_fx *fx, struct gosync_breaker *b,
 		atomic64_inc(&fx->bad);
 }
 
-static void bk_one(struct bk_fx *fx, struct gosync_breaker *b, int err)
+static void gb_one(struct gb_fx *fx, struct gosync_breaker *b, int err)
 {
 	struct gosync_breaker_ticket t = {};
 
-	if (bk_allow(fx, b, &t))
-		bk_done(fx, b, &t, err);
+	if (gb_allow(fx, b, &t))
+		gb_done(fx, b, &t, err);
 }
 
 /* Up to 4 calls in flight at once, reported last to first. */
-static void bk_batch(struct bk_fx *fx, struct gosync_breaker *b, u32 *rnd)
+static void gb_batch(struct gb_fx *fx, struct gosync_breaker *b, u32 *rnd)
 {
 	struct gosync_breaker_ticket t[4] = {};
 	unsigned int n, k, held = 0;
@@ -1903,15 +1903,15 @@ static void bk_batch(struct bk_fx *fx, struct gosync_breaker *b, u32 *rnd)
 	*rnd = *rnd * 1103515245U + 12345U;
 	n = 1 + (*rnd >> 24) % 4;
 	for (k = 0; k < n; k++)
-		if (bk_allow(fx, b, &t[held]))
+		if (gb_allow(fx, b, &t[held]))
 			held++;
 	while (held--) {
 		*rnd = *rnd * 1103515245U + 12345U;
-		bk_done(fx, b, &t[held], bk_pick(*rnd >> 8));
+		gb_done(fx, b, &t[held], gb_pick(*rnd >> 8));
 	}
 }
 
-static void bk_control(struct bk_fx *fx, struct gosync_breaker *b,
+static void gb_control(struct gb_fx *fx, struct gosync_breaker *b,
 		       unsigned int step)
 {
 	int ret = 0;
@@ -1934,9 +1934,9 @@ static void bk_control(struct bk_fx *fx, struct gosync_breaker *b,
 		atomic64_inc(&fx->bad);
 }
 
-static int bk_thread_body(struct gosync_run_thread *t)
+static int gb_thread_body(struct gosync_run_thread *t)
 {
-	struct bk_fx *fx = t->run->data;
+	struct gb_fx *fx = t->run->data;
 	struct gosync_breaker *b = &fx->b[0];
 	u32 rnd = t->id * 2654435761U + 1;
 	unsigned int i, step = 0;
@@ -1944,31 +1944,31 @@ static int bk_thread_body(struct gosync_run_thread *t)
 	while (gosync_run_continue(t)) {
 		for (i = 0; i < 32; i++) {
 			if (fx->fast_only)
-				bk_one(fx, b, 0);
+				gb_one(fx, b, 0);
 			else
-				bk_batch(fx, b, &rnd);
+				gb_batch(fx, b, &rnd);
 		}
 		t->ops += 32;
 		if (t->id == 0 && !fx->fast_only)
-			bk_control(fx, b, step++);
+			gb_control(fx, b, step++);
 	}
 	return 0;
 }
 
-static enum hrtimer_restart bk_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart gb_timer_fn(struct hrtimer *timer)
 {
-	struct bk_fx *fx = container_of(timer, struct bk_fx, timer);
+	struct gb_fx *fx = container_of(timer, struct gb_fx, timer);
 	struct gosync_breaker *b = &fx->b[0];
 	u64 n = atomic64_inc_return(&fx->irq_ops);
 
 	if (!in_hardirq())
 		atomic64_inc(&fx->bad);
 	if (fx->fast_only) {
-		bk_one(fx, b, 0);
+		gb_one(fx, b, 0);
 	} else {
-		bk_one(fx, b, bk_pick((u32)n * 37U));
+		gb_one(fx, b, gb_pick((u32)n * 37U));
 		if (n % 64 == 0)
-			bk_control(fx, b, n / 64);
+			gb_control(fx, b, n / 64);
 	}
 	if (READ_ONCE(fx->irq_stop))
 		return HRTIMER_NORESTART;
@@ -1976,20 +1976,20 @@ static enum hrtimer_restart bk_timer_fn(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-static int bk_run(struct kunit *test, unsigned int ms)
+static int gb_run(struct kunit *test, unsigned int ms)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_run run = {
 		.name = "breaker-kunit",
 		.nr_threads = min(num_online_cpus(), 8U),
 		.duration_ms = ms,
-		.body = bk_thread_body,
+		.body = gb_thread_body,
 		.data = fx,
 	};
 	int ret;
 
 	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	fx->timer.function = bk_timer_fn;
+	fx->timer.function = gb_timer_fn;
 	fx->timer_live = true;
 	hrtimer_start(&fx->timer, ns_to_ktime(100 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_HARD);
@@ -2008,25 +2008,25 @@ static int bk_run(struct kunit *test, unsigned int ms)
  */
 static void breaker_fast_path_concurrent_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = bk_new_real(test, 0);
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = gb_new_real(test, 0);
 	u64 ok;
 
 	fx->fast_only = true;
-	KUNIT_ASSERT_EQ(test, bk_run(test, 200), 0);
+	KUNIT_ASSERT_EQ(test, gb_run(test, 200), 0);
 	ok = atomic64_read(&fx->ok);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
 	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->admitted), ok);
-	BK_EXPECT_COUNTS(test, b, .calls = BK_EQ(ok), .failures = BK_EQ(0),
-			 .gen = BK_EQ(1), .rejected = BK_EQ(0));
+	GB_EXPECT_COUNTS(test, b, .calls = GB_EQ(ok), .failures = GB_EQ(0),
+			 .gen = GB_EQ(1), .rejected = GB_EQ(0));
 }
 
 /* Wait until every change is delivered: pending_events 0, none missing. */
-static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
+static struct gosync_breaker_counts gb_quiesce(struct kunit *test,
 					       struct gosync_breaker *b)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_counts c;
 	unsigned int i;
 
@@ -2050,7 +2050,7 @@ static struct gosync_breaker_counts bk_quiesce(struct kunit *test,
  */
 static void breaker_concurrent_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
+	struct gb_fx *fx = test->priv;
 	struct gosync_breaker_opts o = {
 		.name = "kunit-conc",
 		.consecutive = 8,
@@ -2065,21 +2065,21 @@ static void breaker_concurrent_test(struct kunit *test)
 		.half_open_max_ms = 2,
 	};
 	struct gosync_breaker_counts c;
-	struct gosync_breaker *b = bk_new(test, 0, &o);
+	struct gosync_breaker *b = gb_new(test, 0, &o);
 	u64 rej, ign, stale, done;
 
-	bk_listen(test, b, BK_CONCURRENT);
-	KUNIT_ASSERT_EQ(test, bk_run(test, 300), 0);
+	gb_listen(test, b, GB_CONCURRENT);
+	KUNIT_ASSERT_EQ(test, gb_run(test, 300), 0);
 	/* Changes handed on to a workqueue may still be on their way. */
-	bk_quiesce(test, b);
+	gb_quiesce(test, b);
 	rej = atomic64_read(&fx->rejected);
 	ign = atomic64_read(&fx->ign);
 	stale = atomic64_read(&fx->stale);
 	done = atomic64_read(&fx->ok) + ign + stale;
 	/* Each result that returned 1 or -ESTALE is counted as such. */
-	c = BK_EXPECT_COUNTS(test, b, .rejected = BK_EQ(rej),
-			     .stale = BK_EQ(stale), .ignored = BK_EQ(ign),
-			     .pending_events = BK_EQ(0));
+	c = GB_EXPECT_COUNTS(test, b, .rejected = GB_EQ(rej),
+			     .stale = GB_EQ(stale), .ignored = GB_EQ(ign),
+			     .pending_events = GB_EQ(0));
 
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->bad), 0ULL);
 	KUNIT_EXPECT_GT(test, (u64)atomic64_read(&fx->irq_ops), 0ULL);
@@ -2089,26 +2089,26 @@ static void breaker_concurrent_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered),
 			c.transitions);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->last_gen), c.gen);
-	bk_expect_clean_delivery(test);
+	gb_expect_clean_delivery(test);
 	kunit_info(test, "%llu admitted, %llu rejected, %llu stale, %llu transitions (%llu trips), %llu -EBUSY",
 		   (u64)atomic64_read(&fx->admitted), rej, stale,
 		   c.transitions, c.trips, (u64)atomic64_read(&fx->busy));
 
 	/* Quiet again: a reset breaker works as a fresh one. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_reset(b), 0);
-	BK_EXPECT_COUNTS(test, b, .state = BK_EQ(GOSYNC_BREAKER_CLOSED),
-			 .probes = BK_EQ(0), .consecutive = BK_EQ(0));
-	KUNIT_EXPECT_EQ(test, bk_call(b, 0, 0), 0);
-	bk_unlisten(test);
+	GB_EXPECT_COUNTS(test, b, .state = GB_EQ(GOSYNC_BREAKER_CLOSED),
+			 .probes = GB_EQ(0), .consecutive = GB_EQ(0));
+	KUNIT_EXPECT_EQ(test, gb_call(b, 0, 0), 0);
+	gb_unlisten(test);
 }
 
 /*
  * Thread 0 makes one change; threads 1.. (the changers), once it is being
- * delivered, make BK_HANDOFF_CHANGES more between them.
+ * delivered, make GB_HANDOFF_CHANGES more between them.
  */
-static int bk_handoff_body(struct gosync_run_thread *t)
+static int gb_handoff_body(struct gosync_run_thread *t)
 {
-	struct bk_fx *fx = t->run->data;
+	struct gb_fx *fx = t->run->data;
 	struct gosync_breaker *b = &fx->b[0];
 	int n, ret;
 
@@ -2117,10 +2117,10 @@ static int bk_handoff_body(struct gosync_run_thread *t)
 		return gosync_breaker_force_open(b);
 	}
 	WRITE_ONCE(fx->changer[t->id], current);
-	/* Pairs with smp_store_release() in bk_handoff_notify(). */
+	/* Pairs with smp_store_release() in gb_handoff_notify(). */
 	while (!smp_load_acquire(&fx->go))
 		cpu_relax();
-	while ((n = atomic_inc_return(&fx->budget)) <= BK_HANDOFF_CHANGES) {
+	while ((n = atomic_inc_return(&fx->budget)) <= GB_HANDOFF_CHANGES) {
 		do {
 			ret = n & 1 ? gosync_breaker_reset(b) :
 				      gosync_breaker_force_open(b);
@@ -2143,13 +2143,13 @@ static int bk_handoff_body(struct gosync_run_thread *t)
  */
 static void breaker_notify_handoff_test(struct kunit *test)
 {
-	struct bk_fx *fx = test->priv;
-	struct gosync_breaker *b = BK_NEW(test, 0, .consecutive = 1);
+	struct gb_fx *fx = test->priv;
+	struct gosync_breaker *b = GB_NEW(test, 0, .consecutive = 1);
 	struct gosync_run run = {
 		.name = "breaker-handoff",
-		.nr_threads = min(num_online_cpus(), BK_HANDOFF_THREADS),
+		.nr_threads = min(num_online_cpus(), GB_HANDOFF_THREADS),
 		.duration_ms = 10,
-		.body = bk_handoff_body,
+		.body = gb_handoff_body,
 		.data = fx,
 	};
 	struct gosync_breaker_counts c;
@@ -2158,27 +2158,27 @@ static void breaker_notify_handoff_test(struct kunit *test)
 	/* The first context busy-waits for the others: two CPUs at least. */
 	KUNIT_ASSERT_GE(test, num_online_cpus(), 2U);
 	fx->nr_changers = run.nr_threads - 1;
-	bk_listen(test, b, BK_HANDOFF);
+	gb_listen(test, b, GB_HANDOFF);
 	ret = gosync_run_threads(&run);
 	gosync_run_free(&run);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	c = bk_quiesce(test, b);
+	c = gb_quiesce(test, b);
 
 	kunit_info(test, "%u changers; the first context delivered %d changes, the changers %d, handed on %d",
 		   fx->nr_changers, atomic_read(&fx->first_delivered),
 		   atomic_read(&fx->by_changers), atomic_read(&fx->handed));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->hold_timeouts), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fx->changes), BK_HANDOFF_CHANGES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fx->changes), GB_HANDOFF_CHANGES);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fx->first_delivered), 1,
 			    "the first context delivered more than its own change");
 	KUNIT_EXPECT_GE(test, atomic_read(&fx->handed),
 			GOSYNC_BREAKER_EVENTS / 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->handed_bad), 0);
-	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL + BK_HANDOFF_CHANGES);
+	KUNIT_EXPECT_EQ(test, c.transitions, 1ULL + GB_HANDOFF_CHANGES);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->delivered),
 			c.transitions);
 	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&fx->last_gen), c.gen);
-	bk_unlisten(test);
+	gb_unlisten(test);
 }
 
 static struct kunit_case gosync_breaker_cases[] = {
@@ -2213,8 +2213,8 @@ static struct kunit_case gosync_breaker_cases[] = {
 
 static struct kunit_suite gosync_breaker_suite = {
 	.name = "gosync_breaker",
-	.init = bk_init_fx,
-	.exit = bk_exit_fx,
+	.init = gb_init_fx,
+	.exit = gb_exit_fx,
 	.test_cases = gosync_breaker_cases,
 };
 

@@ -24,18 +24,18 @@
 #include <gosync/phaser.h>
 #include <gosync/pool.h>
 
-#define FK_ROOT		"/sys/kernel/debug/gosync"
+#define FACE_ROOT	"/sys/kernel/debug/gosync"
 
 /* Read the stats of @kind/@name into @buf; the length or -errno. */
-static ssize_t fk_read(const char *kind, const char *name, char *buf,
-		       size_t size)
+static ssize_t face_read(const char *kind, const char *name, char *buf,
+			 size_t size)
 {
 	char path[128];
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), FK_ROOT "/%s/%s/stats", kind, name);
+	snprintf(path, sizeof(path), FACE_ROOT "/%s/%s/stats", kind, name);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -46,9 +46,9 @@ static ssize_t fk_read(const char *kind, const char *name, char *buf,
 	return n;
 }
 
-static int fk_init(struct kunit *test)
+static int face_init(struct kunit *test)
 {
-	struct file *f = filp_open(FK_ROOT "/version", O_RDONLY, 0);
+	struct file *f = filp_open(FACE_ROOT "/version", O_RDONLY, 0);
 
 	if (IS_ERR(f))
 		kunit_skip(test, "debugfs is not mounted at /sys/kernel/debug");
@@ -57,7 +57,7 @@ static int fk_init(struct kunit *test)
 }
 
 /* No line of @text holds an address: no "0x", no 16 hex digits in a row. */
-static void fk_expect_no_address(struct kunit *test, const char *text)
+static void face_expect_no_address(struct kunit *test, const char *text)
 {
 	unsigned int run = 0;
 	const char *p;
@@ -69,7 +69,7 @@ static void fk_expect_no_address(struct kunit *test, const char *text)
 	}
 }
 
-static struct gosync_breaker *fk_breaker(struct kunit *test, const char *name)
+static struct gosync_breaker *face_breaker(struct kunit *test, const char *name)
 {
 	struct gosync_breaker_opts o = { .name = name };
 	struct gosync_breaker *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
@@ -96,50 +96,50 @@ static void face_lifecycle_test(struct kunit *test)
 	pool = gosync_pool_create(&po);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
 	gosync_pool_put(pool, gosync_pool_get(pool, GFP_KERNEL));
-	KUNIT_EXPECT_GT(test, fk_read("pool", "fk-pool", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("pool", "fk-pool", buf, 4096), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "objects=1\ncached=1\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\nmisses=1\n"));
-	fk_expect_no_address(test, buf);
+	face_expect_no_address(test, buf);
 	gosync_pool_destroy(pool);
-	KUNIT_EXPECT_EQ(test, fk_read("pool", "fk-pool", buf, 4096), -ENOENT);
+	KUNIT_EXPECT_EQ(test, face_read("pool", "fk-pool", buf, 4096), -ENOENT);
 
-	b = fk_breaker(test, "fk-breaker");
+	b = face_breaker(test, "fk-breaker");
 	KUNIT_EXPECT_EQ(test, gosync_breaker_force_open(b), 0);
-	KUNIT_EXPECT_GT(test, fk_read("breaker", "fk-breaker", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("breaker", "fk-breaker", buf, 4096), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "state=open\nforced=1\ngen=2\n"));
-	fk_expect_no_address(test, buf);
+	face_expect_no_address(test, buf);
 	gosync_breaker_destroy(b);
-	KUNIT_EXPECT_EQ(test, fk_read("breaker", "fk-breaker", buf, 4096),
+	KUNIT_EXPECT_EQ(test, face_read("breaker", "fk-breaker", buf, 4096),
 			-ENOENT);
 
 	map = kunit_kzalloc(test, sizeof(*map), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, map);
 	KUNIT_ASSERT_EQ(test, gosync_map_init(map, &mo), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(map, &(u64){ 7 }, buf), 0);
-	KUNIT_EXPECT_GT(test, fk_read("map", "fk-map", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("map", "fk-map", buf, 4096), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "entries=1\n"));
-	fk_expect_no_address(test, buf);
+	face_expect_no_address(test, buf);
 	gosync_map_destroy(map);
-	KUNIT_EXPECT_EQ(test, fk_read("map", "fk-map", buf, 4096), -ENOENT);
+	KUNIT_EXPECT_EQ(test, face_read("map", "fk-map", buf, 4096), -ENOENT);
 
 	KUNIT_ASSERT_EQ(test, gosync_barrier_init(&bar, 3, NULL, NULL), 0);
-	KUNIT_EXPECT_EQ(test, fk_read("barrier", "fk-barrier", buf, 4096),
+	KUNIT_EXPECT_EQ(test, face_read("barrier", "fk-barrier", buf, 4096),
 			-ENOENT);
 	gosync_barrier_set_name(&bar, "fk-barrier");
-	KUNIT_EXPECT_GT(test, fk_read("barrier", "fk-barrier", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("barrier", "fk-barrier", buf, 4096), 0);
 	KUNIT_EXPECT_STREQ(test, buf, "parties=3\ngen=0\narrived=0\nbroken=0\n");
 	gosync_barrier_set_name(&bar, NULL);
-	KUNIT_EXPECT_EQ(test, fk_read("barrier", "fk-barrier", buf, 4096),
+	KUNIT_EXPECT_EQ(test, face_read("barrier", "fk-barrier", buf, 4096),
 			-ENOENT);
 
 	KUNIT_ASSERT_EQ(test, gosync_phaser_init(&ph, NULL, 2, NULL, NULL), 0);
 	gosync_phaser_set_name(&ph, "fk-phaser");
 	KUNIT_EXPECT_EQ(test, gosync_phaser_arrive(&ph), 0);
-	KUNIT_EXPECT_GT(test, fk_read("phaser", "fk-phaser", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("phaser", "fk-phaser", buf, 4096), 0);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "phase=0\nterminated=0\nparties=2\narrived=1\nunarrived=1\ndepth=0\n");
 	gosync_phaser_set_name(&ph, NULL);
-	KUNIT_EXPECT_EQ(test, fk_read("phaser", "fk-phaser", buf, 4096),
+	KUNIT_EXPECT_EQ(test, face_read("phaser", "fk-phaser", buf, 4096),
 			-ENOENT);
 }
 
@@ -155,25 +155,25 @@ static void face_duplicate_names_test(struct kunit *test)
 	struct gosync_barrier bar;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	a = fk_breaker(test, "fk-dup");
-	b = fk_breaker(test, "fk-dup");
+	a = face_breaker(test, "fk-dup");
+	b = face_breaker(test, "fk-dup");
 	KUNIT_EXPECT_NOT_NULL(test, a->face);
 	KUNIT_EXPECT_NULL(test, b->face);
 	KUNIT_ASSERT_EQ(test, gosync_barrier_init(&bar, 1, NULL, NULL), 0);
 	gosync_barrier_set_name(&bar, "fk-dup");
 	KUNIT_EXPECT_NOT_NULL(test, bar.face);
 	KUNIT_EXPECT_EQ(test, gosync_breaker_force_open(b), 0);
-	KUNIT_EXPECT_GT(test, fk_read("breaker", "fk-dup", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("breaker", "fk-dup", buf, 4096), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "state=closed\n")); /* a's */
 	gosync_breaker_destroy(a);
-	KUNIT_EXPECT_EQ(test, fk_read("breaker", "fk-dup", buf, 4096), -ENOENT);
-	c = fk_breaker(test, "fk-dup");
+	KUNIT_EXPECT_EQ(test, face_read("breaker", "fk-dup", buf, 4096), -ENOENT);
+	c = face_breaker(test, "fk-dup");
 	KUNIT_EXPECT_NOT_NULL(test, c->face);
-	KUNIT_EXPECT_GT(test, fk_read("breaker", "fk-dup", buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("breaker", "fk-dup", buf, 4096), 0);
 	gosync_breaker_destroy(b);
 	gosync_breaker_destroy(c);
-	KUNIT_EXPECT_EQ(test, fk_read("breaker", "fk-dup", buf, 4096), -ENOENT);
-	KUNIT_EXPECT_GT(test, fk_read("barrier", "fk-dup", buf, 4096), 0);
+	KUNIT_EXPECT_EQ(test, face_read("breaker", "fk-dup", buf, 4096), -ENOENT);
+	KUNIT_EXPECT_GT(test, face_read("barrier", "fk-dup", buf, 4096), 0);
 	gosync_barrier_set_name(&bar, NULL);
 }
 
@@ -194,21 +194,21 @@ static void face_name_limits_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_barrier_init(&bar, 2, NULL, NULL), 0);
 	gosync_barrier_set_name(&bar, longest);
 	KUNIT_EXPECT_NOT_NULL(test, bar.face);
-	KUNIT_EXPECT_GT(test, fk_read("barrier", longest, buf, 4096), 0);
+	KUNIT_EXPECT_GT(test, face_read("barrier", longest, buf, 4096), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		gosync_barrier_set_name(&bar, bad[i]);
 		KUNIT_EXPECT_NULL_MSG(test, bar.face, "name '%s'", bad[i]);
 		/* The name still is the barrier's, for its trace events. */
 		KUNIT_EXPECT_PTR_EQ(test, bar.name, bad[i]);
 	}
-	KUNIT_EXPECT_EQ(test, fk_read("barrier", longest, buf, 4096), -ENOENT);
+	KUNIT_EXPECT_EQ(test, face_read("barrier", longest, buf, 4096), -ENOENT);
 	gosync_barrier_set_name(&bar, NULL);
 	KUNIT_EXPECT_NULL(test, bar.face);
 	KUNIT_EXPECT_NULL(test, bar.name);
 }
 
 /* The racing reader of face_destroy_race_test(). */
-struct fk_reader {
+struct face_reader {
 	char buf[1024];
 	atomic_t ok;
 	atomic_t enoent;
@@ -216,13 +216,13 @@ struct fk_reader {
 	int last_other;
 };
 
-static int fk_reader_fn(void *arg)
+static int face_reader_fn(void *arg)
 {
-	struct fk_reader *r = arg;
+	struct face_reader *r = arg;
 	ssize_t n;
 
 	while (!kthread_should_stop()) {
-		n = fk_read("barrier", "fk-race", r->buf, sizeof(r->buf));
+		n = face_read("barrier", "fk-race", r->buf, sizeof(r->buf));
 		if (n > 0 && strstr(r->buf, "parties=")) {
 			atomic_inc(&r->ok);
 		} else if (n == -ENOENT) {
@@ -247,7 +247,7 @@ static int fk_reader_fn(void *arg)
  */
 static void face_destroy_race_test(struct kunit *test)
 {
-	struct fk_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct face_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct gosync_breaker_opts o = { .name = "fk-race" };
 	struct gosync_breaker *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	unsigned long end = jiffies + 30 * HZ;
@@ -260,7 +260,7 @@ static void face_destroy_race_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, gosync_barrier_init(&bar, 2, NULL, NULL), 0);
-	t = kthread_run(fk_reader_fn, r, "gosync-fk-reader");
+	t = kthread_run(face_reader_fn, r, "gosync-fk-reader");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	for (i = 0; i < 1000 && (i < 100 || time_before(jiffies, end)); i++) {
 		gosync_barrier_set_name(&bar, "fk-race");
@@ -277,7 +277,7 @@ static void face_destroy_race_test(struct kunit *test)
 
 	/* Held open across the destroy. */
 	KUNIT_ASSERT_EQ(test, gosync_breaker_init(b, &o, GFP_KERNEL), 0);
-	f = filp_open(FK_ROOT "/breaker/fk-race/stats", O_RDONLY, 0);
+	f = filp_open(FACE_ROOT "/breaker/fk-race/stats", O_RDONLY, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 	gosync_breaker_destroy(b);
 	KUNIT_EXPECT_EQ(test, kernel_read(f, r->buf, sizeof(r->buf), &pos),
@@ -295,7 +295,7 @@ static struct kunit_case gosync_face_cases[] = {
 
 static struct kunit_suite gosync_face_suite = {
 	.name = "gosync_face",
-	.init = fk_init,
+	.init = face_init,
 	.test_cases = gosync_face_cases,
 };
 

@@ -40,13 +40,13 @@
 #include <shim/native.h>	/* native_same_cpu() */
 #endif
 
-#define MK_MAPS		2
-#define MK_VALS		64
-#define MK_THREADS	8
+#define GM_MAPS		2
+#define GM_VALS		64
+#define GM_THREADS	8
 
-struct mk_irq;
+struct gm_irq;
 
-struct mk_thread {
+struct gm_thread {
 	struct task_struct *task;
 	void (*fn)(void *data, unsigned int id);
 	void *data;
@@ -55,37 +55,37 @@ struct mk_thread {
 };
 
 /* A value with its own release count; the release callback finds it. */
-struct mk_val {
+struct gm_val {
 	atomic_t released;
 };
 
-struct mk_fx {
-	struct gosync_map maps[MK_MAPS];
-	bool live[MK_MAPS];
+struct gm_fx {
+	struct gosync_map maps[GM_MAPS];
+	bool live[GM_MAPS];
 	atomic_t released;		/* every release callback */
-	struct mk_val vals[MK_VALS];
+	struct gm_val vals[GM_VALS];
 	struct hrtimer timer;
 	bool timer_live;
-	struct mk_irq *irq;		/* the timer callback's state */
-	struct mk_thread threads[MK_THREADS];
+	struct gm_irq *irq;		/* the timer callback's state */
+	struct gm_thread threads[GM_THREADS];
 	atomic_t started;
 	bool hooked;			/* a race window hook is set */
 };
 
-static void mk_release(void *value, void *arg)
+static void gm_release(void *value, void *arg)
 {
-	struct mk_fx *fx = arg;
-	struct mk_val *v = value;
+	struct gm_fx *fx = arg;
+	struct gm_val *v = value;
 
 	atomic_inc(&v->released);
 	atomic_inc(&fx->released);
 }
 
-static void mk_threads_stop(struct mk_fx *fx);
+static void gm_threads_stop(struct gm_fx *fx);
 
-static int mk_init(struct kunit *test)
+static int gm_init(struct kunit *test)
 {
-	struct mk_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	struct gm_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 
 	if (!fx)
 		return -ENOMEM;
@@ -93,17 +93,17 @@ static int mk_init(struct kunit *test)
 	return 0;
 }
 
-static void mk_exit(struct kunit *test)
+static void gm_exit(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	int i;
 
 	if (fx->timer_live)
 		hrtimer_cancel(&fx->timer);
 	if (fx->hooked)
 		__gosync_race_set(NULL, NULL);
-	mk_threads_stop(fx);
-	for (i = 0; i < MK_MAPS; i++) {
+	gm_threads_stop(fx);
+	for (i = 0; i < GM_MAPS; i++) {
 		if (fx->live[i])
 			gosync_map_destroy(&fx->maps[i]);
 		fx->live[i] = false;
@@ -113,13 +113,13 @@ static void mk_exit(struct kunit *test)
 }
 
 /* Set up map @i of the fixture; a release-counting map gets the fixture. */
-static struct gosync_map *mk_map(struct kunit *test, int i,
+static struct gosync_map *gm_map(struct kunit *test, int i,
 				 struct gosync_map_opts *opts)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	int ret;
 
-	if (opts->release == mk_release)
+	if (opts->release == gm_release)
 		opts->release_arg = fx;
 	ret = gosync_map_init(&fx->maps[i], opts);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "gosync_map_init");
@@ -127,34 +127,34 @@ static struct gosync_map *mk_map(struct kunit *test, int i,
 	return &fx->maps[i];
 }
 
-static void mk_destroy(struct kunit *test, int i)
+static void gm_destroy(struct kunit *test, int i)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 
 	gosync_map_destroy(&fx->maps[i]);
 	fx->live[i] = false;
 }
 
 /* A u64 map with default options. */
-static struct gosync_map *mk_u64_map(struct kunit *test, int i)
+static struct gosync_map *gm_u64_map(struct kunit *test, int i)
 {
 	struct gosync_map_opts opts = { .key_kind = GOSYNC_MAP_KEY_U64 };
 
-	return mk_map(test, i, &opts);
+	return gm_map(test, i, &opts);
 }
 
 /* A release-counting u64 map. */
-static struct gosync_map *mk_rel_map(struct kunit *test, int i, gfp_t gfp)
+static struct gosync_map *gm_rel_map(struct kunit *test, int i, gfp_t gfp)
 {
 	struct gosync_map_opts opts = {
-		.key_kind = GOSYNC_MAP_KEY_U64, .release = mk_release, .gfp = gfp,
+		.key_kind = GOSYNC_MAP_KEY_U64, .release = gm_release, .gfp = gfp,
 	};
 
-	return mk_map(test, i, &opts);
+	return gm_map(test, i, &opts);
 }
 
 /* Opaque values the map never dereferences (no release callback). */
-static void *mk_v(unsigned long n)
+static void *gm_v(unsigned long n)
 {
 	return (void *)((n + 1) << 4);
 }
@@ -179,7 +179,7 @@ static int del(struct gosync_map *m, u64 k)
  * grace period, possibly through a work item), then let any extra ones
  * arrive before the caller checks for exactness.
  */
-static int mk_released(struct mk_fx *fx, int want)
+static int gm_released(struct gm_fx *fx, int want)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(3000);
 
@@ -190,7 +190,7 @@ static int mk_released(struct mk_fx *fx, int want)
 	return atomic_read(&fx->released);
 }
 
-static int mk_rel(struct mk_fx *fx, int i)
+static int gm_rel(struct gm_fx *fx, int i)
 {
 	return atomic_read(&fx->vals[i].released);
 }
@@ -199,74 +199,74 @@ static int mk_rel(struct mk_fx *fx, int i)
 
 static void map_basic_u64_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
+	struct gosync_map *m = gm_u64_map(test, 0);
 	static const u64 keys[] = { 0, 1, 2, 0x8000000000000000ULL, U64_MAX };
-	void *old = mk_v(99), *actual = mk_v(99);
+	void *old = gm_v(99), *actual = gm_v(99);
 	unsigned int i;
 	u64 k;
 
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 0UL);
 	KUNIT_EXPECT_NULL(test, ld(m, 0));
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
-		KUNIT_EXPECT_EQ(test, st(m, keys[i], mk_v(i)), 0);
+		KUNIT_EXPECT_EQ(test, st(m, keys[i], gm_v(i)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys));
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
-		KUNIT_EXPECT_PTR_EQ(test, ld(m, keys[i]), mk_v(i));
+		KUNIT_EXPECT_PTR_EQ(test, ld(m, keys[i]), gm_v(i));
 	KUNIT_EXPECT_NULL(test, ld(m, 3));
 	KUNIT_EXPECT_NULL(test, ld(m, U64_MAX - 1));
 
 	/* Duplicate store: replaces, does not add. */
-	KUNIT_EXPECT_EQ(test, st(m, 1, mk_v(10)), 0);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 1), mk_v(10));
+	KUNIT_EXPECT_EQ(test, st(m, 1, gm_v(10)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 1), gm_v(10));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys));
 
 	/* load_or_store: absent stores, present reports the actual value. */
 	k = 7;
-	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, mk_v(7), &actual), 0);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 7), mk_v(7));
-	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, mk_v(8), &actual), -EEXIST);
-	KUNIT_EXPECT_PTR_EQ(test, actual, mk_v(7));
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 7), mk_v(7));
+	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, gm_v(7), &actual), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 7), gm_v(7));
+	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, gm_v(8), &actual), -EEXIST);
+	KUNIT_EXPECT_PTR_EQ(test, actual, gm_v(7));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 7), gm_v(7));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys) + 1);
 
 	/* swap: absent gives NULL and adds, present gives the old value. */
 	k = 8;
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, mk_v(80), &old), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, gm_v(80), &old), 0);
 	KUNIT_EXPECT_NULL(test, old);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), mk_v(80));
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, mk_v(81), &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(80));
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), mk_v(81));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), gm_v(80));
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, gm_v(81), &old), 0);
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(80));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), gm_v(81));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys) + 2);
 
 	/* compare_and_swap: match, mismatch, missing. */
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, mk_v(81), mk_v(82)), 0);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), mk_v(82));
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, mk_v(81), mk_v(83)),
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, gm_v(81), gm_v(82)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), gm_v(82));
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, gm_v(81), gm_v(83)),
 			-EAGAIN);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), mk_v(82));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), gm_v(82));
 	k = 9;
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, mk_v(81), mk_v(83)),
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, gm_v(81), gm_v(83)),
 			-ENOENT);
 	KUNIT_EXPECT_NULL(test, ld(m, 9));
 
 	/* compare_and_delete: mismatch, missing, match. */
 	k = 8;
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, mk_v(81)), -EAGAIN);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), mk_v(82));
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, gm_v(81)), -EAGAIN);
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 8), gm_v(82));
 	k = 9;
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, mk_v(82)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, gm_v(82)), -ENOENT);
 	k = 8;
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, mk_v(82)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, gm_v(82)), 0);
 	KUNIT_EXPECT_NULL(test, ld(m, 8));
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, mk_v(82)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, gm_v(82)), -ENOENT);
 
 	/* load_and_delete: present gives the value, missing is -ENOENT. */
 	k = 7;
 	KUNIT_EXPECT_EQ(test, gosync_map_load_and_delete(m, &k, &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(7));
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(7));
 	KUNIT_EXPECT_NULL(test, ld(m, 7));
-	old = mk_v(99);
+	old = gm_v(99);
 	KUNIT_EXPECT_EQ(test, gosync_map_load_and_delete(m, &k, &old), -ENOENT);
 	KUNIT_EXPECT_NULL(test, old);
 
@@ -278,19 +278,19 @@ static void map_basic_u64_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys) - 1);
 
 	/* A deleted key can come back. */
-	KUNIT_EXPECT_EQ(test, st(m, U64_MAX, mk_v(5)), 0);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, U64_MAX), mk_v(5));
+	KUNIT_EXPECT_EQ(test, st(m, U64_MAX, gm_v(5)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, U64_MAX), gm_v(5));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)ARRAY_SIZE(keys));
 
 	/* Untouched keys kept their values throughout. */
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 0), mk_v(0));
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 2), mk_v(2));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 0), gm_v(0));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 2), gm_v(2));
 }
 
 /* NULL values are refused everywhere and change nothing. */
 static void map_null_value_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
+	struct gosync_map *m = gm_u64_map(test, 0);
 	void *old = NULL, *actual = NULL;
 	u64 k = 1;
 
@@ -300,27 +300,27 @@ static void map_null_value_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 0UL);
 	KUNIT_EXPECT_NULL(test, ld(m, 1));
 
-	KUNIT_ASSERT_EQ(test, st(m, 1, mk_v(1)), 0);
+	KUNIT_ASSERT_EQ(test, st(m, 1, gm_v(1)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, NULL, &old), -EINVAL);
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, mk_v(1), NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, gm_v(1), NULL), -EINVAL);
 	/* NULL is never a stored value, so it cannot be the expected one. */
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, NULL, mk_v(2)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, NULL, gm_v(2)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, NULL), -EINVAL);
-	KUNIT_EXPECT_PTR_EQ(test, ld(m, 1), mk_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, ld(m, 1), gm_v(1));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 1UL);
 
 	/* A NULL key is refused too. */
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, NULL, mk_v(3)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, NULL, gm_v(3)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, NULL, mk_v(3), &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, NULL, gm_v(3), &old), -EINVAL);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, NULL));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 1UL);
 }
 
 static void map_init_errors_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	struct gosync_map_opts opts = {};
 	struct gosync_map_stats s;
 	struct gosync_map *m;
@@ -342,32 +342,32 @@ static void map_init_errors_test(struct kunit *test)
 	/* key_len is ignored for the other kinds. */
 	opts.key_kind = GOSYNC_MAP_KEY_U64;
 	opts.key_len = 1000;
-	m = mk_map(test, 0, &opts);
+	m = gm_map(test, 0, &opts);
 	gosync_map_stats(m, &s);
 	KUNIT_EXPECT_GE(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
 	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
 	KUNIT_EXPECT_FALSE(test, s.resizing);
 	KUNIT_EXPECT_EQ(test, s.grows + s.shrinks + s.reseeds + s.aborts, 0U);
-	mk_destroy(test, 0);
+	gm_destroy(test, 0);
 
 	/* Boundary key_len values are accepted. */
 	opts.key_kind = GOSYNC_MAP_KEY_BINARY;
 	opts.key_len = 1;
-	mk_map(test, 0, &opts);
-	mk_destroy(test, 0);
+	gm_map(test, 0, &opts);
+	gm_destroy(test, 0);
 	opts.key_len = GOSYNC_MAP_KEY_MAX;
-	mk_map(test, 0, &opts);
-	mk_destroy(test, 0);
+	gm_map(test, 0, &opts);
+	gm_destroy(test, 0);
 
 	/* A size hint sizes the first table. */
 	opts.key_kind = GOSYNC_MAP_KEY_U64;
 	opts.size_hint = 1000;
-	m = mk_map(test, 0, &opts);
+	m = gm_map(test, 0, &opts);
 	gosync_map_stats(m, &s);
 	KUNIT_EXPECT_GE(test, s.buckets, 512U);
 	KUNIT_EXPECT_LE(test, s.buckets, 2048U);
 	KUNIT_EXPECT_TRUE(test, is_power_of_2(s.buckets));
-	mk_destroy(test, 0);
+	gm_destroy(test, 0);
 }
 
 /* ---- binary keys ---- */
@@ -376,26 +376,26 @@ static void map_binary_keys_test(struct kunit *test)
 {
 	struct gosync_map_opts opts = { .key_kind = GOSYNC_MAP_KEY_BINARY, .key_len = 3 };
 	static const u8 a[3] = { 0, 0, 0 }, b[3] = { 0, 0, 1 }, c[3] = { 1, 0, 0 };
-	struct gosync_map *m = mk_map(test, 0, &opts), *big;
+	struct gosync_map *m = gm_map(test, 0, &opts), *big;
 	u8 *k1, *k2;
 	void *old;
 
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, a, mk_v(1)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, b, mk_v(2)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, c, mk_v(3)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, a, gm_v(1)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, b, gm_v(2)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, c, gm_v(3)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 3UL);
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, a), mk_v(1));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, b), mk_v(2));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, c), mk_v(3));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, a), gm_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, b), gm_v(2));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, c), gm_v(3));
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, b), 0);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, b));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, a), mk_v(1));
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, c, mk_v(4), &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(3));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, a), gm_v(1));
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, c, gm_v(4), &old), 0);
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(3));
 
 	/* Full-length keys that differ only in their last byte. */
 	opts.key_len = GOSYNC_MAP_KEY_MAX;
-	big = mk_map(test, 1, &opts);
+	big = gm_map(test, 1, &opts);
 	k1 = kunit_kzalloc(test, GOSYNC_MAP_KEY_MAX, GFP_KERNEL);
 	k2 = kunit_kzalloc(test, GOSYNC_MAP_KEY_MAX, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, k1);
@@ -403,40 +403,40 @@ static void map_binary_keys_test(struct kunit *test)
 	memset(k1, 0xab, GOSYNC_MAP_KEY_MAX);
 	memcpy(k2, k1, GOSYNC_MAP_KEY_MAX);
 	k2[GOSYNC_MAP_KEY_MAX - 1] = 0xac;
-	KUNIT_EXPECT_EQ(test, gosync_map_store(big, k1, mk_v(1)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(big, k1, gm_v(1)), 0);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(big, k2));
-	KUNIT_EXPECT_EQ(test, gosync_map_store(big, k2, mk_v(2)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(big, k2, gm_v(2)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(big), 2UL);
 	/* The map copied the key: changing the caller's buffer is harmless. */
 	memset(k1, 0, GOSYNC_MAP_KEY_MAX);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(big, k1));
 	memset(k1, 0xab, GOSYNC_MAP_KEY_MAX);
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k1), mk_v(1));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k2), mk_v(2));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k1), gm_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k2), gm_v(2));
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(big, k1), 0);
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k2), mk_v(2));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(big, k2), gm_v(2));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(big), 1UL);
 }
 
 /* ---- string keys ---- */
 
-struct mk_str_seen {
+struct gm_str_seen {
 	unsigned int visits;
 	unsigned int longest;
 	bool empty_seen;
 	bool bad;
 };
 
-static bool mk_str_visit(const void *key, void *value, void *arg)
+static bool gm_str_visit(const void *key, void *value, void *arg)
 {
-	struct mk_str_seen *s = arg;
+	struct gm_str_seen *s = arg;
 	size_t len = strnlen(key, GOSYNC_MAP_KEY_MAX);
 
 	s->visits++;
 	if (len >= GOSYNC_MAP_KEY_MAX)
 		s->bad = true;		/* unterminated */
 	if (!len)
-		s->empty_seen = value == mk_v(0);
+		s->empty_seen = value == gm_v(0);
 	if (len > s->longest)
 		s->longest = len;
 	return true;
@@ -445,8 +445,8 @@ static bool mk_str_visit(const void *key, void *value, void *arg)
 static void map_string_keys_test(struct kunit *test)
 {
 	struct gosync_map_opts opts = { .key_kind = GOSYNC_MAP_KEY_STRING };
-	struct gosync_map *m = mk_map(test, 0, &opts);
-	struct mk_str_seen seen = {};
+	struct gosync_map *m = gm_map(test, 0, &opts);
+	struct gm_str_seen seen = {};
 	char *longest, *toolong;
 	void *old = NULL, *actual = NULL;
 
@@ -457,22 +457,22 @@ static void map_string_keys_test(struct kunit *test)
 	memset(longest, 'x', GOSYNC_MAP_KEY_MAX - 1);	/* 255 chars + NUL */
 	memset(toolong, 'x', GOSYNC_MAP_KEY_MAX);	/* 256 chars + NUL */
 
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "", mk_v(0)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "a", mk_v(1)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "ab", mk_v(2)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "b", mk_v(3)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, longest, mk_v(4)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "", gm_v(0)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "a", gm_v(1)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "ab", gm_v(2)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, "b", gm_v(3)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, longest, gm_v(4)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 5UL);
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, ""), mk_v(0));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a"), mk_v(1));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "ab"), mk_v(2));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "b"), mk_v(3));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, longest), mk_v(4));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, ""), gm_v(0));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a"), gm_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "ab"), gm_v(2));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "b"), gm_v(3));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, longest), gm_v(4));
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, "abc"));
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, "A"));
 
 	/* Only the bytes before the NUL count. */
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a\0zzz"), mk_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a\0zzz"), gm_v(1));
 
 	/* A prefix of the longest key is another key. */
 	longest[GOSYNC_MAP_KEY_MAX - 2] = '\0';
@@ -480,27 +480,27 @@ static void map_string_keys_test(struct kunit *test)
 	longest[GOSYNC_MAP_KEY_MAX - 2] = 'x';
 
 	/* One byte too long: refused by every call, nothing changes. */
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, toolong, mk_v(5)), -ENAMETOOLONG);
-	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, toolong, mk_v(5), &actual),
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, toolong, gm_v(5)), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, toolong, gm_v(5), &actual),
 			-ENAMETOOLONG);
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, toolong, mk_v(5), &old), -ENAMETOOLONG);
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, toolong, mk_v(4), mk_v(5)),
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, toolong, gm_v(5), &old), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, toolong, gm_v(4), gm_v(5)),
 			-ENAMETOOLONG);
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, toolong, mk_v(4)),
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, toolong, gm_v(4)),
 			-ENAMETOOLONG);
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, toolong), -ENAMETOOLONG);
 	KUNIT_EXPECT_EQ(test, gosync_map_load_and_delete(m, toolong, &old), -ENAMETOOLONG);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, toolong));
 	/* ...even though its first 255 bytes are a stored key. */
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, longest), mk_v(4));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, longest), gm_v(4));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 5UL);
 
 	/* The empty string is a key like any other. */
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, "", mk_v(6), &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(0));
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, "", mk_v(6), mk_v(0)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, "", gm_v(6), &old), 0);
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(0));
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, "", gm_v(6), gm_v(0)), 0);
 
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_str_visit, &seen), 5UL);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_str_visit, &seen), 5UL);
 	KUNIT_EXPECT_EQ(test, seen.visits, 5U);
 	KUNIT_EXPECT_EQ(test, seen.longest, GOSYNC_MAP_KEY_MAX - 1U);
 	KUNIT_EXPECT_TRUE(test, seen.empty_seen);
@@ -510,7 +510,7 @@ static void map_string_keys_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, longest), -ENOENT);
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, ""), 0);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, ""));
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a"), mk_v(1));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, "a"), gm_v(1));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 3UL);
 }
 
@@ -518,27 +518,27 @@ static void map_string_keys_test(struct kunit *test)
 
 static void map_release_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_rel_map(test, 0, 0);
-	struct mk_val *v = fx->vals;
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_rel_map(test, 0, 0);
+	struct gm_val *v = fx->vals;
 	void *old, *actual;
 	u64 k = 1, k2 = 2, k3 = 3;
 	int i;
 
 	KUNIT_ASSERT_EQ(test, gosync_map_store(m, &k, &v[0]), 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 0), 0);		/* nothing left */
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 0), 0);		/* nothing left */
 
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, &v[1]), 0);	/* replaces v0 */
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 1), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 0), 1);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 1), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 0), 1);
 
 	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, &v[2], &old), 0);	/* v1 out */
 	KUNIT_EXPECT_PTR_EQ(test, old, (void *)&v[1]);
 	KUNIT_EXPECT_EQ(test, gosync_map_load_and_delete(m, &k, &old), 0); /* v2 out */
 	KUNIT_EXPECT_PTR_EQ(test, old, (void *)&v[2]);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 3), 3);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 1), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 2), 1);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 3), 3);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 1), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 2), 1);
 
 	/* Swap into an absent key releases nothing. */
 	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, &v[3], &old), 0);
@@ -547,15 +547,15 @@ static void map_release_test(struct kunit *test)
 	/* A failed CAS releases neither the current nor the offered value. */
 	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, &v[3], &v[5]), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, &v[3]), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 4), 4);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 3), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 4), 0);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 5), 0);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 4), 4);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 3), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 4), 0);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 5), 0);
 
 	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_delete(m, &k, &v[4]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, &k), -ENOENT);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 5), 5);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 4), 1);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 5), 5);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 4), 1);
 
 	/* load_or_store that finds a value does not take (or release) its own. */
 	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, &v[6], &actual), 0);
@@ -563,31 +563,31 @@ static void map_release_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, actual, (void *)&v[6]);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k2, &v[8]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k3, &v[9]), 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 5), 5);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 5), 5);
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, &k3), 0);
 
 	/* Clear releases everything left; destroy what was stored after. */
 	KUNIT_EXPECT_EQ(test, gosync_map_clear(m), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 0UL);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, &k));
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 8), 8);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 8), 8);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, &v[10]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k2, &v[11]), 0);
-	mk_destroy(test, 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 10), 10);
+	gm_destroy(test, 0);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 10), 10);
 
 	for (i = 0; i <= 11; i++)
-		KUNIT_EXPECT_EQ_MSG(test, mk_rel(fx, i), i == 5 || i == 7 ? 0 : 1,
+		KUNIT_EXPECT_EQ_MSG(test, gm_rel(fx, i), i == 5 || i == 7 ? 0 : 1,
 				    "value %d", i);
 }
 
 /* A value loaded under rcu_read_lock() outlives its deletion until unlock. */
 static void map_release_after_grace_period_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_rel_map(test, 0, GFP_ATOMIC);
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_rel_map(test, 0, GFP_ATOMIC);
 	unsigned long end;
-	struct mk_val *got;
+	struct gm_val *got;
 	int during;
 	u64 k = 42;
 
@@ -603,8 +603,8 @@ static void map_release_after_grace_period_test(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_EXPECT_PTR_EQ(test, (void *)got, (void *)&fx->vals[0]);
 	KUNIT_EXPECT_EQ(test, during, 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 1), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 0), 1);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 1), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 0), 1);
 }
 
 /*
@@ -614,9 +614,9 @@ static void map_release_after_grace_period_test(struct kunit *test)
  */
 static void map_release_same_value_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_rel_map(test, 0, 0);
-	struct mk_val *v = fx->vals;
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_rel_map(test, 0, 0);
+	struct gm_val *v = fx->vals;
 	void *old = NULL;
 	u64 k = 5;
 
@@ -629,23 +629,23 @@ static void map_release_same_value_test(struct kunit *test)
 	rcu_barrier();
 	msleep(20);
 	rcu_barrier();
-	KUNIT_EXPECT_EQ_MSG(test, mk_rel(fx, 0), 0,
+	KUNIT_EXPECT_EQ_MSG(test, gm_rel(fx, 0), 0,
 			    "value released while still stored under its key");
-	mk_destroy(test, 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 1), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 0), 1);
+	gm_destroy(test, 0);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 1), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 0), 1);
 }
 
 /* ---- max_entries ---- */
 
 static void map_max_entries_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	struct gosync_map_opts opts = {
-		.key_kind = GOSYNC_MAP_KEY_U64, .max_entries = 4, .release = mk_release,
+		.key_kind = GOSYNC_MAP_KEY_U64, .max_entries = 4, .release = gm_release,
 	};
-	struct gosync_map *m = mk_map(test, 0, &opts);
-	struct mk_val *v = fx->vals;
+	struct gosync_map *m = gm_map(test, 0, &opts);
+	struct gm_val *v = fx->vals;
 	void *old = NULL, *actual = NULL;
 	u64 k;
 
@@ -688,25 +688,25 @@ static void map_max_entries_test(struct kunit *test)
 	for (k = 10; k < 14; k++)
 		KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, &v[k]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, &v[k]), -ENOSPC);
-	mk_destroy(test, 0);
+	gm_destroy(test, 0);
 
 	/* Rejected values were never taken, so never released. */
-	KUNIT_EXPECT_EQ(test, mk_released(fx, 12), 12);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 0), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 2), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 5), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 6), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 7), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 4), 0);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 8), 0);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 9), 1);
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 10), 1);	/* stored after the clear */
-	KUNIT_EXPECT_EQ(test, mk_rel(fx, 14), 0);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, 12), 12);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 0), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 2), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 5), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 6), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 7), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 4), 0);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 8), 0);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 9), 1);
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 10), 1);	/* stored after the clear */
+	KUNIT_EXPECT_EQ(test, gm_rel(fx, 14), 0);
 }
 
 /* ---- range ---- */
 
-struct mk_range {
+struct gm_range {
 	unsigned long *seen;
 	unsigned int nkeys;
 	unsigned int visits;
@@ -715,22 +715,22 @@ struct mk_range {
 	unsigned int wrong;
 };
 
-static bool mk_range_visit(const void *key, void *value, void *arg)
+static bool gm_range_visit(const void *key, void *value, void *arg)
 {
-	struct mk_range *r = arg;
+	struct gm_range *r = arg;
 	u64 k = *(const u64 *)key;
 
 	r->visits++;
-	if (k >= r->nkeys || value != mk_v(k))
+	if (k >= r->nkeys || value != gm_v(k))
 		r->wrong++;
 	else if (__test_and_set_bit(k, r->seen))
 		r->dups++;
 	return !r->stop_after || r->visits < r->stop_after;
 }
 
-static struct mk_range *mk_range_new(struct kunit *test, unsigned int nkeys)
+static struct gm_range *gm_range_new(struct kunit *test, unsigned int nkeys)
 {
-	struct mk_range *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct gm_range *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->seen = kunit_kcalloc(test, BITS_TO_LONGS(nkeys), sizeof(long), GFP_KERNEL);
@@ -739,7 +739,7 @@ static struct mk_range *mk_range_new(struct kunit *test, unsigned int nkeys)
 	return r;
 }
 
-static void mk_range_reset(struct mk_range *r)
+static void gm_range_reset(struct gm_range *r)
 {
 	bitmap_zero(r->seen, r->nkeys);
 	r->visits = 0;
@@ -747,12 +747,12 @@ static void mk_range_reset(struct mk_range *r)
 	r->wrong = 0;
 }
 
-/* Range over keys 0..nkeys-1 (value mk_v(k)): each exactly once. */
-static void mk_expect_range_exact(struct kunit *test, struct gosync_map *m,
-				  struct mk_range *r)
+/* Range over keys 0..nkeys-1 (value gm_v(k)): each exactly once. */
+static void gm_expect_range_exact(struct kunit *test, struct gosync_map *m,
+				  struct gm_range *r)
 {
-	mk_range_reset(r);
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, r),
+	gm_range_reset(r);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, r),
 			(unsigned long)r->nkeys);
 	KUNIT_EXPECT_EQ(test, r->visits, r->nkeys);
 	KUNIT_EXPECT_EQ(test, r->dups, 0U);
@@ -760,59 +760,59 @@ static void mk_expect_range_exact(struct kunit *test, struct gosync_map *m,
 	KUNIT_EXPECT_EQ(test, bitmap_weight(r->seen, r->nkeys), r->nkeys);
 }
 
-static void mk_fill(struct kunit *test, struct gosync_map *m, unsigned int nkeys)
+static void gm_fill(struct kunit *test, struct gosync_map *m, unsigned int nkeys)
 {
 	unsigned int i;
 
 	for (i = 0; i < nkeys; i++)
-		KUNIT_ASSERT_EQ(test, st(m, i, mk_v(i)), 0);
+		KUNIT_ASSERT_EQ(test, st(m, i, gm_v(i)), 0);
 }
 
 static void map_range_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
-	struct mk_range *r = mk_range_new(test, 100);
+	struct gosync_map *m = gm_u64_map(test, 0);
+	struct gm_range *r = gm_range_new(test, 100);
 
 	/* Empty map: no visit. */
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, r), 0UL);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, r), 0UL);
 	KUNIT_EXPECT_EQ(test, r->visits, 0U);
 
-	mk_fill(test, m, 100);
-	mk_expect_range_exact(test, m, r);
+	gm_fill(test, m, 100);
+	gm_expect_range_exact(test, m, r);
 
 	/* Stop early: exactly stop_after visits, counted in the return. */
-	mk_range_reset(r);
+	gm_range_reset(r);
 	r->stop_after = 1;
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, r), 1UL);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, r), 1UL);
 	KUNIT_EXPECT_EQ(test, r->visits, 1U);
-	mk_range_reset(r);
+	gm_range_reset(r);
 	r->stop_after = 37;
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, r), 37UL);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, r), 37UL);
 	KUNIT_EXPECT_EQ(test, r->visits, 37U);
 	KUNIT_EXPECT_EQ(test, r->dups, 0U);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(r->seen, r->nkeys), 37U);
 	/* Stopping at the last entry is the same as not stopping. */
-	mk_range_reset(r);
+	gm_range_reset(r);
 	r->stop_after = 100;
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, r), 100UL);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, r), 100UL);
 	r->stop_after = 0;
 
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 100UL);
 }
 
 /* The visitor clears the map it is ranging over. */
-struct mk_clear_range {
-	struct mk_fx *fx;
+struct gm_clear_range {
+	struct gm_fx *fx;
 	struct gosync_map *m;
 	unsigned int visits;
 	int clear_ret;
 	unsigned int released_early;	/* values released inside the range */
 };
 
-static bool mk_clear_visit(const void *key, void *value, void *arg)
+static bool gm_clear_visit(const void *key, void *value, void *arg)
 {
-	struct mk_clear_range *r = arg;
-	struct mk_val *v = value;
+	struct gm_clear_range *r = arg;
+	struct gm_val *v = value;
 
 	if (!r->visits++)
 		r->clear_ret = gosync_map_clear(r->m);
@@ -824,28 +824,28 @@ static bool mk_clear_visit(const void *key, void *value, void *arg)
 
 static void map_clear_during_range_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_rel_map(test, 0, GFP_ATOMIC);
-	struct mk_clear_range r = { .fx = fx, .m = m, .clear_ret = 1 };
-	struct mk_range *rr = mk_range_new(test, 10);
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_rel_map(test, 0, GFP_ATOMIC);
+	struct gm_clear_range r = { .fx = fx, .m = m, .clear_ret = 1 };
+	struct gm_range *rr = gm_range_new(test, 10);
 	unsigned long ret;
 	unsigned int i;
 	u64 k;
 
-	for (k = 0; k < MK_VALS; k++)
+	for (k = 0; k < GM_VALS; k++)
 		KUNIT_ASSERT_EQ(test, gosync_map_store(m, &k, &fx->vals[k]), 0);
-	ret = gosync_map_range(m, mk_clear_visit, &r);
+	ret = gosync_map_range(m, gm_clear_visit, &r);
 	KUNIT_EXPECT_EQ(test, r.clear_ret, 0);
 	KUNIT_EXPECT_GE(test, ret, 1UL);
-	KUNIT_EXPECT_LE(test, ret, (unsigned long)MK_VALS);
+	KUNIT_EXPECT_LE(test, ret, (unsigned long)GM_VALS);
 	KUNIT_EXPECT_EQ(test, ret, (unsigned long)r.visits);
 	KUNIT_EXPECT_EQ(test, r.released_early, 0U);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 0UL);
-	for (k = 0; k < MK_VALS; k++)
+	for (k = 0; k < GM_VALS; k++)
 		KUNIT_EXPECT_NULL(test, gosync_map_load(m, &k));
-	KUNIT_EXPECT_EQ(test, mk_released(fx, MK_VALS), MK_VALS);
-	for (i = 0; i < MK_VALS; i++)
-		KUNIT_EXPECT_EQ(test, mk_rel(fx, i), 1);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, GM_VALS), GM_VALS);
+	for (i = 0; i < GM_VALS; i++)
+		KUNIT_EXPECT_EQ(test, gm_rel(fx, i), 1);
 
 	/* The map works after: store, range, clear again from outside. */
 	for (k = 0; k < 3; k++)
@@ -855,18 +855,18 @@ static void map_clear_during_range_test(struct kunit *test)
 	r.m = NULL;
 	KUNIT_EXPECT_EQ(test, gosync_map_clear(m), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_clear(m), 0);	/* empty: fine */
-	KUNIT_EXPECT_EQ(test, gosync_map_range(m, mk_range_visit, rr), 0UL);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, MK_VALS + 3), MK_VALS + 3);
+	KUNIT_EXPECT_EQ(test, gosync_map_range(m, gm_range_visit, rr), 0UL);
+	KUNIT_EXPECT_EQ(test, gm_released(fx, GM_VALS + 3), GM_VALS + 3);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, mk_rel(fx, i), 2);
+		KUNIT_EXPECT_EQ(test, gm_rel(fx, i), 2);
 }
 
 /* ---- forced resizes ---- */
 
 static void map_forced_resize_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
-	struct mk_range *r = mk_range_new(test, 20);
+	struct gosync_map *m = gm_u64_map(test, 0);
+	struct gm_range *r = gm_range_new(test, 20);
 	struct gosync_map_stats s0, s;
 	unsigned int i;
 
@@ -874,7 +874,7 @@ static void map_forced_resize_test(struct kunit *test)
 	 * 20 entries stay between 1/4 and 2 per bucket at 16..64 buckets,
 	 * so the resize worker has no reason to run on its own here.
 	 */
-	mk_fill(test, m, 20);
+	gm_fill(test, m, 20);
 	gosync_map_stats(m, &s0);
 	KUNIT_EXPECT_EQ(test, s0.entries, 20UL);
 	KUNIT_EXPECT_EQ(test, s0.buckets, GOSYNC_MAP_MIN_BUCKETS);
@@ -892,19 +892,19 @@ static void map_forced_resize_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.shrinks, s0.shrinks);
 	KUNIT_EXPECT_EQ(test, s.entries, 20UL);
 	KUNIT_EXPECT_FALSE(test, s.resizing);
-	mk_expect_range_exact(test, m, r);
+	gm_expect_range_exact(test, m, r);
 	for (i = 0; i < 20; i++)
-		KUNIT_EXPECT_PTR_EQ(test, ld(m, i), mk_v(i));
+		KUNIT_EXPECT_PTR_EQ(test, ld(m, i), gm_v(i));
 
 	KUNIT_ASSERT_EQ(test, __gosync_map_resize(m, 32), 0);
 	gosync_map_stats(m, &s);
 	KUNIT_EXPECT_EQ(test, s.buckets, 32U);
 	KUNIT_EXPECT_EQ(test, s.grows, s0.grows + 1);
 	KUNIT_EXPECT_EQ(test, s.shrinks, s0.shrinks + 1);
-	mk_expect_range_exact(test, m, r);
+	gm_expect_range_exact(test, m, r);
 
 	/* Writes between resizes land in the current table. */
-	KUNIT_EXPECT_EQ(test, st(m, 5, mk_v(500)), 0);
+	KUNIT_EXPECT_EQ(test, st(m, 5, gm_v(500)), 0);
 	KUNIT_EXPECT_EQ(test, del(m, 6), 0);
 
 	/* buckets == 0: same size, new seed. */
@@ -919,13 +919,13 @@ static void map_forced_resize_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.aborts, s0.aborts);
 	for (i = 0; i < 20; i++)
 		KUNIT_EXPECT_PTR_EQ(test, ld(m, i),
-				    i == 6 ? NULL : i == 5 ? mk_v(500) : mk_v(i));
+				    i == 6 ? NULL : i == 5 ? gm_v(500) : gm_v(i));
 
 	/* Back to the minimum; the map keeps working. */
 	KUNIT_ASSERT_EQ(test, __gosync_map_resize(m, GOSYNC_MAP_MIN_BUCKETS), 0);
-	KUNIT_EXPECT_EQ(test, st(m, 6, mk_v(6)), 0);
-	KUNIT_EXPECT_EQ(test, st(m, 5, mk_v(5)), 0);
-	mk_expect_range_exact(test, m, r);
+	KUNIT_EXPECT_EQ(test, st(m, 6, gm_v(6)), 0);
+	KUNIT_EXPECT_EQ(test, st(m, 5, gm_v(5)), 0);
+	gm_expect_range_exact(test, m, r);
 	gosync_map_stats(m, &s);
 	KUNIT_EXPECT_EQ(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
 	KUNIT_EXPECT_LE(test, s.longest_chain, 20U);
@@ -933,7 +933,7 @@ static void map_forced_resize_test(struct kunit *test)
 }
 
 /* Poll the stats until @cond holds or about 5 s pass. */
-#define mk_poll_stats(m, s, cond)					\
+#define gm_poll_stats(m, s, cond)					\
 ({									\
 	unsigned long __end = jiffies + msecs_to_jiffies(5000);		\
 	bool __ok;							\
@@ -948,47 +948,47 @@ static void map_forced_resize_test(struct kunit *test)
 	__ok;								\
 })
 
-#define MK_GROW_KEYS	10000
-#define MK_SHRINK_KEYS	600
+#define GM_GROW_KEYS	10000
+#define GM_SHRINK_KEYS	600
 
 static void map_auto_resize_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0), *m2;
+	struct gosync_map *m = gm_u64_map(test, 0), *m2;
 	struct gosync_map_stats s;
 	unsigned int i, missing = 0, left = 0;
 
-	for (i = 0; i < MK_GROW_KEYS; i++)
-		KUNIT_ASSERT_EQ(test, st(m, i, mk_v(i)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)MK_GROW_KEYS);
+	for (i = 0; i < GM_GROW_KEYS; i++)
+		KUNIT_ASSERT_EQ(test, st(m, i, gm_v(i)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)GM_GROW_KEYS);
 
 	/*
 	 * The worker grows the table until the load is at most 2 again. It
 	 * bumps its counters a grace period after publishing the new table,
 	 * so wait for those too.
 	 */
-	KUNIT_EXPECT_TRUE_MSG(test, mk_poll_stats(m, &s, !s.resizing && s.grows &&
-						  s.buckets * 2 >= MK_GROW_KEYS),
+	KUNIT_EXPECT_TRUE_MSG(test, gm_poll_stats(m, &s, !s.resizing && s.grows &&
+						  s.buckets * 2 >= GM_GROW_KEYS),
 			      "buckets %u resizing %d grows %u", s.buckets, s.resizing,
 			      s.grows);
 	KUNIT_EXPECT_GE(test, s.grows, 1U);
 	KUNIT_EXPECT_EQ(test, s.shrinks, 0U);
-	KUNIT_EXPECT_EQ(test, s.entries, (unsigned long)MK_GROW_KEYS);
+	KUNIT_EXPECT_EQ(test, s.entries, (unsigned long)GM_GROW_KEYS);
 	KUNIT_EXPECT_TRUE(test, is_power_of_2(s.buckets));
 	KUNIT_EXPECT_LE(test, s.longest_chain, (unsigned int)GOSYNC_MAP_CHAIN_MAX);
-	for (i = 0; i < MK_GROW_KEYS; i++)
-		missing += ld(m, i) != mk_v(i);
+	for (i = 0; i < GM_GROW_KEYS; i++)
+		missing += ld(m, i) != gm_v(i);
 	KUNIT_EXPECT_EQ(test, missing, 0U);
-	mk_destroy(test, 0);
+	gm_destroy(test, 0);
 
 	/* Deleting almost everything shrinks it back (smaller map: time). */
-	m2 = mk_u64_map(test, 1);
-	for (i = 0; i < MK_SHRINK_KEYS; i++)
-		KUNIT_ASSERT_EQ(test, st(m2, i, mk_v(i)), 0);
-	KUNIT_EXPECT_TRUE_MSG(test, mk_poll_stats(m2, &s, !s.resizing && s.grows &&
-						  s.buckets * 2 >= MK_SHRINK_KEYS),
+	m2 = gm_u64_map(test, 1);
+	for (i = 0; i < GM_SHRINK_KEYS; i++)
+		KUNIT_ASSERT_EQ(test, st(m2, i, gm_v(i)), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, gm_poll_stats(m2, &s, !s.resizing && s.grows &&
+						  s.buckets * 2 >= GM_SHRINK_KEYS),
 			      "buckets %u resizing %d grows %u", s.buckets, s.resizing,
 			      s.grows);
-	for (i = 10; i < MK_SHRINK_KEYS; i++)
+	for (i = 10; i < GM_SHRINK_KEYS; i++)
 		KUNIT_EXPECT_EQ(test, del(m2, i), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m2), 10UL);
 	/*
@@ -997,15 +997,15 @@ static void map_auto_resize_test(struct kunit *test)
 	 * 40 and a 128-bucket table (shrinks below 16) may stay. Ask for a
 	 * substantial shrink only.
 	 */
-	KUNIT_EXPECT_TRUE_MSG(test, mk_poll_stats(m2, &s, !s.resizing && s.shrinks &&
+	KUNIT_EXPECT_TRUE_MSG(test, gm_poll_stats(m2, &s, !s.resizing && s.shrinks &&
 						  s.buckets <= 128),
 			      "buckets %u resizing %d shrinks %u", s.buckets, s.resizing,
 			      s.shrinks);
 	KUNIT_EXPECT_GE(test, s.shrinks, 1U);
 	KUNIT_EXPECT_GE(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
-	for (i = 0; i < MK_SHRINK_KEYS; i++)
-		left += ld(m2, i) == (i < 10 ? mk_v(i) : NULL);
-	KUNIT_EXPECT_EQ(test, left, (unsigned int)MK_SHRINK_KEYS);
+	for (i = 0; i < GM_SHRINK_KEYS; i++)
+		left += ld(m2, i) == (i < 10 ? gm_v(i) : NULL);
+	KUNIT_EXPECT_EQ(test, left, (unsigned int)GM_SHRINK_KEYS);
 }
 
 /*
@@ -1020,14 +1020,14 @@ static void map_clear_is_cheap_test(struct kunit *test)
 	struct gosync_map_opts opts = {
 		.key_kind = GOSYNC_MAP_KEY_U64, .size_hint = 10000, .gfp = GFP_ATOMIC,
 	};
-	struct gosync_map *m = mk_map(test, 0, &opts);
+	struct gosync_map *m = gm_map(test, 0, &opts);
 	struct gosync_map_stats s;
 	unsigned long flags;
 	int ret;
 
 	gosync_map_stats(m, &s);
 	KUNIT_ASSERT_EQ(test, s.buckets, 16384U);
-	mk_fill(test, m, 100);
+	gm_fill(test, m, 100);
 	/* Hold the resize worker off until we have looked (test-only peek). */
 	mutex_lock(&m->resize_lock);
 	flags = gosync_test_atomic_enter();
@@ -1038,26 +1038,26 @@ static void map_clear_is_cheap_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
 	KUNIT_EXPECT_EQ(test, s.buckets, GOSYNC_MAP_MIN_BUCKETS);
-	KUNIT_EXPECT_TRUE(test, mk_poll_stats(m, &s, s.buckets == 16384U));
+	KUNIT_EXPECT_TRUE(test, gm_poll_stats(m, &s, s.buckets == 16384U));
 	KUNIT_EXPECT_EQ(test, s.entries, 0UL);
-	mk_fill(test, m, 100);
+	gm_fill(test, m, 100);
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 100UL);
 }
 
 /* ---- concurrency ---- */
 
-#define MK_CHURN_KEYS	256
-#define MK_CHURN_BASE	0x100000ULL	/* thread t owns keys t*BASE + 0..KEYS-1 */
+#define GM_CHURN_KEYS	256
+#define GM_CHURN_BASE	0x100000ULL	/* thread t owns keys t*BASE + 0..KEYS-1 */
 
-struct mk_churn {
+struct gm_churn {
 	struct gosync_map *m;
 	unsigned int nr;
 	unsigned long max_len;
-	unsigned long *model[MK_THREADS];
+	unsigned long *model[GM_THREADS];
 	atomic_t len_over;
 };
 
-static u32 mk_rand(u32 *s)
+static u32 gm_rand(u32 *s)
 {
 	/* xorshift32: cheap, deterministic per thread */
 	*s ^= *s << 13;
@@ -1067,24 +1067,24 @@ static u32 mk_rand(u32 *s)
 }
 
 /* Keys are private to the thread, so every result is predictable. */
-static int mk_churn_body(struct gosync_run_thread *t)
+static int gm_churn_body(struct gosync_run_thread *t)
 {
-	struct mk_churn *c = t->run->data;
+	struct gm_churn *c = t->run->data;
 	struct gosync_map *m = c->m;
 	unsigned long *model = c->model[t->id];	/* value index + 1, 0 = absent */
 	u32 seed = 2463534242U + t->id;
 	unsigned long n = 0;
 
 	do {
-		u32 r = mk_rand(&seed), i = r % MK_CHURN_KEYS;
-		u64 k = t->id * MK_CHURN_BASE + i;
+		u32 r = gm_rand(&seed), i = r % GM_CHURN_KEYS;
+		u64 k = t->id * GM_CHURN_BASE + i;
 		unsigned long now = model[i], nv = (r >> 8) + 1;
-		void *old = NULL, *want = now ? mk_v(now) : NULL;
+		void *old = NULL, *want = now ? gm_v(now) : NULL;
 		int ret, exp;
 
 		switch ((r >> 24) % 7) {
 		case 0:
-			ret = gosync_map_store(m, &k, mk_v(nv));
+			ret = gosync_map_store(m, &k, gm_v(nv));
 			exp = 0;
 			model[i] = nv;
 			break;
@@ -1094,7 +1094,7 @@ static int mk_churn_body(struct gosync_run_thread *t)
 			model[i] = 0;
 			break;
 		case 2:
-			ret = gosync_map_swap(m, &k, mk_v(nv), &old);
+			ret = gosync_map_swap(m, &k, gm_v(nv), &old);
 			exp = 0;
 			model[i] = nv;
 			if (old != want)
@@ -1108,7 +1108,7 @@ static int mk_churn_body(struct gosync_run_thread *t)
 				ret = -EBADE;
 			break;
 		case 4:
-			ret = gosync_map_load_or_store(m, &k, mk_v(nv), &old);
+			ret = gosync_map_load_or_store(m, &k, gm_v(nv), &old);
 			exp = now ? -EEXIST : 0;
 			if (now && old != want)
 				ret = -EBADE;
@@ -1117,27 +1117,27 @@ static int mk_churn_body(struct gosync_run_thread *t)
 			break;
 		case 5:
 			if (now && (r & 1)) {	/* mismatch: nothing changes */
-				ret = gosync_map_compare_and_delete(m, &k, mk_v(now + 1));
+				ret = gosync_map_compare_and_delete(m, &k, gm_v(now + 1));
 				exp = -EAGAIN;
 				break;
 			}
-			ret = gosync_map_compare_and_delete(m, &k, mk_v(now ? now : nv));
+			ret = gosync_map_compare_and_delete(m, &k, gm_v(now ? now : nv));
 			exp = now ? 0 : -ENOENT;
 			model[i] = 0;
 			break;
 		default:
 			if (now && (r & 1)) {
-				ret = gosync_map_compare_and_swap(m, &k, mk_v(now + 1), mk_v(nv));
+				ret = gosync_map_compare_and_swap(m, &k, gm_v(now + 1), gm_v(nv));
 				exp = -EAGAIN;
 				break;
 			}
-			ret = gosync_map_compare_and_swap(m, &k, mk_v(now ? now : nv), mk_v(nv));
+			ret = gosync_map_compare_and_swap(m, &k, gm_v(now ? now : nv), gm_v(nv));
 			exp = now ? 0 : -ENOENT;
 			if (now)
 				model[i] = nv;
 			break;
 		}
-		if (ret != exp || gosync_map_load(m, &k) != (model[i] ? mk_v(model[i]) : NULL)) {
+		if (ret != exp || gosync_map_load(m, &k) != (model[i] ? gm_v(model[i]) : NULL)) {
 			pr_err("gosync_map churn: thread %u key %llu op %u: ret %d, expected %d\n",
 			       t->id, k, (r >> 24) % 7, ret, exp);
 			return -EBADMSG;
@@ -1151,10 +1151,10 @@ static int mk_churn_body(struct gosync_run_thread *t)
 
 static void map_churn_len_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
-	struct mk_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct gosync_map *m = gm_u64_map(test, 0);
+	struct gm_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct gosync_run run = {
-		.name = "kunit-map", .duration_ms = 300, .body = mk_churn_body,
+		.name = "kunit-map", .duration_ms = 300, .body = gm_churn_body,
 	};
 	unsigned long total = 0, bad = 0;
 	unsigned int t, i;
@@ -1163,9 +1163,9 @@ static void map_churn_len_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->m = m;
 	c->nr = min_t(unsigned int, num_online_cpus(), ARRAY_SIZE(c->model));
-	c->max_len = (unsigned long)c->nr * MK_CHURN_KEYS;
+	c->max_len = (unsigned long)c->nr * GM_CHURN_KEYS;
 	for (t = 0; t < c->nr; t++) {
-		c->model[t] = kunit_kcalloc(test, MK_CHURN_KEYS, sizeof(long), GFP_KERNEL);
+		c->model[t] = kunit_kcalloc(test, GM_CHURN_KEYS, sizeof(long), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, c->model[t]);
 	}
 	run.nr_threads = c->nr;
@@ -1179,11 +1179,11 @@ static void map_churn_len_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->len_over), 0);
 
 	for (t = 0; t < c->nr; t++) {
-		for (i = 0; i < MK_CHURN_KEYS; i++) {
+		for (i = 0; i < GM_CHURN_KEYS; i++) {
 			unsigned long v = c->model[t][i];
 
 			total += !!v;
-			bad += ld(m, t * MK_CHURN_BASE + i) != (v ? mk_v(v) : NULL);
+			bad += ld(m, t * GM_CHURN_BASE + i) != (v ? gm_v(v) : NULL);
 		}
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0UL);
@@ -1192,21 +1192,21 @@ static void map_churn_len_test(struct kunit *test)
 }
 
 /* Racing inserts of distinct keys into a bounded map: exactly max win. */
-#define MK_BOUND	100
+#define GM_BOUND	100
 
-struct mk_bound {
+struct gm_bound {
 	struct gosync_map *m;
 	atomic_t stored, nospc, other;
 };
 
-static int mk_bound_body(struct gosync_run_thread *t)
+static int gm_bound_body(struct gosync_run_thread *t)
 {
-	struct mk_bound *b = t->run->data;
+	struct gm_bound *b = t->run->data;
 	unsigned int i;
 
-	for (i = 0; i < MK_BOUND; i++) {
+	for (i = 0; i < GM_BOUND; i++) {
 		u64 k = t->id * 1000ULL + i;
-		int ret = gosync_map_store(b->m, &k, mk_v(k));
+		int ret = gosync_map_store(b->m, &k, gm_v(k));
 
 		if (!ret)
 			atomic_inc(&b->stored);
@@ -1222,11 +1222,11 @@ static int mk_bound_body(struct gosync_run_thread *t)
 static void map_max_entries_race_test(struct kunit *test)
 {
 	struct gosync_map_opts opts = { .key_kind = GOSYNC_MAP_KEY_U64,
-					.max_entries = MK_BOUND };
-	struct gosync_map *m = mk_map(test, 0, &opts);
-	struct mk_bound *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+					.max_entries = GM_BOUND };
+	struct gosync_map *m = gm_map(test, 0, &opts);
+	struct gm_bound *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	struct gosync_run run = {
-		.name = "kunit-map", .duration_ms = 1, .body = mk_bound_body,
+		.name = "kunit-map", .duration_ms = 1, .body = gm_bound_body,
 	};
 	unsigned int n = num_online_cpus();
 	int ret;
@@ -1240,21 +1240,21 @@ static void map_max_entries_race_test(struct kunit *test)
 	ret = gosync_run_threads(&run);
 	gosync_run_free(&run);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&b->stored), MK_BOUND);
-	KUNIT_EXPECT_EQ(test, atomic_read(&b->nospc), (int)(n - 1) * MK_BOUND);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->stored), GM_BOUND);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->nospc), (int)(n - 1) * GM_BOUND);
 	KUNIT_EXPECT_EQ(test, atomic_read(&b->other), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)MK_BOUND);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)GM_BOUND);
 }
 
 /*
  * Helper threads that run until the test stops them. The fixture keeps
  * them, so its exit stops them too if an assertion ends the case early.
  */
-typedef void (*mk_loop_fn)(void *data, unsigned int id);
+typedef void (*gm_loop_fn)(void *data, unsigned int id);
 
-static int mk_thread_fn(void *p)
+static int gm_thread_fn(void *p)
 {
-	struct mk_thread *th = p;
+	struct gm_thread *th = p;
 
 	atomic_inc(th->started);
 	while (!kthread_should_stop()) {
@@ -1270,24 +1270,24 @@ static int mk_thread_fn(void *p)
 }
 
 /* Start @n threads running @fn; wait until all have started. */
-static void mk_threads_start(struct kunit *test, unsigned int n, mk_loop_fn fn,
+static void gm_threads_start(struct kunit *test, unsigned int n, gm_loop_fn fn,
 			     void *data)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	unsigned long end = jiffies + msecs_to_jiffies(5000);
 	unsigned int i;
 
-	KUNIT_ASSERT_LE(test, n, (unsigned int)MK_THREADS);
+	KUNIT_ASSERT_LE(test, n, (unsigned int)GM_THREADS);
 	atomic_set(&fx->started, 0);
 	for (i = 0; i < n; i++) {
-		struct mk_thread *th = &fx->threads[i];
+		struct gm_thread *th = &fx->threads[i];
 		struct task_struct *task;
 
 		th->fn = fn;
 		th->data = data;
 		th->id = i;
 		th->started = &fx->started;
-		task = kthread_create(mk_thread_fn, th, "kunit-map/%u", i);
+		task = kthread_create(gm_thread_fn, th, "kunit-map/%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 		get_task_struct(task);
 		th->task = task;
@@ -1298,11 +1298,11 @@ static void mk_threads_start(struct kunit *test, unsigned int n, mk_loop_fn fn,
 	KUNIT_ASSERT_EQ(test, atomic_read(&fx->started), (int)n);
 }
 
-static void mk_threads_stop(struct mk_fx *fx)
+static void gm_threads_stop(struct gm_fx *fx)
 {
 	unsigned int i;
 
-	for (i = 0; i < MK_THREADS; i++) {
+	for (i = 0; i < GM_THREADS; i++) {
 		if (!fx->threads[i].task)
 			continue;
 		kthread_stop(fx->threads[i].task);
@@ -1316,52 +1316,52 @@ static void mk_threads_stop(struct mk_fx *fx)
  * threads load every stable key (id 0), walk the map with range
  * (id 1) and churn their own keys (id 2, checked against a model).
  */
-#define MK_STABLE	256
-#define MK_WKEYS	128
-#define MK_WBASE	100000ULL
+#define GM_STABLE	256
+#define GM_WKEYS	128
+#define GM_WBASE	100000ULL
 
-struct mk_conc {
+struct gm_conc {
 	struct gosync_map *m;
 	atomic_long_t loads, misses, wrong;
 	atomic_t ranges, range_bad;
 	unsigned long *seen;		/* the ranger's */
-	unsigned long wmodel[MK_WKEYS];	/* the writer's: value + 1, 0 = absent */
+	unsigned long wmodel[GM_WKEYS];	/* the writer's: value + 1, 0 = absent */
 	u32 wseed;
 	atomic_t werr;
 };
 
-static bool mk_conc_visit(const void *key, void *value, void *arg)
+static bool gm_conc_visit(const void *key, void *value, void *arg)
 {
 	unsigned long *seen = arg;
 	u64 k = *(const u64 *)key;
 
-	if (k >= MK_STABLE)
+	if (k >= GM_STABLE)
 		return true;		/* the writer's keys come and go */
-	if (value != mk_v(k) || __test_and_set_bit(k, seen))
-		__set_bit(MK_STABLE, seen);	/* flag: wrong or twice */
+	if (value != gm_v(k) || __test_and_set_bit(k, seen))
+		__set_bit(GM_STABLE, seen);	/* flag: wrong or twice */
 	return true;
 }
 
-static void mk_conc_loop(void *data, unsigned int id)
+static void gm_conc_loop(void *data, unsigned int id)
 {
-	struct mk_conc *c = data;
+	struct gm_conc *c = data;
 	unsigned int i;
 
 	if (id == 1) {
-		bitmap_zero(c->seen, MK_STABLE + 1);
-		gosync_map_range(c->m, mk_conc_visit, c->seen);
-		if (bitmap_weight(c->seen, MK_STABLE + 1) != MK_STABLE)
+		bitmap_zero(c->seen, GM_STABLE + 1);
+		gosync_map_range(c->m, gm_conc_visit, c->seen);
+		if (bitmap_weight(c->seen, GM_STABLE + 1) != GM_STABLE)
 			atomic_inc(&c->range_bad);
 		atomic_inc(&c->ranges);
 	} else if (id == 2) {
 		for (i = 0; i < 64; i++) {
-			u32 r = mk_rand(&c->wseed), w = r % MK_WKEYS;
+			u32 r = gm_rand(&c->wseed), w = r % GM_WKEYS;
 			unsigned long nv = (r >> 8) + 1;
-			u64 k = MK_WBASE + w;
+			u64 k = GM_WBASE + w;
 			int ret, exp;
 
 			if (r & BIT(31)) {
-				ret = gosync_map_store(c->m, &k, mk_v(nv));
+				ret = gosync_map_store(c->m, &k, gm_v(nv));
 				exp = 0;
 				c->wmodel[w] = nv;
 			} else {
@@ -1373,38 +1373,38 @@ static void mk_conc_loop(void *data, unsigned int id)
 				atomic_inc(&c->werr);
 		}
 	} else {
-		for (i = 0; i < MK_STABLE; i++) {
+		for (i = 0; i < GM_STABLE; i++) {
 			void *v = ld(c->m, i);
 
 			if (!v)
 				atomic_long_inc(&c->misses);
-			else if (v != mk_v(i))
+			else if (v != gm_v(i))
 				atomic_long_inc(&c->wrong);
 		}
-		atomic_long_add(MK_STABLE, &c->loads);
+		atomic_long_add(GM_STABLE, &c->loads);
 	}
 }
 
 static void map_concurrent_resize_test(struct kunit *test)
 {
 	static const unsigned int sizes[] = { 64, 0, 512, 16, 0 };
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_u64_map(test, 0);
-	struct mk_conc *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_u64_map(test, 0);
+	struct gm_conc *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	unsigned int n = clamp(num_online_cpus() - 1, 1U, 3U), i;
 	struct gosync_map_stats s0, s;
 	unsigned long present = 0, bad = 0, loads, end;
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	c->seen = kunit_kcalloc(test, BITS_TO_LONGS(MK_STABLE + 1), sizeof(long),
+	c->seen = kunit_kcalloc(test, BITS_TO_LONGS(GM_STABLE + 1), sizeof(long),
 				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->seen);
 	c->m = m;
 	c->wseed = 88172645U;
-	mk_fill(test, m, MK_STABLE);
+	gm_fill(test, m, GM_STABLE);
 	gosync_map_stats(m, &s0);
-	mk_threads_start(test, n, mk_conc_loop, c);
+	gm_threads_start(test, n, gm_conc_loop, c);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		loads = atomic_long_read(&c->loads);
 		ret = __gosync_map_resize(m, sizes[i]);
@@ -1414,7 +1414,7 @@ static void map_concurrent_resize_test(struct kunit *test)
 		while (atomic_long_read(&c->loads) == loads && time_before(jiffies, end))
 			usleep_range(500, 1000);
 	}
-	mk_threads_stop(fx);
+	gm_threads_stop(fx);
 
 	KUNIT_EXPECT_GT(test, atomic_long_read(&c->loads), 0L);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&c->misses), 0L);
@@ -1438,16 +1438,16 @@ static void map_concurrent_resize_test(struct kunit *test)
 	KUNIT_EXPECT_GE(test, s.shrinks - s0.shrinks, 1U);
 	KUNIT_EXPECT_GE(test, s.reseeds - s0.reseeds, 2U);
 	KUNIT_EXPECT_EQ(test, s.aborts, s0.aborts);
-	for (i = 0; i < MK_STABLE; i++)
-		bad += ld(m, i) != mk_v(i);
-	for (i = 0; i < MK_WKEYS; i++) {
+	for (i = 0; i < GM_STABLE; i++)
+		bad += ld(m, i) != gm_v(i);
+	for (i = 0; i < GM_WKEYS; i++) {
 		unsigned long v = c->wmodel[i];
 
 		present += !!v;
-		bad += ld(m, MK_WBASE + i) != (v ? mk_v(v) : NULL);
+		bad += ld(m, GM_WBASE + i) != (v ? gm_v(v) : NULL);
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0UL);
-	KUNIT_EXPECT_EQ(test, gosync_map_len(m), MK_STABLE + present);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), GM_STABLE + present);
 }
 
 /*
@@ -1455,22 +1455,22 @@ static void map_concurrent_resize_test(struct kunit *test)
  * resizes from the test thread: a copy either completes or is dropped
  * with -EAGAIN, and every value is released exactly once per store.
  */
-#define MK_CR_KEYS	48
+#define GM_CR_KEYS	48
 
-struct mk_clear_resize {
+struct gm_clear_resize {
 	struct gosync_map *m;
-	struct mk_fx *fx;
-	atomic_t stored[MK_CR_KEYS];
+	struct gm_fx *fx;
+	atomic_t stored[GM_CR_KEYS];
 	atomic_t errors, clears;
 };
 
-static void mk_clear_resize_loop(void *data, unsigned int id)
+static void gm_clear_resize_loop(void *data, unsigned int id)
 {
-	struct mk_clear_resize *c = data;
+	struct gm_clear_resize *c = data;
 	u64 k;
 
 	if (id == 0) {
-		for (k = 0; k < MK_CR_KEYS; k++) {
+		for (k = 0; k < GM_CR_KEYS; k++) {
 			if (gosync_map_store(c->m, &k, &c->fx->vals[k]))
 				atomic_inc(&c->errors);
 			else
@@ -1482,7 +1482,7 @@ static void mk_clear_resize_loop(void *data, unsigned int id)
 		return;
 	}
 	/* Readers: a value found must be the key's own. */
-	for (k = 0; k < MK_CR_KEYS; k++) {
+	for (k = 0; k < GM_CR_KEYS; k++) {
 		void *v = gosync_map_load(c->m, &k);
 
 		if (v && v != &c->fx->vals[k])
@@ -1492,9 +1492,9 @@ static void mk_clear_resize_loop(void *data, unsigned int id)
 
 static void map_clear_during_resize_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct gosync_map *m = mk_rel_map(test, 0, 0);
-	struct mk_clear_resize *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct gm_fx *fx = test->priv;
+	struct gosync_map *m = gm_rel_map(test, 0, 0);
+	struct gm_clear_resize *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	unsigned int i, done = 0, again = 0;
 	struct gosync_map_stats s;
 	int total = 0, ret;
@@ -1502,7 +1502,7 @@ static void map_clear_during_resize_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->m = m;
 	c->fx = fx;
-	mk_threads_start(test, 2, mk_clear_resize_loop, c);
+	gm_threads_start(test, 2, gm_clear_resize_loop, c);
 	for (i = 0; i < 4; i++) {
 		ret = __gosync_map_resize(m, (i & 1) ? 256 : 0);
 		if (ret == -EAGAIN)
@@ -1512,7 +1512,7 @@ static void map_clear_during_resize_test(struct kunit *test)
 		else
 			KUNIT_FAIL(test, "resize: %d", ret);
 	}
-	mk_threads_stop(fx);
+	gm_threads_stop(fx);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->errors), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&c->clears), 0);
 	gosync_map_stats(m, &s);
@@ -1521,13 +1521,13 @@ static void map_clear_during_resize_test(struct kunit *test)
 	kunit_info(test, "%d clears; resizes: %u done, %u dropped by a clear\n",
 		   atomic_read(&c->clears), done, again);
 
-	mk_destroy(test, 0);
-	for (i = 0; i < MK_CR_KEYS; i++)
+	gm_destroy(test, 0);
+	for (i = 0; i < GM_CR_KEYS; i++)
 		total += atomic_read(&c->stored[i]);
 	KUNIT_EXPECT_GT(test, total, 0);
-	KUNIT_EXPECT_EQ(test, mk_released(fx, total), total);
-	for (i = 0; i < MK_CR_KEYS; i++)
-		KUNIT_EXPECT_EQ_MSG(test, mk_rel(fx, i), atomic_read(&c->stored[i]),
+	KUNIT_EXPECT_EQ(test, gm_released(fx, total), total);
+	for (i = 0; i < GM_CR_KEYS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, gm_rel(fx, i), atomic_read(&c->stored[i]),
 				    "value %u", i);
 }
 
@@ -1543,45 +1543,45 @@ static void map_clear_during_resize_test(struct kunit *test)
  * key may be in the map twice. Filler keys, which nobody writes, make
  * each copy long enough for the writers to run into it.
  */
-#define MK_SK_KEYS	4
-#define MK_SK_FILLER	4096
-#define MK_SK_VALS	32768
-#define MK_SK_WRITERS	3
+#define GM_SK_KEYS	4
+#define GM_SK_FILLER	4096
+#define GM_SK_VALS	32768
+#define GM_SK_WRITERS	3
 
-struct mk_sk_val {
+struct gm_sk_val {
 	atomic_t stored;
 	atomic_t departed;
 	atomic_t released;
 	atomic_t remaining;
 };
 
-struct mk_sk {
+struct gm_sk {
 	struct gosync_map *m;
-	struct mk_sk_val *vals;
+	struct gm_sk_val *vals;
 	atomic_t next;			/* the next value to store */
 	atomic_t stalls, switched;	/* the hook's */
 	atomic_t twice;			/* a value departed or was released twice */
 	atomic_t errors;
-	struct mk_sk_val filler;	/* the value of every filler key */
-	u32 seed[MK_SK_WRITERS];
+	struct gm_sk_val filler;	/* the value of every filler key */
+	u32 seed[GM_SK_WRITERS];
 	bool dup_key;			/* the final range saw a key twice */
 	unsigned long seen;		/* keys seen by the final range */
 };
 
-static void mk_sk_release(void *value, void *arg)
+static void gm_sk_release(void *value, void *arg)
 {
-	struct mk_sk *sk = arg;
-	struct mk_sk_val *v = value;
+	struct gm_sk *sk = arg;
+	struct gm_sk_val *v = value;
 
 	if (v != &sk->filler && atomic_inc_return(&v->released) > 1)
 		atomic_inc(&sk->twice);
 }
 
-static void mk_sk_depart(struct mk_sk *sk, void *value)
+static void gm_sk_depart(struct gm_sk *sk, void *value)
 {
-	struct mk_sk_val *v = value;
+	struct gm_sk_val *v = value;
 
-	if (v < sk->vals || v >= sk->vals + MK_SK_VALS)
+	if (v < sk->vals || v >= sk->vals + GM_SK_VALS)
 		atomic_inc(&sk->errors);
 	else if (atomic_inc_return(&v->departed) > 1)
 		atomic_inc(&sk->twice);
@@ -1589,16 +1589,16 @@ static void mk_sk_depart(struct mk_sk *sk, void *value)
 
 /*
  * The race window: stall until the copy is switched in (at most
- * MK_SK_WAIT_STEPS of MK_SK_STEP_US), then MK_SK_AFTER_US more. A busy
+ * GM_SK_WAIT_STEPS of GM_SK_STEP_US), then GM_SK_AFTER_US more. A busy
  * wait: the window is inside a bucket lock, interrupts off.
  */
-#define MK_SK_STEP_US		10
-#define MK_SK_WAIT_STEPS	200
-#define MK_SK_AFTER_US		500
+#define GM_SK_STEP_US		10
+#define GM_SK_WAIT_STEPS	200
+#define GM_SK_AFTER_US		500
 
-static void mk_sk_hook(enum gosync_race where, const void *obj, void *arg)
+static void gm_sk_hook(enum gosync_race where, const void *obj, void *arg)
 {
-	struct mk_sk *sk = arg;
+	struct gm_sk *sk = arg;
 	const struct gosync_map *m = obj;
 	const void *t0;
 	int i;
@@ -1607,32 +1607,32 @@ static void mk_sk_hook(enum gosync_race where, const void *obj, void *arg)
 		return;
 	atomic_inc(&sk->stalls);
 	t0 = rcu_access_pointer(m->tbl);
-	for (i = 0; i < MK_SK_WAIT_STEPS && rcu_access_pointer(m->tbl) == t0; i++)
-		udelay(MK_SK_STEP_US);
+	for (i = 0; i < GM_SK_WAIT_STEPS && rcu_access_pointer(m->tbl) == t0; i++)
+		udelay(GM_SK_STEP_US);
 	if (rcu_access_pointer(m->tbl) != t0) {
 		atomic_inc(&sk->switched);
-		udelay(MK_SK_AFTER_US);	/* the other writers' turn, on the new table */
+		udelay(GM_SK_AFTER_US);	/* the other writers' turn, on the new table */
 	}
 }
 
-static void mk_sk_loop(void *data, unsigned int id)
+static void gm_sk_loop(void *data, unsigned int id)
 {
-	struct mk_sk *sk = data;
+	struct gm_sk *sk = data;
 	unsigned int i;
 
 	for (i = 0; i < 256; i++) {
-		u32 r = mk_rand(&sk->seed[id]);
-		u64 k = r % MK_SK_KEYS;
+		u32 r = gm_rand(&sk->seed[id]);
+		u64 k = r % GM_SK_KEYS;
 		int n = atomic_read(&sk->next);
 		void *old = NULL, *v;
 		int ret;
 
-		if (n >= MK_SK_VALS)
+		if (n >= GM_SK_VALS)
 			return;
 		switch ((r >> 8) % 8) {
 		case 0:		/* a new value replaces the old one */
 			n = atomic_inc_return(&sk->next) - 1;
-			if (n >= MK_SK_VALS)
+			if (n >= GM_SK_VALS)
 				return;
 			ret = gosync_map_swap(sk->m, &k, &sk->vals[n], &old);
 			if (!ret)
@@ -1640,11 +1640,11 @@ static void mk_sk_loop(void *data, unsigned int id)
 			else
 				atomic_inc(&sk->errors);
 			if (!ret && old)
-				mk_sk_depart(sk, old);
+				gm_sk_depart(sk, old);
 			break;
 		case 1:		/* a new value if the key is absent */
 			n = atomic_inc_return(&sk->next) - 1;
-			if (n >= MK_SK_VALS)
+			if (n >= GM_SK_VALS)
 				return;
 			ret = gosync_map_load_or_store(sk->m, &k, &sk->vals[n], &old);
 			if (!ret)
@@ -1657,7 +1657,7 @@ static void mk_sk_loop(void *data, unsigned int id)
 		case 4:
 			ret = gosync_map_load_and_delete(sk->m, &k, &old);
 			if (!ret)
-				mk_sk_depart(sk, old);
+				gm_sk_depart(sk, old);
 			else if (ret != -ENOENT)
 				atomic_inc(&sk->errors);
 			break;
@@ -1669,7 +1669,7 @@ static void mk_sk_loop(void *data, unsigned int id)
 				break;
 			ret = gosync_map_compare_and_delete(sk->m, &k, v);
 			if (!ret)
-				mk_sk_depart(sk, v);
+				gm_sk_depart(sk, v);
 			else if (ret != -ENOENT && ret != -EAGAIN)
 				atomic_inc(&sk->errors);
 			break;
@@ -1677,17 +1677,17 @@ static void mk_sk_loop(void *data, unsigned int id)
 	}
 }
 
-static bool mk_sk_visit(const void *key, void *value, void *arg)
+static bool gm_sk_visit(const void *key, void *value, void *arg)
 {
-	struct mk_sk *sk = arg;
-	struct mk_sk_val *v = value;
+	struct gm_sk *sk = arg;
+	struct gm_sk_val *v = value;
 	u64 k = *(const u64 *)key;
 
 	if (v == &sk->filler)
 		return true;
-	if (k >= MK_SK_KEYS || __test_and_set_bit(k, &sk->seen))
+	if (k >= GM_SK_KEYS || __test_and_set_bit(k, &sk->seen))
 		sk->dup_key = true;
-	if (v < sk->vals || v >= sk->vals + MK_SK_VALS)
+	if (v < sk->vals || v >= sk->vals + GM_SK_VALS)
 		atomic_inc(&sk->errors);
 	else
 		atomic_inc(&v->remaining);
@@ -1696,10 +1696,10 @@ static bool mk_sk_visit(const void *key, void *value, void *arg)
 
 static void map_shared_key_resize_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
-	struct mk_sk *sk = kunit_kzalloc(test, sizeof(*sk), GFP_KERNEL);
+	struct gm_fx *fx = test->priv;
+	struct gm_sk *sk = kunit_kzalloc(test, sizeof(*sk), GFP_KERNEL);
 	struct gosync_map_opts opts = {
-		.key_kind = GOSYNC_MAP_KEY_U64, .release = mk_sk_release,
+		.key_kind = GOSYNC_MAP_KEY_U64, .release = gm_sk_release,
 	};
 	unsigned long end = jiffies + msecs_to_jiffies(10000);
 	unsigned int i, resizes = 0, stored = 0, lost = 0, twice = 0, leaked = 0;
@@ -1707,41 +1707,41 @@ static void map_shared_key_resize_test(struct kunit *test)
 	int n;
 
 	KUNIT_ASSERT_NOT_NULL(test, sk);
-	sk->vals = kunit_kcalloc(test, MK_SK_VALS, sizeof(*sk->vals), GFP_KERNEL);
+	sk->vals = kunit_kcalloc(test, GM_SK_VALS, sizeof(*sk->vals), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sk->vals);
 	opts.release_arg = sk;
-	sk->m = mk_map(test, 0, &opts);
-	for (i = 0; i < MK_SK_FILLER; i++) {
+	sk->m = gm_map(test, 0, &opts);
+	for (i = 0; i < GM_SK_FILLER; i++) {
 		u64 k = 1000 + i;
 
 		KUNIT_ASSERT_EQ(test, gosync_map_store(sk->m, &k, &sk->filler), 0);
 	}
-	for (i = 0; i < MK_SK_WRITERS; i++)
+	for (i = 0; i < GM_SK_WRITERS; i++)
 		sk->seed[i] = 2463534242U + 7919 * i;
-	hooked = __gosync_race_set(mk_sk_hook, sk);
+	hooked = __gosync_race_set(gm_sk_hook, sk);
 	fx->hooked = true;
-	mk_threads_start(test, MK_SK_WRITERS, mk_sk_loop, sk);
+	gm_threads_start(test, GM_SK_WRITERS, gm_sk_loop, sk);
 	/* Until the values run out, with enough stalls that saw a switch. */
-	while (atomic_read(&sk->next) < MK_SK_VALS && time_before(jiffies, end) &&
+	while (atomic_read(&sk->next) < GM_SK_VALS && time_before(jiffies, end) &&
 	       !atomic_read(&sk->twice) && !atomic_read(&sk->errors)) {
 		KUNIT_EXPECT_EQ(test, __gosync_map_resize(sk->m, 0), 0);
 		resizes++;
 		if (hooked && atomic_read(&sk->switched) >= 50)
 			break;
 	}
-	mk_threads_stop(fx);
+	gm_threads_stop(fx);
 	__gosync_race_set(NULL, NULL);
 	fx->hooked = false;
 
-	gosync_map_range(sk->m, mk_sk_visit, sk);
+	gosync_map_range(sk->m, gm_sk_visit, sk);
 	KUNIT_EXPECT_FALSE_MSG(test, sk->dup_key, "a key is in the map twice");
 	KUNIT_EXPECT_EQ(test, gosync_map_len(sk->m),
-			MK_SK_FILLER + (unsigned long)hweight_long(sk->seen));
-	mk_destroy(test, 0);	/* releases what is left, waits for releases */
+			GM_SK_FILLER + (unsigned long)hweight_long(sk->seen));
+	gm_destroy(test, 0);	/* releases what is left, waits for releases */
 
-	n = min(atomic_read(&sk->next), MK_SK_VALS);
+	n = min(atomic_read(&sk->next), GM_SK_VALS);
 	for (i = 0; i < n; i++) {
-		struct mk_sk_val *v = &sk->vals[i];
+		struct gm_sk_val *v = &sk->vals[i];
 		int out = atomic_read(&v->departed) + atomic_read(&v->remaining);
 
 		if (!atomic_read(&v->stored)) {
@@ -1776,28 +1776,28 @@ static void map_shared_key_resize_test(struct kunit *test)
  * threads share one per-CPU slot and run in parallel (native_same_cpu()):
  * the RT interleaving, everywhere in the update.
  */
-#define MK_RT_KEYS	512
-#define MK_RT_ROUNDS	16
+#define GM_RT_KEYS	512
+#define GM_RT_ROUNDS	16
 
-struct mk_rt {
+struct gm_rt {
 	struct gosync_map *m;
 	unsigned int id;
 	int err;
 	struct completion done;
 };
 
-static int mk_rt_fn(void *arg)
+static int gm_rt_fn(void *arg)
 {
-	struct mk_rt *w = arg;
+	struct gm_rt *w = arg;
 	u64 base = (w->id + 1) * 1000000ULL, k;
 	unsigned int r;
 
-	for (r = 0; r < MK_RT_ROUNDS && !w->err; r++) {
-		for (k = base; k < base + MK_RT_KEYS && !w->err; k++)
-			w->err = st(w->m, k, mk_v(k));
+	for (r = 0; r < GM_RT_ROUNDS && !w->err; r++) {
+		for (k = base; k < base + GM_RT_KEYS && !w->err; k++)
+			w->err = st(w->m, k, gm_v(k));
 		/* The last round leaves half the keys. */
-		for (k = base; k < base + MK_RT_KEYS && !w->err; k++)
-			if (r < MK_RT_ROUNDS - 1 || k & 1)
+		for (k = base; k < base + GM_RT_KEYS && !w->err; k++)
+			if (r < GM_RT_ROUNDS - 1 || k & 1)
 				w->err = del(w->m, k);
 	}
 	complete(&w->done);
@@ -1810,25 +1810,25 @@ static int mk_rt_fn(void *arg)
  * Stall in the count update now and then (a busy wait: a bucket lock is
  * held): the other task of the CPU runs meanwhile.
  */
-#define MK_RT_STALL_US	20
+#define GM_RT_STALL_US	20
 
-static void mk_rt_hook(enum gosync_race where, const void *obj, void *arg)
+static void gm_rt_hook(enum gosync_race where, const void *obj, void *arg)
 {
 	static atomic_t calls = ATOMIC_INIT(0);
 
 	if (where == GOSYNC_RACE_MAP_COUNT && obj == arg &&
 	    !(atomic_inc_return(&calls) % 16))
-		udelay(MK_RT_STALL_US);
+		udelay(GM_RT_STALL_US);
 }
 
 static void map_same_cpu_count_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	struct gosync_map_opts opts = {
-		.key_kind = GOSYNC_MAP_KEY_U64, .size_hint = 2 * MK_RT_KEYS,
+		.key_kind = GOSYNC_MAP_KEY_U64, .size_hint = 2 * GM_RT_KEYS,
 	};
-	struct gosync_map *m = mk_map(test, 0, &opts);
-	struct mk_rt *w = kunit_kcalloc(test, 2, sizeof(*w), GFP_KERNEL);
+	struct gosync_map *m = gm_map(test, 0, &opts);
+	struct gm_rt *w = kunit_kcalloc(test, 2, sizeof(*w), GFP_KERNEL);
 	unsigned int cpu = cpumask_first(cpu_online_mask), i;
 	struct gosync_map_stats st;
 
@@ -1839,7 +1839,7 @@ static void map_same_cpu_count_test(struct kunit *test)
 		w[i].m = m;
 		w[i].id = i;
 		init_completion(&w[i].done);
-		task = kthread_create(mk_rt_fn, &w[i], "kunit-map-rt/%u", i);
+		task = kthread_create(gm_rt_fn, &w[i], "kunit-map-rt/%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 		kthread_bind(task, cpu);
 #ifdef GOSYNC_NATIVE
@@ -1848,7 +1848,7 @@ static void map_same_cpu_count_test(struct kunit *test)
 		get_task_struct(task);
 		fx->threads[i].task = task;	/* the fixture's exit stops it */
 	}
-	__gosync_race_set(mk_rt_hook, m);
+	__gosync_race_set(gm_rt_hook, m);
 	fx->hooked = true;
 	for (i = 0; i < 2; i++)
 		wake_up_process(fx->threads[i].task);
@@ -1856,41 +1856,41 @@ static void map_same_cpu_count_test(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&w[i].done, 60 * HZ) > 0);
 	__gosync_race_set(NULL, NULL);
 	fx->hooked = false;
-	mk_threads_stop(fx);
+	gm_threads_stop(fx);
 	KUNIT_EXPECT_EQ(test, w[0].err, 0);
 	KUNIT_EXPECT_EQ(test, w[1].err, 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)MK_RT_KEYS);
+	KUNIT_EXPECT_EQ(test, gosync_map_len(m), (unsigned long)GM_RT_KEYS);
 	gosync_map_stats(m, &st);
-	KUNIT_EXPECT_EQ(test, st.entries, (unsigned long)MK_RT_KEYS);
+	KUNIT_EXPECT_EQ(test, st.entries, (unsigned long)GM_RT_KEYS);
 }
 
 /* ---- atomic and hardirq context ---- */
 
-static void mk_atomic_ops(struct kunit *test, struct gosync_map *m, u64 base)
+static void gm_atomic_ops(struct kunit *test, struct gosync_map *m, u64 base)
 {
 	void *old = NULL, *actual = NULL;
 	u64 k = base;
 
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(1)), 0);
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, &k), mk_v(1));
-	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, mk_v(2), &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(1));
-	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, mk_v(2), mk_v(3)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, mk_v(4), &actual), -EEXIST);
-	KUNIT_EXPECT_PTR_EQ(test, actual, mk_v(3));
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, gm_v(1)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, &k), gm_v(1));
+	KUNIT_EXPECT_EQ(test, gosync_map_swap(m, &k, gm_v(2), &old), 0);
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(1));
+	KUNIT_EXPECT_EQ(test, gosync_map_compare_and_swap(m, &k, gm_v(2), gm_v(3)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, gm_v(4), &actual), -EEXIST);
+	KUNIT_EXPECT_PTR_EQ(test, actual, gm_v(3));
 	KUNIT_EXPECT_EQ(test, gosync_map_delete(m, &k), 0);
 	KUNIT_EXPECT_NULL(test, gosync_map_load(m, &k));
 	k = base + 1;
-	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, mk_v(5), &actual), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_load_or_store(m, &k, gm_v(5), &actual), 0);
 	KUNIT_EXPECT_EQ(test, gosync_map_load_and_delete(m, &k, &old), 0);
-	KUNIT_EXPECT_PTR_EQ(test, old, mk_v(5));
+	KUNIT_EXPECT_PTR_EQ(test, old, gm_v(5));
 	k = base + 2;
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(6)), 0);	/* stays */
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, gm_v(6)), 0);	/* stays */
 }
 
-static DEFINE_SPINLOCK(mk_lock);
+static DEFINE_SPINLOCK(gm_lock);
 
-struct mk_irq {
+struct gm_irq {
 	struct gosync_map *m;
 	struct completion done;
 	int store, del, swap;
@@ -1904,16 +1904,16 @@ struct mk_irq {
 };
 
 /* The writes: hardirq, or the timer softirq on PREEMPT_RT (see map.h). */
-static enum hrtimer_restart mk_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart gm_timer_fn(struct hrtimer *timer)
 {
-	struct mk_fx *fx = container_of(timer, struct mk_fx, timer);
-	struct mk_irq *x = fx->irq;
+	struct gm_fx *fx = container_of(timer, struct gm_fx, timer);
+	struct gm_irq *x = fx->irq;
 	u64 k = 7000;
 
 	x->in_irq = GOSYNC_ANY_IRQ();
-	x->store = gosync_map_store(x->m, &k, mk_v(70));
+	x->store = gosync_map_store(x->m, &k, gm_v(70));
 	x->loaded = gosync_map_load(x->m, &k);
-	x->swap = gosync_map_swap(x->m, &k, mk_v(71), &x->old);
+	x->swap = gosync_map_swap(x->m, &k, gm_v(71), &x->old);
 	k = 7001;
 	x->del = gosync_map_delete(x->m, &k);
 	complete(&x->done);
@@ -1921,10 +1921,10 @@ static enum hrtimer_restart mk_timer_fn(struct hrtimer *timer)
 }
 
 /* The lock-free reads, in hard interrupt context even on PREEMPT_RT. */
-static enum hrtimer_restart mk_hard_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart gm_hard_timer_fn(struct hrtimer *timer)
 {
-	struct mk_fx *fx = container_of(timer, struct mk_fx, timer);
-	struct mk_irq *x = fx->irq;
+	struct gm_fx *fx = container_of(timer, struct gm_fx, timer);
+	struct gm_irq *x = fx->irq;
 	u64 k = 7000;
 
 	x->in_hardirq = in_hardirq();
@@ -1936,57 +1936,57 @@ static enum hrtimer_restart mk_hard_timer_fn(struct hrtimer *timer)
 
 static void map_atomic_context_test(struct kunit *test)
 {
-	struct mk_fx *fx = test->priv;
+	struct gm_fx *fx = test->priv;
 	struct gosync_map_opts opts = { .key_kind = GOSYNC_MAP_KEY_U64, .gfp = GFP_ATOMIC };
-	struct gosync_map *m = mk_map(test, 0, &opts);
-	struct mk_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct gosync_map *m = gm_map(test, 0, &opts);
+	struct gm_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
 	unsigned long flags;
 	u64 k;
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	/* A spinlock with interrupts off, then softirqs off. */
-	spin_lock_irqsave(&mk_lock, flags);
-	mk_atomic_ops(test, m, 100);
-	spin_unlock_irqrestore(&mk_lock, flags);
+	spin_lock_irqsave(&gm_lock, flags);
+	gm_atomic_ops(test, m, 100);
+	spin_unlock_irqrestore(&gm_lock, flags);
 	local_bh_disable();
-	mk_atomic_ops(test, m, 200);
+	gm_atomic_ops(test, m, 200);
 	KUNIT_EXPECT_EQ(test, gosync_map_clear(m), 0);
-	mk_atomic_ops(test, m, 300);
+	gm_atomic_ops(test, m, 300);
 	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, gosync_map_len(m), 1UL);
 	k = 302;
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, &k), mk_v(6));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(m, &k), gm_v(6));
 
 	/* Interrupts: hrtimer callbacks on a second map. */
 	fx->irq = x;
-	x->m = mk_map(test, 1, &opts);
+	x->m = gm_map(test, 1, &opts);
 	init_completion(&x->done);
 	init_completion(&x->hard_done);
 	k = 7001;
-	KUNIT_ASSERT_EQ(test, gosync_map_store(x->m, &k, mk_v(7001)), 0);
+	KUNIT_ASSERT_EQ(test, gosync_map_store(x->m, &k, gm_v(7001)), 0);
 	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY);
-	fx->timer.function = mk_timer_fn;
+	fx->timer.function = gm_timer_fn;
 	fx->timer_live = true;
 	hrtimer_start(&fx->timer, ns_to_ktime(1000), GOSYNC_HRTIMER_ANY);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&x->done, 5 * HZ) > 0);
 	hrtimer_cancel(&fx->timer);
 	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	fx->timer.function = mk_hard_timer_fn;
+	fx->timer.function = gm_hard_timer_fn;
 	hrtimer_start(&fx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&x->hard_done, 5 * HZ) > 0);
 	hrtimer_cancel(&fx->timer);
 	fx->timer_live = false;
 	KUNIT_EXPECT_TRUE(test, x->in_irq);
 	KUNIT_EXPECT_TRUE(test, x->in_hardirq);
-	KUNIT_EXPECT_PTR_EQ(test, x->hard_loaded, mk_v(71));
+	KUNIT_EXPECT_PTR_EQ(test, x->hard_loaded, gm_v(71));
 	KUNIT_EXPECT_EQ(test, x->hard_len, 1UL);
 	KUNIT_EXPECT_EQ(test, x->store, 0);
-	KUNIT_EXPECT_PTR_EQ(test, x->loaded, mk_v(70));
+	KUNIT_EXPECT_PTR_EQ(test, x->loaded, gm_v(70));
 	KUNIT_EXPECT_EQ(test, x->swap, 0);
-	KUNIT_EXPECT_PTR_EQ(test, x->old, mk_v(70));
+	KUNIT_EXPECT_PTR_EQ(test, x->old, gm_v(70));
 	KUNIT_EXPECT_EQ(test, x->del, 0);
 	k = 7000;
-	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(x->m, &k), mk_v(71));
+	KUNIT_EXPECT_PTR_EQ(test, gosync_map_load(x->m, &k), gm_v(71));
 	KUNIT_EXPECT_EQ(test, gosync_map_len(x->m), 1UL);
 }
 
@@ -1996,7 +1996,7 @@ static void map_atomic_context_test(struct kunit *test)
  */
 static void map_race_delay_test(struct kunit *test)
 {
-	struct gosync_map *m = mk_u64_map(test, 0);
+	struct gosync_map *m = gm_u64_map(test, 0);
 	unsigned int us;
 	u64 before, after;
 	u64 k;
@@ -2010,14 +2010,14 @@ static void map_race_delay_test(struct kunit *test)
 		kunit_skip(test, "gosync.ko without race windows");
 	KUNIT_ASSERT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_MAP_COUNT, 2), 0);
 	for (k = 1; k <= 10; k++)
-		KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(k)), 0);
+		KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, gm_v(k)), 0);
 	KUNIT_ASSERT_EQ(test, __gosync_race_stat(GOSYNC_RACE_MAP_COUNT, &us, &after), 0);
 	KUNIT_EXPECT_EQ(test, us, 2U);
 	KUNIT_EXPECT_GE(test, after - before, 10ULL);
 	KUNIT_ASSERT_EQ(test, __gosync_race_set_delay(GOSYNC_RACE_MAP_COUNT, 0), 0);
 	before = after;
 	k = 11;
-	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, mk_v(k)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_map_store(m, &k, gm_v(k)), 0);
 	KUNIT_ASSERT_EQ(test, __gosync_race_stat(GOSYNC_RACE_MAP_COUNT, &us, &after), 0);
 	KUNIT_EXPECT_EQ(test, after, before);
 	KUNIT_EXPECT_EQ(test, us, 0U);
@@ -2051,8 +2051,8 @@ static struct kunit_case gosync_map_cases[] = {
 
 static struct kunit_suite gosync_map_suite = {
 	.name = "gosync_map",
-	.init = mk_init,
-	.exit = mk_exit,
+	.init = gm_init,
+	.exit = gm_exit,
 	.test_cases = gosync_map_cases,
 };
 

@@ -25,16 +25,16 @@
 #include "internal.h"
 #include "phaser.h"
 
-#define PK_THREADS	8
-#define PK_ROUNDS	200
-#define PK_CHILDREN	3
+#define GPH_THREADS	8
+#define GPH_ROUNDS	200
+#define GPH_CHILDREN	3
 
 /* ------------------------------------------------------------------ */
 /* One call on a kthread, whose result the test collects.              */
 
-struct pk_call {
+struct gph_call {
 	struct gosync_phaser *ph;
-	int (*fn)(struct pk_call *c);
+	int (*fn)(struct gph_call *c);
 	int arg;
 	int ret;
 	struct task_struct *task;
@@ -42,9 +42,9 @@ struct pk_call {
 	struct completion done;
 };
 
-static int pk_call_fn(void *arg)
+static int gph_call_fn(void *arg)
 {
-	struct pk_call *c = arg;
+	struct gph_call *c = arg;
 
 	allow_signal(SIGKILL);
 	allow_signal(SIGUSR1);
@@ -57,16 +57,16 @@ static int pk_call_fn(void *arg)
 	return 0;
 }
 
-static void pk_call_start(struct kunit *test, struct pk_call *c,
-			  struct gosync_phaser *ph,
-			  int (*fn)(struct pk_call *c), int arg)
+static void gph_call_start(struct kunit *test, struct gph_call *c,
+			   struct gosync_phaser *ph,
+			  int (*fn)(struct gph_call *c), int arg)
 {
 	c->ph = ph;
 	c->fn = fn;
 	c->arg = arg;
 	init_completion(&c->armed);
 	init_completion(&c->done);
-	c->task = kthread_create(pk_call_fn, c, "gosync-pk");
+	c->task = kthread_create(gph_call_fn, c, "gosync-pk");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c->task));
 	get_task_struct(c->task);
 	wake_up_process(c->task);
@@ -74,7 +74,7 @@ static void pk_call_start(struct kunit *test, struct pk_call *c,
 }
 
 /* The call's result, once it returned (fails the test after 60 s). */
-static int pk_call_join(struct kunit *test, struct pk_call *c)
+static int gph_call_join(struct kunit *test, struct gph_call *c)
 {
 	KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&c->done, 60 * HZ));
 	kthread_stop(c->task);
@@ -83,32 +83,32 @@ static int pk_call_join(struct kunit *test, struct pk_call *c)
 }
 
 /* The call is still sleeping after @ms. */
-static bool pk_call_blocked(struct pk_call *c, unsigned int ms)
+static bool gph_call_blocked(struct gph_call *c, unsigned int ms)
 {
 	return !wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms));
 }
 
-static int pk_arrive_await(struct pk_call *c)
+static int gph_arrive_await(struct gph_call *c)
 {
 	return gosync_phaser_arrive_and_await_advance(c->ph);
 }
 
-static int pk_arrive_await_intr(struct pk_call *c)
+static int gph_arrive_await_intr(struct gph_call *c)
 {
 	return gosync_phaser_arrive_and_await_advance_interruptible(c->ph);
 }
 
-static int pk_arrive_await_killable(struct pk_call *c)
+static int gph_arrive_await_killable(struct gph_call *c)
 {
 	return gosync_phaser_arrive_and_await_advance_killable(c->ph);
 }
 
-static int pk_await(struct pk_call *c)
+static int gph_await(struct gph_call *c)
 {
 	return gosync_phaser_await_advance(c->ph, c->arg);
 }
 
-static int pk_register(struct pk_call *c)
+static int gph_register(struct gph_call *c)
 {
 	return gosync_phaser_register(c->ph);
 }
@@ -162,7 +162,7 @@ static void phaser_init_errors_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&chain[GOSYNC_PHASER_DEPTH_MAX]));
 }
 
-struct pk_adv {
+struct gph_adv {
 	atomic_t calls;
 	int last_phase;
 	unsigned int last_parties;
@@ -170,10 +170,10 @@ struct pk_adv {
 	bool keep_empty;	/* do not terminate with no party left */
 };
 
-static bool pk_on_advance(struct gosync_phaser *ph, unsigned int phase,
-			  unsigned int parties, void *arg)
+static bool gph_on_advance(struct gosync_phaser *ph, unsigned int phase,
+			   unsigned int parties, void *arg)
 {
-	struct pk_adv *a = arg;
+	struct gph_adv *a = arg;
 
 	atomic_inc(&a->calls);
 	a->last_phase = phase;
@@ -185,13 +185,13 @@ static bool pk_on_advance(struct gosync_phaser *ph, unsigned int phase,
 
 static void phaser_counts_test(struct kunit *test)
 {
-	struct pk_adv a = { .terminate_at = -1 };
+	struct gph_adv a = { .terminate_at = -1 };
 	struct gosync_phaser ph, child;
 
-	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 2, pk_on_advance, &a));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 2, gph_on_advance, &a));
 	/* Only the root's on_advance runs: a child may not have one. */
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			gosync_phaser_init(&child, &ph, 0, pk_on_advance, &a));
+			gosync_phaser_init(&child, &ph, 0, gph_on_advance, &a));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_phase(&ph));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_register(&ph));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_bulk_register(&ph, 2));
@@ -229,7 +229,7 @@ static void phaser_counts_test(struct kunit *test)
 
 static void phaser_deregister_to_zero_test(struct kunit *test)
 {
-	struct pk_adv a = { .terminate_at = -1 };
+	struct gph_adv a = { .terminate_at = -1 };
 	struct gosync_phaser ph;
 	int i;
 
@@ -246,7 +246,7 @@ static void phaser_deregister_to_zero_test(struct kunit *test)
 
 	/* on_advance may keep an empty phaser alive: it starts again. */
 	a.keep_empty = true;
-	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_on_advance, &a));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, gph_on_advance, &a));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive_and_deregister(&ph));
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&a.calls));
 	KUNIT_EXPECT_EQ(test, 0u, a.last_parties);
@@ -264,10 +264,10 @@ static void phaser_deregister_to_zero_test(struct kunit *test)
 
 static void phaser_wraparound_test(struct kunit *test)
 {
-	struct pk_adv a = { .terminate_at = -1 };
+	struct gph_adv a = { .terminate_at = -1 };
 	struct gosync_phaser ph;
 
-	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_on_advance, &a));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, gph_on_advance, &a));
 	__gosync_phaser_set_phase(&ph, GOSYNC_PHASER_PHASE_MAX - 1);
 	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PHASE_MAX - 1, gosync_phaser_arrive(&ph));
 	KUNIT_EXPECT_EQ(test, GOSYNC_PHASER_PHASE_MAX, gosync_phaser_phase(&ph));
@@ -287,21 +287,21 @@ static void phaser_wraparound_test(struct kunit *test)
 static void phaser_wakeup_test(struct kunit *test)
 {
 	struct gosync_phaser ph;
-	struct pk_call c[2];
+	struct gph_call c[2];
 
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
-	pk_call_start(test, &c[0], &ph, pk_arrive_await, 0);
-	pk_call_start(test, &c[1], &ph, pk_await, 0);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[0], 30));
+	gph_call_start(test, &c[0], &ph, gph_arrive_await, 0);
+	gph_call_start(test, &c[1], &ph, gph_await, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[0], 30));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 10));
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[1], 10));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[0]));
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[1]));
 }
 
 /* An hrtimer that arrives, or reads, on a phaser. */
-struct pk_irq {
+struct gph_irq {
 	struct hrtimer timer;
 	struct gosync_phaser *ph;
 	struct completion done;
@@ -311,9 +311,9 @@ struct pk_irq {
 };
 
 /* The last party arrives from an interrupt: the phase ends, waiters wake. */
-static enum hrtimer_restart pk_irq_arrive(struct hrtimer *t)
+static enum hrtimer_restart gph_irq_arrive(struct hrtimer *t)
 {
-	struct pk_irq *x = container_of(t, struct pk_irq, timer);
+	struct gph_irq *x = container_of(t, struct gph_irq, timer);
 
 	x->in_irq = GOSYNC_ANY_IRQ();
 	x->ret = gosync_phaser_arrive(x->ph);
@@ -322,9 +322,9 @@ static enum hrtimer_restart pk_irq_arrive(struct hrtimer *t)
 }
 
 /* The queries read the word only: hard interrupt context on any kernel. */
-static enum hrtimer_restart pk_irq_query(struct hrtimer *t)
+static enum hrtimer_restart gph_irq_query(struct hrtimer *t)
 {
-	struct pk_irq *x = container_of(t, struct pk_irq, timer);
+	struct gph_irq *x = container_of(t, struct gph_irq, timer);
 
 	x->in_irq = in_hardirq();
 	x->phase = gosync_phaser_phase(x->ph);
@@ -333,8 +333,8 @@ static enum hrtimer_restart pk_irq_query(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static void pk_irq_run(struct kunit *test, struct pk_irq *x,
-		       enum hrtimer_restart (*fn)(struct hrtimer *),
+static void gph_irq_run(struct kunit *test, struct gph_irq *x,
+			enum hrtimer_restart (*fn)(struct hrtimer *),
 		       enum hrtimer_mode mode)
 {
 	init_completion(&x->done);
@@ -352,42 +352,42 @@ static void pk_irq_run(struct kunit *test, struct pk_irq *x,
  */
 static void phaser_irq_arrive_test(struct kunit *test)
 {
-	struct pk_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct gph_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
 	struct gosync_phaser ph;
-	struct pk_call c;
+	struct gph_call c;
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 2, NULL, NULL));
 	x->ph = &ph;
-	pk_call_start(test, &c, &ph, pk_arrive_await, 0);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c, 30));
-	pk_irq_run(test, x, pk_irq_query, HRTIMER_MODE_REL_HARD);
+	gph_call_start(test, &c, &ph, gph_arrive_await, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c, 30));
+	gph_irq_run(test, x, gph_irq_query, HRTIMER_MODE_REL_HARD);
 	KUNIT_EXPECT_TRUE(test, x->in_irq);
 	KUNIT_EXPECT_EQ(test, 0, x->phase);
 	KUNIT_EXPECT_EQ(test, 1u, x->arrived);
-	pk_irq_run(test, x, pk_irq_arrive, GOSYNC_HRTIMER_ANY);
+	gph_irq_run(test, x, gph_irq_arrive, GOSYNC_HRTIMER_ANY);
 	KUNIT_EXPECT_TRUE(test, x->in_irq);
 	KUNIT_EXPECT_EQ(test, 0, x->ret);
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c));
 	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
 }
 
 static void phaser_signal_test(struct kunit *test)
 {
 	struct gosync_phaser ph;
-	struct pk_call c[2];
+	struct gph_call c[2];
 
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
-	pk_call_start(test, &c[0], &ph, pk_arrive_await_intr, 0);
-	pk_call_start(test, &c[1], &ph, pk_arrive_await_killable, 0);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[0], 30));
+	gph_call_start(test, &c[0], &ph, gph_arrive_await_intr, 0);
+	gph_call_start(test, &c[1], &ph, gph_arrive_await_killable, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[0], 30));
 	send_sig(SIGUSR1, c[0].task, 1);
-	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, pk_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, gph_call_join(test, &c[0]));
 	/* SIGUSR1 is not fatal: the killable waiter sleeps on. */
 	send_sig(SIGUSR1, c[1].task, 1);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[1], 30));
 	send_sig(SIGKILL, c[1].task, 1);
-	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, pk_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, gph_call_join(test, &c[1]));
 	/* Both arrivals stand: one more ends the phase. */
 	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_arrived_parties(&ph));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
@@ -397,17 +397,17 @@ static void phaser_signal_test(struct kunit *test)
 static void phaser_force_termination_test(struct kunit *test)
 {
 	struct gosync_phaser root, child;
-	struct pk_call c[2];
+	struct gph_call c[2];
 
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&root, NULL, 2, NULL, NULL));
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child, &root, 2, NULL, NULL));
-	pk_call_start(test, &c[0], &root, pk_arrive_await, 0);
-	pk_call_start(test, &c[1], &child, pk_arrive_await, 0);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
+	gph_call_start(test, &c[0], &root, gph_arrive_await, 0);
+	gph_call_start(test, &c[1], &child, gph_arrive_await, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[1], 30));
 	/* Terminating through the child terminates the tree. */
 	gosync_phaser_force_termination(&child);
-	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, pk_call_join(test, &c[0]));
-	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, pk_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gph_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gph_call_join(test, &c[1]));
 	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&root));
 	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&child));
 	KUNIT_EXPECT_EQ(test, -ESHUTDOWN, gosync_phaser_arrive(&child));
@@ -416,15 +416,15 @@ static void phaser_force_termination_test(struct kunit *test)
 }
 
 /* on_advance that holds the advance open until the test lets it go. */
-struct pk_hold {
+struct gph_hold {
 	struct completion in_advance;
 	struct completion go;
 };
 
-static bool pk_hold_advance(struct gosync_phaser *ph, unsigned int phase,
-			    unsigned int parties, void *arg)
+static bool gph_hold_advance(struct gosync_phaser *ph, unsigned int phase,
+			     unsigned int parties, void *arg)
 {
-	struct pk_hold *h = arg;
+	struct gph_hold *h = arg;
 
 	complete(&h->in_advance);
 	wait_for_completion(&h->go);
@@ -434,28 +434,28 @@ static bool pk_hold_advance(struct gosync_phaser *ph, unsigned int phase,
 static void phaser_register_during_advance_test(struct kunit *test)
 {
 	struct gosync_phaser ph, child;
-	struct pk_call c[3];
-	struct pk_hold h;
+	struct gph_call c[3];
+	struct gph_hold h;
 
 	init_completion(&h.in_advance);
 	init_completion(&h.go);
-	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, pk_hold_advance, &h));
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 1, gph_hold_advance, &h));
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&child, &ph, 0, NULL, NULL));
 	/* The only party arrives; on_advance holds the advance. */
-	pk_call_start(test, &c[0], &ph, pk_arrive_await, 0);
+	gph_call_start(test, &c[0], &ph, gph_arrive_await, 0);
 	wait_for_completion(&h.in_advance);
 	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_unarrived_parties(&ph));
 	/* An extra arrival now is the caller's bug. */
 	KUNIT_EXPECT_EQ(test, -EINVAL, gosync_phaser_arrive(&ph));
 	/* Registrations, also through a child, wait and join phase 1. */
-	pk_call_start(test, &c[1], &ph, pk_register, 0);
-	pk_call_start(test, &c[2], &child, pk_register, 0);
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[1], 30));
-	KUNIT_EXPECT_TRUE(test, pk_call_blocked(&c[2], 1));
+	gph_call_start(test, &c[1], &ph, gph_register, 0);
+	gph_call_start(test, &c[2], &child, gph_register, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[1], 30));
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[2], 1));
 	complete(&h.go);
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[0]));
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[1]));
-	KUNIT_EXPECT_EQ(test, 1, pk_call_join(test, &c[2]));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[2]));
 	/* 1 old party, 1 new, and the child. */
 	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_registered_parties(&ph));
 	KUNIT_EXPECT_EQ(test, 3u, gosync_phaser_unarrived_parties(&ph));
@@ -514,46 +514,46 @@ static void phaser_tier_counts_test(struct kunit *test)
 /* ------------------------------------------------------------------ */
 /* Rounds of kthreads, flat and tiered.                                 */
 
-struct pk_run {
+struct gph_run {
 	struct gosync_phaser root;
-	struct gosync_phaser child[PK_CHILDREN];
+	struct gosync_phaser child[GPH_CHILDREN];
 	unsigned int nr_children;
 	unsigned int rounds;
 	bool dereg;		/* parties leave at random rounds */
-	u32 seen[PK_THREADS];	/* each party's round, written before arriving */
-	bool gone[PK_THREADS];	/* deregistered */
+	u32 seen[GPH_THREADS];	/* each party's round, written before arriving */
+	bool gone[GPH_THREADS];	/* deregistered */
 	atomic_t advances;
 	atomic_t bad_advance;	/* on_advance ran with someone missing */
 	atomic_t early;		/* a party released before all arrived */
 	atomic_t bad_phase;	/* a phase number out of sequence */
 	atomic_t errors;
 	atomic_t shutdown;
-	struct pk_call call[PK_THREADS];
+	struct gph_call call[GPH_THREADS];
 };
 
-static bool pk_run_advance(struct gosync_phaser *ph, unsigned int phase,
-			   unsigned int parties, void *arg)
+static bool gph_run_advance(struct gosync_phaser *ph, unsigned int phase,
+			    unsigned int parties, void *arg)
 {
-	struct pk_run *r = arg;
+	struct gph_run *r = arg;
 	unsigned int i;
 
 	if (phase != (unsigned int)atomic_read(&r->advances))
 		atomic_inc(&r->bad_phase);
-	for (i = 0; i < PK_THREADS; i++)
+	for (i = 0; i < GPH_THREADS; i++)
 		if (!READ_ONCE(r->gone[i]) && READ_ONCE(r->seen[i]) != phase)
 			atomic_inc(&r->bad_advance);
 	atomic_inc(&r->advances);
 	return !parties;
 }
 
-static struct gosync_phaser *pk_run_phaser(struct pk_run *r, unsigned int id)
+static struct gosync_phaser *gph_run_phaser(struct gph_run *r, unsigned int id)
 {
 	return r->nr_children ? &r->child[id % r->nr_children] : &r->root;
 }
 
-static int pk_run_party(struct pk_call *c)
+static int gph_run_party(struct gph_call *c)
 {
-	struct pk_run *r = container_of(c, struct pk_run, call[c->arg]);
+	struct gph_run *r = container_of(c, struct gph_run, call[c->arg]);
 	struct gosync_phaser *ph = c->ph;
 	unsigned int id = c->arg, round, i;
 	u32 rnd = id * 2654435761U + 1;
@@ -578,7 +578,7 @@ static int pk_run_party(struct pk_call *c)
 			atomic_inc(ret < 0 ? &r->errors : &r->bad_phase);
 			return ret;
 		}
-		for (i = 0; i < PK_THREADS; i++)
+		for (i = 0; i < GPH_THREADS; i++)
 			if (!READ_ONCE(r->gone[i]) && READ_ONCE(r->seen[i]) < round)
 				atomic_inc(&r->early);
 	}
@@ -586,34 +586,34 @@ static int pk_run_party(struct pk_call *c)
 	return gosync_phaser_arrive_and_deregister(ph) == (int)round ? 0 : -EPROTO;
 }
 
-static void pk_rounds(struct kunit *test, unsigned int nr_children, bool dereg)
+static void gph_rounds(struct kunit *test, unsigned int nr_children, bool dereg)
 {
-	struct pk_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct gph_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->rounds = PK_ROUNDS;
+	r->rounds = GPH_ROUNDS;
 	r->nr_children = nr_children;
 	r->dereg = dereg;
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&r->root, NULL,
-						    nr_children ? 0 : PK_THREADS,
-						    pk_run_advance, r));
+						    nr_children ? 0 : GPH_THREADS,
+						    gph_run_advance, r));
 	for (i = 0; i < nr_children; i++)
 		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&r->child[i], &r->root,
 							    0, NULL, NULL));
-	for (i = 0; i < PK_THREADS && nr_children; i++)
-		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_register(pk_run_phaser(r, i)));
+	for (i = 0; i < GPH_THREADS && nr_children; i++)
+		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_register(gph_run_phaser(r, i)));
 	if (nr_children)
 		KUNIT_EXPECT_EQ(test, nr_children,
 				gosync_phaser_registered_parties(&r->root));
-	for (i = 0; i < PK_THREADS; i++)
-		pk_call_start(test, &r->call[i], pk_run_phaser(r, i), pk_run_party, i);
-	for (i = 0; i < PK_THREADS; i++)
-		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &r->call[i]));
+	for (i = 0; i < GPH_THREADS; i++)
+		gph_call_start(test, &r->call[i], gph_run_phaser(r, i), gph_run_party, i);
+	for (i = 0; i < GPH_THREADS; i++)
+		KUNIT_EXPECT_EQ(test, 0, gph_call_join(test, &r->call[i]));
 	/* Each party deregistered at the end: the last one terminated it. */
 	KUNIT_EXPECT_TRUE(test, gosync_phaser_is_terminated(&r->root));
 	if (!dereg)
-		KUNIT_EXPECT_EQ(test, PK_ROUNDS + 1, atomic_read(&r->advances));
+		KUNIT_EXPECT_EQ(test, GPH_ROUNDS + 1, atomic_read(&r->advances));
 	KUNIT_EXPECT_GT(test, atomic_read(&r->advances), 1);
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->bad_advance));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&r->early));
@@ -626,18 +626,18 @@ static void pk_rounds(struct kunit *test, unsigned int nr_children, bool dereg)
 
 static void phaser_rounds_flat_test(struct kunit *test)
 {
-	pk_rounds(test, 0, false);
+	gph_rounds(test, 0, false);
 }
 
 static void phaser_rounds_tiered_test(struct kunit *test)
 {
-	pk_rounds(test, PK_CHILDREN, false);
+	gph_rounds(test, GPH_CHILDREN, false);
 }
 
 static void phaser_rounds_deregister_test(struct kunit *test)
 {
-	pk_rounds(test, 0, true);
-	pk_rounds(test, PK_CHILDREN, true);
+	gph_rounds(test, 0, true);
+	gph_rounds(test, GPH_CHILDREN, true);
 }
 
 /*
@@ -645,26 +645,26 @@ static void phaser_rounds_deregister_test(struct kunit *test)
  * attaches to the root and detaches again and again, while steady
  * parties on another child and on the root do rounds.
  */
-struct pk_churn {
+struct gph_churn {
 	struct gosync_phaser root;
 	struct gosync_phaser steady;
 	struct gosync_phaser churn;
 	bool stop;
 	atomic_t cycles;
 	atomic_t bad;
-	struct pk_call call[5];
+	struct gph_call call[5];
 };
 
-static int pk_churn_steady(struct pk_call *c)
+static int gph_churn_steady(struct gph_call *c)
 {
-	struct pk_churn *k = c->ph->root->arg;
+	struct gph_churn *k = c->ph->root->arg;
 	int phase = 0, ret;
 	unsigned int i;
 
 	/* Overlap with the churn, whose threads may start late. */
 	for (i = 0; i < 50000 && !atomic_read(&k->cycles); i++)
 		usleep_range(100, 200);
-	for (i = 0; i < PK_ROUNDS; i++) {
+	for (i = 0; i < GPH_ROUNDS; i++) {
 		ret = gosync_phaser_arrive_and_await_advance(c->ph);
 		if (ret != phase + 1)
 			atomic_inc(&k->bad);
@@ -673,9 +673,9 @@ static int pk_churn_steady(struct pk_call *c)
 	return gosync_phaser_arrive_and_deregister(c->ph) == phase ? 0 : -EPROTO;
 }
 
-static int pk_churn_fn(struct pk_call *c)
+static int gph_churn_fn(struct gph_call *c)
 {
-	struct pk_churn *k = c->ph->root->arg;
+	struct gph_churn *k = c->ph->root->arg;
 	int phase, ret, n;
 
 	/* Pairs with WRITE_ONCE() in phaser_churn_test(). */
@@ -699,35 +699,35 @@ static int pk_churn_fn(struct pk_call *c)
 	return 0;
 }
 
-static bool pk_churn_advance(struct gosync_phaser *ph, unsigned int phase,
-			     unsigned int parties, void *arg)
+static bool gph_churn_advance(struct gosync_phaser *ph, unsigned int phase,
+			      unsigned int parties, void *arg)
 {
 	return !parties;
 }
 
 static void phaser_churn_test(struct kunit *test)
 {
-	struct pk_churn *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	struct gph_churn *k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, k);
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->root, NULL, 1,
-						    pk_churn_advance, k));
+						    gph_churn_advance, k));
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->steady, &k->root, 2,
 						    NULL, NULL));
 	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&k->churn, &k->root, 0,
 						    NULL, NULL));
-	pk_call_start(test, &k->call[0], &k->root, pk_churn_steady, 0);
-	pk_call_start(test, &k->call[1], &k->steady, pk_churn_steady, 0);
-	pk_call_start(test, &k->call[2], &k->steady, pk_churn_steady, 0);
-	pk_call_start(test, &k->call[3], &k->churn, pk_churn_fn, 0);
-	pk_call_start(test, &k->call[4], &k->churn, pk_churn_fn, 0);
+	gph_call_start(test, &k->call[0], &k->root, gph_churn_steady, 0);
+	gph_call_start(test, &k->call[1], &k->steady, gph_churn_steady, 0);
+	gph_call_start(test, &k->call[2], &k->steady, gph_churn_steady, 0);
+	gph_call_start(test, &k->call[3], &k->churn, gph_churn_fn, 0);
+	gph_call_start(test, &k->call[4], &k->churn, gph_churn_fn, 0);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &k->call[i]));
-	/* Pairs with READ_ONCE() in pk_churn_fn(). */
+		KUNIT_EXPECT_EQ(test, 0, gph_call_join(test, &k->call[i]));
+	/* Pairs with READ_ONCE() in gph_churn_fn(). */
 	WRITE_ONCE(k->stop, true);
 	for (i = 3; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, 0, pk_call_join(test, &k->call[i]));
+		KUNIT_EXPECT_EQ(test, 0, gph_call_join(test, &k->call[i]));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&k->bad));
 	KUNIT_EXPECT_GT(test, atomic_read(&k->cycles), 0);
 	KUNIT_EXPECT_EQ(test, 0u, gosync_phaser_registered_parties(&k->churn));
@@ -740,91 +740,91 @@ static void phaser_churn_test(struct kunit *test)
 /* ------------------------------------------------------------------ */
 /* on_advance calling into its own tree.                                */
 
-#define PK_STUCK_SECS	10	/* a call blocked this long is stuck */
+#define GPH_STUCK_SECS	10	/* a call blocked this long is stuck */
 
 /* What on_advance calls on its own tree. */
-enum pk_reenter_call {
-	PK_RE_REGISTER_ROOT,	/* gosync_phaser_register(root) */
-	PK_RE_BULK_ROOT,	/* gosync_phaser_bulk_register(root, 2) */
-	PK_RE_REGISTER_CHILD,	/* register() on a child that has arrived */
-	PK_RE_REGISTER_DETACHED,	/* register() on a child with no party */
-	PK_RE_REGISTER_LEAVING,	/* register() on the child that this advance detaches */
-	PK_RE_INIT_CHILD,	/* gosync_phaser_init() of a child with a party */
-	PK_RE_AWAIT,		/* gosync_phaser_await_advance(root, phase) */
-	PK_RE_AWAIT_CHILD,	/* ... (child, phase) */
-	PK_RE_AWAIT_TIMEOUT,	/* ..._timeout(root, phase, HZ / 10) */
-	PK_RE_ARRIVE,		/* gosync_phaser_arrive(root): every party has */
-	PK_RE_NR,
+enum gph_reenter_call {
+	GPH_RE_REGISTER_ROOT,	/* gosync_phaser_register(root) */
+	GPH_RE_BULK_ROOT,	/* gosync_phaser_bulk_register(root, 2) */
+	GPH_RE_REGISTER_CHILD,	/* register() on a child that has arrived */
+	GPH_RE_REGISTER_DETACHED,	/* register() on a child with no party */
+	GPH_RE_REGISTER_LEAVING,	/* register() on the child that this advance detaches */
+	GPH_RE_INIT_CHILD,	/* gosync_phaser_init() of a child with a party */
+	GPH_RE_AWAIT,		/* gosync_phaser_await_advance(root, phase) */
+	GPH_RE_AWAIT_CHILD,	/* ... (child, phase) */
+	GPH_RE_AWAIT_TIMEOUT,	/* ..._timeout(root, phase, HZ / 10) */
+	GPH_RE_ARRIVE,		/* gosync_phaser_arrive(root): every party has */
+	GPH_RE_NR,
 };
 
-static const char *const pk_reenter_names[PK_RE_NR] = {
-	[PK_RE_REGISTER_ROOT] = "register(root)",
-	[PK_RE_BULK_ROOT] = "bulk_register(root, 2)",
-	[PK_RE_REGISTER_CHILD] = "register(arrived child)",
-	[PK_RE_REGISTER_DETACHED] = "register(detached child)",
-	[PK_RE_REGISTER_LEAVING] = "register(leaving child)",
-	[PK_RE_INIT_CHILD] = "init(child of root, 1 party)",
-	[PK_RE_AWAIT] = "await_advance(root, phase)",
-	[PK_RE_AWAIT_CHILD] = "await_advance(child, phase)",
-	[PK_RE_AWAIT_TIMEOUT] = "await_advance_timeout(root, phase)",
-	[PK_RE_ARRIVE] = "arrive(root)",
+static const char *const gph_reenter_names[GPH_RE_NR] = {
+	[GPH_RE_REGISTER_ROOT] = "register(root)",
+	[GPH_RE_BULK_ROOT] = "bulk_register(root, 2)",
+	[GPH_RE_REGISTER_CHILD] = "register(arrived child)",
+	[GPH_RE_REGISTER_DETACHED] = "register(detached child)",
+	[GPH_RE_REGISTER_LEAVING] = "register(leaving child)",
+	[GPH_RE_INIT_CHILD] = "init(child of root, 1 party)",
+	[GPH_RE_AWAIT] = "await_advance(root, phase)",
+	[GPH_RE_AWAIT_CHILD] = "await_advance(child, phase)",
+	[GPH_RE_AWAIT_TIMEOUT] = "await_advance_timeout(root, phase)",
+	[GPH_RE_ARRIVE] = "arrive(root)",
 };
 
-struct pk_reenter {
+struct gph_reenter {
 	struct gosync_phaser root;
 	struct gosync_phaser child;
-	struct gosync_phaser fresh;	/* PK_RE_INIT_CHILD's */
-	enum pk_reenter_call what;
+	struct gosync_phaser fresh;	/* GPH_RE_INIT_CHILD's */
+	enum gph_reenter_call what;
 	int ret;			/* what the call returned */
 	atomic_t advances;
 };
 
-static bool pk_reenter_advance(struct gosync_phaser *ph, unsigned int phase,
-			       unsigned int parties, void *arg)
+static bool gph_reenter_advance(struct gosync_phaser *ph, unsigned int phase,
+				unsigned int parties, void *arg)
 {
-	struct pk_reenter *e = arg;
+	struct gph_reenter *e = arg;
 
 	atomic_inc(&e->advances);
 	switch (e->what) {
-	case PK_RE_REGISTER_ROOT:
+	case GPH_RE_REGISTER_ROOT:
 		e->ret = gosync_phaser_register(&e->root);
 		break;
-	case PK_RE_BULK_ROOT:
+	case GPH_RE_BULK_ROOT:
 		e->ret = gosync_phaser_bulk_register(&e->root, 2);
 		break;
-	case PK_RE_REGISTER_CHILD:
-	case PK_RE_REGISTER_DETACHED:
-	case PK_RE_REGISTER_LEAVING:
+	case GPH_RE_REGISTER_CHILD:
+	case GPH_RE_REGISTER_DETACHED:
+	case GPH_RE_REGISTER_LEAVING:
 		e->ret = gosync_phaser_register(&e->child);
 		break;
-	case PK_RE_INIT_CHILD:
+	case GPH_RE_INIT_CHILD:
 		e->ret = gosync_phaser_init(&e->fresh, &e->root, 1, NULL, NULL);
 		break;
-	case PK_RE_AWAIT:
+	case GPH_RE_AWAIT:
 		e->ret = gosync_phaser_await_advance(&e->root, phase);
 		break;
-	case PK_RE_AWAIT_CHILD:
+	case GPH_RE_AWAIT_CHILD:
 		e->ret = gosync_phaser_await_advance(&e->child, phase);
 		break;
-	case PK_RE_AWAIT_TIMEOUT:
+	case GPH_RE_AWAIT_TIMEOUT:
 		e->ret = gosync_phaser_await_advance_timeout(&e->root, phase,
 							     HZ / 10);
 		break;
-	case PK_RE_ARRIVE:
+	case GPH_RE_ARRIVE:
 		e->ret = gosync_phaser_arrive(&e->root);
 		break;
-	case PK_RE_NR:
+	case GPH_RE_NR:
 		break;
 	}
 	return false;
 }
 
-static int pk_arrive(struct pk_call *c)
+static int gph_arrive(struct gph_call *c)
 {
 	return gosync_phaser_arrive(c->ph);
 }
 
-static int pk_arrive_dereg(struct pk_call *c)
+static int gph_arrive_dereg(struct gph_call *c)
 {
 	return gosync_phaser_arrive_and_deregister(c->ph);
 }
@@ -834,7 +834,7 @@ static int pk_arrive_dereg(struct pk_call *c)
  * registration see it), and end any attach wait by taking ATTACHED off
  * the children (a stuck tree is thrown away).
  */
-static void pk_reenter_unstick(struct pk_reenter *e)
+static void gph_reenter_unstick(struct gph_reenter *e)
 {
 	gosync_phaser_force_termination(&e->root);
 	atomic64_andnot(GPH_ATTACHED, &e->child.word);
@@ -847,46 +847,46 @@ static void pk_reenter_unstick(struct pk_reenter *e)
  * call @what on the tree: it must return @expect at once, and phase 1
  * must open.
  */
-static void pk_reenter(struct kunit *test, enum pk_reenter_call what,
-		       int expect)
+static void gph_reenter(struct kunit *test, enum gph_reenter_call what,
+			int expect)
 {
-	struct pk_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
-	const char *name = pk_reenter_names[what];
-	int (*trigger)(struct pk_call *c) = pk_arrive;
+	struct gph_reenter *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	const char *name = gph_reenter_names[what];
+	int (*trigger)(struct gph_call *c) = gph_arrive;
 	struct gosync_phaser *ph;
-	struct pk_call c;
+	struct gph_call c;
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	e->what = what;
 	/* The root's one party; the child's, or none; the trigger. */
 	switch (what) {
-	case PK_RE_REGISTER_CHILD:
-	case PK_RE_REGISTER_LEAVING:
+	case GPH_RE_REGISTER_CHILD:
+	case GPH_RE_REGISTER_LEAVING:
 		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->root, NULL, 0,
-							    pk_reenter_advance, e));
+							    gph_reenter_advance, e));
 		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->child, &e->root,
 							    1, NULL, NULL));
 		ph = &e->child;
-		if (what == PK_RE_REGISTER_LEAVING)
-			trigger = pk_arrive_dereg;
+		if (what == GPH_RE_REGISTER_LEAVING)
+			trigger = gph_arrive_dereg;
 		break;
 	default:
 		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->root, NULL, 1,
-							    pk_reenter_advance, e));
+							    gph_reenter_advance, e));
 		KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&e->child, &e->root,
 							    0, NULL, NULL));
 		ph = &e->root;
 		break;
 	}
-	pk_call_start(test, &c, ph, trigger, 0);
-	if (!wait_for_completion_timeout(&c.done, PK_STUCK_SECS * HZ)) {
+	gph_call_start(test, &c, ph, trigger, 0);
+	if (!wait_for_completion_timeout(&c.done, GPH_STUCK_SECS * HZ)) {
 		KUNIT_FAIL(test, "on_advance calling %s: still blocked after %d s",
-			   name, PK_STUCK_SECS);
-		pk_reenter_unstick(e);
+			   name, GPH_STUCK_SECS);
+		gph_reenter_unstick(e);
 	} else {
-		complete(&c.done);	/* for pk_call_join() */
+		complete(&c.done);	/* for gph_call_join() */
 	}
-	KUNIT_EXPECT_EQ_MSG(test, 0, pk_call_join(test, &c), "%s", name);
+	KUNIT_EXPECT_EQ_MSG(test, 0, gph_call_join(test, &c), "%s", name);
 	KUNIT_EXPECT_EQ_MSG(test, expect, e->ret, "on_advance calling %s", name);
 	KUNIT_EXPECT_EQ_MSG(test, 1, atomic_read(&e->advances), "%s", name);
 	KUNIT_EXPECT_EQ_MSG(test, 1, gosync_phaser_phase(&e->root), "%s", name);
@@ -894,13 +894,13 @@ static void pk_reenter(struct kunit *test, enum pk_reenter_call what,
 
 static void phaser_on_advance_reenters_test(struct kunit *test)
 {
-	enum pk_reenter_call what;
+	enum gph_reenter_call what;
 
 	/* Each would wait for the advance that is calling it: refused. */
-	for (what = 0; what < PK_RE_ARRIVE; what++)
-		pk_reenter(test, what, -EDEADLK);
+	for (what = 0; what < GPH_RE_ARRIVE; what++)
+		gph_reenter(test, what, -EDEADLK);
 	/* Every party has arrived: an arrival is the caller's bug. */
-	pk_reenter(test, PK_RE_ARRIVE, -EINVAL);
+	gph_reenter(test, GPH_RE_ARRIVE, -EINVAL);
 }
 
 static struct kunit_case gosync_phaser_cases[] = {

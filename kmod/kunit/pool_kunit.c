@@ -32,20 +32,20 @@
 #include "pool.h"
 #include "runner.h"
 
-#define PK_POOLS	4
-#define PK_MAGIC_FREE	0x600dcafeU
-#define PK_MAGIC_OUT	0xdeadbeefU
+#define GP_POOLS	4
+#define GP_MAGIC_FREE	0x600dcafeU
+#define GP_MAGIC_OUT	0xdeadbeefU
 
 /* A test object: its state word catches a double get or a double put. */
-struct pk_obj {
+struct gp_obj {
 	u32 magic;
 	u32 ctor_seen_zero;
 	atomic_t users;
 	u64 payload[4];
 };
 
-struct pk_fx {
-	struct gosync_pool *pools[PK_POOLS];
+struct gp_fx {
+	struct gosync_pool *pools[GP_POOLS];
 	atomic_t ctors;
 	atomic_t dtors;
 	atomic_t resets;
@@ -61,36 +61,36 @@ struct pk_fx {
 	bool bp_live;
 	/* The destructor of this object signals, then stalls. */
 	void *stall_obj;
-	void *fill[2];		/* put before stall_obj by pk_nomag_putter() */
+	void *fill[2];		/* put before stall_obj by gp_nomag_putter() */
 	struct completion in_dtor;
 	struct completion destroyed;
 	struct task_struct *putter;
 };
 
-static int pk_ctor(void *obj, void *arg, gfp_t gfp)
+static int gp_ctor(void *obj, void *arg, gfp_t gfp)
 {
-	struct pk_fx *fx = arg;
-	struct pk_obj *o = obj;
+	struct gp_fx *fx = arg;
+	struct gp_obj *o = obj;
 	int n = atomic_inc_return(&fx->ctors);
 
 	o->ctor_seen_zero = !memchr_inv(o, 0, sizeof(*o));
 	if (fx->ctor_fail_every && n % fx->ctor_fail_every == 0)
 		return -ENOMEM;
-	o->magic = PK_MAGIC_FREE;
+	o->magic = GP_MAGIC_FREE;
 	return 0;
 }
 
-static bool pk_reset(void *obj, void *arg)
+static bool gp_reset(void *obj, void *arg)
 {
-	struct pk_fx *fx = arg;
+	struct gp_fx *fx = arg;
 
 	atomic_inc(&fx->resets);
 	return READ_ONCE(fx->reset_keep);
 }
 
-static void pk_dtor(void *obj, void *arg)
+static void gp_dtor(void *obj, void *arg)
 {
-	struct pk_fx *fx = arg;
+	struct gp_fx *fx = arg;
 
 	atomic_inc(&fx->dtors);
 	if (obj == READ_ONCE(fx->stall_obj)) {
@@ -100,9 +100,9 @@ static void pk_dtor(void *obj, void *arg)
 	}
 }
 
-static int pk_init(struct kunit *test)
+static int gp_init(struct kunit *test)
 {
-	struct pk_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	struct gp_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 
 	if (!fx)
 		return -ENOMEM;
@@ -111,9 +111,9 @@ static int pk_init(struct kunit *test)
 	return 0;
 }
 
-static void pk_exit(struct kunit *test)
+static void gp_exit(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
+	struct gp_fx *fx = test->priv;
 	int i;
 
 	if (fx->timer_live) {
@@ -124,27 +124,27 @@ static void pk_exit(struct kunit *test)
 		kthread_stop(fx->putter);
 		put_task_struct(fx->putter);
 	}
-	for (i = 0; i < PK_POOLS; i++)
+	for (i = 0; i < GP_POOLS; i++)
 		gosync_pool_destroy(fx->pools[i]);
 	if (fx->bp_live)
 		gosync_bufpool_destroy(&fx->bp);
 }
 
-/* A pool of struct pk_obj with the fixture's callbacks, kept in slot @i. */
-static struct gosync_pool *pk_pool(struct kunit *test, int i,
+/* A pool of struct gp_obj with the fixture's callbacks, kept in slot @i. */
+static struct gosync_pool *gp_pool(struct kunit *test, int i,
 				   unsigned int cpu_cache, unsigned int flags,
 				   unsigned long max_objects)
 {
-	struct pk_fx *fx = test->priv;
+	struct gp_fx *fx = test->priv;
 	struct gosync_pool_opts o = {
 		.name = "kunit",
-		.size = sizeof(struct pk_obj),
+		.size = sizeof(struct gp_obj),
 		.cpu_cache = cpu_cache,
 		.flags = flags,
 		.max_objects = max_objects,
-		.ctor = pk_ctor,
-		.reset = pk_reset,
-		.dtor = pk_dtor,
+		.ctor = gp_ctor,
+		.reset = gp_reset,
+		.dtor = gp_dtor,
 		.arg = fx,
 	};
 	struct gosync_pool *p = gosync_pool_create(&o);
@@ -154,28 +154,28 @@ static struct gosync_pool *pk_pool(struct kunit *test, int i,
 	return p;
 }
 
-static void pk_destroy(struct kunit *test, int i)
+static void gp_destroy(struct kunit *test, int i)
 {
-	struct pk_fx *fx = test->priv;
+	struct gp_fx *fx = test->priv;
 
 	gosync_pool_destroy(fx->pools[i]);
 	fx->pools[i] = NULL;
 }
 
 /* Mark an object out (catches handing one object to two users). */
-static bool pk_take(struct pk_obj *o)
+static bool gp_take(struct gp_obj *o)
 {
-	if (o->magic != PK_MAGIC_FREE || atomic_inc_return(&o->users) != 1)
+	if (o->magic != GP_MAGIC_FREE || atomic_inc_return(&o->users) != 1)
 		return false;
-	o->magic = PK_MAGIC_OUT;
+	o->magic = GP_MAGIC_OUT;
 	return true;
 }
 
-static bool pk_give(struct pk_obj *o)
+static bool gp_give(struct gp_obj *o)
 {
-	if (o->magic != PK_MAGIC_OUT || atomic_dec_return(&o->users) != 0)
+	if (o->magic != GP_MAGIC_OUT || atomic_dec_return(&o->users) != 0)
 		return false;
-	o->magic = PK_MAGIC_FREE;
+	o->magic = GP_MAGIC_FREE;
 	return true;
 }
 
@@ -209,7 +209,7 @@ static void pool_create_errors_test(struct kunit *test)
 	o.size = 100;
 	p = gosync_pool_create(&o);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
-	((struct pk_fx *)test->priv)->pools[0] = p;
+	((struct gp_fx *)test->priv)->pools[0] = p;
 	{
 		void *a = gosync_pool_get(p, GFP_KERNEL);
 
@@ -223,16 +223,16 @@ static void pool_create_errors_test(struct kunit *test)
 
 static void pool_miss_hit_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 8, 0, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 8, 0, 0);
 	struct gosync_pool_stats st;
-	struct pk_obj *a, *b;
+	struct gp_obj *a, *b;
 
 	migrate_disable();
 	a = gosync_pool_get(p, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_EXPECT_EQ(test, a->ctor_seen_zero, 1U);
-	KUNIT_EXPECT_EQ(test, a->magic, PK_MAGIC_FREE);
+	KUNIT_EXPECT_EQ(test, a->magic, GP_MAGIC_FREE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->ctors), 1);
 	gosync_pool_put(p, a);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->resets), 1);
@@ -252,7 +252,7 @@ static void pool_miss_hit_test(struct kunit *test)
 	gosync_pool_put(p, b);
 	gosync_pool_stats(p, &st);
 	KUNIT_EXPECT_EQ(test, st.cached, 1L);
-	pk_destroy(test, 0);
+	gp_destroy(test, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 1);
 }
 
@@ -263,7 +263,7 @@ static void pool_miss_hit_test(struct kunit *test)
  */
 static void pool_magazines_test(struct kunit *test)
 {
-	struct gosync_pool *p = pk_pool(test, 0, 4, 0, 0);
+	struct gosync_pool *p = gp_pool(test, 0, 4, 0, 0);
 	struct gosync_pool_stats st, cs;
 	void *objs[12];
 	unsigned int cpu;
@@ -305,8 +305,8 @@ static void pool_magazines_test(struct kunit *test)
 
 static void pool_bounds_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 2, 0, 3);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 2, 0, 3);
 	struct gosync_pool_stats st;
 	void *o[4];
 	int i;
@@ -332,8 +332,8 @@ static void pool_bounds_test(struct kunit *test)
 
 static void pool_ctor_failure_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 0, 0, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 0, 0, 0);
 	struct gosync_pool_stats st;
 	void *o[10];
 	int i, got = 0;
@@ -350,16 +350,16 @@ static void pool_ctor_failure_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.objects, 5L);
 	for (i = 0; i < 10; i++)
 		gosync_pool_put(p, o[i]);
-	pk_destroy(test, 0);
+	gp_destroy(test, 0);
 	/* A failed constructor's object is freed without the destructor. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 5);
 }
 
 static void pool_reset_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 0, 0, 0);
-	struct gosync_pool *g = pk_pool(test, 1, 0, GOSYNC_POOL_RESET_ON_GET,
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 0, 0, 0);
+	struct gosync_pool *g = gp_pool(test, 1, 0, GOSYNC_POOL_RESET_ON_GET,
 					0);
 	struct gosync_pool_stats st;
 	void *a, *b;
@@ -404,7 +404,7 @@ static void pool_reset_test(struct kunit *test)
 
 static void pool_bufpool_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
+	struct gp_fx *fx = test->priv;
 	struct gosync_pool_stats st;
 	struct gosync_buf *b, *c;
 
@@ -455,8 +455,8 @@ static void pool_bufpool_test(struct kunit *test)
  */
 static void pool_shrink_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 4, 0, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 4, 0, 0);
 	struct gosync_pool_stats st;
 	void *objs[20];
 	int i;
@@ -511,7 +511,7 @@ static void pool_shrink_test(struct kunit *test)
 /* What the CPU hotplug callback does, on a pool only this test uses. */
 static void pool_drain_cpu_test(struct kunit *test)
 {
-	struct gosync_pool *p = pk_pool(test, 0, 8, 0, 0);
+	struct gosync_pool *p = gp_pool(test, 0, 8, 0, 0);
 	struct gosync_pool_stats st, cs;
 	void *objs[6];
 	unsigned int cpu;
@@ -540,16 +540,16 @@ static void pool_drain_cpu_test(struct kunit *test)
 		gosync_pool_put(p, objs[i]);
 }
 
-struct pk_steal {
+struct gp_steal {
 	struct gosync_pool *p;
 	void *objs[8];
 	unsigned int cpu;
 	struct completion done;
 };
 
-static int pk_steal_fn(void *data)
+static int gp_steal_fn(void *data)
 {
-	struct pk_steal *s = data;
+	struct gp_steal *s = data;
 	int i;
 
 	s->cpu = raw_smp_processor_id();
@@ -562,8 +562,8 @@ static int pk_steal_fn(void *data)
 /* Objects spilled on one CPU are stolen by a get on another. */
 static void pool_steal_test(struct kunit *test)
 {
-	struct gosync_pool *p = pk_pool(test, 0, 4, 0, 0);
-	struct pk_steal *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct gosync_pool *p = gp_pool(test, 0, 4, 0, 0);
+	struct gp_steal *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	struct gosync_pool_stats st;
 	struct task_struct *t;
 	unsigned int me, other;
@@ -584,7 +584,7 @@ static void pool_steal_test(struct kunit *test)
 	KUNIT_ASSERT_LT(test, other, nr_cpu_ids);
 	s->p = p;
 	init_completion(&s->done);
-	t = kthread_create(pk_steal_fn, s, "gosync-pk-steal");
+	t = kthread_create(gp_steal_fn, s, "gosync-pk-steal");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	kthread_bind(t, other);
 	wake_up_process(t);
@@ -606,8 +606,8 @@ static void pool_steal_test(struct kunit *test)
 /* Objects out at destroy are freed when put back; nothing leaks. */
 static void pool_destroy_with_objects_out_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 4, GOSYNC_POOL_IRQSAFE, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 4, GOSYNC_POOL_IRQSAFE, 0);
 	void *objs[10];
 	unsigned long flags;
 	int i;
@@ -618,10 +618,10 @@ static void pool_destroy_with_objects_out_test(struct kunit *test)
 	}
 	for (i = 0; i < 4; i++)
 		gosync_pool_put(p, objs[i]);
-	pk_destroy(test, 0);
+	gp_destroy(test, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 4);
 	/* Still usable memory. */
-	memset(objs[4], 0, sizeof(struct pk_obj));
+	memset(objs[4], 0, sizeof(struct gp_obj));
 	gosync_pool_put(p, objs[4]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 5);
 	/* The last put may come from an atomic section (irqs off; bh on RT). */
@@ -634,9 +634,9 @@ static void pool_destroy_with_objects_out_test(struct kunit *test)
 }
 
 /* Put fx->stall_obj into fx->pools[0], then wait to be stopped. */
-static int pk_putter(void *arg)
+static int gp_putter(void *arg)
 {
-	struct pk_fx *fx = arg;
+	struct gp_fx *fx = arg;
 
 	gosync_pool_put(fx->pools[0], fx->stall_obj);
 	while (!kthread_should_stop())
@@ -644,15 +644,15 @@ static int pk_putter(void *arg)
 	return 0;
 }
 
-/* Whether pk_fail_next_alloc() can make an allocation fail. */
+/* Whether gp_fail_next_alloc() can make an allocation fail. */
 #if defined(GOSYNC_NATIVE) || IS_ENABLED(CONFIG_FAILSLAB)
-#define PK_CAN_FAIL_ALLOC true
+#define GP_CAN_FAIL_ALLOC true
 #else
-#define PK_CAN_FAIL_ALLOC false
+#define GP_CAN_FAIL_ALLOC false
 #endif
 
 /* Make the calling task's next slab allocation fail. */
-static void pk_fail_next_alloc(void)
+static void gp_fail_next_alloc(void)
 {
 #if defined(GOSYNC_NATIVE)
 	shim_fail_alloc(1);
@@ -665,13 +665,13 @@ static void pk_fail_next_alloc(void)
  * Fill this CPU's two magazines (of one object each) with fx->fill[], then
  * put fx->stall_obj with the magazine allocation failing: dropped.
  */
-static int pk_nomag_putter(void *arg)
+static int gp_nomag_putter(void *arg)
 {
-	struct pk_fx *fx = arg;
+	struct gp_fx *fx = arg;
 
 	gosync_pool_put(fx->pools[0], fx->fill[0]);
 	gosync_pool_put(fx->pools[0], fx->fill[1]);
-	pk_fail_next_alloc();
+	gp_fail_next_alloc();
 	gosync_pool_put(fx->pools[0], fx->stall_obj);
 	while (!kthread_should_stop())
 		usleep_range(1000, 2000);
@@ -688,8 +688,8 @@ static int pk_nomag_putter(void *arg)
  */
 static void pool_drop_races_destroy_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 0, 0, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 0, 0, 0);
 	struct task_struct *task;
 	void *keep, *obj;
 
@@ -702,14 +702,14 @@ static void pool_drop_races_destroy_test(struct kunit *test)
 	init_completion(&fx->destroyed);
 	WRITE_ONCE(fx->stall_obj, obj);
 	WRITE_ONCE(fx->reset_keep, false);
-	task = kthread_create(pk_putter, fx, "kunit-pool-put");
+	task = kthread_create(gp_putter, fx, "kunit-pool-put");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	get_task_struct(task);
 	fx->putter = task;
 	wake_up_process(task);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&fx->in_dtor, 10 * HZ) > 0);
 	/* The putter is in the destructor, past the pool's own section. */
-	pk_destroy(test, 0);
+	gp_destroy(test, 0);
 	complete(&fx->destroyed);	/* and now it goes on */
 	kthread_stop(task);
 	put_task_struct(task);
@@ -726,12 +726,12 @@ static void pool_drop_races_destroy_test(struct kunit *test)
  */
 static void pool_nomag_drop_races_destroy_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 2, 0, 0);	/* magazines of 1 */
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 2, 0, 0);	/* magazines of 1 */
 	struct task_struct *task;
 	int i;
 
-	if (!PK_CAN_FAIL_ALLOC)
+	if (!GP_CAN_FAIL_ALLOC)
 		kunit_skip(test, "needs CONFIG_FAILSLAB to fail the magazine allocation");
 	for (i = 0; i < 2; i++) {
 		fx->fill[i] = gosync_pool_get(p, GFP_KERNEL);
@@ -741,7 +741,7 @@ static void pool_nomag_drop_races_destroy_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, fx->stall_obj);
 	init_completion(&fx->in_dtor);
 	init_completion(&fx->destroyed);
-	task = kthread_create(pk_nomag_putter, fx, "kunit-pool-put");
+	task = kthread_create(gp_nomag_putter, fx, "kunit-pool-put");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	kthread_bind(task, raw_smp_processor_id());	/* all three puts on one CPU */
 	get_task_struct(task);
@@ -749,7 +749,7 @@ static void pool_nomag_drop_races_destroy_test(struct kunit *test)
 	wake_up_process(task);
 	KUNIT_ASSERT_TRUE_MSG(test, wait_for_completion_timeout(&fx->in_dtor, 10 * HZ) > 0,
 			      "the third put did not drop its object");
-	pk_destroy(test, 0);	/* the fillers are cached: destructed here */
+	gp_destroy(test, 0);	/* the fillers are cached: destructed here */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->dtors), 3);
 	complete(&fx->destroyed);
 	kthread_stop(task);
@@ -760,59 +760,59 @@ static void pool_nomag_drop_races_destroy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx->resets), 3);
 }
 
-struct pk_typed {
+struct gp_typed {
 	u64 a;
 	u32 made;
 };
 
-static int pk_typed_ctor(struct pk_typed *t, void *arg, gfp_t gfp)
+static int gp_typed_ctor(struct gp_typed *t, void *arg, gfp_t gfp)
 {
 	t->made = 1;
 	return 0;
 }
 
-DEFINE_GOSYNC_POOL(pk_typed, struct pk_typed, pk_typed_ctor);
+DEFINE_GOSYNC_POOL(gp_typed, struct gp_typed, gp_typed_ctor);
 
 static void pool_typed_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
+	struct gp_fx *fx = test->priv;
 	struct gosync_pool_opts o = { .cpu_cache = 8 };
-	struct pk_typed_pool tp;
-	struct pk_typed *t;
+	struct gp_typed_pool tp;
+	struct gp_typed *t;
 
-	KUNIT_ASSERT_EQ(test, pk_typed_pool_create(&tp, &o), 0);
+	KUNIT_ASSERT_EQ(test, gp_typed_pool_create(&tp, &o), 0);
 	fx->pools[0] = tp.pool;
-	t = pk_typed_pool_get(&tp, GFP_KERNEL);
+	t = gp_typed_pool_get(&tp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	KUNIT_EXPECT_EQ(test, t->made, 1U);
 	KUNIT_EXPECT_EQ(test, t->a, 0ULL);
-	pk_typed_pool_put(&tp, t);
+	gp_typed_pool_put(&tp, t);
 	fx->pools[0] = NULL;
-	pk_typed_pool_destroy(&tp);
+	gp_typed_pool_destroy(&tp);
 	KUNIT_EXPECT_NULL(test, tp.pool);
 	o.cpu_cache = 1;
-	KUNIT_EXPECT_EQ(test, pk_typed_pool_create(&tp, &o), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gp_typed_pool_create(&tp, &o), -EINVAL);
 	KUNIT_EXPECT_NULL(test, tp.pool);
 }
 
 /* Each thread: get a few, check they are exclusively ours, put back. */
-static int pk_thread_body(struct gosync_run_thread *t)
+static int gp_thread_body(struct gosync_run_thread *t)
 {
-	struct pk_fx *fx = t->run->data;
+	struct gp_fx *fx = t->run->data;
 	struct gosync_pool *p = fx->pools[0];
-	struct pk_obj *o[8];
+	struct gp_obj *o[8];
 	unsigned int n = 1 + t->id % 8, i;
 
 	while (gosync_run_continue(t)) {
 		for (i = 0; i < n; i++) {
 			o[i] = gosync_pool_get(p, GFP_KERNEL);
-			if (!o[i] || !pk_take(o[i]))
+			if (!o[i] || !gp_take(o[i]))
 				atomic_inc(&fx->errors);
 			if (!o[i])
 				break;
 		}
 		while (i--)
-			if (!pk_give(o[i]))
+			if (!gp_give(o[i]))
 				atomic_inc(&fx->errors);
 		for (i = 0; i < n && o[i]; i++)
 			gosync_pool_put(p, o[i]);
@@ -824,16 +824,16 @@ static int pk_thread_body(struct gosync_run_thread *t)
 	return 0;
 }
 
-static enum hrtimer_restart pk_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart gp_timer_fn(struct hrtimer *timer)
 {
-	struct pk_fx *fx = container_of(timer, struct pk_fx, timer);
-	struct pk_obj *o;
+	struct gp_fx *fx = container_of(timer, struct gp_fx, timer);
+	struct gp_obj *o;
 
 	if (!GOSYNC_ANY_IRQ())
 		atomic_inc(&fx->errors);
 	o = gosync_pool_get(fx->irq_pool, GFP_ATOMIC);
 	if (o) {
-		if (!pk_take(o) || !pk_give(o))
+		if (!gp_take(o) || !gp_give(o))
 			atomic_inc(&fx->errors);
 		gosync_pool_put(fx->irq_pool, o);
 		atomic_inc(&fx->irq_ops);
@@ -853,13 +853,13 @@ static enum hrtimer_restart pk_timer_fn(struct hrtimer *timer)
  */
 static void pool_concurrent_test(struct kunit *test)
 {
-	struct pk_fx *fx = test->priv;
-	struct gosync_pool *p = pk_pool(test, 0, 4, GOSYNC_POOL_IRQSAFE, 0);
+	struct gp_fx *fx = test->priv;
+	struct gosync_pool *p = gp_pool(test, 0, 4, GOSYNC_POOL_IRQSAFE, 0);
 	struct gosync_run run = {
 		.name = "pool-kunit",
 		.nr_threads = min(num_online_cpus(), 4U),
 		.duration_ms = 300,
-		.body = pk_thread_body,
+		.body = gp_thread_body,
 		.data = fx,
 	};
 	struct gosync_pool_stats st;
@@ -867,7 +867,7 @@ static void pool_concurrent_test(struct kunit *test)
 
 	fx->irq_pool = p;
 	hrtimer_init(&fx->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY);
-	fx->timer.function = pk_timer_fn;
+	fx->timer.function = gp_timer_fn;
 	fx->timer_live = true;
 	hrtimer_start(&fx->timer, ns_to_ktime(100 * NSEC_PER_USEC),
 		      GOSYNC_HRTIMER_ANY);
@@ -885,7 +885,7 @@ static void pool_concurrent_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)st.objects,
 			st.constructed - st.dropped - st.shrunk);
 	KUNIT_EXPECT_EQ(test, (u64)atomic_read(&fx->ctors), st.constructed);
-	pk_destroy(test, 0);
+	gp_destroy(test, 0);
 	KUNIT_EXPECT_EQ(test, (u64)atomic_read(&fx->dtors), st.constructed);
 }
 
@@ -910,8 +910,8 @@ static struct kunit_case gosync_pool_cases[] = {
 
 static struct kunit_suite gosync_pool_suite = {
 	.name = "gosync_pool",
-	.init = pk_init,
-	.exit = pk_exit,
+	.init = gp_init,
+	.exit = gp_exit,
 	.test_cases = gosync_pool_cases,
 };
 
