@@ -184,9 +184,13 @@ static void gosync_runner_errors_test(struct kunit *test)
 	run.nr_threads = num_online_cpus() + 1;
 	KUNIT_EXPECT_EQ(test, gosync_run_threads(&run), -EINVAL);
 	gosync_run_free(&run);
-	run.nr_threads = 1;
+	/* A run to completion: unbound, up to GOSYNC_RUN_THREADS_MAX. */
 	run.duration_ms = 0;
+	run.nr_threads = GOSYNC_RUN_THREADS_MAX + 1;
 	KUNIT_EXPECT_EQ(test, gosync_run_threads(&run), -EINVAL);
+	gosync_run_free(&run);
+	run.nr_threads = 1;
+	KUNIT_EXPECT_EQ(test, gosync_run_threads(&run), -EBADMSG);
 	gosync_run_free(&run);
 	run.nr_threads = num_online_cpus();
 	run.duration_ms = 10;
