@@ -410,8 +410,12 @@ static const char *pooldbg_check_once(struct pooldbg *t, long *x, long *y)
 		return "per-CPU objects out do not sum up to those held";
 	if (pooldbg_gt(st.depot, st.cached, x, y) || st.depot < 0)
 		return "depot outside [0, cached]";
-	if (t->max_objects && pooldbg_gt(st.objects, t->max_objects, x, y))
+	if (t->max_objects && st.objects > 0 &&
+	    (unsigned long)st.objects > t->max_objects) {
+		*x = st.objects;
+		*y = t->max_objects;
 		return "objects > max_objects";
+	}
 	if (t->buf)
 		return pooldbg_gt(t->oversize, st.dropped, x, y) ?
 		       "dropped < oversize buffers put" : NULL;
