@@ -6,11 +6,14 @@
  * interrupting the same CPU's threads (irq), with 1, 2 and every CPU,
  * with object poisoning, and pair and xcpu runs with failslab failing
  * about 10% of the stress threads' allocations (NULL gets and dropped
- * puts are then expected). The kernel side checks each object's state and
- * pattern on every get, put and free (a double get or put, a write after
- * put, a free of an object in use) and that the pool's counters balance
- * after the run and after destroy; this program checks its verdict and
- * its figures, and that bad arguments are refused.
+ * puts are then expected); puts that drop, and late puts, racing with
+ * destroy (destroy), the race window pool_drop widened where the kernel
+ * has one. The kernel side checks each object's state and pattern on
+ * every get, put and free (a double get or put, a write after put, a
+ * free of an object in use) and that the pool's counters balance after
+ * the run and after destroy; this program checks its verdict and its
+ * figures, that every inject= makes a run fail, and that bad arguments
+ * are refused.
  */
 #define _GNU_SOURCE
 #include <sys/utsname.h>
@@ -20,6 +23,8 @@
 #include "gosync_test.h"
 #include "gosync_failslab.h"
 #include "pool_test.h"
+
+#define WINDOWS		GOSYNC_TEST_DEBUGFS "/race/windows"
 
 static int stress(const char *fmt, ...)
 {
@@ -186,6 +191,60 @@ TEST_F_TIMEOUT(stress, failslab, 180)
 	EXPECT_LT(0, nulls);
 }
 
+/*
+ * Cycles of create, get, then puts (every other one dropped by the reset)
+ * racing with destroy and puts after it: every object constructed is
+ * destructed exactly once per cycle. The window between a dropped
+ * object's free and its uncount is widened (20 us) if the kernel has it.
+ */
+TEST_F_TIMEOUT(stress, destroy, 180)
+{
+	const char *args[] = { "", " irqsafe=1 cpu_cache=2", " threads=1" };
+	bool widened = !gs_cmd(WINDOWS, "set window=pool_drop delay_us=20");
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		ret = stress("duration_ms=%d mode=destroy%s", ms(1000), args[i]);
+		EXPECT_EQ(0, ret) TH_LOG("%s", out);
+		if (ret)
+			continue;
+		EXPECT_EQ(0, strncmp(out, "result=PASS mode=destroy ", 25)) TH_LOG("%s", out);
+		EXPECT_EQ(0, field("errors"));
+		EXPECT_LT(0, field("cycles"));
+		EXPECT_LT(0, field("gets"));
+		EXPECT_EQ(field("gets"), field("puts"));
+		EXPECT_EQ(field("gets") + field("nulls"), field("hits") + field("misses"));
+		EXPECT_EQ(field("nulls"), field("ctor_failed"));
+		EXPECT_EQ(field("constructed"), field("dtors"));
+		EXPECT_LT(0, field("constructed"));
+	}
+	if (widened)
+		gs_cmd(WINDOWS, "set window=pool_drop delay_us=0");
+}
+
+/* Each inject= plants a violation that a check must catch: the run fails. */
+TEST_F_TIMEOUT(stress, inject, 180)
+{
+	const char *what[] = { "dirty", "double_get", "double_put", "write",
+			       "count", "free" };
+	const char *mode[] = { "pair", "destroy" };
+	int i, m;
+
+	for (m = 0; m < 2; m++) {
+		for (i = 0; i < 6; i++) {
+			EXPECT_EQ(-EIO, stress("threads=%d duration_ms=%d mode=%s inject=%s",
+					       self->cpus, ms(200), mode[m], what[i]))
+				TH_LOG("%s inject=%s: %s", mode[m], what[i], out);
+			EXPECT_EQ(0, strncmp(out, "result=FAIL ", 12)) TH_LOG("%s", out);
+			EXPECT_LE(1, field("errors"));
+		}
+	}
+	/* Without poisoning a double get cannot be planted: that fails too. */
+	EXPECT_EQ(-EIO, stress("threads=1 duration_ms=50 poison=0 inject=double_get"));
+	EXPECT_NE(NULL, strstr(out, "was not planted")) TH_LOG("%s", out);
+	EXPECT_EQ(0, stress("threads=1 duration_ms=50 inject=none"));
+}
+
 TEST(bad_arguments)
 {
 	EXPECT_EQ(-ERANGE, stress("threads=0"));
@@ -203,6 +262,8 @@ TEST(bad_arguments)
 	EXPECT_EQ(-EINVAL, stress("failslab=yes"));
 	EXPECT_EQ(-EINVAL, stress("mode=fast"));
 	EXPECT_EQ(-EINVAL, stress("mode=pairpairpair"));
+	EXPECT_EQ(-EINVAL, stress("mode=destroyed"));
+	EXPECT_EQ(-EINVAL, stress("inject=leak"));
 	EXPECT_EQ(-EINVAL, stress("mode=xcpu threads=1"));
 	EXPECT_EQ(-EINVAL, stress("ms=100"));
 	EXPECT_EQ(-EINVAL, stress("threads=1 threads=1"));

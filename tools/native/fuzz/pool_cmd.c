@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target of /sys/kernel/debug/gosync_test/pool/cmd: the module's command
- * interpreter (kmod/test/pool_cmd.c) on real gosync_pools, natively.
+ * command file's exec() (kmod/test/pool.c) on real gosync_pools, natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)
  * (with its newline, as echo(1) writes it), at most FUZZ_LINES of them,
@@ -25,23 +25,31 @@
  */
 #include <linux/kernel.h>
 
+#include "cmdfile.h"
 #include "fuzz.h"
-#include "pool_cmd.h"
+#include "test.h"
 
 #define FUZZ_LINES		64
 #define FUZZ_SLOW_LINES		4
 #define FUZZ_MAX_OBJ_SIZE	4096
 #define FUZZ_MAX_N		256
 #define FUZZ_MAX_BYTES		65536
+/* pool/cmd's documented bounds: pools, name length, objects held. */
+#define POOL_CMD_POOLS		8
+#define POOL_CMD_NAME_MAX	15
+#define POOL_CMD_HELD_MAX	16384
 
 static const int pool_cmd_errnos[] = {
 	-EINVAL, -ERANGE, -ENAMETOOLONG,	/* the parser */
 	-ENOENT, -EEXIST, -ENOSPC, -ENOMEM,	/* the interpreter, the pool */
 };
 
+static struct gosync_cmd_file *pool_cmd_file;
+
+/* What a write(2) to pool/cmd runs, after the line check. */
 static int pool_cmd_exec(char *line, struct seq_buf *out)
 {
-	return __gosync_pool_cmd_exec(line, out, "pool");
+	return pool_cmd_file->exec(pool_cmd_file, line, out);
 }
 
 static const struct fuzz_cap pool_cmd_caps[] = {
@@ -86,7 +94,7 @@ static long long number_after(const char *s, const char *key)
 /* The session is over: every pool must agree with itself and with list. */
 static void check_pools(void)
 {
-	char names[GOSYNC_POOL_CMD_POOLS][GOSYNC_POOL_CMD_NAME_MAX + 1];
+	char names[POOL_CMD_POOLS][POOL_CMD_NAME_MAX + 1];
 	char list[GOSYNC_CMD_OUT_SIZE], *name;
 	long long bytes, sum = 0, held, size;
 	unsigned int pools, n = 0;
@@ -96,9 +104,9 @@ static void check_pools(void)
 	FUZZ_CHECK(!pool_cmd("list\n"));
 	memcpy(list, fuzz_out, fuzz_out_len + 1);
 	FUZZ_CHECK(sscanf(list, "pools=%u bytes=%lld\n", &pools, &bytes) == 2);
-	FUZZ_CHECK(pools <= GOSYNC_POOL_CMD_POOLS);
+	FUZZ_CHECK(pools <= POOL_CMD_POOLS);
 	for (p = strchr(list, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
-		FUZZ_CHECK(n < GOSYNC_POOL_CMD_POOLS);
+		FUZZ_CHECK(n < POOL_CMD_POOLS);
 		name = names[n++];
 		FUZZ_CHECK(sscanf(p + 1, "name=%15s kind=%3s size=%lld held=%lld",
 				  name, kind, &size, &held) == 4);
@@ -109,7 +117,7 @@ static void check_pools(void)
 		if (!strcmp(kind, "obj"))
 			FUZZ_CHECK(number_after(fuzz_out, "\nheld_bytes ") ==
 				   held * size);
-		FUZZ_CHECK(held <= GOSYNC_POOL_CMD_HELD_MAX);
+		FUZZ_CHECK(held <= POOL_CMD_HELD_MAX);
 	}
 	FUZZ_CHECK(n == pools);
 	FUZZ_CHECK(sum == bytes);
@@ -120,8 +128,13 @@ static void check_pools(void)
 
 int fuzz_initialize(int *argc, char ***argv)
 {
+	struct gosync_cmd_file *const *f;
+
 	fuzz_init();
-	FUZZ_CHECK(!__gosync_pool_cmd_init());
+	for (f = gosync_pool_component.files; *f; f++)
+		if (!strcmp((*f)->name, "cmd"))
+			pool_cmd_file = *f;
+	FUZZ_CHECK(pool_cmd_file);
 	return 0;
 }
 
@@ -129,6 +142,6 @@ int fuzz_one_input(const u8 *data, size_t size)
 {
 	fuzz_cmd_lines(&pool_cmd_target, data, size, FUZZ_LINES);
 	check_pools();
-	__gosync_pool_cmd_exit();
+	gosync_pool_component.exit();	/* as module unload */
 	return 0;
 }
