@@ -12,6 +12,8 @@
 #		kernel's fragments
 #   docs	tools/docs.sh (make docs) renders the man pages and the
 #		reference page
+#   readme	README.md is at most 15 KB, and its results table is what
+#		tools/results_table.py prints for the committed docs/results/*.csv
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
 #		against the stock headers with zero warnings
 #   sparse	the same build under sparse (C=2) prints nothing
@@ -114,6 +116,18 @@ if tools/docs.sh > "$LOGDIR/docs.log" 2>&1; then
 else
 	tail -20 "$LOGDIR/docs.log"
 	result FAIL docs "see $LOGDIR/docs.log"
+fi
+
+# The README's results table is generated, never edited by hand; the
+# README stays an overview (15 KB at most; the rest lives next to the code).
+readme_bytes=$(wc -c < README.md)
+if [ "$readme_bytes" -gt 15360 ]; then
+	result FAIL readme "README.md is $readme_bytes bytes, more than 15360"
+elif python3 tools/results_table.py --check README.md > "$LOGDIR/readme.log" 2>&1; then
+	result PASS readme "$readme_bytes bytes; results table matches $(ls docs/results/*.csv | wc -l) committed CSV(s)"
+else
+	cat "$LOGDIR/readme.log"
+	result FAIL readme "see $LOGDIR/readme.log"
 fi
 
 # What KUnit needs (kmod/kunit/.kunitconfig) is what the debug kernel has.
