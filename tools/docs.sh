@@ -73,6 +73,8 @@ mark_doc() {
 		elsif ($doc && m|^ \*/|) { print " * GOSYNCMANFI\n" if $lit; $doc = $lit = $want = 0; }
 		elsif ($doc && /^ \*$/) {
 			print " * GOSYNCMANFI\n" if $lit;
+			# A blank line inside a literal block: it goes on after it.
+			$want = 1 if $lit;
 			$lit = 0;
 			print " * GOSYNCMANPP\n";
 			next;
@@ -82,13 +84,17 @@ mark_doc() {
 			$want = 0;
 			s/^ \*//;
 			1 while s/^( *)\t/$1 . " " x (8 - length($1) % 8)/e;
+			# Code, not kernel-doc markup: keep & and () as written.
+			s/&/GOSYNCMANAMP/g;
+			s/\(\)/GOSYNCMANPAREN/g;
 			print " * \\&$_";
 			next;
 		} elsif ($doc && /^ \* - /) { print " * GOSYNCMANBR\n"; }
+		$want = 0;
 		$want = 1 if $doc && s/::$/:/;
 		print;' "$1"
 }
-unmark_doc='s/^GOSYNCMANPP$/.PP/; s/^GOSYNCMANBR$/.br/; s/^GOSYNCMANNF$/.nf/; s/^GOSYNCMANFI$/.fi/; s/``//g'
+unmark_doc='s/^GOSYNCMANPP$/.PP/; s/^GOSYNCMANBR$/.br/; s/^GOSYNCMANNF$/.nf/; s/^GOSYNCMANFI$/.fi/; s/GOSYNCMANAMP/\&/g; s/GOSYNCMANPAREN/()/g; s/``//g'
 
 # One overview page per header: its DOC: section, named after its title.
 mkdir -p "$OUT/tmp"

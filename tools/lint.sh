@@ -12,6 +12,8 @@
 #		kernel's fragments
 #   docs	tools/docs.sh (make docs) renders the man pages and the
 #		reference page
+#   readme	README.md is at most 15 KB, and its results table is what
+#		tools/results_table.py prints for the committed docs/results/*.csv
 #   build-w1	gosync.ko, the consumer and the harness modules build with W=1
 #		against the stock headers with zero warnings
 #   library-only	gosync.ko links no parser, command, stress, bench or
@@ -118,9 +120,23 @@ else
 	result FAIL docs "see $LOGDIR/docs.log"
 fi
 
+# The README's results table is generated, never edited by hand; the
+# README stays an overview (15 KB at most; the rest lives next to the code).
+readme_bytes=$(wc -c < README.md)
+if [ "$readme_bytes" -gt 15360 ]; then
+	result FAIL readme "README.md is $readme_bytes bytes, more than 15360"
+elif python3 tools/results_table.py --check README.md > "$LOGDIR/readme.log" 2>&1; then
+	result PASS readme "$readme_bytes bytes; results table matches $(ls docs/results/*.csv | wc -l) committed CSV(s)"
+else
+	cat "$LOGDIR/readme.log"
+	result FAIL readme "see $LOGDIR/readme.log"
+fi
+
 # What KUnit needs (kmod/kunit/.kunitconfig) is what the debug kernel has.
 kcfg_missing=""
 for opt in $(grep '^CONFIG_' kmod/kunit/.kunitconfig); do
+	# Not cat | grep -q under pipefail: grep -q exits at the first match,
+	# and cat's SIGPIPE would fail the pipeline.
 	grep -qxF "$opt" tools/kernel/common.config tools/kernel/debug.config ||
 		kcfg_missing="$kcfg_missing $opt"
 done

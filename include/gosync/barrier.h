@@ -52,6 +52,24 @@
  * each party completes after its last call), never because one wait (not
  * even the serial one) returned. The same holds for a barrier on a
  * party's stack.
+ *
+ * Waiting. Every wait flavour goes through one core routine, which spins
+ * briefly (200 cpu_relax()es, not on a single CPU, not when the CPU is
+ * wanted) before it sleeps: parties that arrive within a microsecond of
+ * each other then never sleep, and the last arriver finds no one to wake.
+ *
+ * Example::
+ *
+ *	static struct gosync_barrier step;
+ *
+ *	gosync_barrier_init(&step, nr_workers, merge_results, ctx);
+ *
+ *	// in each worker, every round:
+ *	ret = gosync_barrier_wait_killable(&step);
+ *	if (ret < 0)	// -ECONNABORTED: another gave up; -ERESTARTSYS: we did
+ *		goto out;
+ *	if (gosync_barrier_is_serial(&step, ret))
+ *		merge();	// exactly one worker per round
  */
 #ifndef _GOSYNC_BARRIER_H
 #define _GOSYNC_BARRIER_H

@@ -115,6 +115,30 @@
  * at most per such done(). The other paths of done() count with
  * interrupts off and never count a result of an old generation in a
  * newer one's window (it is -ESTALE). The generation is 41 bits wide.
+ *
+ * Example::
+ *
+ *	static struct gosync_breaker fw_breaker;
+ *
+ *	ret = gosync_breaker_init(&fw_breaker, &(struct gosync_breaker_opts) {
+ *		.name = "fw",
+ *		.consecutive = 5,			// 5 failures in a row,
+ *		.failure_rate = 50, .min_calls = 20,	// or >= 50% of >= 20
+ *		.buckets = 10, .bucket_ms = 1000,	// calls in the last 10 s
+ *		.open_ms = 1000, .open_max_ms = 60000,	// doubling on re-trips
+ *		.probes = 1, .successes = 3,		// half-open
+ *	}, GFP_KERNEL);
+ *
+ *	ret = gosync_breaker_call(&fw_breaker, fw_query, dev, &err);
+ *	// 0: fw_query() ran, its result in err; -EAGAIN open; -EBUSY busy
+ *
+ *	struct gosync_breaker_ticket t;		// or ask first, report later
+ *
+ *	if (!gosync_breaker_allow(&fw_breaker, &t)) {
+ *		err = submit_and_wait(dev);
+ *		gosync_breaker_done(&fw_breaker, &t, err,
+ *				    GOSYNC_BREAKER_DURATION_AUTO);
+ *	}
  */
 #ifndef _GOSYNC_BREAKER_H
 #define _GOSYNC_BREAKER_H

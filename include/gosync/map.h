@@ -120,6 +120,24 @@
  * found a value), -EAGAIN (compare_and_swap, compare_and_delete: the
  * current value is not the expected one; not "try again later"). A call
  * that fails leaves the map unchanged.
+ *
+ * Example, string keys and values freed by the release callback (as
+ * selftests/consumer/gosync_consumer.c does)::
+ *
+ *	static struct gosync_map words;
+ *	struct gosync_map_opts opts = {
+ *		.key_kind = GOSYNC_MAP_KEY_STRING,
+ *		.release = free_word,
+ *		.gfp = GFP_KERNEL,	// GFP_ATOMIC: write from atomic context
+ *	};
+ *
+ *	ret = gosync_map_init(&words, &opts);
+ *	ret = gosync_map_store(&words, "alpha", w);	// insert or overwrite
+ *	rcu_read_lock();
+ *	w = gosync_map_load(&words, "alpha");		// NULL if absent
+ *	use(w);				// valid until rcu_read_unlock()
+ *	rcu_read_unlock();
+ *	gosync_map_destroy(&words);	// releases what is left
  */
 #ifndef _GOSYNC_MAP_H
 #define _GOSYNC_MAP_H

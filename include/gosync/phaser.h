@@ -84,6 +84,24 @@
  * the terminating call has returned. So free a tree once every party has
  * been joined (kthread_stop(), or a completion each party completes after
  * its last call).
+ *
+ * Example, a tree of 16 shards under one root::
+ *
+ *	static struct gosync_phaser root, shard[16];
+ *
+ *	gosync_phaser_init(&root, NULL, 0, on_advance, ctx);
+ *	for (i = 0; i < 16; i++)
+ *		gosync_phaser_init(&shard[i], &root, 0, NULL, NULL);
+ *
+ *	// each worker:
+ *	ph = &shard[id % 16];
+ *	phase = gosync_phaser_register(ph);	// the phase it joins
+ *	while (phase >= 0 && !done) {
+ *		do_step(phase);
+ *		phase = gosync_phaser_arrive_and_await_advance(ph);
+ *	}					// -ESHUTDOWN: terminated
+ *	if (phase >= 0)
+ *		gosync_phaser_arrive_and_deregister(ph);
  */
 #ifndef _GOSYNC_PHASER_H
 #define _GOSYNC_PHASER_H

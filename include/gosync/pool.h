@@ -89,6 +89,23 @@
  * charged to the getter's memcg; gosync_buf_reserve() charges what it
  * allocates only if its gfp has __GFP_ACCOUNT); the pool's own reset
  * empties buffers on put, so %GOSYNC_POOL_RESET_ON_GET is refused.
+ *
+ * Example, a typed pool (DEFINE_GOSYNC_POOL())::
+ *
+ *	static int conn_init(struct conn *c, void *arg, gfp_t gfp)
+ *	{
+ *		c->buf = kmalloc(4096, gfp);	// Go's New
+ *		return c->buf ? 0 : -ENOMEM;
+ *	}
+ *	DEFINE_GOSYNC_POOL(conn, struct conn, conn_init);
+ *
+ *	struct conn_pool cp;
+ *	struct gosync_pool_opts o = { .name = "conn", .dtor = conn_free };
+ *
+ *	ret = conn_pool_create(&cp, &o);	// size, align, ctor: the type's
+ *	c = conn_pool_get(&cp, GFP_KERNEL);	// struct conn *, or NULL
+ *	conn_pool_put(&cp, c);
+ *	conn_pool_destroy(&cp);
  */
 #ifndef _GOSYNC_POOL_H
 #define _GOSYNC_POOL_H

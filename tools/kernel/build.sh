@@ -22,7 +22,7 @@
 #   CHECK_SUITES  what make check runs on it (tools/vm/run.py --suites)
 #   KSELFTESTS    the selftests/<dir>s its kselftest suite runs there
 #                 (run.py --kselftests; default all): the make check budget
-#   TITLE, CATCHES    the README's matrix table
+#   TITLE, CATCHES    the matrix table (tools/kernel/README.md)
 #
 # Always writes $REPO/build/kernels/NAME.env (KERNEL_NAME, KDIR, BZIMAGE,
 # KVER) and prints its path as the last line on stdout. Progress -> stderr.
