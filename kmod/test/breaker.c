@@ -176,11 +176,8 @@
 
 /* A state change as a notifier logged it. */
 struct brk_event {
-	u64 gen;
-	u64 time_ns;
-	u8 from;
-	u8 to;
-	u8 reason;
+	u64 gen, time_ns;
+	u8 from, to, reason;
 	bool forced;
 };
 
@@ -288,12 +285,8 @@ static const char *brk_bad_event(struct gosync_breaker *b, unsigned long action,
  * (stress) admitted in a generation beyond BRKST_GENS.
  */
 struct brk_tally {
-	u64 calls;
-	u64 admitted;
-	u64 rejected;
-	u64 recorded;
-	u64 ignored;
-	u64 stale;
+	u64 calls, admitted, rejected;
+	u64 recorded, ignored, stale;
 	u64 untracked;
 };
 
@@ -467,8 +460,7 @@ static const struct brkdbg_args brkdbg_defaults = {
  */
 struct brkdbg_verb {
 	const char *name;
-	u32 takes;
-	u32 needs;
+	u32 takes, needs;
 	bool no_breaker;
 	int (*run)(struct brkdbg *t, struct brkdbg_args *a, struct seq_buf *out);
 	int (*control)(struct gosync_breaker *b);
@@ -1381,63 +1373,34 @@ const struct gosync_args gosync_breaker_stress_args = {
 
 /* What the calls of one generation did: admitted, in flight, most at once. */
 struct brkst_gen {
-	atomic_t admitted;
-	atomic_t inflight;
-	atomic_t max_inflight;
+	atomic_t admitted, inflight, max_inflight;
 };
 
 struct brkst;
 
-/**
- * struct brkst_thread - one stress thread
- * @s: the run
- * @rnd: its random state
- * @irq_rnd: its timer's random state
- * @timer: its hrtimer (irq=1)
- * @timer_stop: the timer must not re-arm
- * @c: its calls
- * @irq: its timer's calls
- */
+/* One stress thread, and its hrtimer (irq=1), each with its calls. */
 struct brkst_thread {
 	struct brkst *s;
-	u32 rnd;
-	u32 irq_rnd;
+	u32 rnd, irq_rnd;
 	struct hrtimer timer;
-	bool timer_stop;
-	struct brk_tally c;
-	struct brk_tally irq;
+	bool timer_stop;		/* the timer must not re-arm */
+	struct brk_tally c, irq;
 };
 
-/**
- * struct brkst - one stress run
- * @b: the breaker under test
- * @opts: its options
- * @a: the arguments
- * @nb: the notifier that logs the events
- * @period: the timer period (irq=1)
- * @fail_pct: the backend's current failure percentage (control thread)
- * @phases: phases the control thread began
- * @th: per-thread state
- * @gens: per-generation counts, indexed by generation
- * @log_lock: guards @log, @nr_events
- * @log: the events, in order
- * @nr_events: events delivered (logged or not)
- * @run: the threads
- * @v: the violations found
- */
+/* One stress run. */
 struct brkst {
 	struct gosync_breaker b;
 	struct gosync_breaker_opts opts;
 	struct brkst_args a;
-	struct notifier_block nb;
-	ktime_t period;
-	u32 fail_pct;
-	u64 phases;
+	struct notifier_block nb;	/* logs the events */
+	ktime_t period;			/* of the timers (irq=1) */
+	u32 fail_pct;			/* the backend's, now */
+	u64 phases;			/* the control thread began */
 	struct brkst_thread *th;
-	struct brkst_gen *gens;
+	struct brkst_gen *gens;		/* indexed by generation */
 	raw_spinlock_t log_lock;	/* guards log, nr_events */
-	struct brk_event *log;
-	u64 nr_events;
+	struct brk_event *log;		/* the events, in order */
+	u64 nr_events;			/* delivered, logged or not */
 	struct gosync_run run;
 	struct gosync_violations v;
 };
@@ -1610,28 +1573,16 @@ static int brkst_notify(struct notifier_block *nb, unsigned long action,
 /* ------------------------------------------------------------------ */
 /* stress: the checks.                                                 */
 
-/**
- * struct brkst_sum - what the checks found, for the result line
- * @tot: every thread's and timer's calls
- * @irq_calls: calls from the timers
- * @trips: CLOSED -> OPEN
- * @reopens: HALF_OPEN -> OPEN
- * @half_opens: OPEN -> HALF_OPEN
- * @closes: HALF_OPEN -> CLOSED
- * @max_probes: most probes at once in a HALF_OPEN generation
- * @max_open_ns: the longest open delay
- * @logged: events in the log
+/*
+ * What the checks found, for the result line: every call; state changes
+ * by kind (trips: CLOSED -> OPEN, reopens: HALF_OPEN -> OPEN); the most
+ * probes at once in HALF_OPEN; the longest open delay; events logged.
  */
 struct brkst_sum {
 	struct brk_tally tot;
-	u64 irq_calls;
-	u64 trips;
-	u64 reopens;
-	u64 half_opens;
-	u64 closes;
+	u64 irq_calls, trips, reopens, half_opens, closes;
 	unsigned int max_probes;
-	u64 max_open_ns;
-	u64 logged;
+	u64 max_open_ns, logged;
 };
 
 /* The open delay after @retrips re-trips, as breaker.c computes it. */
