@@ -1,0 +1,2012 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosync_breaker in gosync_test.ko: named test breakers driven by a command
+ * file, and a stress run, in /sys/kernel/debug/gosync_test/breaker/. The
+ * interpreter and the parsers build in userspace too (tools/native), so
+ * the fuzzers run them.
+ *
+ * cmd (0600, command file; grammar of command files in parse.h)
+ *	Up to 8 named test breakers (none at module load). A command is a
+ *	verb followed by key=value arguments; name=B names the breaker, a
+ *	word of up to 15 characters from [A-Za-z0-9_-]. Every breaker has a
+ *	notifier, registered at create, that logs each state change it is
+ *	told of (the newest 256 are kept, all are counted) and judges it by
+ *	the state machine's rules (brk_illegal()); events and check report a
+ *	bad change.
+ *
+ *	create name=B [consecutive=N] [failure_rate=P] [slow_rate=P]
+ *	       [slow_us=N] [min_calls=N] [buckets=N] [bucket_ms=N]
+ *	       [open_ms=N] [open_max_ms=N] [probes=N] [successes=N]
+ *	       [half_open_max_ms=N] [ignore=E[,E...]|none]
+ *	       [metrics_only=0|1] [stuck_closes=0|1] [notify_timer=0|1]
+ *	       [clock=real|fake] [reenter=0|1|2]
+ *		gosync_breaker_init() with these fields of struct
+ *		gosync_breaker_opts (0 or absent: the library's default,
+ *		beyond breaker.h's limits: -ERANGE). ignore= lists up to 8
+ *		negative errnos (-4095..-1) counted as neither success nor
+ *		failure; ignore=none sets GOSYNC_BREAKER_IGNORE_EXACT with none
+ *		(-EINTR is then a failure); absent, the library's default.
+ *		metrics_only, stuck_closes and notify_timer set those flags.
+ *		clock=fake gives the breaker its own clock, which starts at
+ *		1000 s and moves only by advance. reenter=1 makes the notifier
+ *		read the breaker back and check it against the event;
+ *		reenter=2 also makes it force the breaker open after every
+ *		automatic trip. slow_rate without slow_us and open_max_ms below
+ *		the open delay are -EINVAL. Prints "created name=B ..." with
+ *		the settings as given.
+ *	destroy name=B		unregisters the notifier, destroys the
+ *				breaker and its tickets; prints "destroyed
+ *				name=B held=N events=N"
+ *	allow name=B [n=N]	N (default 1, at most 1024 held)
+ *				gosync_breaker_allow(), keeping the tickets
+ *				admitted, numbered from 1 per breaker; prints
+ *				"admitted=N rejected=N eagain=N ebusy=N
+ *				tickets=F..L|none held=N state=S forced=0|1
+ *				gen=G"
+ *	done name=B ticket=T [err=E] [dur_us=N]
+ *		gosync_breaker_done() of ticket T with result E (default 0,
+ *		-4095..2147483647) and a duration of N us (default
+ *		GOSYNC_BREAKER_DURATION_AUTO). Prints "ticket=T ret=R
+ *		result=recorded|ignored|stale|invalid held=N state=S forced=0|1
+ *		gen=G", R as the call returned (0, 1, -ESTALE, -EINVAL). A
+ *		reported ticket stays (again: -EINVAL) until allow reuses its
+ *		slot (-ENOENT then).
+ *	feed name=B [ok=N] [fail=N] [slow=N] [ignored=N] [err=E]
+ *		N allow+done pairs of each kind, in that order: ok, a success
+ *		of duration 0; fail, result E (default -EIO, -4095..-1); slow,
+ *		a success taking slow_us (needs slow_us); ignored, the first
+ *		ignored errno (needs one). At most 1000000 of each. Prints
+ *		"admitted=N rejected=N recorded=N ignored=N stale=N state=S
+ *		forced=0|1 gen=G"
+ *	advance name=B ms=N	moves a fake clock N ms on; "clock_ms=M"
+ *	state name=B		"state=closed|open|half-open forced=0|1 gen=G"
+ *	counts name=B		gosync_breaker_counts(), every field, one line
+ *	reset name=B		gosync_breaker_reset(), _force_open() or
+ *	force_open name=B	_force_closed(); print "state=S forced= gen=G",
+ *	force_closed name=B	or -EBUSY as the call returned
+ *	events name=B [last=N]	"events=N kept=K reenter_calls=R", then the
+ *				last N (default 32, at most 256) kept events,
+ *				oldest first, as "gen=G from=S to=S reason=R
+ *				forced=0|1 ms=M" (M: since create), cut short
+ *				by "..." when the output is full; -EIO if the
+ *				notifier judged an event bad
+ *	check name=B		the invariants of a quiet breaker
+ *				(brkdbg_check_once()): "ok", or -EIO
+ *	list			"breakers=N", then "name=B clock=real|fake
+ *				held=N state=S" per breaker
+ *
+ *	Errors: the parser's (see parse.h; err= and ignore= are signed),
+ *	-EINVAL (unknown verb, bad name or option combination, feed slow= or
+ *	ignored= without a threshold or errno, advance on the real clock),
+ *	-ERANGE (out of bounds, more than 8 ignored errnos, more than 1024
+ *	tickets held), -ENOENT (no such breaker or ticket), -EEXIST, -ENOSPC
+ *	(8 breakers exist), -ENOMEM, -EBUSY (reset, force_*: changes wait for
+ *	their notifiers), -EIO (a failed check or events, or a breaker call
+ *	returning what it may not). A rejected command leaves "error: <why>"
+ *	as the output and changes nothing. Module unload destroys every test
+ *	breaker.
+ *
+ * stress (0600, command file)
+ *	[threads=N] [duration_ms=D] [policy=consecutive|rate|slow]
+ *	[open_ms=N] [backoff=0|1] [probes=K] [successes=S] [consecutive=N]
+ *	[rate=P] [min_calls=N] [phase_ms=N] [fail_pct=P] [ignore_pct=P]
+ *	[irq=0|1] [timer_us=N] [notify_timer=0|1] [inject=WHAT]
+ *
+ *	Runs N threads (default every online CPU) for D ms (default 1000, at
+ *	most 10000) calling a simulated backend through a fresh breaker with
+ *	its real clock. A control thread switches the backend between
+ *	failing phases, where fail_pct percent of the calls (default 90)
+ *	fail with -EIO (policy slow: take twice 5 ms), and healthy phases;
+ *	each lasts phase_ms (default 100, 10 .. 10000), the first failing.
+ *	ignore_pct percent of the calls (default 2; fail_pct + ignore_pct <=
+ *	100) end with -ECANCELED, an ignored errno. The breaker trips on
+ *	consecutive=N failures (policy consecutive, the default; N default
+ *	5), or a failure (rate) or slow-call (slow) rate of rate=P percent
+ *	(default 50) over 4 buckets of 25 ms holding at least min_calls calls
+ *	(default 20); it stays open open_ms (default 20, at most 1000;
+ *	backoff=1 doubles it on each re-trip, up to 4x), then admits probes=K
+ *	probes at a time (default 2, at most 64) and closes after successes=S
+ *	(default K). irq=1 adds an hrtimer on each thread's CPU making 4
+ *	calls in hardirq context every timer_us us (default 200, 20 ..
+ *	100000). notify_timer=1 sets GOSYNC_BREAKER_NOTIFY_TIMER.
+ *
+ *	A notifier logs every state change; each admitted call counts
+ *	itself, and its probes in flight, in its generation. After the run
+ *	(with notify_timer, once the timer has moved an open breaker to
+ *	half-open) it checks: no call admitted in an OPEN generation; each
+ *	OPEN -> HALF_OPEN at least the open delay (as the events make it)
+ *	after its OPEN, by the breaker's clock; at most K probes at once in a
+ *	HALF_OPEN generation; the events legal as cmd's (none forced or a
+ *	reset, the trips the policy's), their times in order, a trip after at
+ *	least N (or min_calls) calls in its generation, a close after at
+ *	least S; every admitted call's result recorded, ignored (only
+ *	-ECANCELED) or stale, and the breaker's counts, transitions, trips,
+ *	final state, generation and open delay as the calls and events say.
+ *	inject= plants one violation after the run to show its check fires:
+ *	admit-open (a call admitted while OPEN), probes (K + 1 at once),
+ *	delay (a half-open 1 ns early), rejected (a rejection not counted),
+ *	transition (an open -> closed); the run then fails.
+ *
+ *	The output is the runner's result line (runner.h): "result=PASS|FAIL
+ *	policy= threads= calls= admitted= rejected= recorded= ignored= stale=
+ *	irq_calls= trips= reopens= half_opens= closes= max_probes= probes=
+ *	max_open_ms= events= lost= phases= gen= state= deferred= b_ignored=
+ *	b_stale= errors=" (trips: CLOSED -> OPEN, reopens: HALF_OPEN -> OPEN,
+ *	lost: events beyond the log of 32768, not checked; b_*: the breaker's
+ *	counts), then the first violations as "error: ..." lines (-EIO).
+ *	Errors: the parser's, -EINVAL for a key the policy does not take,
+ *	-ERANGE for fail_pct + ignore_pct above 100, -ENOMEM, -EINTR (a
+ *	signal), -ETIMEDOUT if the breaker did not quiesce after the run.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/hrtimer.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/sched.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include <gosync/breaker.h>
+
+#include "breaker.h"
+#include "cmdfile.h"
+#include "internal.h"
+#include "parse.h"
+#include "runner.h"
+#include "test.h"
+
+/* ------------------------------------------------------------------ */
+/* The rules of state changes, which both files judge by.              */
+
+/* A state change as a notifier logged it. */
+struct brk_event {
+	u64 gen, time_ns;
+	u8 from, to, reason;
+	bool forced;
+};
+
+static void brk_event_set(struct brk_event *e,
+			  const struct gosync_breaker_event *ev)
+{
+	*e = (struct brk_event){
+		.gen = ev->gen, .time_ns = ev->time_ns, .from = ev->from,
+		.to = ev->to, .reason = ev->reason, .forced = ev->forced,
+	};
+}
+
+/* A rejection's "error: <why>", in the commands' own words. */
+#define brk_report(out, ...)	gosync_report(out, "breaker", __VA_ARGS__)
+
+static const char *brk_sname(unsigned int s)
+{
+	return gosync_breaker_state_name((enum gosync_breaker_state)s);
+}
+
+static bool brk_trip_reason(unsigned int r)
+{
+	return r == GOSYNC_BREAKER_R_CONSECUTIVE ||
+	       r == GOSYNC_BREAKER_R_FAILURE_RATE ||
+	       r == GOSYNC_BREAKER_R_SLOW_RATE;
+}
+
+/*
+ * Why @ev, after @last, is not a change a breaker with options @o (and
+ * @consecutive, the consecutive-failure threshold in effect, 0 for none)
+ * makes; NULL if it is one.
+ */
+static const char *brk_illegal(const struct gosync_breaker_opts *o,
+			       unsigned int consecutive,
+			       const struct brk_event *last,
+			       const struct brk_event *ev)
+{
+	bool forced = ev->reason == GOSYNC_BREAKER_R_FORCED;
+	unsigned int from = ev->from, to = ev->to;
+
+	if (ev->gen != last->gen + 1)
+		return "generations not consecutive";
+	if (from != last->to)
+		return "change does not start where the last ended";
+	if (ev->forced != forced)
+		return "forced flag does not match the reason";
+	switch (ev->reason) {
+	case GOSYNC_BREAKER_R_FORCED:
+		return to == GOSYNC_BREAKER_HALF_OPEN ? "forced half-open" : NULL;
+	case GOSYNC_BREAKER_R_RESET:
+		return to == GOSYNC_BREAKER_CLOSED ? NULL : "reset not to closed";
+	}
+	if (last->forced)
+		return "automatic change of a forced state";
+	if (brk_trip_reason(ev->reason)) {
+		if (from != GOSYNC_BREAKER_CLOSED || to != GOSYNC_BREAKER_OPEN)
+			return "a trip not from closed to open";
+		if (o->flags & GOSYNC_BREAKER_METRICS_ONLY)
+			return "a metrics-only breaker tripped";
+		if (ev->reason == GOSYNC_BREAKER_R_CONSECUTIVE && !consecutive)
+			return "consecutive trip without the policy";
+		if (ev->reason == GOSYNC_BREAKER_R_FAILURE_RATE && !o->failure_rate)
+			return "failure-rate trip without the policy";
+		if (ev->reason == GOSYNC_BREAKER_R_SLOW_RATE && !o->slow_rate)
+			return "slow-rate trip without the policy";
+		return NULL;
+	}
+	switch (ev->reason) {
+	case GOSYNC_BREAKER_R_OPEN_EXPIRED:
+		if (from == GOSYNC_BREAKER_OPEN && to == GOSYNC_BREAKER_HALF_OPEN)
+			return NULL;
+		return "open-expired not from open to half-open";
+	case GOSYNC_BREAKER_R_PROBE_FAILED:
+		if (from == GOSYNC_BREAKER_HALF_OPEN && to == GOSYNC_BREAKER_OPEN)
+			return NULL;
+		return "probe-failed not from half-open to open";
+	case GOSYNC_BREAKER_R_PROBES_OK:
+		if (from == GOSYNC_BREAKER_HALF_OPEN && to == GOSYNC_BREAKER_CLOSED)
+			return NULL;
+		return "probes-ok not from half-open to closed";
+	case GOSYNC_BREAKER_R_HALF_OPEN_STUCK:
+		if (from != GOSYNC_BREAKER_HALF_OPEN || !o->half_open_max_ms)
+			return "half-open-stuck not from half-open";
+		if (to == (o->flags & GOSYNC_BREAKER_STUCK_CLOSES ?
+			   GOSYNC_BREAKER_CLOSED : GOSYNC_BREAKER_OPEN))
+			return NULL;
+		return "half-open-stuck to the wrong state";
+	default:
+		return "unknown reason";
+	}
+}
+
+/* What a notifier call of @b's says wrong, before the change itself. */
+static const char *brk_bad_event(struct gosync_breaker *b, unsigned long action,
+				 const struct gosync_breaker_event *ev)
+{
+	if (ev->breaker != b)
+		return "event of another breaker";
+	return action == ev->to ? NULL : "action is not the new state";
+}
+
+/*
+ * Calls through a breaker: allow() calls, admitted, rejected (-EAGAIN or
+ * -EBUSY); done() returning 0 (recorded), 1 (ignored), -ESTALE (stale);
+ * (stress) admitted in a generation beyond BRKST_GENS.
+ */
+struct brk_tally {
+	u64 calls, admitted, rejected;
+	u64 recorded, ignored, stale;
+	u64 untracked;
+};
+
+/* Count what done() returned: 0, 1 or 2 as above, or -1 for the rest. */
+static int brk_count(struct brk_tally *c, int ret)
+{
+	switch (ret) {
+	case 0:
+		c->recorded++;
+		return 0;
+	case 1:
+		c->ignored++;
+		return 1;
+	case -ESTALE:
+		c->stale++;
+		return 2;
+	}
+	return -1;
+}
+
+/*
+ * Judge @ev after @last, as brk_illegal() does if @why (a rule the caller
+ * checked first) is NULL, and log a violation in @v if it breaks a rule.
+ */
+static void brk_judge(struct gosync_violations *v, const char *why,
+		      const struct gosync_breaker_opts *o,
+		      unsigned int consecutive, const struct brk_event *last,
+		      const struct brk_event *ev)
+{
+	why = why ?: brk_illegal(o, consecutive, last, ev);
+	if (why)
+		gosync_violation(v, "illegal transition gen %llu (after %llu) %s->%s %s: %s",
+				 ev->gen, last->gen, brk_sname(ev->from),
+				 brk_sname(ev->to),
+				 gosync_breaker_reason_name(ev->reason), why);
+}
+
+/* ------------------------------------------------------------------ */
+/* cmd: the test breakers.                                             */
+
+#define BRKDBG_CLOCK0		(1000ULL * NSEC_PER_SEC) /* the fake clocks */
+#define BRKDBG_FEED_MAX		1000000	/* pairs of one kind per feed */
+#define BRKDBG_EVENTS_SHOWN	32	/* events "events" prints by default */
+#define BRKDBG_LINE_ROOM	128	/* output room kept for a line and "..." */
+/* How often check re-reads a breaker that notifications still change. */
+#define BRKDBG_CHECK_TRIES	20
+
+/* A ticket kept for "done": admitted (held), or reported (used). */
+struct brkdbg_slot {
+	u32 id;
+	enum { BRKDBG_FREE, BRKDBG_HELD, BRKDBG_USED } state;
+	struct gosync_breaker_ticket t;
+};
+
+/*
+ * One test breaker. The commands (under brkdbg_lock) own all but the
+ * event log, which belongs to the notifier, under @ev_lock, taken with
+ * interrupts off: the notifier may run in hardirq (the notify timer).
+ */
+struct brkdbg {
+	struct gosync_breaker b;
+	char name[GOSYNC_BREAKER_CMD_NAME_MAX + 1];
+	struct gosync_breaker_opts opts;	/* as given to init */
+	bool fake;				/* on @clock_ns, moved by advance */
+	atomic64_t clock_ns;
+	u64 t0;					/* the clock at create */
+	/* In effect: thresholds (consecutive 0: off), limits, open delay. */
+	unsigned int consecutive, probes, successes, open_ms;
+	bool has_ignore;			/* @ignore_err is ignored */
+	int ignore_err;				/* for feed ignored= */
+	u32 reenter;
+	struct brkdbg_slot *slots;
+	unsigned int nr_held;			/* tickets admitted, not reported */
+	u32 next_id;
+	struct brk_tally seen;			/* rejected, ignored, stale seen */
+	struct notifier_block nb;
+
+	raw_spinlock_t ev_lock;
+	u64 ev_total;				/* events delivered */
+	struct brk_event last;			/* gen 1, closed, before any */
+	struct gosync_violations v;		/* the broken rules */
+	u64 reenter_calls;			/* notifier calls reading back */
+	struct brk_event ev[GOSYNC_BREAKER_CMD_EVENTS];	/* the newest */
+};
+
+/* The keys of breaker/cmd; a verb's are a mask of them. */
+enum brkdbg_arg {
+	BRKDBG_A_NAME, BRKDBG_A_CONSECUTIVE, BRKDBG_A_FAILURE_RATE,
+	BRKDBG_A_SLOW_RATE, BRKDBG_A_SLOW_US, BRKDBG_A_MIN_CALLS,
+	BRKDBG_A_BUCKETS, BRKDBG_A_BUCKET_MS, BRKDBG_A_OPEN_MS,
+	BRKDBG_A_OPEN_MAX_MS, BRKDBG_A_PROBES, BRKDBG_A_SUCCESSES,
+	BRKDBG_A_HALF_OPEN_MAX_MS, BRKDBG_A_IGNORE, BRKDBG_A_METRICS_ONLY,
+	BRKDBG_A_STUCK_CLOSES, BRKDBG_A_NOTIFY_TIMER, BRKDBG_A_CLOCK,
+	BRKDBG_A_REENTER, BRKDBG_A_N, BRKDBG_A_TICKET, BRKDBG_A_ERR,
+	BRKDBG_A_DUR_US, BRKDBG_A_OK, BRKDBG_A_FAIL, BRKDBG_A_SLOW,
+	BRKDBG_A_IGNORED, BRKDBG_A_MS, BRKDBG_A_LAST, BRKDBG_NR_ARGS,
+};
+
+static_assert(BRKDBG_NR_ARGS <= GOSYNC_PARAMS_MAX, "too many keys");
+
+struct brkdbg_verb;
+
+/*
+ * The arguments of one command, each the member of its key (in @o the
+ * create options of the same name; ignore= and err= as written, as they
+ * are signed), and the verb.
+ */
+struct brkdbg_args {
+	char name[GOSYNC_BREAKER_CMD_NAME_MAX + 1];
+	char ignore[64];
+	char err[16];
+	struct gosync_breaker_opts o;
+	u32 metrics_only, stuck_closes, notify_timer, clock, reenter;
+	u32 n, ticket, ok, fail, slow, ignored, ms, last;
+	u64 dur_us;
+	const struct brkdbg_verb *verb;
+};
+
+static const char *const brkdbg_clocks[] = { "real", "fake" };
+
+#define BRKDBG_ARG(type, k, m, lo, hi)					\
+	GOSYNC_ARG_##type(k, struct brkdbg_args, m, lo, hi, false)
+#define BRKDBG_U32(k, m, hi)	BRKDBG_ARG(U32, k, m, 0, hi)
+#define BRKDBG_OPT(k, hi)	BRKDBG_U32(#k, o.k, hi)
+#define BRKDBG_STR(k, len)	GOSYNC_ARG_STR(#k, struct brkdbg_args, k, len, false)
+
+static const struct gosync_param brkdbg_params[BRKDBG_NR_ARGS] = {
+	[BRKDBG_A_NAME] = BRKDBG_STR(name, GOSYNC_BREAKER_CMD_NAME_MAX + 1),
+	[BRKDBG_A_CONSECUTIVE] = BRKDBG_OPT(consecutive,
+					    GOSYNC_BREAKER_CONSECUTIVE_MAX),
+	[BRKDBG_A_FAILURE_RATE] = BRKDBG_OPT(failure_rate, 100),
+	[BRKDBG_A_SLOW_RATE] = BRKDBG_OPT(slow_rate, 100),
+	[BRKDBG_A_SLOW_US] = BRKDBG_OPT(slow_us, U32_MAX),
+	[BRKDBG_A_MIN_CALLS] = BRKDBG_OPT(min_calls, U32_MAX),
+	[BRKDBG_A_BUCKETS] = BRKDBG_OPT(buckets, GOSYNC_BREAKER_BUCKETS_MAX),
+	[BRKDBG_A_BUCKET_MS] = BRKDBG_OPT(bucket_ms, GOSYNC_BREAKER_BUCKET_MS_MAX),
+	[BRKDBG_A_OPEN_MS] = BRKDBG_OPT(open_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
+	[BRKDBG_A_OPEN_MAX_MS] = BRKDBG_OPT(open_max_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
+	[BRKDBG_A_PROBES] = BRKDBG_OPT(probes, GOSYNC_BREAKER_PROBES_MAX),
+	[BRKDBG_A_SUCCESSES] = BRKDBG_OPT(successes, GOSYNC_BREAKER_PROBES_MAX),
+	[BRKDBG_A_HALF_OPEN_MAX_MS] = BRKDBG_OPT(half_open_max_ms,
+						 GOSYNC_BREAKER_OPEN_MS_MAX),
+	[BRKDBG_A_IGNORE] = BRKDBG_STR(ignore, 64),
+	[BRKDBG_A_METRICS_ONLY] = BRKDBG_U32("metrics_only", metrics_only, 1),
+	[BRKDBG_A_STUCK_CLOSES] = BRKDBG_U32("stuck_closes", stuck_closes, 1),
+	[BRKDBG_A_NOTIFY_TIMER] = BRKDBG_U32("notify_timer", notify_timer, 1),
+	[BRKDBG_A_CLOCK] = GOSYNC_ARG_ENUM("clock", struct brkdbg_args, clock,
+					   brkdbg_clocks, ARRAY_SIZE(brkdbg_clocks)),
+	[BRKDBG_A_REENTER] = BRKDBG_U32("reenter", reenter, 2),
+	[BRKDBG_A_N] = BRKDBG_ARG(U32, "n", n, 1, GOSYNC_BREAKER_CMD_TICKETS),
+	[BRKDBG_A_TICKET] = BRKDBG_ARG(U32, "ticket", ticket, 1, U32_MAX),
+	[BRKDBG_A_ERR] = BRKDBG_STR(err, 16),
+	[BRKDBG_A_DUR_US] = BRKDBG_ARG(U64, "dur_us", dur_us, 0, U32_MAX),
+	[BRKDBG_A_OK] = BRKDBG_U32("ok", ok, BRKDBG_FEED_MAX),
+	[BRKDBG_A_FAIL] = BRKDBG_U32("fail", fail, BRKDBG_FEED_MAX),
+	[BRKDBG_A_SLOW] = BRKDBG_U32("slow", slow, BRKDBG_FEED_MAX),
+	[BRKDBG_A_IGNORED] = BRKDBG_U32("ignored", ignored, BRKDBG_FEED_MAX),
+	[BRKDBG_A_MS] = BRKDBG_U32("ms", ms, U32_MAX),
+	[BRKDBG_A_LAST] = BRKDBG_ARG(U32, "last", last, 1,
+				     GOSYNC_BREAKER_CMD_EVENTS),
+};
+
+/* What a key is before parsing, when not 0. */
+static const struct brkdbg_args brkdbg_defaults = {
+	.n = 1, .dur_us = U64_MAX, .last = BRKDBG_EVENTS_SHOWN,
+};
+
+/*
+ * A verb: the keys it takes and needs, whether name= is a breaker that
+ * exists, its function, and for reset, force_*, the breaker's control.
+ */
+struct brkdbg_verb {
+	const char *name;
+	u32 takes, needs;
+	bool no_breaker;
+	int (*run)(struct brkdbg *t, struct brkdbg_args *a, struct seq_buf *out);
+	int (*control)(struct gosync_breaker *b);
+};
+
+static_assert(offsetof(struct brkdbg_verb, name) == 0,
+	      "gosync_parse_verb() finds a verb by its first member");
+
+/* Serializes commands; guards brkdbg_breakers and brkdbg_scratch. */
+static DEFINE_MUTEX(brkdbg_lock);
+static struct brkdbg *brkdbg_breakers[GOSYNC_BREAKER_CMD_BREAKERS];
+static struct brkdbg_args brkdbg_scratch;
+
+static u64 brkdbg_clock(void *arg)
+{
+	struct brkdbg *t = arg;
+
+	return atomic64_read(&t->clock_ns);
+}
+
+/* reenter: read the breaker back from its own notifier. */
+static const char *brkdbg_reenter(struct brkdbg *t,
+				  const struct gosync_breaker_event *ev)
+{
+	enum gosync_breaker_state s = gosync_breaker_state(&t->b);
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(&t->b, &c);
+	if (c.gen < ev->gen)
+		return "reenter: counts show an older generation";
+	if (c.gen == ev->gen && (c.state != ev->to || c.forced != ev->forced))
+		return "reenter: counts disagree with the event";
+	/* The state was read after the change and before the counts. */
+	if (c.gen == ev->gen && s != ev->to)
+		return "reenter: state disagrees with the event";
+	return NULL;
+}
+
+/* Judge each change the breaker tells of, and log it. */
+static int brkdbg_notify(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	struct brkdbg *t = container_of(nb, struct brkdbg, nb);
+	const struct gosync_breaker_event *ev = data;
+	const char *re = NULL;
+	struct brk_event e;
+	unsigned long flags;
+
+	brk_event_set(&e, ev);
+	if (t->reenter)
+		re = brkdbg_reenter(t, ev);
+	raw_spin_lock_irqsave(&t->ev_lock, flags);
+	t->reenter_calls += !!t->reenter;
+	if (re)
+		gosync_violation(&t->v, "gen %llu: %s", ev->gen, re);
+	brk_judge(&t->v, brk_bad_event(&t->b, action, ev), &t->opts,
+		  t->consecutive, &t->last, &e);
+	t->ev[t->ev_total++ % GOSYNC_BREAKER_CMD_EVENTS] = e;
+	t->last = e;
+	raw_spin_unlock_irqrestore(&t->ev_lock, flags);
+	/* A change made here is delivered after this one: no deadlock. */
+	if (t->reenter >= 2 && ev->to == GOSYNC_BREAKER_OPEN && !ev->forced)
+		gosync_breaker_force_open(&t->b);
+	return NOTIFY_OK;
+}
+
+static struct brkdbg *brkdbg_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++)
+		if (brkdbg_breakers[i] && !strcmp(brkdbg_breakers[i]->name, name))
+			return brkdbg_breakers[i];
+	return NULL;
+}
+
+/*
+ * The slot of ticket @id (@id 0: for a new ticket, a free slot, else one
+ * already reported), or NULL.
+ */
+static struct brkdbg_slot *brkdbg_slot(struct brkdbg *t, u32 id)
+{
+	struct brkdbg_slot *s, *used = NULL;
+
+	for (s = t->slots; s < t->slots + GOSYNC_BREAKER_CMD_TICKETS; s++) {
+		if (id && s->state != BRKDBG_FREE && s->id == id)
+			return s;
+		if (!id && s->state == BRKDBG_FREE)
+			return s;
+		if (!id && !used && s->state == BRKDBG_USED)
+			used = s;
+	}
+	return used;
+}
+
+/* Unregister the notifier (it may sleep), destroy the breaker, free @t. */
+static void brkdbg_free(struct brkdbg *t, bool registered, bool initialized)
+{
+	if (registered)
+		gosync_breaker_notifier_unregister(&t->b, &t->nb);
+	if (initialized)
+		gosync_breaker_destroy(&t->b);
+	kvfree(t->slots);
+	kfree(t);
+}
+
+/* A signed number of err= or ignore=, in [@lo, @hi]. */
+static int brkdbg_int(const char *key, const char *s, int lo, int hi, int *v,
+		      struct seq_buf *out)
+{
+	int ret = kstrtoint(s, 0, v);
+
+	if (ret && ret != -ERANGE) {
+		brk_report(out, "'%s=%.16s' is not an integer", key, s);
+		return -EINVAL;
+	}
+	if (ret || *v < lo || *v > hi) {
+		brk_report(out, "'%s=%.16s' is outside [%d, %d]", key, s, lo,
+			   hi);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* ignore=E[,E...] (negative errnos) or ignore=none, into @o. */
+static int brkdbg_parse_ignore(char *s, struct gosync_breaker_opts *o,
+			       struct seq_buf *out)
+{
+	char *comma;
+	int ret, v;
+
+	if (!strcmp(s, "none")) {
+		o->flags |= GOSYNC_BREAKER_IGNORE_EXACT;
+		return 0;
+	}
+	for (;;) {
+		comma = strchr(s, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*s) {
+			brk_report(out, "create: ignore= has an empty entry");
+			return -EINVAL;
+		}
+		if (o->nr_ignore == GOSYNC_BREAKER_IGNORE_MAX) {
+			brk_report(out, "create: ignore= takes at most %d errnos",
+				   GOSYNC_BREAKER_IGNORE_MAX);
+			return -ERANGE;
+		}
+		ret = brkdbg_int("ignore", s, -MAX_ERRNO, -1, &v, out);
+		if (ret)
+			return ret;
+		o->ignore[o->nr_ignore++] = v;
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+/* The checks of create between its options, and the name. */
+static int brkdbg_create_check(struct brkdbg_args *a, struct seq_buf *out)
+{
+	struct gosync_breaker_opts *o = &a->o;
+	unsigned int open_ms = o->open_ms ?: GOSYNC_BREAKER_DEFAULT_OPEN_MS;
+	int ret;
+
+	if (!gosync_parse_name_ok(a->name)) {
+		brk_report(out, "create: name '%s' is not [A-Za-z0-9_-]+",
+			   a->name);
+		return -EINVAL;
+	}
+	o->flags = (a->metrics_only ? GOSYNC_BREAKER_METRICS_ONLY : 0) |
+		   (a->stuck_closes ? GOSYNC_BREAKER_STUCK_CLOSES : 0) |
+		   (a->notify_timer ? GOSYNC_BREAKER_NOTIFY_TIMER : 0);
+	ret = a->ignore[0] ? brkdbg_parse_ignore(a->ignore, o, out) : 0;
+	if (ret)
+		return ret;
+	if (o->slow_rate && !o->slow_us) {
+		brk_report(out, "create: slow_rate needs slow_us");
+		return -EINVAL;
+	}
+	if (o->open_max_ms && o->open_max_ms < open_ms) {
+		brk_report(out, "create: open_max_ms=%u is below the open delay %u",
+			   o->open_max_ms, open_ms);
+		return -EINVAL;
+	}
+	if (brkdbg_find(a->name)) {
+		brk_report(out, "create: breaker '%s' exists", a->name);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static void brkdbg_print_created(struct brkdbg *t, struct seq_buf *out)
+{
+	const struct gosync_breaker_opts *o = &t->opts;
+	unsigned int i;
+
+	seq_buf_printf(out, "created name=%s clock=%s consecutive=%u failure_rate=%u",
+		       t->name, brkdbg_clocks[t->fake], o->consecutive,
+		       o->failure_rate);
+	seq_buf_printf(out, " slow_rate=%u slow_us=%u min_calls=%u buckets=%u bucket_ms=%u",
+		       o->slow_rate, o->slow_us, o->min_calls, o->buckets,
+		       o->bucket_ms);
+	seq_buf_printf(out, " open_ms=%u open_max_ms=%u probes=%u successes=%u",
+		       o->open_ms, o->open_max_ms, o->probes, o->successes);
+	seq_buf_printf(out, " half_open_max_ms=%u flags=0x%x ignore=",
+		       o->half_open_max_ms, o->flags);
+	if (!o->nr_ignore)
+		seq_buf_printf(out, "%s",
+			       o->flags & GOSYNC_BREAKER_IGNORE_EXACT ? "none" : "default");
+	for (i = 0; i < o->nr_ignore; i++)
+		seq_buf_printf(out, "%s%d", i ? "," : "", o->ignore[i]);
+	seq_buf_printf(out, " reenter=%u\n", t->reenter);
+}
+
+static int brkdbg_create(struct brkdbg *unused, struct brkdbg_args *a,
+			 struct seq_buf *out)
+{
+	struct gosync_breaker_opts *o = &a->o;
+	unsigned int slot;
+	struct brkdbg *t;
+	int ret;
+
+	ret = brkdbg_create_check(a, out);
+	if (ret)
+		return ret;
+	for (slot = 0; slot < GOSYNC_BREAKER_CMD_BREAKERS; slot++)
+		if (!brkdbg_breakers[slot])
+			break;
+	if (slot == GOSYNC_BREAKER_CMD_BREAKERS) {
+		brk_report(out, "create: %d test breakers exist already",
+			   GOSYNC_BREAKER_CMD_BREAKERS);
+		return -ENOSPC;
+	}
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (t)
+		t->slots = kvcalloc(GOSYNC_BREAKER_CMD_TICKETS, sizeof(*t->slots),
+				    GFP_KERNEL);
+	if (!t || !t->slots) {
+		kfree(t);
+		brk_report(out, "create: out of memory");
+		return -ENOMEM;
+	}
+	strscpy(t->name, a->name, sizeof(t->name));
+	o->name = t->name;
+	t->fake = a->clock;
+	atomic64_set(&t->clock_ns, BRKDBG_CLOCK0);
+	if (t->fake) {
+		o->clock = brkdbg_clock;
+		o->clock_arg = t;
+	}
+	t->t0 = t->fake ? BRKDBG_CLOCK0 : ktime_get_coarse_ns();
+	t->opts = *o;
+	t->consecutive = o->consecutive;
+	if (!o->consecutive && !o->failure_rate && !o->slow_rate)
+		t->consecutive = GOSYNC_BREAKER_DEFAULT_CONSECUTIVE;
+	t->probes = o->probes ?: 1;
+	t->successes = o->successes ?: t->probes;
+	t->open_ms = o->open_ms ?: GOSYNC_BREAKER_DEFAULT_OPEN_MS;
+	t->has_ignore = o->nr_ignore || !(o->flags & GOSYNC_BREAKER_IGNORE_EXACT);
+	t->ignore_err = o->nr_ignore ? o->ignore[0] : -EINTR;
+	t->reenter = a->reenter;
+	t->next_id = 1;
+	t->last = (struct brk_event){ .gen = 1, .to = GOSYNC_BREAKER_CLOSED };
+	raw_spin_lock_init(&t->ev_lock);
+	gosync_violations_init(&t->v, "breaker: cmd");
+
+	ret = gosync_breaker_init(&t->b, o, GFP_KERNEL);
+	if (ret) {
+		brk_report(out, "create: gosync_breaker_init() failed (%d)",
+			   ret);
+		brkdbg_free(t, false, false);
+		return ret;
+	}
+	t->nb.notifier_call = brkdbg_notify;
+	ret = gosync_breaker_notifier_register(&t->b, &t->nb);
+	if (ret) {
+		brk_report(out, "create: notifier_register() failed (%d)", ret);
+		brkdbg_free(t, false, true);
+		return ret;
+	}
+	brkdbg_breakers[slot] = t;
+	brkdbg_print_created(t, out);
+	return 0;
+}
+
+static int brkdbg_destroy(struct brkdbg *t, struct brkdbg_args *a,
+			  struct seq_buf *out)
+{
+	unsigned int i, held = t->nr_held;
+	u64 events = t->ev_total;
+
+	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++)
+		if (brkdbg_breakers[i] == t)
+			brkdbg_breakers[i] = NULL;
+	brkdbg_free(t, true, true);
+	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name,
+		       held, events);
+	return 0;
+}
+
+/* state, and the end of the lines of allow, done, feed and the controls. */
+static int brkdbg_state(struct brkdbg *t, struct brkdbg_args *a,
+			struct seq_buf *out)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(&t->b, &c);
+	seq_buf_printf(out, "state=%s forced=%u gen=%llu\n", brk_sname(c.state),
+		       c.forced, c.gen);
+	return 0;
+}
+
+static int brkdbg_allow(struct brkdbg *t, struct brkdbg_args *a,
+			struct seq_buf *out)
+{
+	unsigned int i, admitted = 0, eagain = 0, ebusy = 0;
+	struct gosync_breaker_ticket tk;
+	struct brkdbg_slot *s;
+	u32 first = 0;
+	int ret;
+
+	if (t->nr_held + a->n > GOSYNC_BREAKER_CMD_TICKETS) {
+		brk_report(out, "allow: %u tickets held, at most %d",
+			   t->nr_held, GOSYNC_BREAKER_CMD_TICKETS);
+		return -ERANGE;
+	}
+	for (i = 0; i < a->n; i++) {
+		memset(&tk, 0, sizeof(tk));
+		ret = gosync_breaker_allow(&t->b, &tk);
+		eagain += ret == -EAGAIN;
+		ebusy += ret == -EBUSY;
+		if (ret == -EAGAIN || ret == -EBUSY)
+			continue;
+		if (ret) {
+			brk_report(out, "allow: gosync_breaker_allow() returned %d",
+				   ret);
+			return -EIO;
+		}
+		s = brkdbg_slot(t, 0);
+		*s = (struct brkdbg_slot){ t->next_id++, BRKDBG_HELD, tk };
+		t->nr_held++;
+		if (!admitted++)
+			first = s->id;
+	}
+	t->seen.rejected += eagain + ebusy;
+	seq_buf_printf(out, "admitted=%u rejected=%u eagain=%u ebusy=%u",
+		       admitted, eagain + ebusy, eagain, ebusy);
+	if (admitted)
+		seq_buf_printf(out, " tickets=%u..%u", first, first + admitted - 1);
+	else
+		seq_buf_printf(out, " tickets=none");
+	seq_buf_printf(out, " held=%u ", t->nr_held);
+	return brkdbg_state(t, a, out);
+}
+
+static int brkdbg_done(struct brkdbg *t, struct brkdbg_args *a,
+		       struct seq_buf *out)
+{
+	static const char *const what[] = { "recorded", "ignored", "stale" };
+	struct brkdbg_slot *s = brkdbg_slot(t, a->ticket);
+	u64 dur = GOSYNC_BREAKER_DURATION_AUTO;
+	int err = 0, ret, i;
+	bool held;
+
+	ret = a->err[0] ? brkdbg_int("err", a->err, -MAX_ERRNO, INT_MAX, &err,
+				     out) : 0;
+	if (ret)
+		return ret;
+	if (!s) {
+		brk_report(out, "done: no ticket %u in breaker '%s'", a->ticket,
+			   t->name);
+		return -ENOENT;
+	}
+	if (a->dur_us != U64_MAX)
+		dur = a->dur_us * NSEC_PER_USEC;
+	held = s->state == BRKDBG_HELD;
+	ret = gosync_breaker_done(&t->b, &s->t, err, dur);
+	if (held) {
+		s->state = BRKDBG_USED;
+		t->nr_held--;
+	}
+	i = brk_count(&t->seen, ret);
+	/* An admitted ticket is never invalid, a used one always is. */
+	if (held ? i < 0 : ret != -EINVAL) {
+		brk_report(out, "done: ticket %u (%s) got %d from gosync_breaker_done()",
+			   a->ticket, held ? "held" : "used", ret);
+		return -EIO;
+	}
+	seq_buf_printf(out, "ticket=%u ret=%d result=%s held=%u ", a->ticket,
+		       ret, i < 0 ? "invalid" : what[i], t->nr_held);
+	return brkdbg_state(t, a, out);
+}
+
+/* @n allow + done(@err, @dur) pairs; 0 or -EIO (a result out of spec). */
+static int brkdbg_feed_n(struct brkdbg *t, u32 n, int err, u64 dur,
+			 struct brk_tally *f, struct seq_buf *out)
+{
+	struct gosync_breaker_ticket tk;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (!(i % 1024))
+			cond_resched();
+		memset(&tk, 0, sizeof(tk));
+		ret = gosync_breaker_allow(&t->b, &tk);
+		if (ret == -EAGAIN || ret == -EBUSY) {
+			f->rejected++;
+			t->seen.rejected++;
+			continue;
+		}
+		if (ret) {
+			brk_report(out, "feed: gosync_breaker_allow() returned %d",
+				   ret);
+			return -EIO;
+		}
+		f->admitted++;
+		ret = gosync_breaker_done(&t->b, &tk, err, dur);
+		if (brk_count(f, ret) < 0) {
+			brk_report(out, "feed: done() of a fresh ticket returned %d",
+				   ret);
+			return -EIO;
+		}
+		brk_count(&t->seen, ret);
+	}
+	return 0;
+}
+
+static int brkdbg_feed(struct brkdbg *t, struct brkdbg_args *a,
+		       struct seq_buf *out)
+{
+	u64 slow = (u64)t->opts.slow_us * NSEC_PER_USEC;
+	struct brk_tally f = {};
+	int err = -EIO, ret;
+
+	ret = a->err[0] ? brkdbg_int("err", a->err, -MAX_ERRNO, -1, &err, out) : 0;
+	if (ret)
+		return ret;
+	if (a->slow && !t->opts.slow_us) {
+		brk_report(out, "feed: slow= needs a breaker with slow_us");
+		return -EINVAL;
+	}
+	if (a->ignored && !t->has_ignore) {
+		brk_report(out, "feed: ignored= needs a breaker that ignores an errno");
+		return -EINVAL;
+	}
+	ret = brkdbg_feed_n(t, a->ok, 0, 0, &f, out) ?:
+	      brkdbg_feed_n(t, a->fail, err, 0, &f, out) ?:
+	      brkdbg_feed_n(t, a->slow, 0, slow, &f, out) ?:
+	      brkdbg_feed_n(t, a->ignored, t->ignore_err, 0, &f, out);
+	if (ret)
+		return ret;
+	seq_buf_printf(out, "admitted=%llu rejected=%llu recorded=%llu ignored=%llu stale=%llu ",
+		       f.admitted, f.rejected, f.recorded, f.ignored, f.stale);
+	return brkdbg_state(t, a, out);
+}
+
+static int brkdbg_advance(struct brkdbg *t, struct brkdbg_args *a,
+			  struct seq_buf *out)
+{
+	u64 now;
+
+	if (!t->fake) {
+		brk_report(out, "advance: breaker '%s' has the real clock",
+			   t->name);
+		return -EINVAL;
+	}
+	now = atomic64_add_return((s64)a->ms * NSEC_PER_MSEC, &t->clock_ns);
+	seq_buf_printf(out, "clock_ms=%llu\n",
+		       div_u64(now - BRKDBG_CLOCK0, NSEC_PER_MSEC));
+	return 0;
+}
+
+static int brkdbg_counts(struct brkdbg *t, struct brkdbg_args *a,
+			 struct seq_buf *out)
+{
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(&t->b, &c);
+	seq_buf_printf(out, "state=%s forced=%u gen=%llu calls=%llu failures=%llu slow=%llu",
+		       brk_sname(c.state), c.forced, c.gen, c.calls,
+		       c.failures, c.slow);
+	seq_buf_printf(out, " consecutive=%u probes=%u probe_successes=%u open_delay_ms=%u",
+		       c.consecutive, c.probes, c.probe_successes,
+		       c.open_delay_ms);
+	seq_buf_printf(out, " rejected=%llu ignored=%llu stale=%llu transitions=%llu",
+		       c.rejected, c.ignored, c.stale, c.transitions);
+	seq_buf_printf(out, " trips=%llu deferred=%llu pending_events=%u\n",
+		       c.trips, c.deferred, c.pending_events);
+	return 0;
+}
+
+/* reset, force_open, force_closed. */
+static int brkdbg_control(struct brkdbg *t, struct brkdbg_args *a,
+			  struct seq_buf *out)
+{
+	int ret = a->verb->control(&t->b);
+
+	if (ret) {
+		brk_report(out, "%s: state changes wait for their notifiers (%d)",
+			   a->verb->name, ret);
+		return ret;
+	}
+	return brkdbg_state(t, a, out);
+}
+
+static int brkdbg_events(struct brkdbg *t, struct brkdbg_args *a,
+			 struct seq_buf *out)
+{
+	u64 total, i, from;
+	unsigned long flags;
+	unsigned int kept;
+
+	raw_spin_lock_irqsave(&t->ev_lock, flags);
+	if (gosync_violations_count(&t->v)) {
+		brk_report(out, "events: %ld bad, first %s",
+			   gosync_violations_count(&t->v), t->v.why[0]);
+		raw_spin_unlock_irqrestore(&t->ev_lock, flags);
+		return -EIO;
+	}
+	total = t->ev_total;
+	kept = min_t(u64, total, GOSYNC_BREAKER_CMD_EVENTS);
+	seq_buf_printf(out, "events=%llu kept=%u reenter_calls=%llu\n", total,
+		       kept, t->reenter_calls);
+	from = total - min_t(u64, kept, a->last);
+	for (i = from; i < total; i++) {
+		const struct brk_event *e = &t->ev[i % GOSYNC_BREAKER_CMD_EVENTS];
+
+		if (seq_buf_used(out) + BRKDBG_LINE_ROOM > out->size) {
+			seq_buf_printf(out, "...\n");
+			break;
+		}
+		seq_buf_printf(out, "gen=%llu from=%s to=%s reason=%s forced=%u ms=%lld\n",
+			       e->gen, brk_sname(e->from), brk_sname(e->to),
+			       gosync_breaker_reason_name(e->reason), e->forced,
+			       div_s64((s64)(e->time_ns - t->t0), NSEC_PER_MSEC));
+	}
+	raw_spin_unlock_irqrestore(&t->ev_lock, flags);
+	return 0;
+}
+
+/* Record @a and @b for the report; return @bad. */
+static bool brkdbg_bad(bool bad, u64 a, u64 b, u64 *x, u64 *y)
+{
+	*x = a;
+	*y = b;
+	return bad;
+}
+
+static bool brkdbg_ne(u64 a, u64 b, u64 *x, u64 *y)
+{
+	return brkdbg_bad(a != b, a, b, x, y);
+}
+
+/*
+ * The invariants of a quiet breaker, against its notifier's log and what
+ * this file did with it: no bad event, no event pending, events delivered
+ * = transitions, gen = transitions + 1, the last event's state, forced
+ * and gen are the breaker's, trips <= transitions, rejected, ignored and
+ * stale as this file saw them, open_delay_ms within [open_ms,
+ * open_max_ms], no probe outside half-open, probes in half-open = the
+ * tickets held of its generation <= the probe limit, fewer probe
+ * successes than close it, a metrics-only breaker closed unless forced,
+ * and closed: failures and slow <= calls, consecutive below the limit
+ * unless forced. Returns NULL if they hold, else what does not.
+ */
+static const char *brkdbg_check_once(struct brkdbg *t, u64 *x, u64 *y)
+{
+	bool metrics_only = t->opts.flags & GOSYNC_BREAKER_METRICS_ONLY;
+	unsigned int i, held = 0, probes = 0;
+	struct gosync_breaker_counts c;
+	u64 total, violations;
+	struct brk_event last;
+	unsigned long flags;
+
+	gosync_breaker_counts(&t->b, &c);
+	raw_spin_lock_irqsave(&t->ev_lock, flags);
+	total = t->ev_total;
+	last = t->last;
+	violations = gosync_violations_count(&t->v);
+	raw_spin_unlock_irqrestore(&t->ev_lock, flags);
+	for (i = 0; i < GOSYNC_BREAKER_CMD_TICKETS; i++) {
+		if (t->slots[i].state != BRKDBG_HELD)
+			continue;
+		held++;
+		probes += t->slots[i].t.gen == c.gen;
+	}
+
+	if (brkdbg_ne(violations, 0, x, y))
+		return "the notifier saw bad events (see events)";
+	if (brkdbg_ne(c.pending_events, 0, x, y))
+		return "events wait for delivery";
+	if (brkdbg_ne(total, c.transitions, x, y))
+		return "events delivered != transitions";
+	if (brkdbg_ne(c.gen, c.transitions + 1, x, y))
+		return "gen != transitions + 1";
+	if (brkdbg_ne(last.gen, c.gen, x, y))
+		return "the last event's gen != gen";
+	if (brkdbg_ne(last.to, c.state, x, y))
+		return "the last event's state != state";
+	if (brkdbg_ne(last.forced, c.forced, x, y))
+		return "the last event's forced != forced";
+	if (brkdbg_bad(c.trips > c.transitions, c.trips, c.transitions, x, y))
+		return "trips > transitions";
+	if (brkdbg_ne(c.rejected, t->seen.rejected, x, y))
+		return "rejected != rejections seen";
+	if (brkdbg_ne(c.ignored, t->seen.ignored, x, y))
+		return "ignored != ignored results seen";
+	if (brkdbg_ne(c.stale, t->seen.stale, x, y))
+		return "stale != stale results seen";
+	if (brkdbg_ne(held, t->nr_held, x, y))
+		return "held tickets miscounted";
+	if (brkdbg_bad(c.open_delay_ms < t->open_ms ||
+		       c.open_delay_ms > max(t->open_ms, t->opts.open_max_ms),
+		       c.open_delay_ms, t->open_ms, x, y))
+		return "open_delay_ms outside [open_ms, open_max_ms]";
+	if (c.state != GOSYNC_BREAKER_HALF_OPEN) {
+		if (brkdbg_ne(c.probes, 0, x, y))
+			return "probes outside half-open";
+		if (brkdbg_ne(c.probe_successes, 0, x, y))
+			return "probe successes outside half-open";
+	} else {
+		if (brkdbg_ne(c.probes, probes, x, y))
+			return "probes != held tickets of this generation";
+		if (brkdbg_bad(c.probes > t->probes, c.probes, t->probes, x, y))
+			return "probes above the limit";
+		if (brkdbg_bad(c.probe_successes >= t->successes,
+			       c.probe_successes, t->successes, x, y))
+			return "half-open with enough probe successes";
+	}
+	if (brkdbg_bad(metrics_only && !c.forced &&
+		       c.state != GOSYNC_BREAKER_CLOSED, c.state, 0, x, y))
+		return "a metrics-only breaker is not closed";
+	if (c.state != GOSYNC_BREAKER_CLOSED)
+		return NULL;
+	if (brkdbg_bad(c.failures > c.calls || c.slow > c.calls,
+		       c.failures + c.slow, c.calls, x, y))
+		return "more failures or slow calls than calls";
+	if (!t->consecutive && brkdbg_ne(c.consecutive, 0, x, y))
+		return "consecutive failures counted without the policy";
+	if (brkdbg_bad(t->consecutive && !c.forced && !metrics_only &&
+		       c.consecutive >= t->consecutive, c.consecutive,
+		       t->consecutive, x, y))
+		return "closed with consecutive failures at the limit";
+	return NULL;
+}
+
+/* Re-read a while: the notify timer or a worker may still change it. */
+static int brkdbg_check(struct brkdbg *t, struct brkdbg_args *a,
+			struct seq_buf *out)
+{
+	const char *why = NULL;
+	unsigned int i;
+	u64 x = 0, y = 0;
+
+	for (i = 0; i < BRKDBG_CHECK_TRIES; i++) {
+		why = brkdbg_check_once(t, &x, &y);
+		if (!why)
+			break;
+		usleep_range(1000, 2000);
+	}
+	if (why) {
+		brk_report(out, "check: %s (%llu, %llu)", why, x, y);
+		return -EIO;
+	}
+	seq_buf_printf(out, "ok\n");
+	return 0;
+}
+
+static int brkdbg_list(struct brkdbg *unused, struct brkdbg_args *a,
+		       struct seq_buf *out)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++)
+		n += !!brkdbg_breakers[i];
+	seq_buf_printf(out, "breakers=%u\n", n);
+	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++) {
+		struct brkdbg *t = brkdbg_breakers[i];
+
+		if (t)
+			seq_buf_printf(out, "name=%s clock=%s held=%u state=%s\n",
+				       t->name, brkdbg_clocks[t->fake], t->nr_held,
+				       brk_sname(gosync_breaker_state(&t->b)));
+	}
+	return 0;
+}
+
+#define A(x)	BIT(BRKDBG_A_##x)
+#define B	A(NAME)		/* a breaker's name */
+
+static const struct brkdbg_verb brkdbg_verbs[] = {
+	{ "create", GENMASK(BRKDBG_A_REENTER, BRKDBG_A_NAME), B, true,
+	  brkdbg_create },
+	{ "destroy", B, B, false, brkdbg_destroy },
+	{ "allow", B | A(N), B, false, brkdbg_allow },
+	{ "done", B | A(TICKET) | A(ERR) | A(DUR_US), B | A(TICKET), false,
+	  brkdbg_done },
+	{ "feed", B | A(OK) | A(FAIL) | A(SLOW) | A(IGNORED) | A(ERR), B, false,
+	  brkdbg_feed },
+	{ "advance", B | A(MS), B | A(MS), false, brkdbg_advance },
+	{ "state", B, B, false, brkdbg_state },
+	{ "counts", B, B, false, brkdbg_counts },
+	{ "reset", B, B, false, brkdbg_control, gosync_breaker_reset },
+	{ "force_open", B, B, false, brkdbg_control, gosync_breaker_force_open },
+	{ "force_closed", B, B, false, brkdbg_control,
+	  gosync_breaker_force_closed },
+	{ "events", B | A(LAST), B, false, brkdbg_events },
+	{ "check", B, B, false, brkdbg_check },
+	{ "list", 0, 0, true, brkdbg_list },
+};
+
+#undef B
+#undef A
+
+/**
+ * __gosync_breaker_cmd_exec() - parse and run one command of breaker/cmd
+ * @line: the command line, checked by gosync_parse_line(); modified
+ * @out: receives the command's output, or "error: <why>"
+ * @who: prefix of messages about rejected commands
+ *
+ * The exec() of the command file breaker/cmd; the grammar is at the top
+ * of this file.
+ *
+ * Context: process context, may sleep; serialized with the other commands.
+ * Return: 0, or a negative errno (rejected command, failed breaker call,
+ * or -EIO for a broken invariant).
+ */
+int __gosync_breaker_cmd_exec(char *line, struct seq_buf *out, const char *who)
+{
+	struct gosync_param params[BRKDBG_NR_ARGS];
+	struct gosync_args spec = {
+		.params = params,
+		.size = sizeof(struct brkdbg_args),
+		.defaults = &brkdbg_defaults,
+	};
+	struct brkdbg_args *a = &brkdbg_scratch;
+	const struct brkdbg_verb *v;
+	struct brkdbg *t = NULL;
+	int ret;
+
+	v = gosync_parse_verb(&line, brkdbg_verbs, ARRAY_SIZE(brkdbg_verbs),
+			      sizeof(brkdbg_verbs[0]), out, who);
+	if (!v)
+		return -EINVAL;
+	spec.nr = gosync_param_select(params, brkdbg_params, BRKDBG_NR_ARGS,
+				      v->takes, v->needs);
+
+	mutex_lock(&brkdbg_lock);
+	ret = gosync_args_parse(&spec, line, a, out, who);
+	a->verb = v;
+	if (!ret && !v->no_breaker) {
+		t = brkdbg_find(a->name);
+		if (!t) {
+			gosync_report(out, who, "no breaker named '%s'", a->name);
+			ret = -ENOENT;
+		}
+	}
+	if (!ret)
+		ret = v->run(t, a, out);
+	mutex_unlock(&brkdbg_lock);
+	return ret;
+}
+
+/**
+ * __gosync_breaker_cmd_exit() - destroy every test breaker of breaker/cmd
+ *
+ * Each notifier is unregistered before its breaker is destroyed.
+ *
+ * Context: process context, may sleep; once no command runs.
+ */
+void __gosync_breaker_cmd_exit(void)
+{
+	unsigned int i;
+
+	mutex_lock(&brkdbg_lock);
+	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++) {
+		if (brkdbg_breakers[i])
+			brkdbg_free(brkdbg_breakers[i], true, true);
+		brkdbg_breakers[i] = NULL;
+	}
+	mutex_unlock(&brkdbg_lock);
+}
+
+static int brkdbg_exec(struct gosync_cmd_file *f, char *line,
+		       struct seq_buf *out)
+{
+	return __gosync_breaker_cmd_exec(line, out, f->who);
+}
+
+static struct gosync_cmd_file brkdbg_file = {
+	.name = "cmd",
+	.who = "breaker",
+	.exec = brkdbg_exec,
+};
+
+/* ------------------------------------------------------------------ */
+/* stress: the arguments.                                              */
+
+enum brkst_policy { BRKST_CONSECUTIVE, BRKST_RATE, BRKST_SLOW, BRKST_NR_POLICIES };
+
+static const char *const brkst_policy_names[BRKST_NR_POLICIES] = {
+	"consecutive", "rate", "slow",
+};
+
+/* inject=: the violation planted after the run (grammar at the top). */
+enum brkst_inject {
+	BRKST_INJ_NONE, BRKST_INJ_ADMIT_OPEN, BRKST_INJ_PROBES, BRKST_INJ_DELAY,
+	BRKST_INJ_REJECTED, BRKST_INJ_TRANSITION, BRKST_NR_INJECT,
+};
+
+static const char *const brkst_inject_names[BRKST_NR_INJECT] = {
+	"none", "admit-open", "probes", "delay", "rejected", "transition",
+};
+
+#define BRKST_MAX_MS		10000	/* duration_ms */
+#define BRKST_OPEN_MS_MAX	1000	/* open_ms; backoff goes up to 4x */
+#define BRKST_BACKOFF_FACTOR	4
+#define BRKST_PROBES_MAX	64	/* probes, successes */
+#define BRKST_SLOW_US		5000	/* the slow policy: a slow call, 2x */
+#define BRKST_LOOP		64	/* calls between stop checks */
+#define BRKST_IRQ_CALLS		4	/* calls per timer interrupt */
+/* Generations tracked, and events logged (generations 2 .. BRKST_GENS + 1). */
+#define BRKST_GENS		32768U
+#define BRKST_BUCKETS		4	/* the rate policies' window */
+#define BRKST_BUCKET_MS		25
+#define BRKST_RETRIPS_MAX	32	/* as breaker.c's backoff */
+
+static_assert(BRKST_PROBES_MAX <= GOSYNC_BREAKER_PROBES_MAX,
+	      "probes= and successes= must be valid breaker options");
+static_assert(BRKST_OPEN_MS_MAX * BRKST_BACKOFF_FACTOR <= GOSYNC_BREAKER_OPEN_MS_MAX,
+	      "the longest backoff must be a valid open_max_ms");
+
+/* The arguments of a stress command, each the member of its key. */
+struct brkst_args {
+	u32 threads, duration_ms, policy, open_ms, backoff, probes, successes;
+	u32 consecutive, rate, min_calls, phase_ms, fail_pct, ignore_pct, irq;
+	u32 timer_us, notify_timer, inject;
+};
+
+/* Keys the policy does not take, defaults that depend on others. */
+static int brkst_args_check(void *args, struct seq_buf *out, const char *who)
+{
+	struct brkst_args *a = args;
+
+	if (a->policy == BRKST_CONSECUTIVE && (a->rate || a->min_calls)) {
+		gosync_report(out, who, "stress: rate and min_calls are for policy=rate|slow");
+		return -EINVAL;
+	}
+	if (a->policy != BRKST_CONSECUTIVE && a->consecutive) {
+		gosync_report(out, who, "stress: consecutive is for policy=consecutive");
+		return -EINVAL;
+	}
+	if (a->fail_pct + a->ignore_pct > 100) {
+		gosync_report(out, who, "stress: fail_pct %u + ignore_pct %u > 100",
+			      a->fail_pct, a->ignore_pct);
+		return -ERANGE;
+	}
+	a->threads = a->threads ?: num_online_cpus();
+	a->probes = a->probes ?: 2;
+	a->successes = a->successes ?: a->probes;
+	a->consecutive = a->consecutive ?: 5;
+	a->rate = a->rate ?: 50;
+	a->min_calls = a->min_calls ?: 20;
+	return 0;
+}
+
+/* 0: not given; the defaults that depend on others: brkst_args_check(). */
+static const struct brkst_args brkst_defaults = {
+	.duration_ms = 1000, .open_ms = 20, .phase_ms = 100, .fail_pct = 90,
+	.ignore_pct = 2, .timer_us = 200,
+};
+
+#define BRKST_U32(k, lo, hi)	GOSYNC_ARG_U32(#k, struct brkst_args, k, lo, hi, false)
+
+static const struct gosync_param brkst_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct brkst_args, threads),
+	BRKST_U32(duration_ms, 1, BRKST_MAX_MS),
+	GOSYNC_ARG_ENUM("policy", struct brkst_args, policy, brkst_policy_names,
+			BRKST_NR_POLICIES),
+	BRKST_U32(open_ms, 1, BRKST_OPEN_MS_MAX),
+	BRKST_U32(backoff, 0, 1),
+	BRKST_U32(probes, 1, BRKST_PROBES_MAX),
+	BRKST_U32(successes, 1, BRKST_PROBES_MAX),
+	BRKST_U32(consecutive, 1, GOSYNC_BREAKER_CONSECUTIVE_MAX),
+	BRKST_U32(rate, 1, 100),
+	BRKST_U32(min_calls, 1, 100000),
+	BRKST_U32(phase_ms, 10, 10000),
+	BRKST_U32(fail_pct, 0, 100),
+	BRKST_U32(ignore_pct, 0, 100),
+	BRKST_U32(irq, 0, 1),
+	BRKST_U32(timer_us, 20, 100000),
+	BRKST_U32(notify_timer, 0, 1),
+	GOSYNC_ARG_ENUM("inject", struct brkst_args, inject, brkst_inject_names,
+			BRKST_NR_INJECT),
+};
+
+/* The arguments of breaker/stress; the fuzzers run them too. */
+const struct gosync_args gosync_breaker_stress_args = {
+	.params = brkst_params,
+	.nr = ARRAY_SIZE(brkst_params),
+	.size = sizeof(struct brkst_args),
+	.defaults = &brkst_defaults,
+	.check = brkst_args_check,
+};
+
+/* ------------------------------------------------------------------ */
+/* stress: the callers.                                                */
+
+/* What the calls of one generation did: admitted, in flight, most at once. */
+struct brkst_gen {
+	atomic_t admitted, inflight, max_inflight;
+};
+
+struct brkst;
+
+/* One stress thread, and its hrtimer (irq=1), each with its calls. */
+struct brkst_thread {
+	struct brkst *s;
+	u32 rnd, irq_rnd;
+	struct hrtimer timer;
+	bool timer_stop;		/* the timer must not re-arm */
+	struct brk_tally c, irq;
+};
+
+/* One stress run. */
+struct brkst {
+	struct gosync_breaker b;
+	struct gosync_breaker_opts opts;
+	struct brkst_args a;
+	struct notifier_block nb;	/* logs the events */
+	ktime_t period;			/* of the timers (irq=1) */
+	u32 fail_pct;			/* the backend's, now */
+	u64 phases;			/* the control thread began */
+	struct brkst_thread *th;
+	struct brkst_gen *gens;		/* indexed by generation */
+	raw_spinlock_t log_lock;	/* guards log, nr_events */
+	struct brk_event *log;		/* the events, in order */
+	u64 nr_events;			/* delivered, logged or not */
+	struct gosync_run run;
+	struct gosync_violations v;
+};
+
+#define brkst_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
+
+/* The simulated backend: the result of one call and its duration. */
+static int brkst_backend(struct brkst *s, u32 *rnd, u64 *duration)
+{
+	u32 r = gosync_xorshift32(rnd);
+	u32 pct = r % 100;
+	/* Pairs with WRITE_ONCE() in brkst_control(); a setting, no data. */
+	u32 fail = READ_ONCE(s->fail_pct);
+
+	/* Mostly an explicit duration; now and then measured since allow(). */
+	*duration = (r >> 8) & 7 ? 0 : GOSYNC_BREAKER_DURATION_AUTO;
+	if (pct < fail) {
+		if (s->a.policy != BRKST_SLOW)
+			return -EIO;
+		*duration = 2ULL * BRKST_SLOW_US * NSEC_PER_USEC;
+		return 0;
+	}
+	if (pct < fail + s->a.ignore_pct)
+		return -ECANCELED;
+	return 0;
+}
+
+/*
+ * One call through the breaker, from a thread or (@irq) a timer. A probe
+ * takes a few microseconds, so that probes overlap up to the limit; with
+ * irq=1 a thread's probe outlasts the timer period, so that the timer's
+ * calls probe while it is in flight (under TCG, vCPUs seldom overlap).
+ */
+static void brkst_call(struct brkst *s, struct brk_tally *c, u32 *rnd,
+		       bool irq)
+{
+	struct gosync_breaker_ticket t;
+	struct brkst_gen *g = NULL;
+	unsigned int spin;
+	int ret, err, n, m;
+	u64 duration, gen;
+
+	c->calls++;
+	ret = gosync_breaker_allow(&s->b, &t);
+	if (ret) {
+		if (ret != -EAGAIN && ret != -EBUSY)
+			brkst_fail(s, "allow() returned %d", ret);
+		c->rejected++;
+		return;
+	}
+	c->admitted++;
+	gen = t.gen;
+	if (!gen)
+		brkst_fail(s, "allow() admitted a call in generation 0");
+	if (gen && gen < BRKST_GENS) {
+		g = &s->gens[gen];
+		atomic_inc(&g->admitted);
+		n = atomic_inc_return(&g->inflight);
+		m = atomic_read(&g->max_inflight);
+		while (n > m && !atomic_try_cmpxchg(&g->max_inflight, &m, n))
+			;
+	} else {
+		c->untracked++;
+	}
+	err = brkst_backend(s, rnd, &duration);
+	if (gosync_breaker_state(&s->b) == GOSYNC_BREAKER_HALF_OPEN)
+		udelay(irq ? 2 : s->a.irq ? min(s->a.timer_us + 50, 1000U) :
+		       5 + (gosync_xorshift32(rnd) & 15));
+	for (spin = gosync_xorshift32(rnd) & 31; spin; spin--)
+		cpu_relax();
+	/* Before done(): our count of a call stays within the breaker's. */
+	if (g)
+		atomic_dec(&g->inflight);
+	ret = gosync_breaker_done(&s->b, &t, err, duration);
+	n = brk_count(c, ret);
+	if (n < 0)
+		brkst_fail(s, "done() returned %d for gen %llu", ret, gen);
+	else if (!n && err == -ECANCELED)
+		brkst_fail(s, "done() recorded an ignored errno (gen %llu)",
+			   gen);
+	else if (n == 1 && err != -ECANCELED)
+		brkst_fail(s, "done() ignored result %d (gen %llu)", err, gen);
+	if (t.gen)
+		brkst_fail(s, "done() left the ticket of gen %llu unused", gen);
+}
+
+static enum hrtimer_restart brkst_timer_fn(struct hrtimer *timer)
+{
+	struct brkst_thread *th = container_of(timer, struct brkst_thread,
+					       timer);
+	unsigned int i;
+
+	for (i = 0; i < BRKST_IRQ_CALLS; i++)
+		brkst_call(th->s, &th->irq, &th->irq_rnd, true);
+	/* Pairs with WRITE_ONCE() in brkst_body(); hrtimer_cancel() waits. */
+	if (READ_ONCE(th->timer_stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, th->s->period);
+	return HRTIMER_RESTART;
+}
+
+static int brkst_body(struct gosync_run_thread *t)
+{
+	struct brkst *s = t->run->data;
+	struct brkst_thread *th = &s->th[t->id];
+	unsigned int i;
+
+	if (s->a.irq) {
+		hrtimer_init(&th->timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		th->timer.function = brkst_timer_fn;
+		hrtimer_start(&th->timer, s->period,
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	}
+	do {
+		for (i = 0; i < BRKST_LOOP; i++)
+			brkst_call(s, &th->c, &th->rnd, false);
+		t->ops += BRKST_LOOP;
+	} while (gosync_run_continue(t));
+	if (s->a.irq) {
+		/* Pairs with READ_ONCE() in brkst_timer_fn(). */
+		WRITE_ONCE(th->timer_stop, true);
+		hrtimer_cancel(&th->timer);
+	}
+	return 0;
+}
+
+/* The control thread: failing and healthy phases, until stopped. */
+static int brkst_control(void *arg)
+{
+	struct brkst *s = arg;
+	bool failing = true;
+
+	while (!kthread_should_stop()) {
+		/* Pairs with READ_ONCE() in brkst_backend(). */
+		WRITE_ONCE(s->fail_pct, failing ? s->a.fail_pct : 0);
+		s->phases++;
+		schedule_timeout_interruptible(msecs_to_jiffies(s->a.phase_ms));
+		failing = !failing;
+	}
+	return 0;
+}
+
+/* Any context, one event at a time, in order. */
+static int brkst_notify(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	struct brkst *s = container_of(nb, struct brkst, nb);
+	const struct gosync_breaker_event *ev = data;
+	const char *why = brk_bad_event(&s->b, action, ev);
+	struct gosync_breaker_counts c;
+	unsigned long flags;
+	u64 n;
+
+	if (why)
+		brkst_fail(s, "event gen %llu: %s", ev->gen, why);
+	/* A notifier may call back into the breaker. */
+	gosync_breaker_counts(&s->b, &c);
+	if (c.gen < ev->gen)
+		brkst_fail(s, "event gen %llu delivered with the breaker at gen %llu",
+			   ev->gen, c.gen);
+	raw_spin_lock_irqsave(&s->log_lock, flags);
+	n = s->nr_events++;
+	if (n < BRKST_GENS)
+		brk_event_set(&s->log[n], ev);
+	raw_spin_unlock_irqrestore(&s->log_lock, flags);
+	return NOTIFY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* stress: the checks.                                                 */
+
+/*
+ * What the checks found, for the result line: every call; state changes
+ * by kind (trips: CLOSED -> OPEN, reopens: HALF_OPEN -> OPEN); the most
+ * probes at once in HALF_OPEN; the longest open delay; events logged.
+ */
+struct brkst_sum {
+	struct brk_tally tot;
+	u64 irq_calls, trips, reopens, half_opens, closes;
+	unsigned int max_probes;
+	u64 max_open_ns, logged;
+};
+
+/* The open delay after @retrips re-trips, as breaker.c computes it. */
+static u64 brkst_delay(const struct brkst *s, unsigned int retrips)
+{
+	u64 d = (u64)s->a.open_ms * NSEC_PER_MSEC;
+	u64 max = s->a.backoff ? d * BRKST_BACKOFF_FACTOR : 0;
+	unsigned int i;
+
+	if (!max)
+		return d;
+	for (i = 0; i < retrips && d < max; i++)
+		d *= 2;
+	return min(d, max);
+}
+
+/* The state of generation @gen, or -1 if not known. */
+static int brkst_gen_state(const struct brkst *s, const struct brkst_sum *sum,
+			   u64 gen)
+{
+	if (gen == 1)
+		return GOSYNC_BREAKER_CLOSED;
+	if (gen >= 2 && gen - 2 < sum->logged)
+		return s->log[gen - 2].to;
+	return -1;
+}
+
+/* Calls admitted in generation @gen, or -1 if not tracked. */
+static long brkst_admitted(const struct brkst *s, u64 gen)
+{
+	return gen < BRKST_GENS ? atomic_read(&s->gens[gen].admitted) : -1;
+}
+
+/*
+ * The event log: order and legality (brk_illegal()), times, delays,
+ * thresholds. Leaves the last event in @last and its delay in @delay_end.
+ */
+static void brkst_check_events(struct brkst *s, struct brkst_sum *sum,
+			       struct brk_event *last, u64 *delay_end)
+{
+	u64 i, open_time = 0, open_delay = 0, delay = brkst_delay(s, 0);
+	unsigned int retrips = 0;
+	bool injected = false;
+	const char *why;
+	long adm;
+
+	*last = (struct brk_event){ .gen = 1, .to = GOSYNC_BREAKER_CLOSED };
+	for (i = 0; i < sum->logged; i++) {
+		struct brk_event *ev = &s->log[i];
+
+		if (s->a.inject == BRKST_INJ_TRANSITION && !injected &&
+		    ev->to == GOSYNC_BREAKER_HALF_OPEN) {
+			ev->to = GOSYNC_BREAKER_CLOSED;
+			injected = true;
+		}
+		why = ev->forced || ev->reason == GOSYNC_BREAKER_R_RESET ?
+		      "forced or reset in a stress run" : NULL;
+		brk_judge(&s->v, why, &s->opts, s->opts.consecutive, last, ev);
+		if (ev->time_ns < last->time_ns)
+			brkst_fail(s, "gen %llu: time %llu ns before the previous event's %llu",
+				   ev->gen, ev->time_ns, last->time_ns);
+		adm = brkst_admitted(s, ev->gen - 1);
+		switch (ev->to) {
+		case GOSYNC_BREAKER_OPEN:
+			if (ev->from == GOSYNC_BREAKER_HALF_OPEN) {
+				sum->reopens++;
+				if (retrips < BRKST_RETRIPS_MAX)
+					retrips++;
+			} else {
+				u32 need = s->a.policy == BRKST_CONSECUTIVE ?
+					   s->a.consecutive : s->a.min_calls;
+
+				sum->trips++;
+				if (adm >= 0 && adm < need)
+					brkst_fail(s, "gen %llu tripped (%s) at %ld calls < %u",
+						   ev->gen - 1,
+						   gosync_breaker_reason_name(ev->reason),
+						   adm, need);
+			}
+			delay = brkst_delay(s, retrips);
+			open_time = ev->time_ns;
+			open_delay = delay;
+			sum->max_open_ns = max(sum->max_open_ns, delay);
+			break;
+		case GOSYNC_BREAKER_HALF_OPEN:
+			sum->half_opens++;
+			if (s->a.inject == BRKST_INJ_DELAY && !injected) {
+				ev->time_ns = open_time + open_delay - 1;
+				injected = true;
+			}
+			if (ev->from == GOSYNC_BREAKER_OPEN &&
+			    ev->time_ns - open_time < open_delay)
+				brkst_fail(s, "gen %llu: half-open %llu ns after open, delay %llu",
+					   ev->gen, ev->time_ns - open_time,
+					   open_delay);
+			break;
+		case GOSYNC_BREAKER_CLOSED:
+			sum->closes++;
+			retrips = 0;
+			delay = brkst_delay(s, 0);
+			if (adm >= 0 && adm < s->a.successes)
+				brkst_fail(s, "gen %llu closed after %ld probes < %u",
+					   ev->gen - 1, adm, s->a.successes);
+			break;
+		}
+		*last = *ev;
+	}
+	if ((s->a.inject == BRKST_INJ_TRANSITION ||
+	     s->a.inject == BRKST_INJ_DELAY) && !injected)
+		brkst_fail(s, "inject=%s: no half-open to inject into",
+			   brkst_inject_names[s->a.inject]);
+	*delay_end = delay;
+}
+
+/* Per generation: nothing admitted while OPEN, at most K probes at once. */
+static void brkst_check_gens(struct brkst *s, struct brkst_sum *sum, u64 gen)
+{
+	bool injected = s->a.inject != BRKST_INJ_ADMIT_OPEN &&
+			s->a.inject != BRKST_INJ_PROBES;
+	u64 g, admitted = sum->tot.untracked;
+
+	for (g = 1; g < BRKST_GENS; g++) {
+		struct brkst_gen *bg = &s->gens[g];
+		int st = brkst_gen_state(s, sum, g);
+		int adm, max;
+
+		if (!injected && s->a.inject == BRKST_INJ_ADMIT_OPEN &&
+		    st == GOSYNC_BREAKER_OPEN) {
+			atomic_inc(&bg->admitted);
+			sum->tot.calls++;
+			sum->tot.admitted++;
+			sum->tot.recorded++;
+			injected = true;
+		}
+		if (!injected && s->a.inject == BRKST_INJ_PROBES &&
+		    st == GOSYNC_BREAKER_HALF_OPEN) {
+			atomic_set(&bg->max_inflight, s->a.probes + 1);
+			injected = true;
+		}
+		adm = atomic_read(&bg->admitted);
+		max = atomic_read(&bg->max_inflight);
+		admitted += adm;
+		if (atomic_read(&bg->inflight))
+			brkst_fail(s, "gen %llu: %d calls still counted in flight",
+				   g, atomic_read(&bg->inflight));
+		if (adm && g > gen)
+			brkst_fail(s, "gen %llu: %d calls admitted, the breaker is at gen %llu",
+				   g, adm, gen);
+		if (st == GOSYNC_BREAKER_OPEN && adm)
+			brkst_fail(s, "gen %llu: %d calls admitted while open",
+				   g, adm);
+		if (st == GOSYNC_BREAKER_HALF_OPEN) {
+			sum->max_probes = max_t(unsigned int, sum->max_probes, max);
+			if (max > s->a.probes)
+				brkst_fail(s, "gen %llu: %d probes at once in half-open > %u",
+					   g, max, s->a.probes);
+		}
+	}
+	if (!injected)
+		brkst_fail(s, "inject=%s: no generation to inject into",
+			   brkst_inject_names[s->a.inject]);
+	if (admitted != sum->tot.admitted)
+		brkst_fail(s, "%llu calls admitted, generations counted %llu",
+			   sum->tot.admitted, admitted);
+}
+
+static void brkst_check(struct brkst *s, struct brkst_sum *sum,
+			const struct gosync_breaker_counts *c)
+{
+	const struct brk_tally *t = &sum->tot;
+	struct gosync_violations *v = &s->v;
+	struct brk_event last;
+	u64 delay_end;
+
+	sum->logged = min_t(u64, s->nr_events, BRKST_GENS);
+	brkst_check_events(s, sum, &last, &delay_end);
+	brkst_check_gens(s, sum, c->gen);
+
+	if (s->a.inject == BRKST_INJ_REJECTED) {
+		sum->tot.calls++;
+		sum->tot.rejected++;
+	}
+	if (t->calls != t->admitted + t->rejected)
+		gosync_violation(v, "%llu calls, %llu admitted + %llu rejected",
+				 t->calls, t->admitted, t->rejected);
+	if (t->admitted != t->recorded + t->ignored + t->stale)
+		gosync_violation(v, "%llu admitted, %llu recorded + %llu ignored + %llu stale",
+				 t->admitted, t->recorded, t->ignored,
+				 t->stale);
+	if (t->rejected != c->rejected)
+		gosync_violation(v, "%llu rejected, the breaker counted %llu",
+				 t->rejected, c->rejected);
+	if (c->ignored != t->ignored || c->stale != t->stale)
+		gosync_violation(v, "ignored %llu stale %llu, the breaker counted %llu and %llu",
+				 t->ignored, t->stale, c->ignored, c->stale);
+	if (c->transitions != s->nr_events)
+		gosync_violation(v, "%llu transitions, %llu events delivered",
+				 c->transitions, s->nr_events);
+	if (c->gen != c->transitions + 1)
+		gosync_violation(v, "gen %llu after %llu transitions", c->gen,
+				 c->transitions);
+	if (c->forced || c->pending_events)
+		gosync_violation(v, "forced %d, %u events pending at the end",
+				 c->forced, c->pending_events);
+	if (c->state == GOSYNC_BREAKER_HALF_OPEN && c->probes)
+		gosync_violation(v, "%u probes in flight with every call done",
+				 c->probes);
+	if (s->nr_events > BRKST_GENS)
+		return;		/* the rest needs every event */
+	if (c->trips != sum->trips + sum->reopens)
+		gosync_violation(v, "%llu trips, %llu events to open", c->trips,
+				 sum->trips + sum->reopens);
+	if (c->state != last.to || c->gen != last.gen)
+		gosync_violation(v, "%s at gen %llu at the end, the last event says %s at %llu",
+				 brk_sname(c->state), c->gen,
+				 brk_sname(last.to), last.gen);
+	if (c->open_delay_ms != div_u64(delay_end, NSEC_PER_MSEC))
+		gosync_violation(v, "open delay %u ms at the end, the events say %llu ms",
+				 c->open_delay_ms,
+				 div_u64(delay_end, NSEC_PER_MSEC));
+}
+
+/*
+ * Wait until every event is delivered to the log, and with notify_timer
+ * until the timer moved an open breaker to half-open on its own.
+ */
+static int brkst_quiesce(struct brkst *s, struct gosync_breaker_counts *c)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(2000 +
+		s->a.open_ms * BRKST_BACKOFF_FACTOR);
+	unsigned long flags;
+	u64 logged;
+
+	for (;;) {
+		gosync_breaker_counts(&s->b, c);
+		raw_spin_lock_irqsave(&s->log_lock, flags);
+		logged = s->nr_events;
+		raw_spin_unlock_irqrestore(&s->log_lock, flags);
+		if (!c->pending_events && logged == c->transitions &&
+		    !(s->a.notify_timer && c->state == GOSYNC_BREAKER_OPEN))
+			return 0;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(2000, 4000);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* stress: the command.                                                */
+
+static void brkst_free(struct brkst *s)
+{
+	kvfree(s->log);
+	kvfree(s->gens);
+	kfree(s->th);
+	kfree(s);
+}
+
+/* The breaker's options for the parsed arguments in @s->a. */
+static void brkst_opts(struct brkst *s)
+{
+	const struct brkst_args *a = &s->a;
+	struct gosync_breaker_opts *o = &s->opts;
+
+	*o = (struct gosync_breaker_opts){
+		.name = "stress",
+		.flags = a->notify_timer ? GOSYNC_BREAKER_NOTIFY_TIMER : 0,
+		.open_ms = a->open_ms,
+		.open_max_ms = a->backoff ? a->open_ms * BRKST_BACKOFF_FACTOR : 0,
+		.probes = a->probes,
+		.successes = a->successes,
+	};
+	if (a->policy == BRKST_CONSECUTIVE) {
+		o->consecutive = a->consecutive;
+		return;
+	}
+	if (a->policy == BRKST_RATE) {
+		o->failure_rate = a->rate;
+	} else {
+		o->slow_rate = a->rate;
+		o->slow_us = BRKST_SLOW_US;
+	}
+	o->min_calls = a->min_calls;
+	o->buckets = BRKST_BUCKETS;
+	o->bucket_ms = BRKST_BUCKET_MS;
+}
+
+/* Allocate and set up a run of the parsed arguments in @s->a. */
+static int brkst_setup(struct brkst *s, struct seq_buf *out)
+{
+	unsigned int i;
+	int ret;
+
+	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
+	s->fail_pct = s->a.fail_pct;
+	raw_spin_lock_init(&s->log_lock);
+	gosync_violations_init(&s->v, "breaker: stress");
+	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
+	s->gens = kvcalloc(BRKST_GENS, sizeof(*s->gens), GFP_KERNEL);
+	s->log = kvcalloc(BRKST_GENS, sizeof(*s->log), GFP_KERNEL);
+	if (!s->th || !s->gens || !s->log)
+		return -ENOMEM;
+	for (i = 0; i < s->a.threads; i++) {
+		s->th[i].s = s;
+		s->th[i].rnd = 0x9e3779b9U * (2 * i + 1);
+		s->th[i].irq_rnd = 0x85ebca6bU * (2 * i + 1);
+	}
+	brkst_opts(s);
+	ret = gosync_breaker_init(&s->b, &s->opts, GFP_KERNEL);
+	if (ret) {
+		brk_report(out, "stress: gosync_breaker_init() failed (%d)",
+			   ret);
+		return ret;
+	}
+	s->nb.notifier_call = brkst_notify;
+	ret = gosync_breaker_notifier_register(&s->b, &s->nb);
+	if (ret) {
+		brk_report(out, "stress: notifier_register() failed (%d)", ret);
+		gosync_breaker_destroy(&s->b);
+	}
+	return ret;
+}
+
+/* Run the threads and the control thread; then wait for a quiet breaker. */
+static int brkst_run(struct brkst *s, struct gosync_breaker_counts *c,
+		     struct seq_buf *out)
+{
+	struct task_struct *control;
+	int ret, qret;
+
+	control = kthread_run(brkst_control, s, "gosync/breaker:ctl");
+	if (IS_ERR(control)) {
+		brk_report(out, "stress: no control thread (%ld)",
+			   PTR_ERR(control));
+		return PTR_ERR(control);
+	}
+	s->run = (struct gosync_run){
+		.name = "breaker", .body = brkst_body, .data = s, .v = &s->v,
+		.nr_threads = s->a.threads, .duration_ms = s->a.duration_ms,
+	};
+	ret = gosync_run_threads(&s->run);
+	/* It loops until told to stop, so it is still there. */
+	kthread_stop(control);
+	gosync_run_free(&s->run);
+	qret = brkst_quiesce(s, c);
+	if (ret) {
+		brk_report(out, "stress: the run failed (%d)", ret);
+		return ret;
+	}
+	if (qret)
+		brk_report(out, "stress: not quiet: %s at gen %llu, %u events pending",
+			   brk_sname(c->state), c->gen, c->pending_events);
+	return qret;
+}
+
+static int brkst_exec(struct gosync_cmd_file *f, char *line,
+		      struct seq_buf *out)
+{
+	struct gosync_breaker_counts c;
+	struct brkst_sum sum = {};
+	struct brkst *s;
+	unsigned int i, j;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = gosync_args_parse(&gosync_breaker_stress_args, line, &s->a, out,
+				f->who);
+	if (!ret)
+		ret = brkst_setup(s, out);
+	if (ret)
+		goto out_free;
+	ret = brkst_run(s, &c, out);
+	/* Waits for a running delivery: the log is final. */
+	gosync_breaker_notifier_unregister(&s->b, &s->nb);
+	if (ret)
+		goto out_destroy;
+
+	for (i = 0; i < s->a.threads; i++) {
+		const struct brk_tally *x[] = { &s->th[i].c, &s->th[i].irq };
+
+		for (j = 0; j < ARRAY_SIZE(x); j++) {
+			sum.tot.calls += x[j]->calls;
+			sum.tot.admitted += x[j]->admitted;
+			sum.tot.rejected += x[j]->rejected;
+			sum.tot.recorded += x[j]->recorded;
+			sum.tot.ignored += x[j]->ignored;
+			sum.tot.stale += x[j]->stale;
+			sum.tot.untracked += x[j]->untracked;
+		}
+		sum.irq_calls += s->th[i].irq.calls;
+	}
+	brkst_check(s, &sum, &c);
+	ret = gosync_run_result(&s->run, out,
+				"policy=%s threads=%u calls=%llu admitted=%llu rejected=%llu recorded=%llu ignored=%llu stale=%llu irq_calls=%llu trips=%llu reopens=%llu half_opens=%llu closes=%llu max_probes=%u probes=%u max_open_ms=%llu events=%llu lost=%llu phases=%llu gen=%llu state=%s deferred=%llu b_ignored=%llu b_stale=%llu",
+				brkst_policy_names[s->a.policy], s->a.threads,
+				sum.tot.calls, sum.tot.admitted,
+				sum.tot.rejected, sum.tot.recorded,
+				sum.tot.ignored, sum.tot.stale, sum.irq_calls,
+				sum.trips, sum.reopens, sum.half_opens,
+				sum.closes, sum.max_probes, s->a.probes,
+				div_u64(sum.max_open_ns, NSEC_PER_MSEC),
+				s->nr_events, s->nr_events - sum.logged,
+				s->phases, c.gen, brk_sname(c.state),
+				c.deferred, c.ignored, c.stale);
+out_destroy:
+	gosync_breaker_destroy(&s->b);
+out_free:
+	brkst_free(s);
+	return ret;
+}
+
+static struct gosync_cmd_file brkst_file = {
+	.name = "stress",
+	.who = "breaker",
+	.exec = brkst_exec,
+};
+
+/* At module unload, once the files are gone: destroy the test breakers. */
+const struct gosync_component gosync_breaker_component = {
+	.name = "breaker",
+	.exit = __gosync_breaker_cmd_exit,
+	.files = (struct gosync_cmd_file *const []){
+		&brkdbg_file, &brkst_file, NULL,
+	},
+};
