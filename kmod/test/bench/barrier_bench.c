@@ -246,13 +246,17 @@ static void rb_phaser_abort(struct rb_state *s)
 static const struct rb_ops rb_gosync_barrier_ops = {
 	rb_barrier_init, rb_barrier_wait, rb_barrier_abort,
 };
+
 static const struct rb_ops rb_two_completions_ops = {
 	rb_completions_init, rb_cbar_wait,
 };
+
 static const struct rb_ops rb_seed_ops = { rb_completions_init, rb_seed_wait };
+
 static const struct rb_ops rb_gosync_phaser_ops = {
 	rb_flat_init, rb_flat_wait, rb_phaser_abort,
 };
+
 static const struct rb_ops rb_gosync_phaser_tiered_ops = {
 	rb_tiered_init, rb_tiered_wait, rb_phaser_abort,
 };
