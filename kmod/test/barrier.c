@@ -122,15 +122,7 @@
 #define BARST_LONG_TIMEOUT	(10 * HZ)
 #define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
 
-/**
- * enum barst_mode - how the threads of a run arrive
- * @BARST_PLAIN: gosync_barrier_wait() at once
- * @BARST_DELAY: random delays and wait flavours
- * @BARST_INTERRUPT: now and then a victim is interrupted by a signal
- * @BARST_TIMEOUT: now and then a victim's wait times out
- * @BARST_RESET: a controller resets the barrier now and then
- * @BARST_NR_MODES: number of modes
- */
+/* mode=, how the threads of a run arrive; see the top of this file. */
 enum barst_mode {
 	BARST_PLAIN,
 	BARST_DELAY,
@@ -140,16 +132,7 @@ enum barst_mode {
 	BARST_NR_MODES,
 };
 
-/**
- * enum barst_inject - a violation planted after the run
- * @BARST_INJ_NONE: none
- * @BARST_INJ_EARLY: a thread released with the slots a round behind
- * @BARST_INJ_ACTION: the action run once more
- * @BARST_INJ_SERIAL: a serial waiter too many
- * @BARST_INJ_INDEX: an arrival index returned twice in a round
- * @BARST_INJ_ROUND: two threads failing different rounds in an epoch
- * @BARST_NR_INJECT: number of injections
- */
+/* inject=, a violation planted after the run; see the top of this file. */
 enum barst_inject {
 	BARST_INJ_NONE,
 	BARST_INJ_EARLY,
@@ -160,15 +143,7 @@ enum barst_inject {
 	BARST_NR_INJECT,
 };
 
-/**
- * struct barst_args - the arguments of a barrier/run command
- * @threads: threads=, the parties
- * @rounds: rounds=, rounds each thread passes
- * @mode: mode= (plain if absent)
- * @action: action=, give the barrier the checking action
- * @seed: seed=, of the random choices
- * @inject: inject= (none if absent)
- */
+/* The arguments of a barrier/run command, by their keys (barst_params). */
 struct barst_args {
 	u32 threads;
 	u32 rounds;

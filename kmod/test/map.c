@@ -877,14 +877,7 @@ union mapst_key {
 	u8 b[MAPST_BIN_LEN];
 };
 
-static __printf(2, 3) void mapst_fail(struct mapst *s, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	gosync_vviolation(&s->v, fmt, args);
-	va_end(args);
-}
+#define mapst_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 static inline u64 mapst_rand(u64 *x)
 {

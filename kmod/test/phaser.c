@@ -112,16 +112,7 @@
 #define PHR_THREADS_MAX		64
 #define PHR_ROUNDS_MAX		1000000
 
-/**
- * enum phr_mode - what a run does besides its rounds
- * @PHR_PLAIN: nothing
- * @PHR_DELAY: random delays before arriving
- * @PHR_DEREGISTER: threads leave, and re-register, at random
- * @PHR_INTERRUPT: a signalled victim per round
- * @PHR_TIMEOUT: a timed-out victim per round
- * @PHR_TERMINATE: force_termination() at a random point
- * @PHR_NR_MODES: number of modes
- */
+/* mode=, what a run does besides its rounds; see the top of this file. */
 enum phr_mode {
 	PHR_PLAIN,
 	PHR_DELAY,
@@ -132,17 +123,7 @@ enum phr_mode {
 	PHR_NR_MODES,
 };
 
-/**
- * enum phr_inject - a violation planted once, to prove a check fires
- * @PHR_INJ_NONE: none
- * @PHR_INJ_EARLY: a released thread reads a peer's entry one round behind
- * @PHR_INJ_ENTRY: on_advance reads a wrong entry
- * @PHR_INJ_DOUBLE: on_advance counts a phase twice
- * @PHR_INJ_PHASE: a thread is given a phase one too far
- * @PHR_INJ_PARTIES: on_advance expects one party more
- * @PHR_INJ_TERMINATED: the final check expects the other state
- * @PHR_NR_INJECT: number of injections
- */
+/* inject=, a violation planted once; see the top of this file. */
 enum phr_inject {
 	PHR_INJ_NONE,
 	PHR_INJ_EARLY,
@@ -154,15 +135,7 @@ enum phr_inject {
 	PHR_NR_INJECT,
 };
 
-/**
- * struct phr_args - the arguments of a phaser/run command
- * @threads: threads=
- * @rounds: rounds=
- * @tier: tier=, child phasers (0: flat)
- * @seed: seed=
- * @mode: mode=
- * @inject: inject=
- */
+/* The arguments of a phaser/run command, by their keys (phr_params). */
 struct phr_args {
 	u32 threads;
 	u32 rounds;
@@ -305,14 +278,7 @@ struct phr {
 };
 
 /* Any context: record one violation. */
-static __printf(2, 3) void phr_fail(struct phr *s, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	gosync_vviolation(&s->v, fmt, args);
-	va_end(args);
-}
+#define phr_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 /* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
 static void phr_abort(struct phr *s)
