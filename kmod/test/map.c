@@ -994,7 +994,7 @@ static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 	const void *key = mapst_key(s, k, &kb);
 	enum mapst_op op = 0;
 	void *old = NULL;
-	u64 got;
+	u64 got, exp;
 	int ret;
 
 	/*
@@ -1043,48 +1043,21 @@ static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 		}
 		break;
 	case MAPST_CAS:
-		if (!cur) {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(nv),
-							  mapdbg_ptr(nv ^ 2));
-			if (ret != -ENOENT && !mapst_enomem(th, ret))
-				mapst_fail(s, "cas of absent key %llu returned %d",
-					   k, ret);
-		} else if (r & (1ULL << 20)) {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur),
-							  mapdbg_ptr(nv));
-			if (!ret) {
-				th->shadow[idx] = nv;
-				th->inserted++;
-			} else if (!mapst_enomem(th, ret)) {
-				mapst_fail(s, "cas of key %llu from its value returned %d",
-					   k, ret);
-			}
-		} else {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur ^ 2),
-							  mapdbg_ptr(nv));
-			if (ret != -EAGAIN && !mapst_enomem(th, ret))
-				mapst_fail(s, "cas of key %llu from a wrong value returned %d",
-					   k, ret);
-		}
-		break;
 	case MAPST_CAD:
-		if (!cur) {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(nv));
-			if (ret != -ENOENT && !mapst_enomem(th, ret))
-				mapst_fail(s, "cad of absent key %llu returned %d",
-					   k, ret);
-		} else if (r & (1ULL << 20)) {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur));
-			if (!ret)
-				th->shadow[idx] = 0;
-			else if (!mapst_enomem(th, ret))
-				mapst_fail(s, "cad of key %llu with its value returned %d",
-					   k, ret);
-		} else {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur ^ 2));
-			if (ret != -EAGAIN && !mapst_enomem(th, ret))
-				mapst_fail(s, "cad of key %llu with a wrong value returned %d",
-					   k, ret);
+		/* Absent; from its value (swapped, or deleted); from a wrong one. */
+		exp = !cur ? nv : r & (1ULL << 20) ? cur : cur ^ 2;
+		if (op == MAPST_CAD)
+			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(exp));
+		else
+			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(exp),
+							  mapdbg_ptr(cur ? nv : nv ^ 2));
+		if (cur && exp == cur && !ret) {
+			th->shadow[idx] = op == MAPST_CAD ? 0 : nv;
+			th->inserted += op == MAPST_CAS;
+		} else if (ret != (!cur ? -ENOENT : exp == cur ? 0 : -EAGAIN) &&
+			   !mapst_enomem(th, ret)) {
+			mapst_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
+				   op == MAPST_CAD ? "cad" : "cas", k, cur, exp, ret);
 		}
 		break;
 	case MAPST_LOAD_OR_STORE:
