@@ -302,17 +302,6 @@ static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 	va_end(args);
 }
 
-/* A well-mixed 32-bit hash (murmur3's finalizer). */
-static u32 barst_mix(u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bU;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35U;
-	h ^= h >> 16;
-	return h;
-}
-
 static bool barst_gives_up(const struct barst *s)
 {
 	return s->a.mode == BARST_INTERRUPT || s->a.mode == BARST_TIMEOUT;
@@ -435,7 +424,7 @@ static void barst_plan(const struct barst *s, u32 round, u32 epoch,
 		       struct barst_plan *p)
 {
 	u32 n = s->a.threads;
-	u32 h = barst_mix(s->a.seed ^ barst_mix(round ^ barst_mix(epoch + 1)));
+	u32 h = gosync_hash32(s->a.seed, (u64)epoch << 32 | round);
 
 	p->breaks = barst_gives_up(s) && h % BARST_BREAK_EVERY == 0;
 	p->victim = (h >> 8) % n;
@@ -933,9 +922,9 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	for (i = 0; i < a.threads; i++) {
 		s->th[i].s = s;
 		s->th[i].id = i;
-		s->th[i].rnd = barst_mix(a.seed + 0x9e3779b9U * (i + 1)) | 1;
+		s->th[i].rnd = gosync_hash32(a.seed, BIT_ULL(63) + i) | 1;
 	}
-	s->rnd = barst_mix(a.seed) | 1;
+	s->rnd = gosync_hash32(a.seed, U64_MAX) | 1;
 	s->run = (struct gosync_run){
 		.name = "barrier", .nr_threads = a.threads,
 		.signals = a.mode == BARST_INTERRUPT, .body = barst_body,

@@ -879,15 +879,6 @@ union mapst_key {
 
 #define mapst_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
-static inline u64 mapst_rand(u64 *x)
-{
-	/* xorshift64* */
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545F4914F6CDD1DULL;
-}
-
 static inline u64 mapst_value(u64 k, u64 r)
 {
 	return (k << MAPST_SEQ_BITS) | (r & MAPST_SEQ_MASK) | 1;
@@ -983,11 +974,11 @@ static bool mapst_enomem(struct mapst_thread *th, int ret)
 static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 			 unsigned int id)
 {
-	u64 r = mapst_rand(&th->rng);
+	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
 	u64 k = idx * s->nr_threads + id;
 	u64 cur = th->shadow[idx];
-	u64 nv = mapst_value(k, mapst_rand(&th->rng));
+	u64 nv = mapst_value(k, gosync_xorshift64s(&th->rng));
 	u32 pick = (r >> 40) % 100;
 	struct gosync_map *m = &s->map;
 	union mapst_key kb;
@@ -1169,7 +1160,7 @@ static int mapst_body(struct gosync_run_thread *t)
 		/* Readers run as long as the writer. */
 		do {
 			for (i = 0; i < MAPST_BATCH; i++) {
-				k = mapst_rand(&th->rng) % s->storm;
+				k = gosync_xorshift64s(&th->rng) % s->storm;
 				mapst_enter(s);
 				v = mapdbg_num(gosync_map_load(&s->map, mapst_key(s, k, &kb)));
 				mapst_leave(s);
@@ -1228,7 +1219,7 @@ static int mapst_resizer(void *arg)
 
 	mapst_make_it_fail(s, true);
 	while (!kthread_should_stop()) {
-		r = mapst_rand(&s->resizer_rng);
+		r = gosync_xorshift64s(&s->resizer_rng);
 		len = gosync_map_len(&s->map);
 		buckets = roundup_pow_of_two(clamp_t(unsigned long, len / 2, 16, 1UL << 20));
 		/* A quarter reseeds; the rest go from 4x smaller to 4x bigger. */

@@ -296,14 +296,7 @@ static void phr_run_abort(struct gosync_run *run)
 }
 
 /* A value every thread derives alike from the seed and @n. */
-static u32 phr_hash(const struct phr *s, u64 n)
-{
-	u64 z = s->a.seed + (n + 1) * 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31)) >> 32;
-}
+#define phr_hash(s, n)	gosync_hash32((s)->a.seed, n)
 
 /* The phase of round @r (the phaser starts in phase 0). */
 static int phr_phase(u64 r)

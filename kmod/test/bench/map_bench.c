@@ -630,17 +630,6 @@ static void mb_ctx_init(struct mb_ctx *c, struct mb_state *s, unsigned int id)
 	c->seq = 0;
 }
 
-static __always_inline u64 mb_rand(struct mb_ctx *c)
-{
-	u64 x = c->rnd;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	c->rnd = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
 /* A random key of the key space, from bits 8..23 of @r. */
 static __always_inline u64 mb_key(u64 r)
 {
@@ -772,7 +761,7 @@ static __always_inline int mb_random(struct gosync_run_thread *t,
 	mb_ctx_init(&c, t->run->data, t->id);
 	do {
 		for (i = 0; i < MB_BATCH && !ret; i++)
-			ret = mb_op(&c, ops, mix, mb_rand(&c));
+			ret = mb_op(&c, ops, mix, gosync_xorshift64s(&c.rnd));
 		t->ops += MB_BATCH;
 	} while (!ret && gosync_run_continue(t));
 	kfree(c.spare);
