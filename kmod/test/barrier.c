@@ -44,16 +44,11 @@
  *			while the parties delay as in delay mode (else two
  *			spinning parties finish before the first reset).
  *
- *	In interrupt, timeout and reset modes generations break. The rules,
- *	from the outcome rules of kmod/barrier.c: a generation is released
- *	(every party gets its index) or broken (no party is released:
- *	everyone gets -ECONNABORTED, but the party that gave up, which gets
- *	-ERESTARTSYS or -ETIMEDOUT); a waiter whose give-up came too late
- *	(everybody had arrived) is released normally. So in one attempt of
- *	a round either all N threads pass or all N fail. After a give-up the
- *	barrier stays broken (gosync_barrier_is_broken()) until reset, and
- *	every later arrival gets -ECONNABORTED at once; a reset() leaves it
- *	unbroken. A thread that failed joins a rendezvous outside the
+ *	In interrupt, timeout and reset modes generations break, by the
+ *	rules of <gosync/barrier.h> ("Broken state"): in one attempt of a
+ *	round either all N threads pass or all N fail (the one that gave up
+ *	with -ERESTARTSYS or -ETIMEDOUT), and the barrier stays broken until
+ *	reset. A thread that failed joins a rendezvous outside the
  *	barrier (the recovery); the one that completes it checks that all N
  *	failed the same round, that exactly one party gave up (none in
  *	reset mode), and that the barrier is broken, then calls
