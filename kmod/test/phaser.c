@@ -304,12 +304,6 @@ static int phr_phase(u64 r)
 	return r & GOSYNC_PHASER_PHASE_MAX;
 }
 
-/* The round of phase @phase, at most GOSYNC_PHASER_PHASE_MAX. */
-static u32 phr_round_of(int phase)
-{
-	return phase & GOSYNC_PHASER_PHASE_MAX;
-}
-
 /* Interrupt and timeout modes: the victim of round @r, and its peer. */
 static unsigned int phr_victim(const struct phr *s, u32 r)
 {
@@ -615,43 +609,38 @@ static void phr_leave(struct phr_thread *t, u32 r)
 	}
 	/* A late waker may find a later phase, never a future one. */
 	adv = atomic_long_read(&s->advances);
-	if (phr_round_of(ret) <= r || phr_round_of(ret) > adv)
+	/* phr_phase() of a phase is its round (at most the phase max). */
+	if (phr_phase(ret) <= r || phr_phase(ret) > adv)
 		phr_fail(s, "thread %u: left in round %u, await_advance: phase %d after %ld",
 			 t->id, r, ret, adv);
 	else
 		t->completed = r + 1;
 }
 
-static void phr_rounds(struct phr_thread *t)
+static int phr_body(struct gosync_run_thread *rt)
 {
-	struct phr *s = t->s;
+	struct phr *s = rt->run->data;
+	struct phr_thread *t = &s->th[rt->id];
 	u32 r;
 
 	for (r = 0; s->a.mode == PHR_TERMINATE || r < s->a.rounds; r++) {
 		/* Pairs with WRITE_ONCE() in phr_abort(). */
 		if (READ_ONCE(s->stop) || r == U32_MAX)
-			return;
+			break;
 		phr_before(t, r);
 		/* Pairs with READ_ONCE() in the checks; ordered by arrival. */
 		WRITE_ONCE(s->entries[t->id], r);
 		if (s->a.mode == PHR_DEREGISTER) {
 			if (r == t->leave) {
 				phr_leave(t, r);
-				return;
+				break;
 			}
 			if (!(gosync_xorshift32(&t->rnd) & 7) && !phr_swap(t, r))
-				return;
+				break;
 		}
 		if (!phr_round(t, r))
-			return;
+			break;
 	}
-}
-
-static int phr_body(struct gosync_run_thread *rt)
-{
-	struct phr *s = rt->run->data;
-
-	phr_rounds(&s->th[rt->id]);
 	return 0;
 }
 
