@@ -55,8 +55,7 @@ enum mapst_op {
  * @threads: threads=, stress threads
  * @duration_ms: duration_ms=
  * @keys: keys=, the key space
- * @kind: kind= as written
- * @key_kind: @kind parsed (u64 if absent)
+ * @key_kind: kind= (u64 if absent)
  * @hint: hint=, the map's size hint
  * @mix: the percentage of each operation (enum mapst_op)
  * @checker: checker=
@@ -69,8 +68,7 @@ struct mapst_args {
 	u32 threads;
 	u32 duration_ms;
 	u64 keys;
-	char kind[8];
-	enum gosync_map_key_kind key_kind;
+	u32 key_kind;
 	u32 hint;
 	u32 mix[MAPST_NR_OPS];
 	u32 checker;
@@ -80,7 +78,7 @@ struct mapst_args {
 	u32 atomic;
 };
 
-int __gosync_map_stress_parse(char *line, struct mapst_args *a,
-			      struct seq_buf *out, const char *who);
+/* Its struct gosync_args (kmod/test/parse.h), in kmod/test/map.c. */
+extern const struct gosync_args gosync_map_stress_args;
 
 #endif /* _GOSYNC_KMOD_MAP_H */

@@ -44,16 +44,11 @@
  *			while the parties delay as in delay mode (else two
  *			spinning parties finish before the first reset).
  *
- *	In interrupt, timeout and reset modes generations break. The rules,
- *	from the outcome rules of kmod/barrier.c: a generation is released
- *	(every party gets its index) or broken (no party is released:
- *	everyone gets -ECONNABORTED, but the party that gave up, which gets
- *	-ERESTARTSYS or -ETIMEDOUT); a waiter whose give-up came too late
- *	(everybody had arrived) is released normally. So in one attempt of
- *	a round either all N threads pass or all N fail. After a give-up the
- *	barrier stays broken (gosync_barrier_is_broken()) until reset, and
- *	every later arrival gets -ECONNABORTED at once; a reset() leaves it
- *	unbroken. A thread that failed joins a rendezvous outside the
+ *	In interrupt, timeout and reset modes generations break, by the
+ *	rules of <gosync/barrier.h> ("Broken state"): in one attempt of a
+ *	round either all N threads pass or all N fail (the one that gave up
+ *	with -ERESTARTSYS or -ETIMEDOUT), and the barrier stays broken until
+ *	reset. A thread that failed joins a rendezvous outside the
  *	barrier (the recovery); the one that completes it checks that all N
  *	failed the same round, that exactly one party gave up (none in
  *	reset mode), and that the barrier is broken, then calls
@@ -122,15 +117,7 @@
 #define BARST_LONG_TIMEOUT	(10 * HZ)
 #define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
 
-/**
- * enum barst_mode - how the threads of a run arrive
- * @BARST_PLAIN: gosync_barrier_wait() at once
- * @BARST_DELAY: random delays and wait flavours
- * @BARST_INTERRUPT: now and then a victim is interrupted by a signal
- * @BARST_TIMEOUT: now and then a victim's wait times out
- * @BARST_RESET: a controller resets the barrier now and then
- * @BARST_NR_MODES: number of modes
- */
+/* mode=, how the threads of a run arrive; see the top of this file. */
 enum barst_mode {
 	BARST_PLAIN,
 	BARST_DELAY,
@@ -140,16 +127,7 @@ enum barst_mode {
 	BARST_NR_MODES,
 };
 
-/**
- * enum barst_inject - a violation planted after the run
- * @BARST_INJ_NONE: none
- * @BARST_INJ_EARLY: a thread released with the slots a round behind
- * @BARST_INJ_ACTION: the action run once more
- * @BARST_INJ_SERIAL: a serial waiter too many
- * @BARST_INJ_INDEX: an arrival index returned twice in a round
- * @BARST_INJ_ROUND: two threads failing different rounds in an epoch
- * @BARST_NR_INJECT: number of injections
- */
+/* inject=, a violation planted after the run; see the top of this file. */
 enum barst_inject {
 	BARST_INJ_NONE,
 	BARST_INJ_EARLY,
@@ -160,15 +138,7 @@ enum barst_inject {
 	BARST_NR_INJECT,
 };
 
-/**
- * struct barst_args - the arguments of a barrier/run command
- * @threads: threads=, the parties
- * @rounds: rounds=, rounds each thread passes
- * @mode: mode= (plain if absent)
- * @action: action=, give the barrier the checking action
- * @seed: seed=, of the random choices
- * @inject: inject= (none if absent)
- */
+/* The arguments of a barrier/run command, by their keys (barst_params). */
 struct barst_args {
 	u32 threads;
 	u32 rounds;
@@ -327,17 +297,6 @@ static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 	va_end(args);
 }
 
-/* A well-mixed 32-bit hash (murmur3's finalizer). */
-static u32 barst_mix(u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bU;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35U;
-	h ^= h >> 16;
-	return h;
-}
-
 static bool barst_gives_up(const struct barst *s)
 {
 	return s->a.mode == BARST_INTERRUPT || s->a.mode == BARST_TIMEOUT;
@@ -460,7 +419,7 @@ static void barst_plan(const struct barst *s, u32 round, u32 epoch,
 		       struct barst_plan *p)
 {
 	u32 n = s->a.threads;
-	u32 h = barst_mix(s->a.seed ^ barst_mix(round ^ barst_mix(epoch + 1)));
+	u32 h = gosync_hash32(s->a.seed, (u64)epoch << 32 | round);
 
 	p->breaks = barst_gives_up(s) && h % BARST_BREAK_EVERY == 0;
 	p->victim = (h >> 8) % n;
@@ -958,9 +917,9 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	for (i = 0; i < a.threads; i++) {
 		s->th[i].s = s;
 		s->th[i].id = i;
-		s->th[i].rnd = barst_mix(a.seed + 0x9e3779b9U * (i + 1)) | 1;
+		s->th[i].rnd = gosync_hash32(a.seed, BIT_ULL(63) + i) | 1;
 	}
-	s->rnd = barst_mix(a.seed) | 1;
+	s->rnd = gosync_hash32(a.seed, U64_MAX) | 1;
 	s->run = (struct gosync_run){
 		.name = "barrier", .nr_threads = a.threads,
 		.signals = a.mode == BARST_INTERRUPT, .body = barst_body,

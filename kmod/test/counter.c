@@ -59,30 +59,38 @@ static void counter_teardown(void *data)
 	kfree(s);
 }
 
-static int counter_atomic_body(struct gosync_run_thread *t)
+/* Increment the shared atomic, the per-CPU counter, or (stress) both. */
+static __always_inline int counter_body(struct gosync_run_thread *t,
+					bool shared, bool percpu)
 {
 	struct counter_state *s = t->run->data;
 	unsigned int i;
 
 	do {
-		for (i = 0; i < COUNTER_BATCH; i++)
-			atomic_long_inc(&s->shared);
+		for (i = 0; i < COUNTER_BATCH; i++) {
+			if (shared)
+				atomic_long_inc(&s->shared);
+			if (percpu)
+				this_cpu_inc(*s->percpu);
+		}
 		t->ops += COUNTER_BATCH;
 	} while (gosync_run_continue(t));
 	return 0;
 }
 
+static int counter_atomic_body(struct gosync_run_thread *t)
+{
+	return counter_body(t, true, false);
+}
+
 static int counter_percpu_body(struct gosync_run_thread *t)
 {
-	struct counter_state *s = t->run->data;
-	unsigned int i;
+	return counter_body(t, false, true);
+}
 
-	do {
-		for (i = 0; i < COUNTER_BATCH; i++)
-			this_cpu_inc(*s->percpu);
-		t->ops += COUNTER_BATCH;
-	} while (gosync_run_continue(t));
-	return 0;
+static int counter_stress_body(struct gosync_run_thread *t)
+{
+	return counter_body(t, true, true);
 }
 
 static const struct gosync_bench_case counter_bench_atomic = {
@@ -99,21 +107,6 @@ static const struct gosync_bench_case counter_bench_percpu = {
 
 GOSYNC_BENCH_SET(gosync_counter_bench, &counter_bench_atomic,
 		 &counter_bench_percpu);
-
-static int counter_stress_body(struct gosync_run_thread *t)
-{
-	struct counter_state *s = t->run->data;
-	unsigned int i;
-
-	do {
-		for (i = 0; i < COUNTER_BATCH; i++) {
-			atomic_long_inc(&s->shared);
-			this_cpu_inc(*s->percpu);
-		}
-		t->ops += COUNTER_BATCH;
-	} while (gosync_run_continue(t));
-	return 0;
-}
 
 static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
 			       struct seq_buf *out)
@@ -164,13 +157,7 @@ static struct gosync_cmd_file counter_stress_file = {
 	.exec = counter_stress_exec,
 };
 
-static int counter_init(struct dentry *dir)
-{
-	gosync_cmd_file_create(dir, &counter_stress_file);
-	return 0;
-}
-
 const struct gosync_component gosync_counter_component = {
 	.name = "counter",
-	.init = counter_init,
+	.files = (struct gosync_cmd_file *const []){ &counter_stress_file, NULL },
 };

@@ -200,27 +200,15 @@ enum mapdbg_arg {
 #define MAPDBG_HINT_MAX		BIT(22)
 #define MAPDBG_RANGE_PRINT	32
 
-/**
- * struct mapdbg_args - the parsed arguments of one command
- * @key: the key as written
- * @kind: kind= of init
- * @gfp: gfp= of init
- * @value: value=
- * @old: old=
- * @new: new=
- * @limit: limit= of range
- * @max: max= of init
- * @key_len: key_len= of init
- * @hint: hint= of init
- * @buckets: buckets= of resize
- * @ukey: the key of a u64 map
- * @bkey: the key of a binary map
- * @hex: scratch for printing binary keys
+/*
+ * The arguments of one command, by their keys (kind and gfp as indices
+ * of their words), then the key in the form the map takes and scratch
+ * for printing binary keys.
  */
 struct mapdbg_args {
 	char key[GOSYNC_CMD_MAX_LEN];
-	char kind[8];
-	char gfp[8];
+	u32 kind;
+	u32 gfp;
 	u64 value;
 	u64 old;
 	u64 new;
@@ -234,13 +222,17 @@ struct mapdbg_args {
 	char hex[2 * GOSYNC_MAP_KEY_MAX + 1];
 };
 
+/*
+ * A verb: the keys it requires and those it may take besides (BIT(enum
+ * mapdbg_arg)), whether it may sleep (never run with bottom halves off),
+ * and what it prints on success, followed by a number if it ends in '='.
+ */
 struct mapdbg_verb {
 	const char *name;
-	u16 takes;		/* BIT(enum mapdbg_arg) it accepts */
-	u16 needs;		/* ... and requires */
-	bool sleeps;		/* never run with bottom halves disabled */
-	int (*run)(struct mapdbg_test *t, struct mapdbg_args *a,
-		   const void *key, struct seq_buf *out);
+	u16 needs;
+	u16 may;
+	bool sleeps;
+	const char *done;
 };
 
 static_assert(offsetof(struct mapdbg_verb, name) == 0,
@@ -264,15 +256,7 @@ static const char *const mapdbg_kind_names[] = {
 	[GOSYNC_MAP_KEY_STRING] = "str",
 };
 
-static int mapdbg_parse_kind(const char *s, enum gosync_map_key_kind *kind)
-{
-	int i = match_string(mapdbg_kind_names, ARRAY_SIZE(mapdbg_kind_names), s);
-
-	if (i < 0)
-		return i;
-	*kind = i;
-	return 0;
-}
+static const char *const mapdbg_gfp_names[] = { "kernel", "atomic" };
 
 static void mapdbg_print_key(struct mapdbg_test *t, struct mapdbg_args *a,
 			     const void *key, struct seq_buf *out)
@@ -323,140 +307,29 @@ static int mapdbg_key(struct mapdbg_test *t, struct mapdbg_args *a,
 	}
 }
 
+static const struct {
+	int err;
+	const char *why;
+} mapdbg_whys[] = {
+	{ -ENOENT, "no such key" },
+	{ -EAGAIN, "the value is not the expected one" },
+	{ -ENOSPC, "the map is full" },
+	{ -ENAMETOOLONG, "key too long" },
+	{ -ENOMEM, "out of memory" },
+	{ -EINVAL, "invalid argument (a value must be non-zero)" },
+};
+
 /* Explain a failed map call; returns @ret. */
 static int mapdbg_failed(struct seq_buf *out, const char *call, int ret)
 {
-	const char *why;
+	const char *why = "failed";
+	unsigned int i;
 
-	switch (ret) {
-	case -ENOENT:
-		why = "no such key";
-		break;
-	case -EAGAIN:
-		why = "the value is not the expected one";
-		break;
-	case -ENOSPC:
-		why = "the map is full";
-		break;
-	case -ENAMETOOLONG:
-		why = "key too long";
-		break;
-	case -ENOMEM:
-		why = "out of memory";
-		break;
-	case -EINVAL:
-		why = "invalid argument (a value must be non-zero)";
-		break;
-	default:
-		why = "failed";
-		break;
-	}
+	for (i = 0; i < ARRAY_SIZE(mapdbg_whys); i++)
+		if (mapdbg_whys[i].err == ret)
+			why = mapdbg_whys[i].why;
 	gosync_report(out, "map", "%s: %s (%d)", call, why, ret);
 	return ret;
-}
-
-static int mapdbg_store(struct mapdbg_test *t, struct mapdbg_args *a,
-			const void *key, struct seq_buf *out)
-{
-	int ret = gosync_map_store(&t->map, key, mapdbg_ptr(a->value));
-
-	if (ret)
-		return mapdbg_failed(out, "store", ret);
-	seq_buf_printf(out, "stored\n");
-	return 0;
-}
-
-static int mapdbg_load(struct mapdbg_test *t, struct mapdbg_args *a,
-		       const void *key, struct seq_buf *out)
-{
-	void *v;
-
-	/* load() answers NULL for a key it refuses: say why. */
-	if (t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
-		return mapdbg_failed(out, "load", -ENAMETOOLONG);
-	v = gosync_map_load(&t->map, key);
-	if (!v)
-		return mapdbg_failed(out, "load", -ENOENT);
-	seq_buf_printf(out, "value=%llu\n", mapdbg_num(v));
-	return 0;
-}
-
-static int mapdbg_load_or_store(struct mapdbg_test *t, struct mapdbg_args *a,
-				const void *key, struct seq_buf *out)
-{
-	void *actual = NULL;
-	int ret = gosync_map_load_or_store(&t->map, key, mapdbg_ptr(a->value),
-					   &actual);
-
-	if (ret == -EEXIST) {
-		seq_buf_printf(out, "loaded value=%llu\n", mapdbg_num(actual));
-		return 0;
-	}
-	if (ret)
-		return mapdbg_failed(out, "load_or_store", ret);
-	seq_buf_printf(out, "stored value=%llu\n", mapdbg_num(actual));
-	return 0;
-}
-
-static int mapdbg_load_and_delete(struct mapdbg_test *t, struct mapdbg_args *a,
-				  const void *key, struct seq_buf *out)
-{
-	void *old = NULL;
-	int ret = gosync_map_load_and_delete(&t->map, key, &old);
-
-	if (ret)
-		return mapdbg_failed(out, "load_and_delete", ret);
-	seq_buf_printf(out, "deleted value=%llu\n", mapdbg_num(old));
-	return 0;
-}
-
-static int mapdbg_delete(struct mapdbg_test *t, struct mapdbg_args *a,
-			 const void *key, struct seq_buf *out)
-{
-	int ret = gosync_map_delete(&t->map, key);
-
-	if (ret)
-		return mapdbg_failed(out, "delete", ret);
-	seq_buf_printf(out, "deleted\n");
-	return 0;
-}
-
-static int mapdbg_swap(struct mapdbg_test *t, struct mapdbg_args *a,
-		       const void *key, struct seq_buf *out)
-{
-	void *old = NULL;
-	int ret = gosync_map_swap(&t->map, key, mapdbg_ptr(a->value), &old);
-
-	if (ret)
-		return mapdbg_failed(out, "swap", ret);
-	if (old)
-		seq_buf_printf(out, "old=%llu\n", mapdbg_num(old));
-	else
-		seq_buf_printf(out, "old=none\n");
-	return 0;
-}
-
-static int mapdbg_cas(struct mapdbg_test *t, struct mapdbg_args *a,
-		      const void *key, struct seq_buf *out)
-{
-	int ret = gosync_map_compare_and_swap(&t->map, key, mapdbg_ptr(a->old),
-					      mapdbg_ptr(a->new));
-
-	if (ret)
-		return mapdbg_failed(out, "cas", ret);
-	seq_buf_printf(out, "swapped\n");
-	return 0;
-}
-
-static int mapdbg_cad(struct mapdbg_test *t, struct mapdbg_args *a,
-		      const void *key, struct seq_buf *out)
-{
-	int ret = gosync_map_compare_and_delete(&t->map, key, mapdbg_ptr(a->old));
-
-	if (ret)
-		return mapdbg_failed(out, "cad", ret);
-	seq_buf_printf(out, "deleted\n");
-	return 0;
 }
 
 struct mapdbg_range_ctx {
@@ -481,7 +354,7 @@ static bool mapdbg_range_visit(const void *key, void *value, void *arg)
 }
 
 static int mapdbg_range(struct mapdbg_test *t, struct mapdbg_args *a,
-			const void *key, struct seq_buf *out)
+			struct seq_buf *out)
 {
 	struct mapdbg_range_ctx c = { .t = t, .a = a, .out = out };
 	unsigned long n;
@@ -496,80 +369,112 @@ static int mapdbg_range(struct mapdbg_test *t, struct mapdbg_args *a,
 	return 0;
 }
 
-static int mapdbg_clear(struct mapdbg_test *t, struct mapdbg_args *a,
-			const void *key, struct seq_buf *out)
-{
-	int ret = gosync_map_clear(&t->map);
-
-	if (ret)
-		return mapdbg_failed(out, "clear", ret);
-	seq_buf_printf(out, "cleared\n");
-	return 0;
-}
-
-static int mapdbg_len(struct mapdbg_test *t, struct mapdbg_args *a,
-		      const void *key, struct seq_buf *out)
-{
-	seq_buf_printf(out, "len=%lu\n", gosync_map_len(&t->map));
-	return 0;
-}
-
-static int mapdbg_resize(struct mapdbg_test *t, struct mapdbg_args *a,
-			 const void *key, struct seq_buf *out)
-{
-	struct gosync_map_stats st;
-	int ret = __gosync_map_resize(&t->map, a->buckets);
-
-	if (ret == -EINVAL) {
-		gosync_report(out, "map", "resize: buckets=%u is not 0 or a power of 2 in [%u,%u]",
-			      a->buckets, GOSYNC_MAP_MIN_BUCKETS,
-			      (unsigned int)GOSYNC_MAP_MAX_BUCKETS);
-		return ret;
-	}
-	if (ret)
-		return mapdbg_failed(out, "resize", ret);
-	gosync_map_stats(&t->map, &st);
-	seq_buf_printf(out, "buckets=%u\n", st.buckets);
-	return 0;
-}
-
-static int mapdbg_sync(struct mapdbg_test *t, struct mapdbg_args *a,
-		       const void *key, struct seq_buf *out)
-{
-	rcu_barrier();
-	seq_buf_printf(out, "synced\n");
-	return 0;
-}
-
-static int mapdbg_init_map(struct mapdbg_test *unused, struct mapdbg_args *a,
-			   const void *key, struct seq_buf *out);
-
 #define A(x)	BIT(MAPDBG_A_##x)
 
 static const struct mapdbg_verb mapdbg_verbs[MAPDBG_NR_VERBS] = {
-	[MAPDBG_INIT] = { "init", A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
-			  0, true, mapdbg_init_map },
-	[MAPDBG_STORE] = { "store", A(KEY) | A(VALUE), A(KEY) | A(VALUE),
-			   false, mapdbg_store },
-	[MAPDBG_LOAD] = { "load", A(KEY), A(KEY), false, mapdbg_load },
-	[MAPDBG_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE),
-				   A(KEY) | A(VALUE), false, mapdbg_load_or_store },
-	[MAPDBG_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), A(KEY), false,
-				     mapdbg_load_and_delete },
-	[MAPDBG_DELETE] = { "delete", A(KEY), A(KEY), false, mapdbg_delete },
-	[MAPDBG_SWAP] = { "swap", A(KEY) | A(VALUE), A(KEY) | A(VALUE), false,
-			  mapdbg_swap },
-	[MAPDBG_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), A(KEY) | A(OLD) | A(NEW),
-			 false, mapdbg_cas },
-	[MAPDBG_CAD] = { "cad", A(KEY) | A(OLD), A(KEY) | A(OLD), false, mapdbg_cad },
-	[MAPDBG_RANGE] = { "range", A(LIMIT), 0, false, mapdbg_range },
-	[MAPDBG_CLEAR] = { "clear", 0, 0, false, mapdbg_clear },
-	[MAPDBG_LEN] = { "len", 0, 0, false, mapdbg_len },
-	[MAPDBG_RESIZE] = { "resize", A(BUCKETS), A(BUCKETS), true, mapdbg_resize },
-	[MAPDBG_SYNC] = { "sync", 0, 0, true, mapdbg_sync },
+	[MAPDBG_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
+			  true },
+	[MAPDBG_STORE] = { "store", A(KEY) | A(VALUE), 0, false, "stored" },
+	[MAPDBG_LOAD] = { "load", A(KEY), 0, false, "value=" },
+	[MAPDBG_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false,
+				   "stored value=" },
+	[MAPDBG_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false,
+				     "deleted value=" },
+	[MAPDBG_DELETE] = { "delete", A(KEY), 0, false, "deleted" },
+	[MAPDBG_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
+	[MAPDBG_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
+	[MAPDBG_CAD] = { "cad", A(KEY) | A(OLD), 0, false, "deleted" },
+	[MAPDBG_RANGE] = { "range", 0, A(LIMIT), false },
+	[MAPDBG_CLEAR] = { "clear", 0, 0, false, "cleared" },
+	[MAPDBG_LEN] = { "len", 0, 0, false, "len=" },
+	[MAPDBG_RESIZE] = { "resize", A(BUCKETS), 0, true, "buckets=" },
+	[MAPDBG_SYNC] = { "sync", 0, 0, true, "synced" },
 };
 
 #undef A
+
+/* Verb @id on key @key of @t; prints its result or explains its failure. */
+static int mapdbg_run(struct mapdbg_test *t, unsigned int id,
+		      struct mapdbg_args *a, const void *key,
+		      struct seq_buf *out)
+{
+	const char *done = mapdbg_verbs[id].done;
+	struct gosync_map *m = &t->map;
+	struct gosync_map_stats st;
+	void *old = NULL;
+	u64 n = 0;
+	int ret = 0;
+
+	switch (id) {
+	case MAPDBG_STORE:
+		ret = gosync_map_store(m, key, mapdbg_ptr(a->value));
+		break;
+	case MAPDBG_LOAD:
+		/* load() answers NULL for a key it refuses: say why. */
+		if (t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
+			ret = -ENAMETOOLONG;
+		else
+			old = gosync_map_load(m, key);
+		if (!ret && !old)
+			ret = -ENOENT;
+		break;
+	case MAPDBG_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, mapdbg_ptr(a->value), &old);
+		if (ret == -EEXIST) {
+			done = "loaded value=";
+			ret = 0;
+		}
+		break;
+	case MAPDBG_LOAD_AND_DELETE:
+		ret = gosync_map_load_and_delete(m, key, &old);
+		break;
+	case MAPDBG_DELETE:
+		ret = gosync_map_delete(m, key);
+		break;
+	case MAPDBG_SWAP:
+		ret = gosync_map_swap(m, key, mapdbg_ptr(a->value), &old);
+		if (!ret && !old)
+			done = "old=none";
+		break;
+	case MAPDBG_CAS:
+		ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(a->old),
+						  mapdbg_ptr(a->new));
+		break;
+	case MAPDBG_CAD:
+		ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(a->old));
+		break;
+	case MAPDBG_RANGE:
+		return mapdbg_range(t, a, out);
+	case MAPDBG_CLEAR:
+		ret = gosync_map_clear(m);
+		break;
+	case MAPDBG_LEN:
+		n = gosync_map_len(m);
+		break;
+	case MAPDBG_RESIZE:
+		ret = __gosync_map_resize(m, a->buckets);
+		if (ret == -EINVAL) {
+			gosync_report(out, "map",
+				      "resize: buckets=%u is not 0 or a power of 2 in [%u,%u]",
+				      a->buckets, GOSYNC_MAP_MIN_BUCKETS,
+				      (unsigned int)GOSYNC_MAP_MAX_BUCKETS);
+			return ret;
+		}
+		gosync_map_stats(m, &st);
+		n = st.buckets;
+		break;
+	case MAPDBG_SYNC:
+		rcu_barrier();
+		break;
+	}
+	if (ret)
+		return mapdbg_failed(out, mapdbg_verbs[id].name, ret);
+	seq_buf_printf(out, "%s", done);
+	if (done[strlen(done) - 1] == '=')
+		seq_buf_printf(out, "%llu", old ? mapdbg_num(old) : n);
+	seq_buf_printf(out, "\n");
+	return 0;
+}
 
 /* The parameters @v accepts, with their destinations in @a; returns how many. */
 static unsigned int mapdbg_params(const struct mapdbg_verb *v,
@@ -581,18 +486,21 @@ static unsigned int mapdbg_params(const struct mapdbg_verb *v,
 		[MAPDBG_A_OLD] = GOSYNC_PARAM_U64("old", &a->old, 0, U64_MAX, false),
 		[MAPDBG_A_NEW] = GOSYNC_PARAM_U64("new", &a->new, 0, U64_MAX, false),
 		[MAPDBG_A_LIMIT] = GOSYNC_PARAM_U64("limit", &a->limit, 1, U64_MAX, false),
-		[MAPDBG_A_KIND] = GOSYNC_PARAM_STR("kind", a->kind, false),
+		[MAPDBG_A_KIND] = GOSYNC_PARAM_ENUM("kind", &a->kind, mapdbg_kind_names,
+						    ARRAY_SIZE(mapdbg_kind_names)),
 		[MAPDBG_A_KEY_LEN] = GOSYNC_PARAM_U32("key_len", &a->key_len, 0, U32_MAX,
 						      false),
 		[MAPDBG_A_HINT] = GOSYNC_PARAM_U32("hint", &a->hint, 0, MAPDBG_HINT_MAX,
 						   false),
 		[MAPDBG_A_MAX] = GOSYNC_PARAM_U64("max", &a->max, 0, ULONG_MAX, false),
-		[MAPDBG_A_GFP] = GOSYNC_PARAM_STR("gfp", a->gfp, false),
+		[MAPDBG_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &a->gfp, mapdbg_gfp_names,
+						   ARRAY_SIZE(mapdbg_gfp_names)),
 		[MAPDBG_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
 						      MAPDBG_HINT_MAX, false),
 	};
 
-	return gosync_param_select(p, all, MAPDBG_NR_ARGS, v->takes, v->needs);
+	return gosync_param_select(p, all, MAPDBG_NR_ARGS, v->needs | v->may,
+				   v->needs);
 }
 
 static struct mapdbg_test *mapdbg_test_new(const struct gosync_map_opts *base,
@@ -628,31 +536,18 @@ static void mapdbg_test_free(struct mapdbg_test *t)
 	kfree(t);
 }
 
-static int mapdbg_init_map(struct mapdbg_test *unused, struct mapdbg_args *a,
-			   const void *key, struct seq_buf *out)
+static int mapdbg_init_map(struct mapdbg_args *a, struct seq_buf *out)
 {
 	struct gosync_map_opts opts = {
-		.key_kind = GOSYNC_MAP_KEY_U64,
+		.key_kind = a->kind,
 		.key_len = a->key_len,
 		.size_hint = a->hint,
 		.max_entries = a->max,
-		.gfp = GFP_KERNEL,
+		.gfp = a->gfp ? GFP_ATOMIC : GFP_KERNEL,
 	};
 	struct mapdbg_test *t;
 	int ret;
 
-	if (a->kind[0] && mapdbg_parse_kind(a->kind, &opts.key_kind)) {
-		gosync_report(out, "map", "init: unknown kind '%s' (u64, str or bin)",
-			      a->kind);
-		return -EINVAL;
-	}
-	if (!strcmp(a->gfp, "atomic")) {
-		opts.gfp = GFP_ATOMIC;
-	} else if (a->gfp[0] && strcmp(a->gfp, "kernel")) {
-		gosync_report(out, "map", "init: unknown gfp '%s' (kernel or atomic)",
-			      a->gfp);
-		return -EINVAL;
-	}
 	t = mapdbg_test_new(&opts, &ret);
 	if (!t) {
 		gosync_report(out, "map", "init: gosync_map_init() failed (%d)", ret);
@@ -662,7 +557,7 @@ static int mapdbg_init_map(struct mapdbg_test *unused, struct mapdbg_args *a,
 	mapdbg_cur = t;
 	seq_buf_printf(out, "kind=%s key_len=%u hint=%u max=%lu gfp=%s\n",
 		       mapdbg_kind_names[t->kind], t->key_len, a->hint, t->max,
-		       t->atomic ? "atomic" : "kernel");
+		       mapdbg_gfp_names[t->atomic]);
 	return 0;
 }
 
@@ -686,7 +581,7 @@ int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	const struct mapdbg_verb *v;
 	struct mapdbg_test *t;
 	const void *key = NULL;
-	unsigned int n;
+	unsigned int n, id;
 	bool bh_off;
 	int ret;
 
@@ -694,6 +589,7 @@ int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
 			      sizeof(mapdbg_verbs[0]), out, who);
 	if (!v)
 		return -EINVAL;
+	id = v - mapdbg_verbs;
 
 	mutex_lock(&mapdbg_lock);
 	t = mapdbg_cur;
@@ -701,22 +597,24 @@ int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	a->limit = U64_MAX;
 	n = mapdbg_params(v, a, params);
 	ret = gosync_parse_params(line, params, n, out, who);
-	if (!ret && (v->takes & BIT(MAPDBG_A_KEY)))
+	if (!ret && (v->needs & BIT(MAPDBG_A_KEY)))
 		ret = mapdbg_key(t, a, &key, out);
 	if (ret)
 		goto out;
 
-	/* init frees t: decide before. */
-	bh_off = t->atomic && !v->sleeps;
-	if (bh_off)
-		local_bh_disable();
-	ret = v->run(t, a, key, out);
-	if (bh_off)
-		local_bh_enable();
-
-	/* init replaced the map: count on the new one. */
-	t = mapdbg_cur;
-	t->calls[v - mapdbg_verbs]++;
+	if (id == MAPDBG_INIT) {
+		ret = mapdbg_init_map(a, out);
+		/* Count on the new map. */
+		t = mapdbg_cur;
+	} else {
+		bh_off = t->atomic && !v->sleeps;
+		if (bh_off)
+			local_bh_disable();
+		ret = mapdbg_run(t, id, a, key, out);
+		if (bh_off)
+			local_bh_enable();
+	}
+	t->calls[id]++;
 	if (ret)
 		t->errors++;
 out:
@@ -745,7 +643,7 @@ void __gosync_map_cmd_stats(struct seq_buf *out)
 	gosync_map_stats(&t->map, &st);
 	seq_buf_printf(out, "kind=%s key_len=%u gfp=%s max=%lu",
 		       mapdbg_kind_names[t->kind], t->key_len,
-		       t->atomic ? "atomic" : "kernel", t->max);
+		       mapdbg_gfp_names[t->atomic], t->max);
 	seq_buf_printf(out, " entries=%lu buckets=%u longest_chain=%u resizing=%d",
 		       st.entries, st.buckets, st.longest_chain, st.resizing);
 	seq_buf_printf(out, " grows=%u shrinks=%u reseeds=%u aborts=%u releases=%ld",
@@ -790,69 +688,26 @@ void __gosync_map_cmd_exit(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The arguments of map/stress.                                       */
-
-static const char *const mapst_op_names[MAPST_NR_OPS] = {
-	"load", "store", "delete", "swap", "cas", "cad", "load_or_store",
-	"load_and_delete",
-};
+/* The arguments of map/stress; grammar and defaults at the top.      */
 
 static const u32 mapst_default_mix[MAPST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 };
 
-/**
- * __gosync_map_stress_parse() - parse and check the arguments of map/stress
- * @line: the command line, checked by gosync_parse_line(); modified
- * @a: filled with the arguments, the defaults for those not given
- * @out: where to explain a rejection
- * @who: prefix of messages about rejected commands
- *
- * The grammar is at the top of this file. Defaults: every online
- * CPU, 1000 ms, 65536 keys of kind u64, the default operation mix.
- *
- * Context: any context.
- * Return: 0, or a negative errno: the parser's (see parse.h), -EINVAL for
- * a mix that does not sum to 100, fewer keys than threads or an unknown
- * kind, -EOPNOTSUPP for failslab=1 without CONFIG_FAULT_INJECTION.
+/*
+ * Every online CPU if threads= is absent; a mix of percentages given in
+ * part sums to 100, the default mix if none is given; -EINVAL for a mix
+ * that does not, or fewer keys than threads, -EOPNOTSUPP for failslab=1
+ * without CONFIG_FAULT_INJECTION.
  */
-int __gosync_map_stress_parse(char *line, struct mapst_args *a,
-			      struct seq_buf *out, const char *who)
+static int mapst_args_check(void *args, struct seq_buf *out, const char *who)
 {
-	struct gosync_param p[12 + MAPST_NR_OPS] = {
-		GOSYNC_PARAM_U32("threads", &a->threads, 1, num_online_cpus(), false),
-		GOSYNC_PARAM_U32("duration_ms", &a->duration_ms, 1, MAPST_MAX_MS, false),
-		GOSYNC_PARAM_U64("keys", &a->keys, 1, MAPST_MAX_KEYS, false),
-		GOSYNC_PARAM_STR("kind", a->kind, false),
-		GOSYNC_PARAM_U32("hint", &a->hint, 0, MAPDBG_HINT_MAX, false),
-		GOSYNC_PARAM_U32("checker", &a->checker, 0, 1, false),
-		GOSYNC_PARAM_U32("resizer", &a->resizer, 0, 1, false),
-		GOSYNC_PARAM_U64("storm", &a->storm, 0, MAPST_MAX_KEYS, false),
-		GOSYNC_PARAM_U32("failslab", &a->failslab, 0, 1, false),
-		GOSYNC_PARAM_U32("atomic", &a->atomic, 0, 1, false),
-	};
-	unsigned int i, n = 10, sum = 0;
+	struct mapst_args *a = args;
+	unsigned int i, sum = 0;
 	bool any = false;
-	int ret;
 
-	*a = (struct mapst_args){
-		.threads = num_online_cpus(),
-		.duration_ms = 1000,
-		.keys = 65536,
-		.key_kind = GOSYNC_MAP_KEY_U64,
-	};
+	a->threads = a->threads ?: num_online_cpus();
 	for (i = 0; i < MAPST_NR_OPS; i++) {
-		a->mix[i] = U32_MAX;
-		p[n++] = (struct gosync_param)GOSYNC_PARAM_U32(mapst_op_names[i],
-							       &a->mix[i], 0, 100,
-							       false);
-	}
-	ret = gosync_parse_params(line, p, n, out, who);
-	if (ret)
-		return ret;
-	for (i = 0; i < MAPST_NR_OPS; i++) {
-		if (a->mix[i] == U32_MAX)
-			continue;
-		any = true;
-		sum += a->mix[i];
+		any |= a->mix[i] != U32_MAX;
+		sum += a->mix[i] != U32_MAX ? a->mix[i] : 0;
 	}
 	for (i = 0; i < MAPST_NR_OPS; i++) {
 		if (!any)
@@ -870,19 +725,52 @@ int __gosync_map_stress_parse(char *line, struct mapst_args *a,
 			      a->keys, a->threads);
 		return -EINVAL;
 	}
-#ifndef CONFIG_FAULT_INJECTION
-	if (a->failslab) {
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION) && a->failslab) {
 		gosync_report(out, who, "stress: failslab=1 needs CONFIG_FAULT_INJECTION");
 		return -EOPNOTSUPP;
 	}
-#endif
-	if (a->kind[0] && mapdbg_parse_kind(a->kind, &a->key_kind)) {
-		gosync_report(out, who, "stress: unknown kind '%s' (u64, str or bin)",
-			      a->kind);
-		return -EINVAL;
-	}
 	return 0;
 }
+
+static const struct mapst_args mapst_defaults = {
+	.duration_ms = 1000,
+	.keys = 65536,
+	.key_kind = GOSYNC_MAP_KEY_U64,
+	.mix = { [0 ... MAPST_NR_OPS - 1] = U32_MAX },
+};
+
+#define MAPST_ARG(k, m, lo, hi)	GOSYNC_ARG_U32(k, struct mapst_args, m, lo, hi, false)
+
+static const struct gosync_param mapst_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct mapst_args, threads),
+	MAPST_ARG("duration_ms", duration_ms, 1, MAPST_MAX_MS),
+	GOSYNC_ARG_U64("keys", struct mapst_args, keys, 1, MAPST_MAX_KEYS, false),
+	GOSYNC_ARG_ENUM("kind", struct mapst_args, key_kind, mapdbg_kind_names,
+			ARRAY_SIZE(mapdbg_kind_names)),
+	MAPST_ARG("hint", hint, 0, MAPDBG_HINT_MAX),
+	MAPST_ARG("checker", checker, 0, 1),
+	MAPST_ARG("resizer", resizer, 0, 1),
+	GOSYNC_ARG_U64("storm", struct mapst_args, storm, 0, MAPST_MAX_KEYS, false),
+	MAPST_ARG("failslab", failslab, 0, 1),
+	MAPST_ARG("atomic", atomic, 0, 1),
+	MAPST_ARG("load", mix[MAPST_LOAD], 0, 100),
+	MAPST_ARG("store", mix[MAPST_STORE], 0, 100),
+	MAPST_ARG("delete", mix[MAPST_DELETE], 0, 100),
+	MAPST_ARG("swap", mix[MAPST_SWAP], 0, 100),
+	MAPST_ARG("cas", mix[MAPST_CAS], 0, 100),
+	MAPST_ARG("cad", mix[MAPST_CAD], 0, 100),
+	MAPST_ARG("load_or_store", mix[MAPST_LOAD_OR_STORE], 0, 100),
+	MAPST_ARG("load_and_delete", mix[MAPST_LOAD_AND_DELETE], 0, 100),
+};
+
+/* The arguments of map/stress; the fuzzers run them too. */
+const struct gosync_args gosync_map_stress_args = {
+	.params = mapst_params,
+	.nr = ARRAY_SIZE(mapst_params),
+	.size = sizeof(struct mapst_args),
+	.defaults = &mapst_defaults,
+	.check = mapst_args_check,
+};
 
 /* ------------------------------------------------------------------ */
 /* The files cmd and stats.                                           */
@@ -989,23 +877,7 @@ union mapst_key {
 	u8 b[MAPST_BIN_LEN];
 };
 
-static __printf(2, 3) void mapst_fail(struct mapst *s, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	gosync_vviolation(&s->v, fmt, args);
-	va_end(args);
-}
-
-static inline u64 mapst_rand(u64 *x)
-{
-	/* xorshift64* */
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545F4914F6CDD1DULL;
-}
+#define mapst_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 static inline u64 mapst_value(u64 k, u64 r)
 {
@@ -1102,18 +974,18 @@ static bool mapst_enomem(struct mapst_thread *th, int ret)
 static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 			 unsigned int id)
 {
-	u64 r = mapst_rand(&th->rng);
+	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
 	u64 k = idx * s->nr_threads + id;
 	u64 cur = th->shadow[idx];
-	u64 nv = mapst_value(k, mapst_rand(&th->rng));
+	u64 nv = mapst_value(k, gosync_xorshift64s(&th->rng));
 	u32 pick = (r >> 40) % 100;
 	struct gosync_map *m = &s->map;
 	union mapst_key kb;
 	const void *key = mapst_key(s, k, &kb);
 	enum mapst_op op = 0;
 	void *old = NULL;
-	u64 got;
+	u64 got, exp;
 	int ret;
 
 	/*
@@ -1162,48 +1034,21 @@ static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 		}
 		break;
 	case MAPST_CAS:
-		if (!cur) {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(nv),
-							  mapdbg_ptr(nv ^ 2));
-			if (ret != -ENOENT && !mapst_enomem(th, ret))
-				mapst_fail(s, "cas of absent key %llu returned %d",
-					   k, ret);
-		} else if (r & (1ULL << 20)) {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur),
-							  mapdbg_ptr(nv));
-			if (!ret) {
-				th->shadow[idx] = nv;
-				th->inserted++;
-			} else if (!mapst_enomem(th, ret)) {
-				mapst_fail(s, "cas of key %llu from its value returned %d",
-					   k, ret);
-			}
-		} else {
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(cur ^ 2),
-							  mapdbg_ptr(nv));
-			if (ret != -EAGAIN && !mapst_enomem(th, ret))
-				mapst_fail(s, "cas of key %llu from a wrong value returned %d",
-					   k, ret);
-		}
-		break;
 	case MAPST_CAD:
-		if (!cur) {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(nv));
-			if (ret != -ENOENT && !mapst_enomem(th, ret))
-				mapst_fail(s, "cad of absent key %llu returned %d",
-					   k, ret);
-		} else if (r & (1ULL << 20)) {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur));
-			if (!ret)
-				th->shadow[idx] = 0;
-			else if (!mapst_enomem(th, ret))
-				mapst_fail(s, "cad of key %llu with its value returned %d",
-					   k, ret);
-		} else {
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(cur ^ 2));
-			if (ret != -EAGAIN && !mapst_enomem(th, ret))
-				mapst_fail(s, "cad of key %llu with a wrong value returned %d",
-					   k, ret);
+		/* Absent; from its value (swapped, or deleted); from a wrong one. */
+		exp = !cur ? nv : r & (1ULL << 20) ? cur : cur ^ 2;
+		if (op == MAPST_CAD)
+			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(exp));
+		else
+			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(exp),
+							  mapdbg_ptr(cur ? nv : nv ^ 2));
+		if (cur && exp == cur && !ret) {
+			th->shadow[idx] = op == MAPST_CAD ? 0 : nv;
+			th->inserted += op == MAPST_CAS;
+		} else if (ret != (!cur ? -ENOENT : exp == cur ? 0 : -EAGAIN) &&
+			   !mapst_enomem(th, ret)) {
+			mapst_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
+				   op == MAPST_CAD ? "cad" : "cas", k, cur, exp, ret);
 		}
 		break;
 	case MAPST_LOAD_OR_STORE:
@@ -1315,7 +1160,7 @@ static int mapst_body(struct gosync_run_thread *t)
 		/* Readers run as long as the writer. */
 		do {
 			for (i = 0; i < MAPST_BATCH; i++) {
-				k = mapst_rand(&th->rng) % s->storm;
+				k = gosync_xorshift64s(&th->rng) % s->storm;
 				mapst_enter(s);
 				v = mapdbg_num(gosync_map_load(&s->map, mapst_key(s, k, &kb)));
 				mapst_leave(s);
@@ -1374,7 +1219,7 @@ static int mapst_resizer(void *arg)
 
 	mapst_make_it_fail(s, true);
 	while (!kthread_should_stop()) {
-		r = mapst_rand(&s->resizer_rng);
+		r = gosync_xorshift64s(&s->resizer_rng);
 		len = gosync_map_len(&s->map);
 		buckets = roundup_pow_of_two(clamp_t(unsigned long, len / 2, 16, 1UL << 20));
 		/* A quarter reseeds; the rest go from 4x smaller to 4x bigger. */
@@ -1560,7 +1405,7 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	u64 j;
 	int ret;
 
-	ret = __gosync_map_stress_parse(line, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_map_stress_args, line, &a, out, f->who);
 	if (ret)
 		return ret;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);

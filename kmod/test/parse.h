@@ -80,6 +80,9 @@ struct gosync_param {
 #define GOSYNC_PARAM_STR(k, buf, req)					\
 	{ .key = (k), .type = GOSYNC_PARAM_STR, .required = (req),	\
 	  .size = sizeof(buf), .dst = (buf) }
+#define GOSYNC_PARAM_ENUM(k, ptr, words, nr)				\
+	{ .key = (k), .type = GOSYNC_PARAM_ENUM, .names = (words),	\
+	  .max = (nr) - 1, .dst = (ptr) }
 
 /*
  * The same for a member of the struct a struct gosync_args fills: @t the

@@ -112,16 +112,7 @@
 #define PHR_THREADS_MAX		64
 #define PHR_ROUNDS_MAX		1000000
 
-/**
- * enum phr_mode - what a run does besides its rounds
- * @PHR_PLAIN: nothing
- * @PHR_DELAY: random delays before arriving
- * @PHR_DEREGISTER: threads leave, and re-register, at random
- * @PHR_INTERRUPT: a signalled victim per round
- * @PHR_TIMEOUT: a timed-out victim per round
- * @PHR_TERMINATE: force_termination() at a random point
- * @PHR_NR_MODES: number of modes
- */
+/* mode=, what a run does besides its rounds; see the top of this file. */
 enum phr_mode {
 	PHR_PLAIN,
 	PHR_DELAY,
@@ -132,17 +123,7 @@ enum phr_mode {
 	PHR_NR_MODES,
 };
 
-/**
- * enum phr_inject - a violation planted once, to prove a check fires
- * @PHR_INJ_NONE: none
- * @PHR_INJ_EARLY: a released thread reads a peer's entry one round behind
- * @PHR_INJ_ENTRY: on_advance reads a wrong entry
- * @PHR_INJ_DOUBLE: on_advance counts a phase twice
- * @PHR_INJ_PHASE: a thread is given a phase one too far
- * @PHR_INJ_PARTIES: on_advance expects one party more
- * @PHR_INJ_TERMINATED: the final check expects the other state
- * @PHR_NR_INJECT: number of injections
- */
+/* inject=, a violation planted once; see the top of this file. */
 enum phr_inject {
 	PHR_INJ_NONE,
 	PHR_INJ_EARLY,
@@ -154,15 +135,7 @@ enum phr_inject {
 	PHR_NR_INJECT,
 };
 
-/**
- * struct phr_args - the arguments of a phaser/run command
- * @threads: threads=
- * @rounds: rounds=
- * @tier: tier=, child phasers (0: flat)
- * @seed: seed=
- * @mode: mode=
- * @inject: inject=
- */
+/* The arguments of a phaser/run command, by their keys (phr_params). */
 struct phr_args {
 	u32 threads;
 	u32 rounds;
@@ -305,14 +278,7 @@ struct phr {
 };
 
 /* Any context: record one violation. */
-static __printf(2, 3) void phr_fail(struct phr *s, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	gosync_vviolation(&s->v, fmt, args);
-	va_end(args);
-}
+#define phr_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 /* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
 static void phr_abort(struct phr *s)
@@ -330,25 +296,12 @@ static void phr_run_abort(struct gosync_run *run)
 }
 
 /* A value every thread derives alike from the seed and @n. */
-static u32 phr_hash(const struct phr *s, u64 n)
-{
-	u64 z = s->a.seed + (n + 1) * 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31)) >> 32;
-}
+#define phr_hash(s, n)	gosync_hash32((s)->a.seed, n)
 
 /* The phase of round @r (the phaser starts in phase 0). */
 static int phr_phase(u64 r)
 {
 	return r & GOSYNC_PHASER_PHASE_MAX;
-}
-
-/* The round of phase @phase, at most GOSYNC_PHASER_PHASE_MAX. */
-static u32 phr_round_of(int phase)
-{
-	return phase & GOSYNC_PHASER_PHASE_MAX;
 }
 
 /* Interrupt and timeout modes: the victim of round @r, and its peer. */
@@ -656,43 +609,38 @@ static void phr_leave(struct phr_thread *t, u32 r)
 	}
 	/* A late waker may find a later phase, never a future one. */
 	adv = atomic_long_read(&s->advances);
-	if (phr_round_of(ret) <= r || phr_round_of(ret) > adv)
+	/* phr_phase() of a phase is its round (at most the phase max). */
+	if (phr_phase(ret) <= r || phr_phase(ret) > adv)
 		phr_fail(s, "thread %u: left in round %u, await_advance: phase %d after %ld",
 			 t->id, r, ret, adv);
 	else
 		t->completed = r + 1;
 }
 
-static void phr_rounds(struct phr_thread *t)
+static int phr_body(struct gosync_run_thread *rt)
 {
-	struct phr *s = t->s;
+	struct phr *s = rt->run->data;
+	struct phr_thread *t = &s->th[rt->id];
 	u32 r;
 
 	for (r = 0; s->a.mode == PHR_TERMINATE || r < s->a.rounds; r++) {
 		/* Pairs with WRITE_ONCE() in phr_abort(). */
 		if (READ_ONCE(s->stop) || r == U32_MAX)
-			return;
+			break;
 		phr_before(t, r);
 		/* Pairs with READ_ONCE() in the checks; ordered by arrival. */
 		WRITE_ONCE(s->entries[t->id], r);
 		if (s->a.mode == PHR_DEREGISTER) {
 			if (r == t->leave) {
 				phr_leave(t, r);
-				return;
+				break;
 			}
 			if (!(gosync_xorshift32(&t->rnd) & 7) && !phr_swap(t, r))
-				return;
+				break;
 		}
 		if (!phr_round(t, r))
-			return;
+			break;
 	}
-}
-
-static int phr_body(struct gosync_run_thread *rt)
-{
-	struct phr *s = rt->run->data;
-
-	phr_rounds(&s->th[rt->id]);
 	return 0;
 }
 

@@ -114,12 +114,6 @@ static struct gosync_cmd_file race_windows_file = {
 	.exec = race_exec,
 };
 
-static int race_init(struct dentry *dir)
-{
-	gosync_cmd_file_create(dir, &race_windows_file);
-	return 0;
-}
-
 /* No stress run may leave a window widened behind. */
 static void race_exit(void)
 {
@@ -128,6 +122,6 @@ static void race_exit(void)
 
 const struct gosync_component gosync_race_component = {
 	.name = "race",
-	.init = race_init,
+	.files = (struct gosync_cmd_file *const []){ &race_windows_file, NULL },
 	.exit = race_exit,
 };

@@ -214,4 +214,39 @@ static inline u32 gosync_xorshift32(u32 *x)
 	return v;
 }
 
+/**
+ * gosync_xorshift64s() - gosync_xorshift32() in 64 bits
+ * @x: the state, never 0
+ *
+ * Context: any.
+ * Return: the next number of xorshift64*.
+ */
+static inline u64 gosync_xorshift64s(u64 *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545f4914f6cdd1dULL;
+}
+
+/**
+ * gosync_hash32() - a value every thread of a run derives alike
+ * @seed: the run's seed
+ * @n: what the value is for: a round, a thread, a decision
+ *
+ * The same @seed and @n give the same value in every thread, without
+ * shared state, and a run with the same seed= makes the same choices.
+ *
+ * Context: any.
+ * Return: the high half of splitmix64's mix of @seed and @n.
+ */
+static inline u32 gosync_hash32(u64 seed, u64 n)
+{
+	u64 z = seed + (n + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) >> 32;
+}
+
 #endif /* _GOSYNC_RUNNER_H */

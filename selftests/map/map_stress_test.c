@@ -236,7 +236,7 @@ TEST_F_TIMEOUT(stress, bad_input, 60)
 		{ "load=50 store=50 delete=1", EINVAL, "sums to 101%" },
 		{ "load=0", EINVAL, "sums to 0%" },
 		{ "kind=float", EINVAL, "unknown kind 'float'" },
-		{ "kind=verylongkind", ENAMETOOLONG, "longer than" },
+		{ "kind=verylongkind", EINVAL, "unknown kind 'verylongkind'" },
 		{ "checker=2", ERANGE, "outside" },
 		{ "failslab=yes", EINVAL, "not an unsigned number" },
 		{ "speed=1", EINVAL, "unknown key 'speed'" },

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Benchmarks of gosync_barrier against a barrier made of two completions
- * and a barrier written the seed's way. Primitive "barrier", case
- * "rounds": every thread of the run is a party of one barrier and passes
- * it round after round; one op is one round of one thread, so
- * ops_per_sec / threads is rounds per second.
+ * Benchmarks of the barriers, case "rounds": every thread of the run is a
+ * party of one barrier and passes it round after round; one op is one
+ * round of one thread, so ops_per_sec / threads is rounds per second.
  *
- * Implementations:
+ * Primitive "barrier", implementations:
  *	gosync_barrier	gosync_barrier_wait() on a barrier of as many parties
  *			as threads, with an action (which makes the stop
  *			decision, below).
@@ -42,14 +40,21 @@
  *			parties of its round have counted in the current
  *			round since they returned from it.
  *
- * Stopping: a run's threads loop until gosync_run_continue() says stop,
- * but the parties of a barrier must all pass the same number of rounds or
- * the last ones wait forever. So a thread that sees the run's stop only
- * sets want_stop; the last arriver of each round (the action, for
- * gosync_barrier) copies it into stop before it releases the round, and
- * every party reads stop after its release: all leave after the same
- * round. stop is not written again before everyone has read it: the next
- * round's last arriver writes it, after every party arrived again.
+ * Primitive "phaser", implementations:
+ *	gosync_phaser		one phaser, every thread a party of it:
+ *				gosync_phaser_arrive_and_await_advance().
+ *	gosync_phaser_tiered	a root with RB_CHILDREN children, thread i a
+ *				party of child i % RB_CHILDREN: the children
+ *				take the arrivals, the root one per child.
+ *	gosync_barrier		for reference, the barrier's case above.
+ *
+ * Stopping. The parties of a barrier must all pass the same number of
+ * rounds, or the ones that go on wait forever. So nobody asks
+ * gosync_run_continue(): once per round the last arrival (the action,
+ * on_advance, or the last to count up) reads whether the run's duration
+ * is over and records the decision before anyone is released; each
+ * thread reads it after its wait returns, and all leave after the same
+ * round.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,219 +64,269 @@
 #include <linux/slab.h>
 
 #include <gosync/barrier.h>
+#include <gosync/phaser.h>
 
 #include "bench.h"
 #include "test.h"
 
-/**
- * struct barb_cbar - the two-completion barrier
- * @count: parties in phase 1 of the current round
- * @turn1: opens when all have counted up
- * @turn2: opens when all have counted down
- */
-struct barb_cbar {
-	atomic_t count;
-	struct completion turn1;
-	struct completion turn2;
-};
+#define RB_CHILDREN	2
 
 /**
- * struct barb_seed - the seed's barrier, fixed
- * @count: arrivals in the current round
- * @ch: the current round's channel, one of @chans
- * @reset_mu: taken by the last arriver to replace @ch (the seed's resetMu)
- * @chans: the two channels, used in turn
+ * struct rb_state - the shared state of one run
+ * @parties: threads of the run
+ * @run: the run, stored by every thread before its first arrival, read
+ *	by the last arrival of each round
+ * @done: the run is over: written by the last arrival of a round before
+ *	the others are released, read by all after the round
+ * @gb: gosync_barrier
+ * @count: two_completions: parties in phase 1; seed: arrivals this round
+ * @turn: two_completions: the turnstiles of phase 1 and 2; seed: the two
+ *	channels, used in turn
+ * @ch: seed: the current round's channel, one of @turn
+ * @reset_mu: seed: taken by the last arriver to replace @ch (resetMu)
+ * @root: the phaser, the root of the tree (gosync_phaser_tiered)
+ * @child: the children (gosync_phaser_tiered)
  */
-struct barb_seed {
+struct rb_state {
+	unsigned int parties;
+	struct gosync_run *run;
+	bool done;
+	struct gosync_barrier gb;
 	atomic_t count;
+	struct completion turn[2];
 	struct completion *ch;
 	struct mutex reset_mu;	/* serializes the replacement of ch */
-	struct completion chans[2];
+	struct gosync_phaser root;
+	struct gosync_phaser child[RB_CHILDREN];
 };
 
 /**
- * struct barb - one run
- * @parties: threads of the run
- * @want_stop: a thread saw the run's stop
- * @stop: the last arriver's decision, read after the release
- * @err: the first error a wait returned
- * @gb: gosync_barrier
- * @cbar: two_completions
- * @seed: seed
+ * struct rb_ops - one implementation
+ * @init: set up for @s->parties parties; 0 or a negative errno
+ * @wait: thread @id arrives and waits for the round's end; >= 0 or -errno
+ * @abort: free the other threads after an error
  */
-struct barb {
-	unsigned int parties;
-	bool want_stop;
-	bool stop;
-	atomic_t err;
-	struct gosync_barrier gb;
-	struct barb_cbar cbar;
-	struct barb_seed seed;
+struct rb_ops {
+	int (*init)(struct rb_state *s);
+	int (*wait)(struct rb_state *s, unsigned int id);
+	void (*abort)(struct rb_state *s);
 };
 
-/**
- * struct barb_ops - one implementation
- * @init: set up the barrier for @st->parties; 0 or a negative errno
- * @wait: one round: arrive, and return when all have; 0 or an errno
+/* Once per round, in the last arrival, before anyone is released. */
+static void rb_decide(void *arg)
+{
+	struct rb_state *s = arg;
+	/* Stored before the threads' first arrival; ordered by it. */
+	struct gosync_run *run = READ_ONCE(s->run);
+
+	/* Pairs with WRITE_ONCE() in gosync_run_threads(); a flag. */
+	if (run && READ_ONCE(run->stop))
+		/* Published by the release's full ordering. */
+		WRITE_ONCE(s->done, true);
+}
+
+static bool rb_on_advance(struct gosync_phaser *ph, unsigned int phase,
+			  unsigned int parties, void *arg)
+{
+	rb_decide(arg);
+	return false;
+}
+
+static int rb_barrier_init(struct rb_state *s)
+{
+	return gosync_barrier_init(&s->gb, s->parties, rb_decide, s);
+}
+
+static int rb_barrier_wait(struct rb_state *s, unsigned int id)
+{
+	return gosync_barrier_wait(&s->gb);
+}
+
+/*
+ * Break the current generation: its waiters get -ECONNABORTED and reset
+ * in turn. A barrier has no lasting break, so a thread that arrives after
+ * the last reset would wait; only a barrier bug gets here.
  */
-struct barb_ops {
-	int (*init)(struct barb *st);
-	int (*wait)(struct barb *st);
-};
-
-/* The last arriver, before the release: stop after this round? */
-static void barb_decide(void *arg)
+static void rb_barrier_abort(struct rb_state *s)
 {
-	struct barb *st = arg;
-
-	/* Pairs with WRITE_ONCE() in barb_rounds(); a flag, ordered by the barrier. */
-	WRITE_ONCE(st->stop, READ_ONCE(st->want_stop));
+	gosync_barrier_reset(&s->gb);
 }
 
-static int barb_gosync_init(struct barb *st)
+static int rb_completions_init(struct rb_state *s)
 {
-	return gosync_barrier_init(&st->gb, st->parties, barb_decide, st);
-}
-
-static int barb_gosync_wait(struct barb *st)
-{
-	int ret = gosync_barrier_wait(&st->gb);
-
-	return ret < 0 ? ret : 0;
-}
-
-static int barb_cbar_init(struct barb *st)
-{
-	atomic_set(&st->cbar.count, 0);
-	init_completion(&st->cbar.turn1);
-	init_completion(&st->cbar.turn2);
+	atomic_set(&s->count, 0);
+	init_completion(&s->turn[0]);
+	init_completion(&s->turn[1]);
+	mutex_init(&s->reset_mu);
+	s->ch = &s->turn[0];
 	return 0;
 }
 
-static int barb_cbar_wait(struct barb *st)
+static int rb_cbar_wait(struct rb_state *s, unsigned int id)
 {
-	struct barb_cbar *c = &st->cbar;
-
 	/* Fully ordered: every party left turn 2 before we re-arm it. */
-	if (atomic_inc_return(&c->count) == st->parties) {
-		barb_decide(st);
-		reinit_completion(&c->turn2);
-		complete_all(&c->turn1);
+	if (atomic_inc_return(&s->count) == s->parties) {
+		rb_decide(s);
+		reinit_completion(&s->turn[1]);
+		complete_all(&s->turn[0]);
 	}
-	wait_for_completion(&c->turn1);
+	wait_for_completion(&s->turn[0]);
 	/* Fully ordered: every party left turn 1 before we re-arm it. */
-	if (atomic_dec_return(&c->count) == 0) {
-		reinit_completion(&c->turn1);
-		complete_all(&c->turn2);
+	if (atomic_dec_return(&s->count) == 0) {
+		reinit_completion(&s->turn[0]);
+		complete_all(&s->turn[1]);
 	}
-	wait_for_completion(&c->turn2);
+	wait_for_completion(&s->turn[1]);
 	return 0;
 }
 
-static int barb_seed_init(struct barb *st)
+static int rb_seed_wait(struct rb_state *s, unsigned int id)
 {
-	struct barb_seed *sb = &st->seed;
-
-	atomic_set(&sb->count, 0);
-	mutex_init(&sb->reset_mu);
-	init_completion(&sb->chans[0]);
-	init_completion(&sb->chans[1]);
-	sb->ch = &sb->chans[0];
-	return 0;
-}
-
-static int barb_seed_wait(struct barb *st)
-{
-	struct barb_seed *sb = &st->seed;
 	/*
 	 * Fix 1: the channel before the count. Pairs with the
 	 * smp_store_release() below, seen through the completion's lock
 	 * when we were released from the previous round.
 	 */
-	struct completion *ch = smp_load_acquire(&sb->ch);
+	struct completion *ch = smp_load_acquire(&s->ch);
 	struct completion *next;
 
 	/* Fully ordered: our read of ch comes before our arrival. */
-	if (atomic_inc_return(&sb->count) != st->parties) {
+	if (atomic_inc_return(&s->count) != s->parties) {
 		wait_for_completion(ch);
 		return 0;
 	}
 	/* Last one: reset for the next round, then release all. */
-	barb_decide(st);
-	next = ch == &sb->chans[0] ? &sb->chans[1] : &sb->chans[0];
-	mutex_lock(&sb->reset_mu);
+	rb_decide(s);
+	next = ch == &s->turn[0] ? &s->turn[1] : &s->turn[0];
+	mutex_lock(&s->reset_mu);
 	reinit_completion(next);
-	atomic_set(&sb->count, 0);
+	atomic_set(&s->count, 0);
 	/* Pairs with smp_load_acquire() above: next is re-armed first. */
-	smp_store_release(&sb->ch, next);
-	mutex_unlock(&sb->reset_mu);
+	smp_store_release(&s->ch, next);
+	mutex_unlock(&s->reset_mu);
 	/* Fix 2: close the old channel only now (the seed closed it first). */
 	complete_all(ch);
 	return 0;
 }
 
-static const struct barb_ops barb_gosync_barrier_ops = {
-	.init = barb_gosync_init,
-	.wait = barb_gosync_wait,
-};
-
-static const struct barb_ops barb_two_completions_ops = {
-	.init = barb_cbar_init,
-	.wait = barb_cbar_wait,
-};
-
-static const struct barb_ops barb_seed_ops = {
-	.init = barb_seed_init,
-	.wait = barb_seed_wait,
-};
-
-static int barb_setup(void **data, unsigned int threads,
-		      const struct barb_ops *ops, int unused)
+static int rb_flat_init(struct rb_state *s)
 {
-	struct barb *st = kzalloc(sizeof(*st), GFP_KERNEL);
+	return gosync_phaser_init(&s->root, NULL, s->parties, rb_on_advance, s);
+}
+
+static int rb_flat_wait(struct rb_state *s, unsigned int id)
+{
+	return gosync_phaser_arrive_and_await_advance(&s->root);
+}
+
+static int rb_tiered_init(struct rb_state *s)
+{
+	unsigned int c;
 	int ret;
 
-	if (!st)
+	ret = gosync_phaser_init(&s->root, NULL, 0, rb_on_advance, s);
+	for (c = 0; !ret && c < RB_CHILDREN; c++)
+		/* Thread i is a party of child i % RB_CHILDREN. */
+		ret = gosync_phaser_init(&s->child[c], &s->root,
+					 (s->parties + RB_CHILDREN - 1 - c) / RB_CHILDREN,
+					 NULL, NULL);
+	return ret;
+}
+
+static int rb_tiered_wait(struct rb_state *s, unsigned int id)
+{
+	return gosync_phaser_arrive_and_await_advance(&s->child[id % RB_CHILDREN]);
+}
+
+static void rb_phaser_abort(struct rb_state *s)
+{
+	gosync_phaser_force_termination(&s->root);
+}
+
+static const struct rb_ops rb_gosync_barrier_ops = {
+	rb_barrier_init, rb_barrier_wait, rb_barrier_abort,
+};
+
+static const struct rb_ops rb_two_completions_ops = {
+	rb_completions_init, rb_cbar_wait,
+};
+
+static const struct rb_ops rb_seed_ops = { rb_completions_init, rb_seed_wait };
+
+static const struct rb_ops rb_gosync_phaser_ops = {
+	rb_flat_init, rb_flat_wait, rb_phaser_abort,
+};
+
+static const struct rb_ops rb_gosync_phaser_tiered_ops = {
+	rb_tiered_init, rb_tiered_wait, rb_phaser_abort,
+};
+
+static int rb_setup(void **data, unsigned int threads,
+		    const struct rb_ops *ops, int unused)
+{
+	struct rb_state *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	int ret;
+
+	if (!s)
 		return -ENOMEM;
-	st->parties = threads;
-	atomic_set(&st->err, 0);
-	ret = ops->init(st);
+	s->parties = threads;
+	ret = ops->init(s);
 	if (ret) {
-		kfree(st);
+		kfree(s);
 		return ret;
 	}
-	*data = st;
+	*data = s;
 	return 0;
 }
 
-static void barb_teardown(void *data)
+static void rb_teardown(void *data)
 {
+	/* Every thread left after the same round: nobody waits. */
 	kfree(data);
 }
 
 /* The case "rounds": every thread passes the barrier until told to stop. */
-static __always_inline int barb_rounds(struct gosync_run_thread *t,
-				       const struct barb_ops *ops)
+static __always_inline int rb_rounds(struct gosync_run_thread *t,
+				     const struct rb_ops *ops)
 {
-	struct barb *st = t->run->data;
+	struct rb_state *s = t->run->data;
 	int ret;
 
+	/* Every thread stores the same pointer; see rb_decide(). */
+	WRITE_ONCE(s->run, t->run);
 	do {
-		if (!gosync_run_continue(t))
-			WRITE_ONCE(st->want_stop, true);
-		ret = ops->wait(st);
-		/* Go on: leaving alone would hang the other parties. */
-		if (ret)
-			atomic_cmpxchg(&st->err, 0, ret);
+		ret = ops->wait(s, t->id);
+		if (unlikely(ret < 0)) {
+			pr_err("rounds bench %s: thread %u: wait returned %d\n",
+			       t->run->name, t->id, ret);
+			if (ops->abort)
+				ops->abort(s);
+			return ret;
+		}
 		t->ops++;
-	/* Pairs with barb_decide(), which ran before our release. */
-	} while (!READ_ONCE(st->stop));
-	return atomic_read(&st->err);
+		cond_resched();
+		/* Pairs with WRITE_ONCE() in rb_decide(). */
+	} while (!READ_ONCE(s->done));
+	return 0;
 }
 
-GOSYNC_BENCH_MIX_CASE(barb, "barrier", rounds, gosync_barrier, 0);
-GOSYNC_BENCH_MIX_CASE(barb, "barrier", rounds, two_completions, 0);
-GOSYNC_BENCH_MIX_CASE(barb, "barrier", rounds, seed, 0);
+#define RB_CASE(prim, which)	GOSYNC_BENCH_MIX_CASE(rb, prim, rounds, which, 0)
 
-GOSYNC_BENCH_SET(gosync_barrier_bench, &barb_case_rounds_gosync_barrier,
-		 &barb_case_rounds_two_completions, &barb_case_rounds_seed);
+RB_CASE("barrier", gosync_barrier);
+RB_CASE("barrier", two_completions);
+RB_CASE("barrier", seed);
+RB_CASE("phaser", gosync_phaser);
+RB_CASE("phaser", gosync_phaser_tiered);
+
+/* The phaser's reference: the barrier's case under primitive "phaser". */
+static const struct gosync_bench_case rb_case_phaser_gosync_barrier = {
+	.primitive = "phaser", .name = "rounds", .impl = "gosync_barrier",
+	.setup = rb_setup_rounds_gosync_barrier,
+	.body = rb_body_rounds_gosync_barrier, .teardown = rb_teardown,
+};
+
+GOSYNC_BENCH_SET(gosync_barrier_bench, &rb_case_rounds_gosync_barrier,
+		 &rb_case_rounds_two_completions, &rb_case_rounds_seed);
+GOSYNC_BENCH_SET(gosync_phaser_bench, &rb_case_rounds_gosync_phaser,
+		 &rb_case_rounds_gosync_phaser_tiered,
+		 &rb_case_phaser_gosync_barrier);

@@ -116,6 +116,13 @@
 
 struct mb_ops;
 
+/* How mb_ops.put() puts a value: gosync_map_store(), _swap(), _load_or_store(). */
+enum mb_put {
+	MB_STORE,
+	MB_SWAP,
+	MB_INSERT,
+};
+
 /**
  * struct mb_rw_table - the rwlock-protected fixed hash table
  * @lock: protects every bucket and every node's value
@@ -199,25 +206,22 @@ struct mb_ctx {
  *	and sized for @keys distinct keys (the rwlock table's buckets)
  * @destroy: frees the table and every entry
  * @load: the value of @key, or 0 if absent
- * @store: sets @key to @val, inserting it if absent; 0 or -errno
+ * @put: as @how says, sets @key to @val, inserting it if absent (MB_STORE;
+ *	MB_SWAP, which returns the previous value in *@old, 0 if absent), or
+ *	inserts it if absent (MB_INSERT: -EEXIST if present); 0 or -errno
  * @del: removes @key; 0, -ENOENT, or another -errno
- * @exchange: sets @key to @val and returns its previous value in *@old (0 if
- *	it was absent); 0 or -errno
  * @cas: sets @key to @val if its value is @old; 0, -EAGAIN (another
  *	value), -ENOENT (absent), or another -errno
- * @insert: inserts @key with @val if absent; 0, -EEXIST, or another -errno
  */
 struct mb_ops {
 	int (*init)(struct mb_state *s, unsigned int hint, unsigned int keys);
 	void (*destroy)(struct mb_state *s);
 	unsigned long (*load)(struct mb_ctx *c, u64 key);
-	int (*store)(struct mb_ctx *c, u64 key, unsigned long val);
+	int (*put)(struct mb_ctx *c, u64 key, unsigned long val,
+		   unsigned long *old, enum mb_put how);
 	int (*del)(struct mb_ctx *c, u64 key);
-	int (*exchange)(struct mb_ctx *c, u64 key, unsigned long val,
-			unsigned long *old);
 	int (*cas)(struct mb_ctx *c, u64 key, unsigned long old,
 		   unsigned long val);
-	int (*insert)(struct mb_ctx *c, u64 key, unsigned long val);
 };
 
 /* ---- gosync_map ---- */
@@ -242,23 +246,23 @@ static unsigned long mb_gm_load(struct mb_ctx *c, u64 key)
 	return (unsigned long)gosync_map_load(&c->s->gm, &key);
 }
 
-static int mb_gm_store(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	return gosync_map_store(&c->s->gm, &key, (void *)val);
-}
-
 static int mb_gm_del(struct mb_ctx *c, u64 key)
 {
 	return gosync_map_delete(&c->s->gm, &key);
 }
 
-static int mb_gm_swap(struct mb_ctx *c, u64 key, unsigned long val,
-		      unsigned long *old)
+static int mb_gm_put(struct mb_ctx *c, u64 key, unsigned long val,
+		     unsigned long *old, enum mb_put how)
 {
 	void *prev = NULL;
 	int ret;
 
-	ret = gosync_map_swap(&c->s->gm, &key, (void *)val, &prev);
+	if (how == MB_STORE)
+		return gosync_map_store(&c->s->gm, &key, (void *)val);
+	if (how == MB_SWAP)
+		ret = gosync_map_swap(&c->s->gm, &key, (void *)val, &prev);
+	else
+		ret = gosync_map_load_or_store(&c->s->gm, &key, (void *)val, &prev);
 	*old = (unsigned long)prev;
 	return ret;
 }
@@ -270,22 +274,13 @@ static int mb_gm_cas(struct mb_ctx *c, u64 key, unsigned long old,
 					   (void *)val);
 }
 
-static int mb_gm_insert(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	void *actual;
-
-	return gosync_map_load_or_store(&c->s->gm, &key, (void *)val, &actual);
-}
-
 static const struct mb_ops mb_gosync_map_ops = {
 	.init = mb_gm_init,
 	.destroy = mb_gm_destroy,
 	.load = mb_gm_load,
-	.store = mb_gm_store,
+	.put = mb_gm_put,
 	.del = mb_gm_del,
-	.exchange = mb_gm_swap,
 	.cas = mb_gm_cas,
-	.insert = mb_gm_insert,
 };
 
 /* ---- rhashtable ---- */
@@ -376,8 +371,9 @@ static int mb_rht_put_once(struct mb_ctx *c, struct mb_rht_obj *n,
 	return ret;
 }
 
+/* Store, swap or insert; -EBUSY and -ENOMEM are retried. */
 static int mb_rht_put(struct mb_ctx *c, u64 key, unsigned long val,
-		      unsigned long *old)
+		      unsigned long *old, enum mb_put how)
 {
 	unsigned int tries = 0;
 	struct mb_rht_obj *n;
@@ -387,7 +383,11 @@ static int mb_rht_put(struct mb_ctx *c, u64 key, unsigned long val,
 	if (!n)
 		return -ENOMEM;
 	for (;;) {
-		ret = mb_rht_put_once(c, n, old);
+		if (how == MB_INSERT)
+			ret = rhashtable_lookup_insert_fast(&c->s->ht, &n->node,
+							    mb_rht_params);
+		else
+			ret = mb_rht_put_once(c, n, old);
 		if ((ret != -EBUSY && ret != -ENOMEM) ||
 		    ++tries >= MB_RHT_RETRIES)
 			break;
@@ -396,19 +396,6 @@ static int mb_rht_put(struct mb_ctx *c, u64 key, unsigned long val,
 	if (!ret)
 		c->spare = NULL;
 	return ret;
-}
-
-static int mb_rht_store(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	unsigned long old;
-
-	return mb_rht_put(c, key, val, &old);
-}
-
-static int mb_rht_swap(struct mb_ctx *c, u64 key, unsigned long val,
-		       unsigned long *old)
-{
-	return mb_rht_put(c, key, val, old);
 }
 
 static int mb_rht_del(struct mb_ctx *c, u64 key)
@@ -469,37 +456,13 @@ static int mb_rht_cas(struct mb_ctx *c, u64 key, unsigned long old,
 	return ret;
 }
 
-static int mb_rht_insert(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	unsigned int tries = 0;
-	struct mb_rht_obj *n;
-	int ret;
-
-	n = mb_rht_spare(c, key, val);
-	if (!n)
-		return -ENOMEM;
-	for (;;) {
-		ret = rhashtable_lookup_insert_fast(&c->s->ht, &n->node,
-						    mb_rht_params);
-		if ((ret != -EBUSY && ret != -ENOMEM) ||
-		    ++tries >= MB_RHT_RETRIES)
-			break;
-		cond_resched();
-	}
-	if (!ret)
-		c->spare = NULL;
-	return ret;
-}
-
 static const struct mb_ops mb_rhashtable_ops = {
 	.init = mb_rht_init,
 	.destroy = mb_rht_destroy,
 	.load = mb_rht_load,
-	.store = mb_rht_store,
+	.put = mb_rht_put,
 	.del = mb_rht_del,
-	.exchange = mb_rht_swap,
 	.cas = mb_rht_cas,
-	.insert = mb_rht_insert,
 };
 
 /* ---- rwlock-protected fixed hash table ---- */
@@ -563,9 +526,9 @@ static unsigned long mb_rw_load(struct mb_ctx *c, u64 key)
 	return v;
 }
 
-/* Set @key to @val, inserting it unless @excl and present. */
+/* Set @key to @val, inserting it; MB_INSERT leaves a present key. */
 static int mb_rw_put(struct mb_ctx *c, u64 key, unsigned long val,
-		     unsigned long *old, bool excl)
+		     unsigned long *old, enum mb_put how)
 {
 	struct mb_rw_table *rw = &c->s->rw;
 	struct hlist_head *head = mb_rw_bucket(rw, key);
@@ -581,7 +544,7 @@ static int mb_rw_put(struct mb_ctx *c, u64 key, unsigned long val,
 	n = mb_rw_find(head, key);
 	if (n) {
 		*old = n->value;
-		if (excl)
+		if (how == MB_INSERT)
 			ret = -EEXIST;
 		else
 			n->value = val;
@@ -595,26 +558,6 @@ static int mb_rw_put(struct mb_ctx *c, u64 key, unsigned long val,
 	}
 	write_unlock(&rw->lock);
 	return ret;
-}
-
-static int mb_rw_store(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	unsigned long old;
-
-	return mb_rw_put(c, key, val, &old, false);
-}
-
-static int mb_rw_swap(struct mb_ctx *c, u64 key, unsigned long val,
-		      unsigned long *old)
-{
-	return mb_rw_put(c, key, val, old, false);
-}
-
-static int mb_rw_insert(struct mb_ctx *c, u64 key, unsigned long val)
-{
-	unsigned long old;
-
-	return mb_rw_put(c, key, val, &old, true);
 }
 
 static int mb_rw_cas(struct mb_ctx *c, u64 key, unsigned long old,
@@ -659,11 +602,9 @@ static const struct mb_ops mb_rwlock_ops = {
 	.init = mb_rw_init,
 	.destroy = mb_rw_destroy,
 	.load = mb_rw_load,
-	.store = mb_rw_store,
+	.put = mb_rw_put,
 	.del = mb_rw_del,
-	.exchange = mb_rw_swap,
 	.cas = mb_rw_cas,
-	.insert = mb_rw_insert,
 };
 
 /* ---- the cases ---- */
@@ -687,17 +628,6 @@ static void mb_ctx_init(struct mb_ctx *c, struct mb_state *s, unsigned int id)
 	c->spare = NULL;
 	c->rnd = (u64)(id + 1) * 0x9e3779b97f4a7c15ULL;
 	c->seq = 0;
-}
-
-static __always_inline u64 mb_rand(struct mb_ctx *c)
-{
-	u64 x = c->rnd;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	c->rnd = x;
-	return x * 0x2545f4914f6cdd1dULL;
 }
 
 /* A random key of the key space, from bits 8..23 of @r. */
@@ -733,6 +663,7 @@ static int mb_setup(void **data, unsigned int threads,
 	unsigned int keys = preload == MB_PRELOAD_NONE ? MB_GROWTH_KEYS
 						       : MB_KEYS;
 	struct mb_state *s;
+	unsigned long old;
 	struct mb_ctx c;
 	unsigned int i;
 	int ret;
@@ -751,7 +682,7 @@ static int mb_setup(void **data, unsigned int threads,
 	for (i = 0; i < MB_KEYS && preload != MB_PRELOAD_NONE; i++) {
 		if (preload == MB_PRELOAD_HALF && (i & 1))
 			continue;
-		ret = ops->insert(&c, i, MB_COOKIE(i));
+		ret = ops->put(&c, i, MB_COOKIE(i), &old, MB_INSERT);
 		if (ret)
 			break;
 		if (!(i & 1023))
@@ -774,123 +705,65 @@ static int mb_fail(const char *what, u64 key, int ret)
 	return ret ? ret : -EIO;
 }
 
-static __always_inline int mb_read_only(struct gosync_run_thread *t,
-					const struct mb_ops *ops)
-{
-	struct mb_ctx c;
-	unsigned int i;
-	u64 key;
+/*
+ * The mixes of random keys: MB_MIX_READ_ONLY, _SWAP, _CAS, or a number
+ * 0 .. 100: that percentage of loads, the rest half stores, half deletes.
+ */
+#define MB_MIX_READ_ONLY	101
+#define MB_MIX_SWAP		102
+#define MB_MIX_CAS		103
 
-	mb_ctx_init(&c, t->run->data, t->id);
-	do {
-		for (i = 0; i < MB_BATCH; i++) {
-			key = mb_key(mb_rand(&c));
-			if (unlikely(ops->load(&c, key) != MB_COOKIE(key)))
-				return mb_fail("load", key, 0);
-		}
-		t->ops += MB_BATCH;
-	} while (gosync_run_continue(t));
-	return 0;
-}
-
-/* @load_pct% loads, then (100 - @load_pct) / 2 % each stores and deletes. */
-static __always_inline int mb_mixed(struct gosync_run_thread *t,
-				    const struct mb_ops *ops,
-				    unsigned int load_pct)
+/* One op of mix @mix on a random key drawn from @r; 0 or why it failed. */
+static __always_inline int mb_op(struct mb_ctx *c, const struct mb_ops *ops,
+				 unsigned int mix, u64 r)
 {
-	unsigned int store_pct = load_pct + (100 - load_pct) / 2;
-	unsigned int i, pct;
-	struct mb_ctx c;
+	u64 key = mb_key(r);
+	unsigned int pct = mb_pct(r);
 	unsigned long v;
-	int ret = 0;
-	u64 r, key;
+	int ret;
 
-	mb_ctx_init(&c, t->run->data, t->id);
-	do {
-		for (i = 0; i < MB_BATCH; i++) {
-			r = mb_rand(&c);
-			key = mb_key(r);
-			pct = mb_pct(r);
-			if (pct < load_pct) {
-				v = ops->load(&c, key);
-				/* Absent (0), or a value some thread stored. */
-				if (unlikely(v && !(v & 1)))
-					ret = mb_fail("load", key, 0);
-			} else if (pct < store_pct) {
-				ret = ops->store(&c, key, mb_new_value(&c));
-				if (unlikely(ret))
-					ret = mb_fail("store", key, ret);
-			} else {
-				ret = ops->del(&c, key);
-				if (unlikely(ret && ret != -ENOENT))
-					ret = mb_fail("delete", key, ret);
-				else
-					ret = 0;
-			}
-			if (unlikely(ret))
-				goto out;
-		}
-		t->ops += MB_BATCH;
-	} while (gosync_run_continue(t));
-out:
-	kfree(c.spare);
-	return ret;
+	switch (mix) {
+	case MB_MIX_READ_ONLY:
+		/* Every load must hit and return the preloaded value. */
+		v = ops->load(c, key);
+		return unlikely(v != MB_COOKIE(key)) ? mb_fail("load", key, 0) : 0;
+	case MB_MIX_SWAP:
+		ret = ops->put(c, key, mb_new_value(c), &v, MB_SWAP);
+		return unlikely(ret || !v) ? mb_fail("swap", key, ret) : 0;
+	case MB_MIX_CAS:
+		v = ops->load(c, key);
+		if (unlikely(!v))
+			return mb_fail("load", key, 0);
+		ret = ops->cas(c, key, v, mb_new_value(c));
+		return unlikely(ret && ret != -EAGAIN) ? mb_fail("cas", key, ret) : 0;
+	}
+	if (pct < mix) {
+		v = ops->load(c, key);
+		/* Absent (0), or a value some thread stored. */
+		return unlikely(v && !(v & 1)) ? mb_fail("load", key, 0) : 0;
+	}
+	if (pct < mix + (100 - mix) / 2) {
+		ret = ops->put(c, key, mb_new_value(c), &v, MB_STORE);
+		return unlikely(ret) ? mb_fail("store", key, ret) : 0;
+	}
+	ret = ops->del(c, key);
+	return unlikely(ret && ret != -ENOENT) ? mb_fail("delete", key, ret) : 0;
 }
 
-static __always_inline int mb_swap(struct gosync_run_thread *t,
-				   const struct mb_ops *ops)
+/* The body of a mix of random keys. */
+static __always_inline int mb_random(struct gosync_run_thread *t,
+				     const struct mb_ops *ops, unsigned int mix)
 {
-	unsigned long old;
 	struct mb_ctx c;
 	unsigned int i;
 	int ret = 0;
-	u64 key;
 
 	mb_ctx_init(&c, t->run->data, t->id);
 	do {
-		for (i = 0; i < MB_BATCH; i++) {
-			key = mb_key(mb_rand(&c));
-			ret = ops->exchange(&c, key, mb_new_value(&c), &old);
-			if (unlikely(ret || !old)) {
-				ret = mb_fail("swap", key, ret);
-				goto out;
-			}
-		}
+		for (i = 0; i < MB_BATCH && !ret; i++)
+			ret = mb_op(&c, ops, mix, gosync_xorshift64s(&c.rnd));
 		t->ops += MB_BATCH;
-	} while (gosync_run_continue(t));
-out:
-	kfree(c.spare);
-	return ret;
-}
-
-static __always_inline int mb_cas(struct gosync_run_thread *t,
-				  const struct mb_ops *ops)
-{
-	unsigned long old;
-	struct mb_ctx c;
-	unsigned int i;
-	int ret = 0;
-	u64 key;
-
-	mb_ctx_init(&c, t->run->data, t->id);
-	do {
-		for (i = 0; i < MB_BATCH; i++) {
-			key = mb_key(mb_rand(&c));
-			old = ops->load(&c, key);
-			if (unlikely(!old)) {
-				ret = mb_fail("load", key, 0);
-				goto out;
-			}
-			ret = ops->cas(&c, key, old, mb_new_value(&c));
-			if (unlikely(ret && ret != -EAGAIN)) {
-				ret = mb_fail("cas", key, ret);
-				goto out;
-			}
-		}
-		t->ops += MB_BATCH;
-	} while (gosync_run_continue(t));
-	ret = 0;
-out:
+	} while (!ret && gosync_run_continue(t));
 	kfree(c.spare);
 	return ret;
 }
@@ -902,6 +775,7 @@ static __always_inline int mb_insert_growth(struct gosync_run_thread *t,
 	unsigned int quota = MB_GROWTH_KEYS / s->threads;
 	u64 base = (u64)(t->id + 1) << 32;
 	unsigned int n = 0, end;
+	unsigned long old;
 	struct mb_ctx c;
 	int ret = 0;
 
@@ -909,7 +783,8 @@ static __always_inline int mb_insert_growth(struct gosync_run_thread *t,
 	do {
 		end = min(n + MB_BATCH, quota);
 		for (; n < end; n++) {
-			ret = ops->insert(&c, base + n, MB_COOKIE(base + n));
+			ret = ops->put(&c, base + n, MB_COOKIE(base + n), &old,
+				       MB_INSERT);
 			if (unlikely(ret)) {
 				ret = mb_fail("insert", base + n, ret);
 				goto out;
@@ -926,9 +801,11 @@ out:
 #define MB_CASE(mix, which, preload)					\
 	GOSYNC_BENCH_MIX_CASE(mb, "map", mix, which, preload)
 
-/* read_mostly and write_heavy are mb_mixed() with 90% and 50% loads. */
-#define mb_read_mostly(t, ops)	mb_mixed(t, ops, 90)
-#define mb_write_heavy(t, ops)	mb_mixed(t, ops, 50)
+#define mb_read_only(t, ops)	mb_random(t, ops, MB_MIX_READ_ONLY)
+#define mb_read_mostly(t, ops)	mb_random(t, ops, 90)
+#define mb_write_heavy(t, ops)	mb_random(t, ops, 50)
+#define mb_swap(t, ops)		mb_random(t, ops, MB_MIX_SWAP)
+#define mb_cas(t, ops)		mb_random(t, ops, MB_MIX_CAS)
 
 MB_CASE(read_only, gosync_map, MB_PRELOAD_ALL);
 MB_CASE(read_only, rhashtable, MB_PRELOAD_ALL);

@@ -2,7 +2,7 @@
 /*
  * Fuzz target of /sys/kernel/debug/gosync_test/map/stress, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * __gosync_map_stress_parse() (kmod/test/map.c), exactly what mapst_exec()
+ * gosync_map_stress_args (kmod/test/map.c), exactly what mapst_exec()
  * does before it starts any thread. No stress run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "map.h"
+#include "parse.h"
 
 static const int map_stress_errnos[] = {
 	-EINVAL, -ERANGE, -ENAMETOOLONG, -EOPNOTSUPP,
@@ -24,7 +25,7 @@ static int map_stress_exec(char *line, struct seq_buf *out)
 {
 	/* Scribble first: the parser must set every field. */
 	memset(&args, 0xa5, sizeof(args));
-	return __gosync_map_stress_parse(line, &args, out, "map");
+	return gosync_args_parse(&gosync_map_stress_args, line, &args, out, "map");
 }
 
 int fuzz_initialize(int *argc, char ***argv)
@@ -47,11 +48,9 @@ int fuzz_one_input(const u8 *data, size_t size)
 	FUZZ_CHECK(args.storm <= BIT(22));
 	FUZZ_CHECK(args.storm || args.keys >= args.threads);
 	FUZZ_CHECK(args.hint <= BIT(22));
-	FUZZ_CHECK(memchr(args.kind, '\0', sizeof(args.kind)));
 	FUZZ_CHECK(args.key_kind == GOSYNC_MAP_KEY_U64 ||
 		   args.key_kind == GOSYNC_MAP_KEY_STRING ||
 		   args.key_kind == GOSYNC_MAP_KEY_BINARY);
-	FUZZ_CHECK(args.key_kind == GOSYNC_MAP_KEY_U64 || args.kind[0]);
 	FUZZ_CHECK(args.checker <= 1 && args.resizer <= 1 &&
 		   args.atomic <= 1);
 	FUZZ_CHECK(!args.failslab);	/* no CONFIG_FAULT_INJECTION natively */
