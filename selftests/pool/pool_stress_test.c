@@ -199,7 +199,7 @@ TEST_F_TIMEOUT(stress, failslab, 180)
  */
 TEST_F_TIMEOUT(stress, destroy, 180)
 {
-	const char *args[] = { "", " irqsafe=1 cpu_cache=2", " threads=1" };
+	static const char * const args[] = { "", " irqsafe=1 cpu_cache=2", " threads=1" };
 	bool widened = !gs_cmd(WINDOWS, "set window=pool_drop delay_us=20");
 	int i, ret;
 
@@ -225,9 +225,9 @@ TEST_F_TIMEOUT(stress, destroy, 180)
 /* Each inject= plants a violation that a check must catch: the run fails. */
 TEST_F_TIMEOUT(stress, inject, 180)
 {
-	const char *what[] = { "dirty", "double_get", "double_put", "write",
-			       "count", "free" };
-	const char *mode[] = { "pair", "destroy" };
+	static const char * const what[] = { "dirty", "double_get", "double_put", "write",
+					     "count", "free" };
+	static const char * const mode[] = { "pair", "destroy" };
 	int i, m;
 
 	for (m = 0; m < 2; m++) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target of /sys/kernel/debug/gosync_test/pool/cmd: the module's command
+ * Fuzz target of /sys/kernel/debug/gosync_test/pool/cmd: the
  * command file's exec() (kmod/test/pool.c) on real gosync_pools, natively.
  *
  * An input is a session: lines split after each '\n', each one write(2)
