@@ -17,7 +17,8 @@
 #   sparse	the same build under sparse (C=2) prints nothing
 #   build-newer	the same build with W=1 against the newest installed
 #		linux-headers-6.12 (tools/deps.sh), for the version gates
-#   selftests	the kselftest programs build with -Wall -Wextra -Werror
+#   selftests	the kselftest programs (selftests/gosync, lib.mk) build with
+#		-Wall -Wextra -Werror
 # Tools come from the linux-source-6.1 package (tools/linux-src.sh).
 # Writes build/results/lint.txt; exits non-zero if any check failed.
 set -uo pipefail

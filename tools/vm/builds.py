@@ -92,8 +92,17 @@ def build_modules(kernel, kenv, harness, prog, logdir):
     return kos
 
 
+def kselftest_timeout():
+    """The kselftests' timeout in seconds, from their settings file (runner.sh's)."""
+    with open(os.path.join(REPO, "selftests/gosync/settings")) as f:
+        for line in f:
+            if line.startswith("timeout="):
+                return int(line.split("=", 1)[1])
+    return 45  # runner.sh's default
+
+
 def build_tests(prog, logdir):
-    """The static kselftest programs, as (dir, name, path)."""
+    """The static kselftest programs (selftests/gosync/<area>/), as (area, name, path)."""
     prog.line("stage selftests: make selftests")
     log = os.path.join(logdir, "selftests.log")
     open(log, "w").close()
