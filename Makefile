@@ -29,6 +29,7 @@ all: modules
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: run 'make deps' or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_OPTS) modules
+	$(MAKE) -C selftests/consumer KDIR=$(KDIR) $(KBUILD_OPTS)
 
 # Installing (README.md, "Installing"). KVER is the release KDIR builds
 # for, from its utsrelease.h: in Debian's 6.1 headers kernel.release holds
@@ -89,6 +90,7 @@ dkms-source:
 # other clones share them. make clean-cache empties it.
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	@test -z "$(KDIR)" || $(MAKE) -C selftests/consumer KDIR=$(KDIR) clean
 	rm -rf build/selftests build/kselftest build/mod build/vm build/results build/bench build/native \
 		build/dkms build/kernels build/cache
 

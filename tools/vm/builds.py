@@ -68,7 +68,8 @@ def build_modules(kernel, kenv, harness, prog, logdir):
         if os.path.isdir(src):
             os.makedirs(d, exist_ok=True)
             sh(["rsync", "-a", "--delete", "--exclude=*.o", "--exclude=*.ko",
-                "--exclude=*.cmd", "--exclude=*.mod*", src + "/", d + "/"])
+                "--exclude=*.cmd", "--exclude=*.mod*", "--exclude=Module.symvers",
+                "--exclude=modules.order", src + "/", d + "/"])
         else:
             shutil.copy2(src, d)
     log = os.path.join(logdir, "modules.log")
@@ -80,6 +81,11 @@ def build_modules(kernel, kenv, harness, prog, logdir):
            "W=1", "CONFIG_DEBUG_INFO_BTF_MODULES="]
     if harness:
         cmd.append("GOSYNC_HARNESS=1")
+    sh(cmd, log=log)
+    # The consumer as an outside module: its own Kbuild, against the
+    # Module.symvers just written (selftests/consumer/Kbuild).
+    cmd = ["make", "-C", kenv["KDIR"], "M=" + os.path.join(dst, "selftests/consumer"),
+           "modules", "W=1", "CONFIG_DEBUG_INFO_BTF_MODULES="]
     sh(cmd, log=log)
     with open(log, errors="replace") as f:
         warned = [ln.rstrip() for ln in f if "warning:" in ln]
