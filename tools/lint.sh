@@ -121,7 +121,7 @@ fi
 # What KUnit needs (kmod/kunit/.kunitconfig) is what the debug kernel has.
 kcfg_missing=""
 for opt in $(grep '^CONFIG_' kmod/kunit/.kunitconfig); do
-	cat tools/kernel/common.config tools/kernel/debug.config | grep -qxF "$opt" ||
+	grep -qxF "$opt" tools/kernel/common.config tools/kernel/debug.config ||
 		kcfg_missing="$kcfg_missing $opt"
 done
 if [ -z "$kcfg_missing" ]; then
