@@ -102,7 +102,10 @@ clean-cache:
 # kernel's lib.mk from linux-source-6.1), static, into build/selftests/.
 # make kselftest-install lays them out as the kernel's kselftest_install.sh
 # does, in build/kselftest/: build/kselftest/run_kselftest.sh -c gosync.
+# A program left in the old selftests/<area>/ would silently not run.
 selftests:
+	@stray="$(wildcard selftests/*/*_test.c)"; test -z "$$stray" || \
+		{ echo "move to selftests/gosync/<area>/: $$stray" >&2; exit 1; }
 	$(MAKE) -C selftests/gosync OUTPUT=$(CURDIR)/build/selftests
 
 kselftest-install:
