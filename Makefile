@@ -21,7 +21,7 @@ SUITES ?= modules kselftest kunit
 BENCH_KERNEL ?= stock
 PYTHON ?= python3
 
-.PHONY: all modules clean clean-cache deps selftests lint docs demo check check-harness bench run help print-kdir \
+.PHONY: all modules clean clean-cache deps selftests kselftest-install lint docs demo check check-harness bench run help print-kdir \
 	native native-bench native-callgrind install uninstall dkms-source print-version
 
 all: modules
@@ -29,6 +29,7 @@ all: modules
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: run 'make deps' or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_OPTS) modules
+	$(MAKE) -C selftests/consumer KDIR=$(KDIR) $(KBUILD_OPTS)
 
 # Installing (README.md, "Installing"). KVER is the release KDIR builds
 # for, from its utsrelease.h: in Debian's 6.1 headers kernel.release holds
@@ -89,29 +90,27 @@ dkms-source:
 # other clones share them. make clean-cache empties it.
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build/selftests build/mod build/vm build/results build/bench build/native \
+	@test -z "$(KDIR)" || $(MAKE) -C selftests/consumer KDIR=$(KDIR) clean
+	rm -rf build/selftests build/kselftest build/mod build/vm build/results build/bench build/native \
 		build/dkms build/kernels build/cache
 
 clean-cache:
 	@d=$$(REPO=$(CURDIR) bash -c '. tools/cache.sh && echo $$GOSYNC_CACHE_DIR') && \
 		echo "rm -rf $$d/kernels $$d/src" && rm -rf "$$d/kernels" "$$d/src"
 
-# Static kselftest programs, one per selftests/<dir>/<name>_test.c, built
-# with kselftest.h / kselftest_harness.h from the linux-source-6.1 package.
-SELFTEST_SRCS := $(wildcard selftests/*/*_test.c)
-SELFTEST_BINS := $(patsubst selftests/%.c,build/selftests/%,$(SELFTEST_SRCS))
-SELFTEST_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static -pthread
+# The kselftest programs (selftests/gosync/<area>/<name>_test.c, on the
+# kernel's lib.mk from linux-source-6.1), static, into build/selftests/.
+# make kselftest-install lays them out as the kernel's kselftest_install.sh
+# does, in build/kselftest/: build/kselftest/run_kselftest.sh -c gosync.
+# A program left in the old selftests/<area>/ would silently not run.
+selftests:
+	@stray="$(wildcard selftests/*/*_test.c)"; test -z "$$stray" || \
+		{ echo "move to selftests/gosync/<area>/: $$stray" >&2; exit 1; }
+	$(MAKE) -C selftests/gosync OUTPUT=$(CURDIR)/build/selftests
 
-selftests: $(SELFTEST_BINS)
-
-build/selftests/.kselftest-dir:
-	@mkdir -p $(@D)
-	@echo "$$(tools/linux-src.sh)/tools/testing/selftests" > $@
-
-build/selftests/%: selftests/%.c $(wildcard selftests/lib/*.h) build/selftests/.kselftest-dir
-	@mkdir -p $(@D)
-	$(CC) $(SELFTEST_CFLAGS) -I$$(cat build/selftests/.kselftest-dir) -Iselftests/lib \
-		-o $@ $< -lpthread
+kselftest-install:
+	$(MAKE) -C selftests/gosync OUTPUT=$(CURDIR)/build/selftests \
+		KSFT_INSTALL_PATH=$(CURDIR)/build/kselftest kselftest-install
 
 deps:
 	tools/deps.sh
@@ -160,7 +159,7 @@ help:
 	@echo "	make clean-cache	empty the machine-wide kernel cache (make clean keeps it)"
 	@echo "	make native | native-bench | native-callgrind (userspace build)"
 	@echo "	make bench [BENCH_KERNEL=stock]"
-	@echo "	make lint | selftests | check-harness | deps | clean"
+	@echo "	make lint | selftests | kselftest-install | check-harness | deps | clean"
 	@echo "	make docs	man pages (section 9) and a reference page in build/docs/"
 
 print-kdir:

@@ -14,14 +14,16 @@
 #		reference page
 #   readme	README.md is at most 15 KB, and its results table is what
 #		tools/results_table.py prints for the committed docs/results/*.csv
-#   build-w1	gosync.ko, the consumer and the harness modules build with W=1
+#   build-w1	gosync.ko and the harness modules, then the consumer on its
+#		own Kbuild against their Module.symvers, build with W=1
 #		against the stock headers with zero warnings
 #   library-only	gosync.ko links no parser, command, stress, bench or
 #		inject symbol (nm)
 #   sparse	the same build under sparse (C=2) prints nothing
 #   build-newer	the same build with W=1 against the newest installed
 #		linux-headers-6.12 (tools/deps.sh), for the version gates
-#   selftests	the kselftest programs build with -Wall -Wextra -Werror
+#   selftests	the kselftest programs (selftests/gosync, lib.mk) build with
+#		-Wall -Wextra -Werror
 # Tools come from the linux-source-6.1 package (tools/linux-src.sh).
 # Writes build/results/lint.txt; exits non-zero if any check failed.
 set -uo pipefail
@@ -153,9 +155,18 @@ for d in Kbuild kmod include selftests/consumer selftests/harness; do
 	rsync -a --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' --exclude='*.mod*' \
 		--exclude='modules.order' "$d" "$mod/$(dirname "$d")/"
 done
-kmake() { make -C "$KDIR" M="$REPO/$mod" GOSYNC_HARNESS=1 CONFIG_DEBUG_INFO_BTF_MODULES= \
-	-j"$(nproc)" "$@" modules; }
-if kmake W=1 > "$LOGDIR/build.log" 2>&1; then
+# gosync's modules, then the consumer as an outside module (its own Kbuild,
+# gosync's Module.symvers): kmake KDIR MAKE-ARGS...
+kmake() {
+	local k=$1
+
+	shift
+	make -C "$k" M="$REPO/$mod" CONFIG_DEBUG_INFO_BTF_MODULES= \
+		-j"$(nproc)" "$@" modules &&
+		make -C "$k" M="$REPO/$mod/selftests/consumer" CONFIG_DEBUG_INFO_BTF_MODULES= \
+			"$@" modules
+}
+if kmake "$KDIR" GOSYNC_HARNESS=1 W=1 > "$LOGDIR/build.log" 2>&1; then
 	if grep -E 'warning:|error:' "$LOGDIR/build.log" > "$LOGDIR/w1.txt"; then
 		head -20 "$LOGDIR/w1.txt"
 		result FAIL build-w1 "see $LOGDIR/build.log"
@@ -173,7 +184,7 @@ if kmake W=1 > "$LOGDIR/build.log" 2>&1; then
 		result PASS library-only "$(nm "$mod/gosync.ko" | grep -c ' [Tt] ') functions in gosync.ko, none of the test module's"
 	fi
 	# C=2 checks every source again without recompiling: what it prints is sparse's.
-	kmake C=2 CHECK=sparse > "$LOGDIR/sparse.log" 2>&1
+	kmake "$KDIR" GOSYNC_HARNESS=1 C=2 CHECK=sparse > "$LOGDIR/sparse.log" 2>&1
 	if grep -E 'warning:|error:' "$LOGDIR/sparse.log" > "$LOGDIR/sparse.txt" ||
 		! grep -q 'CHECK ' "$LOGDIR/sparse.log"; then
 		head -20 "$LOGDIR/sparse.txt"
@@ -191,8 +202,8 @@ fi
 KNEW=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -1)
 if [ -z "$KNEW" ]; then
 	result FAIL build-newer "no /usr/src/linux-headers-6.12.*-amd64 (run make deps)"
-elif make -C "$KNEW" M="$REPO/$mod" CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" \
-	W=1 clean modules > "$LOGDIR/build-newer.log" 2>&1 &&
+elif make -C "$KNEW" M="$REPO/$mod" clean > "$LOGDIR/build-newer.log" 2>&1 &&
+	kmake "$KNEW" W=1 >> "$LOGDIR/build-newer.log" 2>&1 &&
 	! grep -E 'warning:|error:' "$LOGDIR/build-newer.log" > "$LOGDIR/build-newer.txt"; then
 	result PASS build-newer "$(grep -c 'CC \[M\]' "$LOGDIR/build-newer.log") objects against $KNEW"
 else

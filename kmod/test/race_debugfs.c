@@ -18,7 +18,7 @@
  *
  * A stress run with a window widened holds its check-then-lock open for
  * microseconds instead of nanoseconds, so a regression of the race it
- * guards fails in seconds (selftests/core/race_test.c). Unloading
+ * guards fails in seconds (selftests/gosync/core/race_test.c). Unloading
  * gosync_test.ko clears every delay.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -20,7 +20,7 @@
 #   ORDER         its place in the matrix (make check runs them in order)
 #   PACKAGES      what tools/deps.sh installs for it (globs: newest match)
 #   CHECK_SUITES  what make check runs on it (tools/vm/run.py --suites)
-#   KSELFTESTS    the selftests/<dir>s its kselftest suite runs there
+#   KSELFTESTS    the selftests/gosync/<area>s its kselftest suite runs there
 #                 (run.py --kselftests; default all): the make check budget
 #   TITLE, CATCHES    the matrix table (tools/kernel/README.md)
 #

@@ -68,7 +68,8 @@ def build_modules(kernel, kenv, harness, prog, logdir):
         if os.path.isdir(src):
             os.makedirs(d, exist_ok=True)
             sh(["rsync", "-a", "--delete", "--exclude=*.o", "--exclude=*.ko",
-                "--exclude=*.cmd", "--exclude=*.mod*", src + "/", d + "/"])
+                "--exclude=*.cmd", "--exclude=*.mod*", "--exclude=Module.symvers",
+                "--exclude=modules.order", src + "/", d + "/"])
         else:
             shutil.copy2(src, d)
     log = os.path.join(logdir, "modules.log")
@@ -81,6 +82,11 @@ def build_modules(kernel, kenv, harness, prog, logdir):
     if harness:
         cmd.append("GOSYNC_HARNESS=1")
     sh(cmd, log=log)
+    # The consumer as an outside module: its own Kbuild, against the
+    # Module.symvers just written (selftests/consumer/Kbuild).
+    cmd = ["make", "-C", kenv["KDIR"], "M=" + os.path.join(dst, "selftests/consumer"),
+           "modules", "W=1", "CONFIG_DEBUG_INFO_BTF_MODULES="]
+    sh(cmd, log=log)
     with open(log, errors="replace") as f:
         warned = [ln.rstrip() for ln in f if "warning:" in ln]
     if warned:
@@ -92,8 +98,17 @@ def build_modules(kernel, kenv, harness, prog, logdir):
     return kos
 
 
+def kselftest_timeout():
+    """The kselftests' timeout in seconds, from their settings file (runner.sh's)."""
+    with open(os.path.join(REPO, "selftests/gosync/settings")) as f:
+        for line in f:
+            if line.startswith("timeout="):
+                return int(line.split("=", 1)[1])
+    return 45  # runner.sh's default
+
+
 def build_tests(prog, logdir):
-    """The static kselftest programs, as (dir, name, path)."""
+    """The static kselftest programs (selftests/gosync/<area>/), as (area, name, path)."""
     prog.line("stage selftests: make selftests")
     log = os.path.join(logdir, "selftests.log")
     open(log, "w").close()

@@ -51,7 +51,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=900, help="seconds for the whole VM run")
     ap.add_argument("--boot-timeout", type=int, default=180,
                     help="seconds for the guest to reach /init (one retry)")
-    ap.add_argument("--test-timeout", type=int, default=600, help="seconds per test program")
+    ap.add_argument("--test-timeout", type=int, default=builds.kselftest_timeout(),
+                    help="seconds per test program (default: selftests/gosync/settings)")
     ap.add_argument("--tag", default="", help="suffix of the log and results names")
     ap.add_argument("--bench-threads", default="1 2 4")
     ap.add_argument("--bench-ms", type=int, default=1000)
@@ -61,7 +62,7 @@ def main():
     ap.add_argument("--expect-failure", help="pass only if the run fails with this class")
     ap.add_argument("--show", action="store_true", help="print the guest's demo output")
     ap.add_argument("--kselftests", default="",
-                    help="the selftests/<dir>s whose programs the kselftest suite "
+                    help="the selftests/gosync/<area>s whose programs the kselftest suite "
                     "runs (default: all)")
     ap.add_argument("--gosync-ko", help="boot this gosync.ko (a dkms build, say) "
                     "instead of the one built here")
@@ -101,7 +102,8 @@ def main():
         dirs = set(args.kselftests.split())
         unknown = dirs - {d for d, _, _ in tests}
         if unknown:
-            raise SystemExit("run.py: --kselftests: no selftests/%s" % " ".join(sorted(unknown)))
+            raise SystemExit("run.py: --kselftests: no selftests/gosync/%s"
+                             % " ".join(sorted(unknown)))
         tests = [t for t in tests if t[0] in dirs or t[:2] == ("core", "module_test")]
         prog.line("stage selftests: only %s" % " ".join(sorted(dirs)))
     if args.fault:
