@@ -27,7 +27,7 @@
  *			udelay() of up to 20 us or a sleep of 10-50 us), and
  *			a random flavour of wait (plain, interruptible,
  *			killable, or with a timeout of 10 s).
- *	interrupt	now and then (one round in BARST_BREAK_EVERY, chosen
+ *	interrupt	now and then (one round in GBAR_BREAK_EVERY, chosen
  *			from seed, round and epoch so that every thread
  *			agrees) a random party, the victim, waits with
  *			gosync_barrier_wait_interruptible() while another,
@@ -110,36 +110,36 @@
 #include "runner.h"
 #include "test.h"
 
-#define BARST_THREADS_MAX	64	/* the index masks are 64 bits */
-#define BARST_ROUNDS_MAX	1000000
-#define BARST_SLOTS		4	/* index masks, rounds r .. r + 3 */
-#define BARST_BREAK_EVERY	8	/* interrupt, timeout: break rounds */
-#define BARST_LONG_TIMEOUT	(10 * HZ)
-#define BARST_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
+#define GBAR_THREADS_MAX	64	/* the index masks are 64 bits */
+#define GBAR_ROUNDS_MAX	1000000
+#define GBAR_SLOTS		4	/* index masks, rounds r .. r + 3 */
+#define GBAR_BREAK_EVERY	8	/* interrupt, timeout: break rounds */
+#define GBAR_LONG_TIMEOUT	(10 * HZ)
+#define GBAR_VICTIM_JIFFIES	1	/* timeout: the victim's timeout */
 
 /* mode=, how the threads of a run arrive; see the top of this file. */
-enum barst_mode {
-	BARST_PLAIN,
-	BARST_DELAY,
-	BARST_INTERRUPT,
-	BARST_TIMEOUT,
-	BARST_RESET,
-	BARST_NR_MODES,
+enum gbar_mode {
+	GBAR_PLAIN,
+	GBAR_DELAY,
+	GBAR_INTERRUPT,
+	GBAR_TIMEOUT,
+	GBAR_RESET,
+	GBAR_NR_MODES,
 };
 
 /* inject=, a violation planted after the run; see the top of this file. */
-enum barst_inject {
-	BARST_INJ_NONE,
-	BARST_INJ_EARLY,
-	BARST_INJ_ACTION,
-	BARST_INJ_SERIAL,
-	BARST_INJ_INDEX,
-	BARST_INJ_ROUND,
-	BARST_NR_INJECT,
+enum gbar_inject {
+	GBAR_INJ_NONE,
+	GBAR_INJ_EARLY,
+	GBAR_INJ_ACTION,
+	GBAR_INJ_SERIAL,
+	GBAR_INJ_INDEX,
+	GBAR_INJ_ROUND,
+	GBAR_NR_INJECT,
 };
 
-/* The arguments of a barrier/run command, by their keys (barst_params). */
-struct barst_args {
+/* The arguments of a barrier/run command, by their keys (gbar_params). */
+struct gbar_args {
 	u32 threads;
 	u32 rounds;
 	u32 mode;
@@ -148,50 +148,50 @@ struct barst_args {
 	u32 inject;
 };
 
-static const char *const barst_mode_names[BARST_NR_MODES] = {
-	[BARST_PLAIN] = "plain",
-	[BARST_DELAY] = "delay",
-	[BARST_INTERRUPT] = "interrupt",
-	[BARST_TIMEOUT] = "timeout",
-	[BARST_RESET] = "reset",
+static const char *const gbar_mode_names[GBAR_NR_MODES] = {
+	[GBAR_PLAIN] = "plain",
+	[GBAR_DELAY] = "delay",
+	[GBAR_INTERRUPT] = "interrupt",
+	[GBAR_TIMEOUT] = "timeout",
+	[GBAR_RESET] = "reset",
 };
 
-static const char *const barst_inject_names[BARST_NR_INJECT] = {
-	[BARST_INJ_NONE] = "none",
-	[BARST_INJ_EARLY] = "early",
-	[BARST_INJ_ACTION] = "action",
-	[BARST_INJ_SERIAL] = "serial",
-	[BARST_INJ_INDEX] = "index",
-	[BARST_INJ_ROUND] = "round",
+static const char *const gbar_inject_names[GBAR_NR_INJECT] = {
+	[GBAR_INJ_NONE] = "none",
+	[GBAR_INJ_EARLY] = "early",
+	[GBAR_INJ_ACTION] = "action",
+	[GBAR_INJ_SERIAL] = "serial",
+	[GBAR_INJ_INDEX] = "index",
+	[GBAR_INJ_ROUND] = "round",
 };
 
-static const struct barst_args barst_defaults = { .action = 1, .seed = 1 };
+static const struct gbar_args gbar_defaults = { .action = 1, .seed = 1 };
 
-static const struct gosync_param barst_params[] = {
-	GOSYNC_ARG_U32("threads", struct barst_args, threads, 2,
-		       BARST_THREADS_MAX, true),
-	GOSYNC_ARG_U32("rounds", struct barst_args, rounds, 1, BARST_ROUNDS_MAX,
+static const struct gosync_param gbar_params[] = {
+	GOSYNC_ARG_U32("threads", struct gbar_args, threads, 2,
+		       GBAR_THREADS_MAX, true),
+	GOSYNC_ARG_U32("rounds", struct gbar_args, rounds, 1, GBAR_ROUNDS_MAX,
 		       true),
-	GOSYNC_ARG_ENUM("mode", struct barst_args, mode, barst_mode_names,
-			BARST_NR_MODES),
-	GOSYNC_ARG_U32("action", struct barst_args, action, 0, 1, false),
-	GOSYNC_ARG_U32("seed", struct barst_args, seed, 0, U32_MAX, false),
-	GOSYNC_ARG_ENUM("inject", struct barst_args, inject, barst_inject_names,
-			BARST_NR_INJECT),
+	GOSYNC_ARG_ENUM("mode", struct gbar_args, mode, gbar_mode_names,
+			GBAR_NR_MODES),
+	GOSYNC_ARG_U32("action", struct gbar_args, action, 0, 1, false),
+	GOSYNC_ARG_U32("seed", struct gbar_args, seed, 0, U32_MAX, false),
+	GOSYNC_ARG_ENUM("inject", struct gbar_args, inject, gbar_inject_names,
+			GBAR_NR_INJECT),
 };
 
 /* The arguments of barrier/run; the fuzzers run them too. */
 const struct gosync_args gosync_barrier_run_args = {
-	.params = barst_params,
-	.nr = ARRAY_SIZE(barst_params),
-	.size = sizeof(struct barst_args),
-	.defaults = &barst_defaults,
+	.params = gbar_params,
+	.nr = ARRAY_SIZE(gbar_params),
+	.size = sizeof(struct gbar_args),
+	.defaults = &gbar_defaults,
 };
 
 struct barst;
 
 /**
- * struct barst_sum - a thread's counts, or every thread's added up
+ * struct gbar_sum - a thread's counts, or every thread's added up
  * @ok: waits that released a thread
  * @serials: ... as the serial waiter
  * @wakeups: ... as another waiter
@@ -201,7 +201,7 @@ struct barst;
  * @late: arrivals at a barrier known broken
  * @skipped: arrivals left out
  */
-struct barst_sum {
+struct gbar_sum {
 	u64 ok;
 	u64 serials;
 	u64 wakeups;
@@ -213,19 +213,19 @@ struct barst_sum {
 };
 
 /**
- * struct barst_thread - one party of a run
+ * struct gbar_thread - one party of a run
  * @s: the run
  * @id: its index, its slot in the array
  * @rnd: its random state
  * @armed: it is a victim that may be signalled now; guarded by @s->sig_lock
  * @c: its counts
  */
-struct barst_thread {
+struct gbar_thread {
 	struct barst *s;
 	unsigned int id;
 	u32 rnd;
 	bool armed;
-	struct barst_sum c;
+	struct gbar_sum c;
 };
 
 /**
@@ -233,7 +233,7 @@ struct barst_thread {
  * @b: the barrier under test
  * @a: the arguments
  * @seen: each thread's round, written before it waits
- * @masks: the arrival indices returned in round r, at r % BARST_SLOTS
+ * @masks: the arrival indices returned in round r, at r % GBAR_SLOTS
  * @gens: rounds whose indices were checked to be a permutation
  * @action_round: the round the next action is for
  * @actions: actions run
@@ -257,9 +257,9 @@ struct barst_thread {
  */
 struct barst {
 	struct gosync_barrier b;
-	struct barst_args a;
+	struct gbar_args a;
 	u32 *seen;
-	atomic64_t masks[BARST_SLOTS];
+	atomic64_t masks[GBAR_SLOTS];
 	atomic_long_t gens;
 	atomic_t action_round;
 	atomic_long_t actions;
@@ -279,14 +279,14 @@ struct barst {
 	struct gosync_run run;
 	struct gosync_violations v;
 	u32 rnd;
-	struct barst_thread th[];
+	struct gbar_thread th[];
 };
 
 /*
  * Any context: record one violation. Once the run is being stopped the
  * threads see a barrier broken on purpose: nothing more is judged.
  */
-static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
+static __printf(2, 3) void gbar_fail(struct barst *s, const char *fmt, ...)
 {
 	va_list args;
 
@@ -297,9 +297,9 @@ static __printf(2, 3) void barst_fail(struct barst *s, const char *fmt, ...)
 	va_end(args);
 }
 
-static bool barst_gives_up(const struct barst *s)
+static bool gbar_gives_up(const struct barst *s)
 {
-	return s->a.mode == BARST_INTERRUPT || s->a.mode == BARST_TIMEOUT;
+	return s->a.mode == GBAR_INTERRUPT || s->a.mode == GBAR_TIMEOUT;
 }
 
 /* ------------------------------------------------------------------ */
@@ -309,7 +309,7 @@ static bool barst_gives_up(const struct barst *s)
  * The barrier's action, run by the last arriver before anyone of the
  * round is released: everybody wrote this round.
  */
-static void barst_action(void *arg)
+static void gbar_action(void *arg)
 {
 	struct barst *s = arg;
 	u32 round = atomic_read(&s->action_round);
@@ -319,8 +319,8 @@ static void barst_action(void *arg)
 		u32 v = READ_ONCE(s->seen[i]);
 
 		if (v != round) {
-			barst_fail(s, "action of round %u: thread %u is at round %u",
-				   round, i, v);
+			gbar_fail(s, "action of round %u: thread %u is at round %u",
+				  round, i, v);
 			break;
 		}
 	}
@@ -329,7 +329,7 @@ static void barst_action(void *arg)
 }
 
 /* After thread @id's release from @round: every slot is @round or next. */
-static void barst_check_seen(struct barst *s, unsigned int id, u32 round)
+static void gbar_check_seen(struct barst *s, unsigned int id, u32 round)
 {
 	unsigned int i;
 
@@ -337,55 +337,55 @@ static void barst_check_seen(struct barst *s, unsigned int id, u32 round)
 		u32 v = READ_ONCE(s->seen[i]);
 
 		if (v < round || v > round + 1) {
-			barst_fail(s, "thread %u released from round %u with thread %u at round %u",
-				   id, round, i, v);
+			gbar_fail(s, "thread %u released from round %u with thread %u at round %u",
+				  id, round, i, v);
 			break;
 		}
 	}
 }
 
 /* Note arrival index @idx as returned in @round. */
-static void barst_post_index(struct barst *s, u32 round, int idx)
+static void gbar_post_index(struct barst *s, u32 round, int idx)
 {
 	u64 bit, old;
 
 	if (idx < 0 || idx >= s->a.threads) {
-		barst_fail(s, "round %u: arrival index %d of %u parties",
-			   round, idx, s->a.threads);
+		gbar_fail(s, "round %u: arrival index %d of %u parties",
+			  round, idx, s->a.threads);
 		return;
 	}
 	bit = BIT_ULL(idx);
-	old = atomic64_fetch_or(bit, &s->masks[round % BARST_SLOTS]);
+	old = atomic64_fetch_or(bit, &s->masks[round % GBAR_SLOTS]);
 	if (old & bit)
-		barst_fail(s, "round %u: arrival index %d returned twice",
-			   round, idx);
+		gbar_fail(s, "round %u: arrival index %d returned twice",
+			  round, idx);
 }
 
 /*
  * Round @round is over for everyone (its serial waiter has passed round
  * @round + 2, or the run has ended): its indices must be all of them.
  */
-static void barst_check_indices(struct barst *s, u32 round)
+static void gbar_check_indices(struct barst *s, u32 round)
 {
 	u64 all = GENMASK_ULL(s->a.threads - 1, 0);
-	u64 m = atomic64_xchg(&s->masks[round % BARST_SLOTS], 0);
+	u64 m = atomic64_xchg(&s->masks[round % GBAR_SLOTS], 0);
 
 	if (m != all)
-		barst_fail(s, "round %u: arrival indices %#llx returned, not %#llx",
-			   round, m, all);
+		gbar_fail(s, "round %u: arrival indices %#llx returned, not %#llx",
+			  round, m, all);
 	else
 		atomic_long_inc(&s->gens);
 }
 
 /* Everything a released thread checks; @ret is the wait's index. */
-static void barst_released(struct barst *s, struct barst_thread *th,
-			   u32 round, int ret)
+static void gbar_released(struct barst *s, struct gbar_thread *th,
+			  u32 round, int ret)
 {
-	barst_check_seen(s, th->id, round);
+	gbar_check_seen(s, th->id, round);
 	if (s->a.action && atomic_read(&s->action_round) <= round)
-		barst_fail(s, "thread %u released from round %u before its action",
-			   th->id, round);
-	barst_post_index(s, round, ret);
+		gbar_fail(s, "thread %u released from round %u before its action",
+			  th->id, round);
+	gbar_post_index(s, round, ret);
 	th->c.ok++;
 	if (!gosync_barrier_is_serial(&s->b, ret)) {
 		th->c.wakeups++;
@@ -394,20 +394,20 @@ static void barst_released(struct barst *s, struct barst_thread *th,
 	th->c.serials++;
 	/* Everybody has passed round - 2 and is done with its slot. */
 	if (round >= 2)
-		barst_check_indices(s, round - 2);
+		gbar_check_indices(s, round - 2);
 }
 
 /* ------------------------------------------------------------------ */
 /* One round.                                                          */
 
 /**
- * struct barst_plan - what the parties do in one attempt of a round
+ * struct gbar_plan - what the parties do in one attempt of a round
  * @breaks: a break round (interrupt, timeout)
  * @victim: the party that gives up
  * @laggard: the party that arrives late
  * @r: random bits for the rest
  */
-struct barst_plan {
+struct gbar_plan {
 	bool breaks;
 	unsigned int victim;
 	unsigned int laggard;
@@ -415,19 +415,19 @@ struct barst_plan {
 };
 
 /* The same plan for every thread: from the seed, the round and epoch. */
-static void barst_plan(const struct barst *s, u32 round, u32 epoch,
-		       struct barst_plan *p)
+static void gbar_plan(const struct barst *s, u32 round, u32 epoch,
+		      struct gbar_plan *p)
 {
 	u32 n = s->a.threads;
 	u32 h = gosync_hash32(s->a.seed, (u64)epoch << 32 | round);
 
-	p->breaks = barst_gives_up(s) && h % BARST_BREAK_EVERY == 0;
+	p->breaks = gbar_gives_up(s) && h % GBAR_BREAK_EVERY == 0;
 	p->victim = (h >> 8) % n;
 	p->laggard = (p->victim + 1 + (h >> 16) % (n - 1)) % n;
 	p->r = h;
 }
 
-static void barst_random_delay(u32 r)
+static void gbar_random_delay(u32 r)
 {
 	switch (r & 3) {
 	case 0:
@@ -445,7 +445,7 @@ static void barst_random_delay(u32 r)
 }
 
 /* Victim of an interrupt round: may be signalled from now until disarmed. */
-static void barst_arm(struct barst *s, struct barst_thread *th, bool armed)
+static void gbar_arm(struct barst *s, struct gbar_thread *th, bool armed)
 {
 	spin_lock(&s->sig_lock);
 	th->armed = armed;
@@ -455,7 +455,7 @@ static void barst_arm(struct barst *s, struct barst_thread *th, bool armed)
 		flush_signals(current);
 }
 
-static void barst_signal(struct barst *s, struct barst_thread *victim)
+static void gbar_signal(struct barst *s, struct gbar_thread *victim)
 {
 	spin_lock(&s->sig_lock);
 	if (victim->armed)
@@ -464,32 +464,32 @@ static void barst_signal(struct barst *s, struct barst_thread *victim)
 }
 
 /* The laggard of a break round: arrive after the victim gave up. */
-static void barst_lag(struct barst *s, const struct barst_plan *p)
+static void gbar_lag(struct barst *s, const struct gbar_plan *p)
 {
 	unsigned int us;
 
-	if (s->a.mode == BARST_INTERRUPT) {
+	if (s->a.mode == GBAR_INTERRUPT) {
 		usleep_range(200, 400);
-		barst_signal(s, &s->th[p->victim]);
+		gbar_signal(s, &s->th[p->victim]);
 		usleep_range(1000, 2000);
 		return;
 	}
-	us = 3 * jiffies_to_usecs(BARST_VICTIM_JIFFIES);
+	us = 3 * jiffies_to_usecs(GBAR_VICTIM_JIFFIES);
 	usleep_range(us, us + 1000);
 }
 
 /* The wait of thread @th in an attempt of @round; its result. */
-static int barst_wait(struct barst *s, struct barst_thread *th,
-		      const struct barst_plan *p, u32 r)
+static int gbar_wait(struct barst *s, struct gbar_thread *th,
+		     const struct gbar_plan *p, u32 r)
 {
 	bool victim = p->breaks && p->victim == th->id;
 	int ret;
 
 	switch (s->a.mode) {
-	case BARST_PLAIN:
-	case BARST_RESET:
+	case GBAR_PLAIN:
+	case GBAR_RESET:
 		return gosync_barrier_wait(&s->b);
-	case BARST_DELAY:
+	case GBAR_DELAY:
 		switch ((r >> 8) & 3) {
 		case 0:
 			return gosync_barrier_wait(&s->b);
@@ -498,23 +498,23 @@ static int barst_wait(struct barst *s, struct barst_thread *th,
 		case 2:
 			return gosync_barrier_wait_killable(&s->b);
 		default:
-			return gosync_barrier_wait_timeout(&s->b, BARST_LONG_TIMEOUT);
+			return gosync_barrier_wait_timeout(&s->b, GBAR_LONG_TIMEOUT);
 		}
-	case BARST_INTERRUPT:
+	case GBAR_INTERRUPT:
 		if (!victim)
 			return r & 0x100 ? gosync_barrier_wait_interruptible(&s->b) :
 					   gosync_barrier_wait(&s->b);
 		ret = gosync_barrier_wait_interruptible(&s->b);
-		barst_arm(s, th, false);
+		gbar_arm(s, th, false);
 		return ret;
-	case BARST_TIMEOUT:
+	case GBAR_TIMEOUT:
 		if (victim)
 			return gosync_barrier_wait_timeout(&s->b,
-							   BARST_VICTIM_JIFFIES);
+							   GBAR_VICTIM_JIFFIES);
 		return r & 0x100 ?
-		       gosync_barrier_wait_timeout(&s->b, BARST_LONG_TIMEOUT) :
+		       gosync_barrier_wait_timeout(&s->b, GBAR_LONG_TIMEOUT) :
 		       gosync_barrier_wait(&s->b);
-	case BARST_NR_MODES:
+	case GBAR_NR_MODES:
 		break;
 	}
 	return -EINVAL;
@@ -524,8 +524,8 @@ static int barst_wait(struct barst *s, struct barst_thread *th,
  * Judge a failed wait of thread @th in @round; may it happen in this
  * mode, for this thread?
  */
-static void barst_failed(struct barst *s, struct barst_thread *th,
-			 const struct barst_plan *p, u32 round, int ret)
+static void gbar_failed(struct barst *s, struct gbar_thread *th,
+			const struct gbar_plan *p, u32 round, int ret)
 {
 	bool victim = p->breaks && p->victim == th->id;
 	bool aborting = READ_ONCE(s->abort);
@@ -535,13 +535,13 @@ static void barst_failed(struct barst *s, struct barst_thread *th,
 		th->c.aborted++;
 		if (aborting)
 			return;
-		if (s->a.mode != BARST_RESET && !barst_gives_up(s))
-			barst_fail(s, "thread %u: round %u broken in mode %s",
-				   th->id, round, barst_mode_names[s->a.mode]);
+		if (s->a.mode != GBAR_RESET && !gbar_gives_up(s))
+			gbar_fail(s, "thread %u: round %u broken in mode %s",
+				  th->id, round, gbar_mode_names[s->a.mode]);
 		/* Until the recovery resets it, which needs us there. */
-		else if (barst_gives_up(s) && !gosync_barrier_is_broken(&s->b))
-			barst_fail(s, "thread %u: round %u broken, the barrier is not",
-				   th->id, round);
+		else if (gbar_gives_up(s) && !gosync_barrier_is_broken(&s->b))
+			gbar_fail(s, "thread %u: round %u broken, the barrier is not",
+				  th->id, round);
 		return;
 	case -ERESTARTSYS:
 	case -ETIMEDOUT:
@@ -549,37 +549,37 @@ static void barst_failed(struct barst *s, struct barst_thread *th,
 			th->c.timeouts++;
 		else
 			th->c.interrupts++;
-		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? BARST_TIMEOUT :
-					     BARST_INTERRUPT))
-			barst_fail(s, "thread %u: round %u: gave up (%d), not a victim",
-				   th->id, round, ret);
+		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? GBAR_TIMEOUT :
+					     GBAR_INTERRUPT))
+			gbar_fail(s, "thread %u: round %u: gave up (%d), not a victim",
+				  th->id, round, ret);
 		return;
 	}
-	barst_fail(s, "thread %u: round %u: wait returned %d", th->id, round,
-		   ret);
+	gbar_fail(s, "thread %u: round %u: wait returned %d", th->id, round,
+		  ret);
 }
 
 /* One attempt of @round in @epoch: 0 if released, else why not. */
-static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
-		       u32 epoch)
+static int gbar_round(struct barst *s, struct gbar_thread *th, u32 round,
+		      u32 epoch)
 {
-	struct barst_plan p;
+	struct gbar_plan p;
 	u32 r = gosync_xorshift32(&th->rnd);
 	bool broken_before = false;
 	int ret;
 
-	barst_plan(s, round, epoch, &p);
+	gbar_plan(s, round, epoch, &p);
 	WRITE_ONCE(s->seen[th->id], round);
-	if (p.breaks && p.victim == th->id && s->a.mode == BARST_INTERRUPT)
-		barst_arm(s, th, true);
+	if (p.breaks && p.victim == th->id && s->a.mode == GBAR_INTERRUPT)
+		gbar_arm(s, th, true);
 	/* Reset mode too: resets must find waiters asleep. */
-	if (s->a.mode == BARST_DELAY || s->a.mode == BARST_RESET)
-		barst_random_delay(r);
+	if (s->a.mode == GBAR_DELAY || s->a.mode == GBAR_RESET)
+		gbar_random_delay(r);
 	if (p.breaks && p.laggard == th->id)
-		barst_lag(s, &p);
-	/* Pairs with WRITE_ONCE() in barst_recover(); a hint only. */
+		gbar_lag(s, &p);
+	/* Pairs with WRITE_ONCE() in gbar_recover(); a hint only. */
 	if (READ_ONCE(s->rec_pending)) {
-		if (s->a.mode == BARST_RESET) {
+		if (s->a.mode == GBAR_RESET) {
 			th->c.skipped++;
 			return -ECONNABORTED;
 		}
@@ -587,21 +587,21 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 		broken_before = true;
 		th->c.late++;
 		if (!gosync_barrier_is_broken(&s->b) && !READ_ONCE(s->abort))
-			barst_fail(s, "thread %u: round %u: recovery under way, barrier not broken",
-				   th->id, round);
+			gbar_fail(s, "thread %u: round %u: recovery under way, barrier not broken",
+				  th->id, round);
 	}
-	ret = barst_wait(s, th, &p, r);
+	ret = gbar_wait(s, th, &p, r);
 	if (ret >= 0) {
 		if (broken_before && !READ_ONCE(s->abort))
-			barst_fail(s, "thread %u: released from round %u by a broken barrier",
-				   th->id, round);
-		barst_released(s, th, round, ret);
+			gbar_fail(s, "thread %u: released from round %u by a broken barrier",
+				  th->id, round);
+		gbar_released(s, th, round, ret);
 		return 0;
 	}
 	if (broken_before && ret != -ECONNABORTED)
-		barst_fail(s, "thread %u: round %u: %d from a broken barrier",
-			   th->id, round, ret);
-	barst_failed(s, th, &p, round, ret);
+		gbar_fail(s, "thread %u: round %u: %d from a broken barrier",
+			  th->id, round, ret);
+	gbar_failed(s, th, &p, round, ret);
 	return ret;
 }
 
@@ -609,50 +609,50 @@ static int barst_round(struct barst *s, struct barst_thread *th, u32 round,
 /* Recovery: a rendezvous outside the barrier.                         */
 
 /* Reset the barrier; nobody here calls it from the action: it must work. */
-static void barst_reset(struct barst *s)
+static void gbar_reset(struct barst *s)
 {
 	int ret = gosync_barrier_reset(&s->b);
 
 	if (ret)
-		barst_fail(s, "gosync_barrier_reset() returned %d", ret);
+		gbar_fail(s, "gosync_barrier_reset() returned %d", ret);
 }
 
 /* Thread @id failed @round in the recovery under way (rec_lock held). */
-static void barst_rec_round(struct barst *s, unsigned int id, u32 round)
+static void gbar_rec_round(struct barst *s, unsigned int id, u32 round)
 {
 	if (round != s->rec_round)
-		barst_fail(s, "epoch %u: thread %u failed round %u, another thread round %u",
-			   s->rec_epoch, id, round, s->rec_round);
+		gbar_fail(s, "epoch %u: thread %u failed round %u, another thread round %u",
+			  s->rec_epoch, id, round, s->rec_round);
 	s->rec_round = min(s->rec_round, round);
 }
 
 /* The last thread of a recovery: check, reset, and let everyone go on. */
-static void barst_resync(struct barst *s)
+static void gbar_resync(struct barst *s)
 {
 	bool aborting = READ_ONCE(s->abort);
 	unsigned int giveups = s->rec_giveups;
 	u32 epoch = s->rec_epoch;
 
 	/* Nobody is in the barrier: nothing changes rec_* or the barrier. */
-	if (!aborting && barst_gives_up(s)) {
+	if (!aborting && gbar_gives_up(s)) {
 		if (giveups != 1)
-			barst_fail(s, "epoch %u: %u parties gave up, not 1",
-				   epoch, giveups);
+			gbar_fail(s, "epoch %u: %u parties gave up, not 1",
+				  epoch, giveups);
 		if (!gosync_barrier_is_broken(&s->b))
-			barst_fail(s, "epoch %u: the barrier is not broken", epoch);
+			gbar_fail(s, "epoch %u: the barrier is not broken", epoch);
 	} else if (!aborting && giveups) {
-		barst_fail(s, "epoch %u: %u parties gave up in mode %s", epoch,
-			   giveups, barst_mode_names[s->a.mode]);
+		gbar_fail(s, "epoch %u: %u parties gave up in mode %s", epoch,
+			  giveups, gbar_mode_names[s->a.mode]);
 	}
-	barst_reset(s);
-	if (!aborting && barst_gives_up(s) && gosync_barrier_is_broken(&s->b))
-		barst_fail(s, "epoch %u: broken after reset", epoch);
+	gbar_reset(s);
+	if (!aborting && gbar_gives_up(s) && gosync_barrier_is_broken(&s->b))
+		gbar_fail(s, "epoch %u: broken after reset", epoch);
 	s->broken++;
 	spin_lock(&s->rec_lock);
 	s->rec_restart = s->rec_round;
 	s->rec_count = 0;
 	WRITE_ONCE(s->rec_pending, false);
-	/* Pairs with READ_ONCE() in barst_recover(). */
+	/* Pairs with READ_ONCE() in gbar_recover(). */
 	WRITE_ONCE(s->rec_epoch, epoch + 1);
 	spin_unlock(&s->rec_lock);
 	wake_up_all(&s->rec_wq);
@@ -662,8 +662,8 @@ static void barst_resync(struct barst *s)
  * Thread @th failed @round with @err: wait until all have, and return the
  * round to restart at, or -1 if the run is being stopped.
  */
-static long barst_recover(struct barst *s, struct barst_thread *th,
-			  u32 round, int err)
+static long gbar_recover(struct barst *s, struct gbar_thread *th,
+			 u32 round, int err)
 {
 	bool last, cont;
 	u32 epoch;
@@ -673,10 +673,10 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 	if (!s->rec_count) {
 		s->rec_round = round;
 		s->rec_giveups = 0;
-		/* Pairs with READ_ONCE() in barst_round(). */
+		/* Pairs with READ_ONCE() in gbar_round(). */
 		WRITE_ONCE(s->rec_pending, true);
 	} else {
-		barst_rec_round(s, th->id, round);
+		gbar_rec_round(s, th->id, round);
 	}
 	if (err == -ETIMEDOUT || err == -ERESTARTSYS)
 		s->rec_giveups++;
@@ -685,7 +685,7 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 	spin_unlock(&s->rec_lock);
 
 	if (last) {
-		barst_resync(s);
+		gbar_resync(s);
 	} else {
 		for (;;) {
 			cont = wait_event_timeout(s->rec_wq,
@@ -694,8 +694,8 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 			if (cont)
 				break;
 			/* Free a thread asleep in a barrier nobody breaks. */
-			if (s->a.mode == BARST_RESET) {
-				barst_reset(s);
+			if (s->a.mode == GBAR_RESET) {
+				gbar_reset(s);
 				atomic_long_inc(&s->kicks);
 			}
 		}
@@ -706,21 +706,21 @@ static long barst_recover(struct barst *s, struct barst_thread *th,
 	return READ_ONCE(s->abort) ? -1 : ret;
 }
 
-static int barst_body(struct gosync_run_thread *t)
+static int gbar_body(struct gosync_run_thread *t)
 {
 	struct barst *s = t->run->data;
-	struct barst_thread *th = &s->th[t->id];
+	struct gbar_thread *th = &s->th[t->id];
 	u32 round = 0, epoch = 0;
 	long restart;
 	int ret;
 
 	while (round < s->a.rounds && !READ_ONCE(s->abort)) {
-		ret = barst_round(s, th, round, epoch);
+		ret = gbar_round(s, th, round, epoch);
 		if (!ret) {
 			round++;
 			continue;
 		}
-		restart = barst_recover(s, th, round, ret);
+		restart = gbar_recover(s, th, round, ret);
 		if (restart < 0)
 			break;
 		round = restart;
@@ -734,21 +734,21 @@ static int barst_body(struct gosync_run_thread *t)
 /* The controller: the writer's context.                               */
 
 /* Reset mode: the controller resets every 0.1-1 ms, now and then twice. */
-static long barst_tick(struct gosync_run *run)
+static long gbar_tick(struct gosync_run *run)
 {
 	struct barst *s = run->data;
 	u32 r = gosync_xorshift32(&s->rnd);
 	unsigned int us = 100 + r % 900;
 
-	if (s->a.mode != BARST_RESET)
+	if (s->a.mode != GBAR_RESET)
 		return HZ / 10;
 	usleep_range(us, us + 50);
 	if (atomic_read(&run->alive)) {
-		barst_reset(s);
+		gbar_reset(s);
 		s->resets++;
 	}
 	if (atomic_read(&run->alive) && !((r >> 16) & 3)) {
-		barst_reset(s);
+		gbar_reset(s);
 		s->resets++;
 	}
 	return 0;
@@ -760,7 +760,7 @@ static long barst_tick(struct gosync_run *run)
  * may instead complete a generation, which releases its sleepers. Either
  * way every thread gets out and sees the abort.
  */
-static void barst_abort(struct gosync_run *run)
+static void gbar_abort(struct gosync_run *run)
 {
 	struct barst *s = run->data;
 
@@ -770,7 +770,7 @@ static void barst_abort(struct gosync_run *run)
 }
 
 /* Add a thread's counts @c to @sum; both are only u64s. */
-static void barst_add(struct barst_sum *sum, const struct barst_sum *c)
+static void gbar_add(struct gbar_sum *sum, const struct gbar_sum *c)
 {
 	const u64 *from = (const u64 *)c;
 	u64 *to = (u64 *)sum;
@@ -781,40 +781,40 @@ static void barst_add(struct barst_sum *sum, const struct barst_sum *c)
 }
 
 /* Plant the violation inject= asks for, through the check that finds it. */
-static void barst_inject(struct barst *s, struct barst_sum *sum)
+static void gbar_inject(struct barst *s, struct gbar_sum *sum)
 {
 	u32 m = s->a.rounds;
 
 	switch (s->a.inject) {
-	case BARST_INJ_EARLY:
+	case GBAR_INJ_EARLY:
 		/* Every slot says m - 1: released from round m too early. */
-		barst_check_seen(s, 0, m);
+		gbar_check_seen(s, 0, m);
 		break;
-	case BARST_INJ_ACTION:
+	case GBAR_INJ_ACTION:
 		WRITE_ONCE(s->seen[0], m - 1);
 		atomic_set(&s->action_round, m - 1);
-		barst_action(s);
+		gbar_action(s);
 		break;
-	case BARST_INJ_SERIAL:
+	case GBAR_INJ_SERIAL:
 		sum->serials++;
 		break;
-	case BARST_INJ_INDEX:
-		barst_post_index(s, m - 1, 0);
+	case GBAR_INJ_INDEX:
+		gbar_post_index(s, m - 1, 0);
 		break;
-	case BARST_INJ_ROUND:
+	case GBAR_INJ_ROUND:
 		spin_lock(&s->rec_lock);
 		s->rec_round = m - 1;
-		barst_rec_round(s, 0, m);
+		gbar_rec_round(s, 0, m);
 		spin_unlock(&s->rec_lock);
 		break;
-	case BARST_INJ_NONE:
-	case BARST_NR_INJECT:
+	case GBAR_INJ_NONE:
+	case GBAR_NR_INJECT:
 		break;
 	}
 }
 
 /* The end of a completed run: the counts must be exact. */
-static void barst_check(struct barst *s, struct barst_sum *sum)
+static void gbar_check(struct barst *s, struct gbar_sum *sum)
 {
 	u64 m = s->a.rounds, n = s->a.threads;
 	unsigned int i;
@@ -823,59 +823,59 @@ static void barst_check(struct barst *s, struct barst_sum *sum)
 
 	for (i = 0; i < n; i++)
 		if (s->th[i].c.ok != m)
-			barst_fail(s, "thread %u passed %llu rounds, not %llu", i,
-				   s->th[i].c.ok, m);
-	barst_inject(s, sum);
+			gbar_fail(s, "thread %u passed %llu rounds, not %llu", i,
+				  s->th[i].c.ok, m);
+	gbar_inject(s, sum);
 	actions = atomic_long_read(&s->actions);
 	/* The last two rounds' serial waiters had no later round to check. */
 	for (r = m > 2 ? m - 2 : 0; r < m; r++)
-		barst_check_indices(s, r);
+		gbar_check_indices(s, r);
 	if (atomic_long_read(&s->gens) != m || sum->serials != m ||
 	    sum->wakeups != m * (n - 1))
-		barst_fail(s, "%llu rounds: generations %ld serials %llu wakeups %llu",
-			   m, atomic_long_read(&s->gens), sum->serials,
+		gbar_fail(s, "%llu rounds: generations %ld serials %llu wakeups %llu",
+			  m, atomic_long_read(&s->gens), sum->serials,
 			   sum->wakeups);
 	if (actions != (s->a.action ? m : 0))
-		barst_fail(s, "%llu actions for %llu rounds (action=%u)", actions,
-			   m, s->a.action);
+		gbar_fail(s, "%llu actions for %llu rounds (action=%u)", actions,
+			  m, s->a.action);
 	switch (s->a.mode) {
-	case BARST_PLAIN:
-	case BARST_DELAY:
+	case GBAR_PLAIN:
+	case GBAR_DELAY:
 		if (s->broken || sum->aborted || sum->timeouts ||
 		    sum->interrupts)
-			barst_fail(s, "mode %s: broken %llu aborted %llu timeouts %llu intr %llu",
-				   barst_mode_names[s->a.mode], s->broken,
+			gbar_fail(s, "mode %s: broken %llu aborted %llu timeouts %llu intr %llu",
+				  gbar_mode_names[s->a.mode], s->broken,
 				   sum->aborted, sum->timeouts, sum->interrupts);
 		break;
-	case BARST_INTERRUPT:
-	case BARST_TIMEOUT:
+	case GBAR_INTERRUPT:
+	case GBAR_TIMEOUT:
 		if (s->broken != sum->timeouts + sum->interrupts ||
 		    sum->aborted != s->broken * (n - 1))
-			barst_fail(s, "broken %llu, timeouts %llu interrupts %llu aborted %llu",
-				   s->broken, sum->timeouts, sum->interrupts,
+			gbar_fail(s, "broken %llu, timeouts %llu interrupts %llu aborted %llu",
+				  s->broken, sum->timeouts, sum->interrupts,
 				   sum->aborted);
 		break;
-	case BARST_RESET:
+	case GBAR_RESET:
 		if (sum->aborted + sum->skipped != s->broken * n ||
 		    sum->timeouts || sum->interrupts)
-			barst_fail(s, "broken %llu, aborted %llu skipped %llu tmo %llu intr %llu",
-				   s->broken, sum->aborted, sum->skipped,
+			gbar_fail(s, "broken %llu, aborted %llu skipped %llu tmo %llu intr %llu",
+				  s->broken, sum->aborted, sum->skipped,
 				   sum->timeouts, sum->interrupts);
 		break;
-	case BARST_NR_MODES:
+	case GBAR_NR_MODES:
 		break;
 	}
 	if (gosync_barrier_is_broken(&s->b))
-		barst_fail(s, "the barrier is broken at the end");
+		gbar_fail(s, "the barrier is broken at the end");
 }
 
-static int barst_print(struct barst *s, const struct barst_sum *sum,
-		       struct seq_buf *out)
+static int gbar_print(struct barst *s, const struct gbar_sum *sum,
+		      struct seq_buf *out)
 {
 	return gosync_run_result(&s->run, out,
 				 "threads=%u rounds=%u mode=%s generations=%ld wakeups=%llu serials=%llu actions=%ld broken=%llu timeouts=%llu interrupts=%llu resets=%llu aborted=%llu late=%llu skipped=%llu kicks=%ld",
 				 s->a.threads, s->a.rounds,
-				 barst_mode_names[s->a.mode],
+				 gbar_mode_names[s->a.mode],
 				 atomic_long_read(&s->gens), sum->wakeups,
 				 sum->serials, atomic_long_read(&s->actions),
 				 s->broken, sum->timeouts, sum->interrupts,
@@ -883,11 +883,11 @@ static int barst_print(struct barst *s, const struct barst_sum *sum,
 				 sum->skipped, atomic_long_read(&s->kicks));
 }
 
-static int barst_exec(struct gosync_cmd_file *f, char *line,
-		      struct seq_buf *out)
+static int gbar_exec(struct gosync_cmd_file *f, char *line,
+		     struct seq_buf *out)
 {
-	struct barst_sum sum = {};
-	struct barst_args a;
+	struct gbar_sum sum = {};
+	struct gbar_args a;
 	struct barst *s;
 	unsigned int i;
 	int ret, err;
@@ -905,7 +905,7 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 		goto out_free;
 	}
 	ret = gosync_barrier_init(&s->b, a.threads,
-				  a.action ? barst_action : NULL, s);
+				  a.action ? gbar_action : NULL, s);
 	if (ret) {
 		gosync_report(out, f->who, "run: gosync_barrier_init() failed (%d)",
 			      ret);
@@ -922,8 +922,8 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 	s->rnd = gosync_hash32(a.seed, U64_MAX) | 1;
 	s->run = (struct gosync_run){
 		.name = "barrier", .nr_threads = a.threads,
-		.signals = a.mode == BARST_INTERRUPT, .body = barst_body,
-		.tick = barst_tick, .abort = barst_abort, .data = s, .v = &s->v,
+		.signals = a.mode == GBAR_INTERRUPT, .body = gbar_body,
+		.tick = gbar_tick, .abort = gbar_abort, .data = s, .v = &s->v,
 	};
 	gosync_violations_init(&s->v, "barrier: run");
 	ret = gosync_run_threads(&s->run);
@@ -932,11 +932,11 @@ static int barst_exec(struct gosync_cmd_file *f, char *line,
 		goto out_run;
 	}
 	for (i = 0; i < a.threads; i++)
-		barst_add(&sum, &s->th[i].c);
+		gbar_add(&sum, &s->th[i].c);
 	/* A stopped run is judged no further: it returns why it stopped. */
 	if (!ret)
-		barst_check(s, &sum);
-	err = barst_print(s, &sum, out);
+		gbar_check(s, &sum);
+	err = gbar_print(s, &sum, out);
 	if (!ret)
 		ret = err;
 out_run:
@@ -947,10 +947,10 @@ out_free:
 	return ret;
 }
 
-static struct gosync_cmd_file barst_file = {
+static struct gosync_cmd_file gbar_file = {
 	.name = "run",
 	.who = "barrier",
-	.exec = barst_exec,
+	.exec = gbar_exec,
 };
 
 /*
@@ -959,5 +959,5 @@ static struct gosync_cmd_file barst_file = {
  */
 const struct gosync_component gosync_barrier_component = {
 	.name = "barrier",
-	.files = (struct gosync_cmd_file *const []){ &barst_file, NULL },
+	.files = (struct gosync_cmd_file *const []){ &gbar_file, NULL },
 };

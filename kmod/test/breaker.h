@@ -15,8 +15,8 @@ struct seq_buf;
 #define GOSYNC_BREAKER_CMD_TICKETS	1024	/* tickets kept for "done" */
 #define GOSYNC_BREAKER_CMD_EVENTS	256	/* events kept, the newest */
 
-int __gosync_breaker_cmd_exec(char *line, struct seq_buf *out,
-			      const char *who);
-void __gosync_breaker_cmd_exit(void);
+int gb_cmd_exec(char *line, struct seq_buf *out,
+		const char *who);
+void gb_cmd_exit(void);
 
 #endif /* _GOSYNC_TEST_BREAKER_H */

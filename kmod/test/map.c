@@ -131,36 +131,37 @@
 #include "cmdfile.h"
 #include "internal.h"
 #include "map.h"
+#include "map_test.h"
 #include "parse.h"
 #include "runner.h"
 #include "test.h"
 
-#define MAPST_MAX_MS		600000
-#define MAPST_MAX_KEYS		BIT(22)
+#define GM_ST_MAX_MS		600000
+#define GM_ST_MAX_KEYS		BIT(22)
 
 /* ------------------------------------------------------------------ */
 /* The test map behind "cmd" and "stats".                              */
 
-enum mapdbg_verb_id {
-	MAPDBG_INIT,
-	MAPDBG_STORE,
-	MAPDBG_LOAD,
-	MAPDBG_LOAD_OR_STORE,
-	MAPDBG_LOAD_AND_DELETE,
-	MAPDBG_DELETE,
-	MAPDBG_SWAP,
-	MAPDBG_CAS,
-	MAPDBG_CAD,
-	MAPDBG_RANGE,
-	MAPDBG_CLEAR,
-	MAPDBG_LEN,
-	MAPDBG_RESIZE,
-	MAPDBG_SYNC,
-	MAPDBG_NR_VERBS,
+enum gm_verb_id {
+	GM_INIT,
+	GM_STORE,
+	GM_LOAD,
+	GM_LOAD_OR_STORE,
+	GM_LOAD_AND_DELETE,
+	GM_DELETE,
+	GM_SWAP,
+	GM_CAS,
+	GM_CAD,
+	GM_RANGE,
+	GM_CLEAR,
+	GM_LEN,
+	GM_RESIZE,
+	GM_SYNC,
+	GM_NR_VERBS,
 };
 
 /**
- * struct mapdbg_test - the test map and its counters
+ * struct gm_test - the test map and its counters
  * @map: the map
  * @kind: its key kind
  * @key_len: key length of a binary map
@@ -170,42 +171,42 @@ enum mapdbg_verb_id {
  * @calls: commands run on this map, by verb
  * @errors: commands that failed
  */
-struct mapdbg_test {
+struct gm_test {
 	struct gosync_map map;
 	enum gosync_map_key_kind kind;
 	unsigned int key_len;
 	unsigned long max;
 	bool atomic;
 	atomic_long_t releases;
-	unsigned long calls[MAPDBG_NR_VERBS];
+	unsigned long calls[GM_NR_VERBS];
 	unsigned long errors;
 };
 
 /* Argument slots a verb may take. */
-enum mapdbg_arg {
-	MAPDBG_A_KEY,
-	MAPDBG_A_VALUE,
-	MAPDBG_A_OLD,
-	MAPDBG_A_NEW,
-	MAPDBG_A_LIMIT,
-	MAPDBG_A_KIND,
-	MAPDBG_A_KEY_LEN,
-	MAPDBG_A_HINT,
-	MAPDBG_A_MAX,
-	MAPDBG_A_GFP,
-	MAPDBG_A_BUCKETS,
-	MAPDBG_NR_ARGS,
+enum gm_arg {
+	GM_A_KEY,
+	GM_A_VALUE,
+	GM_A_OLD,
+	GM_A_NEW,
+	GM_A_LIMIT,
+	GM_A_KIND,
+	GM_A_KEY_LEN,
+	GM_A_HINT,
+	GM_A_MAX,
+	GM_A_GFP,
+	GM_A_BUCKETS,
+	GM_NR_ARGS,
 };
 
-#define MAPDBG_HINT_MAX		BIT(22)
-#define MAPDBG_RANGE_PRINT	32
+#define GM_HINT_MAX		BIT(22)
+#define GM_RANGE_PRINT	32
 
 /*
  * The arguments of one command, by their keys (kind and gfp as indices
  * of their words), then the key in the form the map takes and scratch
  * for printing binary keys.
  */
-struct mapdbg_args {
+struct gm_args {
 	char key[GOSYNC_CMD_MAX_LEN];
 	u32 kind;
 	u32 gfp;
@@ -224,10 +225,10 @@ struct mapdbg_args {
 
 /*
  * A verb: the keys it requires and those it may take besides (BIT(enum
- * mapdbg_arg)), whether it may sleep (never run with bottom halves off),
+ * gm_arg)), whether it may sleep (never run with bottom halves off),
  * and what it prints on success, followed by a number if it ends in '='.
  */
-struct mapdbg_verb {
+struct gm_verb {
 	const char *name;
 	u16 needs;
 	u16 may;
@@ -235,31 +236,31 @@ struct mapdbg_verb {
 	const char *done;
 };
 
-static_assert(offsetof(struct mapdbg_verb, name) == 0,
+static_assert(offsetof(struct gm_verb, name) == 0,
 	      "gosync_parse_verb() finds a verb by its first member");
 
-/* Serializes commands with stats reads; guards mapdbg_cur and mapdbg_args. */
-static DEFINE_MUTEX(mapdbg_lock);
-static struct mapdbg_test *mapdbg_cur;
-static struct mapdbg_args mapdbg_scratch;
+/* Serializes commands with stats reads; guards gm_cur and gm_args. */
+static DEFINE_MUTEX(gm_lock);
+static struct gm_test *gm_cur;
+static struct gm_args gm_scratch;
 
-static void mapdbg_release(void *value, void *arg)
+static void gm_release(void *value, void *arg)
 {
-	struct mapdbg_test *t = arg;
+	struct gm_test *t = arg;
 
 	atomic_long_inc(&t->releases);
 }
 
-static const char *const mapdbg_kind_names[] = {
+static const char *const gm_kind_names[] = {
 	[GOSYNC_MAP_KEY_U64] = "u64",
 	[GOSYNC_MAP_KEY_BINARY] = "bin",
 	[GOSYNC_MAP_KEY_STRING] = "str",
 };
 
-static const char *const mapdbg_gfp_names[] = { "kernel", "atomic" };
+static const char *const gm_gfp_names[] = { "kernel", "atomic" };
 
-static void mapdbg_print_key(struct mapdbg_test *t, struct mapdbg_args *a,
-			     const void *key, struct seq_buf *out)
+static void gm_print_key(struct gm_test *t, struct gm_args *a,
+			 const void *key, struct seq_buf *out)
 {
 	u64 k;
 
@@ -279,8 +280,8 @@ static void mapdbg_print_key(struct mapdbg_test *t, struct mapdbg_args *a,
 }
 
 /* Turn the written key into what the map takes, or explain why not. */
-static int mapdbg_key(struct mapdbg_test *t, struct mapdbg_args *a,
-		      const void **key, struct seq_buf *out)
+static int gm_key(struct gm_test *t, struct gm_args *a,
+		  const void **key, struct seq_buf *out)
 {
 	size_t len;
 
@@ -310,7 +311,7 @@ static int mapdbg_key(struct mapdbg_test *t, struct mapdbg_args *a,
 static const struct {
 	int err;
 	const char *why;
-} mapdbg_whys[] = {
+} gm_whys[] = {
 	{ -ENOENT, "no such key" },
 	{ -EAGAIN, "the value is not the expected one" },
 	{ -ENOSPC, "the map is full" },
@@ -320,46 +321,46 @@ static const struct {
 };
 
 /* Explain a failed map call; returns @ret. */
-static int mapdbg_failed(struct seq_buf *out, const char *call, int ret)
+static int gm_failed(struct seq_buf *out, const char *call, int ret)
 {
 	const char *why = "failed";
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(mapdbg_whys); i++)
-		if (mapdbg_whys[i].err == ret)
-			why = mapdbg_whys[i].why;
+	for (i = 0; i < ARRAY_SIZE(gm_whys); i++)
+		if (gm_whys[i].err == ret)
+			why = gm_whys[i].why;
 	gosync_report(out, "map", "%s: %s (%d)", call, why, ret);
 	return ret;
 }
 
-struct mapdbg_range_ctx {
-	struct mapdbg_test *t;
-	struct mapdbg_args *a;
+struct gm_range_ctx {
+	struct gm_test *t;
+	struct gm_args *a;
 	struct seq_buf *out;
 	u64 visited;
 };
 
-static bool mapdbg_range_visit(const void *key, void *value, void *arg)
+static bool gm_range_visit(const void *key, void *value, void *arg)
 {
-	struct mapdbg_range_ctx *c = arg;
+	struct gm_range_ctx *c = arg;
 	struct seq_buf *out = c->out;
 
 	/* Keep room for the longest line and the final count. */
-	if (c->visited < MAPDBG_RANGE_PRINT &&
+	if (c->visited < GM_RANGE_PRINT &&
 	    out->size - seq_buf_used(out) > 2 * GOSYNC_MAP_KEY_MAX + 64) {
-		mapdbg_print_key(c->t, c->a, key, out);
-		seq_buf_printf(out, " value=%llu\n", mapdbg_num(value));
+		gm_print_key(c->t, c->a, key, out);
+		seq_buf_printf(out, " value=%llu\n", gm_num(value));
 	}
 	return ++c->visited < c->a->limit;
 }
 
-static int mapdbg_range(struct mapdbg_test *t, struct mapdbg_args *a,
-			struct seq_buf *out)
+static int gm_range(struct gm_test *t, struct gm_args *a,
+		    struct seq_buf *out)
 {
-	struct mapdbg_range_ctx c = { .t = t, .a = a, .out = out };
+	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
 	unsigned long n;
 
-	n = gosync_map_range(&t->map, mapdbg_range_visit, &c);
+	n = gosync_map_range(&t->map, gm_range_visit, &c);
 	if (n != c.visited) {
 		gosync_report(out, "map", "range returned %lu but visited %llu",
 			      n, c.visited);
@@ -369,36 +370,36 @@ static int mapdbg_range(struct mapdbg_test *t, struct mapdbg_args *a,
 	return 0;
 }
 
-#define A(x)	BIT(MAPDBG_A_##x)
+#define A(x)	BIT(GM_A_##x)
 
-static const struct mapdbg_verb mapdbg_verbs[MAPDBG_NR_VERBS] = {
-	[MAPDBG_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
+static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
+	[GM_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
 			  true },
-	[MAPDBG_STORE] = { "store", A(KEY) | A(VALUE), 0, false, "stored" },
-	[MAPDBG_LOAD] = { "load", A(KEY), 0, false, "value=" },
-	[MAPDBG_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false,
+	[GM_STORE] = { "store", A(KEY) | A(VALUE), 0, false, "stored" },
+	[GM_LOAD] = { "load", A(KEY), 0, false, "value=" },
+	[GM_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false,
 				   "stored value=" },
-	[MAPDBG_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false,
+	[GM_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false,
 				     "deleted value=" },
-	[MAPDBG_DELETE] = { "delete", A(KEY), 0, false, "deleted" },
-	[MAPDBG_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
-	[MAPDBG_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
-	[MAPDBG_CAD] = { "cad", A(KEY) | A(OLD), 0, false, "deleted" },
-	[MAPDBG_RANGE] = { "range", 0, A(LIMIT), false },
-	[MAPDBG_CLEAR] = { "clear", 0, 0, false, "cleared" },
-	[MAPDBG_LEN] = { "len", 0, 0, false, "len=" },
-	[MAPDBG_RESIZE] = { "resize", A(BUCKETS), 0, true, "buckets=" },
-	[MAPDBG_SYNC] = { "sync", 0, 0, true, "synced" },
+	[GM_DELETE] = { "delete", A(KEY), 0, false, "deleted" },
+	[GM_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
+	[GM_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
+	[GM_CAD] = { "cad", A(KEY) | A(OLD), 0, false, "deleted" },
+	[GM_RANGE] = { "range", 0, A(LIMIT), false },
+	[GM_CLEAR] = { "clear", 0, 0, false, "cleared" },
+	[GM_LEN] = { "len", 0, 0, false, "len=" },
+	[GM_RESIZE] = { "resize", A(BUCKETS), 0, true, "buckets=" },
+	[GM_SYNC] = { "sync", 0, 0, true, "synced" },
 };
 
 #undef A
 
 /* Verb @id on key @key of @t; prints its result or explains its failure. */
-static int mapdbg_run(struct mapdbg_test *t, unsigned int id,
-		      struct mapdbg_args *a, const void *key,
+static int gm_run(struct gm_test *t, unsigned int id,
+		  struct gm_args *a, const void *key,
 		      struct seq_buf *out)
 {
-	const char *done = mapdbg_verbs[id].done;
+	const char *done = gm_verbs[id].done;
 	struct gosync_map *m = &t->map;
 	struct gosync_map_stats st;
 	void *old = NULL;
@@ -406,10 +407,10 @@ static int mapdbg_run(struct mapdbg_test *t, unsigned int id,
 	int ret = 0;
 
 	switch (id) {
-	case MAPDBG_STORE:
-		ret = gosync_map_store(m, key, mapdbg_ptr(a->value));
+	case GM_STORE:
+		ret = gosync_map_store(m, key, gm_ptr(a->value));
 		break;
-	case MAPDBG_LOAD:
+	case GM_LOAD:
 		/* load() answers NULL for a key it refuses: say why. */
 		if (t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
 			ret = -ENAMETOOLONG;
@@ -418,40 +419,40 @@ static int mapdbg_run(struct mapdbg_test *t, unsigned int id,
 		if (!ret && !old)
 			ret = -ENOENT;
 		break;
-	case MAPDBG_LOAD_OR_STORE:
-		ret = gosync_map_load_or_store(m, key, mapdbg_ptr(a->value), &old);
+	case GM_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, gm_ptr(a->value), &old);
 		if (ret == -EEXIST) {
 			done = "loaded value=";
 			ret = 0;
 		}
 		break;
-	case MAPDBG_LOAD_AND_DELETE:
+	case GM_LOAD_AND_DELETE:
 		ret = gosync_map_load_and_delete(m, key, &old);
 		break;
-	case MAPDBG_DELETE:
+	case GM_DELETE:
 		ret = gosync_map_delete(m, key);
 		break;
-	case MAPDBG_SWAP:
-		ret = gosync_map_swap(m, key, mapdbg_ptr(a->value), &old);
+	case GM_SWAP:
+		ret = gosync_map_swap(m, key, gm_ptr(a->value), &old);
 		if (!ret && !old)
 			done = "old=none";
 		break;
-	case MAPDBG_CAS:
-		ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(a->old),
-						  mapdbg_ptr(a->new));
+	case GM_CAS:
+		ret = gosync_map_compare_and_swap(m, key, gm_ptr(a->old),
+						  gm_ptr(a->new));
 		break;
-	case MAPDBG_CAD:
-		ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(a->old));
+	case GM_CAD:
+		ret = gosync_map_compare_and_delete(m, key, gm_ptr(a->old));
 		break;
-	case MAPDBG_RANGE:
-		return mapdbg_range(t, a, out);
-	case MAPDBG_CLEAR:
+	case GM_RANGE:
+		return gm_range(t, a, out);
+	case GM_CLEAR:
 		ret = gosync_map_clear(m);
 		break;
-	case MAPDBG_LEN:
+	case GM_LEN:
 		n = gosync_map_len(m);
 		break;
-	case MAPDBG_RESIZE:
+	case GM_RESIZE:
 		ret = __gosync_map_resize(m, a->buckets);
 		if (ret == -EINVAL) {
 			gosync_report(out, "map",
@@ -463,57 +464,57 @@ static int mapdbg_run(struct mapdbg_test *t, unsigned int id,
 		gosync_map_stats(m, &st);
 		n = st.buckets;
 		break;
-	case MAPDBG_SYNC:
+	case GM_SYNC:
 		rcu_barrier();
 		break;
 	}
 	if (ret)
-		return mapdbg_failed(out, mapdbg_verbs[id].name, ret);
+		return gm_failed(out, gm_verbs[id].name, ret);
 	seq_buf_printf(out, "%s", done);
 	if (done[strlen(done) - 1] == '=')
-		seq_buf_printf(out, "%llu", old ? mapdbg_num(old) : n);
+		seq_buf_printf(out, "%llu", old ? gm_num(old) : n);
 	seq_buf_printf(out, "\n");
 	return 0;
 }
 
 /* The parameters @v accepts, with their destinations in @a; returns how many. */
-static unsigned int mapdbg_params(const struct mapdbg_verb *v,
-				  struct mapdbg_args *a, struct gosync_param *p)
+static unsigned int gm_params(const struct gm_verb *v,
+			      struct gm_args *a, struct gosync_param *p)
 {
-	const struct gosync_param all[MAPDBG_NR_ARGS] = {
-		[MAPDBG_A_KEY] = GOSYNC_PARAM_STR("key", a->key, false),
-		[MAPDBG_A_VALUE] = GOSYNC_PARAM_U64("value", &a->value, 0, U64_MAX, false),
-		[MAPDBG_A_OLD] = GOSYNC_PARAM_U64("old", &a->old, 0, U64_MAX, false),
-		[MAPDBG_A_NEW] = GOSYNC_PARAM_U64("new", &a->new, 0, U64_MAX, false),
-		[MAPDBG_A_LIMIT] = GOSYNC_PARAM_U64("limit", &a->limit, 1, U64_MAX, false),
-		[MAPDBG_A_KIND] = GOSYNC_PARAM_ENUM("kind", &a->kind, mapdbg_kind_names,
-						    ARRAY_SIZE(mapdbg_kind_names)),
-		[MAPDBG_A_KEY_LEN] = GOSYNC_PARAM_U32("key_len", &a->key_len, 0, U32_MAX,
+	const struct gosync_param all[GM_NR_ARGS] = {
+		[GM_A_KEY] = GOSYNC_PARAM_STR("key", a->key, false),
+		[GM_A_VALUE] = GOSYNC_PARAM_U64("value", &a->value, 0, U64_MAX, false),
+		[GM_A_OLD] = GOSYNC_PARAM_U64("old", &a->old, 0, U64_MAX, false),
+		[GM_A_NEW] = GOSYNC_PARAM_U64("new", &a->new, 0, U64_MAX, false),
+		[GM_A_LIMIT] = GOSYNC_PARAM_U64("limit", &a->limit, 1, U64_MAX, false),
+		[GM_A_KIND] = GOSYNC_PARAM_ENUM("kind", &a->kind, gm_kind_names,
+						    ARRAY_SIZE(gm_kind_names)),
+		[GM_A_KEY_LEN] = GOSYNC_PARAM_U32("key_len", &a->key_len, 0, U32_MAX,
 						      false),
-		[MAPDBG_A_HINT] = GOSYNC_PARAM_U32("hint", &a->hint, 0, MAPDBG_HINT_MAX,
+		[GM_A_HINT] = GOSYNC_PARAM_U32("hint", &a->hint, 0, GM_HINT_MAX,
 						   false),
-		[MAPDBG_A_MAX] = GOSYNC_PARAM_U64("max", &a->max, 0, ULONG_MAX, false),
-		[MAPDBG_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &a->gfp, mapdbg_gfp_names,
-						   ARRAY_SIZE(mapdbg_gfp_names)),
-		[MAPDBG_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
-						      MAPDBG_HINT_MAX, false),
+		[GM_A_MAX] = GOSYNC_PARAM_U64("max", &a->max, 0, ULONG_MAX, false),
+		[GM_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &a->gfp, gm_gfp_names,
+						   ARRAY_SIZE(gm_gfp_names)),
+		[GM_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
+						      GM_HINT_MAX, false),
 	};
 
-	return gosync_param_select(p, all, MAPDBG_NR_ARGS, v->needs | v->may,
+	return gosync_param_select(p, all, GM_NR_ARGS, v->needs | v->may,
 				   v->needs);
 }
 
-static struct mapdbg_test *mapdbg_test_new(const struct gosync_map_opts *base,
-					   int *err)
+static struct gm_test *gm_test_new(const struct gosync_map_opts *base,
+				   int *err)
 {
-	struct mapdbg_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct gm_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	struct gosync_map_opts opts = *base;
 
 	if (!t) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	opts.release = mapdbg_release;
+	opts.release = gm_release;
 	opts.release_arg = t;
 	*err = gosync_map_init(&t->map, &opts);
 	if (*err) {
@@ -528,7 +529,7 @@ static struct mapdbg_test *mapdbg_test_new(const struct gosync_map_opts *base,
 	return t;
 }
 
-static void mapdbg_test_free(struct mapdbg_test *t)
+static void gm_test_free(struct gm_test *t)
 {
 	if (!t)
 		return;
@@ -536,7 +537,7 @@ static void mapdbg_test_free(struct mapdbg_test *t)
 	kfree(t);
 }
 
-static int mapdbg_init_map(struct mapdbg_args *a, struct seq_buf *out)
+static int gm_init_map(struct gm_args *a, struct seq_buf *out)
 {
 	struct gosync_map_opts opts = {
 		.key_kind = a->kind,
@@ -545,72 +546,72 @@ static int mapdbg_init_map(struct mapdbg_args *a, struct seq_buf *out)
 		.max_entries = a->max,
 		.gfp = a->gfp ? GFP_ATOMIC : GFP_KERNEL,
 	};
-	struct mapdbg_test *t;
+	struct gm_test *t;
 	int ret;
 
-	t = mapdbg_test_new(&opts, &ret);
+	t = gm_test_new(&opts, &ret);
 	if (!t) {
 		gosync_report(out, "map", "init: gosync_map_init() failed (%d)", ret);
 		return ret;
 	}
-	mapdbg_test_free(mapdbg_cur);
-	mapdbg_cur = t;
+	gm_test_free(gm_cur);
+	gm_cur = t;
 	seq_buf_printf(out, "kind=%s key_len=%u hint=%u max=%lu gfp=%s\n",
-		       mapdbg_kind_names[t->kind], t->key_len, a->hint, t->max,
-		       mapdbg_gfp_names[t->atomic]);
+		       gm_kind_names[t->kind], t->key_len, a->hint, t->max,
+		       gm_gfp_names[t->atomic]);
 	return 0;
 }
 
 /**
- * __gosync_map_cmd_exec() - parse and run one command on the test map
+ * gm_cmd_exec() - parse and run one command on the test map
  * @line: the command line, checked by gosync_parse_line(); modified
  * @out: receives the command's output, or "error: <why>"
  * @who: prefix of messages about rejected commands
  *
  * The exec() of the command file map/cmd; the grammar is at the top of
- * this file. Needs the test map of __gosync_map_cmd_init().
+ * this file. Needs the test map of gm_cmd_init().
  *
  * Context: process context, may sleep; serialized with the other commands
- * and with __gosync_map_cmd_stats().
+ * and with gm_cmd_stats().
  * Return: 0, or a negative errno (rejected command or failed map call).
  */
-int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
+int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 {
-	struct gosync_param params[MAPDBG_NR_ARGS];
-	struct mapdbg_args *a = &mapdbg_scratch;
-	const struct mapdbg_verb *v;
-	struct mapdbg_test *t;
+	struct gosync_param params[GM_NR_ARGS];
+	struct gm_args *a = &gm_scratch;
+	const struct gm_verb *v;
+	struct gm_test *t;
 	const void *key = NULL;
 	unsigned int n, id;
 	bool bh_off;
 	int ret;
 
-	v = gosync_parse_verb(&line, mapdbg_verbs, ARRAY_SIZE(mapdbg_verbs),
-			      sizeof(mapdbg_verbs[0]), out, who);
+	v = gosync_parse_verb(&line, gm_verbs, ARRAY_SIZE(gm_verbs),
+			      sizeof(gm_verbs[0]), out, who);
 	if (!v)
 		return -EINVAL;
-	id = v - mapdbg_verbs;
+	id = v - gm_verbs;
 
-	mutex_lock(&mapdbg_lock);
-	t = mapdbg_cur;
-	memset(a, 0, offsetof(struct mapdbg_args, ukey));
+	mutex_lock(&gm_lock);
+	t = gm_cur;
+	memset(a, 0, offsetof(struct gm_args, ukey));
 	a->limit = U64_MAX;
-	n = mapdbg_params(v, a, params);
+	n = gm_params(v, a, params);
 	ret = gosync_parse_params(line, params, n, out, who);
-	if (!ret && (v->needs & BIT(MAPDBG_A_KEY)))
-		ret = mapdbg_key(t, a, &key, out);
+	if (!ret && (v->needs & BIT(GM_A_KEY)))
+		ret = gm_key(t, a, &key, out);
 	if (ret)
 		goto out;
 
-	if (id == MAPDBG_INIT) {
-		ret = mapdbg_init_map(a, out);
+	if (id == GM_INIT) {
+		ret = gm_init_map(a, out);
 		/* Count on the new map. */
-		t = mapdbg_cur;
+		t = gm_cur;
 	} else {
 		bh_off = t->atomic && !v->sleeps;
 		if (bh_off)
 			local_bh_disable();
-		ret = mapdbg_run(t, id, a, key, out);
+		ret = gm_run(t, id, a, key, out);
 		if (bh_off)
 			local_bh_enable();
 	}
@@ -618,45 +619,45 @@ int __gosync_map_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	if (ret)
 		t->errors++;
 out:
-	mutex_unlock(&mapdbg_lock);
+	mutex_unlock(&gm_lock);
 	return ret;
 }
 
 /**
- * __gosync_map_cmd_stats() - print the test map's statistics line
+ * gm_cmd_stats() - print the test map's statistics line
  * @out: receives the line (at most GOSYNC_MAP_CMD_STATS_SIZE bytes)
  *
  * The contents of the file map/stats, documented at the top of
  * this file.
  *
  * Context: process context, may sleep; needs the test map of
- * __gosync_map_cmd_init().
+ * gm_cmd_init().
  */
-void __gosync_map_cmd_stats(struct seq_buf *out)
+void gm_cmd_stats(struct seq_buf *out)
 {
 	struct gosync_map_stats st;
-	struct mapdbg_test *t;
+	struct gm_test *t;
 	unsigned int i;
 
-	mutex_lock(&mapdbg_lock);
-	t = mapdbg_cur;
+	mutex_lock(&gm_lock);
+	t = gm_cur;
 	gosync_map_stats(&t->map, &st);
 	seq_buf_printf(out, "kind=%s key_len=%u gfp=%s max=%lu",
-		       mapdbg_kind_names[t->kind], t->key_len,
-		       mapdbg_gfp_names[t->atomic], t->max);
+		       gm_kind_names[t->kind], t->key_len,
+		       gm_gfp_names[t->atomic], t->max);
 	seq_buf_printf(out, " entries=%lu buckets=%u longest_chain=%u resizing=%d",
 		       st.entries, st.buckets, st.longest_chain, st.resizing);
 	seq_buf_printf(out, " grows=%u shrinks=%u reseeds=%u aborts=%u releases=%ld",
 		       st.grows, st.shrinks, st.reseeds, st.aborts,
 		       atomic_long_read(&t->releases));
-	for (i = 0; i < MAPDBG_NR_VERBS; i++)
-		seq_buf_printf(out, " %s=%lu", mapdbg_verbs[i].name, t->calls[i]);
+	for (i = 0; i < GM_NR_VERBS; i++)
+		seq_buf_printf(out, " %s=%lu", gm_verbs[i].name, t->calls[i]);
 	seq_buf_printf(out, " errors=%lu\n", t->errors);
-	mutex_unlock(&mapdbg_lock);
+	mutex_unlock(&gm_lock);
 }
 
 /**
- * __gosync_map_cmd_init() - create the test map of map/cmd
+ * gm_cmd_init() - create the test map of map/cmd
  *
  * An empty map of u64 keys, as at module load.
  *
@@ -664,7 +665,7 @@ void __gosync_map_cmd_stats(struct seq_buf *out)
  * call.
  * Return: 0 or a negative errno from gosync_map_init() (-ENOMEM).
  */
-int __gosync_map_cmd_init(void)
+int gm_cmd_init(void)
 {
 	const struct gosync_map_opts opts = {
 		.key_kind = GOSYNC_MAP_KEY_U64,
@@ -672,25 +673,25 @@ int __gosync_map_cmd_init(void)
 	};
 	int ret;
 
-	mapdbg_cur = mapdbg_test_new(&opts, &ret);
-	return mapdbg_cur ? 0 : ret;
+	gm_cur = gm_test_new(&opts, &ret);
+	return gm_cur ? 0 : ret;
 }
 
 /**
- * __gosync_map_cmd_exit() - destroy the test map of map/cmd
+ * gm_cmd_exit() - destroy the test map of map/cmd
  *
  * Context: process context, may sleep; once no command runs.
  */
-void __gosync_map_cmd_exit(void)
+void gm_cmd_exit(void)
 {
-	mapdbg_test_free(mapdbg_cur);
-	mapdbg_cur = NULL;
+	gm_test_free(gm_cur);
+	gm_cur = NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* The arguments of map/stress; grammar and defaults at the top.      */
 
-static const u32 mapst_default_mix[MAPST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 };
+static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 };
 
 /*
  * Every online CPU if threads= is absent; a mix of percentages given in
@@ -698,20 +699,20 @@ static const u32 mapst_default_mix[MAPST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 
  * that does not, or fewer keys than threads, -EOPNOTSUPP for failslab=1
  * without CONFIG_FAULT_INJECTION.
  */
-static int mapst_args_check(void *args, struct seq_buf *out, const char *who)
+static int gm_st_args_check(void *args, struct seq_buf *out, const char *who)
 {
-	struct mapst_args *a = args;
+	struct gm_st_args *a = args;
 	unsigned int i, sum = 0;
 	bool any = false;
 
 	a->threads = a->threads ?: num_online_cpus();
-	for (i = 0; i < MAPST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++) {
 		any |= a->mix[i] != U32_MAX;
 		sum += a->mix[i] != U32_MAX ? a->mix[i] : 0;
 	}
-	for (i = 0; i < MAPST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++) {
 		if (!any)
-			a->mix[i] = mapst_default_mix[i];
+			a->mix[i] = gm_st_default_mix[i];
 		else if (a->mix[i] == U32_MAX)
 			a->mix[i] = 0;
 	}
@@ -732,78 +733,78 @@ static int mapst_args_check(void *args, struct seq_buf *out, const char *who)
 	return 0;
 }
 
-static const struct mapst_args mapst_defaults = {
+static const struct gm_st_args gm_st_defaults = {
 	.duration_ms = 1000,
 	.keys = 65536,
 	.key_kind = GOSYNC_MAP_KEY_U64,
-	.mix = { [0 ... MAPST_NR_OPS - 1] = U32_MAX },
+	.mix = { [0 ... GM_ST_NR_OPS - 1] = U32_MAX },
 };
 
-#define MAPST_ARG(k, m, lo, hi)	GOSYNC_ARG_U32(k, struct mapst_args, m, lo, hi, false)
+#define GM_ST_ARG(k, m, lo, hi)	GOSYNC_ARG_U32(k, struct gm_st_args, m, lo, hi, false)
 
-static const struct gosync_param mapst_params[] = {
-	GOSYNC_ARG_CPUS("threads", struct mapst_args, threads),
-	MAPST_ARG("duration_ms", duration_ms, 1, MAPST_MAX_MS),
-	GOSYNC_ARG_U64("keys", struct mapst_args, keys, 1, MAPST_MAX_KEYS, false),
-	GOSYNC_ARG_ENUM("kind", struct mapst_args, key_kind, mapdbg_kind_names,
-			ARRAY_SIZE(mapdbg_kind_names)),
-	MAPST_ARG("hint", hint, 0, MAPDBG_HINT_MAX),
-	MAPST_ARG("checker", checker, 0, 1),
-	MAPST_ARG("resizer", resizer, 0, 1),
-	GOSYNC_ARG_U64("storm", struct mapst_args, storm, 0, MAPST_MAX_KEYS, false),
-	MAPST_ARG("failslab", failslab, 0, 1),
-	MAPST_ARG("atomic", atomic, 0, 1),
-	MAPST_ARG("load", mix[MAPST_LOAD], 0, 100),
-	MAPST_ARG("store", mix[MAPST_STORE], 0, 100),
-	MAPST_ARG("delete", mix[MAPST_DELETE], 0, 100),
-	MAPST_ARG("swap", mix[MAPST_SWAP], 0, 100),
-	MAPST_ARG("cas", mix[MAPST_CAS], 0, 100),
-	MAPST_ARG("cad", mix[MAPST_CAD], 0, 100),
-	MAPST_ARG("load_or_store", mix[MAPST_LOAD_OR_STORE], 0, 100),
-	MAPST_ARG("load_and_delete", mix[MAPST_LOAD_AND_DELETE], 0, 100),
+static const struct gosync_param gm_st_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct gm_st_args, threads),
+	GM_ST_ARG("duration_ms", duration_ms, 1, GM_ST_MAX_MS),
+	GOSYNC_ARG_U64("keys", struct gm_st_args, keys, 1, GM_ST_MAX_KEYS, false),
+	GOSYNC_ARG_ENUM("kind", struct gm_st_args, key_kind, gm_kind_names,
+			ARRAY_SIZE(gm_kind_names)),
+	GM_ST_ARG("hint", hint, 0, GM_HINT_MAX),
+	GM_ST_ARG("checker", checker, 0, 1),
+	GM_ST_ARG("resizer", resizer, 0, 1),
+	GOSYNC_ARG_U64("storm", struct gm_st_args, storm, 0, GM_ST_MAX_KEYS, false),
+	GM_ST_ARG("failslab", failslab, 0, 1),
+	GM_ST_ARG("atomic", atomic, 0, 1),
+	GM_ST_ARG("load", mix[GM_ST_LOAD], 0, 100),
+	GM_ST_ARG("store", mix[GM_ST_STORE], 0, 100),
+	GM_ST_ARG("delete", mix[GM_ST_DELETE], 0, 100),
+	GM_ST_ARG("swap", mix[GM_ST_SWAP], 0, 100),
+	GM_ST_ARG("cas", mix[GM_ST_CAS], 0, 100),
+	GM_ST_ARG("cad", mix[GM_ST_CAD], 0, 100),
+	GM_ST_ARG("load_or_store", mix[GM_ST_LOAD_OR_STORE], 0, 100),
+	GM_ST_ARG("load_and_delete", mix[GM_ST_LOAD_AND_DELETE], 0, 100),
 };
 
 /* The arguments of map/stress; the fuzzers run them too. */
 const struct gosync_args gosync_map_stress_args = {
-	.params = mapst_params,
-	.nr = ARRAY_SIZE(mapst_params),
-	.size = sizeof(struct mapst_args),
-	.defaults = &mapst_defaults,
-	.check = mapst_args_check,
+	.params = gm_st_params,
+	.nr = ARRAY_SIZE(gm_st_params),
+	.size = sizeof(struct gm_st_args),
+	.defaults = &gm_st_defaults,
+	.check = gm_st_args_check,
 };
 
 /* ------------------------------------------------------------------ */
 /* The files cmd and stats.                                           */
 
-static int mapdbg_cmd_exec(struct gosync_cmd_file *f, char *line,
+static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line,
 			   struct seq_buf *out)
 {
-	return __gosync_map_cmd_exec(line, out, f->who);
+	return gm_cmd_exec(line, out, f->who);
 }
 
-static struct gosync_cmd_file mapdbg_cmd_file = {
+static struct gosync_cmd_file gm_cmd_file = {
 	.name = "cmd",
 	.who = "map",
-	.exec = mapdbg_cmd_exec,
+	.exec = gm_cmdfile_exec,
 };
 
-static struct gosync_cmd_file mapdbg_stats_file = {
+static struct gosync_cmd_file gm_stats_file = {
 	.name = "stats",
 	.who = "map",
-	.show = __gosync_map_cmd_stats,
+	.show = gm_cmd_stats,
 };
 
 /* ------------------------------------------------------------------ */
 /* The stress launcher.                                                */
 
-#define MAPST_BATCH		64
-#define MAPST_SEQ_BITS		24
-#define MAPST_SEQ_MASK		((1ULL << MAPST_SEQ_BITS) - 1)
-#define MAPST_STR_PREFIX	"gosync-stress-"
-#define MAPST_BIN_LEN		16
+#define GM_ST_BATCH		64
+#define GM_ST_SEQ_BITS		24
+#define GM_ST_SEQ_MASK		((1ULL << GM_ST_SEQ_BITS) - 1)
+#define GM_ST_STR_PREFIX	"gosync-stress-"
+#define GM_ST_BIN_LEN		16
 
 /**
- * struct mapst_thread - private state of one stress thread
+ * struct gm_st_thread - private state of one stress thread
  * @shadow: expected value of each key the thread owns (0: absent); slot i
  *	is key i * nr_threads + id
  * @owned: number of keys the thread owns
@@ -813,7 +814,7 @@ static struct gosync_cmd_file mapdbg_stats_file = {
  * @cycles: storm cycles completed (storm writer)
  * @peak: largest length seen (storm writer)
  */
-struct mapst_thread {
+struct gm_st_thread {
 	u64 *shadow;
 	u64 owned;
 	u64 rng;
@@ -852,12 +853,12 @@ struct mapst {
 	enum gosync_map_key_kind kind;
 	u64 keys;
 	unsigned int nr_threads;
-	u32 mix[MAPST_NR_OPS];
+	u32 mix[GM_ST_NR_OPS];
 	u64 storm;
 	unsigned int min_buckets;
 	bool failslab;
 	bool atomic;
-	struct mapst_thread *th;
+	struct gm_st_thread *th;
 	unsigned long *seen;
 	atomic_long_t releases;
 	atomic_long_t bad_releases;
@@ -871,32 +872,32 @@ struct mapst {
 	u64 resizer_rng;
 };
 
-union mapst_key {
+union gm_st_key {
 	u64 u;
 	char s[40];
-	u8 b[MAPST_BIN_LEN];
+	u8 b[GM_ST_BIN_LEN];
 };
 
-#define mapst_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
+#define gm_st_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
-static inline u64 mapst_value(u64 k, u64 r)
+static inline u64 gm_st_value(u64 k, u64 r)
 {
-	return (k << MAPST_SEQ_BITS) | (r & MAPST_SEQ_MASK) | 1;
+	return (k << GM_ST_SEQ_BITS) | (r & GM_ST_SEQ_MASK) | 1;
 }
 
-static inline bool mapst_value_ok(u64 v, u64 k)
+static inline bool gm_st_value_ok(u64 v, u64 k)
 {
-	return v >> MAPST_SEQ_BITS == k && (v & 1);
+	return v >> GM_ST_SEQ_BITS == k && (v & 1);
 }
 
-static const void *mapst_key(const struct mapst *s, u64 k, union mapst_key *kb)
+static const void *gm_st_key(const struct mapst *s, u64 k, union gm_st_key *kb)
 {
 	switch (s->kind) {
 	case GOSYNC_MAP_KEY_U64:
 		kb->u = k;
 		return &kb->u;
 	case GOSYNC_MAP_KEY_STRING:
-		snprintf(kb->s, sizeof(kb->s), MAPST_STR_PREFIX "%llu", k);
+		snprintf(kb->s, sizeof(kb->s), GM_ST_STR_PREFIX "%llu", k);
 		return kb->s;
 	default:
 		put_unaligned_le64(k, kb->b);
@@ -906,16 +907,16 @@ static const void *mapst_key(const struct mapst *s, u64 k, union mapst_key *kb)
 }
 
 /* The key number of a key the map hands back; false if it is none of ours. */
-static bool mapst_key_num(const struct mapst *s, const void *key, u64 *k)
+static bool gm_st_key_num(const struct mapst *s, const void *key, u64 *k)
 {
-	const size_t plen = sizeof(MAPST_STR_PREFIX) - 1;
+	const size_t plen = sizeof(GM_ST_STR_PREFIX) - 1;
 
 	switch (s->kind) {
 	case GOSYNC_MAP_KEY_U64:
 		memcpy(k, key, sizeof(*k));
 		break;
 	case GOSYNC_MAP_KEY_STRING:
-		if (strncmp(key, MAPST_STR_PREFIX, plen) ||
+		if (strncmp(key, GM_ST_STR_PREFIX, plen) ||
 		    kstrtou64((const char *)key + plen, 10, k))
 			return false;
 		break;
@@ -928,29 +929,29 @@ static bool mapst_key_num(const struct mapst *s, const void *key, u64 *k)
 	return *k < s->keys;
 }
 
-static void mapst_release(void *value, void *arg)
+static void gm_st_release(void *value, void *arg)
 {
 	struct mapst *s = arg;
-	u64 v = mapdbg_num(value);
+	u64 v = gm_num(value);
 
 	atomic_long_inc(&s->releases);
-	if (!(v & 1) || v >> MAPST_SEQ_BITS >= s->keys)
+	if (!(v & 1) || v >> GM_ST_SEQ_BITS >= s->keys)
 		atomic_long_inc(&s->bad_releases);
 }
 
-static inline void mapst_enter(const struct mapst *s)
+static inline void gm_st_enter(const struct mapst *s)
 {
 	if (s->atomic)
 		local_bh_disable();
 }
 
-static inline void mapst_leave(const struct mapst *s)
+static inline void gm_st_leave(const struct mapst *s)
 {
 	if (s->atomic)
 		local_bh_enable();
 }
 
-static void mapst_make_it_fail(const struct mapst *s, bool on)
+static void gm_st_make_it_fail(const struct mapst *s, bool on)
 {
 #ifdef CONFIG_FAULT_INJECTION
 	if (s->failslab)
@@ -962,7 +963,7 @@ static void mapst_make_it_fail(const struct mapst *s, bool on)
  * The result of a call that may allocate: true if it failed with -ENOMEM
  * (counted, the shadow stays), false otherwise.
  */
-static bool mapst_enomem(struct mapst_thread *th, int ret)
+static bool gm_st_enomem(struct gm_st_thread *th, int ret)
 {
 	if (ret != -ENOMEM)
 		return false;
@@ -971,19 +972,19 @@ static bool mapst_enomem(struct mapst_thread *th, int ret)
 }
 
 /* One random operation on one of the thread's own keys. */
-static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
+static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 			 unsigned int id)
 {
 	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
 	u64 k = idx * s->nr_threads + id;
 	u64 cur = th->shadow[idx];
-	u64 nv = mapst_value(k, gosync_xorshift64s(&th->rng));
+	u64 nv = gm_st_value(k, gosync_xorshift64s(&th->rng));
 	u32 pick = (r >> 40) % 100;
 	struct gosync_map *m = &s->map;
-	union mapst_key kb;
-	const void *key = mapst_key(s, k, &kb);
-	enum mapst_op op = 0;
+	union gm_st_key kb;
+	const void *key = gm_st_key(s, k, &kb);
+	enum gm_st_op op = 0;
 	void *old = NULL;
 	u64 got, exp;
 	int ret;
@@ -998,160 +999,160 @@ static void mapst_one_op(struct mapst *s, struct mapst_thread *th,
 	while (pick >= s->mix[op])
 		op++;
 
-	mapst_enter(s);
+	gm_st_enter(s);
 	switch (op) {
-	case MAPST_LOAD:
-		got = mapdbg_num(gosync_map_load(m, key));
+	case GM_ST_LOAD:
+		got = gm_num(gosync_map_load(m, key));
 		if (got != cur)
-			mapst_fail(s, "load of key %llu gave %#llx, expected %#llx",
+			gm_st_fail(s, "load of key %llu gave %#llx, expected %#llx",
 				   k, got, cur);
 		break;
-	case MAPST_STORE:
-		ret = gosync_map_store(m, key, mapdbg_ptr(nv));
+	case GM_ST_STORE:
+		ret = gosync_map_store(m, key, gm_ptr(nv));
 		if (!ret) {
 			th->shadow[idx] = nv;
 			th->inserted++;
-		} else if (!mapst_enomem(th, ret)) {
-			mapst_fail(s, "store of key %llu returned %d", k, ret);
+		} else if (!gm_st_enomem(th, ret)) {
+			gm_st_fail(s, "store of key %llu returned %d", k, ret);
 		}
 		break;
-	case MAPST_DELETE:
+	case GM_ST_DELETE:
 		ret = gosync_map_delete(m, key);
 		if (!ret && cur)
 			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !mapst_enomem(th, ret))
-			mapst_fail(s, "delete of key %llu (value %#llx) returned %d",
+		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
+			gm_st_fail(s, "delete of key %llu (value %#llx) returned %d",
 				   k, cur, ret);
 		break;
-	case MAPST_SWAP:
-		ret = gosync_map_swap(m, key, mapdbg_ptr(nv), &old);
-		if (!ret && mapdbg_num(old) == cur) {
+	case GM_ST_SWAP:
+		ret = gosync_map_swap(m, key, gm_ptr(nv), &old);
+		if (!ret && gm_num(old) == cur) {
 			th->shadow[idx] = nv;
 			th->inserted++;
-		} else if (!mapst_enomem(th, ret)) {
-			mapst_fail(s, "swap of key %llu returned %d old %#llx, expected %#llx",
-				   k, ret, mapdbg_num(old), cur);
+		} else if (!gm_st_enomem(th, ret)) {
+			gm_st_fail(s, "swap of key %llu returned %d old %#llx, expected %#llx",
+				   k, ret, gm_num(old), cur);
 		}
 		break;
-	case MAPST_CAS:
-	case MAPST_CAD:
+	case GM_ST_CAS:
+	case GM_ST_CAD:
 		/* Absent; from its value (swapped, or deleted); from a wrong one. */
 		exp = !cur ? nv : r & (1ULL << 20) ? cur : cur ^ 2;
-		if (op == MAPST_CAD)
-			ret = gosync_map_compare_and_delete(m, key, mapdbg_ptr(exp));
+		if (op == GM_ST_CAD)
+			ret = gosync_map_compare_and_delete(m, key, gm_ptr(exp));
 		else
-			ret = gosync_map_compare_and_swap(m, key, mapdbg_ptr(exp),
-							  mapdbg_ptr(cur ? nv : nv ^ 2));
+			ret = gosync_map_compare_and_swap(m, key, gm_ptr(exp),
+							  gm_ptr(cur ? nv : nv ^ 2));
 		if (cur && exp == cur && !ret) {
-			th->shadow[idx] = op == MAPST_CAD ? 0 : nv;
-			th->inserted += op == MAPST_CAS;
+			th->shadow[idx] = op == GM_ST_CAD ? 0 : nv;
+			th->inserted += op == GM_ST_CAS;
 		} else if (ret != (!cur ? -ENOENT : exp == cur ? 0 : -EAGAIN) &&
-			   !mapst_enomem(th, ret)) {
-			mapst_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
-				   op == MAPST_CAD ? "cad" : "cas", k, cur, exp, ret);
+			   !gm_st_enomem(th, ret)) {
+			gm_st_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
+				   op == GM_ST_CAD ? "cad" : "cas", k, cur, exp, ret);
 		}
 		break;
-	case MAPST_LOAD_OR_STORE:
-		ret = gosync_map_load_or_store(m, key, mapdbg_ptr(nv), &old);
+	case GM_ST_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, gm_ptr(nv), &old);
 		if (cur) {
-			if (ret != -EEXIST || mapdbg_num(old) != cur)
-				mapst_fail(s, "load_or_store %llu: %d value %#llx, expected %#llx",
-					   k, ret, mapdbg_num(old), cur);
+			if (ret != -EEXIST || gm_num(old) != cur)
+				gm_st_fail(s, "load_or_store %llu: %d value %#llx, expected %#llx",
+					   k, ret, gm_num(old), cur);
 		} else if (!ret) {
 			th->shadow[idx] = nv;
 			th->inserted++;
-		} else if (!mapst_enomem(th, ret)) {
-			mapst_fail(s, "load_or_store of absent key %llu returned %d",
+		} else if (!gm_st_enomem(th, ret)) {
+			gm_st_fail(s, "load_or_store of absent key %llu returned %d",
 				   k, ret);
 		}
 		break;
 	default:
 		ret = gosync_map_load_and_delete(m, key, &old);
-		if (cur && !ret && mapdbg_num(old) == cur)
+		if (cur && !ret && gm_num(old) == cur)
 			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !mapst_enomem(th, ret))
-			mapst_fail(s, "load_and_delete of key %llu: %d value %#llx, expected %#llx",
-				   k, ret, mapdbg_num(old), cur);
+		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
+			gm_st_fail(s, "load_and_delete of key %llu: %d value %#llx, expected %#llx",
+				   k, ret, gm_num(old), cur);
 		break;
 	}
-	mapst_leave(s);
+	gm_st_leave(s);
 }
 
 /* Storm writer: fill 0 .. storm - 1, check, empty, check; repeat. */
-static void mapst_storm_cycle(struct mapst *s, struct mapst_thread *th)
+static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 {
 	struct gosync_map *m = &s->map;
-	union mapst_key kb;
+	union gm_st_key kb;
 	unsigned long len;
 	void *old;
 	u64 k;
 	int ret;
 
 	for (k = 0; k < s->storm; k++) {
-		const void *key = mapst_key(s, k, &kb);
+		const void *key = gm_st_key(s, k, &kb);
 
 		do {
-			mapst_enter(s);
-			ret = gosync_map_store(m, key, mapdbg_ptr(mapst_value(k, th->cycles)));
-			mapst_leave(s);
-		} while (mapst_enomem(th, ret));
+			gm_st_enter(s);
+			ret = gosync_map_store(m, key, gm_ptr(gm_st_value(k, th->cycles)));
+			gm_st_leave(s);
+		} while (gm_st_enomem(th, ret));
 		if (ret) {
-			mapst_fail(s, "storm: store of key %llu returned %d", k, ret);
+			gm_st_fail(s, "storm: store of key %llu returned %d", k, ret);
 			return;
 		}
 		th->inserted++;
-		if (!(k % MAPST_BATCH))
+		if (!(k % GM_ST_BATCH))
 			cond_resched();
 	}
 	len = gosync_map_len(m);
 	th->peak = max_t(u64, th->peak, len);
 	if (len != s->storm)
-		mapst_fail(s, "storm: length %lu after storing %llu keys", len, s->storm);
+		gm_st_fail(s, "storm: length %lu after storing %llu keys", len, s->storm);
 
 	for (k = 0; k < s->storm; k++) {
-		const void *key = mapst_key(s, k, &kb);
+		const void *key = gm_st_key(s, k, &kb);
 
 		do {
-			mapst_enter(s);
+			gm_st_enter(s);
 			old = NULL;
 			if (k & 1)
 				ret = gosync_map_delete(m, key);
 			else
 				ret = gosync_map_load_and_delete(m, key, &old);
-			mapst_leave(s);
-		} while (mapst_enomem(th, ret));
-		if (ret || (!(k & 1) && mapdbg_num(old) != mapst_value(k, th->cycles))) {
-			mapst_fail(s, "storm: delete of key %llu returned %d value %#llx",
-				   k, ret, mapdbg_num(old));
+			gm_st_leave(s);
+		} while (gm_st_enomem(th, ret));
+		if (ret || (!(k & 1) && gm_num(old) != gm_st_value(k, th->cycles))) {
+			gm_st_fail(s, "storm: delete of key %llu returned %d value %#llx",
+				   k, ret, gm_num(old));
 			return;
 		}
-		if (!(k % MAPST_BATCH))
+		if (!(k % GM_ST_BATCH))
 			cond_resched();
 	}
 	len = gosync_map_len(m);
 	if (len)
-		mapst_fail(s, "storm: length %lu after deleting every key", len);
+		gm_st_fail(s, "storm: length %lu after deleting every key", len);
 	th->cycles++;
 }
 
-static int mapst_body(struct gosync_run_thread *t)
+static int gm_st_body(struct gosync_run_thread *t)
 {
 	struct mapst *s = t->run->data;
-	struct mapst_thread *th = &s->th[t->id];
-	union mapst_key kb;
+	struct gm_st_thread *th = &s->th[t->id];
+	union gm_st_key kb;
 	unsigned int i;
 	u64 k, v;
 
-	mapst_make_it_fail(s, true);
+	gm_st_make_it_fail(s, true);
 	if (!s->storm) {
 		do {
-			for (i = 0; i < MAPST_BATCH; i++)
-				mapst_one_op(s, th, t->id);
-			t->ops += MAPST_BATCH;
+			for (i = 0; i < GM_ST_BATCH; i++)
+				gm_st_one_op(s, th, t->id);
+			t->ops += GM_ST_BATCH;
 		} while (gosync_run_continue(t));
 	} else if (t->id == 0) {
 		do {
-			mapst_storm_cycle(s, th);
+			gm_st_storm_cycle(s, th);
 			t->ops += 2 * s->storm;
 		} while (!gosync_violations_count(&s->v) && gosync_run_continue(t));
 		/* Pairs with smp_load_acquire() of the readers. */
@@ -1159,57 +1160,57 @@ static int mapst_body(struct gosync_run_thread *t)
 	} else {
 		/* Readers run as long as the writer. */
 		do {
-			for (i = 0; i < MAPST_BATCH; i++) {
+			for (i = 0; i < GM_ST_BATCH; i++) {
 				k = gosync_xorshift64s(&th->rng) % s->storm;
-				mapst_enter(s);
-				v = mapdbg_num(gosync_map_load(&s->map, mapst_key(s, k, &kb)));
-				mapst_leave(s);
-				if (v && !mapst_value_ok(v, k))
-					mapst_fail(s, "storm: key %llu has value %#llx", k, v);
+				gm_st_enter(s);
+				v = gm_num(gosync_map_load(&s->map, gm_st_key(s, k, &kb)));
+				gm_st_leave(s);
+				if (v && !gm_st_value_ok(v, k))
+					gm_st_fail(s, "storm: key %llu has value %#llx", k, v);
 			}
-			t->ops += MAPST_BATCH;
+			t->ops += GM_ST_BATCH;
 			cond_resched();
 			/* Pairs with smp_store_release() by the writer. */
 		} while (!smp_load_acquire(&s->storm_done));
 	}
-	mapst_make_it_fail(s, false);
+	gm_st_make_it_fail(s, false);
 	return 0;
 }
 
-static bool mapst_check_visit(const void *key, void *value, void *arg)
+static bool gm_st_check_visit(const void *key, void *value, void *arg)
 {
 	struct mapst *s = arg;
-	u64 v = mapdbg_num(value), k;
+	u64 v = gm_num(value), k;
 
-	if (!mapst_key_num(s, key, &k)) {
-		mapst_fail(s, "range visited a key that was never stored");
+	if (!gm_st_key_num(s, key, &k)) {
+		gm_st_fail(s, "range visited a key that was never stored");
 		return false;
 	}
 	if (__test_and_set_bit(k, s->seen)) {
-		mapst_fail(s, "range visited key %llu twice", k);
+		gm_st_fail(s, "range visited key %llu twice", k);
 		return false;
 	}
-	if (!mapst_value_ok(v, k)) {
-		mapst_fail(s, "range saw value %#llx for key %llu", v, k);
+	if (!gm_st_value_ok(v, k)) {
+		gm_st_fail(s, "range saw value %#llx for key %llu", v, k);
 		return false;
 	}
 	return true;
 }
 
-static int mapst_checker(void *arg)
+static int gm_st_checker(void *arg)
 {
 	struct mapst *s = arg;
 
 	while (!kthread_should_stop()) {
 		bitmap_zero(s->seen, s->keys);
-		gosync_map_range(&s->map, mapst_check_visit, s);
+		gosync_map_range(&s->map, gm_st_check_visit, s);
 		s->ranges++;
 		cond_resched();
 	}
 	return 0;
 }
 
-static int mapst_resizer(void *arg)
+static int gm_st_resizer(void *arg)
 {
 	struct mapst *s = arg;
 	unsigned int buckets;
@@ -1217,7 +1218,7 @@ static int mapst_resizer(void *arg)
 	u64 r;
 	int ret;
 
-	mapst_make_it_fail(s, true);
+	gm_st_make_it_fail(s, true);
 	while (!kthread_should_stop()) {
 		r = gosync_xorshift64s(&s->resizer_rng);
 		len = gosync_map_len(&s->map);
@@ -1236,14 +1237,14 @@ static int mapst_resizer(void *arg)
 		else if (ret == -EAGAIN)
 			s->resize_again++;
 		else
-			mapst_fail(s, "resize to %u buckets returned %d", buckets, ret);
+			gm_st_fail(s, "resize to %u buckets returned %d", buckets, ret);
 		usleep_range(1000, 3000);
 	}
-	mapst_make_it_fail(s, false);
+	gm_st_make_it_fail(s, false);
 	return 0;
 }
 
-static struct task_struct *mapst_start(int (*fn)(void *), struct mapst *s,
+static struct task_struct *gm_st_start(int (*fn)(void *), struct mapst *s,
 				       const char *name)
 {
 	struct task_struct *task = kthread_create(fn, s, "gosync/map:%s", name);
@@ -1255,7 +1256,7 @@ static struct task_struct *mapst_start(int (*fn)(void *), struct mapst *s,
 	return task;
 }
 
-static void mapst_stop(struct task_struct *task)
+static void gm_st_stop(struct task_struct *task)
 {
 	if (IS_ERR_OR_NULL(task))
 		return;
@@ -1263,7 +1264,7 @@ static void mapst_stop(struct task_struct *task)
 	put_task_struct(task);
 }
 
-static void mapst_free(struct mapst *s)
+static void gm_st_free(struct mapst *s)
 {
 	unsigned int i;
 
@@ -1277,37 +1278,37 @@ static void mapst_free(struct mapst *s)
 }
 
 /* After the run: the map must hold exactly what the shadows say. */
-static bool mapst_final_visit(const void *key, void *value, void *arg)
+static bool gm_st_final_visit(const void *key, void *value, void *arg)
 {
 	struct mapst *s = arg;
-	struct mapst_thread *th;
-	u64 v = mapdbg_num(value), k;
+	struct gm_st_thread *th;
+	u64 v = gm_num(value), k;
 
-	if (!mapst_key_num(s, key, &k)) {
-		mapst_fail(s, "final range: a key that was never stored");
+	if (!gm_st_key_num(s, key, &k)) {
+		gm_st_fail(s, "final range: a key that was never stored");
 		return true;
 	}
 	if (__test_and_set_bit(k, s->seen)) {
-		mapst_fail(s, "final range: key %llu visited twice", k);
+		gm_st_fail(s, "final range: key %llu visited twice", k);
 		return true;
 	}
 	if (s->storm) {
-		mapst_fail(s, "final range: storm left key %llu", k);
+		gm_st_fail(s, "final range: storm left key %llu", k);
 		return true;
 	}
 	th = &s->th[k % s->nr_threads];
 	if (th->shadow[k / s->nr_threads] != v)
-		mapst_fail(s, "final range: key %llu has %#llx, expected %#llx",
+		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx",
 			   k, v, th->shadow[k / s->nr_threads]);
 	return true;
 }
 
-static int mapst_setup(struct mapst *s, const struct mapst_args *a,
+static int gm_st_setup(struct mapst *s, const struct gm_st_args *a,
 		       struct seq_buf *out, const char *who)
 {
 	struct gosync_map_opts opts = {
 		.size_hint = a->hint,
-		.release = mapst_release,
+		.release = gm_st_release,
 		.release_arg = s,
 		.gfp = a->atomic ? GFP_ATOMIC : GFP_KERNEL,
 	};
@@ -1322,7 +1323,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
 	s->keys = a->storm ? a->storm : a->keys;
 	s->failslab = a->failslab;
 	s->atomic = a->atomic;
-	for (i = 0; i < MAPST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++) {
 		cum += a->mix[i];
 		s->mix[i] = cum;
 	}
@@ -1336,7 +1337,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
 	if (!s->th || !s->seen)
 		return -ENOMEM;
 	for (i = 0; i < s->nr_threads; i++) {
-		struct mapst_thread *th = &s->th[i];
+		struct gm_st_thread *th = &s->th[i];
 
 		th->rng = get_random_u64() | 1;
 		if (s->storm)
@@ -1348,7 +1349,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
 	}
 
 	opts.key_kind = s->kind;
-	opts.key_len = MAPST_BIN_LEN;
+	opts.key_len = GM_ST_BIN_LEN;
 	ret = gosync_map_init(&s->map, &opts);
 	if (ret) {
 		gosync_report(out, who, "stress: gosync_map_init() failed (%d)", ret);
@@ -1366,7 +1367,7 @@ static int mapst_setup(struct mapst *s, const struct mapst_args *a,
  * size.
  * Returns the time waited, in ms.
  */
-static unsigned int mapst_settle(struct mapst *s, struct gosync_map_stats *st)
+static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 {
 	unsigned int ms = 0;
 
@@ -1385,15 +1386,15 @@ static unsigned int mapst_settle(struct mapst *s, struct gosync_map_stats *st)
 		msleep(20);
 		ms += 20;
 	}
-	mapst_fail(s, "the map did not settle in %u ms: resizing=%d buckets=%u",
+	gm_st_fail(s, "the map did not settle in %u ms: resizing=%d buckets=%u",
 		   ms, st->resizing, st->buckets);
 	return ms;
 }
 
-static int mapst_exec(struct gosync_cmd_file *f, char *line,
+static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 		      struct seq_buf *out)
 {
-	struct mapst_args a;
+	struct gm_st_args a;
 	struct task_struct *checker = NULL, *resizer = NULL;
 	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
 	struct gosync_map_stats st;
@@ -1411,36 +1412,36 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = mapst_setup(s, &a, out, f->who);
+	ret = gm_st_setup(s, &a, out, f->who);
 	if (ret) {
-		mapst_free(s);
+		gm_st_free(s);
 		return ret;
 	}
 
 	if (a.checker)
-		checker = mapst_start(mapst_checker, s, "checker");
+		checker = gm_st_start(gm_st_checker, s, "checker");
 	if (a.resizer && !IS_ERR(checker))
-		resizer = mapst_start(mapst_resizer, s, "resizer");
+		resizer = gm_st_start(gm_st_resizer, s, "resizer");
 	if (IS_ERR(checker) || IS_ERR(resizer)) {
 		ret = IS_ERR(checker) ? PTR_ERR(checker) : PTR_ERR(resizer);
 	} else {
 		s->run.name = "map";
-		s->run.body = mapst_body;
+		s->run.body = gm_st_body;
 		s->run.nr_threads = s->nr_threads;
 		s->run.duration_ms = a.duration_ms;
 		s->run.data = s;
 		s->run.v = &s->v;
 		ret = gosync_run_threads(&s->run);
 	}
-	mapst_stop(resizer);
-	mapst_stop(checker);
+	gm_st_stop(resizer);
+	gm_st_stop(checker);
 	if (ret) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
 		goto out_destroy;
 	}
 
 	for (i = 0; i < s->nr_threads; i++) {
-		struct mapst_thread *th = &s->th[i];
+		struct gm_st_thread *th = &s->th[i];
 
 		ops += s->run.threads[i].ops;
 		enomem += th->enomem;
@@ -1453,26 +1454,26 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 
 	len = gosync_map_len(&s->map);
 	if (len != live)
-		mapst_fail(s, "length %lu, but the threads hold %llu keys", len, live);
+		gm_st_fail(s, "length %lu, but the threads hold %llu keys", len, live);
 	bitmap_zero(s->seen, s->keys);
-	visited = gosync_map_range(&s->map, mapst_final_visit, s);
+	visited = gosync_map_range(&s->map, gm_st_final_visit, s);
 	if (visited != live)
-		mapst_fail(s, "final range visited %lu keys, the threads hold %llu",
+		gm_st_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
 	if (s->storm && !cycles && !gosync_violations_count(&s->v))
-		mapst_fail(s, "storm: no cycle completed");
-	settle_ms = mapst_settle(s, &st);
+		gm_st_fail(s, "storm: no cycle completed");
+	settle_ms = gm_st_settle(s, &st);
 
 	gosync_map_destroy(&s->map);
 	released = atomic_long_read(&s->releases);
 	if (released != inserted) {
 		rcu_barrier();
-		mapst_fail(s, "%llu values went in, destroy released %ld (%ld after rcu_barrier)",
+		gm_st_fail(s, "%llu values went in, destroy released %ld (%ld after rcu_barrier)",
 			   inserted, released, atomic_long_read(&s->releases));
 	}
 	bad = atomic_long_read(&s->bad_releases);
 	if (bad)
-		mapst_fail(s, "%ld released values encode no key of the run", bad);
+		gm_st_fail(s, "%ld released values encode no key of the run", bad);
 
 	ret = gosync_run_result(&s->run, out,
 				"threads=%u ops=%llu enomem=%llu inserted=%llu released=%ld live=%llu len=%lu ranges=%llu resizes=%llu resize_enomem=%llu cycles=%llu peak=%llu grows=%u shrinks=%u reseeds=%u aborts=%u buckets=%u settle_ms=%u",
@@ -1482,21 +1483,21 @@ static int mapst_exec(struct gosync_cmd_file *f, char *line,
 				st.shrinks, st.reseeds, st.aborts, st.buckets,
 				settle_ms);
 	gosync_run_free(&s->run);
-	mapst_free(s);
+	gm_st_free(s);
 	return ret;
 
 out_destroy:
 	gosync_run_free(&s->run);
 	gosync_map_destroy(&s->map);
 	rcu_barrier();
-	mapst_free(s);
+	gm_st_free(s);
 	return ret;
 }
 
-static struct gosync_cmd_file mapst_file = {
+static struct gosync_cmd_file gm_st_file = {
 	.name = "stress",
 	.who = "map",
-	.exec = mapst_exec,
+	.exec = gm_st_exec,
 };
 
 /*
@@ -1506,22 +1507,22 @@ static struct gosync_cmd_file mapst_file = {
  * map library, which has no directory), so map.c's workqueue exists first
  * and outlives every map made here.
  */
-static int mapdbg_component_init(struct dentry *dir)
+static int gm_component_init(struct dentry *dir)
 {
-	return __gosync_map_cmd_init();
+	return gm_cmd_init();
 }
 
 /* Once gosync's debugfs files are gone and no command runs. */
-static void mapdbg_component_exit(void)
+static void gm_component_exit(void)
 {
-	__gosync_map_cmd_exit();
+	gm_cmd_exit();
 }
 
 const struct gosync_component gosync_map_component = {
 	.name = "map",
-	.init = mapdbg_component_init,
-	.exit = mapdbg_component_exit,
+	.init = gm_component_init,
+	.exit = gm_component_exit,
 	.files = (struct gosync_cmd_file *const []){
-		&mapdbg_cmd_file, &mapst_file, &mapdbg_stats_file, NULL,
+		&gm_cmd_file, &gm_st_file, &gm_stats_file, NULL,
 	},
 };

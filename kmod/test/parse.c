@@ -134,8 +134,8 @@ const void *gosync_parse_verb(char **line, const void *verbs, size_t nr,
 }
 
 /* An enum's words, "a|b|c", in @buf. */
-static const char *__gosync_param_words(const struct gosync_param *p,
-					char *buf, size_t size)
+static const char *gosync_param_words(const struct gosync_param *p,
+				      char *buf, size_t size)
 {
 	size_t len = 0;
 	unsigned int i;
@@ -152,8 +152,8 @@ static const char *__gosync_param_words(const struct gosync_param *p,
 	return buf;
 }
 
-static int __gosync_parse_value(const struct gosync_param *p, void *dst,
-				const char *val, struct seq_buf *out,
+static int gosync_parse_value(const struct gosync_param *p, void *dst,
+			      const char *val, struct seq_buf *out,
 				const char *who)
 {
 	u64 v, max = p->cpus ? num_online_cpus() : p->max;
@@ -164,7 +164,7 @@ static int __gosync_parse_value(const struct gosync_param *p, void *dst,
 		i = match_string(p->names, p->max + 1, val);
 		if (i < 0) {
 			gosync_report(out, who, "unknown %s '%.32s' (%s)", p->key,
-				      val, __gosync_param_words(p, words,
+				      val, gosync_param_words(p, words,
 								sizeof(words)));
 			return -EINVAL;
 		}
@@ -202,8 +202,8 @@ static int __gosync_parse_value(const struct gosync_param *p, void *dst,
 }
 
 /* gosync_parse_params(), into the struct at @base for GOSYNC_ARG_*(). */
-static int __gosync_parse_params(char *line, const struct gosync_param *params,
-				 unsigned int nr, void *base,
+static int gosync_parse_into(char *line, const struct gosync_param *params,
+			     unsigned int nr, void *base,
 				 struct seq_buf *out, const char *who)
 {
 	u32 seen = 0;
@@ -234,7 +234,7 @@ static int __gosync_parse_params(char *line, const struct gosync_param *params,
 			return -EINVAL;
 		}
 		seen |= BIT(i);
-		ret = __gosync_parse_value(&params[i], params[i].dst ? :
+		ret = gosync_parse_value(&params[i], params[i].dst ? :
 					   (char *)base + params[i].off,
 					   eq + 1, out, who);
 		if (ret)
@@ -269,7 +269,7 @@ static int __gosync_parse_params(char *line, const struct gosync_param *params,
 int gosync_parse_params(char *line, const struct gosync_param *params,
 			unsigned int nr, struct seq_buf *out, const char *who)
 {
-	return __gosync_parse_params(line, params, nr, NULL, out, who);
+	return gosync_parse_into(line, params, nr, NULL, out, who);
 }
 EXPORT_SYMBOL_GOSYNC_TEST(gosync_parse_params);
 
@@ -294,7 +294,7 @@ int gosync_args_parse(const struct gosync_args *spec, char *line, void *a,
 		memcpy(a, spec->defaults, spec->size);
 	else
 		memset(a, 0, spec->size);
-	ret = __gosync_parse_params(line, spec->params, spec->nr, a, out, who);
+	ret = gosync_parse_into(line, spec->params, spec->nr, a, out, who);
 	if (!ret && spec->check)
 		ret = spec->check(a, out, who);
 	return ret;

@@ -54,7 +54,7 @@
  *			gosync_phaser_force_termination() (on the root or a
  *			child, at random) after a random number of advances
  *			below M and a random delay: every thread must then
- *			get -ESHUTDOWN and stop within PHR_PROMPT_S seconds,
+ *			get -ESHUTDOWN and stop within GPH_PROMPT_S seconds,
  *			and every call must return -ESHUTDOWN at once.
  *
  *	inject= plants one violation, once, to show that a check fires:
@@ -75,7 +75,7 @@
  *	terminated whether the phaser ended terminated.
  *
  *	Errors: the parser's (see parse.h), -ERANGE for tier above threads,
- *	-ENOMEM, -EIO for a violation (or no phase advanced for PHR_STUCK_S
+ *	-ENOMEM, -EIO for a violation (or no phase advanced for GPH_STUCK_S
  *	seconds), the runner's for a stopped run: the writer then terminates
  *	the phaser, which frees every waiter, and judges nothing more. A
  *	rejected command starts nothing. No thread outlives the write.
@@ -101,42 +101,42 @@
 #include "runner.h"
 #include "test.h"
 
-#define PHR_STUCK_S		10	/* no advance for this long: stuck */
-#define PHR_PROMPT_S		5	/* stop this soon after termination */
-#define PHR_GUARD		(10 * HZ)	/* a wait that must end */
-#define PHR_SHORT		1	/* the timeout mode's timeout, jiffies */
-#define PHR_NONE		U32_MAX	/* never leaves */
+#define GPH_STUCK_S		10	/* no advance for this long: stuck */
+#define GPH_PROMPT_S		5	/* stop this soon after termination */
+#define GPH_GUARD		(10 * HZ)	/* a wait that must end */
+#define GPH_SHORT		1	/* the timeout mode's timeout, jiffies */
+#define GPH_NONE		U32_MAX	/* never leaves */
 
 /* Bounds of the arguments; tier= is at most threads=, too. */
-#define PHR_THREADS_MIN		2
-#define PHR_THREADS_MAX		64
-#define PHR_ROUNDS_MAX		1000000
+#define GPH_THREADS_MIN		2
+#define GPH_THREADS_MAX		64
+#define GPH_ROUNDS_MAX		1000000
 
 /* mode=, what a run does besides its rounds; see the top of this file. */
-enum phr_mode {
-	PHR_PLAIN,
-	PHR_DELAY,
-	PHR_DEREGISTER,
-	PHR_INTERRUPT,
-	PHR_TIMEOUT,
-	PHR_TERMINATE,
-	PHR_NR_MODES,
+enum gph_mode {
+	GPH_PLAIN,
+	GPH_DELAY,
+	GPH_DEREGISTER,
+	GPH_INTERRUPT,
+	GPH_TIMEOUT,
+	GPH_TERMINATE,
+	GPH_NR_MODES,
 };
 
 /* inject=, a violation planted once; see the top of this file. */
-enum phr_inject {
-	PHR_INJ_NONE,
-	PHR_INJ_EARLY,
-	PHR_INJ_ENTRY,
-	PHR_INJ_DOUBLE,
-	PHR_INJ_PHASE,
-	PHR_INJ_PARTIES,
-	PHR_INJ_TERMINATED,
-	PHR_NR_INJECT,
+enum gph_inject {
+	GPH_INJ_NONE,
+	GPH_INJ_EARLY,
+	GPH_INJ_ENTRY,
+	GPH_INJ_DOUBLE,
+	GPH_INJ_PHASE,
+	GPH_INJ_PARTIES,
+	GPH_INJ_TERMINATED,
+	GPH_NR_INJECT,
 };
 
-/* The arguments of a phaser/run command, by their keys (phr_params). */
-struct phr_args {
+/* The arguments of a phaser/run command, by their keys (gph_params). */
+struct gph_args {
 	u32 threads;
 	u32 rounds;
 	u32 tier;
@@ -145,28 +145,28 @@ struct phr_args {
 	u32 inject;
 };
 
-static const char *const phr_mode_names[PHR_NR_MODES] = {
-	[PHR_PLAIN] = "plain",
-	[PHR_DELAY] = "delay",
-	[PHR_DEREGISTER] = "deregister",
-	[PHR_INTERRUPT] = "interrupt",
-	[PHR_TIMEOUT] = "timeout",
-	[PHR_TERMINATE] = "terminate",
+static const char *const gph_mode_names[GPH_NR_MODES] = {
+	[GPH_PLAIN] = "plain",
+	[GPH_DELAY] = "delay",
+	[GPH_DEREGISTER] = "deregister",
+	[GPH_INTERRUPT] = "interrupt",
+	[GPH_TIMEOUT] = "timeout",
+	[GPH_TERMINATE] = "terminate",
 };
 
-static const char *const phr_inject_names[PHR_NR_INJECT] = {
-	[PHR_INJ_NONE] = "none",
-	[PHR_INJ_EARLY] = "early",
-	[PHR_INJ_ENTRY] = "entry",
-	[PHR_INJ_DOUBLE] = "double",
-	[PHR_INJ_PHASE] = "phase",
-	[PHR_INJ_PARTIES] = "parties",
-	[PHR_INJ_TERMINATED] = "terminated",
+static const char *const gph_inject_names[GPH_NR_INJECT] = {
+	[GPH_INJ_NONE] = "none",
+	[GPH_INJ_EARLY] = "early",
+	[GPH_INJ_ENTRY] = "entry",
+	[GPH_INJ_DOUBLE] = "double",
+	[GPH_INJ_PHASE] = "phase",
+	[GPH_INJ_PARTIES] = "parties",
+	[GPH_INJ_TERMINATED] = "terminated",
 };
 
-static int phr_args_check(void *args, struct seq_buf *out, const char *who)
+static int gph_args_check(void *args, struct seq_buf *out, const char *who)
 {
-	const struct phr_args *a = args;
+	const struct gph_args *a = args;
 
 	if (a->tier <= a->threads)
 		return 0;
@@ -175,39 +175,39 @@ static int phr_args_check(void *args, struct seq_buf *out, const char *who)
 	return -ERANGE;
 }
 
-static const struct phr_args phr_defaults = { .seed = 1 };
+static const struct gph_args gph_defaults = { .seed = 1 };
 
-static const struct gosync_param phr_params[] = {
-	GOSYNC_ARG_U32("threads", struct phr_args, threads, PHR_THREADS_MIN,
-		       PHR_THREADS_MAX, true),
-	GOSYNC_ARG_U32("rounds", struct phr_args, rounds, 1, PHR_ROUNDS_MAX,
+static const struct gosync_param gph_params[] = {
+	GOSYNC_ARG_U32("threads", struct gph_args, threads, GPH_THREADS_MIN,
+		       GPH_THREADS_MAX, true),
+	GOSYNC_ARG_U32("rounds", struct gph_args, rounds, 1, GPH_ROUNDS_MAX,
 		       true),
-	GOSYNC_ARG_U32("tier", struct phr_args, tier, 0, PHR_THREADS_MAX, false),
-	GOSYNC_ARG_U64("seed", struct phr_args, seed, 0, U64_MAX, false),
-	GOSYNC_ARG_ENUM("mode", struct phr_args, mode, phr_mode_names,
-			PHR_NR_MODES),
-	GOSYNC_ARG_ENUM("inject", struct phr_args, inject, phr_inject_names,
-			PHR_NR_INJECT),
+	GOSYNC_ARG_U32("tier", struct gph_args, tier, 0, GPH_THREADS_MAX, false),
+	GOSYNC_ARG_U64("seed", struct gph_args, seed, 0, U64_MAX, false),
+	GOSYNC_ARG_ENUM("mode", struct gph_args, mode, gph_mode_names,
+			GPH_NR_MODES),
+	GOSYNC_ARG_ENUM("inject", struct gph_args, inject, gph_inject_names,
+			GPH_NR_INJECT),
 };
 
 /* The arguments of phaser/run; the fuzzers run them too. */
 const struct gosync_args gosync_phaser_run_args = {
-	.params = phr_params,
-	.nr = ARRAY_SIZE(phr_params),
-	.size = sizeof(struct phr_args),
-	.defaults = &phr_defaults,
-	.check = phr_args_check,
+	.params = gph_params,
+	.nr = ARRAY_SIZE(gph_params),
+	.size = sizeof(struct gph_args),
+	.defaults = &gph_defaults,
+	.check = gph_args_check,
 };
 
 struct phr;
 
 /**
- * struct phr_thread - one party's thread; its counters are its own
+ * struct gph_thread - one party's thread; its counters are its own
  * @s: the run
  * @id: index, 0 .. threads - 1
  * @ph: the phaser it is a party of (the root, or child id % tier)
  * @rnd: its random state
- * @leave: the round it deregisters in (deregister mode), or PHR_NONE
+ * @leave: the round it deregisters in (deregister mode), or GPH_NONE
  * @completed: rounds whose end it saw
  * @ran: advances that ran in its context
  * @wakeups: awaits released by another party's arrival
@@ -218,7 +218,7 @@ struct phr;
  * @shutdown: it stopped on -ESHUTDOWN
  * @shutdown_at: when (jiffies)
  */
-struct phr_thread {
+struct gph_thread {
 	struct phr *s;
 	unsigned int id;
 	struct gosync_phaser *ph;
@@ -254,13 +254,13 @@ struct phr_thread {
  * @progress_at: when an advance was last seen
  * @last_adv: the advances seen then
  * @terminated: the writer saw the phaser terminated
- * @late: threads were still running PHR_PROMPT_S after that
+ * @late: threads were still running GPH_PROMPT_S after that
  */
 struct phr {
-	struct phr_args a;
+	struct gph_args a;
 	struct gosync_phaser root;
 	struct gosync_phaser *children;
-	struct phr_thread *th;
+	struct gph_thread *th;
 	long *entries;
 	atomic_long_t advances;
 	u32 inj_round;
@@ -278,10 +278,10 @@ struct phr {
 };
 
 /* Any context: record one violation. */
-#define phr_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
+#define gph_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 /* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
-static void phr_abort(struct phr *s)
+static void gph_abort(struct phr *s)
 {
 	/* Pairs with READ_ONCE() in the threads; before the termination. */
 	WRITE_ONCE(s->aborted, true);
@@ -290,56 +290,56 @@ static void phr_abort(struct phr *s)
 	gosync_phaser_force_termination(&s->root);
 }
 
-static void phr_run_abort(struct gosync_run *run)
+static void gph_run_abort(struct gosync_run *run)
 {
-	phr_abort(run->data);
+	gph_abort(run->data);
 }
 
 /* A value every thread derives alike from the seed and @n. */
-#define phr_hash(s, n)	gosync_hash32((s)->a.seed, n)
+#define gph_hash(s, n)	gosync_hash32((s)->a.seed, n)
 
 /* The phase of round @r (the phaser starts in phase 0). */
-static int phr_phase(u64 r)
+static int gph_phase(u64 r)
 {
 	return r & GOSYNC_PHASER_PHASE_MAX;
 }
 
 /* Interrupt and timeout modes: the victim of round @r, and its peer. */
-static unsigned int phr_victim(const struct phr *s, u32 r)
+static unsigned int gph_victim(const struct phr *s, u32 r)
 {
-	return phr_hash(s, r) % s->a.threads;
+	return gph_hash(s, r) % s->a.threads;
 }
 
-static unsigned int phr_slow(const struct phr *s, u32 r)
+static unsigned int gph_slow(const struct phr *s, u32 r)
 {
-	return (phr_victim(s, r) + 1) % s->a.threads;
+	return (gph_victim(s, r) + 1) % s->a.threads;
 }
 
 /* Thread @j is registered in round @r. */
-static bool phr_active(const struct phr *s, unsigned int j, u32 r)
+static bool gph_active(const struct phr *s, unsigned int j, u32 r)
 {
-	return s->th[j].leave == PHR_NONE || s->th[j].leave >= r;
+	return s->th[j].leave == GPH_NONE || s->th[j].leave >= r;
 }
 
 /* Plant the injection @what now, if it is the one asked and not yet. */
-static bool phr_plant(struct phr *s, enum phr_inject what)
+static bool gph_plant(struct phr *s, enum gph_inject what)
 {
 	return s->a.inject == what && !atomic_xchg(&s->injected, 1);
 }
 
 /* The parties the root has for the round after @r. */
-static unsigned int phr_parties_after(const struct phr *s, u32 r)
+static unsigned int gph_parties_after(const struct phr *s, u32 r)
 {
 	unsigned int i, c, n = 0;
 
 	if (!s->a.tier) {
 		for (i = 0; i < s->a.threads; i++)
-			n += !phr_active(s, i, r + 1);
+			n += !gph_active(s, i, r + 1);
 		return s->a.threads - n;
 	}
 	for (c = 0; c < s->a.tier; c++) {
 		for (i = c; i < s->a.threads; i += s->a.tier) {
-			if (phr_active(s, i, r + 1)) {
+			if (gph_active(s, i, r + 1)) {
 				n++;
 				break;
 			}
@@ -349,13 +349,13 @@ static unsigned int phr_parties_after(const struct phr *s, u32 r)
 }
 
 /* The root's callback: once per phase, in the last arrival's context. */
-static bool phr_on_advance(struct gosync_phaser *ph, unsigned int phase,
+static bool gph_on_advance(struct gosync_phaser *ph, unsigned int phase,
 			   unsigned int parties, void *arg)
 {
 	struct phr *s = arg;
 	/* Advances are serialized: nobody else changes it now. */
 	u32 r = atomic_long_read(&s->advances);
-	unsigned int i, want = phr_parties_after(s, r);
+	unsigned int i, want = gph_parties_after(s, r);
 	bool found = false;
 
 	for (i = 0; i < s->a.threads; i++) {
@@ -367,34 +367,34 @@ static bool phr_on_advance(struct gosync_phaser *ph, unsigned int phase,
 		}
 	}
 	if (!found)
-		phr_fail(s, "on_advance of round %u ran outside the parties' threads", r);
+		gph_fail(s, "on_advance of round %u ran outside the parties' threads", r);
 	if (ph != &s->root)
-		phr_fail(s, "on_advance of round %u got phaser %p, not the root", r, ph);
-	if (phase != (unsigned int)phr_phase(r))
-		phr_fail(s, "on_advance #%u got phase %u, not %d: phases not consecutive",
-			 r + 1, phase, phr_phase(r));
-	if (r == s->inj_round && phr_plant(s, PHR_INJ_PARTIES))
+		gph_fail(s, "on_advance of round %u got phaser %p, not the root", r, ph);
+	if (phase != (unsigned int)gph_phase(r))
+		gph_fail(s, "on_advance #%u got phase %u, not %d: phases not consecutive",
+			 r + 1, phase, gph_phase(r));
+	if (r == s->inj_round && gph_plant(s, GPH_INJ_PARTIES))
 		want++;
 	if (parties != want)
-		phr_fail(s, "on_advance of round %u got %u parties, %u are registered",
+		gph_fail(s, "on_advance of round %u got %u parties, %u are registered",
 			 r, parties, want);
 	for (i = 0; i < s->a.threads; i++) {
 		/* Pairs with the arrivals' full ordering. */
 		long e = READ_ONCE(s->entries[i]);
 
-		if (!phr_active(s, i, r))
+		if (!gph_active(s, i, r))
 			continue;
-		if (r == s->inj_round && phr_plant(s, PHR_INJ_ENTRY))
+		if (r == s->inj_round && gph_plant(s, GPH_INJ_ENTRY))
 			e = (long)r - 1;
 		if (e != r)
-			phr_fail(s, "on_advance of round %u: thread %u wrote round %ld",
+			gph_fail(s, "on_advance of round %u: thread %u wrote round %ld",
 				 r, i, e);
 	}
 	atomic_long_inc(&s->advances);
-	if (r == s->inj_round && phr_plant(s, PHR_INJ_DOUBLE))
+	if (r == s->inj_round && gph_plant(s, GPH_INJ_DOUBLE))
 		atomic_long_inc(&s->advances);
 	/* Java's default: the last deregistration terminates. */
-	return s->a.mode == PHR_DEREGISTER && !parties;
+	return s->a.mode == GPH_DEREGISTER && !parties;
 }
 
 /*
@@ -402,33 +402,33 @@ static bool phr_on_advance(struct gosync_phaser *ph, unsigned int phase,
  * end of the run when the tree is terminated and the run meant it;
  * anything else is a violation, and ends the run.
  */
-static void phr_stopped(struct phr_thread *t, u32 r, int ret, const char *what)
+static void gph_stopped(struct gph_thread *t, u32 r, int ret, const char *what)
 {
 	struct phr *s = t->s;
 
 	if (ret == -ESHUTDOWN && gosync_phaser_is_terminated(t->ph) &&
-	    (s->a.mode == PHR_TERMINATE || s->a.mode == PHR_DEREGISTER ||
+	    (s->a.mode == GPH_TERMINATE || s->a.mode == GPH_DEREGISTER ||
 	     READ_ONCE(s->aborted))) {
 		t->shutdown = true;
 		t->shutdown_at = jiffies;
-		if (s->a.mode == PHR_DEREGISTER && !READ_ONCE(s->aborted))
-			phr_fail(s, "thread %u: %s: -ESHUTDOWN in round %u, parties left",
+		if (s->a.mode == GPH_DEREGISTER && !READ_ONCE(s->aborted))
+			gph_fail(s, "thread %u: %s: -ESHUTDOWN in round %u, parties left",
 				 t->id, what, r);
 		return;
 	}
-	phr_fail(s, "thread %u: %s returned %d in round %u%s", t->id, what,
+	gph_fail(s, "thread %u: %s returned %d in round %u%s", t->id, what,
 		 ret, r, ret == -ESHUTDOWN ? " on a live phaser" : "");
-	phr_abort(s);
+	gph_abort(s);
 }
 
 /* Before arriving in round @r: the mode's delays and signals. */
-static void phr_before(struct phr_thread *t, u32 r)
+static void gph_before(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
 	u32 x;
 
 	switch (s->a.mode) {
-	case PHR_DELAY:
+	case GPH_DELAY:
 		x = gosync_xorshift32(&t->rnd);
 		switch (x & 7) {
 		case 0:
@@ -446,16 +446,16 @@ static void phr_before(struct phr_thread *t, u32 r)
 			break;
 		}
 		break;
-	case PHR_INTERRUPT:
-		if (t->id == phr_slow(s, r)) {
+	case GPH_INTERRUPT:
+		if (t->id == gph_slow(s, r)) {
 			/* The victim cannot leave round r before we arrive. */
-			send_sig(SIGUSR1, s->run.threads[phr_victim(s, r)].task, 1);
+			send_sig(SIGUSR1, s->run.threads[gph_victim(s, r)].task, 1);
 			usleep_range(500, 1000);
 		}
 		break;
-	case PHR_TIMEOUT:
-		if (t->id == phr_slow(s, r))
-			schedule_timeout_uninterruptible(PHR_SHORT + 2);
+	case GPH_TIMEOUT:
+		if (t->id == gph_slow(s, r))
+			schedule_timeout_uninterruptible(GPH_SHORT + 2);
 		break;
 	default:
 		break;
@@ -463,33 +463,33 @@ static void phr_before(struct phr_thread *t, u32 r)
 }
 
 /* Thread @t was released from round @r with @ret; @ran: t->ran before. */
-static void phr_released(struct phr_thread *t, u32 r, int ret, u64 ran)
+static void gph_released(struct gph_thread *t, u32 r, int ret, u64 ran)
 {
 	struct phr *s = t->s;
 	long adv, e;
 	unsigned int j;
 
-	if (r == s->inj_round && t->id == 0 && phr_plant(s, PHR_INJ_PHASE))
-		ret = phr_phase((u64)ret + 1);
-	if (ret != phr_phase((u64)r + 1))
-		phr_fail(s, "thread %u: round %u (phase %d) ended in phase %d, not %d",
-			 t->id, r, phr_phase(r), ret, phr_phase((u64)r + 1));
+	if (r == s->inj_round && t->id == 0 && gph_plant(s, GPH_INJ_PHASE))
+		ret = gph_phase((u64)ret + 1);
+	if (ret != gph_phase((u64)r + 1))
+		gph_fail(s, "thread %u: round %u (phase %d) ended in phase %d, not %d",
+			 t->id, r, gph_phase(r), ret, gph_phase((u64)r + 1));
 	if (t->ran == ran)
 		t->wakeups++;
 	/* Pairs with the advance's full ordering: on_advance came first. */
 	adv = atomic_long_read(&s->advances);
 	if (adv != (long)r + 1)
-		phr_fail(s, "thread %u: released from round %u after %ld on_advance calls, not %u",
+		gph_fail(s, "thread %u: released from round %u after %ld on_advance calls, not %u",
 			 t->id, r, adv, r + 1);
 	for (j = 0; j < s->a.threads; j++) {
-		if (!phr_active(s, j, r))
+		if (!gph_active(s, j, r))
 			continue;
 		e = READ_ONCE(s->entries[j]);
 		if (j == 1 && r == s->inj_round && t->id == 0 &&
-		    phr_plant(s, PHR_INJ_EARLY))
+		    gph_plant(s, GPH_INJ_EARLY))
 			e = (long)r - 1;
 		if (e < r)
-			phr_fail(s, "thread %u: released early from round %u: thread %u is in %ld",
+			gph_fail(s, "thread %u: released early from round %u: thread %u is in %ld",
 				 t->id, r, j, e);
 	}
 	t->completed = r + 1;
@@ -499,52 +499,52 @@ static void phr_released(struct phr_thread *t, u32 r, int ret, u64 ran)
  * After -ERESTARTSYS or -ETIMEDOUT: the arrival stands, so the phase must
  * end without another one. Returns what await_advance() returned.
  */
-static int phr_reawait(struct phr_thread *t, u32 r)
+static int gph_reawait(struct gph_thread *t, u32 r)
 {
-	int ret = gosync_phaser_await_advance_timeout(t->ph, phr_phase(r),
-						      PHR_GUARD);
+	int ret = gosync_phaser_await_advance_timeout(t->ph, gph_phase(r),
+						      GPH_GUARD);
 
 	if (ret == -ETIMEDOUT) {
-		phr_fail(t->s, "thread %u: arrival lost: round %u not over %d s later",
-			 t->id, r, PHR_GUARD / HZ);
-		phr_abort(t->s);
+		gph_fail(t->s, "thread %u: arrival lost: round %u not over %d s later",
+			 t->id, r, GPH_GUARD / HZ);
+		gph_abort(t->s);
 		return -ESHUTDOWN;
 	}
 	return ret;
 }
 
 /* One round's arrival and wait; false: the thread stops. */
-static bool phr_round(struct phr_thread *t, u32 r)
+static bool gph_round(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
-	bool victim = t->id == phr_victim(s, r);
+	bool victim = t->id == gph_victim(s, r);
 	u64 ran = t->ran;
 	int ret;
 
-	if (s->a.mode == PHR_INTERRUPT && victim) {
+	if (s->a.mode == GPH_INTERRUPT && victim) {
 		ret = gosync_phaser_arrive_and_await_advance_interruptible(t->ph);
 		if (ret == -ERESTARTSYS) {
 			t->interrupts++;
 			flush_signals(current);
-			ret = phr_reawait(t, r);
+			ret = gph_reawait(t, r);
 		}
 		/* The signal may have come after the phase ended. */
 		flush_signals(current);
-	} else if (s->a.mode == PHR_TIMEOUT && victim) {
+	} else if (s->a.mode == GPH_TIMEOUT && victim) {
 		ret = gosync_phaser_arrive_and_await_advance_timeout(t->ph,
-								     PHR_SHORT);
+								     GPH_SHORT);
 		if (ret == -ETIMEDOUT) {
 			t->timeouts++;
-			ret = phr_reawait(t, r);
+			ret = gph_reawait(t, r);
 		}
 	} else {
 		ret = gosync_phaser_arrive_and_await_advance(t->ph);
 	}
 	if (ret < 0) {
-		phr_stopped(t, r, ret, "arrive_and_await_advance");
+		gph_stopped(t, r, ret, "arrive_and_await_advance");
 		return false;
 	}
-	phr_released(t, r, ret, ran);
+	gph_released(t, r, ret, ran);
 	return true;
 }
 
@@ -552,26 +552,26 @@ static bool phr_round(struct phr_thread *t, u32 r)
  * Deregister mode: a new party for the thread, then the old one leaves,
  * both in round @r's phase. False: the thread stops.
  */
-static bool phr_swap(struct phr_thread *t, u32 r)
+static bool gph_swap(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
 	int ret = gosync_phaser_register(t->ph);
 
 	if (ret < 0) {
-		phr_stopped(t, r, ret, "register");
+		gph_stopped(t, r, ret, "register");
 		return false;
 	}
-	if (ret != phr_phase(r)) {
-		phr_fail(s, "thread %u: register in round %u returned phase %d, not %d",
-			 t->id, r, ret, phr_phase(r));
-		phr_abort(s);
+	if (ret != gph_phase(r)) {
+		gph_fail(s, "thread %u: register in round %u returned phase %d, not %d",
+			 t->id, r, ret, gph_phase(r));
+		gph_abort(s);
 		return false;
 	}
 	ret = gosync_phaser_arrive_and_deregister(t->ph);
-	if (ret != phr_phase(r)) {
-		phr_fail(s, "thread %u: swap: arrive_and_deregister in round %u: %d, not %d",
-			 t->id, r, ret, phr_phase(r));
-		phr_abort(s);
+	if (ret != gph_phase(r)) {
+		gph_fail(s, "thread %u: swap: arrive_and_deregister in round %u: %d, not %d",
+			 t->id, r, ret, gph_phase(r));
+		gph_abort(s);
 		return false;
 	}
 	t->registered++;
@@ -579,7 +579,7 @@ static bool phr_swap(struct phr_thread *t, u32 r)
 }
 
 /* Deregister mode: leave in round @r, then wait for its end. */
-static void phr_leave(struct phr_thread *t, u32 r)
+static void gph_leave(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
 	bool last = r == s->a.rounds - 1;
@@ -588,57 +588,57 @@ static void phr_leave(struct phr_thread *t, u32 r)
 
 	ret = gosync_phaser_arrive_and_deregister(t->ph);
 	if (ret < 0) {
-		phr_stopped(t, r, ret, "arrive_and_deregister");
+		gph_stopped(t, r, ret, "arrive_and_deregister");
 		return;
 	}
 	t->deregistered = true;
-	if (ret != phr_phase(r))
-		phr_fail(s, "thread %u: arrive_and_deregister in round %u returned %d, not %d",
-			 t->id, r, ret, phr_phase(r));
-	ret = gosync_phaser_await_advance_timeout(t->ph, phr_phase(r),
-						  PHR_GUARD);
+	if (ret != gph_phase(r))
+		gph_fail(s, "thread %u: arrive_and_deregister in round %u returned %d, not %d",
+			 t->id, r, ret, gph_phase(r));
+	ret = gosync_phaser_await_advance_timeout(t->ph, gph_phase(r),
+						  GPH_GUARD);
 	if (ret == -ESHUTDOWN && (last || READ_ONCE(s->aborted) ||
 				  gosync_phaser_is_terminated(t->ph))) {
 		t->completed = r + 1;
 		return;
 	}
 	if (last || ret < 0) {
-		phr_fail(s, "thread %u: left in round %u, await_advance: %d, not %s",
+		gph_fail(s, "thread %u: left in round %u, await_advance: %d, not %s",
 			 t->id, r, ret, last ? "-ESHUTDOWN" : "a later phase");
 		return;
 	}
 	/* A late waker may find a later phase, never a future one. */
 	adv = atomic_long_read(&s->advances);
-	/* phr_phase() of a phase is its round (at most the phase max). */
-	if (phr_phase(ret) <= r || phr_phase(ret) > adv)
-		phr_fail(s, "thread %u: left in round %u, await_advance: phase %d after %ld",
+	/* gph_phase() of a phase is its round (at most the phase max). */
+	if (gph_phase(ret) <= r || gph_phase(ret) > adv)
+		gph_fail(s, "thread %u: left in round %u, await_advance: phase %d after %ld",
 			 t->id, r, ret, adv);
 	else
 		t->completed = r + 1;
 }
 
-static int phr_body(struct gosync_run_thread *rt)
+static int gph_body(struct gosync_run_thread *rt)
 {
 	struct phr *s = rt->run->data;
-	struct phr_thread *t = &s->th[rt->id];
+	struct gph_thread *t = &s->th[rt->id];
 	u32 r;
 
-	for (r = 0; s->a.mode == PHR_TERMINATE || r < s->a.rounds; r++) {
-		/* Pairs with WRITE_ONCE() in phr_abort(). */
+	for (r = 0; s->a.mode == GPH_TERMINATE || r < s->a.rounds; r++) {
+		/* Pairs with WRITE_ONCE() in gph_abort(). */
 		if (READ_ONCE(s->stop) || r == U32_MAX)
 			break;
-		phr_before(t, r);
+		gph_before(t, r);
 		/* Pairs with READ_ONCE() in the checks; ordered by arrival. */
 		WRITE_ONCE(s->entries[t->id], r);
-		if (s->a.mode == PHR_DEREGISTER) {
+		if (s->a.mode == GPH_DEREGISTER) {
 			if (r == t->leave) {
-				phr_leave(t, r);
+				gph_leave(t, r);
 				break;
 			}
-			if (!(gosync_xorshift32(&t->rnd) & 7) && !phr_swap(t, r))
+			if (!(gosync_xorshift32(&t->rnd) & 7) && !gph_swap(t, r))
 				break;
 		}
-		if (!phr_round(t, r))
+		if (!gph_round(t, r))
 			break;
 	}
 	return 0;
@@ -651,23 +651,23 @@ static int phr_body(struct gosync_run_thread *rt)
  * The writer's poll: terminate at the chosen point (terminate mode), fail
  * a run that is stuck, insist that termination stops everyone promptly.
  */
-static long phr_tick(struct gosync_run *run)
+static long gph_tick(struct gosync_run *run)
 {
 	struct phr *s = run->data;
 	long adv = atomic_long_read(&s->advances);
 	int running = atomic_read(&run->alive);
 
-	if (s->a.mode == PHR_TERMINATE && !s->terminated &&
+	if (s->a.mode == GPH_TERMINATE && !s->terminated &&
 	    adv >= s->term_round) {
-		u32 x = phr_hash(s, (u64)U32_MAX * 4);
+		u32 x = gph_hash(s, (u64)U32_MAX * 4);
 
 		udelay(x % 200);
 		gosync_phaser_force_termination(x & 1 || !s->a.tier ? &s->root :
 						&s->children[x % s->a.tier]);
 	} else if (!s->terminated && adv == s->last_adv &&
-		   time_after(jiffies, s->progress_at + PHR_STUCK_S * HZ)) {
-		phr_fail(s, "no phase advanced for %d s, at round %ld: stuck",
-			 PHR_STUCK_S, adv);
+		   time_after(jiffies, s->progress_at + GPH_STUCK_S * HZ)) {
+		gph_fail(s, "no phase advanced for %d s, at round %ld: stuck",
+			 GPH_STUCK_S, adv);
 		return -EIO;
 	}
 	if (adv != s->last_adv) {
@@ -679,16 +679,16 @@ static long phr_tick(struct gosync_run *run)
 		s->term_at = jiffies;
 	}
 	if (s->terminated && !s->late && running &&
-	    time_after(jiffies, s->term_at + PHR_PROMPT_S * HZ)) {
+	    time_after(jiffies, s->term_at + GPH_PROMPT_S * HZ)) {
 		s->late = true;
-		phr_fail(s, "%d threads still running %d s after the termination",
-			 running, PHR_PROMPT_S);
+		gph_fail(s, "%d threads still running %d s after the termination",
+			 running, GPH_PROMPT_S);
 		WRITE_ONCE(s->stop, true);
 	}
-	return s->a.mode == PHR_TERMINATE && !s->terminated ? 1 : HZ / 10;
+	return s->a.mode == GPH_TERMINATE && !s->terminated ? 1 : HZ / 10;
 }
 
-static void phr_free(struct phr *s)
+static void gph_free(struct phr *s)
 {
 	kfree(s->children);
 	kfree(s->th);
@@ -697,9 +697,9 @@ static void phr_free(struct phr *s)
 }
 
 /* Allocate the run of the parsed @s->a, its phasers and its schedule. */
-static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
+static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 {
-	const struct phr_args *a = &s->a;
+	const struct gph_args *a = &s->a;
 	unsigned int i, last;
 	int ret;
 
@@ -713,30 +713,30 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 	atomic_set(&s->injected, 0);
 	s->run = (struct gosync_run){
 		.name = "phaser", .nr_threads = a->threads,
-		.signals = a->mode == PHR_INTERRUPT, .body = phr_body,
-		.tick = phr_tick, .abort = phr_run_abort, .data = s, .v = &s->v,
+		.signals = a->mode == GPH_INTERRUPT, .body = gph_body,
+		.tick = gph_tick, .abort = gph_run_abort, .data = s, .v = &s->v,
 	};
 	gosync_violations_init(&s->v, "phaser: run");
-	s->term_round = phr_hash(s, (u64)U32_MAX * 3) % a->rounds;
+	s->term_round = gph_hash(s, (u64)U32_MAX * 3) % a->rounds;
 	s->progress_at = jiffies;
 	s->inj_round = a->rounds / 2;
 
-	last = phr_hash(s, U32_MAX) % a->threads;
+	last = gph_hash(s, U32_MAX) % a->threads;
 	for (i = 0; i < a->threads; i++) {
-		struct phr_thread *t = &s->th[i];
+		struct gph_thread *t = &s->th[i];
 
 		t->s = s;
 		t->id = i;
-		t->rnd = (phr_hash(s, (u64)U32_MAX + 1 + i) | 1);
-		t->leave = PHR_NONE;
-		if (a->mode == PHR_DEREGISTER)
+		t->rnd = (gph_hash(s, (u64)U32_MAX + 1 + i) | 1);
+		t->leave = GPH_NONE;
+		if (a->mode == GPH_DEREGISTER)
 			t->leave = i == last ? a->rounds - 1 :
-				   phr_hash(s, (u64)U32_MAX * 2 + i) % a->rounds;
+				   gph_hash(s, (u64)U32_MAX * 2 + i) % a->rounds;
 		s->entries[i] = -1;
 	}
 
 	ret = gosync_phaser_init(&s->root, NULL, a->tier ? 0 : a->threads,
-				 phr_on_advance, s);
+				 gph_on_advance, s);
 	for (i = 0; !ret && i < a->tier; i++) {
 		unsigned int n = (a->threads - i + a->tier - 1) / a->tier;
 
@@ -755,7 +755,7 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 	    gosync_phaser_registered_parties(&s->root) != i ||
 	    gosync_phaser_unarrived_parties(&s->root) != i ||
 	    gosync_phaser_arrived_parties(&s->root) != 0)
-		phr_fail(s, "new root: phase %d parties %u unarrived %u arrived %u, not 0 %u %u 0",
+		gph_fail(s, "new root: phase %d parties %u unarrived %u arrived %u, not 0 %u %u 0",
 			 gosync_phaser_phase(&s->root),
 			 gosync_phaser_registered_parties(&s->root),
 			 gosync_phaser_unarrived_parties(&s->root),
@@ -764,27 +764,27 @@ static int phr_setup(struct phr *s, struct seq_buf *out, const char *who)
 }
 
 /* Every call on a terminated tree returns -ESHUTDOWN, without sleeping. */
-static void phr_check_shutdown(struct phr *s, struct gosync_phaser *ph,
+static void gph_check_shutdown(struct phr *s, struct gosync_phaser *ph,
 			       const char *name)
 {
 	int r[6];
 
 	r[0] = gosync_phaser_phase(ph);
-	r[1] = gosync_phaser_await_advance_timeout(ph, 0, PHR_GUARD);
-	r[2] = gosync_phaser_arrive_and_await_advance_timeout(ph, PHR_GUARD);
+	r[1] = gosync_phaser_await_advance_timeout(ph, 0, GPH_GUARD);
+	r[2] = gosync_phaser_arrive_and_await_advance_timeout(ph, GPH_GUARD);
 	r[3] = gosync_phaser_arrive(ph);
 	r[4] = gosync_phaser_arrive_and_deregister(ph);
 	r[5] = gosync_phaser_register(ph);
 	if (r[0] != -ESHUTDOWN || r[1] != -ESHUTDOWN || r[2] != -ESHUTDOWN ||
 	    r[3] != -ESHUTDOWN || r[4] != -ESHUTDOWN || r[5] != -ESHUTDOWN ||
 	    !gosync_phaser_is_terminated(ph))
-		phr_fail(s, "%s %d: phase %d await %d arr+await %d arrive %d dereg %d reg %d",
+		gph_fail(s, "%s %d: phase %d await %d arr+await %d arrive %d dereg %d reg %d",
 			 name, gosync_phaser_is_terminated(ph), r[0], r[1],
 			 r[2], r[3], r[4], r[5]);
 }
 
 /**
- * struct phr_sum - what the threads counted, summed
+ * struct gph_sum - what the threads counted, summed
  * @phases: the most rounds a thread saw end
  * @wakeups: awaits released by another party's arrival
  * @deregistered: threads that left
@@ -793,7 +793,7 @@ static void phr_check_shutdown(struct phr *s, struct gosync_phaser *ph,
  * @timeouts: -ETIMEDOUT returns
  * @terminated: the phaser ended terminated
  */
-struct phr_sum {
+struct gph_sum {
 	u32 phases;
 	u64 wakeups;
 	u32 deregistered;
@@ -804,16 +804,16 @@ struct phr_sum {
 };
 
 /* The checks of a finished run. */
-static void phr_check(struct phr *s, struct phr_sum *sum)
+static void gph_check(struct phr *s, struct gph_sum *sum)
 {
 	unsigned long term_at = s->term_at;
-	const struct phr_args *a = &s->a;
+	const struct gph_args *a = &s->a;
 	long adv = atomic_long_read(&s->advances);
-	bool want_term = a->mode == PHR_DEREGISTER || a->mode == PHR_TERMINATE;
+	bool want_term = a->mode == GPH_DEREGISTER || a->mode == GPH_TERMINATE;
 	unsigned int i, n;
 
 	for (i = 0; i < a->threads; i++) {
-		const struct phr_thread *t = &s->th[i];
+		const struct gph_thread *t = &s->th[i];
 
 		sum->phases = max(sum->phases, t->completed);
 		sum->wakeups += t->wakeups;
@@ -823,75 +823,75 @@ static void phr_check(struct phr *s, struct phr_sum *sum)
 		sum->timeouts += t->timeouts;
 		if (s->aborted)
 			continue;
-		if (a->mode == PHR_TERMINATE &&
+		if (a->mode == GPH_TERMINATE &&
 		    (!t->shutdown || time_after(t->shutdown_at,
-						term_at + PHR_PROMPT_S * HZ)))
-			phr_fail(s, "thread %u: no -ESHUTDOWN within %d s of the termination",
-				 i, PHR_PROMPT_S);
-		if (a->mode != PHR_TERMINATE && t->completed != (a->mode == PHR_DEREGISTER ?
+						term_at + GPH_PROMPT_S * HZ)))
+			gph_fail(s, "thread %u: no -ESHUTDOWN within %d s of the termination",
+				 i, GPH_PROMPT_S);
+		if (a->mode != GPH_TERMINATE && t->completed != (a->mode == GPH_DEREGISTER ?
 								  t->leave + 1 : a->rounds))
-			phr_fail(s, "thread %u saw %u rounds end, not %u", i,
-				 t->completed, a->mode == PHR_DEREGISTER ?
+			gph_fail(s, "thread %u saw %u rounds end, not %u", i,
+				 t->completed, a->mode == GPH_DEREGISTER ?
 				 t->leave + 1 : a->rounds);
-		if (a->mode == PHR_DEREGISTER && !t->deregistered)
-			phr_fail(s, "thread %u never deregistered", i);
+		if (a->mode == GPH_DEREGISTER && !t->deregistered)
+			gph_fail(s, "thread %u never deregistered", i);
 	}
 	sum->terminated = gosync_phaser_is_terminated(&s->root);
 	if (s->aborted)
 		return;
 
-	if (a->mode == PHR_TERMINATE ? adv != sum->phases && adv != sum->phases + 1 :
+	if (a->mode == GPH_TERMINATE ? adv != sum->phases && adv != sum->phases + 1 :
 	    adv != sum->phases || sum->phases != a->rounds)
-		phr_fail(s, "%ld on_advance calls for %u phases of %u rounds",
+		gph_fail(s, "%ld on_advance calls for %u phases of %u rounds",
 			 adv, sum->phases, a->rounds);
-	if (phr_plant(s, PHR_INJ_TERMINATED))
+	if (gph_plant(s, GPH_INJ_TERMINATED))
 		want_term = !want_term;
 	if (sum->terminated != want_term) {
-		phr_fail(s, "the phaser is %sterminated after a %s run",
-			 sum->terminated ? "" : "not ", phr_mode_names[a->mode]);
+		gph_fail(s, "the phaser is %sterminated after a %s run",
+			 sum->terminated ? "" : "not ", gph_mode_names[a->mode]);
 		return;
 	}
 	if (sum->terminated) {
-		phr_check_shutdown(s, &s->root, "terminated root");
+		gph_check_shutdown(s, &s->root, "terminated root");
 		for (i = 0; i < a->tier; i++)
-			phr_check_shutdown(s, &s->children[i], "terminated child");
+			gph_check_shutdown(s, &s->children[i], "terminated child");
 		return;
 	}
 	n = a->tier ? a->tier : a->threads;
-	if (gosync_phaser_phase(&s->root) != phr_phase(a->rounds) ||
+	if (gosync_phaser_phase(&s->root) != gph_phase(a->rounds) ||
 	    gosync_phaser_registered_parties(&s->root) != n ||
 	    gosync_phaser_unarrived_parties(&s->root) != n)
-		phr_fail(s, "root at the end: phase %d parties %u unarrived %u, not %d %u %u",
+		gph_fail(s, "root at the end: phase %d parties %u unarrived %u, not %d %u %u",
 			 gosync_phaser_phase(&s->root),
 			 gosync_phaser_registered_parties(&s->root),
 			 gosync_phaser_unarrived_parties(&s->root),
-			 phr_phase(a->rounds), n, n);
+			 gph_phase(a->rounds), n, n);
 	for (i = 0; i < a->tier; i++) {
 		n = (a->threads - i + a->tier - 1) / a->tier;
 		if (gosync_phaser_registered_parties(&s->children[i]) != n ||
 		    gosync_phaser_unarrived_parties(&s->children[i]) != n)
-			phr_fail(s, "child %u after the run: %u parties, %u unarrived; want %u",
+			gph_fail(s, "child %u after the run: %u parties, %u unarrived; want %u",
 				 i, gosync_phaser_registered_parties(&s->children[i]),
 				 gosync_phaser_unarrived_parties(&s->children[i]), n);
 	}
 }
 
-static int phr_print(struct phr *s, const struct phr_sum *sum,
+static int gph_print(struct phr *s, const struct gph_sum *sum,
 		     struct seq_buf *out)
 {
 	return gosync_run_result(&s->run, out,
 				 "threads=%u tier=%u rounds=%u mode=%s seed=%llu phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu interrupts=%llu timeouts=%llu terminated=%d",
 				 s->a.threads, s->a.tier, s->a.rounds,
-				 phr_mode_names[s->a.mode], s->a.seed,
+				 gph_mode_names[s->a.mode], s->a.seed,
 				 sum->phases, atomic_long_read(&s->advances),
 				 sum->wakeups, sum->deregistered,
 				 sum->registered, sum->interrupts,
 				 sum->timeouts, sum->terminated);
 }
 
-static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
+static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
-	struct phr_sum sum = {};
+	struct gph_sum sum = {};
 	struct phr *s;
 	int ret, err;
 
@@ -902,7 +902,7 @@ static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 				f->who);
 	if (ret)
 		goto out_free;
-	ret = phr_setup(s, out, f->who);
+	ret = gph_setup(s, out, f->who);
 	if (ret)
 		goto out_free;
 	ret = gosync_run_threads(&s->run);
@@ -911,27 +911,27 @@ static int phr_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 		goto out_run;
 	}
 	/* Stopped: every thread has stopped, on -ESHUTDOWN. */
-	phr_check(s, &sum);
+	gph_check(s, &sum);
 	if (!ret && s->a.inject && !atomic_read(&s->injected))
-		phr_fail(s, "inject=%s was not planted",
-			 phr_inject_names[s->a.inject]);
-	err = phr_print(s, &sum, out);
+		gph_fail(s, "inject=%s was not planted",
+			 gph_inject_names[s->a.inject]);
+	err = gph_print(s, &sum, out);
 	if (!ret)
 		ret = err;
 out_run:
 	gosync_run_free(&s->run);
 out_free:
-	phr_free(s);
+	gph_free(s);
 	return ret;
 }
 
-static struct gosync_cmd_file phr_file = {
+static struct gosync_cmd_file gph_file = {
 	.name = "run",
 	.who = "phaser",
-	.exec = phr_exec,
+	.exec = gph_exec,
 };
 
 const struct gosync_component gosync_phaser_component = {
 	.name = "phaser",
-	.files = (struct gosync_cmd_file *const []){ &phr_file, NULL },
+	.files = (struct gosync_cmd_file *const []){ &gph_file, NULL },
 };

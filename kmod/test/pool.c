@@ -131,43 +131,43 @@
 #include "runner.h"
 #include "test.h"
 
-#define POOLDBG_POOLS		8	/* test pools at once */
-#define POOLDBG_HELD_MAX	16384	/* objects held per test pool */
-#define POOLDBG_NAME_MAX	15
-#define POOLDBG_BYTES_MAX	(256UL << 20)	/* held by all test pools */
-#define POOLDBG_CHECK_TRIES	50	/* re-reads while a shrinker runs */
+#define GP_POOLS		8	/* test pools at once */
+#define GP_HELD_MAX	16384	/* objects held per test pool */
+#define GP_NAME_MAX	15
+#define GP_BYTES_MAX	(256UL << 20)	/* held by all test pools */
+#define GP_CHECK_TRIES	50	/* re-reads while a shrinker runs */
 
-#define POOLST_BATCH		16	/* objects a batch or a cycle holds */
-#define POOLST_MAX_MS		600000
-#define POOLST_RING		256	/* xcpu: objects in transit per pair */
-#define POOLST_MAX_BYTES	(256ULL << 20)
-#define POOLST_LOOP		64	/* operations between stop checks */
-#define POOLST_IRQ_OPS		4	/* get/put pairs per timer interrupt */
-#define POOLST_CHECK_MAX	256	/* pattern bytes checked per object */
-#define POOLST_PATTERN		0x6b
+#define GP_ST_BATCH		16	/* objects a batch or a cycle holds */
+#define GP_ST_MAX_MS		600000
+#define GP_ST_RING		256	/* xcpu: objects in transit per pair */
+#define GP_ST_MAX_BYTES	(256ULL << 20)
+#define GP_ST_LOOP		64	/* operations between stop checks */
+#define GP_ST_IRQ_OPS		4	/* get/put pairs per timer interrupt */
+#define GP_ST_CHECK_MAX	256	/* pattern bytes checked per object */
+#define GP_ST_PATTERN		0x6b
 
-/* Object states of a poisoned pool (struct pooldbg_obj.state). */
-#define POOLST_NEW		0		/* zeroed, before the ctor */
-#define POOLST_CACHED		0x6361636bU	/* in the pool */
-#define POOLST_OUT		0x6f75742eU	/* got, not put back */
-#define POOLST_FREED		0x64656164U	/* destructed */
+/* Object states of a poisoned pool (struct gp_obj.state). */
+#define GP_ST_NEW		0		/* zeroed, before the ctor */
+#define GP_ST_CACHED		0x6361636bU	/* in the pool */
+#define GP_ST_OUT		0x6f75742eU	/* got, not put back */
+#define GP_ST_FREED		0x64656164U	/* destructed */
 
-enum poolst_mode {
-	POOLST_PAIR, POOLST_BATCH_MODE, POOLST_XCPU, POOLST_IRQ,
-	POOLST_DESTROY, POOLST_NR_MODES,
+enum gp_st_mode {
+	GP_ST_PAIR, GP_ST_BATCH_MODE, GP_ST_XCPU, GP_ST_IRQ,
+	GP_ST_DESTROY, GP_ST_NR_MODES,
 };
 
-static const char *const poolst_mode_names[POOLST_NR_MODES] = {
+static const char *const gp_st_mode_names[GP_ST_NR_MODES] = {
 	"pair", "batch", "xcpu", "irq", "destroy",
 };
 
-enum poolst_inject {
-	POOLST_INJ_NONE, POOLST_INJ_DIRTY, POOLST_INJ_DOUBLE_GET,
-	POOLST_INJ_DOUBLE_PUT, POOLST_INJ_WRITE, POOLST_INJ_COUNT,
-	POOLST_INJ_FREE, POOLST_NR_INJECT,
+enum gp_st_inject {
+	GP_ST_INJ_NONE, GP_ST_INJ_DIRTY, GP_ST_INJ_DOUBLE_GET,
+	GP_ST_INJ_DOUBLE_PUT, GP_ST_INJ_WRITE, GP_ST_INJ_COUNT,
+	GP_ST_INJ_FREE, GP_ST_NR_INJECT,
 };
 
-static const char *const poolst_inject_names[POOLST_NR_INJECT] = {
+static const char *const gp_st_inject_names[GP_ST_NR_INJECT] = {
 	"none", "dirty", "double_get", "double_put", "write", "count", "free",
 };
 
@@ -177,7 +177,7 @@ static const char *const poolst_inject_names[POOLST_NR_INJECT] = {
  * and the counts the invariants compare with the pool's own.
  */
 struct pooldbg {
-	char name[POOLDBG_NAME_MAX + 1];
+	char name[GP_NAME_MAX + 1];
 	bool buf;			/* a gosync_bufpool, @bp */
 	struct gosync_pool *pool;
 	struct gosync_bufpool bp;
@@ -186,7 +186,7 @@ struct pooldbg {
 	unsigned int flags;		/* GOSYNC_POOL_* */
 	u32 ctor_fail, drop;		/* every N-th ctor fails, reset refuses */
 	unsigned int poison;		/* pattern bytes checked (stress), or 0 */
-	u32 inject;			/* enum poolst_inject (stress) */
+	u32 inject;			/* enum gp_st_inject (stress) */
 	atomic_t injected;
 	struct gosync_violations *v;	/* where violations go (stress) */
 	void **held;			/* objects got, not put back (cmd) */
@@ -198,14 +198,14 @@ struct pooldbg {
 	atomic_long_t resets, reset_drops, dtors;
 };
 
-/* The head of a poisoned object; @pattern is POOLST_PATTERN while cached. */
-struct pooldbg_obj {
+/* The head of a poisoned object; @pattern is GP_ST_PATTERN while cached. */
+struct gp_obj {
 	atomic_t state;
 	u32 owner;		/* thread id, or id + 1000 for its timer */
 	u8 pattern[];
 };
 
-static __printf(2, 3) void pooldbg_fail(struct pooldbg *t, const char *fmt, ...)
+static __printf(2, 3) void gp_fail(struct pooldbg *t, const char *fmt, ...)
 {
 	va_list args;
 
@@ -215,7 +215,7 @@ static __printf(2, 3) void pooldbg_fail(struct pooldbg *t, const char *fmt, ...)
 }
 
 /* Plant the injection @what now, if it is the one asked and not yet. */
-static bool pooldbg_plant(struct pooldbg *t, enum poolst_inject what)
+static bool gp_plant(struct pooldbg *t, enum gp_st_inject what)
 {
 	return t->inject == what && !atomic_xchg(&t->injected, 1);
 }
@@ -223,27 +223,27 @@ static bool pooldbg_plant(struct pooldbg *t, enum poolst_inject what)
 /* ------------------------------------------------------------------ */
 /* The callbacks of a plain test pool, and poisoning.                  */
 
-static int pooldbg_ctor(void *obj, void *arg, gfp_t gfp)
+static int gp_ctor(void *obj, void *arg, gfp_t gfp)
 {
 	struct pooldbg *t = arg;
-	struct pooldbg_obj *o = obj;
+	struct gp_obj *o = obj;
 	long n = atomic_long_inc_return(&t->ctor_calls);
 	size_t len = t->poison ? sizeof(*o) + t->poison : min(t->size, 64U);
 
-	if (memchr_inv(obj, 0, len) || pooldbg_plant(t, POOLST_INJ_DIRTY))
+	if (memchr_inv(obj, 0, len) || gp_plant(t, GP_ST_INJ_DIRTY))
 		atomic_long_inc(&t->ctor_dirty);
 	if (t->ctor_fail && !(n % t->ctor_fail)) {
 		atomic_long_inc(&t->ctor_fails);
 		return -ENOMEM;
 	}
 	if (t->poison) {
-		memset(o->pattern, POOLST_PATTERN, t->poison);
-		atomic_set(&o->state, POOLST_CACHED);
+		memset(o->pattern, GP_ST_PATTERN, t->poison);
+		atomic_set(&o->state, GP_ST_CACHED);
 	}
 	return 0;
 }
 
-static bool pooldbg_reset(void *obj, void *arg)
+static bool gp_reset(void *obj, void *arg)
 {
 	struct pooldbg *t = arg;
 	long n = atomic_long_inc_return(&t->resets);
@@ -255,34 +255,34 @@ static bool pooldbg_reset(void *obj, void *arg)
 	return true;
 }
 
-static void pooldbg_dtor(void *obj, void *arg)
+static void gp_dtor(void *obj, void *arg)
 {
 	struct pooldbg *t = arg;
-	struct pooldbg_obj *o = obj;
+	struct gp_obj *o = obj;
 	int state;
 
 	/* Also from the shrinker, concurrently with commands. */
 	atomic_long_inc(&t->dtors);
 	if (!t->poison)
 		return;
-	state = atomic_xchg(&o->state, POOLST_FREED);
-	if (state != POOLST_CACHED)
-		pooldbg_fail(t, "the pool freed an object in state %#x (owner %u)",
-			     state, o->owner);
-	else if (memchr_inv(o->pattern, POOLST_PATTERN, t->poison))
-		pooldbg_fail(t, "a cached object was written to before its free (last owner %u)",
-			     o->owner);
+	state = atomic_xchg(&o->state, GP_ST_FREED);
+	if (state != GP_ST_CACHED)
+		gp_fail(t, "the pool freed an object in state %#x (owner %u)",
+			state, o->owner);
+	else if (memchr_inv(o->pattern, GP_ST_PATTERN, t->poison))
+		gp_fail(t, "a cached object was written to before its free (last owner %u)",
+			o->owner);
 }
 
-static int pooldbg_new_pool(struct pooldbg *t, const char *name,
-			    unsigned int align, unsigned int cpu_cache,
+static int gp_new_pool(struct pooldbg *t, const char *name,
+		       unsigned int align, unsigned int cpu_cache,
 			    bool reset)
 {
 	struct gosync_pool_opts opts = {
 		.name = name, .size = t->size, .align = align,
 		.flags = t->flags, .cpu_cache = cpu_cache,
-		.max_objects = t->max_objects, .ctor = pooldbg_ctor,
-		.reset = reset ? pooldbg_reset : NULL, .dtor = pooldbg_dtor,
+		.max_objects = t->max_objects, .ctor = gp_ctor,
+		.reset = reset ? gp_reset : NULL, .dtor = gp_dtor,
 		.arg = t,
 	};
 
@@ -291,49 +291,49 @@ static int pooldbg_new_pool(struct pooldbg *t, const char *name,
 }
 
 /* A get returned @o to @owner: it must have been cached, and intact. */
-static void pooldbg_got(struct pooldbg *t, struct pooldbg_obj *o, u32 owner)
+static void gp_got(struct pooldbg *t, struct gp_obj *o, u32 owner)
 {
 	int state;
 
 	if (!t->poison)
 		return;
-	state = atomic_cmpxchg(&o->state, POOLST_CACHED, POOLST_OUT);
-	if (state != POOLST_CACHED) {
-		pooldbg_fail(t, "get returned an object in state %#x (owner %u, getter %u)",
-			     state, o->owner, owner);
+	state = atomic_cmpxchg(&o->state, GP_ST_CACHED, GP_ST_OUT);
+	if (state != GP_ST_CACHED) {
+		gp_fail(t, "get returned an object in state %#x (owner %u, getter %u)",
+			state, o->owner, owner);
 		return;
 	}
-	if (memchr_inv(o->pattern, POOLST_PATTERN, t->poison))
-		pooldbg_fail(t, "a cached object was written to (last owner %u)",
-			     o->owner);
+	if (memchr_inv(o->pattern, GP_ST_PATTERN, t->poison))
+		gp_fail(t, "a cached object was written to (last owner %u)",
+			o->owner);
 	o->owner = owner;
 	/* Use it: the pattern must be refilled before it goes back. */
 	memset(o->pattern, owner & 0xff, min(t->poison, 8U));
-	if (pooldbg_plant(t, POOLST_INJ_DOUBLE_GET))
-		pooldbg_got(t, o, owner);
+	if (gp_plant(t, GP_ST_INJ_DOUBLE_GET))
+		gp_got(t, o, owner);
 }
 
 /* @owner puts @o back: it must be out. */
-static void pooldbg_put_obj(struct pooldbg *t, struct pooldbg_obj *o,
-			    u32 owner)
+static void gp_put_obj(struct pooldbg *t, struct gp_obj *o,
+		       u32 owner)
 {
-	int state = t->poison ? atomic_read(&o->state) : POOLST_OUT;
+	int state = t->poison ? atomic_read(&o->state) : GP_ST_OUT;
 
-	if (state != POOLST_OUT) {
-		pooldbg_fail(t, "put of an object in state %#x (owner %u, putter %u)",
-			     state, o->owner, owner);
+	if (state != GP_ST_OUT) {
+		gp_fail(t, "put of an object in state %#x (owner %u, putter %u)",
+			state, o->owner, owner);
 		return;	/* leave it out: putting it would corrupt */
 	}
 	if (t->poison) {
-		memset(o->pattern, POOLST_PATTERN, t->poison);
-		if (atomic_cmpxchg(&o->state, POOLST_OUT, POOLST_CACHED) != POOLST_OUT) {
-			pooldbg_fail(t, "an object changed state while put (putter %u)",
-				     owner);
+		memset(o->pattern, GP_ST_PATTERN, t->poison);
+		if (atomic_cmpxchg(&o->state, GP_ST_OUT, GP_ST_CACHED) != GP_ST_OUT) {
+			gp_fail(t, "an object changed state while put (putter %u)",
+				owner);
 			return;
 		}
-		if (pooldbg_plant(t, POOLST_INJ_DOUBLE_PUT))
-			pooldbg_put_obj(t, o, owner);
-		if (pooldbg_plant(t, POOLST_INJ_WRITE))
+		if (gp_plant(t, GP_ST_INJ_DOUBLE_PUT))
+			gp_put_obj(t, o, owner);
+		if (gp_plant(t, GP_ST_INJ_WRITE))
 			o->pattern[t->poison - 1] ^= 0xff;
 	}
 	gosync_pool_put(t->pool, o);
@@ -343,16 +343,16 @@ static void pooldbg_put_obj(struct pooldbg *t, struct pooldbg_obj *o,
 /* The invariants of a quiet pool.                                     */
 
 /* Record @a and @b for the report; whether they differ, or @a is larger. */
-static bool pooldbg_ne(long a, long b, long *x, long *y)
+static bool gp_ne(long a, long b, long *x, long *y)
 {
 	*x = a;
 	*y = b;
 	return a != b;
 }
 
-static bool pooldbg_gt(long a, long b, long *x, long *y)
+static bool gp_gt(long a, long b, long *x, long *y)
 {
-	return pooldbg_ne(a, b, x, y) && a > b;
+	return gp_ne(a, b, x, y) && a > b;
 }
 
 /*
@@ -360,7 +360,7 @@ static bool pooldbg_gt(long a, long b, long *x, long *y)
  * may free some while they are read. Returns NULL if the invariants
  * hold, else what does not.
  */
-static const char *pooldbg_check_once(struct pooldbg *t, long *x, long *y)
+static const char *gp_check_once(struct pooldbg *t, long *x, long *y)
 {
 	struct gosync_pool_stats st, cs, sum = {};
 	long dtors0 = atomic_long_read(&t->dtors);
@@ -379,36 +379,36 @@ static const char *pooldbg_check_once(struct pooldbg *t, long *x, long *y)
 		sum.depot += cs.depot;
 		out_sum += cs.objects;
 	}
-	if (pooldbg_ne(dtors0, atomic_long_read(&t->dtors), x, y))
+	if (gp_ne(dtors0, atomic_long_read(&t->dtors), x, y))
 		return "the shrinker ran meanwhile";
 	if (!t->buf && (t->flags & GOSYNC_POOL_RESET_ON_GET))
 		get_drops = atomic_long_read(&t->reset_drops);
 
-	if (pooldbg_ne(st.objects, st.constructed - st.dropped - st.shrunk, x, y))
+	if (gp_ne(st.objects, st.constructed - st.dropped - st.shrunk, x, y))
 		return "objects != constructed - dropped - shrunk";
-	if (pooldbg_ne(st.objects - st.cached, t->nr_held, x, y))
+	if (gp_ne(st.objects - st.cached, t->nr_held, x, y))
 		return "objects - cached != objects held";
-	if (pooldbg_ne(st.hits + st.misses, t->gets + get_drops, x, y))
+	if (gp_ne(st.hits + st.misses, t->gets + get_drops, x, y))
 		return "hits + misses != gets";
-	if (pooldbg_ne(st.puts, t->puts, x, y))
+	if (gp_ne(st.puts, t->puts, x, y))
 		return "puts != puts made";
-	if (pooldbg_ne(st.ctor_failed, t->get_nulls, x, y))
+	if (gp_ne(st.ctor_failed, t->get_nulls, x, y))
 		return "ctor_failed != gets that returned NULL";
-	if (pooldbg_ne(sum.hits, st.hits, x, y))
+	if (gp_ne(sum.hits, st.hits, x, y))
 		return "per-CPU hits do not sum up";
-	if (pooldbg_ne(sum.misses, st.misses, x, y))
+	if (gp_ne(sum.misses, st.misses, x, y))
 		return "per-CPU misses do not sum up";
-	if (pooldbg_ne(sum.puts, st.puts, x, y))
+	if (gp_ne(sum.puts, st.puts, x, y))
 		return "per-CPU puts do not sum up";
-	if (pooldbg_ne(sum.constructed, st.constructed, x, y))
+	if (gp_ne(sum.constructed, st.constructed, x, y))
 		return "per-CPU constructed does not sum up";
-	if (pooldbg_ne(sum.cached, st.cached, x, y))
+	if (gp_ne(sum.cached, st.cached, x, y))
 		return "per-CPU cached does not sum up";
-	if (pooldbg_ne(sum.depot, st.depot, x, y))
+	if (gp_ne(sum.depot, st.depot, x, y))
 		return "per-CPU depot does not sum up";
-	if (pooldbg_ne(out_sum, t->nr_held, x, y))
+	if (gp_ne(out_sum, t->nr_held, x, y))
 		return "per-CPU objects out do not sum up to those held";
-	if (pooldbg_gt(st.depot, st.cached, x, y) || st.depot < 0)
+	if (gp_gt(st.depot, st.cached, x, y) || st.depot < 0)
 		return "depot outside [0, cached]";
 	if (t->max_objects && st.objects > 0 &&
 	    (unsigned long)st.objects > t->max_objects) {
@@ -417,27 +417,27 @@ static const char *pooldbg_check_once(struct pooldbg *t, long *x, long *y)
 		return "objects > max_objects";
 	}
 	if (t->buf)
-		return pooldbg_gt(t->oversize, st.dropped, x, y) ?
+		return gp_gt(t->oversize, st.dropped, x, y) ?
 		       "dropped < oversize buffers put" : NULL;
-	if (pooldbg_ne(st.constructed, atomic_long_read(&t->ctor_calls) -
+	if (gp_ne(st.constructed, atomic_long_read(&t->ctor_calls) -
 		       atomic_long_read(&t->ctor_fails), x, y))
 		return "constructed != successful constructor calls";
-	if (pooldbg_ne(atomic_long_read(&t->dtors), st.dropped + st.shrunk, x, y))
+	if (gp_ne(atomic_long_read(&t->dtors), st.dropped + st.shrunk, x, y))
 		return "destructor calls != dropped + shrunk";
-	if (pooldbg_ne(atomic_long_read(&t->ctor_dirty), 0, x, y))
+	if (gp_ne(atomic_long_read(&t->ctor_dirty), 0, x, y))
 		return "the constructor got memory that was not zeroed";
-	if (pooldbg_gt(atomic_long_read(&t->reset_drops), st.dropped, x, y))
+	if (gp_gt(atomic_long_read(&t->reset_drops), st.dropped, x, y))
 		return "reset refusals > dropped";
 	return NULL;
 }
 
-static const char *pooldbg_check(struct pooldbg *t, long *x, long *y)
+static const char *gp_check(struct pooldbg *t, long *x, long *y)
 {
 	const char *why = NULL;
 	unsigned int i;
 
-	for (i = 0; i < POOLDBG_CHECK_TRIES; i++) {
-		why = pooldbg_check_once(t, x, y);
+	for (i = 0; i < GP_CHECK_TRIES; i++) {
+		why = gp_check_once(t, x, y);
 		if (!why)
 			break;
 		usleep_range(1000, 2000);
@@ -446,7 +446,7 @@ static const char *pooldbg_check(struct pooldbg *t, long *x, long *y)
 }
 
 /* Destructor calls minus the objects constructed (plain pools): 0 if right. */
-static long pooldbg_free_diff(struct pooldbg *t)
+static long gp_free_diff(struct pooldbg *t)
 {
 	return atomic_long_read(&t->dtors) - atomic_long_read(&t->ctor_calls) +
 	       atomic_long_read(&t->ctor_fails);
@@ -455,70 +455,70 @@ static long pooldbg_free_diff(struct pooldbg *t)
 /* ------------------------------------------------------------------ */
 /* cmd: the test pools by name, and the verbs.                         */
 
-enum pooldbg_arg {
-	POOLDBG_A_NAME, POOLDBG_A_KIND, POOLDBG_A_SIZE, POOLDBG_A_ALIGN,
-	POOLDBG_A_CPU_CACHE, POOLDBG_A_MAX_OBJECTS, POOLDBG_A_IRQSAFE,
-	POOLDBG_A_RESET_ON_GET, POOLDBG_A_RESET, POOLDBG_A_CTOR_FAIL,
-	POOLDBG_A_DROP, POOLDBG_A_MAX_CAP, POOLDBG_A_LATE_PUT, POOLDBG_A_N,
-	POOLDBG_A_GFP, POOLDBG_A_BYTES, POOLDBG_A_IDX, POOLDBG_A_NR,
-	POOLDBG_A_CPU, POOLDBG_NR_ARGS,
+enum gp_arg {
+	GP_A_NAME, GP_A_KIND, GP_A_SIZE, GP_A_ALIGN,
+	GP_A_CPU_CACHE, GP_A_MAX_OBJECTS, GP_A_IRQSAFE,
+	GP_A_RESET_ON_GET, GP_A_RESET, GP_A_CTOR_FAIL,
+	GP_A_DROP, GP_A_MAX_CAP, GP_A_LATE_PUT, GP_A_N,
+	GP_A_GFP, GP_A_BYTES, GP_A_IDX, GP_A_NR,
+	GP_A_CPU, GP_NR_ARGS,
 };
 
 /* The arguments of a cmd command, each named as its key. */
-struct pooldbg_args {
-	char name[POOLDBG_NAME_MAX + 1], kind[8], gfp[8];
+struct gp_args {
+	char name[GP_NAME_MAX + 1], kind[8], gfp[8];
 	u32 size, align, cpu_cache, irqsafe, reset_on_get, reset, ctor_fail;
 	u32 drop, late_put, n, idx, cpu;
 	u64 max_objects, max_cap, bytes, nr;
 };
 
-#define POOLDBG_U32(k, K, lo, hi) \
-	[POOLDBG_A_##K] = GOSYNC_ARG_U32(#k, struct pooldbg_args, k, lo, hi, false)
-#define POOLDBG_U64(k, K, lo, hi) \
-	[POOLDBG_A_##K] = GOSYNC_ARG_U64(#k, struct pooldbg_args, k, lo, hi, false)
-#define POOLDBG_STR(k, K, len) \
-	[POOLDBG_A_##K] = GOSYNC_ARG_STR(#k, struct pooldbg_args, k, len, false)
+#define GP_U32(k, K, lo, hi) \
+	[GP_A_##K] = GOSYNC_ARG_U32(#k, struct gp_args, k, lo, hi, false)
+#define GP_U64(k, K, lo, hi) \
+	[GP_A_##K] = GOSYNC_ARG_U64(#k, struct gp_args, k, lo, hi, false)
+#define GP_STR(k, K, len) \
+	[GP_A_##K] = GOSYNC_ARG_STR(#k, struct gp_args, k, len, false)
 
-static const struct gosync_param pooldbg_params[POOLDBG_NR_ARGS] = {
-	POOLDBG_STR(name, NAME, POOLDBG_NAME_MAX + 1),
-	POOLDBG_STR(kind, KIND, 8),
-	POOLDBG_U32(size, SIZE, 0, U32_MAX),
-	POOLDBG_U32(align, ALIGN, 0, U32_MAX),
-	POOLDBG_U32(cpu_cache, CPU_CACHE, 0, U32_MAX),
-	POOLDBG_U64(max_objects, MAX_OBJECTS, 0, ULONG_MAX),
-	POOLDBG_U32(irqsafe, IRQSAFE, 0, 1),
-	POOLDBG_U32(reset_on_get, RESET_ON_GET, 0, 1),
-	POOLDBG_U32(reset, RESET, 0, 1),
-	POOLDBG_U32(ctor_fail, CTOR_FAIL, 0, U32_MAX),
-	POOLDBG_U32(drop, DROP, 0, U32_MAX),
-	POOLDBG_U64(max_cap, MAX_CAP, 0, POOLDBG_BYTES_MAX),
-	POOLDBG_U32(late_put, LATE_PUT, 0, 1),
-	POOLDBG_U32(n, N, 1, POOLDBG_HELD_MAX),
-	POOLDBG_STR(gfp, GFP, 8),
-	POOLDBG_U64(bytes, BYTES, 1, POOLDBG_BYTES_MAX),
-	POOLDBG_U32(idx, IDX, 0, POOLDBG_HELD_MAX - 1),
-	POOLDBG_U64(nr, NR, 0, ULONG_MAX),
-	POOLDBG_U32(cpu, CPU, 0, U32_MAX - 1),	/* then below nr_cpu_ids */
+static const struct gosync_param gp_params[GP_NR_ARGS] = {
+	GP_STR(name, NAME, GP_NAME_MAX + 1),
+	GP_STR(kind, KIND, 8),
+	GP_U32(size, SIZE, 0, U32_MAX),
+	GP_U32(align, ALIGN, 0, U32_MAX),
+	GP_U32(cpu_cache, CPU_CACHE, 0, U32_MAX),
+	GP_U64(max_objects, MAX_OBJECTS, 0, ULONG_MAX),
+	GP_U32(irqsafe, IRQSAFE, 0, 1),
+	GP_U32(reset_on_get, RESET_ON_GET, 0, 1),
+	GP_U32(reset, RESET, 0, 1),
+	GP_U32(ctor_fail, CTOR_FAIL, 0, U32_MAX),
+	GP_U32(drop, DROP, 0, U32_MAX),
+	GP_U64(max_cap, MAX_CAP, 0, GP_BYTES_MAX),
+	GP_U32(late_put, LATE_PUT, 0, 1),
+	GP_U32(n, N, 1, GP_HELD_MAX),
+	GP_STR(gfp, GFP, 8),
+	GP_U64(bytes, BYTES, 1, GP_BYTES_MAX),
+	GP_U32(idx, IDX, 0, GP_HELD_MAX - 1),
+	GP_U64(nr, NR, 0, ULONG_MAX),
+	GP_U32(cpu, CPU, 0, U32_MAX - 1),	/* then below nr_cpu_ids */
 };
 
-static const struct pooldbg_args pooldbg_defaults = {
+static const struct gp_args gp_defaults = {
 	.size = 64, .max_cap = U64_MAX, .n = 1, .idx = U32_MAX,
 	.nr = ULONG_MAX, .cpu = U32_MAX,
 };
 
-struct pooldbg_verb {
+struct gp_verb {
 	const char *name;
-	u32 takes;		/* BIT(enum pooldbg_arg) it accepts */
+	u32 takes;		/* BIT(enum gp_arg) it accepts */
 	u32 needs;		/* ... and requires */
-	int (*run)(struct pooldbg *t, struct pooldbg_args *a,
+	int (*run)(struct pooldbg *t, struct gp_args *a,
 		   struct seq_buf *out, const char *who);
 };
 
-static_assert(offsetof(struct pooldbg_verb, name) == 0,
+static_assert(offsetof(struct gp_verb, name) == 0,
 	      "gosync_parse_verb() finds a verb by its first member");
 
 /* Explain a rejected command; returns @err. */
-static __printf(4, 5) int pooldbg_err(struct seq_buf *out, const char *who,
+static __printf(4, 5) int gp_err(struct seq_buf *out, const char *who,
 				      int err, const char *fmt, ...)
 {
 	char msg[128];
@@ -531,38 +531,38 @@ static __printf(4, 5) int pooldbg_err(struct seq_buf *out, const char *who,
 	return err;
 }
 
-/* Serializes commands; guards pooldbg_pools, pooldbg_bytes, pooldbg_scratch. */
-static DEFINE_MUTEX(pooldbg_lock);
-static struct pooldbg *pooldbg_pools[POOLDBG_POOLS];
-static size_t pooldbg_bytes;		/* held by all test pools */
-static struct pooldbg_args pooldbg_scratch;
+/* Serializes commands; guards gp_pools, gp_bytes, gp_scratch. */
+static DEFINE_MUTEX(gp_lock);
+static struct pooldbg *gp_pools[GP_POOLS];
+static size_t gp_bytes;		/* held by all test pools */
+static struct gp_args gp_scratch;
 
 /* The slot of the pool named @name, or with NULL a free slot; or NULL. */
-static struct pooldbg **pooldbg_slot(const char *name)
+static struct pooldbg **gp_slot(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < POOLDBG_POOLS; i++)
-		if (name ? pooldbg_pools[i] && !strcmp(pooldbg_pools[i]->name, name) :
-		    !pooldbg_pools[i])
-			return &pooldbg_pools[i];
+	for (i = 0; i < GP_POOLS; i++)
+		if (name ? gp_pools[i] && !strcmp(gp_pools[i]->name, name) :
+		    !gp_pools[i])
+			return &gp_pools[i];
 	return NULL;
 }
 
-static size_t pooldbg_obj_bytes(struct pooldbg *t, void *obj)
+static size_t gp_obj_bytes(struct pooldbg *t, void *obj)
 {
 	return t->buf ? ((struct gosync_buf *)obj)->cap : t->size;
 }
 
 /* Put back the newest @n held objects. */
-static void pooldbg_put_n(struct pooldbg *t, unsigned int n)
+static void gp_put_n(struct pooldbg *t, unsigned int n)
 {
 	while (n--) {
 		void *obj = t->held[--t->nr_held];
-		size_t bytes = pooldbg_obj_bytes(t, obj);
+		size_t bytes = gp_obj_bytes(t, obj);
 
 		t->held_bytes -= bytes;
-		pooldbg_bytes -= bytes;
+		gp_bytes -= bytes;
 		t->puts++;
 		if (t->buf) {
 			t->oversize += bytes > t->bp.max_cap;
@@ -573,7 +573,7 @@ static void pooldbg_put_n(struct pooldbg *t, unsigned int n)
 	}
 }
 
-static void pooldbg_free(struct pooldbg *t)
+static void gp_free(struct pooldbg *t)
 {
 	kvfree(t->held);
 	kfree(t);
@@ -585,56 +585,56 @@ static void pooldbg_free(struct pooldbg *t)
  * destructor calls minus the objects the pool constructed: 0 if each was
  * destructed once (plain pools only); @made: how many.
  */
-static long pooldbg_destroy_pool(struct pooldbg *t, bool late_put, u64 *made)
+static long gp_destroy_pool(struct pooldbg *t, bool late_put, u64 *made)
 {
 	struct gosync_pool_stats st;
 	long diff = 0;
 
 	if (!late_put)
-		pooldbg_put_n(t, t->nr_held);
+		gp_put_n(t, t->nr_held);
 	gosync_pool_stats(t->pool, &st);
 	*made = st.constructed;
 	if (t->buf) {
 		gosync_bufpool_destroy(&t->bp);
 	} else {
 		gosync_pool_destroy(t->pool);
-		pooldbg_put_n(t, t->nr_held);
-		diff = pooldbg_free_diff(t);
+		gp_put_n(t, t->nr_held);
+		diff = gp_free_diff(t);
 	}
-	pooldbg_free(t);
+	gp_free(t);
 	return diff;
 }
 
-static int pooldbg_create(struct pooldbg *unused, struct pooldbg_args *a,
-			  struct seq_buf *out, const char *who)
+static int gp_create(struct pooldbg *unused, struct gp_args *a,
+		     struct seq_buf *out, const char *who)
 {
-	struct pooldbg **slot = pooldbg_slot(NULL);
+	struct pooldbg **slot = gp_slot(NULL);
 	bool buf = !strcmp(a->kind, "buf");
-	char pname[POOLDBG_NAME_MAX + 8];
+	char pname[GP_NAME_MAX + 8];
 	struct pooldbg *t;
 	int ret;
 
 	if (!gosync_parse_name_ok(a->name))
-		return pooldbg_err(out, who, -EINVAL, "create: name '%s' is not [A-Za-z0-9_-]+",
+		return gp_err(out, who, -EINVAL, "create: name '%s' is not [A-Za-z0-9_-]+",
 				   a->name);
 	if (!buf && a->kind[0] && strcmp(a->kind, "obj"))
-		return pooldbg_err(out, who, -EINVAL, "create: unknown kind '%s' (obj or buf)",
+		return gp_err(out, who, -EINVAL, "create: unknown kind '%s' (obj or buf)",
 				   a->kind);
 	if (buf && (a->align || a->cpu_cache || a->max_objects || a->reset ||
 		    a->reset_on_get || a->ctor_fail || a->drop))
-		return pooldbg_err(out, who, -EINVAL,
+		return gp_err(out, who, -EINVAL,
 				   "create: kind=buf takes only size, max_cap and irqsafe"
 				   );
 	if (!buf && a->max_cap != U64_MAX)
-		return pooldbg_err(out, who, -EINVAL, "create: max_cap is for kind=buf");
-	if (pooldbg_slot(a->name))
-		return pooldbg_err(out, who, -EEXIST, "create: pool '%s' exists", a->name);
+		return gp_err(out, who, -EINVAL, "create: max_cap is for kind=buf");
+	if (gp_slot(a->name))
+		return gp_err(out, who, -EEXIST, "create: pool '%s' exists", a->name);
 	if (!slot)
-		return pooldbg_err(out, who, -ENOSPC, "create: %d test pools exist already",
-				   POOLDBG_POOLS);
+		return gp_err(out, who, -ENOSPC, "create: %d test pools exist already",
+				   GP_POOLS);
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (t)
-		t->held = kvcalloc(POOLDBG_HELD_MAX, sizeof(*t->held), GFP_KERNEL);
+		t->held = kvcalloc(GP_HELD_MAX, sizeof(*t->held), GFP_KERNEL);
 	if (!t || !t->held) {
 		kfree(t);
 		gosync_report(out, who, "create: out of memory");
@@ -657,12 +657,12 @@ static int pooldbg_create(struct pooldbg *unused, struct pooldbg_args *a,
 					  t->flags);
 		t->pool = t->bp.pool;
 	} else {
-		ret = pooldbg_new_pool(t, pname, a->align, a->cpu_cache, a->reset);
+		ret = gp_new_pool(t, pname, a->align, a->cpu_cache, a->reset);
 	}
 	if (ret) {
 		gosync_report(out, who, "create: %s() failed (%d)",
 			      buf ? "gosync_bufpool_init" : "gosync_pool_create", ret);
-		pooldbg_free(t);
+		gp_free(t);
 		return ret;
 	}
 	*slot = t;
@@ -680,19 +680,19 @@ static int pooldbg_create(struct pooldbg *unused, struct pooldbg_args *a,
 	return 0;
 }
 
-static int pooldbg_destroy(struct pooldbg *t, struct pooldbg_args *a,
-			   struct seq_buf *out, const char *who)
+static int gp_destroy(struct pooldbg *t, struct gp_args *a,
+		      struct seq_buf *out, const char *who)
 {
 	unsigned int held = t->nr_held;
 	u64 made;
 	long diff;
 
 	if (a->late_put && t->buf)
-		return pooldbg_err(out, who, -EINVAL, "destroy: late_put is for kind=obj");
-	*pooldbg_slot(t->name) = NULL;
-	diff = pooldbg_destroy_pool(t, a->late_put, &made);
+		return gp_err(out, who, -EINVAL, "destroy: late_put is for kind=obj");
+	*gp_slot(t->name) = NULL;
+	diff = gp_destroy_pool(t, a->late_put, &made);
 	if (diff)
-		return pooldbg_err(out, who, -EIO,
+		return gp_err(out, who, -EIO,
 				   "destroy: %llu constructed, destructor calls off by %+ld",
 				   made, diff);
 	seq_buf_printf(out, "destroyed name=%s held=%u constructed=%llu\n",
@@ -701,18 +701,18 @@ static int pooldbg_destroy(struct pooldbg *t, struct pooldbg_args *a,
 }
 
 /* Why did a get return NULL? */
-static int pooldbg_get_failed(struct pooldbg *t, long fails0, unsigned int got,
-			      struct seq_buf *out, const char *who)
+static int gp_get_failed(struct pooldbg *t, long fails0, unsigned int got,
+			 struct seq_buf *out, const char *who)
 {
 	struct gosync_pool_stats st;
 
 	if (!t->buf && atomic_long_read(&t->ctor_fails) != fails0)
-		return pooldbg_err(out, who, -ENOMEM,
+		return gp_err(out, who, -ENOMEM,
 				   "get: the constructor failed after %u objects",
 				   got);
 	gosync_pool_stats(t->pool, &st);
 	if (t->max_objects && st.objects >= (long)t->max_objects)
-		return pooldbg_err(out, who, -ENOSPC,
+		return gp_err(out, who, -ENOSPC,
 				   "get: max_objects=%lu reached after %u objects",
 				   t->max_objects, got);
 	gosync_report(out, who, "get: allocation failed after %u objects", got);
@@ -724,7 +724,7 @@ static int pooldbg_get_failed(struct pooldbg *t, long fails0, unsigned int got,
  * gosync_test_atomic_enter() (interrupts off; softirqs off on PREEMPT_RT)
  * for an IRQ-safe pool, preemption off for another one without RT.
  */
-static void *pooldbg_get_one(struct pooldbg *t, bool atomic)
+static void *gp_get_one(struct pooldbg *t, bool atomic)
 {
 	bool preempt = !IS_ENABLED(CONFIG_PREEMPT_RT) &&
 		       !(t->flags & GOSYNC_POOL_IRQSAFE);
@@ -745,74 +745,74 @@ static void *pooldbg_get_one(struct pooldbg *t, bool atomic)
 	return obj;
 }
 
-static int pooldbg_get(struct pooldbg *t, struct pooldbg_args *a,
-		       struct seq_buf *out, const char *who)
+static int gp_get(struct pooldbg *t, struct gp_args *a,
+		  struct seq_buf *out, const char *who)
 {
 	bool atomic = !strcmp(a->gfp, "atomic");
 	unsigned int i;
 	void *obj;
 
 	if (!atomic && a->gfp[0] && strcmp(a->gfp, "kernel"))
-		return pooldbg_err(out, who, -EINVAL, "get: unknown gfp '%s' (kernel or atomic)",
+		return gp_err(out, who, -EINVAL, "get: unknown gfp '%s' (kernel or atomic)",
 				   a->gfp);
-	if (t->nr_held + a->n > POOLDBG_HELD_MAX)
-		return pooldbg_err(out, who, -ERANGE, "get: %u held, at most %d",
-				   t->nr_held, POOLDBG_HELD_MAX);
-	if ((u64)a->n * t->size > POOLDBG_BYTES_MAX - pooldbg_bytes)
-		return pooldbg_err(out, who, -ERANGE,
+	if (t->nr_held + a->n > GP_HELD_MAX)
+		return gp_err(out, who, -ERANGE, "get: %u held, at most %d",
+				   t->nr_held, GP_HELD_MAX);
+	if ((u64)a->n * t->size > GP_BYTES_MAX - gp_bytes)
+		return gp_err(out, who, -ERANGE,
 				   "get: the test pools would hold over %lu bytes",
-				   POOLDBG_BYTES_MAX);
+				   GP_BYTES_MAX);
 	for (i = 0; i < a->n; i++) {
 		long fails0 = atomic_long_read(&t->ctor_fails);
 
-		obj = pooldbg_get_one(t, atomic);
+		obj = gp_get_one(t, atomic);
 		t->gets++;
 		if (!obj) {
 			t->get_nulls++;
-			return pooldbg_get_failed(t, fails0, i, out, who);
+			return gp_get_failed(t, fails0, i, out, who);
 		}
 		t->held[t->nr_held++] = obj;
-		t->held_bytes += pooldbg_obj_bytes(t, obj);
-		pooldbg_bytes += pooldbg_obj_bytes(t, obj);
+		t->held_bytes += gp_obj_bytes(t, obj);
+		gp_bytes += gp_obj_bytes(t, obj);
 	}
 	seq_buf_printf(out, "got=%u held=%u\n", a->n, t->nr_held);
 	return 0;
 }
 
-static int pooldbg_put(struct pooldbg *t, struct pooldbg_args *a,
-		       struct seq_buf *out, const char *who)
+static int gp_put(struct pooldbg *t, struct gp_args *a,
+		  struct seq_buf *out, const char *who)
 {
 	if (a->n > t->nr_held)
-		return pooldbg_err(out, who, -ERANGE, "put: n=%u but %u held", a->n, t->nr_held);
-	pooldbg_put_n(t, a->n);
+		return gp_err(out, who, -ERANGE, "put: n=%u but %u held", a->n, t->nr_held);
+	gp_put_n(t, a->n);
 	seq_buf_printf(out, "put=%u held=%u\n", a->n, t->nr_held);
 	return 0;
 }
 
-static int pooldbg_grow(struct pooldbg *t, struct pooldbg_args *a,
-			struct seq_buf *out, const char *who)
+static int gp_grow(struct pooldbg *t, struct gp_args *a,
+		   struct seq_buf *out, const char *who)
 {
 	struct gosync_buf *b;
 	size_t old;
 	int ret;
 
 	if (!t->buf)
-		return pooldbg_err(out, who, -EINVAL, "grow: pool '%s' is not kind=buf", t->name);
+		return gp_err(out, who, -EINVAL, "grow: pool '%s' is not kind=buf", t->name);
 	if (!t->nr_held)
-		return pooldbg_err(out, who, -ENOENT, "grow: pool '%s' holds no buffer", t->name);
+		return gp_err(out, who, -ENOENT, "grow: pool '%s' holds no buffer", t->name);
 	if (a->idx == U32_MAX)
 		a->idx = t->nr_held - 1;
 	if (a->idx >= t->nr_held)
-		return pooldbg_err(out, who, -ERANGE, "grow: idx=%u but %u held",
+		return gp_err(out, who, -ERANGE, "grow: idx=%u but %u held",
 				   a->idx, t->nr_held);
 	b = t->held[a->idx];
 	old = b->cap;
 	/* At worst gosync_buf_reserve() doubles the buffer or more. */
 	if (b->len + a->bytes > old &&
 	    max_t(u64, b->len + a->bytes, 2ULL * old) - old >
-	    POOLDBG_BYTES_MAX - pooldbg_bytes) {
+	    GP_BYTES_MAX - gp_bytes) {
 		gosync_report(out, who, "grow: the test pools would hold over %lu bytes",
-			      POOLDBG_BYTES_MAX);
+			      GP_BYTES_MAX);
 		return -ERANGE;
 	}
 	ret = gosync_buf_reserve(b, a->bytes, GFP_KERNEL);
@@ -821,20 +821,20 @@ static int pooldbg_grow(struct pooldbg *t, struct pooldbg_args *a,
 		return ret;
 	}
 	t->held_bytes += b->cap - old;
-	pooldbg_bytes += b->cap - old;
+	gp_bytes += b->cap - old;
 	seq_buf_printf(out, "cap=%zu\n", b->cap);
 	return 0;
 }
 
-static int pooldbg_shrink(struct pooldbg *t, struct pooldbg_args *a,
-			  struct seq_buf *out, const char *who)
+static int gp_shrink(struct pooldbg *t, struct gp_args *a,
+		     struct seq_buf *out, const char *who)
 {
 	seq_buf_printf(out, "freed=%lu\n", gosync_pool_shrink(t->pool, a->nr));
 	return 0;
 }
 
-static int pooldbg_age(struct pooldbg *t, struct pooldbg_args *a,
-		       struct seq_buf *out, const char *who)
+static int gp_age(struct pooldbg *t, struct gp_args *a,
+		  struct seq_buf *out, const char *who)
 {
 	__gosync_pool_age(t->pool);
 	seq_buf_printf(out, "aged\n");
@@ -842,8 +842,8 @@ static int pooldbg_age(struct pooldbg *t, struct pooldbg_args *a,
 }
 
 /* "key<sep>value" for each of @n @keys, separated by @end. */
-static void pooldbg_print(struct seq_buf *out, const char *const *keys,
-			  const long long *v, unsigned int n, const char *sep,
+static void gp_print(struct seq_buf *out, const char *const *keys,
+		     const long long *v, unsigned int n, const char *sep,
 			  const char *end)
 {
 	unsigned int i;
@@ -852,8 +852,8 @@ static void pooldbg_print(struct seq_buf *out, const char *const *keys,
 		seq_buf_printf(out, "%s%s%s%lld", i ? end : "", keys[i], sep, v[i]);
 }
 
-static void pooldbg_print_stats(struct seq_buf *out,
-				const struct gosync_pool_stats *st,
+static void gp_print_stats(struct seq_buf *out,
+			   const struct gosync_pool_stats *st,
 				const char *sep, const char *end)
 {
 	static const char *const keys[] = {
@@ -867,11 +867,11 @@ static void pooldbg_print_stats(struct seq_buf *out,
 		st->objects, st->cached, st->depot,
 	};
 
-	pooldbg_print(out, keys, v, ARRAY_SIZE(keys), sep, end);
+	gp_print(out, keys, v, ARRAY_SIZE(keys), sep, end);
 }
 
-static int pooldbg_stats(struct pooldbg *t, struct pooldbg_args *a,
-			 struct seq_buf *out, const char *who)
+static int gp_stats(struct pooldbg *t, struct gp_args *a,
+		    struct seq_buf *out, const char *who)
 {
 	static const char *const keys[] = {
 		"held", "held_bytes", "gets", "get_nulls", "puts_called",
@@ -888,28 +888,28 @@ static int pooldbg_stats(struct pooldbg *t, struct pooldbg_args *a,
 	struct gosync_pool_stats st;
 
 	gosync_pool_stats(t->pool, &st);
-	pooldbg_print_stats(out, &st, " ", "\n");
+	gp_print_stats(out, &st, " ", "\n");
 	seq_buf_printf(out, "\n");
-	pooldbg_print(out, keys, v, ARRAY_SIZE(keys), " ", "\n");
+	gp_print(out, keys, v, ARRAY_SIZE(keys), " ", "\n");
 	seq_buf_printf(out, "\n");
 	return 0;
 }
 
-static int pooldbg_cpustats(struct pooldbg *t, struct pooldbg_args *a,
-			    struct seq_buf *out, const char *who)
+static int gp_cpustats(struct pooldbg *t, struct gp_args *a,
+		       struct seq_buf *out, const char *who)
 {
 	struct gosync_pool_stats st;
 	unsigned int cpu;
 
 	if (a->cpu != U32_MAX && a->cpu >= nr_cpu_ids)
-		return pooldbg_err(out, who, -ERANGE, "'cpu=%u' is outside [0, %u]",
+		return gp_err(out, who, -ERANGE, "'cpu=%u' is outside [0, %u]",
 				   a->cpu, nr_cpu_ids - 1);
 	if (a->cpu != U32_MAX) {
 		if (__gosync_pool_cpu_stats(t->pool, a->cpu, &st))
-			return pooldbg_err(out, who, -EINVAL, "cpustats: CPU %u is not possible",
+			return gp_err(out, who, -EINVAL, "cpustats: CPU %u is not possible",
 					   a->cpu);
 		seq_buf_printf(out, "cpu %u\n", a->cpu);
-		pooldbg_print_stats(out, &st, " ", "\n");
+		gp_print_stats(out, &st, " ", "\n");
 		seq_buf_printf(out, "\n");
 		return 0;
 	}
@@ -922,34 +922,34 @@ static int pooldbg_cpustats(struct pooldbg *t, struct pooldbg_args *a,
 		if (__gosync_pool_cpu_stats(t->pool, cpu, &st))
 			continue;
 		seq_buf_printf(out, "cpu=%u ", cpu);
-		pooldbg_print_stats(out, &st, "=", " ");
+		gp_print_stats(out, &st, "=", " ");
 		seq_buf_printf(out, "\n");
 	}
 	return 0;
 }
 
-static int pooldbg_check_cmd(struct pooldbg *t, struct pooldbg_args *a,
-			     struct seq_buf *out, const char *who)
+static int gp_check_cmd(struct pooldbg *t, struct gp_args *a,
+			struct seq_buf *out, const char *who)
 {
 	long x = 0, y = 0;
-	const char *why = pooldbg_check(t, &x, &y);
+	const char *why = gp_check(t, &x, &y);
 
 	if (why)
-		return pooldbg_err(out, who, -EIO, "check: %s (%ld, %ld)", why, x, y);
+		return gp_err(out, who, -EIO, "check: %s (%ld, %ld)", why, x, y);
 	seq_buf_printf(out, "ok\n");
 	return 0;
 }
 
-static int pooldbg_list(struct pooldbg *unused, struct pooldbg_args *a,
-			struct seq_buf *out, const char *who)
+static int gp_list(struct pooldbg *unused, struct gp_args *a,
+		   struct seq_buf *out, const char *who)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < POOLDBG_POOLS; i++)
-		n += !!pooldbg_pools[i];
-	seq_buf_printf(out, "pools=%u bytes=%zu\n", n, pooldbg_bytes);
-	for (i = 0; i < POOLDBG_POOLS; i++) {
-		struct pooldbg *t = pooldbg_pools[i];
+	for (i = 0; i < GP_POOLS; i++)
+		n += !!gp_pools[i];
+	seq_buf_printf(out, "pools=%u bytes=%zu\n", n, gp_bytes);
+	for (i = 0; i < GP_POOLS; i++) {
+		struct pooldbg *t = gp_pools[i];
 
 		if (t)
 			seq_buf_printf(out, "name=%s kind=%s size=%u held=%u\n",
@@ -959,50 +959,50 @@ static int pooldbg_list(struct pooldbg *unused, struct pooldbg_args *a,
 	return 0;
 }
 
-#define A(x)	BIT(POOLDBG_A_##x)
+#define A(x)	BIT(GP_A_##x)
 
-static const struct pooldbg_verb pooldbg_verbs[] = {
+static const struct gp_verb gp_verbs[] = {
 	{ "create", A(NAME) | A(KIND) | A(SIZE) | A(ALIGN) | A(CPU_CACHE) |
 		    A(MAX_OBJECTS) | A(IRQSAFE) | A(RESET_ON_GET) | A(RESET) |
-		    A(CTOR_FAIL) | A(DROP) | A(MAX_CAP), A(NAME), pooldbg_create },
-	{ "destroy", A(NAME) | A(LATE_PUT), A(NAME), pooldbg_destroy },
-	{ "get", A(NAME) | A(N) | A(GFP), A(NAME), pooldbg_get },
-	{ "put", A(NAME) | A(N), A(NAME), pooldbg_put },
-	{ "grow", A(NAME) | A(BYTES) | A(IDX), A(NAME) | A(BYTES), pooldbg_grow },
-	{ "shrink", A(NAME) | A(NR), A(NAME), pooldbg_shrink },
-	{ "age", A(NAME), A(NAME), pooldbg_age },
-	{ "stats", A(NAME), A(NAME), pooldbg_stats },
-	{ "cpustats", A(NAME) | A(CPU), A(NAME), pooldbg_cpustats },
-	{ "check", A(NAME), A(NAME), pooldbg_check_cmd },
-	{ "list", 0, 0, pooldbg_list },
+		    A(CTOR_FAIL) | A(DROP) | A(MAX_CAP), A(NAME), gp_create },
+	{ "destroy", A(NAME) | A(LATE_PUT), A(NAME), gp_destroy },
+	{ "get", A(NAME) | A(N) | A(GFP), A(NAME), gp_get },
+	{ "put", A(NAME) | A(N), A(NAME), gp_put },
+	{ "grow", A(NAME) | A(BYTES) | A(IDX), A(NAME) | A(BYTES), gp_grow },
+	{ "shrink", A(NAME) | A(NR), A(NAME), gp_shrink },
+	{ "age", A(NAME), A(NAME), gp_age },
+	{ "stats", A(NAME), A(NAME), gp_stats },
+	{ "cpustats", A(NAME) | A(CPU), A(NAME), gp_cpustats },
+	{ "check", A(NAME), A(NAME), gp_check_cmd },
+	{ "list", 0, 0, gp_list },
 };
 
 #undef A
 
 /* The exec() of pool/cmd: parse and run one command (grammar above). */
-static int pooldbg_exec(struct gosync_cmd_file *f, char *line,
-			struct seq_buf *out)
+static int gp_exec(struct gosync_cmd_file *f, char *line,
+		   struct seq_buf *out)
 {
-	struct gosync_param params[POOLDBG_NR_ARGS];
-	struct pooldbg_args *a = &pooldbg_scratch;
+	struct gosync_param params[GP_NR_ARGS];
+	struct gp_args *a = &gp_scratch;
 	struct gosync_args spec = {
-		.params = params, .size = sizeof(*a), .defaults = &pooldbg_defaults,
+		.params = params, .size = sizeof(*a), .defaults = &gp_defaults,
 	};
-	const struct pooldbg_verb *v;
+	const struct gp_verb *v;
 	struct pooldbg **slot = NULL;
 	int ret;
 
-	v = gosync_parse_verb(&line, pooldbg_verbs, ARRAY_SIZE(pooldbg_verbs),
-			      sizeof(pooldbg_verbs[0]), out, f->who);
+	v = gosync_parse_verb(&line, gp_verbs, ARRAY_SIZE(gp_verbs),
+			      sizeof(gp_verbs[0]), out, f->who);
 	if (!v)
 		return -EINVAL;
-	spec.nr = gosync_param_select(params, pooldbg_params, POOLDBG_NR_ARGS,
+	spec.nr = gosync_param_select(params, gp_params, GP_NR_ARGS,
 				      v->takes, v->needs);
-	mutex_lock(&pooldbg_lock);
+	mutex_lock(&gp_lock);
 	ret = gosync_args_parse(&spec, line, a, out, f->who);
 	/* Every verb but create and list names an existing pool. */
-	if (!ret && v->run != pooldbg_create && v->run != pooldbg_list) {
-		slot = pooldbg_slot(a->name);
+	if (!ret && v->run != gp_create && v->run != gp_list) {
+		slot = gp_slot(a->name);
 		if (!slot) {
 			gosync_report(out, f->who, "no pool named '%s'", a->name);
 			ret = -ENOENT;
@@ -1010,115 +1010,115 @@ static int pooldbg_exec(struct gosync_cmd_file *f, char *line,
 	}
 	if (!ret)
 		ret = v->run(slot ? *slot : NULL, a, out, f->who);
-	mutex_unlock(&pooldbg_lock);
+	mutex_unlock(&gp_lock);
 	return ret;
 }
 
 /* Module unload: every test pool goes, its held objects put back first. */
-static void pooldbg_exit(void)
+static void gp_exit(void)
 {
 	unsigned int i;
 	u64 made;
 
-	mutex_lock(&pooldbg_lock);
-	for (i = 0; i < POOLDBG_POOLS; i++) {
-		if (pooldbg_pools[i])
-			pooldbg_destroy_pool(pooldbg_pools[i], false, &made);
-		pooldbg_pools[i] = NULL;
+	mutex_lock(&gp_lock);
+	for (i = 0; i < GP_POOLS; i++) {
+		if (gp_pools[i])
+			gp_destroy_pool(gp_pools[i], false, &made);
+		gp_pools[i] = NULL;
 	}
-	pooldbg_bytes = 0;
-	mutex_unlock(&pooldbg_lock);
+	gp_bytes = 0;
+	mutex_unlock(&gp_lock);
 }
 
 /* ------------------------------------------------------------------ */
 /* stress: its arguments, each named as its key.                       */
 
-struct poolst_args {
+struct gp_st_args {
 	u32 threads, duration_ms, mode, size, cpu_cache, poison, irqsafe;
 	u32 timer_us, failslab, inject;
 	u64 max_objects;
 };
 
 /* The rules between keys, and irq mode's irqsafe pool. */
-static int poolst_args_check(void *args, struct seq_buf *out, const char *who)
+static int gp_st_args_check(void *args, struct seq_buf *out, const char *who)
 {
-	struct poolst_args *a = args;
+	struct gp_st_args *a = args;
 	unsigned int cache;
 	u64 objs;
 
 	a->threads = a->threads ?: num_online_cpus();
-	if (a->mode == POOLST_XCPU && a->threads < 2)
-		return pooldbg_err(out, who, -EINVAL, "stress: mode=xcpu needs 2 threads or more");
-	if (a->mode == POOLST_IRQ)
+	if (a->mode == GP_ST_XCPU && a->threads < 2)
+		return gp_err(out, who, -EINVAL, "stress: mode=xcpu needs 2 threads or more");
+	if (a->mode == GP_ST_IRQ)
 		a->irqsafe = 1;
 	/* Cached everywhere, plus out: each thread's batch and ring. */
 	cache = a->cpu_cache ? a->cpu_cache : GOSYNC_POOL_CPU_CACHE_DEFAULT;
 	objs = (u64)num_online_cpus() * cache +
-	       (u64)a->threads * (POOLST_BATCH + POOLST_RING);
-	if (objs * a->size > POOLST_MAX_BYTES)
-		return pooldbg_err(out, who, -ERANGE,
+	       (u64)a->threads * (GP_ST_BATCH + GP_ST_RING);
+	if (objs * a->size > GP_ST_MAX_BYTES)
+		return gp_err(out, who, -ERANGE,
 				   "stress: size=%u could take %llu MiB, over %llu",
-				   a->size, objs * a->size >> 20, POOLST_MAX_BYTES >> 20);
+				   a->size, objs * a->size >> 20, GP_ST_MAX_BYTES >> 20);
 	if (!IS_ENABLED(CONFIG_FAILSLAB) && a->failslab)
-		return pooldbg_err(out, who, -EOPNOTSUPP,
+		return gp_err(out, who, -EOPNOTSUPP,
 				   "stress: failslab=1 needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB"
 				   );
 	return 0;
 }
 
 /*
- * Defaults: every online CPU (threads is 0 until poolst_args_check()),
+ * Defaults: every online CPU (threads is 0 until gp_st_args_check()),
  * 1000 ms, mode pair, 64-byte objects, the pool's default per-CPU cache,
  * no total bound, poisoning on, an hrtimer every 200 us in irq mode.
  */
-static const struct poolst_args poolst_defaults = {
+static const struct gp_st_args gp_st_defaults = {
 	.duration_ms = 1000, .size = 64, .poison = 1, .timer_us = 200,
 };
 
-#define POOLST_U32(k, lo, hi)	GOSYNC_ARG_U32(#k, struct poolst_args, k, lo, hi, false)
+#define GP_ST_U32(k, lo, hi)	GOSYNC_ARG_U32(#k, struct gp_st_args, k, lo, hi, false)
 
-static const struct gosync_param poolst_params[] = {
-	GOSYNC_ARG_CPUS("threads", struct poolst_args, threads),
-	POOLST_U32(duration_ms, 1, POOLST_MAX_MS),
-	GOSYNC_ARG_ENUM("mode", struct poolst_args, mode, poolst_mode_names,
-			POOLST_NR_MODES),
-	POOLST_U32(size, 16, GOSYNC_POOL_SIZE_MAX),
-	POOLST_U32(cpu_cache, 2, GOSYNC_POOL_CPU_CACHE_MAX),
-	GOSYNC_ARG_U64("max_objects", struct poolst_args, max_objects, 0,
+static const struct gosync_param gp_st_params[] = {
+	GOSYNC_ARG_CPUS("threads", struct gp_st_args, threads),
+	GP_ST_U32(duration_ms, 1, GP_ST_MAX_MS),
+	GOSYNC_ARG_ENUM("mode", struct gp_st_args, mode, gp_st_mode_names,
+			GP_ST_NR_MODES),
+	GP_ST_U32(size, 16, GOSYNC_POOL_SIZE_MAX),
+	GP_ST_U32(cpu_cache, 2, GOSYNC_POOL_CPU_CACHE_MAX),
+	GOSYNC_ARG_U64("max_objects", struct gp_st_args, max_objects, 0,
 		       ULONG_MAX, false),
-	POOLST_U32(poison, 0, 1),
-	POOLST_U32(irqsafe, 0, 1),
-	POOLST_U32(timer_us, 10, 100000),
-	POOLST_U32(failslab, 0, 1),
-	GOSYNC_ARG_ENUM("inject", struct poolst_args, inject,
-			poolst_inject_names, POOLST_NR_INJECT),
+	GP_ST_U32(poison, 0, 1),
+	GP_ST_U32(irqsafe, 0, 1),
+	GP_ST_U32(timer_us, 10, 100000),
+	GP_ST_U32(failslab, 0, 1),
+	GOSYNC_ARG_ENUM("inject", struct gp_st_args, inject,
+			gp_st_inject_names, GP_ST_NR_INJECT),
 };
 
 /* The arguments of pool/stress (grammar above); the fuzzers run them too. */
 const struct gosync_args gosync_pool_stress_args = {
-	.params = poolst_params,
-	.nr = ARRAY_SIZE(poolst_params),
-	.size = sizeof(struct poolst_args),
-	.defaults = &poolst_defaults,
-	.check = poolst_args_check,
+	.params = gp_st_params,
+	.nr = ARRAY_SIZE(gp_st_params),
+	.size = sizeof(struct gp_st_args),
+	.defaults = &gp_st_defaults,
+	.check = gp_st_args_check,
 };
 
 /* ------------------------------------------------------------------ */
 /* stress: the run.                                                    */
 
 /* xcpu: a single-producer single-consumer ring of objects in transit. */
-struct poolst_ring {
+struct gp_st_ring {
 	unsigned long head;	/* next slot filled; the producer's */
 	unsigned long tail;	/* next slot emptied; the consumer's */
 	bool done;		/* the producer has stopped */
-	void *slots[POOLST_RING];
+	void *slots[GP_ST_RING];
 };
 
 /*
  * One stress thread. Its counts are [0] for the thread, [1] for its
  * timer (irq mode), which interrupts it on its CPU.
  */
-struct poolst_thread {
+struct gp_st_thread {
 	struct poolst *st;
 	unsigned int id;
 	struct hrtimer timer;
@@ -1133,10 +1133,10 @@ struct poolst_thread {
  */
 struct poolst {
 	struct pooldbg t;
-	struct poolst_args a;
+	struct gp_st_args a;
 	ktime_t period;
-	struct poolst_thread *th;
-	struct poolst_ring *rings;
+	struct gp_st_thread *th;
+	struct gp_st_ring *rings;
 	struct gosync_run run;
 	struct gosync_violations v;
 	atomic_t bar;
@@ -1147,8 +1147,8 @@ struct poolst {
 };
 
 /* Get up to @n objects into @objs (NULL where a get failed); @irq: timer. */
-static void poolst_get_n(struct poolst *s, struct poolst_thread *th,
-			 struct pooldbg_obj **objs, unsigned int n, bool irq)
+static void gp_st_get_n(struct poolst *s, struct gp_st_thread *th,
+			struct gp_obj **objs, unsigned int n, bool irq)
 {
 	unsigned int i;
 
@@ -1159,42 +1159,42 @@ static void poolst_get_n(struct poolst *s, struct poolst_thread *th,
 			continue;
 		}
 		th->gets[irq]++;
-		pooldbg_got(&s->t, objs[i], th->id + 1000 * irq);
+		gp_got(&s->t, objs[i], th->id + 1000 * irq);
 	}
 }
 
-static void poolst_put_n(struct poolst *s, struct poolst_thread *th,
-			 struct pooldbg_obj **objs, unsigned int n, bool irq)
+static void gp_st_put_n(struct poolst *s, struct gp_st_thread *th,
+			struct gp_obj **objs, unsigned int n, bool irq)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		if (!objs[i])
 			continue;
-		pooldbg_put_obj(&s->t, objs[i], th->id + 1000 * irq);
+		gp_put_obj(&s->t, objs[i], th->id + 1000 * irq);
 		th->puts[irq]++;
 	}
 }
 
 /* One get and put each, or NULL gets. */
-static void poolst_pairs(struct poolst *s, struct poolst_thread *th,
-			 unsigned int n, bool irq)
+static void gp_st_pairs(struct poolst *s, struct gp_st_thread *th,
+			unsigned int n, bool irq)
 {
-	struct pooldbg_obj *o;
+	struct gp_obj *o;
 
 	while (n--) {
-		poolst_get_n(s, th, &o, 1, irq);
-		poolst_put_n(s, th, &o, 1, irq);
+		gp_st_get_n(s, th, &o, 1, irq);
+		gp_st_put_n(s, th, &o, 1, irq);
 	}
 }
 
-static enum hrtimer_restart poolst_timer_fn(struct hrtimer *timer)
+static enum hrtimer_restart gp_st_timer_fn(struct hrtimer *timer)
 {
-	struct poolst_thread *th = container_of(timer, struct poolst_thread,
+	struct gp_st_thread *th = container_of(timer, struct gp_st_thread,
 						timer);
 
-	poolst_pairs(th->st, th, POOLST_IRQ_OPS, true);
-	/* Pairs with WRITE_ONCE() in poolst_work(); hrtimer_cancel() waits. */
+	gp_st_pairs(th->st, th, GP_ST_IRQ_OPS, true);
+	/* Pairs with WRITE_ONCE() in gp_st_work(); hrtimer_cancel() waits. */
 	if (READ_ONCE(th->timer_stop))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, th->st->period);
@@ -1202,50 +1202,50 @@ static enum hrtimer_restart poolst_timer_fn(struct hrtimer *timer)
 }
 
 /* xcpu producer: get, pass to the consumer through the ring. */
-static void poolst_produce(struct poolst *s, struct poolst_thread *th,
-			   struct gosync_run_thread *t)
+static void gp_st_produce(struct poolst *s, struct gp_st_thread *th,
+			  struct gosync_run_thread *t)
 {
-	struct poolst_ring *r = &s->rings[th->id / 2];
+	struct gp_st_ring *r = &s->rings[th->id / 2];
 	unsigned long head = r->head;
-	struct pooldbg_obj *o;
+	struct gp_obj *o;
 	unsigned int i;
 
 	do {
-		for (i = 0; i < POOLST_LOOP; i++) {
+		for (i = 0; i < GP_ST_LOOP; i++) {
 			/* Pairs with smp_store_release() of tail: the slot is free. */
-			if (head - smp_load_acquire(&r->tail) >= POOLST_RING)
+			if (head - smp_load_acquire(&r->tail) >= GP_ST_RING)
 				break;
-			poolst_get_n(s, th, &o, 1, false);
+			gp_st_get_n(s, th, &o, 1, false);
 			if (!o)
 				continue;
-			r->slots[head % POOLST_RING] = o;
+			r->slots[head % GP_ST_RING] = o;
 			/* Pairs with smp_load_acquire() of head: the object is written. */
 			smp_store_release(&r->head, ++head);
 		}
 		t->ops += i;
 	} while (gosync_run_continue(t));
-	/* Pairs with smp_load_acquire() in poolst_consume(). */
+	/* Pairs with smp_load_acquire() in gp_st_consume(). */
 	smp_store_release(&r->done, true);
 }
 
 /* xcpu consumer: put what the producer passes, until it stops. */
-static void poolst_consume(struct poolst *s, struct poolst_thread *th,
-			   struct gosync_run_thread *t)
+static void gp_st_consume(struct poolst *s, struct gp_st_thread *th,
+			  struct gosync_run_thread *t)
 {
-	struct poolst_ring *r = &s->rings[th->id / 2];
+	struct gp_st_ring *r = &s->rings[th->id / 2];
 	unsigned long tail = r->tail, head;
 	bool done;
 
 	for (;;) {
 		/* Read done before head: a done producer wrote its last head. */
 		done = smp_load_acquire(&r->done);
-		/* Pairs with smp_store_release() of head in poolst_produce(). */
+		/* Pairs with smp_store_release() of head in gp_st_produce(). */
 		head = smp_load_acquire(&r->head);
 		if (tail == head && done)
 			break;
 		while (tail != head) {
-			poolst_put_n(s, th, (struct pooldbg_obj **)&r->slots[tail % POOLST_RING],
-				     1, false);
+			gp_st_put_n(s, th, (struct gp_obj **)&r->slots[tail % GP_ST_RING],
+				    1, false);
 			t->ops++;
 			/* Pairs with smp_load_acquire() of tail: the slot is free. */
 			smp_store_release(&r->tail, ++tail);
@@ -1256,7 +1256,7 @@ static void poolst_consume(struct poolst *s, struct poolst_thread *th,
 }
 
 /* destroy mode: wait until every thread has come here. */
-static void poolst_barrier(struct poolst *s)
+static void gp_st_barrier(struct poolst *s)
 {
 	/* Pairs with smp_store_release() below: the last cycle is seen. */
 	unsigned int gen = smp_load_acquire(&s->bar_gen);
@@ -1276,7 +1276,7 @@ static void poolst_barrier(struct poolst *s)
 }
 
 /* failslab=1: this thread's allocations become subject to failslab. */
-static void poolst_make_it_fail(const struct poolst *s, bool on)
+static void gp_st_make_it_fail(const struct poolst *s, bool on)
 {
 #ifdef CONFIG_FAULT_INJECTION
 	if (s->a.failslab)
@@ -1289,11 +1289,11 @@ static void poolst_make_it_fail(const struct poolst *s, bool on)
  * gets its objects; all put them back while one of them destroys the
  * pool half-way through its own puts; thread 0 counts the frees.
  */
-static void poolst_destroy_cycles(struct poolst *s, struct poolst_thread *th,
-				  struct gosync_run_thread *rt)
+static void gp_st_destroy_cycles(struct poolst *s, struct gp_st_thread *th,
+				 struct gosync_run_thread *rt)
 {
-	struct pooldbg_obj *objs[POOLST_BATCH];
-	const unsigned int half = POOLST_BATCH / 2;
+	struct gp_obj *objs[GP_ST_BATCH];
+	const unsigned int half = GP_ST_BATCH / 2;
 	struct pooldbg *t = &s->t;
 	struct gosync_pool_stats st;
 	int ret = 0;
@@ -1301,140 +1301,140 @@ static void poolst_destroy_cycles(struct poolst *s, struct poolst_thread *th,
 	for (;;) {
 		if (!th->id) {
 			s->done = !gosync_run_continue(rt);
-			poolst_make_it_fail(s, false);
+			gp_st_make_it_fail(s, false);
 			if (!s->done)
-				ret = pooldbg_new_pool(t, "stress", 0, s->a.cpu_cache, true);
-			poolst_make_it_fail(s, true);
+				ret = gp_new_pool(t, "stress", 0, s->a.cpu_cache, true);
+			gp_st_make_it_fail(s, true);
 			if (ret)
-				pooldbg_fail(t, "cycle %llu: gosync_pool_create() failed (%d)",
-					     s->cycles, ret);
+				gp_fail(t, "cycle %llu: gosync_pool_create() failed (%d)",
+					s->cycles, ret);
 			s->done |= ret;
 		}
-		poolst_barrier(s);
+		gp_st_barrier(s);
 		if (s->done)
 			return;
-		poolst_get_n(s, th, objs, POOLST_BATCH, false);
-		poolst_barrier(s);
+		gp_st_get_n(s, th, objs, GP_ST_BATCH, false);
+		gp_st_barrier(s);
 		if (th->id == s->cycles % s->a.threads) {
-			poolst_put_n(s, th, objs, half, false);
+			gp_st_put_n(s, th, objs, half, false);
 			gosync_pool_stats(t->pool, &st);
 			s->sum.hits += st.hits;
 			s->sum.misses += st.misses;
 			s->sum.constructed += st.constructed;
 			s->sum.ctor_failed += st.ctor_failed;
 			gosync_pool_destroy(t->pool);
-			poolst_put_n(s, th, objs + half, POOLST_BATCH - half, false);
+			gp_st_put_n(s, th, objs + half, GP_ST_BATCH - half, false);
 		} else {
-			poolst_put_n(s, th, objs, POOLST_BATCH, false);
+			gp_st_put_n(s, th, objs, GP_ST_BATCH, false);
 		}
-		rt->ops += 2 * POOLST_BATCH;
-		poolst_barrier(s);
+		rt->ops += 2 * GP_ST_BATCH;
+		gp_st_barrier(s);
 		/* Every destructor call was made by a put or by destroy. */
-		if (!th->id && pooldbg_free_diff(t))
-			pooldbg_fail(t, "cycle %llu: destructor calls off by %+ld",
-				     s->cycles, pooldbg_free_diff(t));
+		if (!th->id && gp_free_diff(t))
+			gp_fail(t, "cycle %llu: destructor calls off by %+ld",
+				s->cycles, gp_free_diff(t));
 		s->cycles += !th->id;
 	}
 }
 
-static void poolst_work(struct poolst *s, struct poolst_thread *th,
-			struct gosync_run_thread *t)
+static void gp_st_work(struct poolst *s, struct gp_st_thread *th,
+		       struct gosync_run_thread *t)
 {
-	struct pooldbg_obj *objs[POOLST_BATCH];
-	enum poolst_mode mode = s->a.mode;
+	struct gp_obj *objs[GP_ST_BATCH];
+	enum gp_st_mode mode = s->a.mode;
 
-	if (mode == POOLST_XCPU && (th->id + 1 < s->a.threads || th->id % 2)) {
+	if (mode == GP_ST_XCPU && (th->id + 1 < s->a.threads || th->id % 2)) {
 		if (th->id % 2)
-			poolst_consume(s, th, t);
+			gp_st_consume(s, th, t);
 		else
-			poolst_produce(s, th, t);
+			gp_st_produce(s, th, t);
 		return;
 	}
-	if (mode == POOLST_DESTROY) {
-		poolst_destroy_cycles(s, th, t);
+	if (mode == GP_ST_DESTROY) {
+		gp_st_destroy_cycles(s, th, t);
 		return;
 	}
-	if (mode == POOLST_IRQ) {
+	if (mode == GP_ST_IRQ) {
 		hrtimer_init(&th->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY_PINNED);
-		th->timer.function = poolst_timer_fn;
+		th->timer.function = gp_st_timer_fn;
 		hrtimer_start(&th->timer, s->period, GOSYNC_HRTIMER_ANY_PINNED);
 	}
 	do {
-		if (mode == POOLST_BATCH_MODE) {
-			poolst_get_n(s, th, objs, POOLST_BATCH, false);
-			poolst_put_n(s, th, objs, POOLST_BATCH, false);
-			t->ops += 2 * POOLST_BATCH;
+		if (mode == GP_ST_BATCH_MODE) {
+			gp_st_get_n(s, th, objs, GP_ST_BATCH, false);
+			gp_st_put_n(s, th, objs, GP_ST_BATCH, false);
+			t->ops += 2 * GP_ST_BATCH;
 		} else {	/* pair, irq, and xcpu's odd thread out */
-			poolst_pairs(s, th, POOLST_LOOP, false);
-			t->ops += 2 * POOLST_LOOP;
+			gp_st_pairs(s, th, GP_ST_LOOP, false);
+			t->ops += 2 * GP_ST_LOOP;
 		}
 	} while (gosync_run_continue(t));
-	if (mode == POOLST_IRQ) {
-		/* Pairs with READ_ONCE() in poolst_timer_fn(). */
+	if (mode == GP_ST_IRQ) {
+		/* Pairs with READ_ONCE() in gp_st_timer_fn(). */
 		WRITE_ONCE(th->timer_stop, true);
 		hrtimer_cancel(&th->timer);
 		t->ops += 2 * (th->gets[1] + th->nulls[1]);
 	}
 }
 
-static int poolst_body(struct gosync_run_thread *t)
+static int gp_st_body(struct gosync_run_thread *t)
 {
 	struct poolst *s = t->run->data;
 
-	poolst_make_it_fail(s, true);
-	poolst_work(s, &s->th[t->id], t);
-	poolst_make_it_fail(s, false);
+	gp_st_make_it_fail(s, true);
+	gp_st_work(s, &s->th[t->id], t);
+	gp_st_make_it_fail(s, false);
 	return 0;
 }
 
 /* The checks of a finished run; @st receives the pool's counters. */
-static void poolst_check(struct poolst *s, struct gosync_pool_stats *st,
-			 u64 gets, u64 nulls, u64 puts)
+static void gp_st_check(struct poolst *s, struct gosync_pool_stats *st,
+			u64 gets, u64 nulls, u64 puts)
 {
 	struct pooldbg *t = &s->t;
 	const char *why;
 	long x, y;
 
-	puts += pooldbg_plant(t, POOLST_INJ_COUNT);
+	puts += gp_plant(t, GP_ST_INJ_COUNT);
 	if (gets != puts)
-		pooldbg_fail(t, "%llu gets but %llu puts", gets, puts);
+		gp_fail(t, "%llu gets but %llu puts", gets, puts);
 	t->gets = gets + nulls;
 	t->get_nulls = nulls;
 	t->puts = puts;
-	if (s->a.mode == POOLST_DESTROY) {
+	if (s->a.mode == GP_ST_DESTROY) {
 		*st = s->sum;
 		if (st->hits + st->misses != t->gets || st->ctor_failed != nulls)
-			pooldbg_fail(t,
-				     "hits %llu + misses %llu != gets %llu, ctor_failed %llu != %llu",
+			gp_fail(t,
+				"hits %llu + misses %llu != gets %llu, ctor_failed %llu != %llu",
 				     st->hits, st->misses, t->gets, st->ctor_failed, nulls);
 		if (atomic_long_read(&t->ctor_dirty))
-			pooldbg_fail(t, "the constructor got memory that was not zeroed");
+			gp_fail(t, "the constructor got memory that was not zeroed");
 	} else {
-		why = pooldbg_check(t, &x, &y);
+		why = gp_check(t, &x, &y);
 		if (why)
-			pooldbg_fail(t, "%s (%ld, %ld)", why, x, y);
+			gp_fail(t, "%s (%ld, %ld)", why, x, y);
 		gosync_pool_stats(t->pool, st);
 		gosync_pool_destroy(t->pool);
 	}
 	/* After destroy, every object constructed was destructed. */
-	x = pooldbg_free_diff(t) + pooldbg_plant(t, POOLST_INJ_FREE);
+	x = gp_free_diff(t) + gp_plant(t, GP_ST_INJ_FREE);
 	if (x)
-		pooldbg_fail(t, "%llu constructed, destructor calls off by %+ld after destroy",
-			     st->constructed, x);
+		gp_fail(t, "%llu constructed, destructor calls off by %+ld after destroy",
+			st->constructed, x);
 	if (t->inject && !atomic_read(&t->injected))
-		pooldbg_fail(t, "inject=%s was not planted",
-			     poolst_inject_names[t->inject]);
+		gp_fail(t, "inject=%s was not planted",
+			gp_st_inject_names[t->inject]);
 }
 
-static void poolst_free(struct poolst *s)
+static void gp_st_free(struct poolst *s)
 {
 	kfree(s->th);
 	kvfree(s->rings);
 	kfree(s);
 }
 
-static int poolst_exec(struct gosync_cmd_file *f, char *line,
-		       struct seq_buf *out)
+static int gp_st_exec(struct gosync_cmd_file *f, char *line,
+		      struct seq_buf *out)
 {
 	u64 gets = 0, nulls = 0, puts = 0, irq_ops = 0, ops = 0;
 	struct gosync_pool_stats st;
@@ -1453,18 +1453,18 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 	s->t.size = s->a.size;
 	s->t.max_objects = s->a.max_objects;
 	s->t.flags = s->a.irqsafe ? GOSYNC_POOL_IRQSAFE : 0;
-	s->t.drop = s->a.mode == POOLST_DESTROY ? 2 : 0;
+	s->t.drop = s->a.mode == GP_ST_DESTROY ? 2 : 0;
 	s->t.inject = s->a.inject;
 	s->t.v = &s->v;
 	if (s->a.poison)
-		s->t.poison = min_t(unsigned int, s->a.size - sizeof(struct pooldbg_obj),
-				    POOLST_CHECK_MAX);
+		s->t.poison = min_t(unsigned int, s->a.size - sizeof(struct gp_obj),
+				    GP_ST_CHECK_MAX);
 	gosync_violations_init(&s->v, "pool: stress");
 	ret = -ENOMEM;
 	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
 	if (!s->th)
 		goto out_free;
-	if (s->a.mode == POOLST_XCPU) {
+	if (s->a.mode == GP_ST_XCPU) {
 		s->rings = kvcalloc(s->a.threads / 2, sizeof(*s->rings), GFP_KERNEL);
 		if (!s->rings)
 			goto out_free;
@@ -1473,8 +1473,8 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		s->th[i].st = s;
 		s->th[i].id = i;
 	}
-	if (s->a.mode != POOLST_DESTROY) {
-		ret = pooldbg_new_pool(&s->t, "stress", 0, s->a.cpu_cache, false);
+	if (s->a.mode != GP_ST_DESTROY) {
+		ret = gp_new_pool(&s->t, "stress", 0, s->a.cpu_cache, false);
 		if (ret) {
 			gosync_report(out, f->who, "stress: gosync_pool_create() failed (%d)",
 				      ret);
@@ -1482,19 +1482,19 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		}
 	}
 	s->run = (struct gosync_run){
-		.name = "pool", .body = poolst_body, .nr_threads = s->a.threads,
+		.name = "pool", .body = gp_st_body, .nr_threads = s->a.threads,
 		.duration_ms = s->a.duration_ms, .data = s, .v = &s->v,
 	};
 	ret = gosync_run_threads(&s->run);
 	if (!s->run.go) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
-		if (s->a.mode != POOLST_DESTROY)
+		if (s->a.mode != GP_ST_DESTROY)
 			gosync_pool_destroy(s->t.pool);
 		goto out_run;
 	}
 	/* Every body ran to its end (an xcpu consumer empties its ring). */
 	for (i = 0; i < s->a.threads; i++) {
-		struct poolst_thread *th = &s->th[i];
+		struct gp_st_thread *th = &s->th[i];
 
 		ops += s->run.threads[i].ops;
 		gets += th->gets[0] + th->gets[1];
@@ -1502,10 +1502,10 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 		puts += th->puts[0] + th->puts[1];
 		irq_ops += th->gets[1] + th->nulls[1];
 	}
-	poolst_check(s, &st, gets, nulls, puts);
+	gp_st_check(s, &st, gets, nulls, puts);
 	err = gosync_run_result(&s->run, out,
 				"mode=%s threads=%u ops=%llu gets=%llu nulls=%llu puts=%llu irq_ops=%llu hits=%llu misses=%llu refills=%llu steals=%llu constructed=%llu ctor_failed=%llu spills=%llu dropped=%llu shrunk=%llu objects=%ld cached=%ld depot=%ld dtors=%ld failslab=%u cycles=%llu",
-				poolst_mode_names[s->a.mode], s->a.threads, ops,
+				gp_st_mode_names[s->a.mode], s->a.threads, ops,
 				gets, nulls, puts, irq_ops, st.hits, st.misses,
 				st.refills, st.steals, st.constructed,
 				st.ctor_failed, st.spills, st.dropped,
@@ -1516,20 +1516,20 @@ static int poolst_exec(struct gosync_cmd_file *f, char *line,
 out_run:
 	gosync_run_free(&s->run);
 out_free:
-	poolst_free(s);
+	gp_st_free(s);
 	return ret;
 }
 
-static struct gosync_cmd_file pooldbg_cmd_file = {
+static struct gosync_cmd_file gp_cmd_file = {
 	.name = "cmd",
 	.who = "pool",
-	.exec = pooldbg_exec,
+	.exec = gp_exec,
 };
 
-static struct gosync_cmd_file poolst_file = {
+static struct gosync_cmd_file gp_st_file = {
 	.name = "stress",
 	.who = "pool",
-	.exec = poolst_exec,
+	.exec = gp_st_exec,
 };
 
 /*
@@ -1539,7 +1539,7 @@ static struct gosync_cmd_file poolst_file = {
  */
 const struct gosync_component gosync_pool_component = {
 	.name = "pool",
-	.exit = pooldbg_exit,
-	.files = (struct gosync_cmd_file *const []){ &pooldbg_cmd_file,
-						     &poolst_file, NULL },
+	.exit = gp_exit,
+	.files = (struct gosync_cmd_file *const []){ &gp_cmd_file,
+						     &gp_st_file, NULL },
 };

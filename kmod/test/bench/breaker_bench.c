@@ -12,12 +12,12 @@
  *			Every call is admitted (checked) and succeeds, so the
  *			breaker stays CLOSED throughout (checked at the end).
  *	call		the implementation's call(): allow, a trivial function
- *			(bb_nop(), returns 0) called through a pointer the
+ *			(gb_b_nop(), returns 0) called through a pointer the
  *			compiler cannot see through, then done with its result.
  *			For gosync_breaker this is gosync_breaker_call(); for
  *			the others a noinline function doing the same with
  *			their allow and done (breaker_bench_peers.h).
- *	fail1pct	as pair, but every BB_FAIL_EVERY-th (100th) call of a
+ *	fail1pct	as pair, but every GB_B_FAIL_EVERY-th (100th) call of a
  *			thread reports -EIO: the cost of the failure path in a
  *			breaker that stays CLOSED (one failure in a row never
  *			reaches the consecutive limit, 1% never reaches the
@@ -27,7 +27,7 @@
  * described and written once, for this benchmark and the native one, in
  * breaker_bench_peers.h.
  *
- * Each implementation is a table of functions (struct bb_ops); the bodies
+ * Each implementation is a table of functions (struct gb_b_ops); the bodies
  * are written once per mix and instantiated per implementation with the
  * table as a compile-time constant, so allow and done inline for all of
  * them alike (gosync_breaker's are the header's inline fast paths).
@@ -39,46 +39,46 @@
 #include "bench.h"
 
 /* How a peer's check says what went wrong. */
-#define bb_err(fmt, ...)	pr_err("breaker bench: " fmt, ##__VA_ARGS__)
+#define gb_b_err(fmt, ...)	pr_err("breaker bench: " fmt, ##__VA_ARGS__)
 
 #include "breaker_bench_peers.h"
 #include "test.h"
 
-#define BB_BATCH	64		/* ops between stop checks */
+#define GB_B_BATCH	64		/* ops between stop checks */
 
 /**
- * struct bb_state - the shared state of one run
+ * struct gb_b_state - the shared state of one run
  * @ops: the implementation
  * @fn: the call mix's function, read at run time
  * @p: what the implementations use
  */
-struct bb_state {
-	const struct bb_ops *ops;
+struct gb_b_state {
+	const struct gb_b_ops *ops;
 	int (*fn)(void *arg);
-	struct bb_peers p;
+	struct gb_b_peers p;
 };
 
 /* ---- the cases ---- */
 
-static void bb_teardown(void *data)
+static void gb_b_teardown(void *data)
 {
-	struct bb_state *s = data;
+	struct gb_b_state *s = data;
 
 	s->ops->destroy(&s->p);
 	kfree(s);
 }
 
-static int bb_setup(void **data, unsigned int threads,
-		    const struct bb_ops *ops, int unused)
+static int gb_b_setup(void **data, unsigned int threads,
+		      const struct gb_b_ops *ops, int unused)
 {
-	struct bb_state *s;
+	struct gb_b_state *s;
 	int ret;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	s->ops = ops;
-	s->fn = bb_nop;
+	s->fn = gb_b_nop;
 	ret = ops->init(&s->p);
 	if (ret) {
 		kfree(s);
@@ -88,93 +88,93 @@ static int bb_setup(void **data, unsigned int threads,
 	return 0;
 }
 
-static int bb_rejected(const char *mix)
+static int gb_b_rejected(const char *mix)
 {
-	bb_err("%s: a call was rejected\n", mix);
+	gb_b_err("%s: a call was rejected\n", mix);
 	return -EIO;
 }
 
 /* pair and fail1pct: allow and done inline, one failure in @fail_every. */
-static __always_inline int bb_allow_done(struct gosync_run_thread *t,
-					 const struct bb_ops *ops,
+static __always_inline int gb_b_allow_done(struct gosync_run_thread *t,
+					   const struct gb_b_ops *ops,
 					 unsigned int fail_every,
 					 const char *mix)
 {
-	struct bb_state *s = t->run->data;
+	struct gb_b_state *s = t->run->data;
 	struct gosync_breaker_ticket tk;
 	unsigned int i, left = fail_every;
 	int err;
 
 	do {
-		for (i = 0; i < BB_BATCH; i++) {
+		for (i = 0; i < GB_B_BATCH; i++) {
 			err = 0;
 			if (fail_every && !--left) {
 				left = fail_every;
 				err = -EIO;
 			}
 			if (unlikely(ops->allow(&s->p, &tk)))
-				return bb_rejected(mix);
+				return gb_b_rejected(mix);
 			ops->done(&s->p, &tk, err);
 		}
-		t->ops += BB_BATCH;
+		t->ops += GB_B_BATCH;
 	} while (gosync_run_continue(t));
 	return ops->check(&s->p);
 }
 
-static __always_inline int bb_pair(struct gosync_run_thread *t,
-				   const struct bb_ops *ops)
+static __always_inline int gb_b_pair(struct gosync_run_thread *t,
+				     const struct gb_b_ops *ops)
 {
-	return bb_allow_done(t, ops, 0, "pair");
+	return gb_b_allow_done(t, ops, 0, "pair");
 }
 
-static __always_inline int bb_fail1pct(struct gosync_run_thread *t,
-				       const struct bb_ops *ops)
+static __always_inline int gb_b_fail1pct(struct gosync_run_thread *t,
+					 const struct gb_b_ops *ops)
 {
-	return bb_allow_done(t, ops, BB_FAIL_EVERY, "fail1pct");
+	return gb_b_allow_done(t, ops, GB_B_FAIL_EVERY, "fail1pct");
 }
 
-static __always_inline int bb_call(struct gosync_run_thread *t,
-				   const struct bb_ops *ops)
+static __always_inline int gb_b_call(struct gosync_run_thread *t,
+				     const struct gb_b_ops *ops)
 {
-	struct bb_state *s = t->run->data;
+	struct gb_b_state *s = t->run->data;
 	/* Hidden: every implementation calls it through a pointer. */
 	int (*fn)(void *arg) = READ_ONCE(s->fn);
 	unsigned int i;
 
 	do {
-		for (i = 0; i < BB_BATCH; i++)
+		for (i = 0; i < GB_B_BATCH; i++)
 			if (unlikely(ops->call(&s->p, fn, NULL)))
-				return bb_rejected("call");
-		t->ops += BB_BATCH;
+				return gb_b_rejected("call");
+		t->ops += GB_B_BATCH;
 	} while (gosync_run_continue(t));
 	return ops->check(&s->p);
 }
 
-/* BB_CASE() - the bench case of one (mix, implementation); see bench.h. */
-#define BB_CASE(mix, which)						\
-	GOSYNC_BENCH_MIX_CASE(bb, "breaker", mix, which, 0)
+/* GB_B_CASE() - the bench case of one (mix, implementation); see bench.h. */
+#define GB_B_CASE(mix, which)						\
+	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, which, 0)
 
-BB_CASE(pair, gosync_breaker);
-BB_CASE(pair, mutex);
-BB_CASE(pair, spinlock);
-BB_CASE(pair, atomic_long);
-BB_CASE(pair, percpu);
-BB_CASE(call, gosync_breaker);
-BB_CASE(call, mutex);
-BB_CASE(call, spinlock);
-BB_CASE(call, atomic_long);
-BB_CASE(call, percpu);
-BB_CASE(fail1pct, gosync_breaker);
-BB_CASE(fail1pct, mutex);
-BB_CASE(fail1pct, spinlock);
-BB_CASE(fail1pct, atomic_long);
-BB_CASE(fail1pct, percpu);
+GB_B_CASE(pair, gosync_breaker);
+GB_B_CASE(pair, mutex);
+GB_B_CASE(pair, spinlock);
+GB_B_CASE(pair, atomic_long);
+GB_B_CASE(pair, percpu);
+GB_B_CASE(call, gosync_breaker);
+GB_B_CASE(call, mutex);
+GB_B_CASE(call, spinlock);
+GB_B_CASE(call, atomic_long);
+GB_B_CASE(call, percpu);
+GB_B_CASE(fail1pct, gosync_breaker);
+GB_B_CASE(fail1pct, mutex);
+GB_B_CASE(fail1pct, spinlock);
+GB_B_CASE(fail1pct, atomic_long);
+GB_B_CASE(fail1pct, percpu);
 
-GOSYNC_BENCH_SET(gosync_breaker_bench, &bb_case_pair_gosync_breaker,
-		 &bb_case_pair_mutex, &bb_case_pair_spinlock,
-		 &bb_case_pair_atomic_long, &bb_case_pair_percpu,
-		 &bb_case_call_gosync_breaker, &bb_case_call_mutex,
-		 &bb_case_call_spinlock, &bb_case_call_atomic_long,
-		 &bb_case_call_percpu, &bb_case_fail1pct_gosync_breaker,
-		 &bb_case_fail1pct_mutex, &bb_case_fail1pct_spinlock,
-		 &bb_case_fail1pct_atomic_long, &bb_case_fail1pct_percpu);
+GOSYNC_BENCH_SET(gosync_breaker_bench, &gb_b_case_pair_gosync_breaker,
+		 &gb_b_case_pair_mutex, &gb_b_case_pair_spinlock,
+		 &gb_b_case_pair_atomic_long, &gb_b_case_pair_percpu,
+		 &gb_b_case_call_gosync_breaker, &gb_b_case_call_mutex,
+		 &gb_b_case_call_spinlock, &gb_b_case_call_atomic_long,
+		 &gb_b_case_call_percpu, &gb_b_case_fail1pct_gosync_breaker,
+		 &gb_b_case_fail1pct_mutex, &gb_b_case_fail1pct_spinlock,
+		 &gb_b_case_fail1pct_atomic_long, &gb_b_case_fail1pct_percpu);

@@ -16,12 +16,12 @@
  *			failures, last failure time and a call count. allow
  *			(the seed's canAttempt()) locks, switches on the
  *			state (CLOSED admits; OPEN moves to HALF_OPEN once
- *			BB_RESET_MS have passed since the last failure, else
+ *			GB_B_RESET_MS have passed since the last failure, else
  *			rejects; HALF_OPEN admits) and unlocks. done (the
  *			seed's recordResult()) locks, counts the call; on a
  *			failure increments failures, stamps the last failure
  *			time (ktime_get_coarse_ns(), gosync_breaker's clock)
- *			and opens at BB_MAX_FAILURES (5) or on a failed
+ *			and opens at GB_B_MAX_FAILURES (5) or on a failed
  *			HALF_OPEN call; on a success zeroes failures (and
  *			closes a HALF_OPEN breaker); unlocks.
  *	spinlock	the same under a spinlock_t (plain spin_lock(), process
@@ -33,14 +33,14 @@
  *			alloc_percpu() unsigned long: the floor, a bare per-CPU
  *			counter increment per call.
  *
- * Each implementation is a table of functions (struct bb_ops, named
- * bb_<implementation>_ops). A harness instantiates its loops per table
+ * Each implementation is a table of functions (struct gb_b_ops, named
+ * gb_b_<implementation>_ops). A harness instantiates its loops per table
  * with the table as a compile-time constant, so that allow and done inline
  * for all of them alike (gosync_breaker's are the header's inline fast
  * paths); the call of the peers is out of line, as gosync_breaker_call()
  * is.
  *
- * The includer defines bb_err(fmt, ...), which reports a failed check its
+ * The includer defines gb_b_err(fmt, ...), which reports a failed check its
  * own way, before including this file.
  */
 #ifndef _GOSYNC_BREAKER_BENCH_PEERS_H
@@ -55,12 +55,12 @@
 
 #include <gosync/breaker.h>
 
-#define BB_FAIL_EVERY	100		/* fail1pct: one failure in this many */
-#define BB_MAX_FAILURES	5		/* the seed's maxFailures */
-#define BB_RESET_MS	60000		/* the seed's resetTimeout */
+#define GB_B_FAIL_EVERY	100		/* fail1pct: one failure in this many */
+#define GB_B_MAX_FAILURES	5		/* the seed's maxFailures */
+#define GB_B_RESET_MS	60000		/* the seed's resetTimeout */
 
 /**
- * struct bb_seed - the seed's breaker, under one lock
+ * struct gb_b_seed - the seed's breaker, under one lock
  * @mutex: guards the rest (mutex)
  * @spin: guards the rest (spinlock)
  * @state: CLOSED, OPEN or HALF_OPEN
@@ -70,7 +70,7 @@
  * @reset_timeout_ns: OPEN lasts this long after the last failure
  * @counts: calls recorded
  */
-struct bb_seed {
+struct gb_b_seed {
 	struct mutex mutex;		/* guards the fields below (mutex) */
 	spinlock_t spin;		/* guards the fields below (spinlock) */
 	enum gosync_breaker_state state;
@@ -82,21 +82,21 @@ struct bb_seed {
 };
 
 /**
- * struct bb_peers - what the implementations of one run share
+ * struct gb_b_peers - what the implementations of one run share
  * @pcpu: the per-CPU counter (percpu)
  * @breaker: the breaker (gosync_breaker)
  * @seed: the seed's breaker (mutex, spinlock), in cache lines of its own
  * @counter: the shared counter (atomic_long), in a cache line of its own
  */
-struct bb_peers {
+struct gb_b_peers {
 	unsigned long __percpu *pcpu;
 	struct gosync_breaker breaker;
-	struct bb_seed seed ____cacheline_aligned_in_smp;
+	struct gb_b_seed seed ____cacheline_aligned_in_smp;
 	atomic_long_t counter ____cacheline_aligned_in_smp;
 };
 
 /**
- * struct bb_ops - one implementation
+ * struct gb_b_ops - one implementation
  * @name: its name (the case's impl, the CSV's)
  * @init: sets it up in @p; 0 or a negative errno
  * @destroy: frees what @init made
@@ -106,37 +106,37 @@ struct bb_peers {
  *	error
  * @check: after a run: 0 if the breaker stayed CLOSED, else -EIO (said)
  */
-struct bb_ops {
+struct gb_b_ops {
 	const char *name;
-	int (*init)(struct bb_peers *p);
-	void (*destroy)(struct bb_peers *p);
-	int (*allow)(struct bb_peers *p, struct gosync_breaker_ticket *t);
-	void (*done)(struct bb_peers *p, struct gosync_breaker_ticket *t,
+	int (*init)(struct gb_b_peers *p);
+	void (*destroy)(struct gb_b_peers *p);
+	int (*allow)(struct gb_b_peers *p, struct gosync_breaker_ticket *t);
+	void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t,
 		     int err);
-	int (*call)(struct bb_peers *p, int (*fn)(void *arg), void *arg);
-	int (*check)(struct bb_peers *p);
+	int (*call)(struct gb_b_peers *p, int (*fn)(void *arg), void *arg);
+	int (*check)(struct gb_b_peers *p);
 };
 
 /* The call mix's trivial function. */
-static int bb_nop(void *arg)
+static int gb_b_nop(void *arg)
 {
 	return 0;
 }
 
-static void bb_nothing(struct bb_peers *p)
+static void gb_b_nothing(struct gb_b_peers *p)
 {
 }
 
-static int bb_ok(struct bb_peers *p)
+static int gb_b_ok(struct gb_b_peers *p)
 {
 	return 0;
 }
 
 /* The call of the peers: allow, @fn, done (out of line, as the library's). */
 static __always_inline int
-bb_call_via(struct bb_peers *p,
-	    int (*allow)(struct bb_peers *p, struct gosync_breaker_ticket *t),
-	    void (*done)(struct bb_peers *p, struct gosync_breaker_ticket *t,
+gb_b_call_via(struct gb_b_peers *p,
+	      int (*allow)(struct gb_b_peers *p, struct gosync_breaker_ticket *t),
+	    void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t,
 			 int err),
 	    int (*fn)(void *arg), void *arg)
 {
@@ -152,84 +152,84 @@ bb_call_via(struct bb_peers *p,
 
 /* ---- gosync_breaker ---- */
 
-static int bb_gb_init(struct bb_peers *p)
+static int gb_b_gb_init(struct gb_b_peers *p)
 {
 	const struct gosync_breaker_opts opts = {
 		.name = "gosync_bench_breaker",
-		.consecutive = BB_MAX_FAILURES,
+		.consecutive = GB_B_MAX_FAILURES,
 		.failure_rate = 50,
 	};
 
 	return gosync_breaker_init(&p->breaker, &opts, GFP_KERNEL);
 }
 
-static void bb_gb_destroy(struct bb_peers *p)
+static void gb_b_gb_destroy(struct gb_b_peers *p)
 {
 	gosync_breaker_destroy(&p->breaker);
 }
 
-static __always_inline int bb_gb_allow(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t)
+static __always_inline int gb_b_gb_allow(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t)
 {
 	return gosync_breaker_allow(&p->breaker, t);
 }
 
-static __always_inline void bb_gb_done(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t, int err)
+static __always_inline void gb_b_gb_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
 {
 	gosync_breaker_done(&p->breaker, t, err, 0);
 }
 
-static int bb_gb_call(struct bb_peers *p, int (*fn)(void *arg), void *arg)
+static int gb_b_gb_call(struct gb_b_peers *p, int (*fn)(void *arg), void *arg)
 {
 	int ret;
 
 	return gosync_breaker_call(&p->breaker, fn, arg, &ret) ?: ret;
 }
 
-static int bb_gb_check(struct bb_peers *p)
+static int gb_b_gb_check(struct gb_b_peers *p)
 {
 	struct gosync_breaker_counts c;
 
 	gosync_breaker_counts(&p->breaker, &c);
 	if (c.state == GOSYNC_BREAKER_CLOSED && !c.trips)
 		return 0;
-	bb_err("gosync_breaker left CLOSED (state %s, %llu trips)\n",
-	       gosync_breaker_state_name(c.state),
+	gb_b_err("gosync_breaker left CLOSED (state %s, %llu trips)\n",
+		 gosync_breaker_state_name(c.state),
 	       (unsigned long long)c.trips);
 	return -EIO;
 }
 
-static const struct bb_ops bb_gosync_breaker_ops = {
+static const struct gb_b_ops gb_b_gosync_breaker_ops = {
 	.name = "gosync_breaker",
-	.init = bb_gb_init,
-	.destroy = bb_gb_destroy,
-	.allow = bb_gb_allow,
-	.done = bb_gb_done,
-	.call = bb_gb_call,
-	.check = bb_gb_check,
+	.init = gb_b_gb_init,
+	.destroy = gb_b_gb_destroy,
+	.allow = gb_b_gb_allow,
+	.done = gb_b_gb_done,
+	.call = gb_b_gb_call,
+	.check = gb_b_gb_check,
 };
 
 /* ---- the seed's breaker, under a mutex or a spinlock ---- */
 
-static int bb_seed_init(struct bb_peers *p)
+static int gb_b_seed_init(struct gb_b_peers *p)
 {
-	struct bb_seed *sb = &p->seed;
+	struct gb_b_seed *sb = &p->seed;
 
 	mutex_init(&sb->mutex);
 	spin_lock_init(&sb->spin);
 	sb->state = GOSYNC_BREAKER_CLOSED;
-	sb->max_failures = BB_MAX_FAILURES;
-	sb->reset_timeout_ns = (u64)BB_RESET_MS * NSEC_PER_MSEC;
+	sb->max_failures = GB_B_MAX_FAILURES;
+	sb->reset_timeout_ns = (u64)GB_B_RESET_MS * NSEC_PER_MSEC;
 	return 0;
 }
 
-static void bb_seed_destroy(struct bb_peers *p)
+static void gb_b_seed_destroy(struct gb_b_peers *p)
 {
 	mutex_destroy(&p->seed.mutex);
 }
 
-static __always_inline void bb_seed_lock(struct bb_seed *sb, bool spin)
+static __always_inline void gb_b_seed_lock(struct gb_b_seed *sb, bool spin)
 {
 	if (spin)
 		spin_lock(&sb->spin);
@@ -237,7 +237,7 @@ static __always_inline void bb_seed_lock(struct bb_seed *sb, bool spin)
 		mutex_lock(&sb->mutex);
 }
 
-static __always_inline void bb_seed_unlock(struct bb_seed *sb, bool spin)
+static __always_inline void gb_b_seed_unlock(struct gb_b_seed *sb, bool spin)
 {
 	if (spin)
 		spin_unlock(&sb->spin);
@@ -246,11 +246,11 @@ static __always_inline void bb_seed_unlock(struct bb_seed *sb, bool spin)
 }
 
 /* The seed's canAttempt(). */
-static __always_inline int bb_seed_allow(struct bb_seed *sb, bool spin)
+static __always_inline int gb_b_seed_allow(struct gb_b_seed *sb, bool spin)
 {
 	int ret = 0;
 
-	bb_seed_lock(sb, spin);
+	gb_b_seed_lock(sb, spin);
 	switch (sb->state) {
 	case GOSYNC_BREAKER_CLOSED:
 		break;
@@ -264,15 +264,15 @@ static __always_inline int bb_seed_allow(struct bb_seed *sb, bool spin)
 	case GOSYNC_BREAKER_HALF_OPEN:
 		break;
 	}
-	bb_seed_unlock(sb, spin);
+	gb_b_seed_unlock(sb, spin);
 	return ret;
 }
 
 /* The seed's recordResult(). */
-static __always_inline void bb_seed_done(struct bb_seed *sb, bool spin,
-					 int err)
+static __always_inline void gb_b_seed_done(struct gb_b_seed *sb, bool spin,
+					   int err)
 {
-	bb_seed_lock(sb, spin);
+	gb_b_seed_lock(sb, spin);
 	sb->counts++;
 	if (err < 0) {
 		sb->failures++;
@@ -285,141 +285,141 @@ static __always_inline void bb_seed_done(struct bb_seed *sb, bool spin,
 		if (sb->state == GOSYNC_BREAKER_HALF_OPEN)
 			sb->state = GOSYNC_BREAKER_CLOSED;
 	}
-	bb_seed_unlock(sb, spin);
+	gb_b_seed_unlock(sb, spin);
 }
 
-static int bb_seed_check(struct bb_peers *p)
+static int gb_b_seed_check(struct gb_b_peers *p)
 {
 	/* Read after the run: every thread has stopped calling. */
 	if (READ_ONCE(p->seed.state) == GOSYNC_BREAKER_CLOSED)
 		return 0;
-	bb_err("the seed's breaker left CLOSED\n");
+	gb_b_err("the seed's breaker left CLOSED\n");
 	return -EIO;
 }
 
-static __always_inline int bb_mx_allow(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t)
+static __always_inline int gb_b_mx_allow(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t)
 {
-	return bb_seed_allow(&p->seed, false);
+	return gb_b_seed_allow(&p->seed, false);
 }
 
-static __always_inline void bb_mx_done(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t, int err)
+static __always_inline void gb_b_mx_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
 {
-	bb_seed_done(&p->seed, false, err);
+	gb_b_seed_done(&p->seed, false, err);
 }
 
-static noinline int bb_mx_call(struct bb_peers *p, int (*fn)(void *arg),
-			       void *arg)
+static noinline int gb_b_mx_call(struct gb_b_peers *p, int (*fn)(void *arg),
+				 void *arg)
 {
-	return bb_call_via(p, bb_mx_allow, bb_mx_done, fn, arg);
+	return gb_b_call_via(p, gb_b_mx_allow, gb_b_mx_done, fn, arg);
 }
 
-static const struct bb_ops bb_mutex_ops = {
+static const struct gb_b_ops gb_b_mutex_ops = {
 	.name = "mutex",
-	.init = bb_seed_init,
-	.destroy = bb_seed_destroy,
-	.allow = bb_mx_allow,
-	.done = bb_mx_done,
-	.call = bb_mx_call,
-	.check = bb_seed_check,
+	.init = gb_b_seed_init,
+	.destroy = gb_b_seed_destroy,
+	.allow = gb_b_mx_allow,
+	.done = gb_b_mx_done,
+	.call = gb_b_mx_call,
+	.check = gb_b_seed_check,
 };
 
-static __always_inline int bb_sp_allow(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t)
+static __always_inline int gb_b_sp_allow(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t)
 {
-	return bb_seed_allow(&p->seed, true);
+	return gb_b_seed_allow(&p->seed, true);
 }
 
-static __always_inline void bb_sp_done(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t, int err)
+static __always_inline void gb_b_sp_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
 {
-	bb_seed_done(&p->seed, true, err);
+	gb_b_seed_done(&p->seed, true, err);
 }
 
-static noinline int bb_sp_call(struct bb_peers *p, int (*fn)(void *arg),
-			       void *arg)
+static noinline int gb_b_sp_call(struct gb_b_peers *p, int (*fn)(void *arg),
+				 void *arg)
 {
-	return bb_call_via(p, bb_sp_allow, bb_sp_done, fn, arg);
+	return gb_b_call_via(p, gb_b_sp_allow, gb_b_sp_done, fn, arg);
 }
 
-static const struct bb_ops bb_spinlock_ops = {
+static const struct gb_b_ops gb_b_spinlock_ops = {
 	.name = "spinlock",
-	.init = bb_seed_init,
-	.destroy = bb_seed_destroy,
-	.allow = bb_sp_allow,
-	.done = bb_sp_done,
-	.call = bb_sp_call,
-	.check = bb_seed_check,
+	.init = gb_b_seed_init,
+	.destroy = gb_b_seed_destroy,
+	.allow = gb_b_sp_allow,
+	.done = gb_b_sp_done,
+	.call = gb_b_sp_call,
+	.check = gb_b_seed_check,
 };
 
 /* ---- the bare counters ---- */
 
-static __always_inline int bb_admit(struct bb_peers *p,
-				    struct gosync_breaker_ticket *t)
+static __always_inline int gb_b_admit(struct gb_b_peers *p,
+				      struct gosync_breaker_ticket *t)
 {
 	return 0;
 }
 
-static int bb_at_init(struct bb_peers *p)
+static int gb_b_at_init(struct gb_b_peers *p)
 {
 	atomic_long_set(&p->counter, 0);
 	return 0;
 }
 
-static __always_inline void bb_at_done(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t, int err)
+static __always_inline void gb_b_at_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
 {
 	atomic_long_inc(&p->counter);
 }
 
-static noinline int bb_at_call(struct bb_peers *p, int (*fn)(void *arg),
-			       void *arg)
+static noinline int gb_b_at_call(struct gb_b_peers *p, int (*fn)(void *arg),
+				 void *arg)
 {
-	return bb_call_via(p, bb_admit, bb_at_done, fn, arg);
+	return gb_b_call_via(p, gb_b_admit, gb_b_at_done, fn, arg);
 }
 
-static const struct bb_ops bb_atomic_long_ops = {
+static const struct gb_b_ops gb_b_atomic_long_ops = {
 	.name = "atomic_long",
-	.init = bb_at_init,
-	.destroy = bb_nothing,
-	.allow = bb_admit,
-	.done = bb_at_done,
-	.call = bb_at_call,
-	.check = bb_ok,
+	.init = gb_b_at_init,
+	.destroy = gb_b_nothing,
+	.allow = gb_b_admit,
+	.done = gb_b_at_done,
+	.call = gb_b_at_call,
+	.check = gb_b_ok,
 };
 
-static int bb_pc_init(struct bb_peers *p)
+static int gb_b_pc_init(struct gb_b_peers *p)
 {
 	p->pcpu = alloc_percpu(unsigned long);
 	return p->pcpu ? 0 : -ENOMEM;
 }
 
-static void bb_pc_destroy(struct bb_peers *p)
+static void gb_b_pc_destroy(struct gb_b_peers *p)
 {
 	free_percpu(p->pcpu);
 }
 
-static __always_inline void bb_pc_done(struct bb_peers *p,
-				       struct gosync_breaker_ticket *t, int err)
+static __always_inline void gb_b_pc_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
 {
 	this_cpu_inc(*p->pcpu);
 }
 
-static noinline int bb_pc_call(struct bb_peers *p, int (*fn)(void *arg),
-			       void *arg)
+static noinline int gb_b_pc_call(struct gb_b_peers *p, int (*fn)(void *arg),
+				 void *arg)
 {
-	return bb_call_via(p, bb_admit, bb_pc_done, fn, arg);
+	return gb_b_call_via(p, gb_b_admit, gb_b_pc_done, fn, arg);
 }
 
-static const struct bb_ops bb_percpu_ops = {
+static const struct gb_b_ops gb_b_percpu_ops = {
 	.name = "percpu",
-	.init = bb_pc_init,
-	.destroy = bb_pc_destroy,
-	.allow = bb_admit,
-	.done = bb_pc_done,
-	.call = bb_pc_call,
-	.check = bb_ok,
+	.init = gb_b_pc_init,
+	.destroy = gb_b_pc_destroy,
+	.allow = gb_b_admit,
+	.done = gb_b_pc_done,
+	.call = gb_b_pc_call,
+	.check = gb_b_ok,
 };
 
 #endif /* _GOSYNC_BREAKER_BENCH_PEERS_H */

@@ -47,7 +47,7 @@ static const int breaker_cmd_errnos[] = {
 
 static int breaker_cmd_exec(char *line, struct seq_buf *out)
 {
-	return __gosync_breaker_cmd_exec(line, out, "breaker");
+	return gb_cmd_exec(line, out, "breaker");
 }
 
 static const struct fuzz_cap breaker_cmd_caps[] = {
@@ -155,6 +155,6 @@ int fuzz_one_input(const u8 *data, size_t size)
 {
 	fuzz_cmd_lines(&breaker_cmd_target, data, size, FUZZ_LINES);
 	check_breakers();
-	__gosync_breaker_cmd_exit();
+	gb_cmd_exit();
 	return 0;
 }

@@ -26,11 +26,12 @@
 
 #include "fuzz.h"
 #include "map.h"
+#include "map_test.h"
 
 #define FUZZ_LINES		64
 #define FUZZ_SLOW_LINES		1
 #define FUZZ_MAX_BUCKETS	4096
-#define FUZZ_HINT_MAX		BIT(22)		/* MAPDBG_HINT_MAX in kmod/test/map.c */
+#define FUZZ_HINT_MAX		BIT(22)		/* GM_HINT_MAX in kmod/test/map.c */
 
 static const int map_cmd_errnos[] = {
 	-EINVAL, -ERANGE, -ENAMETOOLONG,	/* the parser */
@@ -39,7 +40,7 @@ static const int map_cmd_errnos[] = {
 
 static int map_cmd_exec(char *line, struct seq_buf *out)
 {
-	return __gosync_map_cmd_exec(line, out, "map");
+	return gm_cmd_exec(line, out, "map");
 }
 
 static const struct fuzz_cap map_cmd_caps[] = {
@@ -74,13 +75,13 @@ static void reset_map(void)
 	struct seq_buf sb;
 
 	seq_buf_init(&sb, stats, sizeof(stats));
-	__gosync_map_cmd_stats(&sb);
+	gm_cmd_stats(&sb);
 	if (!strncmp(stats, fresh, sizeof(fresh) - 1)) {
 		FUZZ_CHECK(!map_cmd("clear\n"));
 		return;
 	}
-	__gosync_map_cmd_exit();
-	FUZZ_CHECK(!__gosync_map_cmd_init());
+	gm_cmd_exit();
+	FUZZ_CHECK(!gm_cmd_init());
 }
 
 static unsigned long long number_after(const char *s, const char *key)
@@ -111,7 +112,7 @@ static void check_map(void)
 	FUZZ_CHECK(visited == len);
 
 	seq_buf_init(&sb, stats, sizeof(stats));
-	__gosync_map_cmd_stats(&sb);
+	gm_cmd_stats(&sb);
 	FUZZ_CHECK(!seq_buf_has_overflowed(&sb));
 	FUZZ_CHECK(seq_buf_used(&sb) < sizeof(stats));
 	FUZZ_CHECK(stats[seq_buf_used(&sb) - 1] == '\n');
@@ -122,7 +123,7 @@ static void check_map(void)
 int fuzz_initialize(int *argc, char ***argv)
 {
 	fuzz_init();
-	FUZZ_CHECK(!__gosync_map_cmd_init());
+	FUZZ_CHECK(!gm_cmd_init());
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Fuzz target of /sys/kernel/debug/gosync_test/map/stress, parsing only: the
  * input is one write(2), checked by gosync_parse_line() and parsed by
- * gosync_map_stress_args (kmod/test/map.c), exactly what mapst_exec()
+ * gosync_map_stress_args (kmod/test/map.c), exactly what gm_st_exec()
  * does before it starts any thread. No stress run starts here.
  *
  * An accepted command must hold arguments a run can use: every bound of
@@ -13,13 +13,14 @@
 
 #include "fuzz.h"
 #include "map.h"
+#include "map_test.h"
 #include "parse.h"
 
 static const int map_stress_errnos[] = {
 	-EINVAL, -ERANGE, -ENAMETOOLONG, -EOPNOTSUPP,
 };
 
-static struct mapst_args args;
+static struct gm_st_args args;
 
 static int map_stress_exec(char *line, struct seq_buf *out)
 {
@@ -54,7 +55,7 @@ int fuzz_one_input(const u8 *data, size_t size)
 	FUZZ_CHECK(args.checker <= 1 && args.resizer <= 1 &&
 		   args.atomic <= 1);
 	FUZZ_CHECK(!args.failslab);	/* no CONFIG_FAULT_INJECTION natively */
-	for (i = 0; i < MAPST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++) {
 		FUZZ_CHECK(args.mix[i] <= 100);
 		sum += args.mix[i];
 	}
