@@ -62,38 +62,38 @@
 #include "bench_main.h"
 
 /* How a peer's check says what went wrong. */
-#define bb_err(fmt, ...)	fprintf(stderr, "breaker_bench: " fmt, ##__VA_ARGS__)
+#define gb_b_err(fmt, ...)	fprintf(stderr, "breaker_bench: " fmt, ##__VA_ARGS__)
 
 #include "breaker_bench_peers.h"
 
-enum bb_mix { BB_PAIR, BB_CALL, BB_FAIL1PCT };
+enum gb_b_mix { GB_B_PAIR, GB_B_CALL, GB_B_FAIL1PCT };
 
-struct bb_case {
+struct gb_b_case {
 	const char *name;
-	enum bb_mix mix;
+	enum gb_b_mix mix;
 };
 
-static const struct bb_case bb_cases[] = {
-	{ "pair",	BB_PAIR },
-	{ "call",	BB_CALL },
-	{ "fail1pct",	BB_FAIL1PCT },
+static const struct gb_b_case gb_b_cases[] = {
+	{ "pair",	GB_B_PAIR },
+	{ "call",	GB_B_CALL },
+	{ "fail1pct",	GB_B_FAIL1PCT },
 };
 
-#define BB_NR_CASES	ARRAY_SIZE(bb_cases)
+#define GB_B_NR_CASES	ARRAY_SIZE(gb_b_cases)
 
-struct bb_thread;
+struct gb_b_thread;
 
-struct bb_state {
-	const struct bb_ops *im;
-	int (*body)(struct bb_thread *t, uint64_t n);
+struct gb_b_state {
+	const struct gb_b_ops *im;
+	int (*body)(struct gb_b_thread *t, uint64_t n);
 	int (*fn)(void *arg);		/* call: read at run time */
 	struct bench_sync sync;
-	struct bb_peers p;
+	struct gb_b_peers p;
 } __aligned(64);
 
-struct bb_thread {
+struct gb_b_thread {
 	struct bench_thread bt;
-	struct bb_state *s;
+	struct gb_b_state *s;
 	unsigned int left;		/* fail1pct: calls to the next failure */
 } __aligned(64);
 
@@ -103,7 +103,7 @@ struct bb_thread {
  * clock_gettime() itself, for the timed mode: the C library's, found past
  * this program's wrapper.
  */
-static int (*bb_real_clock_gettime)(clockid_t clk, struct timespec *ts);
+static int (*gb_b_real_clock_gettime)(clockid_t clk, struct timespec *ts);
 
 int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 {
@@ -111,43 +111,43 @@ int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 	static bool have;
 
 	/* Set in main(); a constructor of a library may come first. */
-	if (unlikely(!bb_real_clock_gettime))
-		bb_real_clock_gettime = dlsym(RTLD_NEXT, "clock_gettime");
+	if (unlikely(!gb_b_real_clock_gettime))
+		gb_b_real_clock_gettime = dlsym(RTLD_NEXT, "clock_gettime");
 	/* Both: the shim's jiffies and coarse clock read CLOCK_MONOTONIC_COARSE. */
 	if (!bench_counting ||
 	    (clk != CLOCK_MONOTONIC && clk != CLOCK_MONOTONIC_COARSE))
-		return bb_real_clock_gettime(clk, ts);
+		return gb_b_real_clock_gettime(clk, ts);
 	/* Count mode is one thread: no race on the first reading. */
 	if (unlikely(!have)) {
-		bb_real_clock_gettime(clk, &frozen);
+		gb_b_real_clock_gettime(clk, &frozen);
 		have = true;
 	}
 	*ts = frozen;
 	return 0;
 }
 
-static const struct bb_ops *const bb_impls[] = {
-	&bb_gosync_breaker_ops, &bb_mutex_ops, &bb_spinlock_ops,
-	&bb_atomic_long_ops, &bb_percpu_ops,
+static const struct gb_b_ops *const gb_b_impls[] = {
+	&gb_b_gosync_breaker_ops, &gb_b_mutex_ops, &gb_b_spinlock_ops,
+	&gb_b_atomic_long_ops, &gb_b_percpu_ops,
 };
 
-#define BB_NR_IMPLS	ARRAY_SIZE(bb_impls)
+#define GB_B_NR_IMPLS	ARRAY_SIZE(gb_b_impls)
 
 /* ---- the bodies: each does @n ops (fewer if the run stops) ---- */
 
-static int bb_rejected(const char *mix)
+static int gb_b_rejected(const char *mix)
 {
-	bb_err("%s: a call was rejected\n", mix);
+	gb_b_err("%s: a call was rejected\n", mix);
 	return -EIO;
 }
 
 /* pair and fail1pct: allow and done inline, one failure in @fail_every. */
-static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
-					 const struct bb_ops *im,
+static __always_inline int gb_b_allow_done(struct gb_b_thread *t, uint64_t n,
+					   const struct gb_b_ops *im,
 					 unsigned int fail_every,
 					 const char *mix)
 {
-	struct bb_state *s = t->s;
+	struct gb_b_state *s = t->s;
 	struct gosync_breaker_ticket tk;
 	unsigned int left = t->left;
 	uint64_t i;
@@ -160,7 +160,7 @@ static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
 			err = -EIO;
 		}
 		if (unlikely(im->allow(&s->p, &tk)))
-			return bb_rejected(mix);
+			return gb_b_rejected(mix);
 		im->done(&s->p, &tk, err);
 	}
 	t->left = left;
@@ -168,79 +168,79 @@ static __always_inline int bb_allow_done(struct bb_thread *t, uint64_t n,
 	return 0;
 }
 
-static __always_inline int bb_pair(struct bb_thread *t, uint64_t n,
-				   const struct bb_ops *im)
+static __always_inline int gb_b_pair(struct gb_b_thread *t, uint64_t n,
+				     const struct gb_b_ops *im)
 {
-	return bb_allow_done(t, n, im, 0, "pair");
+	return gb_b_allow_done(t, n, im, 0, "pair");
 }
 
-static __always_inline int bb_fail1pct(struct bb_thread *t, uint64_t n,
-				       const struct bb_ops *im)
+static __always_inline int gb_b_fail1pct(struct gb_b_thread *t, uint64_t n,
+					 const struct gb_b_ops *im)
 {
-	return bb_allow_done(t, n, im, BB_FAIL_EVERY, "fail1pct");
+	return gb_b_allow_done(t, n, im, GB_B_FAIL_EVERY, "fail1pct");
 }
 
-static __always_inline int bb_call(struct bb_thread *t, uint64_t n,
-				   const struct bb_ops *im)
+static __always_inline int gb_b_call(struct gb_b_thread *t, uint64_t n,
+				     const struct gb_b_ops *im)
 {
-	struct bb_state *s = t->s;
+	struct gb_b_state *s = t->s;
 	/* Hidden: every implementation calls it through a pointer. */
 	int (*fn)(void *arg) = READ_ONCE(s->fn);
 	uint64_t i;
 
 	for (i = 0; i < n; i++)
 		if (unlikely(im->call(&s->p, fn, NULL)))
-			return bb_rejected("call");
+			return gb_b_rejected("call");
 	t->bt.ops += n;
 	return 0;
 }
 
-#define BB_BODIES(impl)							\
-static int bb_pair_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_pair(t, n, &bb_##impl##_ops); }				\
-static int bb_call_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_call(t, n, &bb_##impl##_ops); }				\
-static int bb_fail1pct_##impl(struct bb_thread *t, uint64_t n)		\
-{ return bb_fail1pct(t, n, &bb_##impl##_ops); }				\
-static int (*const bb_bodies_##impl[])(struct bb_thread *, uint64_t) = { \
-	[BB_PAIR] = bb_pair_##impl, [BB_CALL] = bb_call_##impl,		\
-	[BB_FAIL1PCT] = bb_fail1pct_##impl,				\
+#define GB_B_BODIES(impl)							\
+static int gb_b_pair_##impl(struct gb_b_thread *t, uint64_t n)		\
+{ return gb_b_pair(t, n, &gb_b_##impl##_ops); }				\
+static int gb_b_call_##impl(struct gb_b_thread *t, uint64_t n)		\
+{ return gb_b_call(t, n, &gb_b_##impl##_ops); }				\
+static int gb_b_fail1pct_##impl(struct gb_b_thread *t, uint64_t n)		\
+{ return gb_b_fail1pct(t, n, &gb_b_##impl##_ops); }				\
+static int (*const gb_b_bodies_##impl[])(struct gb_b_thread *, uint64_t) = { \
+	[GB_B_PAIR] = gb_b_pair_##impl, [GB_B_CALL] = gb_b_call_##impl,		\
+	[GB_B_FAIL1PCT] = gb_b_fail1pct_##impl,				\
 }
 
-BB_BODIES(gosync_breaker);
-BB_BODIES(mutex);
-BB_BODIES(spinlock);
-BB_BODIES(atomic_long);
-BB_BODIES(percpu);
+GB_B_BODIES(gosync_breaker);
+GB_B_BODIES(mutex);
+GB_B_BODIES(spinlock);
+GB_B_BODIES(atomic_long);
+GB_B_BODIES(percpu);
 
-static int (*bb_body_of(const struct bb_ops *im, enum bb_mix mix))
-	(struct bb_thread *, uint64_t)
+static int (*gb_b_body_of(const struct gb_b_ops *im, enum gb_b_mix mix))
+	(struct gb_b_thread *, uint64_t)
 {
-	if (im == &bb_gosync_breaker_ops)
-		return bb_bodies_gosync_breaker[mix];
-	if (im == &bb_mutex_ops)
-		return bb_bodies_mutex[mix];
-	if (im == &bb_spinlock_ops)
-		return bb_bodies_spinlock[mix];
-	if (im == &bb_atomic_long_ops)
-		return bb_bodies_atomic_long[mix];
-	return bb_bodies_percpu[mix];
+	if (im == &gb_b_gosync_breaker_ops)
+		return gb_b_bodies_gosync_breaker[mix];
+	if (im == &gb_b_mutex_ops)
+		return gb_b_bodies_mutex[mix];
+	if (im == &gb_b_spinlock_ops)
+		return gb_b_bodies_spinlock[mix];
+	if (im == &gb_b_atomic_long_ops)
+		return gb_b_bodies_atomic_long[mix];
+	return gb_b_bodies_percpu[mix];
 }
 
 /* ---- setup, runs ---- */
 
-static struct bb_state *bb_setup(const struct bb_case *c,
-				 const struct bb_ops *im)
+static struct gb_b_state *gb_b_setup(const struct gb_b_case *c,
+				     const struct gb_b_ops *im)
 {
-	struct bb_state *s = aligned_alloc(64, (sizeof(*s) + 63) & ~63UL);
+	struct gb_b_state *s = aligned_alloc(64, (sizeof(*s) + 63) & ~63UL);
 	int ret;
 
 	if (!s)
 		return NULL;
 	memset(s, 0, sizeof(*s));
 	s->im = im;
-	s->body = bb_body_of(im, c->mix);
-	s->fn = bb_nop;
+	s->body = gb_b_body_of(im, c->mix);
+	s->fn = gb_b_nop;
 	ret = im->init(&s->p);
 	if (ret) {
 		fprintf(stderr, "breaker_bench: %s init: %s\n", im->name,
@@ -251,82 +251,82 @@ static struct bb_state *bb_setup(const struct bb_case *c,
 	return s;
 }
 
-static struct bb_thread bb_threads[BENCH_MAX_THREADS];
+static struct gb_b_thread gb_b_threads[BENCH_MAX_THREADS];
 
-static struct bench_thread *bb_bench_thread(struct bench_sync *sync,
-					    unsigned int id)
+static struct bench_thread *gb_b_bench_thread(struct bench_sync *sync,
+					      unsigned int id)
 {
-	struct bb_thread *t = &bb_threads[id];
+	struct gb_b_thread *t = &gb_b_threads[id];
 
 	memset(t, 0, sizeof(*t));
-	t->s = container_of(sync, struct bb_state, sync);
-	t->left = BB_FAIL_EVERY;
+	t->s = container_of(sync, struct gb_b_state, sync);
+	t->left = GB_B_FAIL_EVERY;
 	return &t->bt;
 }
 
-static int bb_run(struct bench_thread *bt, uint64_t n)
+static int gb_b_run(struct bench_thread *bt, uint64_t n)
 {
-	struct bb_thread *t = container_of(bt, struct bb_thread, bt);
+	struct gb_b_thread *t = container_of(bt, struct gb_b_thread, bt);
 
 	return t->s->body(t, n);
 }
 
 /* After a thread's last run: did its breaker stay CLOSED? */
-static void bb_thread_exit(struct bench_thread *bt)
+static void gb_b_thread_exit(struct bench_thread *bt)
 {
-	struct bb_thread *t = container_of(bt, struct bb_thread, bt);
+	struct gb_b_thread *t = container_of(bt, struct gb_b_thread, bt);
 
 	if (!bt->err)
 		bt->err = t->s->im->check(&t->s->p);
 }
 
-static struct bench_sync *bb_bench_setup(unsigned int c, unsigned int m,
-					 unsigned int threads)
+static struct bench_sync *gb_b_bench_setup(unsigned int c, unsigned int m,
+					   unsigned int threads)
 {
-	struct bb_state *s = bb_setup(&bb_cases[c], bb_impls[m]);
+	struct gb_b_state *s = gb_b_setup(&gb_b_cases[c], gb_b_impls[m]);
 
 	return s ? &s->sync : NULL;
 }
 
-static void bb_bench_teardown(struct bench_sync *sync)
+static void gb_b_bench_teardown(struct bench_sync *sync)
 {
-	struct bb_state *s = container_of(sync, struct bb_state, sync);
+	struct gb_b_state *s = container_of(sync, struct gb_b_state, sync);
 
 	s->im->destroy(&s->p);
 	free(s);
 }
 
-static const char *bb_case_name(unsigned int c)
+static const char *gb_b_case_name(unsigned int c)
 {
-	return bb_cases[c].name;
+	return gb_b_cases[c].name;
 }
 
-static const char *bb_impl_name(unsigned int m)
+static const char *gb_b_impl_name(unsigned int m)
 {
-	return bb_impls[m]->name;
+	return gb_b_impls[m]->name;
 }
 
-static const struct bench bb_bench = {
+static const struct bench gb_b_bench = {
 	.name = "breaker",
-	.nr_cases = BB_NR_CASES,
-	.nr_impls = BB_NR_IMPLS,
-	.case_name = bb_case_name,
-	.impl_name = bb_impl_name,
-	.setup = bb_bench_setup,
-	.teardown = bb_bench_teardown,
-	.thread = bb_bench_thread,
-	.run = bb_run,
-	.thread_exit = bb_thread_exit,
+	.nr_cases = GB_B_NR_CASES,
+	.nr_impls = GB_B_NR_IMPLS,
+	.case_name = gb_b_case_name,
+	.impl_name = gb_b_impl_name,
+	.setup = gb_b_bench_setup,
+	.teardown = gb_b_bench_teardown,
+	.thread = gb_b_bench_thread,
+	.run = gb_b_run,
+	.thread_exit = gb_b_thread_exit,
 	.note_ns = true,
 	.warn_fails = true,
 };
 
 int main(int argc, char **argv)
 {
-	bb_real_clock_gettime = dlsym(RTLD_NEXT, "clock_gettime");
-	if (!bb_real_clock_gettime) {
+	gb_b_real_clock_gettime = dlsym(RTLD_NEXT, "clock_gettime");
+	if (!gb_b_real_clock_gettime) {
 		fprintf(stderr, "breaker_bench: no clock_gettime: %s\n", dlerror());
 		return 1;
 	}
-	return bench_main(&bb_bench, argc, argv);
+	return bench_main(&gb_b_bench, argc, argv);
 }
