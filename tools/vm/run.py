@@ -104,7 +104,10 @@ def main():
         if unknown:
             raise SystemExit("run.py: --kselftests: no selftests/gosync/%s"
                              % " ".join(sorted(unknown)))
-        tests = [t for t in tests if t[0] in dirs or t[:2] == ("core", "module_test")]
+        # The modules suite needs module_test, and debugfs_test for its
+        # skips-without-module check, whatever the selection.
+        tests = [t for t in tests if t[0] in dirs or
+                 t[:2] in (("core", "module_test"), ("core", "debugfs_test"))]
         prog.line("stage selftests: only %s" % " ".join(sorted(dirs)))
     if args.fault:
         kos = [k for k in kos if "/harness/" not in k or
