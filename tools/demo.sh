@@ -21,5 +21,6 @@ echo
 echo "=== bench (in-VM, TCG: read the ratios, not the absolute figures)"
 python3 tools/bench/report.py build/demo/bench.csv --out build/demo
 echo
-echo "Next: 'make check' runs every suite on the stock, debug (KASAN, lockdep)"
-echo "and kcsan kernels; README.md explains how to use gosync from your module."
+echo "Next: 'make check' runs the suites on every kernel of the matrix"
+echo "($(tools/kernel/build.sh --list | tr '\n' ' ' | sed 's/ $//'));"
+echo "README.md explains how to use gosync from your module."
