@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What gosync.ko sets up once for all users: the module-wide state of the
- * primitives that have some, in a fixed order, and the version query.
+ * primitives that have some (DEFINE_GOSYNC_STATE(), internal.h), and the
+ * version query.
  * module.c calls __gosync_core_init() and __gosync_core_exit() at load and
  * unload; the native build (tools/native) calls them around a program.
  */
@@ -21,20 +22,14 @@ u32 gosync_version(void)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_version);
 
-/* The primitives with module-wide state, in init order. */
-static const struct {
-	const char *name;
-	int (*init)(void);
-	void (*exit)(void);
-} gosync_parts[] = {
-	{ "map", __gosync_map_init, __gosync_map_exit },
-	{ "pool", __gosync_pool_init, __gosync_pool_exit },
-};
+/* The primitives with module-wide state (DEFINE_GOSYNC_STATE()). */
+#include "gosync_state.h"
+static const struct gosync_state *const gosync_parts[] = { GOSYNC_STATES };
 
 static void gosync_parts_exit(unsigned int n)
 {
 	while (n--)
-		gosync_parts[n].exit();
+		gosync_parts[n]->exit();
 }
 
 /* Context: process context, at module load. 0 or a negative errno. */
@@ -44,9 +39,9 @@ int __gosync_core_init(void)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(gosync_parts); i++) {
-		ret = gosync_parts[i].init();
+		ret = gosync_parts[i]->init();
 		if (ret) {
-			pr_err("%s: init failed: %d\n", gosync_parts[i].name, ret);
+			pr_err("%s: init failed: %d\n", gosync_parts[i]->name, ret);
 			gosync_parts_exit(i);
 			return ret;
 		}

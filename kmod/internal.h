@@ -21,10 +21,36 @@
 /* Module-wide state of the primitives that have some; see core.c. */
 int __gosync_core_init(void);
 void __gosync_core_exit(void);
-int __gosync_map_init(void);
-void __gosync_map_exit(void);
-int __gosync_pool_init(void);
-void __gosync_pool_exit(void);
+
+/**
+ * struct gosync_state - a primitive's module-wide state
+ * @name: the primitive, for the log
+ * @init: sets it up at module load; 0 or a negative errno
+ * @exit: tears it down at unload, when every object is gone
+ */
+struct gosync_state {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+};
+
+/**
+ * DEFINE_GOSYNC_STATE() - give a primitive module-wide state
+ * @p: the primitive (map, pool, ...)
+ * @init_fn: its &gosync_state.init
+ * @exit_fn: its &gosync_state.exit
+ *
+ * Starts a line of kmod/<p>.c. Kbuild (and tools/native) find every such
+ * line of kmod/ and list them, in the order of the file names, in
+ * gosync_state.h for core.c, which calls each @init_fn at load (unwinding
+ * on failure) and each @exit_fn, in reverse, at unload: a primitive with
+ * state edits no list. Their order does not matter: no state needs another.
+ */
+#define DEFINE_GOSYNC_STATE(p, init_fn, exit_fn)			\
+	extern const struct gosync_state __gosync_##p##_state;		\
+	const struct gosync_state __gosync_##p##_state = {		\
+		.name = #p, .init = init_fn, .exit = exit_fn,		\
+	}
 
 /*
  * The library's face: named objects in debugfs (kmod/face.c). An object

@@ -1165,17 +1165,19 @@ void gosync_map_stats(struct gosync_map *m, struct gosync_map_stats *st)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_stats);
 
-/* Called by core.c at module load: the resize workers' queue. */
-int __gosync_map_init(void)
+/* The resize workers' queue, for every map: made at module load. */
+static int gm_module_init(void)
 {
 	gm_wq = alloc_workqueue("gosync_map", WQ_UNBOUND, 0);
 	return gm_wq ? 0 : -ENOMEM;
 }
 
-/* Called by core.c at unload: every map is gone, as its users are unloaded. */
-void __gosync_map_exit(void)
+/* At unload: every map is gone, as its users are unloaded. */
+static void gm_module_exit(void)
 {
 	rcu_barrier();			/* our RCU callbacks have run */
 	destroy_workqueue(gm_wq);	/* and so has our work */
 }
+
+DEFINE_GOSYNC_STATE(map, gm_module_init, gm_module_exit);
 

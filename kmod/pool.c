@@ -1097,10 +1097,10 @@ int gosync_buf_reserve(struct gosync_buf *buf, size_t n, gfp_t gfp)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_buf_reserve);
 
-/* ---- component ---- */
+/* ---- module-wide state ---- */
 
-/* Called by core.c at module load. */
-int __gosync_pool_init(void)
+/* The release queue and the CPU hotplug state, for every pool. */
+static int gp_module_init(void)
 {
 	int ret;
 
@@ -1117,8 +1117,8 @@ int __gosync_pool_init(void)
 	return 0;
 }
 
-/* Called by core.c at unload. */
-void __gosync_pool_exit(void)
+/* At unload: every pool is gone, as its users are unloaded. */
+static void gp_module_exit(void)
 {
 	destroy_workqueue(gp_wq);	/* runs pending releases */
 	if (atomic_read(&gp_live))
@@ -1126,4 +1126,6 @@ void __gosync_pool_exit(void)
 			atomic_read(&gp_live));
 	cpuhp_remove_multi_state(gp_cpuhp_state);
 }
+
+DEFINE_GOSYNC_STATE(pool, gp_module_init, gp_module_exit);
 

@@ -957,7 +957,7 @@ static struct gosync_cmd_file gbar_file = {
  * Nothing to do at unload: a run holds the file open (and the module
  * pinned) until its threads are gone, and no state outlives a run.
  */
-const struct gosync_component gosync_barrier_component = {
+DEFINE_GOSYNC_COMPONENT(barrier) = {
 	.name = "barrier",
 	.files = (struct gosync_cmd_file *const []){ &gbar_file, NULL },
 };

@@ -2003,7 +2003,7 @@ static struct gosync_cmd_file gb_st_file = {
 };
 
 /* At module unload, once the files are gone: destroy the test breakers. */
-const struct gosync_component gosync_breaker_component = {
+DEFINE_GOSYNC_COMPONENT(breaker) = {
 	.name = "breaker",
 	.exit = gb_cmd_exit,
 	.files = (struct gosync_cmd_file *const []){

@@ -105,7 +105,7 @@ static const struct gosync_bench_case counter_bench_percpu = {
 	.teardown = counter_teardown,
 };
 
-GOSYNC_BENCH_SET(gosync_counter_bench, &counter_bench_atomic,
+GOSYNC_BENCH_SET(counter, &counter_bench_atomic,
 		 &counter_bench_percpu);
 
 static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
@@ -157,7 +157,7 @@ static struct gosync_cmd_file counter_stress_file = {
 	.exec = counter_stress_exec,
 };
 
-const struct gosync_component gosync_counter_component = {
+DEFINE_GOSYNC_COMPONENT(counter) = {
 	.name = "counter",
 	.files = (struct gosync_cmd_file *const []){ &counter_stress_file, NULL },
 };

@@ -18,15 +18,15 @@
 #include "cmdfile.h"
 #include "test.h"
 
+/*
+ * Every part: Kbuild lists each DEFINE_GOSYNC_COMPONENT() of kmod/test in
+ * gosync_parts.h, so a new part edits no list here. Parts are independent
+ * of each other (each has its own directory and state), so their order,
+ * that of their file names, does not matter.
+ */
+#include "gosync_parts.h"
 static const struct gosync_component *const gosync_components[] = {
-	&gosync_counter_component,
-	&gosync_bench_component,
-	&gosync_map_component,
-	&gosync_pool_component,
-	&gosync_breaker_component,
-	&gosync_barrier_component,
-	&gosync_phaser_component,
-	&gosync_race_component,
+	GOSYNC_COMPONENTS
 };
 
 static struct dentry *gosync_test_root;

@@ -1518,7 +1518,7 @@ static void gm_component_exit(void)
 	gm_cmd_exit();
 }
 
-const struct gosync_component gosync_map_component = {
+DEFINE_GOSYNC_COMPONENT(map) = {
 	.name = "map",
 	.init = gm_component_init,
 	.exit = gm_component_exit,

@@ -931,7 +931,7 @@ static struct gosync_cmd_file gph_file = {
 	.exec = gph_exec,
 };
 
-const struct gosync_component gosync_phaser_component = {
+DEFINE_GOSYNC_COMPONENT(phaser) = {
 	.name = "phaser",
 	.files = (struct gosync_cmd_file *const []){ &gph_file, NULL },
 };

@@ -1537,7 +1537,7 @@ static struct gosync_cmd_file gp_st_file = {
  * this module loads, so its workqueue and hotplug state outlive every
  * pool made here.
  */
-const struct gosync_component gosync_pool_component = {
+DEFINE_GOSYNC_COMPONENT(pool) = {
 	.name = "pool",
 	.exit = gp_exit,
 	.files = (struct gosync_cmd_file *const []){ &gp_cmd_file,

@@ -120,7 +120,7 @@ static void race_exit(void)
 	race_clear();
 }
 
-const struct gosync_component gosync_race_component = {
+DEFINE_GOSYNC_COMPONENT(race) = {
 	.name = "race",
 	.files = (struct gosync_cmd_file *const []){ &race_windows_file, NULL },
 	.exit = race_exit,

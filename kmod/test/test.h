@@ -48,15 +48,17 @@ struct gosync_component {
 	struct gosync_cmd_file *const *files;
 };
 
-/* The parts, defined in their files; main.c lists them in order. */
-extern const struct gosync_component gosync_counter_component;
-extern const struct gosync_component gosync_bench_component;
-extern const struct gosync_component gosync_map_component;
-extern const struct gosync_component gosync_pool_component;
-extern const struct gosync_component gosync_breaker_component;
-extern const struct gosync_component gosync_barrier_component;
-extern const struct gosync_component gosync_phaser_component;
-extern const struct gosync_component gosync_race_component;
+/**
+ * DEFINE_GOSYNC_COMPONENT() - define a part of gosync_test.ko
+ * @p: its name: the part is gosync_<p>_component
+ *
+ * Starts a line, followed by " = { ... };". Kbuild finds every such line
+ * of kmod/test and lists the parts for main.c (gosync_parts.h): defining
+ * one is all a new part does to be initialized and torn down.
+ */
+#define DEFINE_GOSYNC_COMPONENT(p)					\
+	extern const struct gosync_component gosync_##p##_component;	\
+	const struct gosync_component gosync_##p##_component
 
 /* The arguments of their run and stress files, for the fuzzers. */
 extern const struct gosync_args gosync_barrier_run_args;

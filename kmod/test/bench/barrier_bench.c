@@ -325,8 +325,8 @@ static const struct gosync_bench_case rb_case_phaser_gosync_barrier = {
 	.body = rb_body_rounds_gosync_barrier, .teardown = rb_teardown,
 };
 
-GOSYNC_BENCH_SET(gosync_barrier_bench, &rb_case_rounds_gosync_barrier,
+GOSYNC_BENCH_SET(barrier, &rb_case_rounds_gosync_barrier,
 		 &rb_case_rounds_two_completions, &rb_case_rounds_seed);
-GOSYNC_BENCH_SET(gosync_phaser_bench, &rb_case_rounds_gosync_phaser,
+GOSYNC_BENCH_SET(phaser, &rb_case_rounds_gosync_phaser,
 		 &rb_case_rounds_gosync_phaser_tiered,
 		 &rb_case_phaser_gosync_barrier);

@@ -10,7 +10,7 @@
  *		.primitive = "map", .name = "read_mostly", .impl = "gosync_map",
  *		.setup = ..., .body = ..., .teardown = ...,
  *	};
- *	GOSYNC_BENCH_SET(gosync_map_bench, &map_read_gosync, ...);
+ *	GOSYNC_BENCH_SET(map, &map_read_gosync, ...);
  *
  * lists the set in bench.c (gosync_bench_sets[]), and
  * /sys/kernel/debug/gosync_test/bench/ lists and runs it:
@@ -62,25 +62,23 @@ struct gosync_bench_set {
 	unsigned int nr_cases;
 };
 
-/* The sets of the parts, listed in bench.c. */
-extern const struct gosync_bench_set gosync_counter_bench;
-extern const struct gosync_bench_set gosync_map_bench;
-extern const struct gosync_bench_set gosync_pool_bench;
-extern const struct gosync_bench_set gosync_breaker_bench;
-extern const struct gosync_bench_set gosync_barrier_bench;
-extern const struct gosync_bench_set gosync_phaser_bench;
-
 /**
  * GOSYNC_BENCH_SET() - define a part's set of benchmark cases
- * @set: the name of the set (declared in test.h)
+ * @p: the part: the set is gosync_<p>_bench
  * @...: pointers to the cases
+ *
+ * Starts a line. Kbuild finds every such line of kmod/test and lists the
+ * sets for bench.c (gosync_parts.h): defining one is all a part does to
+ * have its cases run.
  */
-#define GOSYNC_BENCH_SET(set, ...)						\
-	static const struct gosync_bench_case *const set##_cases[] = {		\
+#define GOSYNC_BENCH_SET(p, ...)						\
+	extern const struct gosync_bench_set gosync_##p##_bench;		\
+	static const struct gosync_bench_case *const gosync_##p##_bench_cases[] = {	\
 		__VA_ARGS__							\
 	};									\
-	const struct gosync_bench_set set = {					\
-		.cases = set##_cases, .nr_cases = ARRAY_SIZE(set##_cases),	\
+	const struct gosync_bench_set gosync_##p##_bench = {			\
+		.cases = gosync_##p##_bench_cases,					\
+		.nr_cases = ARRAY_SIZE(gosync_##p##_bench_cases),			\
 	}
 
 /**

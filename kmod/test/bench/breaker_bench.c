@@ -170,7 +170,7 @@ GB_B_CASE(fail1pct, spinlock);
 GB_B_CASE(fail1pct, atomic_long);
 GB_B_CASE(fail1pct, percpu);
 
-GOSYNC_BENCH_SET(gosync_breaker_bench, &gb_b_case_pair_gosync_breaker,
+GOSYNC_BENCH_SET(breaker, &gb_b_case_pair_gosync_breaker,
 		 &gb_b_case_pair_mutex, &gb_b_case_pair_spinlock,
 		 &gb_b_case_pair_atomic_long, &gb_b_case_pair_percpu,
 		 &gb_b_case_call_gosync_breaker, &gb_b_case_call_mutex,

@@ -826,7 +826,7 @@ GM_B_CASE(insert_growth, gosync_map, GM_B_PRELOAD_NONE);
 GM_B_CASE(insert_growth, rhashtable, GM_B_PRELOAD_NONE);
 GM_B_CASE(insert_growth, rwlock, GM_B_PRELOAD_NONE);
 
-GOSYNC_BENCH_SET(gosync_map_bench, &gm_b_case_read_only_gosync_map,
+GOSYNC_BENCH_SET(map, &gm_b_case_read_only_gosync_map,
 		 &gm_b_case_read_only_rhashtable, &gm_b_case_read_only_rwlock,
 		 &gm_b_case_read_mostly_gosync_map,
 		 &gm_b_case_read_mostly_rhashtable, &gm_b_case_read_mostly_rwlock,

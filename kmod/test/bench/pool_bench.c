@@ -573,7 +573,7 @@ GP_B_CASE(xcpu, kmem_cache, true);
 GP_B_CASE(xcpu, mempool, true);
 GP_B_CASE(xcpu, spinlock, true);
 
-GOSYNC_BENCH_SET(gosync_pool_bench, &gp_b_case_pair_gosync_pool,
+GOSYNC_BENCH_SET(pool, &gp_b_case_pair_gosync_pool,
 		 &gp_b_case_pair_gosync_pool_irq, &gp_b_case_pair_kmem_cache,
 		 &gp_b_case_pair_mempool, &gp_b_case_pair_spinlock,
 		 &gp_b_case_batch16_gosync_pool, &gp_b_case_batch16_gosync_pool_irq,
