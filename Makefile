@@ -50,7 +50,7 @@ GOSYNC_SRC = $(INSTALL_ROOT)$(PREFIX)/src/gosync-$(GOSYNC_VERSION)
 NO_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
 GOSYNC_HEADERS := $(notdir $(wildcard include/gosync/*.h))
 # What dkms needs to build gosync.ko: `make dkms-source` copies it.
-DKMS_FILES := dkms.conf Kbuild tools/dkms-post-build.sh tools/gen-list.sh include/gosync/*.h \
+DKMS_FILES := dkms.conf Kbuild tools/dkms-post-build.sh kmod/gen-list.sh include/gosync/*.h \
 	$(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h
 
 # gosync.ko alone (Kbuild: GOSYNC_INSTALL=1) to /lib/modules/KVER/extra/,
