@@ -140,7 +140,6 @@
 #define GP_ST_BATCH		16	/* objects a batch or a cycle holds */
 #define GP_ST_MAX_MS		600000
 #define GP_ST_RING		256	/* xcpu: objects in transit per pair */
-#define GP_ST_MAX_BYTES	(256ULL << 20)
 #define GP_ST_LOOP		64	/* operations between stop checks */
 #define GP_ST_IRQ_OPS		4	/* get/put pairs per timer interrupt */
 #define GP_ST_CHECK_MAX	256	/* pattern bytes checked per object */
@@ -205,15 +204,6 @@ struct gp_obj {
 	u8 pattern[];
 };
 
-static __printf(2, 3) void gp_fail(struct pooldbg *t, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	gosync_vviolation(t->v, fmt, args);
-	va_end(args);
-}
-
 /* Plant the injection @what now, if it is the one asked and not yet. */
 static bool gp_plant(struct pooldbg *t, enum gp_st_inject what)
 {
@@ -267,11 +257,12 @@ static void gp_dtor(void *obj, void *arg)
 		return;
 	state = atomic_xchg(&o->state, GP_ST_FREED);
 	if (state != GP_ST_CACHED)
-		gp_fail(t, "the pool freed an object in state %#x (owner %u)",
-			state, o->owner);
+		gosync_violation(t->v, "the pool freed an object in state %#x (owner %u)",
+				 state, o->owner);
 	else if (memchr_inv(o->pattern, GP_ST_PATTERN, t->poison))
-		gp_fail(t, "a cached object was written to before its free (last owner %u)",
-			o->owner);
+		gosync_violation(t->v,
+				 "a cached object was written to before its free (last owner %u)",
+				 o->owner);
 }
 
 static int gp_new_pool(struct pooldbg *t, const char *name,
@@ -299,13 +290,12 @@ static void gp_got(struct pooldbg *t, struct gp_obj *o, u32 owner)
 		return;
 	state = atomic_cmpxchg(&o->state, GP_ST_CACHED, GP_ST_OUT);
 	if (state != GP_ST_CACHED) {
-		gp_fail(t, "get returned an object in state %#x (owner %u, getter %u)",
-			state, o->owner, owner);
+		gosync_violation(t->v, "get returned an object in state %#x (owner %u, getter %u)",
+				 state, o->owner, owner);
 		return;
 	}
 	if (memchr_inv(o->pattern, GP_ST_PATTERN, t->poison))
-		gp_fail(t, "a cached object was written to (last owner %u)",
-			o->owner);
+		gosync_violation(t->v, "a cached object was written to (last owner %u)", o->owner);
 	o->owner = owner;
 	/* Use it: the pattern must be refilled before it goes back. */
 	memset(o->pattern, owner & 0xff, min(t->poison, 8U));
@@ -320,15 +310,15 @@ static void gp_put_obj(struct pooldbg *t, struct gp_obj *o,
 	int state = t->poison ? atomic_read(&o->state) : GP_ST_OUT;
 
 	if (state != GP_ST_OUT) {
-		gp_fail(t, "put of an object in state %#x (owner %u, putter %u)",
-			state, o->owner, owner);
+		gosync_violation(t->v, "put of an object in state %#x (owner %u, putter %u)",
+				 state, o->owner, owner);
 		return;	/* leave it out: putting it would corrupt */
 	}
 	if (t->poison) {
 		memset(o->pattern, GP_ST_PATTERN, t->poison);
 		if (atomic_cmpxchg(&o->state, GP_ST_OUT, GP_ST_CACHED) != GP_ST_OUT) {
-			gp_fail(t, "an object changed state while put (putter %u)",
-				owner);
+			gosync_violation(t->v, "an object changed state while put (putter %u)",
+					 owner);
 			return;
 		}
 		if (gp_plant(t, GP_ST_INJ_DOUBLE_PUT))
@@ -510,26 +500,15 @@ struct gp_verb {
 	const char *name;
 	u32 takes;		/* BIT(enum gp_arg) it accepts */
 	u32 needs;		/* ... and requires */
-	int (*run)(struct pooldbg *t, struct gp_args *a,
-		   struct seq_buf *out, const char *who);
+	int (*run)(struct pooldbg *t, struct gp_args *a, struct seq_buf *out);
 };
 
 static_assert(offsetof(struct gp_verb, name) == 0,
 	      "gosync_parse_verb() finds a verb by its first member");
 
-/* Explain a rejected command; returns @err. */
-static __printf(4, 5) int gp_err(struct seq_buf *out, const char *who,
-				      int err, const char *fmt, ...)
-{
-	char msg[128];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	gosync_report(out, who, "%s", msg);
-	return err;
-}
+/* Explain a rejected command (parse.h); evaluates to @err. */
+#define gp_err(out, err, fmt, ...) \
+	({ gosync_report(out, "pool", fmt, ##__VA_ARGS__); err; })
 
 /* Serializes commands; guards gp_pools, gp_bytes, gp_scratch. */
 static DEFINE_MUTEX(gp_lock);
@@ -605,8 +584,7 @@ static long gp_destroy_pool(struct pooldbg *t, bool late_put, u64 *made)
 	return diff;
 }
 
-static int gp_create(struct pooldbg *unused, struct gp_args *a,
-		     struct seq_buf *out, const char *who)
+static int gp_create(struct pooldbg *unused, struct gp_args *a, struct seq_buf *out)
 {
 	struct pooldbg **slot = gp_slot(NULL);
 	bool buf = !strcmp(a->kind, "buf");
@@ -615,30 +593,25 @@ static int gp_create(struct pooldbg *unused, struct gp_args *a,
 	int ret;
 
 	if (!gosync_parse_name_ok(a->name))
-		return gp_err(out, who, -EINVAL, "create: name '%s' is not [A-Za-z0-9_-]+",
-				   a->name);
+		return gp_err(out, -EINVAL, "create: name '%s' is not [A-Za-z0-9_-]+", a->name);
 	if (!buf && a->kind[0] && strcmp(a->kind, "obj"))
-		return gp_err(out, who, -EINVAL, "create: unknown kind '%s' (obj or buf)",
-				   a->kind);
+		return gp_err(out, -EINVAL, "create: unknown kind '%s' (obj or buf)", a->kind);
 	if (buf && (a->align || a->cpu_cache || a->max_objects || a->reset ||
 		    a->reset_on_get || a->ctor_fail || a->drop))
-		return gp_err(out, who, -EINVAL,
-				   "create: kind=buf takes only size, max_cap and irqsafe"
-				   );
+		return gp_err(out, -EINVAL,
+			      "create: kind=buf takes only size, max_cap and irqsafe");
 	if (!buf && a->max_cap != U64_MAX)
-		return gp_err(out, who, -EINVAL, "create: max_cap is for kind=buf");
+		return gp_err(out, -EINVAL, "create: max_cap is for kind=buf");
 	if (gp_slot(a->name))
-		return gp_err(out, who, -EEXIST, "create: pool '%s' exists", a->name);
+		return gp_err(out, -EEXIST, "create: pool '%s' exists", a->name);
 	if (!slot)
-		return gp_err(out, who, -ENOSPC, "create: %d test pools exist already",
-				   GP_POOLS);
+		return gp_err(out, -ENOSPC, "create: %d test pools exist already", GP_POOLS);
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (t)
 		t->held = kvcalloc(GP_HELD_MAX, sizeof(*t->held), GFP_KERNEL);
 	if (!t || !t->held) {
 		kfree(t);
-		gosync_report(out, who, "create: out of memory");
-		return -ENOMEM;
+		return gp_err(out, -ENOMEM, "create: out of memory");
 	}
 	strscpy(t->name, a->name, sizeof(t->name));
 	snprintf(pname, sizeof(pname), "dbg-%s", t->name);
@@ -660,10 +633,9 @@ static int gp_create(struct pooldbg *unused, struct gp_args *a,
 		ret = gp_new_pool(t, pname, a->align, a->cpu_cache, a->reset);
 	}
 	if (ret) {
-		gosync_report(out, who, "create: %s() failed (%d)",
-			      buf ? "gosync_bufpool_init" : "gosync_pool_create", ret);
 		gp_free(t);
-		return ret;
+		return gp_err(out, ret, "create: %s() failed (%d)",
+			      buf ? "gosync_bufpool_init" : "gosync_pool_create", ret);
 	}
 	*slot = t;
 	seq_buf_printf(out, "created name=%s kind=%s size=%u", t->name,
@@ -680,21 +652,19 @@ static int gp_create(struct pooldbg *unused, struct gp_args *a,
 	return 0;
 }
 
-static int gp_destroy(struct pooldbg *t, struct gp_args *a,
-		      struct seq_buf *out, const char *who)
+static int gp_destroy(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	unsigned int held = t->nr_held;
 	u64 made;
 	long diff;
 
 	if (a->late_put && t->buf)
-		return gp_err(out, who, -EINVAL, "destroy: late_put is for kind=obj");
+		return gp_err(out, -EINVAL, "destroy: late_put is for kind=obj");
 	*gp_slot(t->name) = NULL;
 	diff = gp_destroy_pool(t, a->late_put, &made);
 	if (diff)
-		return gp_err(out, who, -EIO,
-				   "destroy: %llu constructed, destructor calls off by %+ld",
-				   made, diff);
+		return gp_err(out, -EIO, "destroy: %llu constructed, destructor calls off by %+ld",
+			      made, diff);
 	seq_buf_printf(out, "destroyed name=%s held=%u constructed=%llu\n",
 		       a->name, held, made);
 	return 0;
@@ -702,21 +672,17 @@ static int gp_destroy(struct pooldbg *t, struct gp_args *a,
 
 /* Why did a get return NULL? */
 static int gp_get_failed(struct pooldbg *t, long fails0, unsigned int got,
-			 struct seq_buf *out, const char *who)
+			 struct seq_buf *out)
 {
 	struct gosync_pool_stats st;
 
 	if (!t->buf && atomic_long_read(&t->ctor_fails) != fails0)
-		return gp_err(out, who, -ENOMEM,
-				   "get: the constructor failed after %u objects",
-				   got);
+		return gp_err(out, -ENOMEM, "get: the constructor failed after %u objects", got);
 	gosync_pool_stats(t->pool, &st);
 	if (t->max_objects && st.objects >= (long)t->max_objects)
-		return gp_err(out, who, -ENOSPC,
-				   "get: max_objects=%lu reached after %u objects",
-				   t->max_objects, got);
-	gosync_report(out, who, "get: allocation failed after %u objects", got);
-	return -ENOMEM;
+		return gp_err(out, -ENOSPC, "get: max_objects=%lu reached after %u objects",
+			      t->max_objects, got);
+	return gp_err(out, -ENOMEM, "get: allocation failed after %u objects", got);
 }
 
 /*
@@ -745,23 +711,19 @@ static void *gp_get_one(struct pooldbg *t, bool atomic)
 	return obj;
 }
 
-static int gp_get(struct pooldbg *t, struct gp_args *a,
-		  struct seq_buf *out, const char *who)
+static int gp_get(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	bool atomic = !strcmp(a->gfp, "atomic");
 	unsigned int i;
 	void *obj;
 
 	if (!atomic && a->gfp[0] && strcmp(a->gfp, "kernel"))
-		return gp_err(out, who, -EINVAL, "get: unknown gfp '%s' (kernel or atomic)",
-				   a->gfp);
+		return gp_err(out, -EINVAL, "get: unknown gfp '%s' (kernel or atomic)", a->gfp);
 	if (t->nr_held + a->n > GP_HELD_MAX)
-		return gp_err(out, who, -ERANGE, "get: %u held, at most %d",
-				   t->nr_held, GP_HELD_MAX);
+		return gp_err(out, -ERANGE, "get: %u held, at most %d", t->nr_held, GP_HELD_MAX);
 	if ((u64)a->n * t->size > GP_BYTES_MAX - gp_bytes)
-		return gp_err(out, who, -ERANGE,
-				   "get: the test pools would hold over %lu bytes",
-				   GP_BYTES_MAX);
+		return gp_err(out, -ERANGE, "get: the test pools would hold over %lu bytes",
+			      GP_BYTES_MAX);
 	for (i = 0; i < a->n; i++) {
 		long fails0 = atomic_long_read(&t->ctor_fails);
 
@@ -769,7 +731,7 @@ static int gp_get(struct pooldbg *t, struct gp_args *a,
 		t->gets++;
 		if (!obj) {
 			t->get_nulls++;
-			return gp_get_failed(t, fails0, i, out, who);
+			return gp_get_failed(t, fails0, i, out);
 		}
 		t->held[t->nr_held++] = obj;
 		t->held_bytes += gp_obj_bytes(t, obj);
@@ -779,82 +741,75 @@ static int gp_get(struct pooldbg *t, struct gp_args *a,
 	return 0;
 }
 
-static int gp_put(struct pooldbg *t, struct gp_args *a,
-		  struct seq_buf *out, const char *who)
+static int gp_put(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	if (a->n > t->nr_held)
-		return gp_err(out, who, -ERANGE, "put: n=%u but %u held", a->n, t->nr_held);
+		return gp_err(out, -ERANGE, "put: n=%u but %u held", a->n, t->nr_held);
 	gp_put_n(t, a->n);
 	seq_buf_printf(out, "put=%u held=%u\n", a->n, t->nr_held);
 	return 0;
 }
 
-static int gp_grow(struct pooldbg *t, struct gp_args *a,
-		   struct seq_buf *out, const char *who)
+static int gp_grow(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	struct gosync_buf *b;
 	size_t old;
 	int ret;
 
 	if (!t->buf)
-		return gp_err(out, who, -EINVAL, "grow: pool '%s' is not kind=buf", t->name);
+		return gp_err(out, -EINVAL, "grow: pool '%s' is not kind=buf", t->name);
 	if (!t->nr_held)
-		return gp_err(out, who, -ENOENT, "grow: pool '%s' holds no buffer", t->name);
+		return gp_err(out, -ENOENT, "grow: pool '%s' holds no buffer", t->name);
 	if (a->idx == U32_MAX)
 		a->idx = t->nr_held - 1;
 	if (a->idx >= t->nr_held)
-		return gp_err(out, who, -ERANGE, "grow: idx=%u but %u held",
-				   a->idx, t->nr_held);
+		return gp_err(out, -ERANGE, "grow: idx=%u but %u held", a->idx, t->nr_held);
 	b = t->held[a->idx];
 	old = b->cap;
 	/* At worst gosync_buf_reserve() doubles the buffer or more. */
 	if (b->len + a->bytes > old &&
 	    max_t(u64, b->len + a->bytes, 2ULL * old) - old >
-	    GP_BYTES_MAX - gp_bytes) {
-		gosync_report(out, who, "grow: the test pools would hold over %lu bytes",
+	    GP_BYTES_MAX - gp_bytes)
+		return gp_err(out, -ERANGE, "grow: the test pools would hold over %lu bytes",
 			      GP_BYTES_MAX);
-		return -ERANGE;
-	}
 	ret = gosync_buf_reserve(b, a->bytes, GFP_KERNEL);
-	if (ret) {
-		gosync_report(out, who, "grow: gosync_buf_reserve() failed (%d)", ret);
-		return ret;
-	}
+	if (ret)
+		return gp_err(out, ret, "grow: gosync_buf_reserve() failed (%d)", ret);
 	t->held_bytes += b->cap - old;
 	gp_bytes += b->cap - old;
 	seq_buf_printf(out, "cap=%zu\n", b->cap);
 	return 0;
 }
 
-static int gp_shrink(struct pooldbg *t, struct gp_args *a,
-		     struct seq_buf *out, const char *who)
+static int gp_shrink(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	seq_buf_printf(out, "freed=%lu\n", gosync_pool_shrink(t->pool, a->nr));
 	return 0;
 }
 
-static int gp_age(struct pooldbg *t, struct gp_args *a,
-		  struct seq_buf *out, const char *who)
+static int gp_age(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	__gosync_pool_age(t->pool);
 	seq_buf_printf(out, "aged\n");
 	return 0;
 }
 
-/* "key<sep>value" for each of @n @keys, separated by @end. */
+/* Each of @n @keys and its value: as "key value" lines, or " key=value". */
 static void gp_print(struct seq_buf *out, const char *const *keys,
-		     const long long *v, unsigned int n, const char *sep,
-			  const char *end)
+		     const long long *v, unsigned int n, bool lines)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		seq_buf_printf(out, "%s%s%s%lld", i ? end : "", keys[i], sep, v[i]);
+	for (i = 0; i < n; i++) {
+		if (lines)
+			seq_buf_printf(out, "%s %lld\n", keys[i], v[i]);
+		else
+			seq_buf_printf(out, " %s=%lld", keys[i], v[i]);
+	}
 }
 
-static void gp_print_stats(struct seq_buf *out,
-			   const struct gosync_pool_stats *st,
-				const char *sep, const char *end)
+static void gp_print_stats(struct seq_buf *out, const struct gosync_pool_stats *st,
+			   bool lines)
 {
 	static const char *const keys[] = {
 		"hits", "misses", "refills", "steals", "constructed",
@@ -867,11 +822,10 @@ static void gp_print_stats(struct seq_buf *out,
 		st->objects, st->cached, st->depot,
 	};
 
-	gp_print(out, keys, v, ARRAY_SIZE(keys), sep, end);
+	gp_print(out, keys, v, ARRAY_SIZE(keys), lines);
 }
 
-static int gp_stats(struct pooldbg *t, struct gp_args *a,
-		    struct seq_buf *out, const char *who)
+static int gp_stats(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	static const char *const keys[] = {
 		"held", "held_bytes", "gets", "get_nulls", "puts_called",
@@ -888,29 +842,24 @@ static int gp_stats(struct pooldbg *t, struct gp_args *a,
 	struct gosync_pool_stats st;
 
 	gosync_pool_stats(t->pool, &st);
-	gp_print_stats(out, &st, " ", "\n");
-	seq_buf_printf(out, "\n");
-	gp_print(out, keys, v, ARRAY_SIZE(keys), " ", "\n");
-	seq_buf_printf(out, "\n");
+	gp_print_stats(out, &st, true);
+	gp_print(out, keys, v, ARRAY_SIZE(keys), true);
 	return 0;
 }
 
-static int gp_cpustats(struct pooldbg *t, struct gp_args *a,
-		       struct seq_buf *out, const char *who)
+static int gp_cpustats(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	struct gosync_pool_stats st;
 	unsigned int cpu;
 
 	if (a->cpu != U32_MAX && a->cpu >= nr_cpu_ids)
-		return gp_err(out, who, -ERANGE, "'cpu=%u' is outside [0, %u]",
-				   a->cpu, nr_cpu_ids - 1);
+		return gp_err(out, -ERANGE, "'cpu=%u' is outside [0, %u]", a->cpu,
+			      nr_cpu_ids - 1);
 	if (a->cpu != U32_MAX) {
 		if (__gosync_pool_cpu_stats(t->pool, a->cpu, &st))
-			return gp_err(out, who, -EINVAL, "cpustats: CPU %u is not possible",
-					   a->cpu);
+			return gp_err(out, -EINVAL, "cpustats: CPU %u is not possible", a->cpu);
 		seq_buf_printf(out, "cpu %u\n", a->cpu);
-		gp_print_stats(out, &st, " ", "\n");
-		seq_buf_printf(out, "\n");
+		gp_print_stats(out, &st, true);
 		return 0;
 	}
 	for_each_online_cpu(cpu) {
@@ -921,27 +870,25 @@ static int gp_cpustats(struct pooldbg *t, struct gp_args *a,
 		}
 		if (__gosync_pool_cpu_stats(t->pool, cpu, &st))
 			continue;
-		seq_buf_printf(out, "cpu=%u ", cpu);
-		gp_print_stats(out, &st, "=", " ");
+		seq_buf_printf(out, "cpu=%u", cpu);
+		gp_print_stats(out, &st, false);
 		seq_buf_printf(out, "\n");
 	}
 	return 0;
 }
 
-static int gp_check_cmd(struct pooldbg *t, struct gp_args *a,
-			struct seq_buf *out, const char *who)
+static int gp_check_cmd(struct pooldbg *t, struct gp_args *a, struct seq_buf *out)
 {
 	long x = 0, y = 0;
 	const char *why = gp_check(t, &x, &y);
 
 	if (why)
-		return gp_err(out, who, -EIO, "check: %s (%ld, %ld)", why, x, y);
+		return gp_err(out, -EIO, "check: %s (%ld, %ld)", why, x, y);
 	seq_buf_printf(out, "ok\n");
 	return 0;
 }
 
-static int gp_list(struct pooldbg *unused, struct gp_args *a,
-		   struct seq_buf *out, const char *who)
+static int gp_list(struct pooldbg *unused, struct gp_args *a, struct seq_buf *out)
 {
 	unsigned int i, n = 0;
 
@@ -980,8 +927,7 @@ static const struct gp_verb gp_verbs[] = {
 #undef A
 
 /* The exec() of pool/cmd: parse and run one command (grammar above). */
-static int gp_exec(struct gosync_cmd_file *f, char *line,
-		   struct seq_buf *out)
+static int gp_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	struct gosync_param params[GP_NR_ARGS];
 	struct gp_args *a = &gp_scratch;
@@ -992,24 +938,21 @@ static int gp_exec(struct gosync_cmd_file *f, char *line,
 	struct pooldbg **slot = NULL;
 	int ret;
 
-	v = gosync_parse_verb(&line, gp_verbs, ARRAY_SIZE(gp_verbs),
-			      sizeof(gp_verbs[0]), out, f->who);
+	v = gosync_parse_verb(&line, gp_verbs, ARRAY_SIZE(gp_verbs), sizeof(gp_verbs[0]),
+			      out, f->who);
 	if (!v)
 		return -EINVAL;
-	spec.nr = gosync_param_select(params, gp_params, GP_NR_ARGS,
-				      v->takes, v->needs);
+	spec.nr = gosync_param_select(params, gp_params, GP_NR_ARGS, v->takes, v->needs);
 	mutex_lock(&gp_lock);
 	ret = gosync_args_parse(&spec, line, a, out, f->who);
 	/* Every verb but create and list names an existing pool. */
 	if (!ret && v->run != gp_create && v->run != gp_list) {
 		slot = gp_slot(a->name);
-		if (!slot) {
-			gosync_report(out, f->who, "no pool named '%s'", a->name);
-			ret = -ENOENT;
-		}
+		if (!slot)
+			ret = gp_err(out, -ENOENT, "no pool named '%s'", a->name);
 	}
 	if (!ret)
-		ret = v->run(slot ? *slot : NULL, a, out, f->who);
+		ret = v->run(slot ? *slot : NULL, a, out);
 	mutex_unlock(&gp_lock);
 	return ret;
 }
@@ -1048,21 +991,19 @@ static int gp_st_args_check(void *args, struct seq_buf *out, const char *who)
 
 	a->threads = a->threads ?: num_online_cpus();
 	if (a->mode == GP_ST_XCPU && a->threads < 2)
-		return gp_err(out, who, -EINVAL, "stress: mode=xcpu needs 2 threads or more");
+		return gp_err(out, -EINVAL, "stress: mode=xcpu needs 2 threads or more");
 	if (a->mode == GP_ST_IRQ)
 		a->irqsafe = 1;
 	/* Cached everywhere, plus out: each thread's batch and ring. */
 	cache = a->cpu_cache ? a->cpu_cache : GOSYNC_POOL_CPU_CACHE_DEFAULT;
 	objs = (u64)num_online_cpus() * cache +
 	       (u64)a->threads * (GP_ST_BATCH + GP_ST_RING);
-	if (objs * a->size > GP_ST_MAX_BYTES)
-		return gp_err(out, who, -ERANGE,
-				   "stress: size=%u could take %llu MiB, over %llu",
-				   a->size, objs * a->size >> 20, GP_ST_MAX_BYTES >> 20);
+	if (objs * a->size > GP_BYTES_MAX)
+		return gp_err(out, -ERANGE, "stress: size=%u could take %llu MiB, over %lu",
+			      a->size, objs * a->size >> 20, GP_BYTES_MAX >> 20);
 	if (!IS_ENABLED(CONFIG_FAILSLAB) && a->failslab)
-		return gp_err(out, who, -EOPNOTSUPP,
-				   "stress: failslab=1 needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB"
-				   );
+		return gp_err(out, -EOPNOTSUPP,
+			      "stress: failslab=1 needs CONFIG_FAULT_INJECTION and CONFIG_FAILSLAB");
 	return 0;
 }
 
@@ -1080,12 +1021,10 @@ static const struct gp_st_args gp_st_defaults = {
 static const struct gosync_param gp_st_params[] = {
 	GOSYNC_ARG_CPUS("threads", struct gp_st_args, threads),
 	GP_ST_U32(duration_ms, 1, GP_ST_MAX_MS),
-	GOSYNC_ARG_ENUM("mode", struct gp_st_args, mode, gp_st_mode_names,
-			GP_ST_NR_MODES),
+	GOSYNC_ARG_ENUM("mode", struct gp_st_args, mode, gp_st_mode_names, GP_ST_NR_MODES),
 	GP_ST_U32(size, 16, GOSYNC_POOL_SIZE_MAX),
 	GP_ST_U32(cpu_cache, 2, GOSYNC_POOL_CPU_CACHE_MAX),
-	GOSYNC_ARG_U64("max_objects", struct gp_st_args, max_objects, 0,
-		       ULONG_MAX, false),
+	GOSYNC_ARG_U64("max_objects", struct gp_st_args, max_objects, 0, ULONG_MAX, false),
 	GP_ST_U32(poison, 0, 1),
 	GP_ST_U32(irqsafe, 0, 1),
 	GP_ST_U32(timer_us, 10, 100000),
@@ -1116,7 +1055,8 @@ struct gp_st_ring {
 
 /*
  * One stress thread. Its counts are [0] for the thread, [1] for its
- * timer (irq mode), which interrupts it on its CPU.
+ * timer (irq mode), which interrupts it on its CPU. xcpu: an even
+ * thread passes its objects to the next one through its @ring.
  */
 struct gp_st_thread {
 	struct poolst *st;
@@ -1124,19 +1064,18 @@ struct gp_st_thread {
 	struct hrtimer timer;
 	bool timer_stop;	/* the timer must not re-arm */
 	u64 gets[2], nulls[2], puts[2];	/* successful gets, NULL gets, puts */
+	struct gp_st_ring ring;
 };
 
 /*
- * One stress run: its pool and arguments, threads, xcpu rings; destroy
- * mode's barrier (@bar threads waiting, @bar_gen passed), end flag,
- * @cycles and @sum of its pools' counters read before each destroy.
+ * One stress run: its pool and arguments, threads; destroy mode's
+ * barrier (@bar threads waiting, @bar_gen passed), end flag, @cycles
+ * and @sum of its pools' counters read before each destroy.
  */
 struct poolst {
 	struct pooldbg t;
 	struct gp_st_args a;
 	ktime_t period;
-	struct gp_st_thread *th;
-	struct gp_st_ring *rings;
 	struct gosync_run run;
 	struct gosync_violations v;
 	atomic_t bar;
@@ -1144,6 +1083,7 @@ struct poolst {
 	bool done;
 	u64 cycles;
 	struct gosync_pool_stats sum;
+	struct gp_st_thread th[];
 };
 
 /* Get up to @n objects into @objs (NULL where a get failed); @irq: timer. */
@@ -1205,7 +1145,7 @@ static enum hrtimer_restart gp_st_timer_fn(struct hrtimer *timer)
 static void gp_st_produce(struct poolst *s, struct gp_st_thread *th,
 			  struct gosync_run_thread *t)
 {
-	struct gp_st_ring *r = &s->rings[th->id / 2];
+	struct gp_st_ring *r = &th->ring;
 	unsigned long head = r->head;
 	struct gp_obj *o;
 	unsigned int i;
@@ -1232,7 +1172,7 @@ static void gp_st_produce(struct poolst *s, struct gp_st_thread *th,
 static void gp_st_consume(struct poolst *s, struct gp_st_thread *th,
 			  struct gosync_run_thread *t)
 {
-	struct gp_st_ring *r = &s->rings[th->id / 2];
+	struct gp_st_ring *r = &s->th[th->id - 1].ring;
 	unsigned long tail = r->tail, head;
 	bool done;
 
@@ -1306,8 +1246,9 @@ static void gp_st_destroy_cycles(struct poolst *s, struct gp_st_thread *th,
 				ret = gp_new_pool(t, "stress", 0, s->a.cpu_cache, true);
 			gp_st_make_it_fail(s, true);
 			if (ret)
-				gp_fail(t, "cycle %llu: gosync_pool_create() failed (%d)",
-					s->cycles, ret);
+				gosync_violation(t->v,
+						 "cycle %llu: gosync_pool_create() failed (%d)",
+						 s->cycles, ret);
 			s->done |= ret;
 		}
 		gp_st_barrier(s);
@@ -1331,8 +1272,8 @@ static void gp_st_destroy_cycles(struct poolst *s, struct gp_st_thread *th,
 		gp_st_barrier(s);
 		/* Every destructor call was made by a put or by destroy. */
 		if (!th->id && gp_free_diff(t))
-			gp_fail(t, "cycle %llu: destructor calls off by %+ld",
-				s->cycles, gp_free_diff(t));
+			gosync_violation(t->v, "cycle %llu: destructor calls off by %+ld",
+					 s->cycles, gp_free_diff(t));
 		s->cycles += !th->id;
 	}
 }
@@ -1397,103 +1338,86 @@ static void gp_st_check(struct poolst *s, struct gosync_pool_stats *st,
 
 	puts += gp_plant(t, GP_ST_INJ_COUNT);
 	if (gets != puts)
-		gp_fail(t, "%llu gets but %llu puts", gets, puts);
+		gosync_violation(t->v, "%llu gets but %llu puts", gets, puts);
 	t->gets = gets + nulls;
 	t->get_nulls = nulls;
 	t->puts = puts;
 	if (s->a.mode == GP_ST_DESTROY) {
 		*st = s->sum;
-		if (st->hits + st->misses != t->gets || st->ctor_failed != nulls)
-			gp_fail(t,
-				"hits %llu + misses %llu != gets %llu, ctor_failed %llu != %llu",
-				     st->hits, st->misses, t->gets, st->ctor_failed, nulls);
+		if (st->hits + st->misses != t->gets)
+			gosync_violation(t->v, "hits %llu + misses %llu != gets %llu", st->hits,
+					 st->misses, t->gets);
+		if (st->ctor_failed != nulls)
+			gosync_violation(t->v, "ctor_failed %llu != NULL gets %llu",
+					 st->ctor_failed, nulls);
 		if (atomic_long_read(&t->ctor_dirty))
-			gp_fail(t, "the constructor got memory that was not zeroed");
+			gosync_violation(t->v, "the constructor got memory that was not zeroed");
 	} else {
 		why = gp_check(t, &x, &y);
 		if (why)
-			gp_fail(t, "%s (%ld, %ld)", why, x, y);
+			gosync_violation(t->v, "%s (%ld, %ld)", why, x, y);
 		gosync_pool_stats(t->pool, st);
 		gosync_pool_destroy(t->pool);
 	}
 	/* After destroy, every object constructed was destructed. */
 	x = gp_free_diff(t) + gp_plant(t, GP_ST_INJ_FREE);
 	if (x)
-		gp_fail(t, "%llu constructed, destructor calls off by %+ld after destroy",
-			st->constructed, x);
+		gosync_violation(t->v,
+				 "%llu constructed, destructor calls off by %+ld after destroy",
+				 st->constructed, x);
 	if (t->inject && !atomic_read(&t->injected))
-		gp_fail(t, "inject=%s was not planted",
-			gp_st_inject_names[t->inject]);
+		gosync_violation(t->v, "inject=%s was not planted", gp_st_inject_names[t->inject]);
 }
 
-static void gp_st_free(struct poolst *s)
-{
-	kfree(s->th);
-	kvfree(s->rings);
-	kfree(s);
-}
-
-static int gp_st_exec(struct gosync_cmd_file *f, char *line,
-		      struct seq_buf *out)
+static int gp_st_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	u64 gets = 0, nulls = 0, puts = 0, irq_ops = 0, ops = 0;
 	struct gosync_pool_stats st;
+	struct gp_st_args a;
 	struct poolst *s;
 	unsigned int i;
 	int ret, err;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	ret = gosync_args_parse(&gosync_pool_stress_args, line, &a, out, f->who);
+	if (ret)
+		return ret;
+	s = kvzalloc(struct_size(s, th, a.threads), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = gosync_args_parse(&gosync_pool_stress_args, line, &s->a, out,
-				f->who);
-	if (ret)
-		goto out_free;
-	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
-	s->t.size = s->a.size;
-	s->t.max_objects = s->a.max_objects;
-	s->t.flags = s->a.irqsafe ? GOSYNC_POOL_IRQSAFE : 0;
-	s->t.drop = s->a.mode == GP_ST_DESTROY ? 2 : 0;
-	s->t.inject = s->a.inject;
+	s->a = a;
+	s->period = ns_to_ktime((u64)a.timer_us * NSEC_PER_USEC);
+	s->t.size = a.size;
+	s->t.max_objects = a.max_objects;
+	s->t.flags = a.irqsafe ? GOSYNC_POOL_IRQSAFE : 0;
+	s->t.drop = a.mode == GP_ST_DESTROY ? 2 : 0;
+	s->t.inject = a.inject;
 	s->t.v = &s->v;
-	if (s->a.poison)
-		s->t.poison = min_t(unsigned int, s->a.size - sizeof(struct gp_obj),
+	if (a.poison)
+		s->t.poison = min_t(unsigned int, a.size - sizeof(struct gp_obj),
 				    GP_ST_CHECK_MAX);
 	gosync_violations_init(&s->v, "pool: stress");
-	ret = -ENOMEM;
-	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
-	if (!s->th)
-		goto out_free;
-	if (s->a.mode == GP_ST_XCPU) {
-		s->rings = kvcalloc(s->a.threads / 2, sizeof(*s->rings), GFP_KERNEL);
-		if (!s->rings)
-			goto out_free;
-	}
-	for (i = 0; i < s->a.threads; i++) {
+	for (i = 0; i < a.threads; i++) {
 		s->th[i].st = s;
 		s->th[i].id = i;
 	}
-	if (s->a.mode != GP_ST_DESTROY) {
-		ret = gp_new_pool(&s->t, "stress", 0, s->a.cpu_cache, false);
-		if (ret) {
-			gosync_report(out, f->who, "stress: gosync_pool_create() failed (%d)",
-				      ret);
-			goto out_free;
-		}
+	/* destroy mode makes a pool per cycle. */
+	ret = a.mode == GP_ST_DESTROY ? 0 : gp_new_pool(&s->t, "stress", 0, a.cpu_cache, false);
+	if (ret) {
+		kvfree(s);
+		return gp_err(out, ret, "stress: gosync_pool_create() failed (%d)", ret);
 	}
 	s->run = (struct gosync_run){
-		.name = "pool", .body = gp_st_body, .nr_threads = s->a.threads,
-		.duration_ms = s->a.duration_ms, .data = s, .v = &s->v,
+		.name = "pool", .body = gp_st_body, .nr_threads = a.threads,
+		.duration_ms = a.duration_ms, .data = s, .v = &s->v,
 	};
 	ret = gosync_run_threads(&s->run);
 	if (!s->run.go) {
-		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
-		if (s->a.mode != GP_ST_DESTROY)
-			gosync_pool_destroy(s->t.pool);
-		goto out_run;
+		gosync_pool_destroy(s->t.pool);	/* none in destroy mode */
+		ret = gp_err(out, ret, "stress: the run failed (%d)", ret);
+		goto out;
 	}
 	/* Every body ran to its end (an xcpu consumer empties its ring). */
-	for (i = 0; i < s->a.threads; i++) {
+	for (i = 0; i < a.threads; i++) {
 		struct gp_st_thread *th = &s->th[i];
 
 		ops += s->run.threads[i].ops;
@@ -1505,18 +1429,17 @@ static int gp_st_exec(struct gosync_cmd_file *f, char *line,
 	gp_st_check(s, &st, gets, nulls, puts);
 	err = gosync_run_result(&s->run, out,
 				"mode=%s threads=%u ops=%llu gets=%llu nulls=%llu puts=%llu irq_ops=%llu hits=%llu misses=%llu refills=%llu steals=%llu constructed=%llu ctor_failed=%llu spills=%llu dropped=%llu shrunk=%llu objects=%ld cached=%ld depot=%ld dtors=%ld failslab=%u cycles=%llu",
-				gp_st_mode_names[s->a.mode], s->a.threads, ops,
+				gp_st_mode_names[a.mode], a.threads, ops,
 				gets, nulls, puts, irq_ops, st.hits, st.misses,
 				st.refills, st.steals, st.constructed,
 				st.ctor_failed, st.spills, st.dropped,
 				st.shrunk, st.objects, st.cached, st.depot,
-				atomic_long_read(&s->t.dtors), s->a.failslab,
+				atomic_long_read(&s->t.dtors), a.failslab,
 				s->cycles);
 	ret = ret ?: err;
-out_run:
+out:
 	gosync_run_free(&s->run);
-out_free:
-	gp_st_free(s);
+	kvfree(s);
 	return ret;
 }
 

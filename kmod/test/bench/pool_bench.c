@@ -52,10 +52,10 @@
  *			that finds the list empty. A put always links the
  *			object back.
  *
- * Every implementation is called through the same kind of ops table
- * (struct gp_b_ops); the bodies are written once per mix and instantiated
- * per implementation with the table as a compile-time constant, so the
- * compiler turns the table calls into direct calls for all of them alike.
+ * Every implementation is one entry of enum gp_b_impl; get and put switch
+ * on it. The bodies are written once per mix and instantiated per
+ * implementation with its struct gp_b_ops a compile-time constant, so
+ * the compiler keeps only that implementation's calls, for all alike.
  * Objects still in a ring when a run ends go back to their implementation
  * in teardown, before it is destroyed.
  */
@@ -93,16 +93,6 @@ struct gp_b_obj {
 };
 
 /**
- * struct gp_b_freelist - the spinlock-protected free list
- * @lock: protects @head
- * @head: free objects
- */
-struct gp_b_freelist {
-	spinlock_t lock;		/* protects head */
-	struct list_head head;
-};
-
-/**
  * struct gp_b_ring - a single-producer, single-consumer ring (xcpu)
  * @head: next slot to pop; written by the consumer only
  * @tail: next slot to push; written by the producer only
@@ -114,7 +104,18 @@ struct gp_b_ring {
 	struct gp_b_obj *slot[GP_B_RING] ____cacheline_aligned_in_smp;
 };
 
-struct gp_b_ops;
+enum gp_b_impl { GP_B_POOL, GP_B_POOL_IRQ, GP_B_KMEM_CACHE, GP_B_MEMPOOL, GP_B_SPINLOCK };
+
+/* One implementation, as GOSYNC_BENCH_MIX_CASE() hands it to the bodies. */
+struct gp_b_ops {
+	enum gp_b_impl impl;
+};
+
+static const struct gp_b_ops gp_b_gosync_pool_ops = { GP_B_POOL };
+static const struct gp_b_ops gp_b_gosync_pool_irq_ops = { GP_B_POOL_IRQ };
+static const struct gp_b_ops gp_b_kmem_cache_ops = { GP_B_KMEM_CACHE };
+static const struct gp_b_ops gp_b_mempool_ops = { GP_B_MEMPOOL };
+static const struct gp_b_ops gp_b_spinlock_ops = { GP_B_SPINLOCK };
 
 /**
  * struct gp_b_state - the shared state of one run
@@ -125,7 +126,8 @@ struct gp_b_ops;
  * @kc: the object cache (kmem_cache, mempool and spinlock)
  * @pool: the gosync_pool (gosync_pool, gosync_pool_irq)
  * @mp: the mempool (mempool)
- * @fl: the free list (spinlock), in cache lines of its own
+ * @lock: protects @free, in cache lines of its own
+ * @free: the spinlock free list (spinlock)
  */
 struct gp_b_state {
 	const struct gp_b_ops *ops;
@@ -135,212 +137,103 @@ struct gp_b_state {
 	struct kmem_cache *kc;
 	struct gosync_pool *pool;
 	mempool_t *mp;
-	struct gp_b_freelist fl ____cacheline_aligned_in_smp;
+	spinlock_t lock ____cacheline_aligned_in_smp;	/* protects free */
+	struct list_head free;
 };
 
-/**
- * struct gp_b_ops - one implementation
- * @init: sets it up in @s; 0 or a negative errno
- * @destroy: frees it and every object it holds (all objects are back)
- * @get: an object, or NULL; process context, may sleep
- * @put: takes @obj back
- */
-struct gp_b_ops {
-	int (*init)(struct gp_b_state *s);
-	void (*destroy)(struct gp_b_state *s);
-	struct gp_b_obj *(*get)(struct gp_b_state *s);
-	void (*put)(struct gp_b_state *s, struct gp_b_obj *obj);
-};
-
-/* ---- kmem_cache ---- */
-
-static int gp_b_kc_create(struct gp_b_state *s)
-{
-	s->kc = kmem_cache_create("gosync_bench_pool", sizeof(struct gp_b_obj),
-				  0, 0, NULL);
-	return s->kc ? 0 : -ENOMEM;
-}
-
-static void gp_b_kc_destroy(struct gp_b_state *s)
-{
-	kmem_cache_destroy(s->kc);
-}
-
-static struct gp_b_obj *gp_b_kc_get(struct gp_b_state *s)
-{
-	return kmem_cache_alloc(s->kc, GFP_KERNEL);
-}
-
-static void gp_b_kc_put(struct gp_b_state *s, struct gp_b_obj *obj)
-{
-	kmem_cache_free(s->kc, obj);
-}
-
-static const struct gp_b_ops gp_b_kmem_cache_ops = {
-	.init = gp_b_kc_create,
-	.destroy = gp_b_kc_destroy,
-	.get = gp_b_kc_get,
-	.put = gp_b_kc_put,
-};
-
-/* ---- gosync_pool ---- */
-
-static int gp_b_gp_create(struct gp_b_state *s, unsigned int flags)
+/* Sets the implementation up in @s; gp_b_destroy() undoes a part too. */
+static int gp_b_init(struct gp_b_state *s, enum gp_b_impl impl)
 {
 	const struct gosync_pool_opts opts = {
-		.name = "gosync_bench_pool",
-		.size = sizeof(struct gp_b_obj),
-		.flags = flags,
+		.name = "gosync_bench_pool", .size = sizeof(struct gp_b_obj),
+		.flags = impl == GP_B_POOL_IRQ ? GOSYNC_POOL_IRQSAFE : 0,
 	};
+	struct gp_b_obj *obj;
+	unsigned int i;
 
-	s->pool = gosync_pool_create(&opts);
-	if (IS_ERR(s->pool)) {
-		int ret = PTR_ERR(s->pool);
-
-		s->pool = NULL;
-		return ret;
+	if (impl == GP_B_POOL || impl == GP_B_POOL_IRQ) {
+		s->pool = gosync_pool_create(&opts);
+		return PTR_ERR_OR_ZERO(s->pool);
 	}
-	return 0;
-}
-
-static int gp_b_gp_init(struct gp_b_state *s)
-{
-	return gp_b_gp_create(s, 0);
-}
-
-static int gp_b_gp_irq_init(struct gp_b_state *s)
-{
-	return gp_b_gp_create(s, GOSYNC_POOL_IRQSAFE);
-}
-
-static void gp_b_gp_destroy(struct gp_b_state *s)
-{
-	gosync_pool_destroy(s->pool);
-}
-
-static struct gp_b_obj *gp_b_gp_get(struct gp_b_state *s)
-{
-	return gosync_pool_get(s->pool, GFP_KERNEL);
-}
-
-static void gp_b_gp_put(struct gp_b_state *s, struct gp_b_obj *obj)
-{
-	gosync_pool_put(s->pool, obj);
-}
-
-static const struct gp_b_ops gp_b_gosync_pool_ops = {
-	.init = gp_b_gp_init,
-	.destroy = gp_b_gp_destroy,
-	.get = gp_b_gp_get,
-	.put = gp_b_gp_put,
-};
-
-static const struct gp_b_ops gp_b_gosync_pool_irq_ops = {
-	.init = gp_b_gp_irq_init,
-	.destroy = gp_b_gp_destroy,
-	.get = gp_b_gp_get,
-	.put = gp_b_gp_put,
-};
-
-/* ---- mempool ---- */
-
-static int gp_b_mp_init(struct gp_b_state *s)
-{
-	int ret = gp_b_kc_create(s);
-
-	if (ret)
-		return ret;
-	s->mp = mempool_create_slab_pool(GP_B_MEMPOOL_MIN, s->kc);
-	if (!s->mp) {
-		gp_b_kc_destroy(s);
+	s->kc = kmem_cache_create("gosync_bench_pool", sizeof(struct gp_b_obj),
+				  0, 0, NULL);
+	if (!s->kc)
 		return -ENOMEM;
+	if (impl == GP_B_MEMPOOL) {
+		s->mp = mempool_create_slab_pool(GP_B_MEMPOOL_MIN, s->kc);
+		return s->mp ? 0 : -ENOMEM;
+	}
+	for (i = 0; impl == GP_B_SPINLOCK && i < GP_B_PRELOAD; i++) {
+		obj = kmem_cache_alloc(s->kc, GFP_KERNEL);
+		if (!obj)
+			return -ENOMEM;
+		list_add(&obj->node, &s->free);
 	}
 	return 0;
 }
 
-static void gp_b_mp_destroy(struct gp_b_state *s)
-{
-	mempool_destroy(s->mp);
-	gp_b_kc_destroy(s);
-}
-
-static struct gp_b_obj *gp_b_mp_get(struct gp_b_state *s)
-{
-	return mempool_alloc(s->mp, GFP_KERNEL);
-}
-
-static void gp_b_mp_put(struct gp_b_state *s, struct gp_b_obj *obj)
-{
-	mempool_free(obj, s->mp);
-}
-
-static const struct gp_b_ops gp_b_mempool_ops = {
-	.init = gp_b_mp_init,
-	.destroy = gp_b_mp_destroy,
-	.get = gp_b_mp_get,
-	.put = gp_b_mp_put,
-};
-
-/* ---- spinlock-protected free list ---- */
-
-static void gp_b_fl_destroy(struct gp_b_state *s)
+/* Frees what gp_b_init() made and every object it holds (all are back). */
+static void gp_b_destroy(struct gp_b_state *s)
 {
 	struct gp_b_obj *obj, *tmp;
 
-	list_for_each_entry_safe(obj, tmp, &s->fl.head, node)
+	list_for_each_entry_safe(obj, tmp, &s->free, node)
 		kmem_cache_free(s->kc, obj);
-	gp_b_kc_destroy(s);
+	mempool_destroy(s->mp);
+	kmem_cache_destroy(s->kc);
+	gosync_pool_destroy(s->pool);	/* NULL or an ERR_PTR: nothing */
 }
 
-static int gp_b_fl_init(struct gp_b_state *s)
+/* An object, or NULL; process context, may sleep. */
+static __always_inline struct gp_b_obj *gp_b_get(struct gp_b_state *s,
+						 const struct gp_b_ops *ops)
 {
-	struct gp_b_obj *obj;
-	unsigned int i;
-	int ret;
+	struct gp_b_obj *obj = NULL;
 
-	spin_lock_init(&s->fl.lock);
-	INIT_LIST_HEAD(&s->fl.head);
-	ret = gp_b_kc_create(s);
-	if (ret)
-		return ret;
-	for (i = 0; i < GP_B_PRELOAD; i++) {
-		obj = kmem_cache_alloc(s->kc, GFP_KERNEL);
-		if (!obj) {
-			gp_b_fl_destroy(s);
-			return -ENOMEM;
-		}
-		list_add(&obj->node, &s->fl.head);
+	switch (ops->impl) {
+	case GP_B_POOL:
+	case GP_B_POOL_IRQ:
+		return gosync_pool_get(s->pool, GFP_KERNEL);
+	case GP_B_MEMPOOL:
+		return mempool_alloc(s->mp, GFP_KERNEL);
+	case GP_B_SPINLOCK:
+		spin_lock(&s->lock);
+		obj = list_first_entry_or_null(&s->free, struct gp_b_obj, node);
+		if (obj)
+			list_del(&obj->node);
+		spin_unlock(&s->lock);
+		break;
+	case GP_B_KMEM_CACHE:
+		break;
 	}
-	return 0;
-}
-
-static struct gp_b_obj *gp_b_fl_get(struct gp_b_state *s)
-{
-	struct gp_b_obj *obj;
-
-	spin_lock(&s->fl.lock);
-	obj = list_first_entry_or_null(&s->fl.head, struct gp_b_obj, node);
-	if (obj)
-		list_del(&obj->node);
-	spin_unlock(&s->fl.lock);
+	/* kmem_cache, and a spinlock free list found empty. */
 	if (unlikely(!obj))
 		obj = kmem_cache_alloc(s->kc, GFP_KERNEL);
 	return obj;
 }
 
-static void gp_b_fl_put(struct gp_b_state *s, struct gp_b_obj *obj)
+static __always_inline void gp_b_put(struct gp_b_state *s,
+				     const struct gp_b_ops *ops,
+				     struct gp_b_obj *obj)
 {
-	spin_lock(&s->fl.lock);
-	list_add(&obj->node, &s->fl.head);
-	spin_unlock(&s->fl.lock);
+	switch (ops->impl) {
+	case GP_B_POOL:
+	case GP_B_POOL_IRQ:
+		gosync_pool_put(s->pool, obj);
+		break;
+	case GP_B_KMEM_CACHE:
+		kmem_cache_free(s->kc, obj);
+		break;
+	case GP_B_MEMPOOL:
+		mempool_free(obj, s->mp);
+		break;
+	case GP_B_SPINLOCK:
+		spin_lock(&s->lock);
+		list_add(&obj->node, &s->free);
+		spin_unlock(&s->lock);
+		break;
+	}
 }
-
-static const struct gp_b_ops gp_b_spinlock_ops = {
-	.init = gp_b_fl_init,
-	.destroy = gp_b_fl_destroy,
-	.get = gp_b_fl_get,
-	.put = gp_b_fl_put,
-};
 
 /* ---- the cases ---- */
 
@@ -354,10 +247,10 @@ static void gp_b_teardown(void *data)
 	for (i = 0; i < s->nr_rings; i++) {
 		r = &s->rings[i];
 		for (; r->head != r->tail; r->head++)
-			s->ops->put(s, r->slot[r->head & (GP_B_RING - 1)]);
+			gp_b_put(s, s->ops, r->slot[r->head & (GP_B_RING - 1)]);
 	}
 	kvfree(s->rings);
-	s->ops->destroy(s);
+	gp_b_destroy(s);
 	kfree(s);
 }
 
@@ -372,18 +265,16 @@ static int gp_b_setup(void **data, unsigned int threads,
 		return -ENOMEM;
 	s->ops = ops;
 	s->threads = threads;
+	spin_lock_init(&s->lock);
+	INIT_LIST_HEAD(&s->free);
 	if (rings) {
 		s->nr_rings = DIV_ROUND_UP(threads, 2);
 		s->rings = kvcalloc(s->nr_rings, sizeof(*s->rings), GFP_KERNEL);
-		if (!s->rings) {
-			kfree(s);
-			return -ENOMEM;
-		}
 	}
-	ret = ops->init(s);
+	ret = s->nr_rings && !s->rings ? -ENOMEM : gp_b_init(s, ops->impl);
 	if (ret) {
-		kvfree(s->rings);
-		kfree(s);
+		s->nr_rings = 0;	/* nothing is in flight; maybe no rings */
+		gp_b_teardown(s);
 		return ret;
 	}
 	*data = s;
@@ -396,50 +287,46 @@ static int gp_b_nomem(const char *what)
 	return -ENOMEM;
 }
 
-static __always_inline int gp_b_pair(struct gosync_run_thread *t,
-				     const struct gp_b_ops *ops)
+/*
+ * pair (@n 1) and batch16: get @n objects, then put them back in the
+ * order they came, GP_B_BATCH gets between stop checks.
+ */
+static __always_inline int gp_b_burst(struct gosync_run_thread *t,
+				      const struct gp_b_ops *ops, unsigned int n)
 {
 	struct gp_b_state *s = t->run->data;
-	struct gp_b_obj *obj;
-	unsigned int i;
+	struct gp_b_obj *obj[GP_B_BURST];
+	unsigned int i, j, got;
 	u64 seq = 0;
 
 	do {
-		for (i = 0; i < GP_B_BATCH; i++) {
-			obj = ops->get(s);
-			if (unlikely(!obj))
-				return gp_b_nomem("pair");
-			obj->seq = seq++;
-			ops->put(s, obj);
+		for (j = 0; j < GP_B_BATCH / n; j++) {
+			for (got = 0; got < n; got++) {
+				obj[got] = gp_b_get(s, ops);
+				if (unlikely(!obj[got]))
+					break;
+				obj[got]->seq = seq++;
+			}
+			for (i = 0; i < got; i++)
+				gp_b_put(s, ops, obj[i]);
+			t->ops += got;
+			if (unlikely(got < n))
+				return gp_b_nomem(n == 1 ? "pair" : "batch16");
 		}
-		t->ops += GP_B_BATCH;
 	} while (gosync_run_continue(t));
 	return 0;
+}
+
+static __always_inline int gp_b_pair(struct gosync_run_thread *t,
+				     const struct gp_b_ops *ops)
+{
+	return gp_b_burst(t, ops, 1);
 }
 
 static __always_inline int gp_b_batch16(struct gosync_run_thread *t,
 					const struct gp_b_ops *ops)
 {
-	struct gp_b_state *s = t->run->data;
-	struct gp_b_obj *obj[GP_B_BURST];
-	unsigned int i, n;
-	int ret = 0;
-	u64 seq = 0;
-
-	do {
-		for (n = 0; n < GP_B_BURST; n++) {
-			obj[n] = ops->get(s);
-			if (unlikely(!obj[n])) {
-				ret = gp_b_nomem("batch16");
-				break;
-			}
-			obj[n]->seq = seq++;
-		}
-		for (i = 0; i < n; i++)
-			ops->put(s, obj[i]);
-		t->ops += n;
-	} while (!ret && gosync_run_continue(t));
-	return ret;
+	return gp_b_burst(t, ops, GP_B_BURST);
 }
 
 /* xcpu, the odd thread out: get a ring's worth, then put them back. */
@@ -454,7 +341,7 @@ static __always_inline int gp_b_xcpu_self(struct gosync_run_thread *t,
 
 	do {
 		while (r->tail - r->head < GP_B_RING) {
-			obj = ops->get(s);
+			obj = gp_b_get(s, ops);
 			if (unlikely(!obj)) {
 				ret = gp_b_nomem("xcpu");
 				break;
@@ -464,7 +351,7 @@ static __always_inline int gp_b_xcpu_self(struct gosync_run_thread *t,
 			t->ops++;
 		}
 		for (; r->head != r->tail; r->head++, t->ops++)
-			ops->put(s, r->slot[r->head & (GP_B_RING - 1)]);
+			gp_b_put(s, ops, r->slot[r->head & (GP_B_RING - 1)]);
 	} while (!ret && gosync_run_continue(t));
 	return ret;
 }
@@ -480,14 +367,14 @@ static __always_inline int gp_b_xcpu_producer(struct gosync_run_thread *t,
 
 	for (;;) {
 		for (i = 0; i < GP_B_BATCH; i++) {
-			obj = ops->get(s);
+			obj = gp_b_get(s, ops);
 			if (unlikely(!obj))
 				return gp_b_nomem("xcpu");
 			obj->seq = seq++;
 			/* Pairs with smp_store_release() of head: slot is free. */
 			while (tail - smp_load_acquire(&r->head) == GP_B_RING) {
 				if (!gosync_run_continue(t)) {
-					ops->put(s, obj);
+					gp_b_put(s, ops, obj);
 					t->ops += i;
 					return 0;
 				}
@@ -528,11 +415,11 @@ static __always_inline int gp_b_xcpu_consumer(struct gosync_run_thread *t,
 			if (unlikely(obj->seq != seq)) {
 				pr_err("pool bench: xcpu: object %llu arrived as %llu\n",
 				       obj->seq, seq);
-				ops->put(s, obj);
+				gp_b_put(s, ops, obj);
 				return -EIO;
 			}
 			seq++;
-			ops->put(s, obj);
+			gp_b_put(s, ops, obj);
 		}
 		t->ops += GP_B_BATCH;
 		if (!gosync_run_continue(t))
@@ -553,25 +440,22 @@ static __always_inline int gp_b_xcpu(struct gosync_run_thread *t,
 	return gp_b_xcpu_consumer(t, ops, r);
 }
 
-/* GP_B_CASE() - the bench case of one (mix, implementation); see bench.h. */
-#define GP_B_CASE(mix, which, rings)					\
-	GOSYNC_BENCH_MIX_CASE(gp_b, "pool", mix, which, rings)
-
-GP_B_CASE(pair, gosync_pool, false);
-GP_B_CASE(pair, gosync_pool_irq, false);
-GP_B_CASE(pair, kmem_cache, false);
-GP_B_CASE(pair, mempool, false);
-GP_B_CASE(pair, spinlock, false);
-GP_B_CASE(batch16, gosync_pool, false);
-GP_B_CASE(batch16, gosync_pool_irq, false);
-GP_B_CASE(batch16, kmem_cache, false);
-GP_B_CASE(batch16, mempool, false);
-GP_B_CASE(batch16, spinlock, false);
-GP_B_CASE(xcpu, gosync_pool, true);
-GP_B_CASE(xcpu, gosync_pool_irq, true);
-GP_B_CASE(xcpu, kmem_cache, true);
-GP_B_CASE(xcpu, mempool, true);
-GP_B_CASE(xcpu, spinlock, true);
+/* The cases: each mix on each implementation (bench.h). */
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", pair, gosync_pool, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", pair, gosync_pool_irq, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", pair, kmem_cache, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", pair, mempool, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", pair, spinlock, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", batch16, gosync_pool, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", batch16, gosync_pool_irq, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", batch16, kmem_cache, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", batch16, mempool, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", batch16, spinlock, false);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", xcpu, gosync_pool, true);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", xcpu, gosync_pool_irq, true);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", xcpu, kmem_cache, true);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", xcpu, mempool, true);
+GOSYNC_BENCH_MIX_CASE(gp_b, "pool", xcpu, spinlock, true);
 
 GOSYNC_BENCH_SET(pool, &gp_b_case_pair_gosync_pool,
 		 &gp_b_case_pair_gosync_pool_irq, &gp_b_case_pair_kmem_cache,
