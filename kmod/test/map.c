@@ -115,7 +115,6 @@
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/task.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -160,16 +159,10 @@ enum gm_verb_id {
 	GM_NR_VERBS,
 };
 
-/**
- * struct gm_test - the test map and its counters
- * @map: the map
- * @kind: its key kind
- * @key_len: key length of a binary map
- * @max: its entry limit, 0 for none
- * @atomic: created with GFP_ATOMIC; operations run with bottom halves off
- * @releases: values the map has released (release callback runs)
- * @calls: commands run on this map, by verb
- * @errors: commands that failed
+/*
+ * The test map with its settings (key_len of a binary map, max 0 for no
+ * limit; atomic: GFP_ATOMIC, operations run with bottom halves off), the
+ * release callback runs, and the commands run on it and those that failed.
  */
 struct gm_test {
 	struct gosync_map map;
@@ -525,7 +518,6 @@ static struct gm_test *gm_test_new(const struct gosync_map_opts *base,
 	t->key_len = opts.key_kind == GOSYNC_MAP_KEY_BINARY ? opts.key_len : 0;
 	t->max = opts.max_entries;
 	t->atomic = opts.gfp == GFP_ATOMIC;
-	atomic_long_set(&t->releases, 0);
 	return t;
 }
 
@@ -562,18 +554,12 @@ static int gm_init_map(struct gm_args *a, struct seq_buf *out)
 	return 0;
 }
 
-/**
- * gm_cmd_exec() - parse and run one command on the test map
- * @line: the command line, checked by gosync_parse_line(); modified
- * @out: receives the command's output, or "error: <why>"
- * @who: prefix of messages about rejected commands
- *
- * The exec() of the command file map/cmd; the grammar is at the top of
- * this file. Needs the test map of gm_cmd_init().
- *
- * Context: process context, may sleep; serialized with the other commands
- * and with gm_cmd_stats().
- * Return: 0, or a negative errno (rejected command or failed map call).
+/*
+ * The exec() of map/cmd (grammar at the top) on the test map of
+ * gm_cmd_init(): @line, checked by gosync_parse_line(), is modified; @out
+ * receives the output or "error: <why>" (@who: prefix of messages about
+ * rejected commands). Process context, serialized with gm_cmd_stats().
+ * Returns 0, or a negative errno (rejected command or failed map call).
  */
 int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 {
@@ -623,16 +609,7 @@ out:
 	return ret;
 }
 
-/**
- * gm_cmd_stats() - print the test map's statistics line
- * @out: receives the line (at most GOSYNC_MAP_CMD_STATS_SIZE bytes)
- *
- * The contents of the file map/stats, documented at the top of
- * this file.
- *
- * Context: process context, may sleep; needs the test map of
- * gm_cmd_init().
- */
+/* The line of map/stats (at most GOSYNC_MAP_CMD_STATS_SIZE bytes). */
 void gm_cmd_stats(struct seq_buf *out)
 {
 	struct gosync_map_stats st;
@@ -656,15 +633,7 @@ void gm_cmd_stats(struct seq_buf *out)
 	mutex_unlock(&gm_lock);
 }
 
-/**
- * gm_cmd_init() - create the test map of map/cmd
- *
- * An empty map of u64 keys, as at module load.
- *
- * Context: process context, may sleep; before any other __gosync_map_cmd_*()
- * call.
- * Return: 0 or a negative errno from gosync_map_init() (-ENOMEM).
- */
+/* The test map of map/cmd as at module load, an empty one of u64 keys. */
 int gm_cmd_init(void)
 {
 	const struct gosync_map_opts opts = {
@@ -677,11 +646,7 @@ int gm_cmd_init(void)
 	return gm_cur ? 0 : ret;
 }
 
-/**
- * gm_cmd_exit() - destroy the test map of map/cmd
- *
- * Context: process context, may sleep; once no command runs.
- */
+/* Once no command runs. */
 void gm_cmd_exit(void)
 {
 	gm_test_free(gm_cur);
@@ -691,7 +656,9 @@ void gm_cmd_exit(void)
 /* ------------------------------------------------------------------ */
 /* The arguments of map/stress; grammar and defaults at the top.      */
 
-static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 };
+static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 20, 40, 5, 5, 10, 10, 5, 5 };
+
+static_assert(GM_STORE + GM_ST_CAD == GM_CAD, "a stress op is named by its verb");
 
 /*
  * Every online CPU if threads= is absent; a mix of percentages given in
@@ -754,14 +721,14 @@ static const struct gosync_param gm_st_params[] = {
 	GOSYNC_ARG_U64("storm", struct gm_st_args, storm, 0, GM_ST_MAX_KEYS, false),
 	GM_ST_ARG("failslab", failslab, 0, 1),
 	GM_ST_ARG("atomic", atomic, 0, 1),
-	GM_ST_ARG("load", mix[GM_ST_LOAD], 0, 100),
 	GM_ST_ARG("store", mix[GM_ST_STORE], 0, 100),
+	GM_ST_ARG("load", mix[GM_ST_LOAD], 0, 100),
+	GM_ST_ARG("load_or_store", mix[GM_ST_LOAD_OR_STORE], 0, 100),
+	GM_ST_ARG("load_and_delete", mix[GM_ST_LOAD_AND_DELETE], 0, 100),
 	GM_ST_ARG("delete", mix[GM_ST_DELETE], 0, 100),
 	GM_ST_ARG("swap", mix[GM_ST_SWAP], 0, 100),
 	GM_ST_ARG("cas", mix[GM_ST_CAS], 0, 100),
 	GM_ST_ARG("cad", mix[GM_ST_CAD], 0, 100),
-	GM_ST_ARG("load_or_store", mix[GM_ST_LOAD_OR_STORE], 0, 100),
-	GM_ST_ARG("load_and_delete", mix[GM_ST_LOAD_AND_DELETE], 0, 100),
 };
 
 /* The arguments of map/stress; the fuzzers run them too. */
@@ -803,16 +770,11 @@ static struct gosync_cmd_file gm_stats_file = {
 #define GM_ST_STR_PREFIX	"gosync-stress-"
 #define GM_ST_BIN_LEN		16
 
-/**
- * struct gm_st_thread - private state of one stress thread
- * @shadow: expected value of each key the thread owns (0: absent); slot i
- *	is key i * nr_threads + id
- * @owned: number of keys the thread owns
- * @rng: xorshift state
- * @enomem: calls that returned -ENOMEM
- * @inserted: values the thread put into the map
- * @cycles: storm cycles completed (storm writer)
- * @peak: largest length seen (storm writer)
+/*
+ * One stress thread: the expected value of each key it owns (0: absent;
+ * slot i is key i * nr_threads + id), how many it owns, its xorshift state,
+ * its calls that returned -ENOMEM, the values it put into the map, and as
+ * storm writer its completed cycles and the largest length it saw.
  */
 struct gm_st_thread {
 	u64 *shadow;
@@ -824,40 +786,17 @@ struct gm_st_thread {
 	u64 peak;
 };
 
-/**
- * struct mapst - one stress run
- * @map: the map under test
- * @kind: its key kind
- * @keys: the key space, 0 .. keys - 1 (storm: the storm size)
- * @nr_threads: stress threads
- * @mix: cumulative percentages of the operations
- * @storm: storm size, 0 for the operation mix
- * @min_buckets: buckets of the new map, the least it shrinks to
- * @failslab: stress threads run with make_it_fail
- * @atomic: GFP_ATOMIC map, calls with bottom halves disabled
- * @th: per-thread state
- * @seen: bitmap of keys of the checker's current range
- * @releases: values the map released
- * @bad_releases: released values that encode no key of the run
- * @run: the stress threads
- * @v: the violations found
- * @storm_done: the storm writer has finished
- * @ranges: ranges the checker completed
- * @resizes: resizes the resizer completed
- * @resize_enomem: resizes that failed with -ENOMEM
- * @resize_again: resizes dropped because of a clear (-EAGAIN)
- * @resizer_rng: the resizer's xorshift state
+/*
+ * One stress run: its arguments, but a.keys is the storm size in a storm
+ * (keys 0 .. a.keys - 1) and a.mix holds cumulative percentages;
+ * @min_buckets: those of the new map, the least it shrinks to; @seen: the
+ * keys of the current range; @bad_releases: released values that encode
+ * no key of the run; @resize_again: resizes dropped because of a clear.
  */
 struct mapst {
 	struct gosync_map map;
-	enum gosync_map_key_kind kind;
-	u64 keys;
-	unsigned int nr_threads;
-	u32 mix[GM_ST_NR_OPS];
-	u64 storm;
+	struct gm_st_args a;
 	unsigned int min_buckets;
-	bool failslab;
-	bool atomic;
 	struct gm_st_thread *th;
 	unsigned long *seen;
 	atomic_long_t releases;
@@ -892,7 +831,7 @@ static inline bool gm_st_value_ok(u64 v, u64 k)
 
 static const void *gm_st_key(const struct mapst *s, u64 k, union gm_st_key *kb)
 {
-	switch (s->kind) {
+	switch (s->a.key_kind) {
 	case GOSYNC_MAP_KEY_U64:
 		kb->u = k;
 		return &kb->u;
@@ -911,7 +850,7 @@ static bool gm_st_key_num(const struct mapst *s, const void *key, u64 *k)
 {
 	const size_t plen = sizeof(GM_ST_STR_PREFIX) - 1;
 
-	switch (s->kind) {
+	switch (s->a.key_kind) {
 	case GOSYNC_MAP_KEY_U64:
 		memcpy(k, key, sizeof(*k));
 		break;
@@ -926,7 +865,7 @@ static bool gm_st_key_num(const struct mapst *s, const void *key, u64 *k)
 			return false;
 		break;
 	}
-	return *k < s->keys;
+	return *k < s->a.keys;
 }
 
 static void gm_st_release(void *value, void *arg)
@@ -935,34 +874,32 @@ static void gm_st_release(void *value, void *arg)
 	u64 v = gm_num(value);
 
 	atomic_long_inc(&s->releases);
-	if (!(v & 1) || v >> GM_ST_SEQ_BITS >= s->keys)
+	if (!(v & 1) || v >> GM_ST_SEQ_BITS >= s->a.keys)
 		atomic_long_inc(&s->bad_releases);
 }
 
+/* atomic=1: the stress threads call the map with bottom halves off. */
 static inline void gm_st_enter(const struct mapst *s)
 {
-	if (s->atomic)
+	if (s->a.atomic)
 		local_bh_disable();
 }
 
 static inline void gm_st_leave(const struct mapst *s)
 {
-	if (s->atomic)
+	if (s->a.atomic)
 		local_bh_enable();
 }
 
 static void gm_st_make_it_fail(const struct mapst *s, bool on)
 {
 #ifdef CONFIG_FAULT_INJECTION
-	if (s->failslab)
+	if (s->a.failslab)
 		current->make_it_fail = on;
 #endif
 }
 
-/*
- * The result of a call that may allocate: true if it failed with -ENOMEM
- * (counted, the shadow stays), false otherwise.
- */
+/* The result of a call that may fail with -ENOMEM: true (counted) if it did. */
 static bool gm_st_enomem(struct gm_st_thread *th, int ret)
 {
 	if (ret != -ENOMEM)
@@ -971,14 +908,18 @@ static bool gm_st_enomem(struct gm_st_thread *th, int ret)
 	return true;
 }
 
-/* One random operation on one of the thread's own keys. */
+/*
+ * One random operation on one of the thread's own keys. Each sets what
+ * the call must return (@want) and the key's value if it succeeds
+ * (@next); @got, the value it reported, must be the shadowed one.
+ */
 static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 			 unsigned int id)
 {
 	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
-	u64 k = idx * s->nr_threads + id;
-	u64 cur = th->shadow[idx];
+	u64 k = idx * s->a.threads + id;
+	u64 cur = th->shadow[idx], got = cur, next = cur;
 	u64 nv = gm_st_value(k, gosync_xorshift64s(&th->rng));
 	u32 pick = (r >> 40) % 100;
 	struct gosync_map *m = &s->map;
@@ -986,8 +927,8 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 	const void *key = gm_st_key(s, k, &kb);
 	enum gm_st_op op = 0;
 	void *old = NULL;
-	u64 got, exp;
-	int ret;
+	int ret = 0, want = 0;
+	u64 exp;
 
 	/*
 	 * A value stored over itself does not leave the map and is not
@@ -996,46 +937,42 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 	 */
 	if (nv == cur)
 		nv ^= 2;
-	while (pick >= s->mix[op])
+	while (pick >= s->a.mix[op])
 		op++;
 
 	gm_st_enter(s);
 	switch (op) {
 	case GM_ST_LOAD:
 		got = gm_num(gosync_map_load(m, key));
-		if (got != cur)
-			gm_st_fail(s, "load of key %llu gave %#llx, expected %#llx",
-				   k, got, cur);
 		break;
 	case GM_ST_STORE:
 		ret = gosync_map_store(m, key, gm_ptr(nv));
-		if (!ret) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "store of key %llu returned %d", k, ret);
-		}
+		next = nv;
+		break;
+	case GM_ST_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, gm_ptr(nv), &old);
+		/* A present key is loaded: no allocation, no -ENOMEM. */
+		want = cur ? -EEXIST : 0;
+		got = cur ? gm_num(old) : 0;
+		next = cur ?: nv;
+		break;
+	case GM_ST_LOAD_AND_DELETE:
+		ret = gosync_map_load_and_delete(m, key, &old);
+		want = cur ? 0 : -ENOENT;
+		got = gm_num(old);
+		next = 0;
 		break;
 	case GM_ST_DELETE:
 		ret = gosync_map_delete(m, key);
-		if (!ret && cur)
-			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
-			gm_st_fail(s, "delete of key %llu (value %#llx) returned %d",
-				   k, cur, ret);
+		want = cur ? 0 : -ENOENT;
+		next = 0;
 		break;
 	case GM_ST_SWAP:
 		ret = gosync_map_swap(m, key, gm_ptr(nv), &old);
-		if (!ret && gm_num(old) == cur) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "swap of key %llu returned %d old %#llx, expected %#llx",
-				   k, ret, gm_num(old), cur);
-		}
+		got = gm_num(old);
+		next = nv;
 		break;
-	case GM_ST_CAS:
-	case GM_ST_CAD:
+	default:
 		/* Absent; from its value (swapped, or deleted); from a wrong one. */
 		exp = !cur ? nv : r & (1ULL << 20) ? cur : cur ^ 2;
 		if (op == GM_ST_CAD)
@@ -1043,95 +980,68 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 		else
 			ret = gosync_map_compare_and_swap(m, key, gm_ptr(exp),
 							  gm_ptr(cur ? nv : nv ^ 2));
-		if (cur && exp == cur && !ret) {
-			th->shadow[idx] = op == GM_ST_CAD ? 0 : nv;
-			th->inserted += op == GM_ST_CAS;
-		} else if (ret != (!cur ? -ENOENT : exp == cur ? 0 : -EAGAIN) &&
-			   !gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
-				   op == GM_ST_CAD ? "cad" : "cas", k, cur, exp, ret);
-		}
-		break;
-	case GM_ST_LOAD_OR_STORE:
-		ret = gosync_map_load_or_store(m, key, gm_ptr(nv), &old);
-		if (cur) {
-			if (ret != -EEXIST || gm_num(old) != cur)
-				gm_st_fail(s, "load_or_store %llu: %d value %#llx, expected %#llx",
-					   k, ret, gm_num(old), cur);
-		} else if (!ret) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "load_or_store of absent key %llu returned %d",
-				   k, ret);
-		}
-		break;
-	default:
-		ret = gosync_map_load_and_delete(m, key, &old);
-		if (cur && !ret && gm_num(old) == cur)
-			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
-			gm_st_fail(s, "load_and_delete of key %llu: %d value %#llx, expected %#llx",
-				   k, ret, gm_num(old), cur);
+		want = !cur ? -ENOENT : exp == cur ? 0 : -EAGAIN;
+		next = op == GM_ST_CAD ? 0 : nv;
 		break;
 	}
 	gm_st_leave(s);
+	if (want != -EEXIST && gm_st_enomem(th, ret))
+		return;
+	if (ret != want || got != cur) {
+		gm_st_fail(s, "%s of key %llu (value %#llx) returned %d value %#llx, expected %d",
+			   gm_verbs[GM_STORE + op].name, k, cur, ret, got, want);
+	} else if (!ret && next != cur) {
+		th->shadow[idx] = next;
+		th->inserted += !!next;
+	}
 }
 
-/* Storm writer: fill 0 .. storm - 1, check, empty, check; repeat. */
+/*
+ * Storm writer: store keys 0 .. storm - 1, check the length, delete them
+ * (odd keys with delete, even ones with load_and_delete, which must give
+ * the value back), check the map is empty; -ENOMEM is retried.
+ */
 static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 {
 	struct gosync_map *m = &s->map;
 	union gm_st_key kb;
 	unsigned long len;
+	unsigned int del;
 	void *old;
 	u64 k;
 	int ret;
 
-	for (k = 0; k < s->storm; k++) {
-		const void *key = gm_st_key(s, k, &kb);
+	for (del = 0; del < 2; del++) {
+		for (k = 0; k < s->a.storm; k++) {
+			const void *key = gm_st_key(s, k, &kb);
+			void *v = gm_ptr(gm_st_value(k, th->cycles));
 
-		do {
-			gm_st_enter(s);
-			ret = gosync_map_store(m, key, gm_ptr(gm_st_value(k, th->cycles)));
-			gm_st_leave(s);
-		} while (gm_st_enomem(th, ret));
-		if (ret) {
-			gm_st_fail(s, "storm: store of key %llu returned %d", k, ret);
-			return;
+			do {
+				gm_st_enter(s);
+				old = v;
+				if (!del)
+					ret = gosync_map_store(m, key, v);
+				else if (k & 1)
+					ret = gosync_map_delete(m, key);
+				else
+					ret = gosync_map_load_and_delete(m, key, &old);
+				gm_st_leave(s);
+			} while (gm_st_enomem(th, ret));
+			if (ret || old != v) {
+				gm_st_fail(s, "storm: %s of key %llu returned %d value %#llx",
+					   del ? "delete" : "store", k, ret, gm_num(old));
+				return;
+			}
+			th->inserted += !del;
+			if (!(k % GM_ST_BATCH))
+				cond_resched();
 		}
-		th->inserted++;
-		if (!(k % GM_ST_BATCH))
-			cond_resched();
+		len = gosync_map_len(m);
+		th->peak = max_t(u64, th->peak, len);
+		if (len != (del ? 0 : s->a.storm))
+			gm_st_fail(s, "storm: length %lu after %s %llu keys", len,
+				   del ? "deleting" : "storing", s->a.storm);
 	}
-	len = gosync_map_len(m);
-	th->peak = max_t(u64, th->peak, len);
-	if (len != s->storm)
-		gm_st_fail(s, "storm: length %lu after storing %llu keys", len, s->storm);
-
-	for (k = 0; k < s->storm; k++) {
-		const void *key = gm_st_key(s, k, &kb);
-
-		do {
-			gm_st_enter(s);
-			old = NULL;
-			if (k & 1)
-				ret = gosync_map_delete(m, key);
-			else
-				ret = gosync_map_load_and_delete(m, key, &old);
-			gm_st_leave(s);
-		} while (gm_st_enomem(th, ret));
-		if (ret || (!(k & 1) && gm_num(old) != gm_st_value(k, th->cycles))) {
-			gm_st_fail(s, "storm: delete of key %llu returned %d value %#llx",
-				   k, ret, gm_num(old));
-			return;
-		}
-		if (!(k % GM_ST_BATCH))
-			cond_resched();
-	}
-	len = gosync_map_len(m);
-	if (len)
-		gm_st_fail(s, "storm: length %lu after deleting every key", len);
 	th->cycles++;
 }
 
@@ -1144,7 +1054,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 	u64 k, v;
 
 	gm_st_make_it_fail(s, true);
-	if (!s->storm) {
+	if (!s->a.storm) {
 		do {
 			for (i = 0; i < GM_ST_BATCH; i++)
 				gm_st_one_op(s, th, t->id);
@@ -1153,7 +1063,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 	} else if (t->id == 0) {
 		do {
 			gm_st_storm_cycle(s, th);
-			t->ops += 2 * s->storm;
+			t->ops += 2 * s->a.storm;
 		} while (!gosync_violations_count(&s->v) && gosync_run_continue(t));
 		/* Pairs with smp_load_acquire() of the readers. */
 		smp_store_release(&s->storm_done, true);
@@ -1161,7 +1071,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 		/* Readers run as long as the writer. */
 		do {
 			for (i = 0; i < GM_ST_BATCH; i++) {
-				k = gosync_xorshift64s(&th->rng) % s->storm;
+				k = gosync_xorshift64s(&th->rng) % s->a.storm;
 				gm_st_enter(s);
 				v = gm_num(gosync_map_load(&s->map, gm_st_key(s, k, &kb)));
 				gm_st_leave(s);
@@ -1177,19 +1087,31 @@ static int gm_st_body(struct gosync_run_thread *t)
 	return 0;
 }
 
+/*
+ * A key the range @what visited: false (a violation) if it is none of the
+ * run's or was visited already in this range (@s->seen); its number in *@k.
+ */
+static bool gm_st_visited(struct mapst *s, const void *key, u64 *k,
+			  const char *what)
+{
+	if (!gm_st_key_num(s, key, k)) {
+		gm_st_fail(s, "%s visited a key that was never stored", what);
+		return false;
+	}
+	if (__test_and_set_bit(*k, s->seen)) {
+		gm_st_fail(s, "%s visited key %llu twice", what, *k);
+		return false;
+	}
+	return true;
+}
+
 static bool gm_st_check_visit(const void *key, void *value, void *arg)
 {
 	struct mapst *s = arg;
 	u64 v = gm_num(value), k;
 
-	if (!gm_st_key_num(s, key, &k)) {
-		gm_st_fail(s, "range visited a key that was never stored");
+	if (!gm_st_visited(s, key, &k, "range"))
 		return false;
-	}
-	if (__test_and_set_bit(k, s->seen)) {
-		gm_st_fail(s, "range visited key %llu twice", k);
-		return false;
-	}
 	if (!gm_st_value_ok(v, k)) {
 		gm_st_fail(s, "range saw value %#llx for key %llu", v, k);
 		return false;
@@ -1202,7 +1124,7 @@ static int gm_st_checker(void *arg)
 	struct mapst *s = arg;
 
 	while (!kthread_should_stop()) {
-		bitmap_zero(s->seen, s->keys);
+		bitmap_zero(s->seen, s->a.keys);
 		gosync_map_range(&s->map, gm_st_check_visit, s);
 		s->ranges++;
 		cond_resched();
@@ -1244,24 +1166,11 @@ static int gm_st_resizer(void *arg)
 	return 0;
 }
 
-static struct task_struct *gm_st_start(int (*fn)(void *), struct mapst *s,
-				       const char *name)
-{
-	struct task_struct *task = kthread_create(fn, s, "gosync/map:%s", name);
-
-	if (IS_ERR(task))
-		return task;
-	get_task_struct(task);
-	wake_up_process(task);
-	return task;
-}
-
+/* The checker and the resizer return only once told to stop. */
 static void gm_st_stop(struct task_struct *task)
 {
-	if (IS_ERR_OR_NULL(task))
-		return;
-	kthread_stop(task);
-	put_task_struct(task);
+	if (!IS_ERR_OR_NULL(task))
+		kthread_stop(task);
 }
 
 static void gm_st_free(struct mapst *s)
@@ -1269,7 +1178,7 @@ static void gm_st_free(struct mapst *s)
 	unsigned int i;
 
 	if (s->th) {
-		for (i = 0; i < s->nr_threads; i++)
+		for (i = 0; i < s->a.threads; i++)
 			kvfree(s->th[i].shadow);
 	}
 	kfree(s->th);
@@ -1281,75 +1190,57 @@ static void gm_st_free(struct mapst *s)
 static bool gm_st_final_visit(const void *key, void *value, void *arg)
 {
 	struct mapst *s = arg;
-	struct gm_st_thread *th;
-	u64 v = gm_num(value), k;
+	u64 v = gm_num(value), k, want;
 
-	if (!gm_st_key_num(s, key, &k)) {
-		gm_st_fail(s, "final range: a key that was never stored");
+	if (!gm_st_visited(s, key, &k, "final range"))
 		return true;
-	}
-	if (__test_and_set_bit(k, s->seen)) {
-		gm_st_fail(s, "final range: key %llu visited twice", k);
-		return true;
-	}
-	if (s->storm) {
+	if (s->a.storm) {
 		gm_st_fail(s, "final range: storm left key %llu", k);
 		return true;
 	}
-	th = &s->th[k % s->nr_threads];
-	if (th->shadow[k / s->nr_threads] != v)
+	want = s->th[k % s->a.threads].shadow[k / s->a.threads];
+	if (v != want)
 		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx",
-			   k, v, th->shadow[k / s->nr_threads]);
+			   k, v, want);
 	return true;
 }
 
-static int gm_st_setup(struct mapst *s, const struct gm_st_args *a,
-		       struct seq_buf *out, const char *who)
+static int gm_st_setup(struct mapst *s, struct seq_buf *out, const char *who)
 {
 	struct gosync_map_opts opts = {
-		.size_hint = a->hint,
+		.key_kind = s->a.key_kind,
+		.key_len = GM_ST_BIN_LEN,
+		.size_hint = s->a.hint,
 		.release = gm_st_release,
 		.release_arg = s,
-		.gfp = a->atomic ? GFP_ATOMIC : GFP_KERNEL,
+		.gfp = s->a.atomic ? GFP_ATOMIC : GFP_KERNEL,
 	};
 	struct gosync_map_stats st;
 	unsigned int i;
-	u32 cum = 0;
 	int ret;
 
-	s->kind = a->key_kind;
-	s->nr_threads = a->threads;
-	s->storm = a->storm;
-	s->keys = a->storm ? a->storm : a->keys;
-	s->failslab = a->failslab;
-	s->atomic = a->atomic;
-	for (i = 0; i < GM_ST_NR_OPS; i++) {
-		cum += a->mix[i];
-		s->mix[i] = cum;
-	}
-	atomic_long_set(&s->releases, 0);
-	atomic_long_set(&s->bad_releases, 0);
+	s->a.keys = s->a.storm ?: s->a.keys;
+	for (i = 1; i < GM_ST_NR_OPS; i++)
+		s->a.mix[i] += s->a.mix[i - 1];
 	gosync_violations_init(&s->v, "map: stress");
 	s->resizer_rng = get_random_u64() | 1;
 
-	s->th = kcalloc(s->nr_threads, sizeof(*s->th), GFP_KERNEL);
-	s->seen = kvcalloc(BITS_TO_LONGS(s->keys), sizeof(long), GFP_KERNEL);
+	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
+	s->seen = kvcalloc(BITS_TO_LONGS(s->a.keys), sizeof(long), GFP_KERNEL);
 	if (!s->th || !s->seen)
 		return -ENOMEM;
-	for (i = 0; i < s->nr_threads; i++) {
+	for (i = 0; i < s->a.threads; i++) {
 		struct gm_st_thread *th = &s->th[i];
 
 		th->rng = get_random_u64() | 1;
-		if (s->storm)
+		if (s->a.storm)
 			continue;
-		th->owned = div_u64(s->keys - i + s->nr_threads - 1, s->nr_threads);
+		th->owned = div_u64(s->a.keys - i + s->a.threads - 1, s->a.threads);
 		th->shadow = kvcalloc(th->owned, sizeof(u64), GFP_KERNEL);
 		if (!th->shadow)
 			return -ENOMEM;
 	}
 
-	opts.key_kind = s->kind;
-	opts.key_len = GM_ST_BIN_LEN;
 	ret = gosync_map_init(&s->map, &opts);
 	if (ret) {
 		gosync_report(out, who, "stress: gosync_map_init() failed (%d)", ret);
@@ -1378,7 +1269,7 @@ static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 		 * table is published: after a storm, wait for them too.
 		 */
 		if (!st->resizing &&
-		    (!s->storm ||
+		    (!s->a.storm ||
 		     (st->buckets <= s->min_buckets && st->grows && st->shrinks)))
 			return ms;
 		if (ms >= 60000)
@@ -1394,7 +1285,6 @@ static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 		      struct seq_buf *out)
 {
-	struct gm_st_args a;
 	struct task_struct *checker = NULL, *resizer = NULL;
 	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
 	struct gosync_map_stats st;
@@ -1406,29 +1296,28 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	u64 j;
 	int ret;
 
-	ret = gosync_args_parse(&gosync_map_stress_args, line, &a, out, f->who);
-	if (ret)
-		return ret;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = gm_st_setup(s, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_map_stress_args, line, &s->a, out, f->who);
+	if (!ret)
+		ret = gm_st_setup(s, out, f->who);
 	if (ret) {
 		gm_st_free(s);
 		return ret;
 	}
 
-	if (a.checker)
-		checker = gm_st_start(gm_st_checker, s, "checker");
-	if (a.resizer && !IS_ERR(checker))
-		resizer = gm_st_start(gm_st_resizer, s, "resizer");
+	if (s->a.checker)
+		checker = kthread_run(gm_st_checker, s, "gosync/map:checker");
+	if (s->a.resizer && !IS_ERR(checker))
+		resizer = kthread_run(gm_st_resizer, s, "gosync/map:resizer");
 	if (IS_ERR(checker) || IS_ERR(resizer)) {
 		ret = IS_ERR(checker) ? PTR_ERR(checker) : PTR_ERR(resizer);
 	} else {
 		s->run.name = "map";
 		s->run.body = gm_st_body;
-		s->run.nr_threads = s->nr_threads;
-		s->run.duration_ms = a.duration_ms;
+		s->run.nr_threads = s->a.threads;
+		s->run.duration_ms = s->a.duration_ms;
 		s->run.data = s;
 		s->run.v = &s->v;
 		ret = gosync_run_threads(&s->run);
@@ -1437,10 +1326,12 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	gm_st_stop(checker);
 	if (ret) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
-		goto out_destroy;
+		gosync_map_destroy(&s->map);
+		rcu_barrier();
+		goto out;
 	}
 
-	for (i = 0; i < s->nr_threads; i++) {
+	for (i = 0; i < s->a.threads; i++) {
 		struct gm_st_thread *th = &s->th[i];
 
 		ops += s->run.threads[i].ops;
@@ -1455,12 +1346,12 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	len = gosync_map_len(&s->map);
 	if (len != live)
 		gm_st_fail(s, "length %lu, but the threads hold %llu keys", len, live);
-	bitmap_zero(s->seen, s->keys);
+	bitmap_zero(s->seen, s->a.keys);
 	visited = gosync_map_range(&s->map, gm_st_final_visit, s);
 	if (visited != live)
 		gm_st_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
-	if (s->storm && !cycles && !gosync_violations_count(&s->v))
+	if (s->a.storm && !cycles && !gosync_violations_count(&s->v))
 		gm_st_fail(s, "storm: no cycle completed");
 	settle_ms = gm_st_settle(s, &st);
 
@@ -1477,19 +1368,13 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 
 	ret = gosync_run_result(&s->run, out,
 				"threads=%u ops=%llu enomem=%llu inserted=%llu released=%ld live=%llu len=%lu ranges=%llu resizes=%llu resize_enomem=%llu cycles=%llu peak=%llu grows=%u shrinks=%u reseeds=%u aborts=%u buckets=%u settle_ms=%u",
-				s->nr_threads, ops, enomem, inserted, released,
+				s->a.threads, ops, enomem, inserted, released,
 				live, len, s->ranges, s->resizes,
 				s->resize_enomem, cycles, peak, st.grows,
 				st.shrinks, st.reseeds, st.aborts, st.buckets,
 				settle_ms);
+out:
 	gosync_run_free(&s->run);
-	gm_st_free(s);
-	return ret;
-
-out_destroy:
-	gosync_run_free(&s->run);
-	gosync_map_destroy(&s->map);
-	rcu_barrier();
 	gm_st_free(s);
 	return ret;
 }
@@ -1512,16 +1397,10 @@ static int gm_component_init(struct dentry *dir)
 	return gm_cmd_init();
 }
 
-/* Once gosync's debugfs files are gone and no command runs. */
-static void gm_component_exit(void)
-{
-	gm_cmd_exit();
-}
-
 const struct gosync_component gosync_map_component = {
 	.name = "map",
 	.init = gm_component_init,
-	.exit = gm_component_exit,
+	.exit = gm_cmd_exit,
 	.files = (struct gosync_cmd_file *const []){
 		&gm_cmd_file, &gm_st_file, &gm_stats_file, NULL,
 	},
