@@ -197,7 +197,7 @@ enum gm_arg {
 /*
  * The arguments of one command, by their keys (kind and gfp as indices
  * of their words), then the key in the form the map takes and scratch
- * for printing binary keys.
+ * for printing keys.
  */
 struct gm_args {
 	char key[GOSYNC_CMD_MAX_LEN];
@@ -251,26 +251,6 @@ static const char *const gm_kind_names[] = {
 };
 
 static const char *const gm_gfp_names[] = { "kernel", "atomic" };
-
-static void gm_print_key(struct gm_test *t, struct gm_args *a,
-			 const void *key, struct seq_buf *out)
-{
-	u64 k;
-
-	switch (t->kind) {
-	case GOSYNC_MAP_KEY_U64:
-		memcpy(&k, key, sizeof(k));
-		seq_buf_printf(out, "key=%llu", k);
-		break;
-	case GOSYNC_MAP_KEY_STRING:
-		seq_buf_printf(out, "key=%s", (const char *)key);
-		break;
-	default:
-		*bin2hex(a->hex, key, t->key_len) = '\0';
-		seq_buf_printf(out, "key=%s", a->hex);
-		break;
-	}
-}
 
 /* Turn the written key into what the map takes, or explain why not. */
 static int gm_key(struct gm_test *t, struct gm_args *a,
@@ -337,12 +317,21 @@ static bool gm_range_visit(const void *key, void *value, void *arg)
 {
 	struct gm_range_ctx *c = arg;
 	struct seq_buf *out = c->out;
+	const char *ks = c->a->hex;
+	u64 k;
 
 	/* Keep room for the longest line and the final count. */
 	if (c->visited < GM_RANGE_PRINT &&
 	    out->size - seq_buf_used(out) > 2 * GOSYNC_MAP_KEY_MAX + 64) {
-		gm_print_key(c->t, c->a, key, out);
-		seq_buf_printf(out, " value=%llu\n", gm_num(value));
+		if (c->t->kind == GOSYNC_MAP_KEY_STRING) {
+			ks = key;
+		} else if (c->t->kind == GOSYNC_MAP_KEY_U64) {
+			memcpy(&k, key, sizeof(k));
+			snprintf(c->a->hex, sizeof(c->a->hex), "%llu", k);
+		} else {
+			*bin2hex(c->a->hex, key, c->t->key_len) = '\0';
+		}
+		seq_buf_printf(out, "key=%s value=%llu\n", ks, gm_num(value));
 	}
 	return ++c->visited < c->a->limit;
 }
@@ -497,36 +486,38 @@ static unsigned int gm_params(const struct gm_verb *v,
 				   v->needs);
 }
 
-static struct gm_test *gm_test_new(const struct gosync_map_opts *base,
-				   int *err)
+/* Destroy the test map; once no command runs, or under gm_lock. */
+void gm_cmd_exit(void)
 {
-	struct gm_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
-	struct gosync_map_opts opts = *base;
-
-	if (!t) {
-		*err = -ENOMEM;
-		return NULL;
+	if (gm_cur) {
+		gosync_map_destroy(&gm_cur->map);
+		kfree(gm_cur);
 	}
-	opts.release = gm_release;
-	opts.release_arg = t;
-	*err = gosync_map_init(&t->map, &opts);
-	if (*err) {
-		kfree(t);
-		return NULL;
-	}
-	t->kind = opts.key_kind;
-	t->key_len = opts.key_kind == GOSYNC_MAP_KEY_BINARY ? opts.key_len : 0;
-	t->max = opts.max_entries;
-	t->atomic = opts.gfp == GFP_ATOMIC;
-	return t;
+	gm_cur = NULL;
 }
 
-static void gm_test_free(struct gm_test *t)
+/* Replace the test map by a new one made with @opts; if none, keep it. */
+static int gm_test_new(struct gosync_map_opts *opts)
 {
+	struct gm_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	int ret;
+
 	if (!t)
-		return;
-	gosync_map_destroy(&t->map);
-	kfree(t);
+		return -ENOMEM;
+	opts->release = gm_release;
+	opts->release_arg = t;
+	ret = gosync_map_init(&t->map, opts);
+	if (ret) {
+		kfree(t);
+		return ret;
+	}
+	t->kind = opts->key_kind;
+	t->key_len = t->kind == GOSYNC_MAP_KEY_BINARY ? opts->key_len : 0;
+	t->max = opts->max_entries;
+	t->atomic = opts->gfp == GFP_ATOMIC;
+	gm_cmd_exit();
+	gm_cur = t;
+	return 0;
 }
 
 static int gm_init_map(struct gm_args *a, struct seq_buf *out)
@@ -538,19 +529,15 @@ static int gm_init_map(struct gm_args *a, struct seq_buf *out)
 		.max_entries = a->max,
 		.gfp = a->gfp ? GFP_ATOMIC : GFP_KERNEL,
 	};
-	struct gm_test *t;
-	int ret;
+	int ret = gm_test_new(&opts);
 
-	t = gm_test_new(&opts, &ret);
-	if (!t) {
+	if (ret) {
 		gosync_report(out, "map", "init: gosync_map_init() failed (%d)", ret);
 		return ret;
 	}
-	gm_test_free(gm_cur);
-	gm_cur = t;
 	seq_buf_printf(out, "kind=%s key_len=%u hint=%u max=%lu gfp=%s\n",
-		       gm_kind_names[t->kind], t->key_len, a->hint, t->max,
-		       gm_gfp_names[t->atomic]);
+		       gm_kind_names[gm_cur->kind], gm_cur->key_len, a->hint,
+		       gm_cur->max, gm_gfp_names[gm_cur->atomic]);
 	return 0;
 }
 
@@ -589,21 +576,16 @@ int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	if (ret)
 		goto out;
 
-	if (id == GM_INIT) {
-		ret = gm_init_map(a, out);
-		/* Count on the new map. */
-		t = gm_cur;
-	} else {
-		bh_off = t->atomic && !v->sleeps;
-		if (bh_off)
-			local_bh_disable();
-		ret = gm_run(t, id, a, key, out);
-		if (bh_off)
-			local_bh_enable();
-	}
-	t->calls[id]++;
+	bh_off = t->atomic && !v->sleeps;
+	if (bh_off)
+		local_bh_disable();
+	ret = id == GM_INIT ? gm_init_map(a, out) : gm_run(t, id, a, key, out);
+	if (bh_off)
+		local_bh_enable();
+	/* On the new map after an init. */
+	gm_cur->calls[id]++;
 	if (ret)
-		t->errors++;
+		gm_cur->errors++;
 out:
 	mutex_unlock(&gm_lock);
 	return ret;
@@ -636,21 +618,12 @@ void gm_cmd_stats(struct seq_buf *out)
 /* The test map of map/cmd as at module load, an empty one of u64 keys. */
 int gm_cmd_init(void)
 {
-	const struct gosync_map_opts opts = {
+	struct gosync_map_opts opts = {
 		.key_kind = GOSYNC_MAP_KEY_U64,
 		.gfp = GFP_KERNEL,
 	};
-	int ret;
 
-	gm_cur = gm_test_new(&opts, &ret);
-	return gm_cur ? 0 : ret;
-}
-
-/* Once no command runs. */
-void gm_cmd_exit(void)
-{
-	gm_test_free(gm_cur);
-	gm_cur = NULL;
+	return gm_test_new(&opts);
 }
 
 /* ------------------------------------------------------------------ */
@@ -673,17 +646,14 @@ static int gm_st_args_check(void *args, struct seq_buf *out, const char *who)
 	bool any = false;
 
 	a->threads = a->threads ?: num_online_cpus();
-	for (i = 0; i < GM_ST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++)
 		any |= a->mix[i] != U32_MAX;
-		sum += a->mix[i] != U32_MAX ? a->mix[i] : 0;
-	}
 	for (i = 0; i < GM_ST_NR_OPS; i++) {
-		if (!any)
-			a->mix[i] = gm_st_default_mix[i];
-		else if (a->mix[i] == U32_MAX)
-			a->mix[i] = 0;
+		if (a->mix[i] == U32_MAX)
+			a->mix[i] = any ? 0 : gm_st_default_mix[i];
+		sum += a->mix[i];
 	}
-	if (any && sum != 100) {
+	if (sum != 100) {
 		gosync_report(out, who, "stress: the operation mix sums to %u%%, not 100%%",
 			      sum);
 		return -EINVAL;
@@ -996,11 +966,7 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 	}
 }
 
-/*
- * Storm writer: store keys 0 .. storm - 1, check the length, delete them
- * (odd keys with delete, even ones with load_and_delete, which must give
- * the value back), check the map is empty; -ENOMEM is retried.
- */
+/* Storm writer: one cycle (odd keys go with delete, even ones with load_and_delete). */
 static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 {
 	struct gosync_map *m = &s->map;
@@ -1177,10 +1143,8 @@ static void gm_st_free(struct mapst *s)
 {
 	unsigned int i;
 
-	if (s->th) {
-		for (i = 0; i < s->a.threads; i++)
-			kvfree(s->th[i].shadow);
-	}
+	for (i = 0; s->th && i < s->a.threads; i++)
+		kvfree(s->th[i].shadow);
 	kfree(s->th);
 	kvfree(s->seen);
 	kfree(s);

@@ -49,38 +49,32 @@
  *	rhashtable	objects {rhash_head, u64 key, unsigned long value,
  *			rcu_head} kmalloc'd with GFP_KERNEL, jhash2 over the
  *			key, automatic_shrinking, nelem_hint min(GM_B_KEYS,
- *			U16_MAX) for the preloaded cases (0 for growth).
- *			An object's value never changes once it is in the
- *			table, so a value is read without any ordering beyond
- *			the lookup's. load: rhashtable_lookup() and read the
- *			value, under rcu_read_lock(). store and swap: a new
- *			object, then rhashtable_lookup_get_insert_fast(); if
- *			the key is present, rhashtable_replace_fast() of the
- *			old object by the new one and kfree_rcu() of the old
- *			(retried if the old object left the table meanwhile).
- *			cas: lookup, compare the value, replace the object as
- *			for store (if the object changed meanwhile, look it
- *			up and compare again). delete: lookup,
- *			rhashtable_remove_fast(), kfree_rcu(). insert:
- *			rhashtable_lookup_insert_fast(). Allocation happens
+ *			U16_MAX) for the preloaded cases (0 for growth). An
+ *			object's value never changes once it is in the table,
+ *			so a value is read without any ordering beyond the
+ *			lookup's, under rcu_read_lock(). store, swap and cas
+ *			publish a new object (rhashtable_replace_fast() of the
+ *			old one, or an insert: store, swap and insert use
+ *			rhashtable_lookup_get_insert_fast() and
+ *			rhashtable_lookup_insert_fast()); delete uses
+ *			rhashtable_remove_fast(); what left the table is freed
+ *			with kfree_rcu(); an object that left the table
+ *			meanwhile is looked up again. Allocation happens
  *			before rcu_read_lock(); each thread keeps one spare
  *			object, so an op that ends up not publishing its new
  *			object (failed CAS, store racing a delete) does not
- *			pay kmalloc/kfree: only a successful store, swap, CAS
- *			or insert consumes an allocation, as it must.
- *			-EBUSY or -ENOMEM from an insert (the table is being
- *			resized, GFP_ATOMIC bucket allocation) is retried
+ *			pay kmalloc/kfree. -EBUSY or -ENOMEM from an insert
+ *			(a resize, GFP_ATOMIC bucket allocation) is retried
  *			outside the RCU section, up to GM_B_RHT_RETRIES times.
  *	rwlock		one rwlock_t over a fixed array of hlist_head
  *			buckets, as many as the key space has keys (GM_B_KEYS,
  *			or GM_B_GROWTH_KEYS for insert_growth), indexed by
  *			hash_64(); nodes {hlist_node, u64 key, unsigned long
- *			value}. load: read_lock. store, swap, cas, delete,
- *			insert: write_lock; an existing key's value is
- *			overwritten in place (readers hold the lock, so no
- *			allocation and no RCU). A node is allocated before
- *			taking the lock; a deleted node is freed after
- *			dropping it, or kept as the thread's spare.
+ *			value}. load: read_lock; the others: write_lock, and
+ *			an existing key's value is overwritten in place (no
+ *			allocation, no RCU). A node is allocated before taking
+ *			the lock; a deleted node is freed after dropping it,
+ *			or kept as the thread's spare.
  *
  * Every implementation is one function, struct gm_b_ops.op(), that does
  * any of the operations (enum gm_b_how); the bodies are written once per
@@ -105,10 +99,8 @@
 #include "map.h"
 #include "test.h"
 
-#define GM_B_KEYS_SHIFT	16
-#define GM_B_KEYS		BIT(GM_B_KEYS_SHIFT)
-#define GM_B_GROWTH_SHIFT	20
-#define GM_B_GROWTH_KEYS	BIT(GM_B_GROWTH_SHIFT)
+#define GM_B_KEYS		BIT(16)
+#define GM_B_GROWTH_KEYS	BIT(20)
 #define GM_B_BATCH	64
 #define GM_B_RHT_RETRIES	10000
 
@@ -129,7 +121,7 @@ enum gm_b_how {
 	GM_B_CAS,
 };
 
-/* The rwlock-protected fixed hash table; @lock guards buckets and values. */
+/* The rwlock table: @lock guards the buckets and every node's value. */
 struct gm_b_rw_table {
 	rwlock_t lock;
 	unsigned int bits;
@@ -317,11 +309,7 @@ static int gm_b_rht_once(struct rhashtable *ht, enum gm_b_how how, u64 key,
 	return ret;
 }
 
-/*
- * The new object, if @how makes one, is the thread's spare, allocated
- * here (before rcu_read_lock()) and kept unless it went in; -EBUSY and
- * -ENOMEM of an insert are retried.
- */
+/* The new object, if @how makes one, is the thread's spare until it goes in. */
 static int gm_b_rht_op(struct gm_b_ctx *c, enum gm_b_how how, u64 key,
 		       unsigned long val, unsigned long *old)
 {
@@ -401,11 +389,6 @@ static struct gm_b_rw_node *gm_b_rw_find(struct hlist_head *head, u64 key)
 	return NULL;
 }
 
-/*
- * Values change in place under the write lock. A node for an insert is
- * the thread's spare, allocated before taking the lock; a deleted node
- * becomes the spare, or is freed after dropping the lock.
- */
 static int gm_b_rw_op(struct gm_b_ctx *c, enum gm_b_how how, u64 key,
 		      unsigned long val, unsigned long *old)
 {
