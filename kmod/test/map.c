@@ -459,32 +459,26 @@ static int gm_run(struct gm_test *t, unsigned int id,
 	return 0;
 }
 
-/* The parameters @v accepts, with their destinations in @a; returns how many. */
-static unsigned int gm_params(const struct gm_verb *v,
-			      struct gm_args *a, struct gosync_param *p)
-{
-	const struct gosync_param all[GM_NR_ARGS] = {
-		[GM_A_KEY] = GOSYNC_PARAM_STR("key", a->key, false),
-		[GM_A_VALUE] = GOSYNC_PARAM_U64("value", &a->value, 0, U64_MAX, false),
-		[GM_A_OLD] = GOSYNC_PARAM_U64("old", &a->old, 0, U64_MAX, false),
-		[GM_A_NEW] = GOSYNC_PARAM_U64("new", &a->new, 0, U64_MAX, false),
-		[GM_A_LIMIT] = GOSYNC_PARAM_U64("limit", &a->limit, 1, U64_MAX, false),
-		[GM_A_KIND] = GOSYNC_PARAM_ENUM("kind", &a->kind, gm_kind_names,
-						    ARRAY_SIZE(gm_kind_names)),
-		[GM_A_KEY_LEN] = GOSYNC_PARAM_U32("key_len", &a->key_len, 0, U32_MAX,
-						      false),
-		[GM_A_HINT] = GOSYNC_PARAM_U32("hint", &a->hint, 0, GM_HINT_MAX,
-						   false),
-		[GM_A_MAX] = GOSYNC_PARAM_U64("max", &a->max, 0, ULONG_MAX, false),
-		[GM_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &a->gfp, gm_gfp_names,
-						   ARRAY_SIZE(gm_gfp_names)),
-		[GM_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
-						      GM_HINT_MAX, false),
-	};
+/* The keys of every verb, in gm_scratch, by enum gm_arg. */
+#define GM_P(type, k, m, lo, hi)	GOSYNC_PARAM_##type(k, &gm_scratch.m, lo, hi, false)
 
-	return gosync_param_select(p, all, GM_NR_ARGS, v->needs | v->may,
-				   v->needs);
-}
+static const struct gosync_param gm_all_params[GM_NR_ARGS] = {
+	[GM_A_KEY] = GOSYNC_PARAM_STR("key", gm_scratch.key, false),
+	[GM_A_VALUE] = GM_P(U64, "value", value, 0, U64_MAX),
+	[GM_A_OLD] = GM_P(U64, "old", old, 0, U64_MAX),
+	[GM_A_NEW] = GM_P(U64, "new", new, 0, U64_MAX),
+	[GM_A_LIMIT] = GM_P(U64, "limit", limit, 1, U64_MAX),
+	[GM_A_KIND] = GOSYNC_PARAM_ENUM("kind", &gm_scratch.kind, gm_kind_names,
+					ARRAY_SIZE(gm_kind_names)),
+	[GM_A_KEY_LEN] = GM_P(U32, "key_len", key_len, 0, U32_MAX),
+	[GM_A_HINT] = GM_P(U32, "hint", hint, 0, GM_HINT_MAX),
+	[GM_A_MAX] = GM_P(U64, "max", max, 0, ULONG_MAX),
+	[GM_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &gm_scratch.gfp, gm_gfp_names,
+				       ARRAY_SIZE(gm_gfp_names)),
+	[GM_A_BUCKETS] = GM_P(U32, "buckets", buckets, 0, GM_HINT_MAX),
+};
+
+#undef GM_P
 
 /* Destroy the test map; once no command runs, or under gm_lock. */
 void gm_cmd_exit(void)
@@ -569,7 +563,8 @@ int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	t = gm_cur;
 	memset(a, 0, offsetof(struct gm_args, ukey));
 	a->limit = U64_MAX;
-	n = gm_params(v, a, params);
+	n = gosync_param_select(params, gm_all_params, GM_NR_ARGS,
+				v->needs | v->may, v->needs);
 	ret = gosync_parse_params(line, params, n, out, who);
 	if (!ret && (v->needs & BIT(GM_A_KEY)))
 		ret = gm_key(t, a, &key, out);
@@ -761,7 +756,7 @@ struct gm_st_thread {
  * (keys 0 .. a.keys - 1) and a.mix holds cumulative percentages;
  * @min_buckets: those of the new map, the least it shrinks to; @seen: the
  * keys of the current range; @bad_releases: released values that encode
- * no key of the run; @resize_again: resizes dropped because of a clear.
+ * no key of the run.
  */
 struct mapst {
 	struct gosync_map map;
@@ -777,7 +772,6 @@ struct mapst {
 	u64 ranges;
 	u64 resizes;
 	u64 resize_enomem;
-	u64 resize_again;
 	u64 resizer_rng;
 };
 
@@ -1122,9 +1116,7 @@ static int gm_st_resizer(void *arg)
 			s->resizes++;
 		else if (ret == -ENOMEM)
 			s->resize_enomem++;
-		else if (ret == -EAGAIN)
-			s->resize_again++;
-		else
+		else if (ret != -EAGAIN)	/* dropped because of a clear */
 			gm_st_fail(s, "resize to %u buckets returned %d", buckets, ret);
 		usleep_range(1000, 3000);
 	}
