@@ -138,8 +138,7 @@
 #define GM_ST_MAX_MS		600000
 #define GM_ST_MAX_KEYS		BIT(22)
 
-/* ------------------------------------------------------------------ */
-/* The test map behind "cmd" and "stats".                              */
+/* ---- The test map behind "cmd" and "stats" ---- */
 
 enum gm_verb_id {
 	GM_INIT,
@@ -256,29 +255,23 @@ static const char *const gm_gfp_names[] = { "kernel", "atomic" };
 static int gm_key(struct gm_test *t, struct gm_args *a,
 		  const void **key, struct seq_buf *out)
 {
-	size_t len;
-
-	switch (t->kind) {
-	case GOSYNC_MAP_KEY_U64:
+	*key = a->key;
+	if (t->kind == GOSYNC_MAP_KEY_U64) {
+		*key = &a->ukey;
 		if (kstrtou64(a->key, 0, &a->ukey)) {
 			gosync_report(out, "map", "key '%.32s' is not an unsigned number",
 				      a->key);
 			return -EINVAL;
 		}
-		*key = &a->ukey;
-		return 0;
-	case GOSYNC_MAP_KEY_STRING:
-		*key = a->key;
-		return 0;
-	default:
-		len = strlen(a->key);
-		if (len != 2 * t->key_len || hex2bin(a->bkey, a->key, t->key_len)) {
+	} else if (t->kind == GOSYNC_MAP_KEY_BINARY) {
+		*key = a->bkey;
+		if (strlen(a->key) != 2 * t->key_len ||
+		    hex2bin(a->bkey, a->key, t->key_len)) {
 			gosync_report(out, "map", "key must be %u hex digits", 2 * t->key_len);
 			return -EINVAL;
 		}
-		*key = a->bkey;
-		return 0;
 	}
+	return 0;
 }
 
 static const struct {
@@ -336,22 +329,6 @@ static bool gm_range_visit(const void *key, void *value, void *arg)
 	return ++c->visited < c->a->limit;
 }
 
-static int gm_range(struct gm_test *t, struct gm_args *a,
-		    struct seq_buf *out)
-{
-	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
-	unsigned long n;
-
-	n = gosync_map_range(&t->map, gm_range_visit, &c);
-	if (n != c.visited) {
-		gosync_report(out, "map", "range returned %lu but visited %llu",
-			      n, c.visited);
-		return -EIO;
-	}
-	seq_buf_printf(out, "visited=%llu\n", c.visited);
-	return 0;
-}
-
 #define A(x)	BIT(GM_A_##x)
 
 static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
@@ -367,7 +344,7 @@ static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
 	[GM_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
 	[GM_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
 	[GM_CAD] = { "cad", A(KEY) | A(OLD), 0, false, "deleted" },
-	[GM_RANGE] = { "range", 0, A(LIMIT), false },
+	[GM_RANGE] = { "range", 0, A(LIMIT), false, "visited=" },
 	[GM_CLEAR] = { "clear", 0, 0, false, "cleared" },
 	[GM_LEN] = { "len", 0, 0, false, "len=" },
 	[GM_RESIZE] = { "resize", A(BUCKETS), 0, true, "buckets=" },
@@ -381,6 +358,7 @@ static int gm_run(struct gm_test *t, unsigned int id,
 		  struct gm_args *a, const void *key,
 		      struct seq_buf *out)
 {
+	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
 	const char *done = gm_verbs[id].done;
 	struct gosync_map *m = &t->map;
 	struct gosync_map_stats st;
@@ -427,7 +405,13 @@ static int gm_run(struct gm_test *t, unsigned int id,
 		ret = gosync_map_compare_and_delete(m, key, gm_ptr(a->old));
 		break;
 	case GM_RANGE:
-		return gm_range(t, a, out);
+		n = gosync_map_range(m, gm_range_visit, &c);
+		if (n != c.visited) {
+			gosync_report(out, "map", "range returned %llu but visited %llu",
+				      n, c.visited);
+			return -EIO;
+		}
+		break;
 	case GM_CLEAR:
 		ret = gosync_map_clear(m);
 		break;
@@ -621,8 +605,7 @@ int gm_cmd_init(void)
 	return gm_test_new(&opts);
 }
 
-/* ------------------------------------------------------------------ */
-/* The arguments of map/stress; grammar and defaults at the top.      */
+/* ---- The arguments of map/stress; grammar and defaults at the top ---- */
 
 static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 20, 40, 5, 5, 10, 10, 5, 5 };
 
@@ -705,29 +688,13 @@ const struct gosync_args gosync_map_stress_args = {
 	.check = gm_st_args_check,
 };
 
-/* ------------------------------------------------------------------ */
-/* The files cmd and stats.                                           */
-
 static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line,
 			   struct seq_buf *out)
 {
 	return gm_cmd_exec(line, out, f->who);
 }
 
-static struct gosync_cmd_file gm_cmd_file = {
-	.name = "cmd",
-	.who = "map",
-	.exec = gm_cmdfile_exec,
-};
-
-static struct gosync_cmd_file gm_stats_file = {
-	.name = "stats",
-	.who = "map",
-	.show = gm_cmd_stats,
-};
-
-/* ------------------------------------------------------------------ */
-/* The stress launcher.                                                */
+/* ---- The stress launcher ---- */
 
 #define GM_ST_BATCH		64
 #define GM_ST_SEQ_BITS		24
@@ -1216,9 +1183,9 @@ static int gm_st_setup(struct mapst *s, struct seq_buf *out, const char *who)
  */
 static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 {
-	unsigned int ms = 0;
+	unsigned int ms;
 
-	for (;;) {
+	for (ms = 0; ; ms += 20) {
 		gosync_map_stats(&s->map, st);
 		/*
 		 * The counters of a copy are bumped a grace period after its
@@ -1231,7 +1198,6 @@ static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 		if (ms >= 60000)
 			break;
 		msleep(20);
-		ms += 20;
 	}
 	gm_st_fail(s, "the map did not settle in %u ms: resizing=%d buckets=%u",
 		   ms, st->resizing, st->buckets);
@@ -1339,6 +1305,18 @@ static struct gosync_cmd_file gm_st_file = {
 	.name = "stress",
 	.who = "map",
 	.exec = gm_st_exec,
+};
+
+static struct gosync_cmd_file gm_cmd_file = {
+	.name = "cmd",
+	.who = "map",
+	.exec = gm_cmdfile_exec,
+};
+
+static struct gosync_cmd_file gm_stats_file = {
+	.name = "stats",
+	.who = "map",
+	.show = gm_cmd_stats,
 };
 
 /*

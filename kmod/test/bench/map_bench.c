@@ -32,12 +32,10 @@
  *			i inserts the keys ((i + 1) << 32) + 0, 1, 2, ...
  *			(insert-if-absent, each must succeed) until it has
  *			inserted GM_B_GROWTH_KEYS / threads keys or the run's
- *			duration is over, whichever comes first, and then
- *			returns: its rate is its inserts divided by its own
- *			time. So each run measures growth from empty to at
- *			most GM_B_GROWTH_KEYS entries, memory stays bounded and
- *			no deletion is mixed into the figure. (On a fast
- *			machine a run may end before duration_ms.)
+ *			duration is over, then returns (its rate: its inserts
+ *			by its own time). So each run measures growth from
+ *			empty to at most GM_B_GROWTH_KEYS entries, with bounded
+ *			memory and no deletions (it may end before duration_ms).
  *
  * Implementations, what each does per operation:
  *	gosync_map	gosync_map_load(), _store(), _delete(), _swap(),
@@ -505,9 +503,8 @@ static int gm_b_setup(void **data, unsigned int threads,
 		return ret;
 	}
 	gm_b_ctx_init(&c, s, 0);
-	for (i = 0; i < GM_B_KEYS && preload != GM_B_PRELOAD_NONE; i++) {
-		if (preload == GM_B_PRELOAD_HALF && (i & 1))
-			continue;
+	for (i = 0; i < GM_B_KEYS && preload != GM_B_PRELOAD_NONE;
+	     i += preload == GM_B_PRELOAD_HALF ? 2 : 1) {
 		ret = ops->op(&c, GM_B_INSERT, i, GM_B_COOKIE(i), &old);
 		if (ret)
 			break;
@@ -526,8 +523,7 @@ static int gm_b_setup(void **data, unsigned int threads,
 
 static int gm_b_fail(const char *what, u64 key, int ret)
 {
-	pr_err("map bench: %s of key %llu: unexpected result %d\n", what, key,
-	       ret);
+	pr_err("map bench: %s of key %llu: unexpected result %d\n", what, key, ret);
 	return ret ? ret : -EIO;
 }
 
