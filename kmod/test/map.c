@@ -252,21 +252,18 @@ static const char *const gm_kind_names[] = {
 static const char *const gm_gfp_names[] = { "kernel", "atomic" };
 
 /* Turn the written key into what the map takes, or explain why not. */
-static int gm_key(struct gm_test *t, struct gm_args *a,
-		  const void **key, struct seq_buf *out)
+static int gm_key(struct gm_test *t, struct gm_args *a, const void **key, struct seq_buf *out)
 {
 	*key = a->key;
 	if (t->kind == GOSYNC_MAP_KEY_U64) {
 		*key = &a->ukey;
 		if (kstrtou64(a->key, 0, &a->ukey)) {
-			gosync_report(out, "map", "key '%.32s' is not an unsigned number",
-				      a->key);
+			gosync_report(out, "map", "key '%.32s' is not an unsigned number", a->key);
 			return -EINVAL;
 		}
 	} else if (t->kind == GOSYNC_MAP_KEY_BINARY) {
 		*key = a->bkey;
-		if (strlen(a->key) != 2 * t->key_len ||
-		    hex2bin(a->bkey, a->key, t->key_len)) {
+		if (strlen(a->key) != 2 * t->key_len || hex2bin(a->bkey, a->key, t->key_len)) {
 			gosync_report(out, "map", "key must be %u hex digits", 2 * t->key_len);
 			return -EINVAL;
 		}
@@ -332,14 +329,11 @@ static bool gm_range_visit(const void *key, void *value, void *arg)
 #define A(x)	BIT(GM_A_##x)
 
 static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
-	[GM_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
-			  true },
+	[GM_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP), true },
 	[GM_STORE] = { "store", A(KEY) | A(VALUE), 0, false, "stored" },
 	[GM_LOAD] = { "load", A(KEY), 0, false, "value=" },
-	[GM_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false,
-				   "stored value=" },
-	[GM_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false,
-				     "deleted value=" },
+	[GM_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false, "stored value=" },
+	[GM_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false, "deleted value=" },
 	[GM_DELETE] = { "delete", A(KEY), 0, false, "deleted" },
 	[GM_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
 	[GM_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
@@ -354,9 +348,8 @@ static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
 #undef A
 
 /* Verb @id on key @key of @t; prints its result or explains its failure. */
-static int gm_run(struct gm_test *t, unsigned int id,
-		  struct gm_args *a, const void *key,
-		      struct seq_buf *out)
+static int gm_run(struct gm_test *t, unsigned int id, struct gm_args *a,
+		  const void *key, struct seq_buf *out)
 {
 	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
 	const char *done = gm_verbs[id].done;
@@ -371,12 +364,11 @@ static int gm_run(struct gm_test *t, unsigned int id,
 		ret = gosync_map_store(m, key, gm_ptr(a->value));
 		break;
 	case GM_LOAD:
-		/* load() answers NULL for a key it refuses: say why. */
-		if (t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
+		old = gosync_map_load(m, key);
+		/* load() answers NULL for a key it refuses too: say why. */
+		if (!old && t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
 			ret = -ENAMETOOLONG;
-		else
-			old = gosync_map_load(m, key);
-		if (!ret && !old)
+		else if (!old)
 			ret = -ENOENT;
 		break;
 	case GM_LOAD_OR_STORE:
@@ -398,8 +390,7 @@ static int gm_run(struct gm_test *t, unsigned int id,
 			done = "old=none";
 		break;
 	case GM_CAS:
-		ret = gosync_map_compare_and_swap(m, key, gm_ptr(a->old),
-						  gm_ptr(a->new));
+		ret = gosync_map_compare_and_swap(m, key, gm_ptr(a->old), gm_ptr(a->new));
 		break;
 	case GM_CAD:
 		ret = gosync_map_compare_and_delete(m, key, gm_ptr(a->old));
@@ -547,8 +538,7 @@ int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	t = gm_cur;
 	memset(a, 0, offsetof(struct gm_args, ukey));
 	a->limit = U64_MAX;
-	n = gosync_param_select(params, gm_all_params, GM_NR_ARGS,
-				v->needs | v->may, v->needs);
+	n = gosync_param_select(params, gm_all_params, GM_NR_ARGS, v->needs | v->may, v->needs);
 	ret = gosync_parse_params(line, params, n, out, who);
 	if (!ret && (v->needs & BIT(GM_A_KEY)))
 		ret = gm_key(t, a, &key, out);
@@ -688,8 +678,7 @@ const struct gosync_args gosync_map_stress_args = {
 	.check = gm_st_args_check,
 };
 
-static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line,
-			   struct seq_buf *out)
+static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	return gm_cmd_exec(line, out, f->who);
 }
@@ -705,8 +694,7 @@ static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line,
 /*
  * One stress thread: the expected value of each key it owns (0: absent;
  * slot i is key i * nr_threads + id), how many it owns, its xorshift state,
- * its calls that returned -ENOMEM, the values it put into the map, and as
- * storm writer its completed cycles and the largest length it saw.
+ * its calls that returned -ENOMEM and the values it put into the map.
  */
 struct gm_st_thread {
 	u64 *shadow;
@@ -714,8 +702,6 @@ struct gm_st_thread {
 	u64 rng;
 	u64 enomem;
 	u64 inserted;
-	u64 cycles;
-	u64 peak;
 };
 
 /*
@@ -723,7 +709,8 @@ struct gm_st_thread {
  * (keys 0 .. a.keys - 1) and a.mix holds cumulative percentages;
  * @min_buckets: those of the new map, the least it shrinks to; @seen: the
  * keys of the current range; @bad_releases: released values that encode
- * no key of the run.
+ * no key of the run; the storm writer's completed @cycles and the
+ * largest length it saw (@peak).
  */
 struct mapst {
 	struct gosync_map map;
@@ -740,6 +727,8 @@ struct mapst {
 	u64 resizes;
 	u64 resize_enomem;
 	u64 resizer_rng;
+	u64 cycles;
+	u64 peak;
 };
 
 union gm_st_key {
@@ -844,8 +833,7 @@ static bool gm_st_enomem(struct gm_st_thread *th, int ret)
  * the call must return (@want) and the key's value if it succeeds
  * (@next); @got, the value it reported, must be the shadowed one.
  */
-static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
-			 unsigned int id)
+static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th, unsigned int id)
 {
 	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
@@ -941,7 +929,7 @@ static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 	for (del = 0; del < 2; del++) {
 		for (k = 0; k < s->a.storm; k++) {
 			const void *key = gm_st_key(s, k, &kb);
-			void *v = gm_ptr(gm_st_value(k, th->cycles));
+			void *v = gm_ptr(gm_st_value(k, s->cycles));
 
 			do {
 				gm_st_enter(s);
@@ -964,12 +952,12 @@ static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 				cond_resched();
 		}
 		len = gosync_map_len(m);
-		th->peak = max_t(u64, th->peak, len);
+		s->peak = max_t(u64, s->peak, len);
 		if (len != (del ? 0 : s->a.storm))
 			gm_st_fail(s, "storm: length %lu after %s %llu keys", len,
 				   del ? "deleting" : "storing", s->a.storm);
 	}
-	th->cycles++;
+	s->cycles++;
 }
 
 static int gm_st_body(struct gosync_run_thread *t)
@@ -1015,11 +1003,11 @@ static int gm_st_body(struct gosync_run_thread *t)
 }
 
 /*
- * A key the range @what visited: false (a violation) if it is none of the
- * run's or was visited already in this range (@s->seen); its number in *@k.
+ * A key the range @what visited, with value @v: false (a violation) if it
+ * is none of the run's, was visited already in this range (@s->seen) or
+ * @v does not encode it; its number in *@k.
  */
-static bool gm_st_visited(struct mapst *s, const void *key, u64 *k,
-			  const char *what)
+static bool gm_st_visited(struct mapst *s, const void *key, u64 v, u64 *k, const char *what)
 {
 	if (!gm_st_key_num(s, key, k)) {
 		gm_st_fail(s, "%s visited a key that was never stored", what);
@@ -1029,21 +1017,18 @@ static bool gm_st_visited(struct mapst *s, const void *key, u64 *k,
 		gm_st_fail(s, "%s visited key %llu twice", what, *k);
 		return false;
 	}
+	if (!gm_st_value_ok(v, *k)) {
+		gm_st_fail(s, "%s saw value %#llx for key %llu", what, v, *k);
+		return false;
+	}
 	return true;
 }
 
 static bool gm_st_check_visit(const void *key, void *value, void *arg)
 {
-	struct mapst *s = arg;
-	u64 v = gm_num(value), k;
+	u64 k;
 
-	if (!gm_st_visited(s, key, &k, "range"))
-		return false;
-	if (!gm_st_value_ok(v, k)) {
-		gm_st_fail(s, "range saw value %#llx for key %llu", v, k);
-		return false;
-	}
-	return true;
+	return gm_st_visited(arg, key, gm_num(value), &k, "range");
 }
 
 static int gm_st_checker(void *arg)
@@ -1091,13 +1076,6 @@ static int gm_st_resizer(void *arg)
 	return 0;
 }
 
-/* The checker and the resizer return only once told to stop. */
-static void gm_st_stop(struct task_struct *task)
-{
-	if (!IS_ERR_OR_NULL(task))
-		kthread_stop(task);
-}
-
 static void gm_st_free(struct mapst *s)
 {
 	unsigned int i;
@@ -1115,7 +1093,7 @@ static bool gm_st_final_visit(const void *key, void *value, void *arg)
 	struct mapst *s = arg;
 	u64 v = gm_num(value), k, want;
 
-	if (!gm_st_visited(s, key, &k, "final range"))
+	if (!gm_st_visited(s, key, v, &k, "final range"))
 		return true;
 	if (s->a.storm) {
 		gm_st_fail(s, "final range: storm left key %llu", k);
@@ -1123,8 +1101,7 @@ static bool gm_st_final_visit(const void *key, void *value, void *arg)
 	}
 	want = s->th[k % s->a.threads].shadow[k / s->a.threads];
 	if (v != want)
-		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx",
-			   k, v, want);
+		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx", k, v, want);
 	return true;
 }
 
@@ -1204,11 +1181,10 @@ static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 	return ms;
 }
 
-static int gm_st_exec(struct gosync_cmd_file *f, char *line,
-		      struct seq_buf *out)
+static int gm_st_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	struct task_struct *checker = NULL, *resizer = NULL;
-	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
+	u64 ops = 0, enomem = 0, inserted = 0, live = 0;
 	struct gosync_map_stats st;
 	unsigned long len, visited;
 	unsigned int settle_ms;
@@ -1244,8 +1220,11 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 		s->run.v = &s->v;
 		ret = gosync_run_threads(&s->run);
 	}
-	gm_st_stop(resizer);
-	gm_st_stop(checker);
+	/* They return only once told to stop. */
+	if (!IS_ERR_OR_NULL(resizer))
+		kthread_stop(resizer);
+	if (!IS_ERR_OR_NULL(checker))
+		kthread_stop(checker);
 	if (ret) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
 		gosync_map_destroy(&s->map);
@@ -1259,8 +1238,6 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 		ops += s->run.threads[i].ops;
 		enomem += th->enomem;
 		inserted += th->inserted;
-		cycles += th->cycles;
-		peak = max(peak, th->peak);
 		for (j = 0; j < th->owned; j++)
 			live += !!th->shadow[j];
 	}
@@ -1273,7 +1250,7 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	if (visited != live)
 		gm_st_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
-	if (s->a.storm && !cycles && !gosync_violations_count(&s->v))
+	if (s->a.storm && !s->cycles && !gosync_violations_count(&s->v))
 		gm_st_fail(s, "storm: no cycle completed");
 	settle_ms = gm_st_settle(s, &st);
 
@@ -1292,7 +1269,7 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 				"threads=%u ops=%llu enomem=%llu inserted=%llu released=%ld live=%llu len=%lu ranges=%llu resizes=%llu resize_enomem=%llu cycles=%llu peak=%llu grows=%u shrinks=%u reseeds=%u aborts=%u buckets=%u settle_ms=%u",
 				s->a.threads, ops, enomem, inserted, released,
 				live, len, s->ranges, s->resizes,
-				s->resize_enomem, cycles, peak, st.grows,
+				s->resize_enomem, s->cycles, s->peak, st.grows,
 				st.shrinks, st.reseeds, st.aborts, st.buckets,
 				settle_ms);
 out:

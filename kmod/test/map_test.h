@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The map's part of gosync_test.ko (kmod/test/map.c), as its fuzzers
- * (tools/native/fuzz/map_cmd.c, map_stress.c) and benchmarks use it.
+ * (tools/native/fuzz/map_cmd.c, map_stress.c) use it.
  */
 #ifndef _GOSYNC_MAP_TEST_H
 #define _GOSYNC_MAP_TEST_H

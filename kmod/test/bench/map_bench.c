@@ -240,8 +240,7 @@ static const struct gm_b_ops gm_b_gosync_map_ops = {
 
 /* ---- rhashtable ---- */
 
-static int gm_b_rht_init(struct gm_b_state *s, unsigned int hint,
-			 unsigned int keys)
+static int gm_b_rht_init(struct gm_b_state *s, unsigned int hint, unsigned int keys)
 {
 	struct rhashtable_params p = gm_b_rht_params;
 
@@ -274,8 +273,7 @@ static int gm_b_rht_once(struct rhashtable *ht, enum gm_b_how how, u64 key,
 	rcu_read_lock();
 	for (;;) {
 		if (how == GM_B_STORE || how == GM_B_SWAP)
-			o = rhashtable_lookup_get_insert_fast(ht, &n->node,
-							      gm_b_rht_params);
+			o = rhashtable_lookup_get_insert_fast(ht, &n->node, gm_b_rht_params);
 		else
 			o = rhashtable_lookup(ht, &key, gm_b_rht_params);
 		if (IS_ERR(o)) {
@@ -295,8 +293,7 @@ static int gm_b_rht_once(struct rhashtable *ht, enum gm_b_how how, u64 key,
 		if (how == GM_B_DEL)
 			ret = rhashtable_remove_fast(ht, &o->node, gm_b_rht_params);
 		else
-			ret = rhashtable_replace_fast(ht, &o->node, &n->node,
-						      gm_b_rht_params);
+			ret = rhashtable_replace_fast(ht, &o->node, &n->node, gm_b_rht_params);
 		if (!ret) {
 			kfree_rcu(o, rcu);
 			break;
@@ -325,8 +322,7 @@ static int gm_b_rht_op(struct gm_b_ctx *c, enum gm_b_how how, u64 key,
 	}
 	for (;;) {
 		if (how == GM_B_INSERT)
-			ret = rhashtable_lookup_insert_fast(&c->s->ht, &n->node,
-							    gm_b_rht_params);
+			ret = rhashtable_lookup_insert_fast(&c->s->ht, &n->node, gm_b_rht_params);
 		else
 			ret = gm_b_rht_once(&c->s->ht, how, key, n, old);
 		if ((ret != -EBUSY && ret != -ENOMEM) ||
@@ -347,15 +343,13 @@ static const struct gm_b_ops gm_b_rhashtable_ops = {
 
 /* ---- rwlock-protected fixed hash table ---- */
 
-static int gm_b_rw_init(struct gm_b_state *s, unsigned int hint,
-			unsigned int keys)
+static int gm_b_rw_init(struct gm_b_state *s, unsigned int hint, unsigned int keys)
 {
 	struct gm_b_rw_table *rw = &s->rw;
 
 	rwlock_init(&rw->lock);
 	rw->bits = ilog2(roundup_pow_of_two(keys));
-	rw->buckets = kvcalloc(1UL << rw->bits, sizeof(*rw->buckets),
-			       GFP_KERNEL);
+	rw->buckets = kvcalloc(1UL << rw->bits, sizeof(*rw->buckets), GFP_KERNEL);
 	return rw->buckets ? 0 : -ENOMEM;
 }
 
@@ -460,10 +454,7 @@ enum gm_b_preload {
 /* Thread @id's generator; xorshift64* must not start at 0. */
 static void gm_b_ctx_init(struct gm_b_ctx *c, struct gm_b_state *s, unsigned int id)
 {
-	c->s = s;
-	c->spare = NULL;
-	c->rnd = (u64)(id + 1) * 0x9e3779b97f4a7c15ULL;
-	c->seq = 0;
+	*c = (struct gm_b_ctx){ .s = s, .rnd = (u64)(id + 1) * 0x9e3779b97f4a7c15ULL };
 }
 
 /* A new value: odd, so never NULL. */
@@ -484,8 +475,7 @@ static int gm_b_setup(void **data, unsigned int threads,
 		      const struct gm_b_ops *ops, enum gm_b_preload preload)
 {
 	unsigned int hint = preload == GM_B_PRELOAD_NONE ? 0 : GM_B_KEYS;
-	unsigned int keys = preload == GM_B_PRELOAD_NONE ? GM_B_GROWTH_KEYS
-						       : GM_B_KEYS;
+	unsigned int keys = preload == GM_B_PRELOAD_NONE ? GM_B_GROWTH_KEYS : GM_B_KEYS;
 	struct gm_b_state *s;
 	unsigned long old;
 	struct gm_b_ctx c;
@@ -608,8 +598,7 @@ static __always_inline int gm_b_insert_growth(struct gosync_run_thread *t,
 	do {
 		end = min(n + GM_B_BATCH, quota);
 		for (; n < end && !ret; n++)
-			ret = ops->op(&c, GM_B_INSERT, base + n,
-				      GM_B_COOKIE(base + n), &old);
+			ret = ops->op(&c, GM_B_INSERT, base + n, GM_B_COOKIE(base + n), &old);
 		t->ops = n;
 	} while (!ret && n < quota && gosync_run_continue(t));
 	kfree(c.spare);
