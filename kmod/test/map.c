@@ -115,7 +115,6 @@
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/task.h>
 #include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -139,8 +138,7 @@
 #define GM_ST_MAX_MS		600000
 #define GM_ST_MAX_KEYS		BIT(22)
 
-/* ------------------------------------------------------------------ */
-/* The test map behind "cmd" and "stats".                              */
+/* ---- The test map behind "cmd" and "stats" ---- */
 
 enum gm_verb_id {
 	GM_INIT,
@@ -160,16 +158,10 @@ enum gm_verb_id {
 	GM_NR_VERBS,
 };
 
-/**
- * struct gm_test - the test map and its counters
- * @map: the map
- * @kind: its key kind
- * @key_len: key length of a binary map
- * @max: its entry limit, 0 for none
- * @atomic: created with GFP_ATOMIC; operations run with bottom halves off
- * @releases: values the map has released (release callback runs)
- * @calls: commands run on this map, by verb
- * @errors: commands that failed
+/*
+ * The test map with its settings (key_len of a binary map, max 0 for no
+ * limit; atomic: GFP_ATOMIC, operations run with bottom halves off), the
+ * release callback runs, and the commands run on it and those that failed.
  */
 struct gm_test {
 	struct gosync_map map;
@@ -204,7 +196,7 @@ enum gm_arg {
 /*
  * The arguments of one command, by their keys (kind and gfp as indices
  * of their words), then the key in the form the map takes and scratch
- * for printing binary keys.
+ * for printing keys.
  */
 struct gm_args {
 	char key[GOSYNC_CMD_MAX_LEN];
@@ -259,53 +251,24 @@ static const char *const gm_kind_names[] = {
 
 static const char *const gm_gfp_names[] = { "kernel", "atomic" };
 
-static void gm_print_key(struct gm_test *t, struct gm_args *a,
-			 const void *key, struct seq_buf *out)
-{
-	u64 k;
-
-	switch (t->kind) {
-	case GOSYNC_MAP_KEY_U64:
-		memcpy(&k, key, sizeof(k));
-		seq_buf_printf(out, "key=%llu", k);
-		break;
-	case GOSYNC_MAP_KEY_STRING:
-		seq_buf_printf(out, "key=%s", (const char *)key);
-		break;
-	default:
-		*bin2hex(a->hex, key, t->key_len) = '\0';
-		seq_buf_printf(out, "key=%s", a->hex);
-		break;
-	}
-}
-
 /* Turn the written key into what the map takes, or explain why not. */
-static int gm_key(struct gm_test *t, struct gm_args *a,
-		  const void **key, struct seq_buf *out)
+static int gm_key(struct gm_test *t, struct gm_args *a, const void **key, struct seq_buf *out)
 {
-	size_t len;
-
-	switch (t->kind) {
-	case GOSYNC_MAP_KEY_U64:
+	*key = a->key;
+	if (t->kind == GOSYNC_MAP_KEY_U64) {
+		*key = &a->ukey;
 		if (kstrtou64(a->key, 0, &a->ukey)) {
-			gosync_report(out, "map", "key '%.32s' is not an unsigned number",
-				      a->key);
+			gosync_report(out, "map", "key '%.32s' is not an unsigned number", a->key);
 			return -EINVAL;
 		}
-		*key = &a->ukey;
-		return 0;
-	case GOSYNC_MAP_KEY_STRING:
-		*key = a->key;
-		return 0;
-	default:
-		len = strlen(a->key);
-		if (len != 2 * t->key_len || hex2bin(a->bkey, a->key, t->key_len)) {
+	} else if (t->kind == GOSYNC_MAP_KEY_BINARY) {
+		*key = a->bkey;
+		if (strlen(a->key) != 2 * t->key_len || hex2bin(a->bkey, a->key, t->key_len)) {
 			gosync_report(out, "map", "key must be %u hex digits", 2 * t->key_len);
 			return -EINVAL;
 		}
-		*key = a->bkey;
-		return 0;
 	}
+	return 0;
 }
 
 static const struct {
@@ -344,48 +307,38 @@ static bool gm_range_visit(const void *key, void *value, void *arg)
 {
 	struct gm_range_ctx *c = arg;
 	struct seq_buf *out = c->out;
+	const char *ks = c->a->hex;
+	u64 k;
 
 	/* Keep room for the longest line and the final count. */
 	if (c->visited < GM_RANGE_PRINT &&
 	    out->size - seq_buf_used(out) > 2 * GOSYNC_MAP_KEY_MAX + 64) {
-		gm_print_key(c->t, c->a, key, out);
-		seq_buf_printf(out, " value=%llu\n", gm_num(value));
+		if (c->t->kind == GOSYNC_MAP_KEY_STRING) {
+			ks = key;
+		} else if (c->t->kind == GOSYNC_MAP_KEY_U64) {
+			memcpy(&k, key, sizeof(k));
+			snprintf(c->a->hex, sizeof(c->a->hex), "%llu", k);
+		} else {
+			*bin2hex(c->a->hex, key, c->t->key_len) = '\0';
+		}
+		seq_buf_printf(out, "key=%s value=%llu\n", ks, gm_num(value));
 	}
 	return ++c->visited < c->a->limit;
-}
-
-static int gm_range(struct gm_test *t, struct gm_args *a,
-		    struct seq_buf *out)
-{
-	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
-	unsigned long n;
-
-	n = gosync_map_range(&t->map, gm_range_visit, &c);
-	if (n != c.visited) {
-		gosync_report(out, "map", "range returned %lu but visited %llu",
-			      n, c.visited);
-		return -EIO;
-	}
-	seq_buf_printf(out, "visited=%llu\n", c.visited);
-	return 0;
 }
 
 #define A(x)	BIT(GM_A_##x)
 
 static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
-	[GM_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP),
-			  true },
+	[GM_INIT] = { "init", 0, A(KIND) | A(KEY_LEN) | A(HINT) | A(MAX) | A(GFP), true },
 	[GM_STORE] = { "store", A(KEY) | A(VALUE), 0, false, "stored" },
 	[GM_LOAD] = { "load", A(KEY), 0, false, "value=" },
-	[GM_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false,
-				   "stored value=" },
-	[GM_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false,
-				     "deleted value=" },
+	[GM_LOAD_OR_STORE] = { "load_or_store", A(KEY) | A(VALUE), 0, false, "stored value=" },
+	[GM_LOAD_AND_DELETE] = { "load_and_delete", A(KEY), 0, false, "deleted value=" },
 	[GM_DELETE] = { "delete", A(KEY), 0, false, "deleted" },
 	[GM_SWAP] = { "swap", A(KEY) | A(VALUE), 0, false, "old=" },
 	[GM_CAS] = { "cas", A(KEY) | A(OLD) | A(NEW), 0, false, "swapped" },
 	[GM_CAD] = { "cad", A(KEY) | A(OLD), 0, false, "deleted" },
-	[GM_RANGE] = { "range", 0, A(LIMIT), false },
+	[GM_RANGE] = { "range", 0, A(LIMIT), false, "visited=" },
 	[GM_CLEAR] = { "clear", 0, 0, false, "cleared" },
 	[GM_LEN] = { "len", 0, 0, false, "len=" },
 	[GM_RESIZE] = { "resize", A(BUCKETS), 0, true, "buckets=" },
@@ -395,10 +348,10 @@ static const struct gm_verb gm_verbs[GM_NR_VERBS] = {
 #undef A
 
 /* Verb @id on key @key of @t; prints its result or explains its failure. */
-static int gm_run(struct gm_test *t, unsigned int id,
-		  struct gm_args *a, const void *key,
-		      struct seq_buf *out)
+static int gm_run(struct gm_test *t, unsigned int id, struct gm_args *a,
+		  const void *key, struct seq_buf *out)
 {
+	struct gm_range_ctx c = { .t = t, .a = a, .out = out };
 	const char *done = gm_verbs[id].done;
 	struct gosync_map *m = &t->map;
 	struct gosync_map_stats st;
@@ -411,12 +364,11 @@ static int gm_run(struct gm_test *t, unsigned int id,
 		ret = gosync_map_store(m, key, gm_ptr(a->value));
 		break;
 	case GM_LOAD:
-		/* load() answers NULL for a key it refuses: say why. */
-		if (t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
+		old = gosync_map_load(m, key);
+		/* load() answers NULL for a key it refuses too: say why. */
+		if (!old && t->kind == GOSYNC_MAP_KEY_STRING && strlen(key) >= GOSYNC_MAP_KEY_MAX)
 			ret = -ENAMETOOLONG;
-		else
-			old = gosync_map_load(m, key);
-		if (!ret && !old)
+		else if (!old)
 			ret = -ENOENT;
 		break;
 	case GM_LOAD_OR_STORE:
@@ -438,14 +390,19 @@ static int gm_run(struct gm_test *t, unsigned int id,
 			done = "old=none";
 		break;
 	case GM_CAS:
-		ret = gosync_map_compare_and_swap(m, key, gm_ptr(a->old),
-						  gm_ptr(a->new));
+		ret = gosync_map_compare_and_swap(m, key, gm_ptr(a->old), gm_ptr(a->new));
 		break;
 	case GM_CAD:
 		ret = gosync_map_compare_and_delete(m, key, gm_ptr(a->old));
 		break;
 	case GM_RANGE:
-		return gm_range(t, a, out);
+		n = gosync_map_range(m, gm_range_visit, &c);
+		if (n != c.visited) {
+			gosync_report(out, "map", "range returned %llu but visited %llu",
+				      n, c.visited);
+			return -EIO;
+		}
+		break;
 	case GM_CLEAR:
 		ret = gosync_map_clear(m);
 		break;
@@ -477,64 +434,59 @@ static int gm_run(struct gm_test *t, unsigned int id,
 	return 0;
 }
 
-/* The parameters @v accepts, with their destinations in @a; returns how many. */
-static unsigned int gm_params(const struct gm_verb *v,
-			      struct gm_args *a, struct gosync_param *p)
-{
-	const struct gosync_param all[GM_NR_ARGS] = {
-		[GM_A_KEY] = GOSYNC_PARAM_STR("key", a->key, false),
-		[GM_A_VALUE] = GOSYNC_PARAM_U64("value", &a->value, 0, U64_MAX, false),
-		[GM_A_OLD] = GOSYNC_PARAM_U64("old", &a->old, 0, U64_MAX, false),
-		[GM_A_NEW] = GOSYNC_PARAM_U64("new", &a->new, 0, U64_MAX, false),
-		[GM_A_LIMIT] = GOSYNC_PARAM_U64("limit", &a->limit, 1, U64_MAX, false),
-		[GM_A_KIND] = GOSYNC_PARAM_ENUM("kind", &a->kind, gm_kind_names,
-						    ARRAY_SIZE(gm_kind_names)),
-		[GM_A_KEY_LEN] = GOSYNC_PARAM_U32("key_len", &a->key_len, 0, U32_MAX,
-						      false),
-		[GM_A_HINT] = GOSYNC_PARAM_U32("hint", &a->hint, 0, GM_HINT_MAX,
-						   false),
-		[GM_A_MAX] = GOSYNC_PARAM_U64("max", &a->max, 0, ULONG_MAX, false),
-		[GM_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &a->gfp, gm_gfp_names,
-						   ARRAY_SIZE(gm_gfp_names)),
-		[GM_A_BUCKETS] = GOSYNC_PARAM_U32("buckets", &a->buckets, 0,
-						      GM_HINT_MAX, false),
-	};
+/* The keys of every verb, in gm_scratch, by enum gm_arg. */
+#define GM_P(type, k, m, lo, hi)	GOSYNC_PARAM_##type(k, &gm_scratch.m, lo, hi, false)
 
-	return gosync_param_select(p, all, GM_NR_ARGS, v->needs | v->may,
-				   v->needs);
+static const struct gosync_param gm_all_params[GM_NR_ARGS] = {
+	[GM_A_KEY] = GOSYNC_PARAM_STR("key", gm_scratch.key, false),
+	[GM_A_VALUE] = GM_P(U64, "value", value, 0, U64_MAX),
+	[GM_A_OLD] = GM_P(U64, "old", old, 0, U64_MAX),
+	[GM_A_NEW] = GM_P(U64, "new", new, 0, U64_MAX),
+	[GM_A_LIMIT] = GM_P(U64, "limit", limit, 1, U64_MAX),
+	[GM_A_KIND] = GOSYNC_PARAM_ENUM("kind", &gm_scratch.kind, gm_kind_names,
+					ARRAY_SIZE(gm_kind_names)),
+	[GM_A_KEY_LEN] = GM_P(U32, "key_len", key_len, 0, U32_MAX),
+	[GM_A_HINT] = GM_P(U32, "hint", hint, 0, GM_HINT_MAX),
+	[GM_A_MAX] = GM_P(U64, "max", max, 0, ULONG_MAX),
+	[GM_A_GFP] = GOSYNC_PARAM_ENUM("gfp", &gm_scratch.gfp, gm_gfp_names,
+				       ARRAY_SIZE(gm_gfp_names)),
+	[GM_A_BUCKETS] = GM_P(U32, "buckets", buckets, 0, GM_HINT_MAX),
+};
+
+#undef GM_P
+
+/* Destroy the test map; once no command runs, or under gm_lock. */
+void gm_cmd_exit(void)
+{
+	if (gm_cur) {
+		gosync_map_destroy(&gm_cur->map);
+		kfree(gm_cur);
+	}
+	gm_cur = NULL;
 }
 
-static struct gm_test *gm_test_new(const struct gosync_map_opts *base,
-				   int *err)
+/* Replace the test map by a new one made with @opts; if none, keep it. */
+static int gm_test_new(struct gosync_map_opts *opts)
 {
 	struct gm_test *t = kzalloc(sizeof(*t), GFP_KERNEL);
-	struct gosync_map_opts opts = *base;
+	int ret;
 
-	if (!t) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	opts.release = gm_release;
-	opts.release_arg = t;
-	*err = gosync_map_init(&t->map, &opts);
-	if (*err) {
-		kfree(t);
-		return NULL;
-	}
-	t->kind = opts.key_kind;
-	t->key_len = opts.key_kind == GOSYNC_MAP_KEY_BINARY ? opts.key_len : 0;
-	t->max = opts.max_entries;
-	t->atomic = opts.gfp == GFP_ATOMIC;
-	atomic_long_set(&t->releases, 0);
-	return t;
-}
-
-static void gm_test_free(struct gm_test *t)
-{
 	if (!t)
-		return;
-	gosync_map_destroy(&t->map);
-	kfree(t);
+		return -ENOMEM;
+	opts->release = gm_release;
+	opts->release_arg = t;
+	ret = gosync_map_init(&t->map, opts);
+	if (ret) {
+		kfree(t);
+		return ret;
+	}
+	t->kind = opts->key_kind;
+	t->key_len = t->kind == GOSYNC_MAP_KEY_BINARY ? opts->key_len : 0;
+	t->max = opts->max_entries;
+	t->atomic = opts->gfp == GFP_ATOMIC;
+	gm_cmd_exit();
+	gm_cur = t;
+	return 0;
 }
 
 static int gm_init_map(struct gm_args *a, struct seq_buf *out)
@@ -546,34 +498,24 @@ static int gm_init_map(struct gm_args *a, struct seq_buf *out)
 		.max_entries = a->max,
 		.gfp = a->gfp ? GFP_ATOMIC : GFP_KERNEL,
 	};
-	struct gm_test *t;
-	int ret;
+	int ret = gm_test_new(&opts);
 
-	t = gm_test_new(&opts, &ret);
-	if (!t) {
+	if (ret) {
 		gosync_report(out, "map", "init: gosync_map_init() failed (%d)", ret);
 		return ret;
 	}
-	gm_test_free(gm_cur);
-	gm_cur = t;
 	seq_buf_printf(out, "kind=%s key_len=%u hint=%u max=%lu gfp=%s\n",
-		       gm_kind_names[t->kind], t->key_len, a->hint, t->max,
-		       gm_gfp_names[t->atomic]);
+		       gm_kind_names[gm_cur->kind], gm_cur->key_len, a->hint,
+		       gm_cur->max, gm_gfp_names[gm_cur->atomic]);
 	return 0;
 }
 
-/**
- * gm_cmd_exec() - parse and run one command on the test map
- * @line: the command line, checked by gosync_parse_line(); modified
- * @out: receives the command's output, or "error: <why>"
- * @who: prefix of messages about rejected commands
- *
- * The exec() of the command file map/cmd; the grammar is at the top of
- * this file. Needs the test map of gm_cmd_init().
- *
- * Context: process context, may sleep; serialized with the other commands
- * and with gm_cmd_stats().
- * Return: 0, or a negative errno (rejected command or failed map call).
+/*
+ * The exec() of map/cmd (grammar at the top) on the test map of
+ * gm_cmd_init(): @line, checked by gosync_parse_line(), is modified; @out
+ * receives the output or "error: <why>" (@who: prefix of messages about
+ * rejected commands). Process context, serialized with gm_cmd_stats().
+ * Returns 0, or a negative errno (rejected command or failed map call).
  */
 int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 {
@@ -596,43 +538,29 @@ int gm_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	t = gm_cur;
 	memset(a, 0, offsetof(struct gm_args, ukey));
 	a->limit = U64_MAX;
-	n = gm_params(v, a, params);
+	n = gosync_param_select(params, gm_all_params, GM_NR_ARGS, v->needs | v->may, v->needs);
 	ret = gosync_parse_params(line, params, n, out, who);
 	if (!ret && (v->needs & BIT(GM_A_KEY)))
 		ret = gm_key(t, a, &key, out);
 	if (ret)
 		goto out;
 
-	if (id == GM_INIT) {
-		ret = gm_init_map(a, out);
-		/* Count on the new map. */
-		t = gm_cur;
-	} else {
-		bh_off = t->atomic && !v->sleeps;
-		if (bh_off)
-			local_bh_disable();
-		ret = gm_run(t, id, a, key, out);
-		if (bh_off)
-			local_bh_enable();
-	}
-	t->calls[id]++;
+	bh_off = t->atomic && !v->sleeps;
+	if (bh_off)
+		local_bh_disable();
+	ret = id == GM_INIT ? gm_init_map(a, out) : gm_run(t, id, a, key, out);
+	if (bh_off)
+		local_bh_enable();
+	/* On the new map after an init. */
+	gm_cur->calls[id]++;
 	if (ret)
-		t->errors++;
+		gm_cur->errors++;
 out:
 	mutex_unlock(&gm_lock);
 	return ret;
 }
 
-/**
- * gm_cmd_stats() - print the test map's statistics line
- * @out: receives the line (at most GOSYNC_MAP_CMD_STATS_SIZE bytes)
- *
- * The contents of the file map/stats, documented at the top of
- * this file.
- *
- * Context: process context, may sleep; needs the test map of
- * gm_cmd_init().
- */
+/* The line of map/stats (at most GOSYNC_MAP_CMD_STATS_SIZE bytes). */
 void gm_cmd_stats(struct seq_buf *out)
 {
 	struct gosync_map_stats st;
@@ -656,42 +584,22 @@ void gm_cmd_stats(struct seq_buf *out)
 	mutex_unlock(&gm_lock);
 }
 
-/**
- * gm_cmd_init() - create the test map of map/cmd
- *
- * An empty map of u64 keys, as at module load.
- *
- * Context: process context, may sleep; before any other __gosync_map_cmd_*()
- * call.
- * Return: 0 or a negative errno from gosync_map_init() (-ENOMEM).
- */
+/* The test map of map/cmd as at module load, an empty one of u64 keys. */
 int gm_cmd_init(void)
 {
-	const struct gosync_map_opts opts = {
+	struct gosync_map_opts opts = {
 		.key_kind = GOSYNC_MAP_KEY_U64,
 		.gfp = GFP_KERNEL,
 	};
-	int ret;
 
-	gm_cur = gm_test_new(&opts, &ret);
-	return gm_cur ? 0 : ret;
+	return gm_test_new(&opts);
 }
 
-/**
- * gm_cmd_exit() - destroy the test map of map/cmd
- *
- * Context: process context, may sleep; once no command runs.
- */
-void gm_cmd_exit(void)
-{
-	gm_test_free(gm_cur);
-	gm_cur = NULL;
-}
+/* ---- The arguments of map/stress; grammar and defaults at the top ---- */
 
-/* ------------------------------------------------------------------ */
-/* The arguments of map/stress; grammar and defaults at the top.      */
+static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 20, 40, 5, 5, 10, 10, 5, 5 };
 
-static const u32 gm_st_default_mix[GM_ST_NR_OPS] = { 40, 20, 10, 10, 5, 5, 5, 5 };
+static_assert(GM_STORE + GM_ST_CAD == GM_CAD, "a stress op is named by its verb");
 
 /*
  * Every online CPU if threads= is absent; a mix of percentages given in
@@ -706,17 +614,14 @@ static int gm_st_args_check(void *args, struct seq_buf *out, const char *who)
 	bool any = false;
 
 	a->threads = a->threads ?: num_online_cpus();
-	for (i = 0; i < GM_ST_NR_OPS; i++) {
+	for (i = 0; i < GM_ST_NR_OPS; i++)
 		any |= a->mix[i] != U32_MAX;
-		sum += a->mix[i] != U32_MAX ? a->mix[i] : 0;
-	}
 	for (i = 0; i < GM_ST_NR_OPS; i++) {
-		if (!any)
-			a->mix[i] = gm_st_default_mix[i];
-		else if (a->mix[i] == U32_MAX)
-			a->mix[i] = 0;
+		if (a->mix[i] == U32_MAX)
+			a->mix[i] = any ? 0 : gm_st_default_mix[i];
+		sum += a->mix[i];
 	}
-	if (any && sum != 100) {
+	if (sum != 100) {
 		gosync_report(out, who, "stress: the operation mix sums to %u%%, not 100%%",
 			      sum);
 		return -EINVAL;
@@ -754,14 +659,14 @@ static const struct gosync_param gm_st_params[] = {
 	GOSYNC_ARG_U64("storm", struct gm_st_args, storm, 0, GM_ST_MAX_KEYS, false),
 	GM_ST_ARG("failslab", failslab, 0, 1),
 	GM_ST_ARG("atomic", atomic, 0, 1),
-	GM_ST_ARG("load", mix[GM_ST_LOAD], 0, 100),
 	GM_ST_ARG("store", mix[GM_ST_STORE], 0, 100),
+	GM_ST_ARG("load", mix[GM_ST_LOAD], 0, 100),
+	GM_ST_ARG("load_or_store", mix[GM_ST_LOAD_OR_STORE], 0, 100),
+	GM_ST_ARG("load_and_delete", mix[GM_ST_LOAD_AND_DELETE], 0, 100),
 	GM_ST_ARG("delete", mix[GM_ST_DELETE], 0, 100),
 	GM_ST_ARG("swap", mix[GM_ST_SWAP], 0, 100),
 	GM_ST_ARG("cas", mix[GM_ST_CAS], 0, 100),
 	GM_ST_ARG("cad", mix[GM_ST_CAD], 0, 100),
-	GM_ST_ARG("load_or_store", mix[GM_ST_LOAD_OR_STORE], 0, 100),
-	GM_ST_ARG("load_and_delete", mix[GM_ST_LOAD_AND_DELETE], 0, 100),
 };
 
 /* The arguments of map/stress; the fuzzers run them too. */
@@ -773,29 +678,12 @@ const struct gosync_args gosync_map_stress_args = {
 	.check = gm_st_args_check,
 };
 
-/* ------------------------------------------------------------------ */
-/* The files cmd and stats.                                           */
-
-static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line,
-			   struct seq_buf *out)
+static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
 	return gm_cmd_exec(line, out, f->who);
 }
 
-static struct gosync_cmd_file gm_cmd_file = {
-	.name = "cmd",
-	.who = "map",
-	.exec = gm_cmdfile_exec,
-};
-
-static struct gosync_cmd_file gm_stats_file = {
-	.name = "stats",
-	.who = "map",
-	.show = gm_cmd_stats,
-};
-
-/* ------------------------------------------------------------------ */
-/* The stress launcher.                                                */
+/* ---- The stress launcher ---- */
 
 #define GM_ST_BATCH		64
 #define GM_ST_SEQ_BITS		24
@@ -803,16 +691,10 @@ static struct gosync_cmd_file gm_stats_file = {
 #define GM_ST_STR_PREFIX	"gosync-stress-"
 #define GM_ST_BIN_LEN		16
 
-/**
- * struct gm_st_thread - private state of one stress thread
- * @shadow: expected value of each key the thread owns (0: absent); slot i
- *	is key i * nr_threads + id
- * @owned: number of keys the thread owns
- * @rng: xorshift state
- * @enomem: calls that returned -ENOMEM
- * @inserted: values the thread put into the map
- * @cycles: storm cycles completed (storm writer)
- * @peak: largest length seen (storm writer)
+/*
+ * One stress thread: the expected value of each key it owns (0: absent;
+ * slot i is key i * nr_threads + id), how many it owns, its xorshift state,
+ * its calls that returned -ENOMEM and the values it put into the map.
  */
 struct gm_st_thread {
 	u64 *shadow;
@@ -820,44 +702,20 @@ struct gm_st_thread {
 	u64 rng;
 	u64 enomem;
 	u64 inserted;
-	u64 cycles;
-	u64 peak;
 };
 
-/**
- * struct mapst - one stress run
- * @map: the map under test
- * @kind: its key kind
- * @keys: the key space, 0 .. keys - 1 (storm: the storm size)
- * @nr_threads: stress threads
- * @mix: cumulative percentages of the operations
- * @storm: storm size, 0 for the operation mix
- * @min_buckets: buckets of the new map, the least it shrinks to
- * @failslab: stress threads run with make_it_fail
- * @atomic: GFP_ATOMIC map, calls with bottom halves disabled
- * @th: per-thread state
- * @seen: bitmap of keys of the checker's current range
- * @releases: values the map released
- * @bad_releases: released values that encode no key of the run
- * @run: the stress threads
- * @v: the violations found
- * @storm_done: the storm writer has finished
- * @ranges: ranges the checker completed
- * @resizes: resizes the resizer completed
- * @resize_enomem: resizes that failed with -ENOMEM
- * @resize_again: resizes dropped because of a clear (-EAGAIN)
- * @resizer_rng: the resizer's xorshift state
+/*
+ * One stress run: its arguments, but a.keys is the storm size in a storm
+ * (keys 0 .. a.keys - 1) and a.mix holds cumulative percentages;
+ * @min_buckets: those of the new map, the least it shrinks to; @seen: the
+ * keys of the current range; @bad_releases: released values that encode
+ * no key of the run; the storm writer's completed @cycles and the
+ * largest length it saw (@peak).
  */
 struct mapst {
 	struct gosync_map map;
-	enum gosync_map_key_kind kind;
-	u64 keys;
-	unsigned int nr_threads;
-	u32 mix[GM_ST_NR_OPS];
-	u64 storm;
+	struct gm_st_args a;
 	unsigned int min_buckets;
-	bool failslab;
-	bool atomic;
 	struct gm_st_thread *th;
 	unsigned long *seen;
 	atomic_long_t releases;
@@ -868,8 +726,9 @@ struct mapst {
 	u64 ranges;
 	u64 resizes;
 	u64 resize_enomem;
-	u64 resize_again;
 	u64 resizer_rng;
+	u64 cycles;
+	u64 peak;
 };
 
 union gm_st_key {
@@ -892,7 +751,7 @@ static inline bool gm_st_value_ok(u64 v, u64 k)
 
 static const void *gm_st_key(const struct mapst *s, u64 k, union gm_st_key *kb)
 {
-	switch (s->kind) {
+	switch (s->a.key_kind) {
 	case GOSYNC_MAP_KEY_U64:
 		kb->u = k;
 		return &kb->u;
@@ -911,7 +770,7 @@ static bool gm_st_key_num(const struct mapst *s, const void *key, u64 *k)
 {
 	const size_t plen = sizeof(GM_ST_STR_PREFIX) - 1;
 
-	switch (s->kind) {
+	switch (s->a.key_kind) {
 	case GOSYNC_MAP_KEY_U64:
 		memcpy(k, key, sizeof(*k));
 		break;
@@ -926,7 +785,7 @@ static bool gm_st_key_num(const struct mapst *s, const void *key, u64 *k)
 			return false;
 		break;
 	}
-	return *k < s->keys;
+	return *k < s->a.keys;
 }
 
 static void gm_st_release(void *value, void *arg)
@@ -935,34 +794,32 @@ static void gm_st_release(void *value, void *arg)
 	u64 v = gm_num(value);
 
 	atomic_long_inc(&s->releases);
-	if (!(v & 1) || v >> GM_ST_SEQ_BITS >= s->keys)
+	if (!(v & 1) || v >> GM_ST_SEQ_BITS >= s->a.keys)
 		atomic_long_inc(&s->bad_releases);
 }
 
+/* atomic=1: the stress threads call the map with bottom halves off. */
 static inline void gm_st_enter(const struct mapst *s)
 {
-	if (s->atomic)
+	if (s->a.atomic)
 		local_bh_disable();
 }
 
 static inline void gm_st_leave(const struct mapst *s)
 {
-	if (s->atomic)
+	if (s->a.atomic)
 		local_bh_enable();
 }
 
 static void gm_st_make_it_fail(const struct mapst *s, bool on)
 {
 #ifdef CONFIG_FAULT_INJECTION
-	if (s->failslab)
+	if (s->a.failslab)
 		current->make_it_fail = on;
 #endif
 }
 
-/*
- * The result of a call that may allocate: true if it failed with -ENOMEM
- * (counted, the shadow stays), false otherwise.
- */
+/* The result of a call that may fail with -ENOMEM: true (counted) if it did. */
 static bool gm_st_enomem(struct gm_st_thread *th, int ret)
 {
 	if (ret != -ENOMEM)
@@ -971,14 +828,17 @@ static bool gm_st_enomem(struct gm_st_thread *th, int ret)
 	return true;
 }
 
-/* One random operation on one of the thread's own keys. */
-static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
-			 unsigned int id)
+/*
+ * One random operation on one of the thread's own keys. Each sets what
+ * the call must return (@want) and the key's value if it succeeds
+ * (@next); @got, the value it reported, must be the shadowed one.
+ */
+static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th, unsigned int id)
 {
 	u64 r = gosync_xorshift64s(&th->rng);
 	u64 idx = r % th->owned;
-	u64 k = idx * s->nr_threads + id;
-	u64 cur = th->shadow[idx];
+	u64 k = idx * s->a.threads + id;
+	u64 cur = th->shadow[idx], got = cur, next = cur;
 	u64 nv = gm_st_value(k, gosync_xorshift64s(&th->rng));
 	u32 pick = (r >> 40) % 100;
 	struct gosync_map *m = &s->map;
@@ -986,8 +846,8 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 	const void *key = gm_st_key(s, k, &kb);
 	enum gm_st_op op = 0;
 	void *old = NULL;
-	u64 got, exp;
-	int ret;
+	int ret = 0, want = 0;
+	u64 exp;
 
 	/*
 	 * A value stored over itself does not leave the map and is not
@@ -996,46 +856,42 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 	 */
 	if (nv == cur)
 		nv ^= 2;
-	while (pick >= s->mix[op])
+	while (pick >= s->a.mix[op])
 		op++;
 
 	gm_st_enter(s);
 	switch (op) {
 	case GM_ST_LOAD:
 		got = gm_num(gosync_map_load(m, key));
-		if (got != cur)
-			gm_st_fail(s, "load of key %llu gave %#llx, expected %#llx",
-				   k, got, cur);
 		break;
 	case GM_ST_STORE:
 		ret = gosync_map_store(m, key, gm_ptr(nv));
-		if (!ret) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "store of key %llu returned %d", k, ret);
-		}
+		next = nv;
+		break;
+	case GM_ST_LOAD_OR_STORE:
+		ret = gosync_map_load_or_store(m, key, gm_ptr(nv), &old);
+		/* A present key is loaded: no allocation, no -ENOMEM. */
+		want = cur ? -EEXIST : 0;
+		got = cur ? gm_num(old) : 0;
+		next = cur ?: nv;
+		break;
+	case GM_ST_LOAD_AND_DELETE:
+		ret = gosync_map_load_and_delete(m, key, &old);
+		want = cur ? 0 : -ENOENT;
+		got = gm_num(old);
+		next = 0;
 		break;
 	case GM_ST_DELETE:
 		ret = gosync_map_delete(m, key);
-		if (!ret && cur)
-			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
-			gm_st_fail(s, "delete of key %llu (value %#llx) returned %d",
-				   k, cur, ret);
+		want = cur ? 0 : -ENOENT;
+		next = 0;
 		break;
 	case GM_ST_SWAP:
 		ret = gosync_map_swap(m, key, gm_ptr(nv), &old);
-		if (!ret && gm_num(old) == cur) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "swap of key %llu returned %d old %#llx, expected %#llx",
-				   k, ret, gm_num(old), cur);
-		}
+		got = gm_num(old);
+		next = nv;
 		break;
-	case GM_ST_CAS:
-	case GM_ST_CAD:
+	default:
 		/* Absent; from its value (swapped, or deleted); from a wrong one. */
 		exp = !cur ? nv : r & (1ULL << 20) ? cur : cur ^ 2;
 		if (op == GM_ST_CAD)
@@ -1043,96 +899,65 @@ static void gm_st_one_op(struct mapst *s, struct gm_st_thread *th,
 		else
 			ret = gosync_map_compare_and_swap(m, key, gm_ptr(exp),
 							  gm_ptr(cur ? nv : nv ^ 2));
-		if (cur && exp == cur && !ret) {
-			th->shadow[idx] = op == GM_ST_CAD ? 0 : nv;
-			th->inserted += op == GM_ST_CAS;
-		} else if (ret != (!cur ? -ENOENT : exp == cur ? 0 : -EAGAIN) &&
-			   !gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "%s of key %llu (value %#llx) expecting %#llx returned %d",
-				   op == GM_ST_CAD ? "cad" : "cas", k, cur, exp, ret);
-		}
-		break;
-	case GM_ST_LOAD_OR_STORE:
-		ret = gosync_map_load_or_store(m, key, gm_ptr(nv), &old);
-		if (cur) {
-			if (ret != -EEXIST || gm_num(old) != cur)
-				gm_st_fail(s, "load_or_store %llu: %d value %#llx, expected %#llx",
-					   k, ret, gm_num(old), cur);
-		} else if (!ret) {
-			th->shadow[idx] = nv;
-			th->inserted++;
-		} else if (!gm_st_enomem(th, ret)) {
-			gm_st_fail(s, "load_or_store of absent key %llu returned %d",
-				   k, ret);
-		}
-		break;
-	default:
-		ret = gosync_map_load_and_delete(m, key, &old);
-		if (cur && !ret && gm_num(old) == cur)
-			th->shadow[idx] = 0;
-		else if (!(ret == -ENOENT && !cur) && !gm_st_enomem(th, ret))
-			gm_st_fail(s, "load_and_delete of key %llu: %d value %#llx, expected %#llx",
-				   k, ret, gm_num(old), cur);
+		want = !cur ? -ENOENT : exp == cur ? 0 : -EAGAIN;
+		next = op == GM_ST_CAD ? 0 : nv;
 		break;
 	}
 	gm_st_leave(s);
+	if (want != -EEXIST && gm_st_enomem(th, ret))
+		return;
+	if (ret != want || got != cur) {
+		gm_st_fail(s, "%s of key %llu (value %#llx) returned %d value %#llx, expected %d",
+			   gm_verbs[GM_STORE + op].name, k, cur, ret, got, want);
+	} else if (!ret && next != cur) {
+		th->shadow[idx] = next;
+		th->inserted += !!next;
+	}
 }
 
-/* Storm writer: fill 0 .. storm - 1, check, empty, check; repeat. */
+/* Storm writer: one cycle (odd keys go with delete, even ones with load_and_delete). */
 static void gm_st_storm_cycle(struct mapst *s, struct gm_st_thread *th)
 {
 	struct gosync_map *m = &s->map;
 	union gm_st_key kb;
 	unsigned long len;
+	unsigned int del;
 	void *old;
 	u64 k;
 	int ret;
 
-	for (k = 0; k < s->storm; k++) {
-		const void *key = gm_st_key(s, k, &kb);
+	for (del = 0; del < 2; del++) {
+		for (k = 0; k < s->a.storm; k++) {
+			const void *key = gm_st_key(s, k, &kb);
+			void *v = gm_ptr(gm_st_value(k, s->cycles));
 
-		do {
-			gm_st_enter(s);
-			ret = gosync_map_store(m, key, gm_ptr(gm_st_value(k, th->cycles)));
-			gm_st_leave(s);
-		} while (gm_st_enomem(th, ret));
-		if (ret) {
-			gm_st_fail(s, "storm: store of key %llu returned %d", k, ret);
-			return;
+			do {
+				gm_st_enter(s);
+				old = v;
+				if (!del)
+					ret = gosync_map_store(m, key, v);
+				else if (k & 1)
+					ret = gosync_map_delete(m, key);
+				else
+					ret = gosync_map_load_and_delete(m, key, &old);
+				gm_st_leave(s);
+			} while (gm_st_enomem(th, ret));
+			if (ret || old != v) {
+				gm_st_fail(s, "storm: %s of key %llu returned %d value %#llx",
+					   del ? "delete" : "store", k, ret, gm_num(old));
+				return;
+			}
+			th->inserted += !del;
+			if (!(k % GM_ST_BATCH))
+				cond_resched();
 		}
-		th->inserted++;
-		if (!(k % GM_ST_BATCH))
-			cond_resched();
+		len = gosync_map_len(m);
+		s->peak = max_t(u64, s->peak, len);
+		if (len != (del ? 0 : s->a.storm))
+			gm_st_fail(s, "storm: length %lu after %s %llu keys", len,
+				   del ? "deleting" : "storing", s->a.storm);
 	}
-	len = gosync_map_len(m);
-	th->peak = max_t(u64, th->peak, len);
-	if (len != s->storm)
-		gm_st_fail(s, "storm: length %lu after storing %llu keys", len, s->storm);
-
-	for (k = 0; k < s->storm; k++) {
-		const void *key = gm_st_key(s, k, &kb);
-
-		do {
-			gm_st_enter(s);
-			old = NULL;
-			if (k & 1)
-				ret = gosync_map_delete(m, key);
-			else
-				ret = gosync_map_load_and_delete(m, key, &old);
-			gm_st_leave(s);
-		} while (gm_st_enomem(th, ret));
-		if (ret || (!(k & 1) && gm_num(old) != gm_st_value(k, th->cycles))) {
-			gm_st_fail(s, "storm: delete of key %llu returned %d value %#llx",
-				   k, ret, gm_num(old));
-			return;
-		}
-		if (!(k % GM_ST_BATCH))
-			cond_resched();
-	}
-	len = gosync_map_len(m);
-	if (len)
-		gm_st_fail(s, "storm: length %lu after deleting every key", len);
-	th->cycles++;
+	s->cycles++;
 }
 
 static int gm_st_body(struct gosync_run_thread *t)
@@ -1144,7 +969,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 	u64 k, v;
 
 	gm_st_make_it_fail(s, true);
-	if (!s->storm) {
+	if (!s->a.storm) {
 		do {
 			for (i = 0; i < GM_ST_BATCH; i++)
 				gm_st_one_op(s, th, t->id);
@@ -1153,7 +978,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 	} else if (t->id == 0) {
 		do {
 			gm_st_storm_cycle(s, th);
-			t->ops += 2 * s->storm;
+			t->ops += 2 * s->a.storm;
 		} while (!gosync_violations_count(&s->v) && gosync_run_continue(t));
 		/* Pairs with smp_load_acquire() of the readers. */
 		smp_store_release(&s->storm_done, true);
@@ -1161,7 +986,7 @@ static int gm_st_body(struct gosync_run_thread *t)
 		/* Readers run as long as the writer. */
 		do {
 			for (i = 0; i < GM_ST_BATCH; i++) {
-				k = gosync_xorshift64s(&th->rng) % s->storm;
+				k = gosync_xorshift64s(&th->rng) % s->a.storm;
 				gm_st_enter(s);
 				v = gm_num(gosync_map_load(&s->map, gm_st_key(s, k, &kb)));
 				gm_st_leave(s);
@@ -1177,24 +1002,33 @@ static int gm_st_body(struct gosync_run_thread *t)
 	return 0;
 }
 
-static bool gm_st_check_visit(const void *key, void *value, void *arg)
+/*
+ * A key the range @what visited, with value @v: false (a violation) if it
+ * is none of the run's, was visited already in this range (@s->seen) or
+ * @v does not encode it; its number in *@k.
+ */
+static bool gm_st_visited(struct mapst *s, const void *key, u64 v, u64 *k, const char *what)
 {
-	struct mapst *s = arg;
-	u64 v = gm_num(value), k;
-
-	if (!gm_st_key_num(s, key, &k)) {
-		gm_st_fail(s, "range visited a key that was never stored");
+	if (!gm_st_key_num(s, key, k)) {
+		gm_st_fail(s, "%s visited a key that was never stored", what);
 		return false;
 	}
-	if (__test_and_set_bit(k, s->seen)) {
-		gm_st_fail(s, "range visited key %llu twice", k);
+	if (__test_and_set_bit(*k, s->seen)) {
+		gm_st_fail(s, "%s visited key %llu twice", what, *k);
 		return false;
 	}
-	if (!gm_st_value_ok(v, k)) {
-		gm_st_fail(s, "range saw value %#llx for key %llu", v, k);
+	if (!gm_st_value_ok(v, *k)) {
+		gm_st_fail(s, "%s saw value %#llx for key %llu", what, v, *k);
 		return false;
 	}
 	return true;
+}
+
+static bool gm_st_check_visit(const void *key, void *value, void *arg)
+{
+	u64 k;
+
+	return gm_st_visited(arg, key, gm_num(value), &k, "range");
 }
 
 static int gm_st_checker(void *arg)
@@ -1202,7 +1036,7 @@ static int gm_st_checker(void *arg)
 	struct mapst *s = arg;
 
 	while (!kthread_should_stop()) {
-		bitmap_zero(s->seen, s->keys);
+		bitmap_zero(s->seen, s->a.keys);
 		gosync_map_range(&s->map, gm_st_check_visit, s);
 		s->ranges++;
 		cond_resched();
@@ -1234,9 +1068,7 @@ static int gm_st_resizer(void *arg)
 			s->resizes++;
 		else if (ret == -ENOMEM)
 			s->resize_enomem++;
-		else if (ret == -EAGAIN)
-			s->resize_again++;
-		else
+		else if (ret != -EAGAIN)	/* dropped because of a clear */
 			gm_st_fail(s, "resize to %u buckets returned %d", buckets, ret);
 		usleep_range(1000, 3000);
 	}
@@ -1244,34 +1076,12 @@ static int gm_st_resizer(void *arg)
 	return 0;
 }
 
-static struct task_struct *gm_st_start(int (*fn)(void *), struct mapst *s,
-				       const char *name)
-{
-	struct task_struct *task = kthread_create(fn, s, "gosync/map:%s", name);
-
-	if (IS_ERR(task))
-		return task;
-	get_task_struct(task);
-	wake_up_process(task);
-	return task;
-}
-
-static void gm_st_stop(struct task_struct *task)
-{
-	if (IS_ERR_OR_NULL(task))
-		return;
-	kthread_stop(task);
-	put_task_struct(task);
-}
-
 static void gm_st_free(struct mapst *s)
 {
 	unsigned int i;
 
-	if (s->th) {
-		for (i = 0; i < s->nr_threads; i++)
-			kvfree(s->th[i].shadow);
-	}
+	for (i = 0; s->th && i < s->a.threads; i++)
+		kvfree(s->th[i].shadow);
 	kfree(s->th);
 	kvfree(s->seen);
 	kfree(s);
@@ -1281,75 +1091,56 @@ static void gm_st_free(struct mapst *s)
 static bool gm_st_final_visit(const void *key, void *value, void *arg)
 {
 	struct mapst *s = arg;
-	struct gm_st_thread *th;
-	u64 v = gm_num(value), k;
+	u64 v = gm_num(value), k, want;
 
-	if (!gm_st_key_num(s, key, &k)) {
-		gm_st_fail(s, "final range: a key that was never stored");
+	if (!gm_st_visited(s, key, v, &k, "final range"))
 		return true;
-	}
-	if (__test_and_set_bit(k, s->seen)) {
-		gm_st_fail(s, "final range: key %llu visited twice", k);
-		return true;
-	}
-	if (s->storm) {
+	if (s->a.storm) {
 		gm_st_fail(s, "final range: storm left key %llu", k);
 		return true;
 	}
-	th = &s->th[k % s->nr_threads];
-	if (th->shadow[k / s->nr_threads] != v)
-		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx",
-			   k, v, th->shadow[k / s->nr_threads]);
+	want = s->th[k % s->a.threads].shadow[k / s->a.threads];
+	if (v != want)
+		gm_st_fail(s, "final range: key %llu has %#llx, expected %#llx", k, v, want);
 	return true;
 }
 
-static int gm_st_setup(struct mapst *s, const struct gm_st_args *a,
-		       struct seq_buf *out, const char *who)
+static int gm_st_setup(struct mapst *s, struct seq_buf *out, const char *who)
 {
 	struct gosync_map_opts opts = {
-		.size_hint = a->hint,
+		.key_kind = s->a.key_kind,
+		.key_len = GM_ST_BIN_LEN,
+		.size_hint = s->a.hint,
 		.release = gm_st_release,
 		.release_arg = s,
-		.gfp = a->atomic ? GFP_ATOMIC : GFP_KERNEL,
+		.gfp = s->a.atomic ? GFP_ATOMIC : GFP_KERNEL,
 	};
 	struct gosync_map_stats st;
 	unsigned int i;
-	u32 cum = 0;
 	int ret;
 
-	s->kind = a->key_kind;
-	s->nr_threads = a->threads;
-	s->storm = a->storm;
-	s->keys = a->storm ? a->storm : a->keys;
-	s->failslab = a->failslab;
-	s->atomic = a->atomic;
-	for (i = 0; i < GM_ST_NR_OPS; i++) {
-		cum += a->mix[i];
-		s->mix[i] = cum;
-	}
-	atomic_long_set(&s->releases, 0);
-	atomic_long_set(&s->bad_releases, 0);
+	s->a.keys = s->a.storm ?: s->a.keys;
+	for (i = 1; i < GM_ST_NR_OPS; i++)
+		s->a.mix[i] += s->a.mix[i - 1];
 	gosync_violations_init(&s->v, "map: stress");
 	s->resizer_rng = get_random_u64() | 1;
 
-	s->th = kcalloc(s->nr_threads, sizeof(*s->th), GFP_KERNEL);
-	s->seen = kvcalloc(BITS_TO_LONGS(s->keys), sizeof(long), GFP_KERNEL);
+	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
+	s->seen = kvcalloc(BITS_TO_LONGS(s->a.keys), sizeof(long), GFP_KERNEL);
 	if (!s->th || !s->seen)
 		return -ENOMEM;
-	for (i = 0; i < s->nr_threads; i++) {
+	for (i = 0; i < s->a.threads; i++) {
 		struct gm_st_thread *th = &s->th[i];
 
 		th->rng = get_random_u64() | 1;
-		if (s->storm)
+		if (s->a.storm)
 			continue;
-		th->owned = div_u64(s->keys - i + s->nr_threads - 1, s->nr_threads);
+		th->owned = div_u64(s->a.keys - i + s->a.threads - 1, s->a.threads);
 		th->shadow = kvcalloc(th->owned, sizeof(u64), GFP_KERNEL);
 		if (!th->shadow)
 			return -ENOMEM;
 	}
 
-	opts.key_kind = s->kind;
-	opts.key_len = GM_ST_BIN_LEN;
 	ret = gosync_map_init(&s->map, &opts);
 	if (ret) {
 		gosync_report(out, who, "stress: gosync_map_init() failed (%d)", ret);
@@ -1369,34 +1160,31 @@ static int gm_st_setup(struct mapst *s, const struct gm_st_args *a,
  */
 static unsigned int gm_st_settle(struct mapst *s, struct gosync_map_stats *st)
 {
-	unsigned int ms = 0;
+	unsigned int ms;
 
-	for (;;) {
+	for (ms = 0; ; ms += 20) {
 		gosync_map_stats(&s->map, st);
 		/*
 		 * The counters of a copy are bumped a grace period after its
 		 * table is published: after a storm, wait for them too.
 		 */
 		if (!st->resizing &&
-		    (!s->storm ||
+		    (!s->a.storm ||
 		     (st->buckets <= s->min_buckets && st->grows && st->shrinks)))
 			return ms;
 		if (ms >= 60000)
 			break;
 		msleep(20);
-		ms += 20;
 	}
 	gm_st_fail(s, "the map did not settle in %u ms: resizing=%d buckets=%u",
 		   ms, st->resizing, st->buckets);
 	return ms;
 }
 
-static int gm_st_exec(struct gosync_cmd_file *f, char *line,
-		      struct seq_buf *out)
+static int gm_st_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {
-	struct gm_st_args a;
 	struct task_struct *checker = NULL, *resizer = NULL;
-	u64 ops = 0, enomem = 0, inserted = 0, live = 0, peak = 0, cycles = 0;
+	u64 ops = 0, enomem = 0, inserted = 0, live = 0;
 	struct gosync_map_stats st;
 	unsigned long len, visited;
 	unsigned int settle_ms;
@@ -1406,48 +1194,50 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	u64 j;
 	int ret;
 
-	ret = gosync_args_parse(&gosync_map_stress_args, line, &a, out, f->who);
-	if (ret)
-		return ret;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	ret = gm_st_setup(s, &a, out, f->who);
+	ret = gosync_args_parse(&gosync_map_stress_args, line, &s->a, out, f->who);
+	if (!ret)
+		ret = gm_st_setup(s, out, f->who);
 	if (ret) {
 		gm_st_free(s);
 		return ret;
 	}
 
-	if (a.checker)
-		checker = gm_st_start(gm_st_checker, s, "checker");
-	if (a.resizer && !IS_ERR(checker))
-		resizer = gm_st_start(gm_st_resizer, s, "resizer");
+	if (s->a.checker)
+		checker = kthread_run(gm_st_checker, s, "gosync/map:checker");
+	if (s->a.resizer && !IS_ERR(checker))
+		resizer = kthread_run(gm_st_resizer, s, "gosync/map:resizer");
 	if (IS_ERR(checker) || IS_ERR(resizer)) {
 		ret = IS_ERR(checker) ? PTR_ERR(checker) : PTR_ERR(resizer);
 	} else {
 		s->run.name = "map";
 		s->run.body = gm_st_body;
-		s->run.nr_threads = s->nr_threads;
-		s->run.duration_ms = a.duration_ms;
+		s->run.nr_threads = s->a.threads;
+		s->run.duration_ms = s->a.duration_ms;
 		s->run.data = s;
 		s->run.v = &s->v;
 		ret = gosync_run_threads(&s->run);
 	}
-	gm_st_stop(resizer);
-	gm_st_stop(checker);
+	/* They return only once told to stop. */
+	if (!IS_ERR_OR_NULL(resizer))
+		kthread_stop(resizer);
+	if (!IS_ERR_OR_NULL(checker))
+		kthread_stop(checker);
 	if (ret) {
 		gosync_report(out, f->who, "stress: the run failed (%d)", ret);
-		goto out_destroy;
+		gosync_map_destroy(&s->map);
+		rcu_barrier();
+		goto out;
 	}
 
-	for (i = 0; i < s->nr_threads; i++) {
+	for (i = 0; i < s->a.threads; i++) {
 		struct gm_st_thread *th = &s->th[i];
 
 		ops += s->run.threads[i].ops;
 		enomem += th->enomem;
 		inserted += th->inserted;
-		cycles += th->cycles;
-		peak = max(peak, th->peak);
 		for (j = 0; j < th->owned; j++)
 			live += !!th->shadow[j];
 	}
@@ -1455,12 +1245,12 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 	len = gosync_map_len(&s->map);
 	if (len != live)
 		gm_st_fail(s, "length %lu, but the threads hold %llu keys", len, live);
-	bitmap_zero(s->seen, s->keys);
+	bitmap_zero(s->seen, s->a.keys);
 	visited = gosync_map_range(&s->map, gm_st_final_visit, s);
 	if (visited != live)
 		gm_st_fail(s, "final range visited %lu keys, the threads hold %llu",
 			   visited, live);
-	if (s->storm && !cycles && !gosync_violations_count(&s->v))
+	if (s->a.storm && !s->cycles && !gosync_violations_count(&s->v))
 		gm_st_fail(s, "storm: no cycle completed");
 	settle_ms = gm_st_settle(s, &st);
 
@@ -1477,19 +1267,13 @@ static int gm_st_exec(struct gosync_cmd_file *f, char *line,
 
 	ret = gosync_run_result(&s->run, out,
 				"threads=%u ops=%llu enomem=%llu inserted=%llu released=%ld live=%llu len=%lu ranges=%llu resizes=%llu resize_enomem=%llu cycles=%llu peak=%llu grows=%u shrinks=%u reseeds=%u aborts=%u buckets=%u settle_ms=%u",
-				s->nr_threads, ops, enomem, inserted, released,
+				s->a.threads, ops, enomem, inserted, released,
 				live, len, s->ranges, s->resizes,
-				s->resize_enomem, cycles, peak, st.grows,
+				s->resize_enomem, s->cycles, s->peak, st.grows,
 				st.shrinks, st.reseeds, st.aborts, st.buckets,
 				settle_ms);
+out:
 	gosync_run_free(&s->run);
-	gm_st_free(s);
-	return ret;
-
-out_destroy:
-	gosync_run_free(&s->run);
-	gosync_map_destroy(&s->map);
-	rcu_barrier();
 	gm_st_free(s);
 	return ret;
 }
@@ -1498,6 +1282,18 @@ static struct gosync_cmd_file gm_st_file = {
 	.name = "stress",
 	.who = "map",
 	.exec = gm_st_exec,
+};
+
+static struct gosync_cmd_file gm_cmd_file = {
+	.name = "cmd",
+	.who = "map",
+	.exec = gm_cmdfile_exec,
+};
+
+static struct gosync_cmd_file gm_stats_file = {
+	.name = "stats",
+	.who = "map",
+	.show = gm_cmd_stats,
 };
 
 /*
@@ -1512,16 +1308,10 @@ static int gm_component_init(struct dentry *dir)
 	return gm_cmd_init();
 }
 
-/* Once gosync's debugfs files are gone and no command runs. */
-static void gm_component_exit(void)
-{
-	gm_cmd_exit();
-}
-
 DEFINE_GOSYNC_COMPONENT(map) = {
 	.name = "map",
 	.init = gm_component_init,
-	.exit = gm_component_exit,
+	.exit = gm_cmd_exit,
 	.files = (struct gosync_cmd_file *const []){
 		&gm_cmd_file, &gm_st_file, &gm_stats_file, NULL,
 	},

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The map's part of gosync_test.ko (kmod/test/map.c), as its fuzzers
- * (tools/native/fuzz/map_cmd.c, map_stress.c) and benchmarks use it.
+ * (tools/native/fuzz/map_cmd.c, map_stress.c) use it.
  */
 #ifndef _GOSYNC_MAP_TEST_H
 #define _GOSYNC_MAP_TEST_H
@@ -12,9 +12,9 @@ struct gosync_args;
 struct seq_buf;
 
 /*
- * The test map of map/cmd and map/stats (kmod/test/map.c, which builds in
- * userspace too). Its values, and those of map/stress, are non-zero u64
- * numbers stored as pointers.
+ * The values of the test map of map/cmd and map/stats (kmod/test/map.c,
+ * which builds in userspace too) and of map/stress: non-zero u64 numbers
+ * stored as pointers.
  */
 static inline void *gm_ptr(u64 v)
 {
@@ -34,32 +34,22 @@ void gm_cmd_exit(void);
 int gm_cmd_exec(char *line, struct seq_buf *out, const char *who);
 void gm_cmd_stats(struct seq_buf *out);
 
-/* The operations of map/stress, in the order of its mix. */
+/* The operations of map/stress, in the order of map/cmd's verbs from store. */
 enum gm_st_op {
-	GM_ST_LOAD,
 	GM_ST_STORE,
+	GM_ST_LOAD,
+	GM_ST_LOAD_OR_STORE,
+	GM_ST_LOAD_AND_DELETE,
 	GM_ST_DELETE,
 	GM_ST_SWAP,
 	GM_ST_CAS,
 	GM_ST_CAD,
-	GM_ST_LOAD_OR_STORE,
-	GM_ST_LOAD_AND_DELETE,
 	GM_ST_NR_OPS,
 };
 
-/**
- * struct gm_st_args - the arguments of a map/stress command
- * @threads: threads=, stress threads
- * @duration_ms: duration_ms=
- * @keys: keys=, the key space
- * @key_kind: kind= (u64 if absent)
- * @hint: hint=, the map's size hint
- * @mix: the percentage of each operation (enum gm_st_op)
- * @checker: checker=
- * @resizer: resizer=
- * @storm: storm=, the storm size, 0 for the operation mix
- * @failslab: failslab=
- * @atomic: atomic=
+/*
+ * The arguments of a map/stress command, each that of the key of its name
+ * (key_kind: kind=); mix holds the percentage of each enum gm_st_op.
  */
 struct gm_st_args {
 	u32 threads;
