@@ -72,11 +72,30 @@ unload_all() {
 	[ -d /sys/module/gosync ] && rmmod gosync
 }
 
+# A program still running after GOSYNC_DUMP_AFTER seconds is probably
+# stuck: the kernel stacks of the test programs and gosync's threads, and
+# the blocked tasks (sysrq w), go to the kernel log, so that a hang the run
+# then times out on says where it hangs. Informational: not a splat.
+GOSYNC_DUMP_AFTER=240
+dump_stuck() { # name
+	kmsg "$1 still running after $GOSYNC_DUMP_AFTER s: kernel stacks follow"
+	for d in /proc/[0-9]*; do
+		comm=$(cat "$d/comm" 2>/dev/null) || continue
+		case $comm in *_test | gosync*) ;; *) continue ;; esac
+		kmsg "stack of ${d#/proc/} ($comm, state $(cut -d' ' -f3 "$d/stat" 2>/dev/null)):"
+		while IFS= read -r l; do kmsg "  $l"; done < "$d/stack"
+	done 2>/dev/null
+	echo w > /proc/sysrq-trigger
+}
+
 run_prog() { # name path
 	res "GOSYNC-BEGIN $1"
 	kmsg "begin $1"
+	(sleep "$GOSYNC_DUMP_AFTER" && dump_stuck "$1") &
+	dumper=$!
 	timeout -s KILL "$GOSYNC_TEST_TIMEOUT" "$2" >&3 2>&3
 	rc=$?
+	kill "$dumper" 2>/dev/null
 	kmsg "end $1 rc=$rc"
 	res "GOSYNC-END $1 rc=$rc"
 }
