@@ -37,18 +37,18 @@
  *	In the breaking modes generations break by the rules of
  *	<gosync/barrier.h> ("Broken state"): in one attempt of a round all N
  *	threads pass or all N fail, and the barrier stays broken until reset.
- *	A thread that failed joins a rendezvous outside the barrier (the
- *	recovery); its last one checks that all N failed the same round,
- *	that exactly one gave up (none in reset mode) and that the barrier is
- *	broken, resets it, and everybody restarts the round in a new epoch.
- *	In reset mode a thread that sees a recovery under way does not arrive,
- *	and the recovering threads reset the barrier every jiffy to free any
- *	sleeper. At the end each thread passed M rounds; generations (rounds
- *	whose indices were a permutation of 0 .. N - 1) = serials = M, wakeups
- *	= M * (N - 1), actions = M (0 with action=0); broken (failed epochs) =
- *	interrupts + timeouts and aborted + skipped = broken * (N - 1), or
- *	broken * N in reset mode, nothing broken in plain and delay; the
- *	barrier is not broken.
+ *	The failed threads meet outside the barrier (the recovery), whose last
+ *	one checks that all failed the same round, exactly one gave up (none
+ *	in reset mode) and the barrier is broken, resets it, and all restart
+ *	the round in a new epoch. In reset mode a thread that sees a recovery
+ *	under way does not arrive, and the recovering threads reset the
+ *	barrier every jiffy to free any sleeper. At the end each thread passed
+ *	M rounds; generations (rounds whose indices were a permutation of 0 ..
+ *	N - 1) = serials = M, wakeups = M * (N - 1), actions = M (0 with
+ *	action=0); in interrupt and timeout modes broken (failed epochs) =
+ *	interrupts + timeouts and aborted = broken * (N - 1), in reset mode
+ *	aborted + skipped = broken * N, in plain and delay nothing broken,
+ *	aborted or given up; the barrier is not broken.
  *
  *	inject= plants one violation after the run through the check that
  *	would catch it: early (released with every slot a round behind),

@@ -256,15 +256,10 @@ static int gph_phase(u64 r)
 	return r & GOSYNC_PHASER_PHASE_MAX;
 }
 
-/* Interrupt and timeout modes: the victim of round @r, and its peer. */
+/* Interrupt and timeout modes: the victim of round @r; its peer is next. */
 static unsigned int gph_victim(const struct phr *s, u32 r)
 {
 	return gph_hash(s, r) % s->a.threads;
-}
-
-static unsigned int gph_slow(const struct phr *s, u32 r)
-{
-	return (gph_victim(s, r) + 1) % s->a.threads;
 }
 
 /* Thread @j is registered in round @r (GPH_NONE is above every round). */
@@ -373,10 +368,11 @@ static void gph_stopped(struct gph_thread *t, u32 r, int ret, const char *what)
 static void gph_before(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
+	unsigned int victim = gph_victim(s, r);
+	bool peer = t->id == (victim + 1) % s->a.threads;
 	u32 x;
 
-	switch (s->a.mode) {
-	case GPH_DELAY:
+	if (s->a.mode == GPH_DELAY) {
 		x = gosync_xorshift32(&t->rnd);
 		if ((x & 7) < 2)
 			udelay((x >> 8) % 50);
@@ -384,20 +380,12 @@ static void gph_before(struct gph_thread *t, u32 r)
 			usleep_range(10, 100);
 		else if ((x & 7) == 3 && !(x & 0x300))
 			schedule_timeout_uninterruptible(1);
-		break;
-	case GPH_INTERRUPT:
-		if (t->id == gph_slow(s, r)) {
-			/* The victim cannot leave round r before we arrive. */
-			send_sig(SIGUSR1, s->run.threads[gph_victim(s, r)].task, 1);
-			usleep_range(500, 1000);
-		}
-		break;
-	case GPH_TIMEOUT:
-		if (t->id == gph_slow(s, r))
-			schedule_timeout_uninterruptible(GPH_SHORT + 2);
-		break;
-	default:
-		break;
+	} else if (peer && s->a.mode == GPH_INTERRUPT) {
+		/* The victim cannot leave round r before we arrive. */
+		send_sig(SIGUSR1, s->run.threads[victim].task, 1);
+		usleep_range(500, 1000);
+	} else if (peer && s->a.mode == GPH_TIMEOUT) {
+		schedule_timeout_uninterruptible(GPH_SHORT + 2);
 	}
 }
 

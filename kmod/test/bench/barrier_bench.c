@@ -65,13 +65,8 @@
 struct rb_state {
 	unsigned int parties;	/* threads of the run */
 	unsigned int children;	/* phasers: children of the root, 0 for none */
-	/*
-	 * Stored by every thread before its first arrival, read by the last
-	 * arrival of each round.
-	 */
-	struct gosync_run *run;
-	/* The run is over: written by a round's last arrival, read by all. */
-	bool done;
+	struct gosync_run *run;	/* stored by all before arriving; see rb_decide() */
+	bool done;		/* the run is over: set by a round's last arrival */
 	struct gosync_barrier gb;
 	atomic_t count;		/* two_completions: in phase 1; seed: arrived */
 	/* two_completions: the turnstiles; seed: the two channels, in turn */
@@ -242,12 +237,11 @@ static int rb_setup(void **data, unsigned int threads,
 	s->parties = threads;
 	s->children = children;
 	ret = ops->init(s);
-	if (ret) {
+	if (ret)
 		kfree(s);
-		return ret;
-	}
-	*data = s;
-	return 0;
+	else
+		*data = s;
+	return ret;
 }
 
 static void rb_teardown(void *data)
