@@ -356,19 +356,12 @@ static void gbar_plan(const struct barst *s, u32 round, u32 epoch,
 
 static void gbar_random_delay(u32 r)
 {
-	switch (r & 3) {
-	case 0:
-		break;
-	case 1:
+	if ((r & 3) == 1)
 		cond_resched();
-		break;
-	case 2:
+	else if ((r & 3) == 2)
 		udelay((r >> 2) % 20);
-		break;
-	case 3:
+	else if ((r & 3) == 3)
 		usleep_range(10, 50);
-		break;
-	}
 }
 
 /* Victim of an interrupt round: may be signalled from now until disarmed. */
@@ -452,10 +445,8 @@ static void gbar_failed(struct barst *s, struct gbar_thread *th,
 		return;
 	case -ERESTARTSYS:
 	case -ETIMEDOUT:
-		if (ret == -ETIMEDOUT)
-			th->c.timeouts++;
-		else
-			th->c.interrupts++;
+		th->c.timeouts += ret == -ETIMEDOUT;
+		th->c.interrupts += ret == -ERESTARTSYS;
 		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? GBAR_TIMEOUT :
 					     GBAR_INTERRUPT))
 			gbar_fail(s, "thread %u: round %u: gave up (%d), not a victim",

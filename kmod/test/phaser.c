@@ -31,16 +31,15 @@
  *			random round (one in the last), then awaits that phase;
  *			in other rounds it sometimes registers a new party and
  *			deregisters the old one (both return the current
- *			phase). The last deregistration advances the last round
- *			and terminates the phaser (on_advance returns parties ==
- *			0, Java's default); the threads that left in the last
- *			round get -ESHUTDOWN, and then every call on every
- *			phaser of the tree returns -ESHUTDOWN at once.
+ *			phase). The last deregistration ends the last round and
+ *			terminates the phaser (on_advance returns parties == 0,
+ *			Java's default): who left in it gets -ESHUTDOWN, then
+ *			every call on every phaser of the tree, at once.
  *	interrupt	in each round a random thread (the victim) uses the
- *			_interruptible flavour, and another sends it SIGUSR1
+ *			_interruptible flavour, and the next sends it SIGUSR1
  *			before it arrives: the victim gets -ERESTARTSYS, its
  *			arrival stands, and it awaits the phase again.
- *	timeout		the same with a one-jiffy _timeout, the other thread
+ *	timeout		the same with a one-jiffy _timeout, the next thread
  *			sleeping 3 jiffies before it arrives: -ETIMEDOUT.
  *	terminate	the threads go on until the writer calls
  *			gosync_phaser_force_termination() (root or a child, at
@@ -215,8 +214,6 @@ struct gph_thread {
 struct phr {
 	struct gph_args a;
 	struct gosync_phaser root;
-	struct gosync_phaser *children;	/* a.tier child phasers, or NULL */
-	struct gph_thread *th;
 	atomic_long_t advances;	/* on_advance calls */
 	u32 inj_round;		/* the round an injection is planted in */
 	atomic_t injected;	/* the injection was planted */
@@ -230,6 +227,8 @@ struct phr {
 	long last_adv;		/* the advances seen then */
 	bool terminated;	/* the writer saw the phaser terminated */
 	bool late;		/* threads still ran GPH_PROMPT_S after that */
+	struct gosync_phaser children[GPH_THREADS_MAX];	/* a.tier of them */
+	struct gph_thread th[GPH_THREADS_MAX];
 };
 
 /* Any context: record one violation. */
@@ -629,18 +628,13 @@ static void gph_check_tree(struct phr *s, int phase, const char *when)
 	}
 }
 
-/* Allocate the run of the parsed @s->a, its phasers and its schedule. */
+/* Set up the run of the parsed @s->a, its phasers and its schedule. */
 static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 {
 	const struct gph_args *a = &s->a;
 	unsigned int i, last;
 	int ret;
 
-	s->th = kcalloc(a->threads, sizeof(*s->th), GFP_KERNEL);
-	if (a->tier)
-		s->children = kcalloc(a->tier, sizeof(*s->children), GFP_KERNEL);
-	if (!s->th || (a->tier && !s->children))
-		return -ENOMEM;
 	s->run = (struct gosync_run){
 		.name = "phaser", .nr_threads = a->threads,
 		.signals = a->mode == GPH_INTERRUPT, .body = gph_body,
@@ -776,7 +770,7 @@ static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 	struct phr *s;
 	int ret, err;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kvzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	ret = gosync_args_parse(&gosync_phaser_run_args, line, &s->a, out,
@@ -808,9 +802,7 @@ static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 out_run:
 	gosync_run_free(&s->run);
 out_free:
-	kfree(s->children);
-	kfree(s->th);
-	kfree(s);
+	kvfree(s);
 	return ret;
 }
 
