@@ -171,7 +171,7 @@ const struct gosync_args gosync_barrier_run_args = {
 	.defaults = &gbar_defaults,
 };
 
-/* A thread's counts, or every thread's added up: only u64s (gbar_add()). */
+/* A thread's counts, or every thread's added up: only u64s (see gbar_exec()). */
 struct gbar_sum {
 	u64 ok;			/* waits that released the thread */
 	u64 serials;		/* ... as the serial waiter */
