@@ -7,80 +7,63 @@
  *	threads=N rounds=M [mode=plain|delay|interrupt|timeout|reset]
  *	[action=0|1] [seed=S] [inject=WHAT]
  *
- *	Starts N kthreads (2 .. 64, not bound: there may be more than CPUs)
- *	that pass M rounds (1 .. 1000000) of one fresh gosync_barrier of N
- *	parties. Before each wait a thread writes its round number into its
- *	slot of a shared array. After its release it checks:
- *	- every slot holds its round or the next one (a thread that already
- *	  raced into the next round): a slot below means someone was
- *	  released before everybody had arrived;
- *	- with action=1 (the default), that the action of the round already
- *	  ran; the action itself checks that every slot holds the round
- *	  (everybody arrived) and counts itself;
- *	- that its arrival index is in 0 .. N - 1 and no other thread of
- *	  the round got the same one; so that exactly one waiter per
- *	  generation is the serial one (gosync_barrier_is_serial()).
+ *	N kthreads (2 .. 64, unbound) pass M rounds (1 .. 1000000) of one
+ *	gosync_barrier of N parties, each writing its round into its slot of
+ *	a shared array before it waits. After its release a thread checks
+ *	that every slot holds its round or the next (none was released
+ *	before all arrived), that the round's action ran (action=1, the
+ *	default; the action checks every slot holds the round and counts
+ *	itself), and that its arrival index is in 0 .. N - 1 and unique in
+ *	the round, so exactly one waiter per generation is the serial one.
  *
  *	Modes, how the threads arrive:
  *	plain		gosync_barrier_wait() at once.
  *	delay		a random short delay first (none, cond_resched(), a
- *			udelay() of up to 20 us or a sleep of 10-50 us), and
- *			a random flavour of wait (plain, interruptible,
- *			killable, or with a timeout of 10 s).
- *	interrupt	now and then (one round in GBAR_BREAK_EVERY, chosen
- *			from seed, round and epoch so that every thread
- *			agrees) a random party, the victim, waits with
- *			gosync_barrier_wait_interruptible() while another,
- *			the laggard, first sleeps, then sends the victim a
- *			signal (SIGUSR1), then sleeps again before it
- *			arrives. In the other rounds random parties wait
- *			interruptibly, with no signal.
- *	timeout		the same with gosync_barrier_wait_timeout() of one
- *			jiffy for the victim, the laggard sleeping three
- *			times that, no signal; otherwise random parties
- *			wait with a timeout of 10 s.
- *	reset		a controller (the writer) calls gosync_barrier_reset()
- *			every 0.1-1 ms, and now and then twice in a row,
- *			while the parties delay as in delay mode (else two
- *			spinning parties finish before the first reset).
+ *			udelay() of up to 20 us or a 10-50 us sleep) and a
+ *			random wait flavour (plain, interruptible, killable,
+ *			or a timeout of 10 s).
+ *	interrupt	in one round in GBAR_BREAK_EVERY (from seed, round and
+ *			epoch: every thread agrees) the victim waits
+ *			interruptibly while the laggard sleeps, sends it
+ *			SIGUSR1, sleeps again and arrives; in the other rounds
+ *			random parties wait interruptibly, with no signal.
+ *	timeout		the same with a one-jiffy timeout for the victim, the
+ *			laggard sleeping three times that, no signal; else
+ *			random parties wait with a timeout of 10 s.
+ *	reset		the writer calls gosync_barrier_reset() every 0.1-1 ms,
+ *			now and then twice, while the parties delay as in
+ *			delay mode (so that resets find waiters asleep).
  *
- *	In interrupt, timeout and reset modes generations break, by the
- *	rules of <gosync/barrier.h> ("Broken state"): in one attempt of a
- *	round either all N threads pass or all N fail (the one that gave up
- *	with -ERESTARTSYS or -ETIMEDOUT), and the barrier stays broken until
- *	reset. A thread that failed joins a rendezvous outside the
- *	barrier (the recovery); the one that completes it checks that all N
- *	failed the same round, that exactly one party gave up (none in
- *	reset mode), and that the barrier is broken, then calls
- *	gosync_barrier_reset() and everybody restarts the failed round in a
- *	new epoch. In reset mode a thread that sees a recovery under way
- *	does not arrive, and the threads waiting in the recovery reset the
- *	barrier every jiffy to free anyone asleep in it. A round is thus
- *	released exactly once, whatever broke in between; at the end:
- *	- each thread passed M rounds, generations (rounds whose indices
- *	  were a permutation of 0 .. N - 1) = serials = M, wakeups = M *
- *	  (N - 1), actions = M (0 with action=0);
- *	- interrupt and timeout: broken (failed epochs) = interrupts or
- *	  timeouts, aborted = broken * (N - 1); reset: aborted + skipped =
- *	  broken * N; plain and delay: nothing broken, aborted or given up;
- *	- the barrier is not broken.
+ *	In the breaking modes generations break by the rules of
+ *	<gosync/barrier.h> ("Broken state"): in one attempt of a round all N
+ *	threads pass or all N fail, and the barrier stays broken until reset.
+ *	The failed threads meet outside the barrier (the recovery), whose last
+ *	one checks that all failed the same round, exactly one gave up (none
+ *	in reset mode) and the barrier is broken, resets it, and all restart
+ *	the round in a new epoch. In reset mode a thread that sees a recovery
+ *	under way does not arrive, and the recovering threads reset the
+ *	barrier every jiffy to free any sleeper. At the end each thread passed
+ *	M rounds; generations (rounds whose indices were a permutation of 0 ..
+ *	N - 1) = serials = M, wakeups = M * (N - 1), actions = M (0 with
+ *	action=0); in interrupt and timeout modes broken (failed epochs) =
+ *	interrupts + timeouts and aborted = broken * (N - 1), in reset mode
+ *	aborted + skipped = broken * N, in plain and delay nothing broken,
+ *	aborted or given up; the barrier is not broken.
  *
- *	inject= plants one violation after the run through the same check
- *	that would catch it in the run: early (a thread released with every
- *	slot a round behind), action (an action run twice for a round),
- *	serial (one serial waiter too many), index (an arrival index
- *	returned twice in a round), round (two threads failing different
- *	rounds of one epoch).
+ *	inject= plants one violation after the run through the check that
+ *	would catch it: early (released with every slot a round behind),
+ *	action (an action run twice), serial (a serial waiter too many),
+ *	index (an arrival index returned twice), round (two threads failing
+ *	different rounds of one epoch).
  *
  *	The output is the runner's result line (runner.h): "result=PASS|FAIL
  *	threads= rounds= mode= generations= wakeups= serials= actions=
  *	broken= timeouts= interrupts= resets= aborted= late= skipped= kicks=
- *	errors=", where broken counts the failed epochs, resets the
- *	controller's resets, aborted the -ECONNABORTED returns, late the
- *	arrivals at a barrier already broken, skipped the arrivals left out
- *	in reset mode and kicks the recovery's resets. A run the runner stops
- *	(a signal, 60 s, stuck after a violation) breaks the barrier with a
- *	wait of zero timeout until every thread has left it (no reset, so it
+ *	errors=": resets are the writer's, aborted the -ECONNABORTED returns,
+ *	late the arrivals at a barrier already broken, skipped the arrivals
+ *	left out in reset mode, kicks the recovery's resets. A run the runner
+ *	stops (a signal, 60 s, stuck after a violation) breaks the barrier
+ *	with a zero-timeout wait until every thread has left (no reset: it
  *	stays broken) and judges nothing more.
  *
  *	Errors: the parser's (see parse.h), -ENOMEM, -EIO for a violation,
@@ -188,97 +171,51 @@ const struct gosync_args gosync_barrier_run_args = {
 	.defaults = &gbar_defaults,
 };
 
-struct barst;
-
-/**
- * struct gbar_sum - a thread's counts, or every thread's added up
- * @ok: waits that released a thread
- * @serials: ... as the serial waiter
- * @wakeups: ... as another waiter
- * @timeouts: -ETIMEDOUT returns
- * @interrupts: -ERESTARTSYS returns
- * @aborted: -ECONNABORTED returns
- * @late: arrivals at a barrier known broken
- * @skipped: arrivals left out
- */
+/* A thread's counts, or every thread's added up: only u64s (see gbar_exec()). */
 struct gbar_sum {
-	u64 ok;
-	u64 serials;
-	u64 wakeups;
-	u64 timeouts;
-	u64 interrupts;
-	u64 aborted;
-	u64 late;
-	u64 skipped;
+	u64 ok;			/* waits that released the thread */
+	u64 serials;		/* ... as the serial waiter */
+	u64 wakeups;		/* ... as another waiter */
+	u64 timeouts;		/* -ETIMEDOUT returns */
+	u64 interrupts;		/* -ERESTARTSYS returns */
+	u64 aborted;		/* -ECONNABORTED returns */
+	u64 late;		/* arrivals at a barrier known broken */
+	u64 skipped;		/* arrivals left out */
 };
 
-/**
- * struct gbar_thread - one party of a run
- * @s: the run
- * @id: its index, its slot in the array
- * @rnd: its random state
- * @armed: it is a victim that may be signalled now; guarded by @s->sig_lock
- * @c: its counts
- */
+/* One party of a run; @id is its index. */
 struct gbar_thread {
-	struct barst *s;
 	unsigned int id;
-	u32 rnd;
-	bool armed;
+	u32 rnd;		/* its random state */
+	u32 seen;		/* its round, written before it waits */
+	bool armed;		/* a victim that may be signalled now; sig_lock */
 	struct gbar_sum c;
 };
 
-/**
- * struct barst - one run
- * @b: the barrier under test
- * @a: the arguments
- * @seen: each thread's round, written before it waits
- * @masks: the arrival indices returned in round r, at r % GBAR_SLOTS
- * @gens: rounds whose indices were checked to be a permutation
- * @action_round: the round the next action is for
- * @actions: actions run
- * @sig_lock: guards the threads' @armed
- * @rec_lock: guards the recovery fields below
- * @rec_count: threads in the recovery under way
- * @rec_round: the round they failed (the lowest, on a violation)
- * @rec_giveups: how many of them gave up (timeout, signal)
- * @rec_epoch: recoveries completed
- * @rec_restart: the round the last recovery restarts at
- * @rec_pending: a recovery is under way; read locklessly as a hint
- * @rec_wq: where the recovering threads wait
- * @broken: recoveries (failed epochs); the recovery's last thread writes
- * @kicks: resets done by recovering threads to free sleepers
- * @resets: resets done by the controller
- * @abort: the run is being stopped
- * @run: the threads
- * @v: the violations found
- * @rnd: the controller's random state
- * @th: the threads' counts
- */
+/* One run. */
 struct barst {
 	struct gosync_barrier b;
 	struct gbar_args a;
-	u32 *seen;
-	atomic64_t masks[GBAR_SLOTS];
-	atomic_long_t gens;
-	atomic_t action_round;
+	atomic64_t masks[GBAR_SLOTS];	/* indices of round r at r % SLOTS */
+	atomic_long_t gens;	/* rounds whose indices were a permutation */
+	atomic_t action_round;	/* the round the next action is for */
 	atomic_long_t actions;
 	spinlock_t sig_lock;	/* guards th[].armed */
 	spinlock_t rec_lock;	/* guards rec_* */
-	unsigned int rec_count;
-	u32 rec_round;
-	unsigned int rec_giveups;
-	u32 rec_epoch;
-	u32 rec_restart;
-	bool rec_pending;
-	wait_queue_head_t rec_wq;
-	u64 broken;
-	atomic_long_t kicks;
-	u64 resets;
-	bool abort;
+	unsigned int rec_count;	/* threads in the recovery under way */
+	u32 rec_round;		/* the round they failed (lowest, on a violation) */
+	unsigned int rec_giveups;	/* how many of them gave up */
+	u32 rec_epoch;		/* recoveries completed */
+	u32 rec_restart;	/* the round the last recovery restarts at */
+	bool rec_pending;	/* a recovery is under way; read locklessly: a hint */
+	wait_queue_head_t rec_wq;	/* where the recovering threads wait */
+	u64 broken;		/* failed epochs; the recovery's last thread writes */
+	atomic_long_t kicks;	/* resets by recovering threads to free sleepers */
+	u64 resets;		/* resets by the controller */
+	bool abort;		/* the run is being stopped */
 	struct gosync_run run;
 	struct gosync_violations v;
-	u32 rnd;
+	u32 rnd;		/* the controller's random state */
 	struct gbar_thread th[];
 };
 
@@ -302,9 +239,6 @@ static bool gbar_gives_up(const struct barst *s)
 	return s->a.mode == GBAR_INTERRUPT || s->a.mode == GBAR_TIMEOUT;
 }
 
-/* ------------------------------------------------------------------ */
-/* The checks the threads make.                                        */
-
 /*
  * The barrier's action, run by the last arriver before anyone of the
  * round is released: everybody wrote this round.
@@ -316,7 +250,7 @@ static void gbar_action(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < s->a.threads; i++) {
-		u32 v = READ_ONCE(s->seen[i]);
+		u32 v = READ_ONCE(s->th[i].seen);
 
 		if (v != round) {
 			gbar_fail(s, "action of round %u: thread %u is at round %u",
@@ -334,7 +268,7 @@ static void gbar_check_seen(struct barst *s, unsigned int id, u32 round)
 	unsigned int i;
 
 	for (i = 0; i < s->a.threads; i++) {
-		u32 v = READ_ONCE(s->seen[i]);
+		u32 v = READ_ONCE(s->th[i].seen);
 
 		if (v < round || v > round + 1) {
 			gbar_fail(s, "thread %u released from round %u with thread %u at round %u",
@@ -397,24 +331,18 @@ static void gbar_released(struct barst *s, struct gbar_thread *th,
 		gbar_check_indices(s, round - 2);
 }
 
-/* ------------------------------------------------------------------ */
-/* One round.                                                          */
-
-/**
- * struct gbar_plan - what the parties do in one attempt of a round
- * @breaks: a break round (interrupt, timeout)
- * @victim: the party that gives up
- * @laggard: the party that arrives late
- * @r: random bits for the rest
+/*
+ * What the parties do in one attempt of a round, the same for every
+ * thread (from the seed, the round and the epoch): whether it breaks
+ * (interrupt, timeout), who gives up (the victim) and who arrives late
+ * (the laggard).
  */
 struct gbar_plan {
 	bool breaks;
 	unsigned int victim;
 	unsigned int laggard;
-	u32 r;
 };
 
-/* The same plan for every thread: from the seed, the round and epoch. */
 static void gbar_plan(const struct barst *s, u32 round, u32 epoch,
 		      struct gbar_plan *p)
 {
@@ -424,24 +352,16 @@ static void gbar_plan(const struct barst *s, u32 round, u32 epoch,
 	p->breaks = gbar_gives_up(s) && h % GBAR_BREAK_EVERY == 0;
 	p->victim = (h >> 8) % n;
 	p->laggard = (p->victim + 1 + (h >> 16) % (n - 1)) % n;
-	p->r = h;
 }
 
 static void gbar_random_delay(u32 r)
 {
-	switch (r & 3) {
-	case 0:
-		break;
-	case 1:
+	if ((r & 3) == 1)
 		cond_resched();
-		break;
-	case 2:
+	else if ((r & 3) == 2)
 		udelay((r >> 2) % 20);
-		break;
-	case 3:
+	else if ((r & 3) == 3)
 		usleep_range(10, 50);
-		break;
-	}
 }
 
 /* Victim of an interrupt round: may be signalled from now until disarmed. */
@@ -455,69 +375,52 @@ static void gbar_arm(struct barst *s, struct gbar_thread *th, bool armed)
 		flush_signals(current);
 }
 
-static void gbar_signal(struct barst *s, struct gbar_thread *victim)
-{
-	spin_lock(&s->sig_lock);
-	if (victim->armed)
-		send_sig(SIGUSR1, s->run.threads[victim->id].task, 1);
-	spin_unlock(&s->sig_lock);
-}
-
 /* The laggard of a break round: arrive after the victim gave up. */
 static void gbar_lag(struct barst *s, const struct gbar_plan *p)
 {
-	unsigned int us;
+	unsigned int us = 3 * jiffies_to_usecs(GBAR_VICTIM_JIFFIES);
 
-	if (s->a.mode == GBAR_INTERRUPT) {
-		usleep_range(200, 400);
-		gbar_signal(s, &s->th[p->victim]);
-		usleep_range(1000, 2000);
+	if (s->a.mode == GBAR_TIMEOUT) {
+		usleep_range(us, us + 1000);
 		return;
 	}
-	us = 3 * jiffies_to_usecs(GBAR_VICTIM_JIFFIES);
-	usleep_range(us, us + 1000);
+	usleep_range(200, 400);
+	spin_lock(&s->sig_lock);
+	if (s->th[p->victim].armed)
+		send_sig(SIGUSR1, s->run.threads[p->victim].task, 1);
+	spin_unlock(&s->sig_lock);
+	usleep_range(1000, 2000);
 }
 
 /* The wait of thread @th in an attempt of @round; its result. */
 static int gbar_wait(struct barst *s, struct gbar_thread *th,
 		     const struct gbar_plan *p, u32 r)
 {
-	bool victim = p->breaks && p->victim == th->id;
+	/* 0 plain, 1 interruptible, 2 killable, 3 with a timeout of 10 s. */
+	unsigned int how = 0;
 	int ret;
 
-	switch (s->a.mode) {
-	case GBAR_PLAIN:
-	case GBAR_RESET:
-		return gosync_barrier_wait(&s->b);
-	case GBAR_DELAY:
-		switch ((r >> 8) & 3) {
-		case 0:
-			return gosync_barrier_wait(&s->b);
-		case 1:
-			return gosync_barrier_wait_interruptible(&s->b);
-		case 2:
-			return gosync_barrier_wait_killable(&s->b);
-		default:
-			return gosync_barrier_wait_timeout(&s->b, GBAR_LONG_TIMEOUT);
-		}
-	case GBAR_INTERRUPT:
-		if (!victim)
-			return r & 0x100 ? gosync_barrier_wait_interruptible(&s->b) :
-					   gosync_barrier_wait(&s->b);
+	if (p->breaks && p->victim == th->id) {
+		if (s->a.mode == GBAR_TIMEOUT)
+			return gosync_barrier_wait_timeout(&s->b,
+							   GBAR_VICTIM_JIFFIES);
 		ret = gosync_barrier_wait_interruptible(&s->b);
 		gbar_arm(s, th, false);
 		return ret;
-	case GBAR_TIMEOUT:
-		if (victim)
-			return gosync_barrier_wait_timeout(&s->b,
-							   GBAR_VICTIM_JIFFIES);
-		return r & 0x100 ?
-		       gosync_barrier_wait_timeout(&s->b, GBAR_LONG_TIMEOUT) :
-		       gosync_barrier_wait(&s->b);
-	case GBAR_NR_MODES:
-		break;
 	}
-	return -EINVAL;
+	if (s->a.mode == GBAR_DELAY)
+		how = (r >> 8) & 3;
+	else if (r & 0x100 && gbar_gives_up(s))
+		how = s->a.mode == GBAR_INTERRUPT ? 1 : 3;
+	switch (how) {
+	case 1:
+		return gosync_barrier_wait_interruptible(&s->b);
+	case 2:
+		return gosync_barrier_wait_killable(&s->b);
+	case 3:
+		return gosync_barrier_wait_timeout(&s->b, GBAR_LONG_TIMEOUT);
+	}
+	return gosync_barrier_wait(&s->b);
 }
 
 /*
@@ -528,13 +431,10 @@ static void gbar_failed(struct barst *s, struct gbar_thread *th,
 			const struct gbar_plan *p, u32 round, int ret)
 {
 	bool victim = p->breaks && p->victim == th->id;
-	bool aborting = READ_ONCE(s->abort);
 
 	switch (ret) {
 	case -ECONNABORTED:
 		th->c.aborted++;
-		if (aborting)
-			return;
 		if (s->a.mode != GBAR_RESET && !gbar_gives_up(s))
 			gbar_fail(s, "thread %u: round %u broken in mode %s",
 				  th->id, round, gbar_mode_names[s->a.mode]);
@@ -545,10 +445,8 @@ static void gbar_failed(struct barst *s, struct gbar_thread *th,
 		return;
 	case -ERESTARTSYS:
 	case -ETIMEDOUT:
-		if (ret == -ETIMEDOUT)
-			th->c.timeouts++;
-		else
-			th->c.interrupts++;
+		th->c.timeouts += ret == -ETIMEDOUT;
+		th->c.interrupts += ret == -ERESTARTSYS;
 		if (!victim || s->a.mode != (ret == -ETIMEDOUT ? GBAR_TIMEOUT :
 					     GBAR_INTERRUPT))
 			gbar_fail(s, "thread %u: round %u: gave up (%d), not a victim",
@@ -569,7 +467,7 @@ static int gbar_round(struct barst *s, struct gbar_thread *th, u32 round,
 	int ret;
 
 	gbar_plan(s, round, epoch, &p);
-	WRITE_ONCE(s->seen[th->id], round);
+	WRITE_ONCE(th->seen, round);
 	if (p.breaks && p.victim == th->id && s->a.mode == GBAR_INTERRUPT)
 		gbar_arm(s, th, true);
 	/* Reset mode too: resets must find waiters asleep. */
@@ -586,13 +484,13 @@ static int gbar_round(struct barst *s, struct gbar_thread *th, u32 round,
 		/* Broken until the recovery, which needs us, resets it. */
 		broken_before = true;
 		th->c.late++;
-		if (!gosync_barrier_is_broken(&s->b) && !READ_ONCE(s->abort))
+		if (!gosync_barrier_is_broken(&s->b))
 			gbar_fail(s, "thread %u: round %u: recovery under way, barrier not broken",
 				  th->id, round);
 	}
 	ret = gbar_wait(s, th, &p, r);
 	if (ret >= 0) {
-		if (broken_before && !READ_ONCE(s->abort))
+		if (broken_before)
 			gbar_fail(s, "thread %u: released from round %u by a broken barrier",
 				  th->id, round);
 		gbar_released(s, th, round, ret);
@@ -604,9 +502,6 @@ static int gbar_round(struct barst *s, struct gbar_thread *th, u32 round,
 	gbar_failed(s, th, &p, round, ret);
 	return ret;
 }
-
-/* ------------------------------------------------------------------ */
-/* Recovery: a rendezvous outside the barrier.                         */
 
 /* Reset the barrier; nobody here calls it from the action: it must work. */
 static void gbar_reset(struct barst *s)
@@ -629,23 +524,17 @@ static void gbar_rec_round(struct barst *s, unsigned int id, u32 round)
 /* The last thread of a recovery: check, reset, and let everyone go on. */
 static void gbar_resync(struct barst *s)
 {
-	bool aborting = READ_ONCE(s->abort);
 	unsigned int giveups = s->rec_giveups;
 	u32 epoch = s->rec_epoch;
 
 	/* Nobody is in the barrier: nothing changes rec_* or the barrier. */
-	if (!aborting && gbar_gives_up(s)) {
-		if (giveups != 1)
-			gbar_fail(s, "epoch %u: %u parties gave up, not 1",
-				  epoch, giveups);
-		if (!gosync_barrier_is_broken(&s->b))
-			gbar_fail(s, "epoch %u: the barrier is not broken", epoch);
-	} else if (!aborting && giveups) {
+	if (giveups != gbar_gives_up(s))
 		gbar_fail(s, "epoch %u: %u parties gave up in mode %s", epoch,
 			  giveups, gbar_mode_names[s->a.mode]);
-	}
+	if (gbar_gives_up(s) && !gosync_barrier_is_broken(&s->b))
+		gbar_fail(s, "epoch %u: the barrier is not broken", epoch);
 	gbar_reset(s);
-	if (!aborting && gbar_gives_up(s) && gosync_barrier_is_broken(&s->b))
+	if (gbar_gives_up(s) && gosync_barrier_is_broken(&s->b))
 		gbar_fail(s, "epoch %u: broken after reset", epoch);
 	s->broken++;
 	spin_lock(&s->rec_lock);
@@ -659,13 +548,14 @@ static void gbar_resync(struct barst *s)
 }
 
 /*
- * Thread @th failed @round with @err: wait until all have, and return the
- * round to restart at, or -1 if the run is being stopped.
+ * Thread @th failed @round with @err: a rendezvous outside the barrier.
+ * Wait until all have failed, and return the round to restart at, or -1
+ * if the run is being stopped.
  */
 static long gbar_recover(struct barst *s, struct gbar_thread *th,
 			 u32 round, int err)
 {
-	bool last, cont;
+	bool last;
 	u32 epoch;
 	long ret;
 
@@ -684,20 +574,15 @@ static long gbar_recover(struct barst *s, struct gbar_thread *th,
 	last = ++s->rec_count == s->a.threads;
 	spin_unlock(&s->rec_lock);
 
-	if (last) {
+	if (last)
 		gbar_resync(s);
-	} else {
-		for (;;) {
-			cont = wait_event_timeout(s->rec_wq,
-						  READ_ONCE(s->rec_epoch) != epoch ||
-						  READ_ONCE(s->abort), 1);
-			if (cont)
-				break;
-			/* Free a thread asleep in a barrier nobody breaks. */
-			if (s->a.mode == GBAR_RESET) {
-				gbar_reset(s);
-				atomic_long_inc(&s->kicks);
-			}
+	while (!last && !wait_event_timeout(s->rec_wq,
+					    READ_ONCE(s->rec_epoch) != epoch ||
+					    READ_ONCE(s->abort), 1)) {
+		/* Free a thread asleep in a barrier nobody breaks. */
+		if (s->a.mode == GBAR_RESET) {
+			gbar_reset(s);
+			atomic_long_inc(&s->kicks);
 		}
 	}
 	spin_lock(&s->rec_lock);
@@ -730,24 +615,17 @@ static int gbar_body(struct gosync_run_thread *t)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* The controller: the writer's context.                               */
-
 /* Reset mode: the controller resets every 0.1-1 ms, now and then twice. */
 static long gbar_tick(struct gosync_run *run)
 {
 	struct barst *s = run->data;
 	u32 r = gosync_xorshift32(&s->rnd);
-	unsigned int us = 100 + r % 900;
+	unsigned int us = 100 + r % 900, i;
 
 	if (s->a.mode != GBAR_RESET)
 		return HZ / 10;
 	usleep_range(us, us + 50);
-	if (atomic_read(&run->alive)) {
-		gbar_reset(s);
-		s->resets++;
-	}
-	if (atomic_read(&run->alive) && !((r >> 16) & 3)) {
+	for (i = (r >> 16) & 3 ? 1 : 0; i < 2 && atomic_read(&run->alive); i++) {
 		gbar_reset(s);
 		s->resets++;
 	}
@@ -769,17 +647,6 @@ static void gbar_abort(struct gosync_run *run)
 	gosync_barrier_wait_timeout(&s->b, 0);
 }
 
-/* Add a thread's counts @c to @sum; both are only u64s. */
-static void gbar_add(struct gbar_sum *sum, const struct gbar_sum *c)
-{
-	const u64 *from = (const u64 *)c;
-	u64 *to = (u64 *)sum;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(*c) / sizeof(u64); i++)
-		to[i] += from[i];
-}
-
 /* Plant the violation inject= asks for, through the check that finds it. */
 static void gbar_inject(struct barst *s, struct gbar_sum *sum)
 {
@@ -791,7 +658,7 @@ static void gbar_inject(struct barst *s, struct gbar_sum *sum)
 		gbar_check_seen(s, 0, m);
 		break;
 	case GBAR_INJ_ACTION:
-		WRITE_ONCE(s->seen[0], m - 1);
+		WRITE_ONCE(s->th[0].seen, m - 1);
 		atomic_set(&s->action_round, m - 1);
 		gbar_action(s);
 		break;
@@ -807,9 +674,6 @@ static void gbar_inject(struct barst *s, struct gbar_sum *sum)
 		gbar_rec_round(s, 0, m);
 		spin_unlock(&s->rec_lock);
 		break;
-	case GBAR_INJ_NONE:
-	case GBAR_NR_INJECT:
-		break;
 	}
 }
 
@@ -817,8 +681,9 @@ static void gbar_inject(struct barst *s, struct gbar_sum *sum)
 static void gbar_check(struct barst *s, struct gbar_sum *sum)
 {
 	u64 m = s->a.rounds, n = s->a.threads;
+	u64 giveups = sum->timeouts + sum->interrupts;
+	bool gives_up = gbar_gives_up(s);
 	unsigned int i;
-	u64 actions;
 	u32 r;
 
 	for (i = 0; i < n; i++)
@@ -826,7 +691,6 @@ static void gbar_check(struct barst *s, struct gbar_sum *sum)
 			gbar_fail(s, "thread %u passed %llu rounds, not %llu", i,
 				  s->th[i].c.ok, m);
 	gbar_inject(s, sum);
-	actions = atomic_long_read(&s->actions);
 	/* The last two rounds' serial waiters had no later round to check. */
 	for (r = m > 2 ? m - 2 : 0; r < m; r++)
 		gbar_check_indices(s, r);
@@ -834,53 +698,19 @@ static void gbar_check(struct barst *s, struct gbar_sum *sum)
 	    sum->wakeups != m * (n - 1))
 		gbar_fail(s, "%llu rounds: generations %ld serials %llu wakeups %llu",
 			  m, atomic_long_read(&s->gens), sum->serials,
-			   sum->wakeups);
-	if (actions != (s->a.action ? m : 0))
-		gbar_fail(s, "%llu actions for %llu rounds (action=%u)", actions,
-			  m, s->a.action);
-	switch (s->a.mode) {
-	case GBAR_PLAIN:
-	case GBAR_DELAY:
-		if (s->broken || sum->aborted || sum->timeouts ||
-		    sum->interrupts)
-			gbar_fail(s, "mode %s: broken %llu aborted %llu timeouts %llu intr %llu",
-				  gbar_mode_names[s->a.mode], s->broken,
-				   sum->aborted, sum->timeouts, sum->interrupts);
-		break;
-	case GBAR_INTERRUPT:
-	case GBAR_TIMEOUT:
-		if (s->broken != sum->timeouts + sum->interrupts ||
-		    sum->aborted != s->broken * (n - 1))
-			gbar_fail(s, "broken %llu, timeouts %llu interrupts %llu aborted %llu",
-				  s->broken, sum->timeouts, sum->interrupts,
-				   sum->aborted);
-		break;
-	case GBAR_RESET:
-		if (sum->aborted + sum->skipped != s->broken * n ||
-		    sum->timeouts || sum->interrupts)
-			gbar_fail(s, "broken %llu, aborted %llu skipped %llu tmo %llu intr %llu",
-				  s->broken, sum->aborted, sum->skipped,
-				   sum->timeouts, sum->interrupts);
-		break;
-	case GBAR_NR_MODES:
-		break;
-	}
+			  sum->wakeups);
+	if (atomic_long_read(&s->actions) != (s->a.action ? m : 0))
+		gbar_fail(s, "%ld actions for %llu rounds (action=%u)",
+			  atomic_long_read(&s->actions), m, s->a.action);
+	/* Every failed epoch: one gave up (none in reset mode), all others failed. */
+	if ((s->broken && s->a.mode <= GBAR_DELAY) ||
+	    giveups != (gives_up ? s->broken : 0) ||
+	    sum->aborted + sum->skipped != s->broken * (n - gives_up))
+		gbar_fail(s, "mode %s: broken %llu aborted %llu skipped %llu tmo %llu intr %llu",
+			  gbar_mode_names[s->a.mode], s->broken, sum->aborted,
+			  sum->skipped, sum->timeouts, sum->interrupts);
 	if (gosync_barrier_is_broken(&s->b))
 		gbar_fail(s, "the barrier is broken at the end");
-}
-
-static int gbar_print(struct barst *s, const struct gbar_sum *sum,
-		      struct seq_buf *out)
-{
-	return gosync_run_result(&s->run, out,
-				 "threads=%u rounds=%u mode=%s generations=%ld wakeups=%llu serials=%llu actions=%ld broken=%llu timeouts=%llu interrupts=%llu resets=%llu aborted=%llu late=%llu skipped=%llu kicks=%ld",
-				 s->a.threads, s->a.rounds,
-				 gbar_mode_names[s->a.mode],
-				 atomic_long_read(&s->gens), sum->wakeups,
-				 sum->serials, atomic_long_read(&s->actions),
-				 s->broken, sum->timeouts, sum->interrupts,
-				 s->resets, sum->aborted, sum->late,
-				 sum->skipped, atomic_long_read(&s->kicks));
 }
 
 static int gbar_exec(struct gosync_cmd_file *f, char *line,
@@ -889,7 +719,7 @@ static int gbar_exec(struct gosync_cmd_file *f, char *line,
 	struct gbar_sum sum = {};
 	struct gbar_args a;
 	struct barst *s;
-	unsigned int i;
+	unsigned int i, j;
 	int ret, err;
 
 	ret = gosync_args_parse(&gosync_barrier_run_args, line, &a, out, f->who);
@@ -899,11 +729,6 @@ static int gbar_exec(struct gosync_cmd_file *f, char *line,
 	if (!s)
 		return -ENOMEM;
 	s->a = a;
-	s->seen = kcalloc(a.threads, sizeof(*s->seen), GFP_KERNEL);
-	if (!s->seen) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
 	ret = gosync_barrier_init(&s->b, a.threads,
 				  a.action ? gbar_action : NULL, s);
 	if (ret) {
@@ -915,7 +740,6 @@ static int gbar_exec(struct gosync_cmd_file *f, char *line,
 	spin_lock_init(&s->rec_lock);
 	init_waitqueue_head(&s->rec_wq);
 	for (i = 0; i < a.threads; i++) {
-		s->th[i].s = s;
 		s->th[i].id = i;
 		s->th[i].rnd = gosync_hash32(a.seed, BIT_ULL(63) + i) | 1;
 	}
@@ -931,18 +755,26 @@ static int gbar_exec(struct gosync_cmd_file *f, char *line,
 		gosync_report(out, f->who, "run: no threads (%d)", ret);
 		goto out_run;
 	}
+	/* Add up the threads' counts, which are only u64s. */
 	for (i = 0; i < a.threads; i++)
-		gbar_add(&sum, &s->th[i].c);
+		for (j = 0; j < sizeof(sum) / sizeof(u64); j++)
+			((u64 *)&sum)[j] += ((u64 *)&s->th[i].c)[j];
 	/* A stopped run is judged no further: it returns why it stopped. */
 	if (!ret)
 		gbar_check(s, &sum);
-	err = gbar_print(s, &sum, out);
+	err = gosync_run_result(&s->run, out,
+				"threads=%u rounds=%u mode=%s generations=%ld wakeups=%llu serials=%llu actions=%ld broken=%llu timeouts=%llu interrupts=%llu resets=%llu aborted=%llu late=%llu skipped=%llu kicks=%ld",
+				a.threads, a.rounds, gbar_mode_names[a.mode],
+				atomic_long_read(&s->gens), sum.wakeups,
+				sum.serials, atomic_long_read(&s->actions),
+				s->broken, sum.timeouts, sum.interrupts,
+				s->resets, sum.aborted, sum.late, sum.skipped,
+				atomic_long_read(&s->kicks));
 	if (!ret)
 		ret = err;
 out_run:
 	gosync_run_free(&s->run);
 out_free:
-	kfree(s->seen);
 	kfree(s);
 	return ret;
 }

@@ -7,71 +7,61 @@
  *	threads=N rounds=M [mode=plain|delay|deregister|interrupt|timeout|
  *	terminate] [tier=K] [seed=S] [inject=WHAT]
  *
- *	Starts N kthreads (2 .. 64, not bound to CPUs) on a fresh phaser
- *	tree and has each do M rounds (1 .. 1000000) of
- *	gosync_phaser_arrive_and_await_advance(). tier=0 (the default): every
- *	thread is a party of the root; tier=K (1 .. N): K child phasers under
- *	the root, thread i a party of child i % K. seed=S (default 1) drives
- *	every random choice, so a run can be repeated.
+ *	N kthreads (2 .. 64, unbound) do M rounds (1 .. 1000000) of
+ *	gosync_phaser_arrive_and_await_advance() on a fresh phaser tree: tier=0
+ *	(the default) every thread a party of the root, tier=K (1 .. N) K
+ *	children of the root, thread i a party of child i % K. seed=S (default
+ *	1) drives every random choice, so a run can be repeated.
  *
- *	Each thread writes its round number into a shared array before it
- *	arrives. The root's on_advance (run once per phase by the last
- *	arrival) checks that the phase is the one after the previous
- *	on_advance's, that every party still registered in the round wrote
- *	that round and nobody a later one, and that the parties it is told of
- *	are those still registered (threads, or for tier=K the children with
- *	a thread left). Each thread, once released, checks that the phase it
- *	got back is the next one (modulo GOSYNC_PHASER_PHASE_MAX + 1), that
- *	exactly one on_advance ran per round so far (round r released: r + 1
- *	calls), and that every party registered in the round has written it
- *	(nobody was released early).
+ *	Each thread writes its round into a shared array before it arrives.
+ *	The root's on_advance (once per phase, by the last arrival) checks
+ *	that its phase follows the previous call's, that every party still
+ *	registered wrote the round, and that it is told of the parties still
+ *	registered (threads, or for tier=K the children with a thread left).
+ *	A released thread checks that it got the next phase (modulo
+ *	GOSYNC_PHASER_PHASE_MAX + 1), that round r saw r + 1 on_advance calls,
+ *	and that every party registered in the round has written it.
  *
  *	Modes:
- *	plain		every thread does M rounds; at the end the phaser is in
- *			phase M, not terminated, with all its parties.
+ *	plain		M rounds; at the end the phaser is in phase M, not
+ *			terminated, with all its parties.
  *	delay		the same with random delays (busy or sleeping, up to
  *			a jiffy) before each arrival.
- *	deregister	each thread leaves, with arrive_and_deregister(), in a
- *			random round (one of them in the last), then waits
- *			for that phase with await_advance(); in other rounds
- *			it sometimes registers a new party for itself and
- *			deregisters the old one (both must return the
- *			current phase). The last deregistration must advance
- *			the last round and terminate the phaser (on_advance
- *			returns parties == 0, Java's default), the threads
- *			that left in the last round must get -ESHUTDOWN, and
- *			afterwards every call on every phaser of the tree
- *			must return -ESHUTDOWN at once.
- *	interrupt	in each round one random thread (the victim) uses the
- *			_interruptible flavour, and another sends it SIGUSR1
+ *	deregister	each thread leaves with arrive_and_deregister() in a
+ *			random round (one in the last), then awaits that phase;
+ *			in other rounds it sometimes registers a new party and
+ *			deregisters the old one (both return the current
+ *			phase). The last deregistration ends the last round and
+ *			terminates the phaser (on_advance returns parties == 0,
+ *			Java's default): who left in it gets -ESHUTDOWN, then
+ *			every call on every phaser of the tree, at once.
+ *	interrupt	in each round a random thread (the victim) uses the
+ *			_interruptible flavour, and the next sends it SIGUSR1
  *			before it arrives: the victim gets -ERESTARTSYS, its
- *			arrival stands, and it waits for the phase again
- *			with await_advance() to stay in step.
- *	timeout		the same with the _timeout flavour and a timeout of one
- *			jiffy, while the other thread sleeps 3 jiffies before
- *			arriving: the victim gets -ETIMEDOUT.
- *	terminate	the threads keep doing rounds until the writer calls
- *			gosync_phaser_force_termination() (on the root or a
- *			child, at random) after a random number of advances
- *			below M and a random delay: every thread must then
- *			get -ESHUTDOWN and stop within GPH_PROMPT_S seconds,
- *			and every call must return -ESHUTDOWN at once.
+ *			arrival stands, and it awaits the phase again.
+ *	timeout		the same with a one-jiffy _timeout, the next thread
+ *			sleeping 3 jiffies before it arrives: -ETIMEDOUT.
+ *	terminate	the threads go on until the writer calls
+ *			gosync_phaser_force_termination() (root or a child, at
+ *			random) after a random number of advances below M and
+ *			a random delay: every thread gets -ESHUTDOWN and stops
+ *			within GPH_PROMPT_S s, and every call returns
+ *			-ESHUTDOWN at once.
  *
- *	inject= plants one violation, once, to show that a check fires:
- *	early (a released thread reads a peer's entry one round behind),
- *	entry (on_advance reads a wrong entry), double (on_advance counts a
- *	phase twice), phase (a thread is given a phase one too far), parties
- *	(on_advance expects one party more), terminated (the final check
- *	expects the opposite termination state). The run then fails.
+ *	inject= plants one violation, once, so that a check fires: early (a
+ *	released thread reads a peer one round behind), entry (on_advance
+ *	reads a wrong entry), double (on_advance counts a phase twice), phase
+ *	(a thread gets a phase one too far), parties (on_advance expects one
+ *	party more), terminated (the final check expects the opposite
+ *	termination state).
  *
  *	The output is the runner's result line (runner.h): "result=PASS|FAIL
  *	threads= tier= rounds= mode= seed= phases= advances= wakeups=
  *	deregistered= registered= interrupts= timeouts= terminated= errors=":
- *	phases is the most rounds any thread saw end, advances the on_advance
- *	calls, wakeups the awaits released by another party's arrival (not by
- *	running the advance themselves), deregistered the threads that left
- *	(deregister mode), registered the parties they registered anew,
- *	interrupts and timeouts the -ERESTARTSYS and -ETIMEDOUT returns,
+ *	phases is the most rounds a thread saw end, advances the on_advance
+ *	calls, wakeups the awaits released by another party's arrival,
+ *	deregistered the threads that left, registered the parties registered
+ *	anew, interrupts and timeouts the -ERESTARTSYS and -ETIMEDOUT returns,
  *	terminated whether the phaser ended terminated.
  *
  *	Errors: the parser's (see parse.h), -ERANGE for tier above threads,
@@ -201,98 +191,59 @@ const struct gosync_args gosync_phaser_run_args = {
 
 struct phr;
 
-/**
- * struct gph_thread - one party's thread; its counters are its own
- * @s: the run
- * @id: index, 0 .. threads - 1
- * @ph: the phaser it is a party of (the root, or child id % tier)
- * @rnd: its random state
- * @leave: the round it deregisters in (deregister mode), or GPH_NONE
- * @completed: rounds whose end it saw
- * @ran: advances that ran in its context
- * @wakeups: awaits released by another party's arrival
- * @interrupts: -ERESTARTSYS returns
- * @timeouts: -ETIMEDOUT returns
- * @registered: parties it registered anew
- * @deregistered: it left the phaser
- * @shutdown: it stopped on -ESHUTDOWN
- * @shutdown_at: when (jiffies)
- */
+/* One party's thread, 0 .. threads - 1; its counters are its own. */
 struct gph_thread {
 	struct phr *s;
 	unsigned int id;
-	struct gosync_phaser *ph;
-	u32 rnd;
-	u32 leave;
-	u32 completed;
-	u64 ran;
-	u64 wakeups;
-	u64 interrupts;
-	u64 timeouts;
-	u64 registered;
-	bool deregistered;
-	bool shutdown;
+	struct gosync_phaser *ph;	/* the root, or child id % tier */
+	u32 rnd;		/* its random state */
+	u32 leave;		/* the round it deregisters in, or GPH_NONE */
+	long entry;		/* the round it wrote last (-1 before the first) */
+	u32 completed;		/* rounds whose end it saw */
+	u64 ran;		/* advances that ran in its context */
+	u64 wakeups;		/* awaits released by another party's arrival */
+	u64 interrupts;		/* -ERESTARTSYS returns */
+	u64 timeouts;		/* -ETIMEDOUT returns */
+	u64 registered;		/* parties it registered anew */
+	bool deregistered;	/* it left the phaser */
+	bool shutdown;		/* it stopped on -ESHUTDOWN, at shutdown_at */
 	unsigned long shutdown_at;
 };
 
-/**
- * struct phr - one run
- * @a: the arguments
- * @root: the root phaser
- * @children: @a.tier child phasers, or NULL
- * @th: the threads
- * @entries: the round each thread wrote last (-1 before the first)
- * @advances: on_advance calls
- * @inj_round: the round an injection is planted in
- * @injected: the injection was planted
- * @stop: threads stop at the next round (the run is being ended)
- * @aborted: the run was ended early, by the writer or on a violation
- * @run: the threads
- * @v: the violations found
- * @term_round: terminate mode: the writer terminates after this many advances
- * @term_at: when the writer terminated the phaser (jiffies), 0 if it did not
- * @progress_at: when an advance was last seen
- * @last_adv: the advances seen then
- * @terminated: the writer saw the phaser terminated
- * @late: threads were still running GPH_PROMPT_S after that
- */
+/* One run. */
 struct phr {
 	struct gph_args a;
 	struct gosync_phaser root;
-	struct gosync_phaser *children;
-	struct gph_thread *th;
-	long *entries;
-	atomic_long_t advances;
-	u32 inj_round;
-	atomic_t injected;
-	bool stop;
-	bool aborted;
+	atomic_long_t advances;	/* on_advance calls */
+	u32 inj_round;		/* the round an injection is planted in */
+	atomic_t injected;	/* the injection was planted */
+	bool stop;		/* threads stop at the next round */
+	bool aborted;		/* ended early, by the writer or on a violation */
 	struct gosync_run run;
 	struct gosync_violations v;
-	u32 term_round;
-	unsigned long term_at;
-	unsigned long progress_at;
-	long last_adv;
-	bool terminated;
-	bool late;
+	u32 term_round;		/* terminate mode: after this many advances */
+	unsigned long term_at;	/* when the phaser was seen terminated */
+	unsigned long progress_at;	/* when an advance was last seen */
+	long last_adv;		/* the advances seen then */
+	bool terminated;	/* the writer saw the phaser terminated */
+	bool late;		/* threads still ran GPH_PROMPT_S after that */
+	struct gosync_phaser children[GPH_THREADS_MAX];	/* a.tier of them */
+	struct gph_thread th[GPH_THREADS_MAX];
 };
 
 /* Any context: record one violation. */
 #define gph_fail(s, ...)	gosync_violation(&(s)->v, __VA_ARGS__)
 
 /* End the run early: the threads stop, every waiter gets -ESHUTDOWN. */
-static void gph_abort(struct phr *s)
+static void gph_abort(struct gosync_run *run)
 {
+	struct phr *s = run->data;
+
 	/* Pairs with READ_ONCE() in the threads; before the termination. */
 	WRITE_ONCE(s->aborted, true);
 	WRITE_ONCE(s->stop, true);
 	/* Fully ordered: a thread woken by it sees the flags. */
 	gosync_phaser_force_termination(&s->root);
-}
-
-static void gph_run_abort(struct gosync_run *run)
-{
-	gph_abort(run->data);
 }
 
 /* A value every thread derives alike from the seed and @n. */
@@ -304,21 +255,16 @@ static int gph_phase(u64 r)
 	return r & GOSYNC_PHASER_PHASE_MAX;
 }
 
-/* Interrupt and timeout modes: the victim of round @r, and its peer. */
+/* Interrupt and timeout modes: the victim of round @r; its peer is next. */
 static unsigned int gph_victim(const struct phr *s, u32 r)
 {
 	return gph_hash(s, r) % s->a.threads;
 }
 
-static unsigned int gph_slow(const struct phr *s, u32 r)
-{
-	return (gph_victim(s, r) + 1) % s->a.threads;
-}
-
-/* Thread @j is registered in round @r. */
+/* Thread @j is registered in round @r (GPH_NONE is above every round). */
 static bool gph_active(const struct phr *s, unsigned int j, u32 r)
 {
-	return s->th[j].leave == GPH_NONE || s->th[j].leave >= r;
+	return s->th[j].leave >= r;
 }
 
 /* Plant the injection @what now, if it is the one asked and not yet. */
@@ -327,22 +273,21 @@ static bool gph_plant(struct phr *s, enum gph_inject what)
 	return s->a.inject == what && !atomic_xchg(&s->injected, 1);
 }
 
-/* The parties the root has for the round after @r. */
+/*
+ * The parties the root has for the round after @r: the threads still
+ * registered, or the children with one of them.
+ */
 static unsigned int gph_parties_after(const struct phr *s, u32 r)
 {
-	unsigned int i, c, n = 0;
+	unsigned int i, n = 0;
+	u64 seen = 0;
 
-	if (!s->a.tier) {
-		for (i = 0; i < s->a.threads; i++)
-			n += !gph_active(s, i, r + 1);
-		return s->a.threads - n;
-	}
-	for (c = 0; c < s->a.tier; c++) {
-		for (i = c; i < s->a.threads; i += s->a.tier) {
-			if (gph_active(s, i, r + 1)) {
-				n++;
-				break;
-			}
+	for (i = 0; i < s->a.threads; i++) {
+		u64 bit = BIT_ULL(s->a.tier ? i % s->a.tier : i);
+
+		if (gph_active(s, i, r + 1) && !(seen & bit)) {
+			seen |= bit;
+			n++;
 		}
 	}
 	return n;
@@ -356,17 +301,14 @@ static bool gph_on_advance(struct gosync_phaser *ph, unsigned int phase,
 	/* Advances are serialized: nobody else changes it now. */
 	u32 r = atomic_long_read(&s->advances);
 	unsigned int i, want = gph_parties_after(s, r);
-	bool found = false;
 
-	for (i = 0; i < s->a.threads; i++) {
-		if (s->run.threads[i].task == current) {
-			/* Its own counter: it runs us. */
-			s->th[i].ran++;
-			found = true;
+	for (i = 0; i < s->a.threads; i++)
+		if (s->run.threads[i].task == current)
 			break;
-		}
-	}
-	if (!found)
+	/* Its own counter: it runs us. */
+	if (i < s->a.threads)
+		s->th[i].ran++;
+	else
 		gph_fail(s, "on_advance of round %u ran outside the parties' threads", r);
 	if (ph != &s->root)
 		gph_fail(s, "on_advance of round %u got phaser %p, not the root", r, ph);
@@ -380,7 +322,7 @@ static bool gph_on_advance(struct gosync_phaser *ph, unsigned int phase,
 			 r, parties, want);
 	for (i = 0; i < s->a.threads; i++) {
 		/* Pairs with the arrivals' full ordering. */
-		long e = READ_ONCE(s->entries[i]);
+		long e = READ_ONCE(s->th[i].entry);
 
 		if (!gph_active(s, i, r))
 			continue;
@@ -418,47 +360,31 @@ static void gph_stopped(struct gph_thread *t, u32 r, int ret, const char *what)
 	}
 	gph_fail(s, "thread %u: %s returned %d in round %u%s", t->id, what,
 		 ret, r, ret == -ESHUTDOWN ? " on a live phaser" : "");
-	gph_abort(s);
+	gph_abort(&s->run);
 }
 
 /* Before arriving in round @r: the mode's delays and signals. */
 static void gph_before(struct gph_thread *t, u32 r)
 {
 	struct phr *s = t->s;
+	unsigned int victim = gph_victim(s, r);
+	bool peer = t->id == (victim + 1) % s->a.threads;
 	u32 x;
 
-	switch (s->a.mode) {
-	case GPH_DELAY:
+	if (s->a.mode == GPH_DELAY) {
 		x = gosync_xorshift32(&t->rnd);
-		switch (x & 7) {
-		case 0:
-		case 1:
+		if ((x & 7) < 2)
 			udelay((x >> 8) % 50);
-			break;
-		case 2:
+		else if ((x & 7) == 2)
 			usleep_range(10, 100);
-			break;
-		case 3:
-			if (!(x & 0x300))
-				schedule_timeout_uninterruptible(1);
-			break;
-		default:
-			break;
-		}
-		break;
-	case GPH_INTERRUPT:
-		if (t->id == gph_slow(s, r)) {
-			/* The victim cannot leave round r before we arrive. */
-			send_sig(SIGUSR1, s->run.threads[gph_victim(s, r)].task, 1);
-			usleep_range(500, 1000);
-		}
-		break;
-	case GPH_TIMEOUT:
-		if (t->id == gph_slow(s, r))
-			schedule_timeout_uninterruptible(GPH_SHORT + 2);
-		break;
-	default:
-		break;
+		else if ((x & 7) == 3 && !(x & 0x300))
+			schedule_timeout_uninterruptible(1);
+	} else if (peer && s->a.mode == GPH_INTERRUPT) {
+		/* The victim cannot leave round r before we arrive. */
+		send_sig(SIGUSR1, s->run.threads[victim].task, 1);
+		usleep_range(500, 1000);
+	} else if (peer && s->a.mode == GPH_TIMEOUT) {
+		schedule_timeout_uninterruptible(GPH_SHORT + 2);
 	}
 }
 
@@ -484,7 +410,7 @@ static void gph_released(struct gph_thread *t, u32 r, int ret, u64 ran)
 	for (j = 0; j < s->a.threads; j++) {
 		if (!gph_active(s, j, r))
 			continue;
-		e = READ_ONCE(s->entries[j]);
+		e = READ_ONCE(s->th[j].entry);
 		if (j == 1 && r == s->inj_round && t->id == 0 &&
 		    gph_plant(s, GPH_INJ_EARLY))
 			e = (long)r - 1;
@@ -507,7 +433,7 @@ static int gph_reawait(struct gph_thread *t, u32 r)
 	if (ret == -ETIMEDOUT) {
 		gph_fail(t->s, "thread %u: arrival lost: round %u not over %d s later",
 			 t->id, r, GPH_GUARD / HZ);
-		gph_abort(t->s);
+		gph_abort(&t->s->run);
 		return -ESHUTDOWN;
 	}
 	return ret;
@@ -521,25 +447,22 @@ static bool gph_round(struct gph_thread *t, u32 r)
 	u64 ran = t->ran;
 	int ret;
 
-	if (s->a.mode == GPH_INTERRUPT && victim) {
+	if (victim && s->a.mode == GPH_INTERRUPT)
 		ret = gosync_phaser_arrive_and_await_advance_interruptible(t->ph);
-		if (ret == -ERESTARTSYS) {
-			t->interrupts++;
-			flush_signals(current);
-			ret = gph_reawait(t, r);
-		}
-		/* The signal may have come after the phase ended. */
-		flush_signals(current);
-	} else if (s->a.mode == GPH_TIMEOUT && victim) {
+	else if (victim && s->a.mode == GPH_TIMEOUT)
 		ret = gosync_phaser_arrive_and_await_advance_timeout(t->ph,
 								     GPH_SHORT);
-		if (ret == -ETIMEDOUT) {
-			t->timeouts++;
-			ret = gph_reawait(t, r);
-		}
-	} else {
+	else
 		ret = gosync_phaser_arrive_and_await_advance(t->ph);
+	if (ret == -ERESTARTSYS || ret == -ETIMEDOUT) {
+		t->interrupts += ret == -ERESTARTSYS;
+		t->timeouts += ret == -ETIMEDOUT;
+		flush_signals(current);
+		ret = gph_reawait(t, r);
 	}
+	/* The signal may have come after the phase ended. */
+	if (victim)
+		flush_signals(current);
 	if (ret < 0) {
 		gph_stopped(t, r, ret, "arrive_and_await_advance");
 		return false;
@@ -554,24 +477,17 @@ static bool gph_round(struct gph_thread *t, u32 r)
  */
 static bool gph_swap(struct gph_thread *t, u32 r)
 {
-	struct phr *s = t->s;
-	int ret = gosync_phaser_register(t->ph);
+	int reg = gosync_phaser_register(t->ph), ret;
 
-	if (ret < 0) {
-		gph_stopped(t, r, ret, "register");
-		return false;
-	}
-	if (ret != gph_phase(r)) {
-		gph_fail(s, "thread %u: register in round %u returned phase %d, not %d",
-			 t->id, r, ret, gph_phase(r));
-		gph_abort(s);
+	if (reg < 0) {
+		gph_stopped(t, r, reg, "register");
 		return false;
 	}
 	ret = gosync_phaser_arrive_and_deregister(t->ph);
-	if (ret != gph_phase(r)) {
-		gph_fail(s, "thread %u: swap: arrive_and_deregister in round %u: %d, not %d",
-			 t->id, r, ret, gph_phase(r));
-		gph_abort(s);
+	if (reg != gph_phase(r) || ret != gph_phase(r)) {
+		gph_fail(t->s, "thread %u: swap in round %u: register %d, deregister %d, not %d",
+			 t->id, r, reg, ret, gph_phase(r));
+		gph_abort(&t->s->run);
 		return false;
 	}
 	t->registered++;
@@ -629,7 +545,7 @@ static int gph_body(struct gosync_run_thread *rt)
 			break;
 		gph_before(t, r);
 		/* Pairs with READ_ONCE() in the checks; ordered by arrival. */
-		WRITE_ONCE(s->entries[t->id], r);
+		WRITE_ONCE(t->entry, r);
 		if (s->a.mode == GPH_DEREGISTER) {
 			if (r == t->leave) {
 				gph_leave(t, r);
@@ -643,9 +559,6 @@ static int gph_body(struct gosync_run_thread *rt)
 	}
 	return 0;
 }
-
-/* ------------------------------------------------------------------ */
-/* The writer's side.                                                  */
 
 /*
  * The writer's poll: terminate at the chosen point (terminate mode), fail
@@ -688,33 +601,44 @@ static long gph_tick(struct gosync_run *run)
 	return s->a.mode == GPH_TERMINATE && !s->terminated ? 1 : HZ / 10;
 }
 
-static void gph_free(struct phr *s)
+/*
+ * The tree at rest in @phase (the root's): every party registered (for
+ * the root, phaser 0, its children if any), none arrived.
+ */
+static void gph_check_tree(struct phr *s, int phase, const char *when)
 {
-	kfree(s->children);
-	kfree(s->th);
-	kfree(s->entries);
-	kfree(s);
+	struct gosync_phaser *ph = &s->root;
+	unsigned int i, n = s->a.tier ? s->a.tier : s->a.threads;
+
+	for (i = 0; i <= s->a.tier; i++) {
+		if ((!i && gosync_phaser_phase(ph) != phase) ||
+		    gosync_phaser_registered_parties(ph) != n ||
+		    gosync_phaser_unarrived_parties(ph) != n ||
+		    gosync_phaser_arrived_parties(ph) != 0)
+			gph_fail(s,
+				 "%s phaser %u: phase %d parties %u unarrived %u arrived %u, not %d %u %u 0",
+				 when, i, gosync_phaser_phase(ph),
+				 gosync_phaser_registered_parties(ph),
+				 gosync_phaser_unarrived_parties(ph),
+				 gosync_phaser_arrived_parties(ph), phase, n, n);
+		if (i == s->a.tier)
+			break;
+		ph = &s->children[i];
+		n = (s->a.threads - i + s->a.tier - 1) / s->a.tier;
+	}
 }
 
-/* Allocate the run of the parsed @s->a, its phasers and its schedule. */
+/* Set up the run of the parsed @s->a, its phasers and its schedule. */
 static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 {
 	const struct gph_args *a = &s->a;
 	unsigned int i, last;
 	int ret;
 
-	s->th = kcalloc(a->threads, sizeof(*s->th), GFP_KERNEL);
-	s->entries = kcalloc(a->threads, sizeof(*s->entries), GFP_KERNEL);
-	if (a->tier)
-		s->children = kcalloc(a->tier, sizeof(*s->children), GFP_KERNEL);
-	if (!s->th || !s->entries || (a->tier && !s->children))
-		return -ENOMEM;
-	atomic_long_set(&s->advances, 0);
-	atomic_set(&s->injected, 0);
 	s->run = (struct gosync_run){
 		.name = "phaser", .nr_threads = a->threads,
 		.signals = a->mode == GPH_INTERRUPT, .body = gph_body,
-		.tick = gph_tick, .abort = gph_run_abort, .data = s, .v = &s->v,
+		.tick = gph_tick, .abort = gph_abort, .data = s, .v = &s->v,
 	};
 	gosync_violations_init(&s->v, "phaser: run");
 	s->term_round = gph_hash(s, (u64)U32_MAX * 3) % a->rounds;
@@ -732,7 +656,7 @@ static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 		if (a->mode == GPH_DEREGISTER)
 			t->leave = i == last ? a->rounds - 1 :
 				   gph_hash(s, (u64)U32_MAX * 2 + i) % a->rounds;
-		s->entries[i] = -1;
+		t->entry = -1;
 	}
 
 	ret = gosync_phaser_init(&s->root, NULL, a->tier ? 0 : a->threads,
@@ -749,17 +673,7 @@ static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 	for (i = 0; i < a->threads; i++)
 		s->th[i].ph = a->tier ? &s->children[i % a->tier] : &s->root;
 
-	/* A fresh tree: phase 0, every party unarrived. */
-	i = a->tier ? a->tier : a->threads;
-	if (gosync_phaser_phase(&s->root) != 0 ||
-	    gosync_phaser_registered_parties(&s->root) != i ||
-	    gosync_phaser_unarrived_parties(&s->root) != i ||
-	    gosync_phaser_arrived_parties(&s->root) != 0)
-		gph_fail(s, "new root: phase %d parties %u unarrived %u arrived %u, not 0 %u %u 0",
-			 gosync_phaser_phase(&s->root),
-			 gosync_phaser_registered_parties(&s->root),
-			 gosync_phaser_unarrived_parties(&s->root),
-			 gosync_phaser_arrived_parties(&s->root), i, i);
+	gph_check_tree(s, 0, "new");
 	return 0;
 }
 
@@ -767,7 +681,7 @@ static int gph_setup(struct phr *s, struct seq_buf *out, const char *who)
 static void gph_check_shutdown(struct phr *s, struct gosync_phaser *ph,
 			       const char *name)
 {
-	int r[6];
+	int r[6], i, bad = !gosync_phaser_is_terminated(ph);
 
 	r[0] = gosync_phaser_phase(ph);
 	r[1] = gosync_phaser_await_advance_timeout(ph, 0, GPH_GUARD);
@@ -775,24 +689,15 @@ static void gph_check_shutdown(struct phr *s, struct gosync_phaser *ph,
 	r[3] = gosync_phaser_arrive(ph);
 	r[4] = gosync_phaser_arrive_and_deregister(ph);
 	r[5] = gosync_phaser_register(ph);
-	if (r[0] != -ESHUTDOWN || r[1] != -ESHUTDOWN || r[2] != -ESHUTDOWN ||
-	    r[3] != -ESHUTDOWN || r[4] != -ESHUTDOWN || r[5] != -ESHUTDOWN ||
-	    !gosync_phaser_is_terminated(ph))
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		bad |= r[i] != -ESHUTDOWN;
+	if (bad)
 		gph_fail(s, "%s %d: phase %d await %d arr+await %d arrive %d dereg %d reg %d",
 			 name, gosync_phaser_is_terminated(ph), r[0], r[1],
 			 r[2], r[3], r[4], r[5]);
 }
 
-/**
- * struct gph_sum - what the threads counted, summed
- * @phases: the most rounds a thread saw end
- * @wakeups: awaits released by another party's arrival
- * @deregistered: threads that left
- * @registered: parties registered anew
- * @interrupts: -ERESTARTSYS returns
- * @timeouts: -ETIMEDOUT returns
- * @terminated: the phaser ended terminated
- */
+/* What the threads counted, summed; @phases: the most rounds one saw end. */
 struct gph_sum {
 	u32 phases;
 	u64 wakeups;
@@ -810,10 +715,11 @@ static void gph_check(struct phr *s, struct gph_sum *sum)
 	const struct gph_args *a = &s->a;
 	long adv = atomic_long_read(&s->advances);
 	bool want_term = a->mode == GPH_DEREGISTER || a->mode == GPH_TERMINATE;
-	unsigned int i, n;
+	unsigned int i;
 
 	for (i = 0; i < a->threads; i++) {
 		const struct gph_thread *t = &s->th[i];
+		u32 want = a->mode == GPH_DEREGISTER ? t->leave + 1 : a->rounds;
 
 		sum->phases = max(sum->phases, t->completed);
 		sum->wakeups += t->wakeups;
@@ -828,11 +734,9 @@ static void gph_check(struct phr *s, struct gph_sum *sum)
 						term_at + GPH_PROMPT_S * HZ)))
 			gph_fail(s, "thread %u: no -ESHUTDOWN within %d s of the termination",
 				 i, GPH_PROMPT_S);
-		if (a->mode != GPH_TERMINATE && t->completed != (a->mode == GPH_DEREGISTER ?
-								  t->leave + 1 : a->rounds))
+		if (a->mode != GPH_TERMINATE && t->completed != want)
 			gph_fail(s, "thread %u saw %u rounds end, not %u", i,
-				 t->completed, a->mode == GPH_DEREGISTER ?
-				 t->leave + 1 : a->rounds);
+				 t->completed, want);
 		if (a->mode == GPH_DEREGISTER && !t->deregistered)
 			gph_fail(s, "thread %u never deregistered", i);
 	}
@@ -857,36 +761,7 @@ static void gph_check(struct phr *s, struct gph_sum *sum)
 			gph_check_shutdown(s, &s->children[i], "terminated child");
 		return;
 	}
-	n = a->tier ? a->tier : a->threads;
-	if (gosync_phaser_phase(&s->root) != gph_phase(a->rounds) ||
-	    gosync_phaser_registered_parties(&s->root) != n ||
-	    gosync_phaser_unarrived_parties(&s->root) != n)
-		gph_fail(s, "root at the end: phase %d parties %u unarrived %u, not %d %u %u",
-			 gosync_phaser_phase(&s->root),
-			 gosync_phaser_registered_parties(&s->root),
-			 gosync_phaser_unarrived_parties(&s->root),
-			 gph_phase(a->rounds), n, n);
-	for (i = 0; i < a->tier; i++) {
-		n = (a->threads - i + a->tier - 1) / a->tier;
-		if (gosync_phaser_registered_parties(&s->children[i]) != n ||
-		    gosync_phaser_unarrived_parties(&s->children[i]) != n)
-			gph_fail(s, "child %u after the run: %u parties, %u unarrived; want %u",
-				 i, gosync_phaser_registered_parties(&s->children[i]),
-				 gosync_phaser_unarrived_parties(&s->children[i]), n);
-	}
-}
-
-static int gph_print(struct phr *s, const struct gph_sum *sum,
-		     struct seq_buf *out)
-{
-	return gosync_run_result(&s->run, out,
-				 "threads=%u tier=%u rounds=%u mode=%s seed=%llu phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu interrupts=%llu timeouts=%llu terminated=%d",
-				 s->a.threads, s->a.tier, s->a.rounds,
-				 gph_mode_names[s->a.mode], s->a.seed,
-				 sum->phases, atomic_long_read(&s->advances),
-				 sum->wakeups, sum->deregistered,
-				 sum->registered, sum->interrupts,
-				 sum->timeouts, sum->terminated);
+	gph_check_tree(s, gph_phase(a->rounds), "after the run:");
 }
 
 static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
@@ -895,7 +770,7 @@ static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 	struct phr *s;
 	int ret, err;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kvzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	ret = gosync_args_parse(&gosync_phaser_run_args, line, &s->a, out,
@@ -915,13 +790,19 @@ static int gph_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 	if (!ret && s->a.inject && !atomic_read(&s->injected))
 		gph_fail(s, "inject=%s was not planted",
 			 gph_inject_names[s->a.inject]);
-	err = gph_print(s, &sum, out);
+	err = gosync_run_result(&s->run, out,
+				"threads=%u tier=%u rounds=%u mode=%s seed=%llu phases=%u advances=%ld wakeups=%llu deregistered=%u registered=%llu interrupts=%llu timeouts=%llu terminated=%d",
+				s->a.threads, s->a.tier, s->a.rounds,
+				gph_mode_names[s->a.mode], s->a.seed, sum.phases,
+				atomic_long_read(&s->advances), sum.wakeups,
+				sum.deregistered, sum.registered, sum.interrupts,
+				sum.timeouts, sum.terminated);
 	if (!ret)
 		ret = err;
 out_run:
 	gosync_run_free(&s->run);
 out_free:
-	gph_free(s);
+	kvfree(s);
 	return ret;
 }
 

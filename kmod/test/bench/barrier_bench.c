@@ -6,43 +6,34 @@
  *
  * Primitive "barrier", implementations:
  *	gosync_barrier	gosync_barrier_wait() on a barrier of as many parties
- *			as threads, with an action (which makes the stop
- *			decision, below).
+ *			as threads, with an action (the stop decision, below).
  *	two_completions	the classic two-phase (turnstile) barrier: an atomic
- *			count and two completions. Phase 1: the last of the
- *			parties to count up re-arms turnstile 2 and opens
- *			turnstile 1 (complete_all()); everyone waits on it.
- *			Phase 2: the last to count down re-arms turnstile 1
- *			and opens turnstile 2; everyone waits on it. Each
- *			re-arm (reinit_completion()) is safe because every
- *			party has returned from the turnstile it re-arms:
- *			they all counted in the other phase after it.
+ *			count and two completions. The last to count up
+ *			re-arms turnstile 2 and opens turnstile 1; the last to
+ *			count down re-arms 1 and opens 2; everyone waits on
+ *			each. A re-arm (reinit_completion()) is safe: every
+ *			party has returned from that turnstile, since they all
+ *			counted in the other phase after it.
  *	seed		the seed's Barrier (go-concurrency-patterns.txt): an
- *			atomic count, a per-round "channel" (a completion)
- *			that the last arriver closes (complete_all()) and
- *			replaces under a mutex, the count reset to zero.
- *			Written as the seed has it, it hangs:
- *			- a waiter counts, then reads the channel: if the
- *			  last arriver replaced it in between, the waiter
- *			  waits on the next round's channel, which cannot
- *			  close without it;
+ *			atomic count, a per-round "channel" (a completion) the
+ *			last arriver closes and replaces under a mutex, the
+ *			count reset to zero. As the seed has it, it hangs:
+ *			- a waiter counts, then reads the channel: if the last
+ *			  arriver replaced it in between, the waiter waits on
+ *			  the next round's channel, which needs it to close;
  *			- the last arriver closes the old channel before it
- *			  resets the count: a released waiter that counts
- *			  into the next round first is wiped out by the
- *			  reset, and that round never completes.
+ *			  resets the count: a released waiter that counts into
+ *			  the next round first is wiped out by the reset.
  *			The fix keeps the structure: a waiter reads the
- *			channel before it counts, and the last arriver
- *			resets the count and publishes the next channel
- *			under the mutex before it closes the old one. Go's
- *			garbage collector frees a closed channel once its
- *			waiters are gone; here two completions alternate,
- *			and re-arming the spare one is safe because all the
- *			parties of its round have counted in the current
- *			round since they returned from it.
+ *			channel before it counts; the last arriver resets the
+ *			count and publishes the next channel under the mutex
+ *			before it closes the old one. Where Go's collector
+ *			frees closed channels, two completions alternate here;
+ *			re-arming the spare is safe as all parties of its round
+ *			have counted in the current one since they left it.
  *
  * Primitive "phaser", implementations:
- *	gosync_phaser		one phaser, every thread a party of it:
- *				gosync_phaser_arrive_and_await_advance().
+ *	gosync_phaser		one phaser, every thread a party of it.
  *	gosync_phaser_tiered	a root with RB_CHILDREN children, thread i a
  *				party of child i % RB_CHILDREN: the children
  *				take the arrivals, the root one per child.
@@ -51,10 +42,9 @@
  * Stopping. The parties of a barrier must all pass the same number of
  * rounds, or the ones that go on wait forever. So nobody asks
  * gosync_run_continue(): once per round the last arrival (the action,
- * on_advance, or the last to count up) reads whether the run's duration
- * is over and records the decision before anyone is released; each
- * thread reads it after its wait returns, and all leave after the same
- * round.
+ * on_advance, or the last to count up) records whether the run's duration
+ * is over before anyone is released; each thread reads it after its wait,
+ * and all leave after the same round.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -71,41 +61,23 @@
 
 #define RB_CHILDREN	2
 
-/**
- * struct rb_state - the shared state of one run
- * @parties: threads of the run
- * @run: the run, stored by every thread before its first arrival, read
- *	by the last arrival of each round
- * @done: the run is over: written by the last arrival of a round before
- *	the others are released, read by all after the round
- * @gb: gosync_barrier
- * @count: two_completions: parties in phase 1; seed: arrivals this round
- * @turn: two_completions: the turnstiles of phase 1 and 2; seed: the two
- *	channels, used in turn
- * @ch: seed: the current round's channel, one of @turn
- * @reset_mu: seed: taken by the last arriver to replace @ch (resetMu)
- * @root: the phaser, the root of the tree (gosync_phaser_tiered)
- * @child: the children (gosync_phaser_tiered)
- */
+/* The shared state of one run. */
 struct rb_state {
-	unsigned int parties;
-	struct gosync_run *run;
-	bool done;
+	unsigned int parties;	/* threads of the run */
+	unsigned int children;	/* phasers: children of the root, 0 for none */
+	struct gosync_run *run;	/* stored by all before arriving; see rb_decide() */
+	bool done;		/* the run is over: set by a round's last arrival */
 	struct gosync_barrier gb;
-	atomic_t count;
+	atomic_t count;		/* two_completions: in phase 1; seed: arrived */
+	/* two_completions: the turnstiles; seed: the two channels, in turn */
 	struct completion turn[2];
-	struct completion *ch;
-	struct mutex reset_mu;	/* serializes the replacement of ch */
+	struct completion *ch;	/* seed: this round's channel, one of turn */
+	struct mutex reset_mu;	/* seed: serializes the replacement of ch */
 	struct gosync_phaser root;
 	struct gosync_phaser child[RB_CHILDREN];
 };
 
-/**
- * struct rb_ops - one implementation
- * @init: set up for @s->parties parties; 0 or a negative errno
- * @wait: thread @id arrives and waits for the round's end; >= 0 or -errno
- * @abort: free the other threads after an error
- */
+/* One implementation: set up, wait a round (>= 0 or -errno), free the others. */
 struct rb_ops {
 	int (*init)(struct rb_state *s);
 	int (*wait)(struct rb_state *s, unsigned int id);
@@ -209,33 +181,26 @@ static int rb_seed_wait(struct rb_state *s, unsigned int id)
 	return 0;
 }
 
-static int rb_flat_init(struct rb_state *s)
+/* gosync_phaser (no children) and gosync_phaser_tiered. */
+static int rb_phaser_init(struct rb_state *s)
 {
-	return gosync_phaser_init(&s->root, NULL, s->parties, rb_on_advance, s);
-}
-
-static int rb_flat_wait(struct rb_state *s, unsigned int id)
-{
-	return gosync_phaser_arrive_and_await_advance(&s->root);
-}
-
-static int rb_tiered_init(struct rb_state *s)
-{
-	unsigned int c;
+	unsigned int c, n = s->children;
 	int ret;
 
-	ret = gosync_phaser_init(&s->root, NULL, 0, rb_on_advance, s);
-	for (c = 0; !ret && c < RB_CHILDREN; c++)
-		/* Thread i is a party of child i % RB_CHILDREN. */
+	ret = gosync_phaser_init(&s->root, NULL, n ? 0 : s->parties,
+				 rb_on_advance, s);
+	for (c = 0; !ret && c < n; c++)
+		/* Thread i is a party of child i % n. */
 		ret = gosync_phaser_init(&s->child[c], &s->root,
-					 (s->parties + RB_CHILDREN - 1 - c) / RB_CHILDREN,
-					 NULL, NULL);
+					 (s->parties + n - 1 - c) / n, NULL, NULL);
 	return ret;
 }
 
-static int rb_tiered_wait(struct rb_state *s, unsigned int id)
+static int rb_phaser_wait(struct rb_state *s, unsigned int id)
 {
-	return gosync_phaser_arrive_and_await_advance(&s->child[id % RB_CHILDREN]);
+	return gosync_phaser_arrive_and_await_advance(s->children ?
+						      &s->child[id % s->children] :
+						      &s->root);
 }
 
 static void rb_phaser_abort(struct rb_state *s)
@@ -254,15 +219,15 @@ static const struct rb_ops rb_two_completions_ops = {
 static const struct rb_ops rb_seed_ops = { rb_completions_init, rb_seed_wait };
 
 static const struct rb_ops rb_gosync_phaser_ops = {
-	rb_flat_init, rb_flat_wait, rb_phaser_abort,
+	rb_phaser_init, rb_phaser_wait, rb_phaser_abort,
 };
 
 static const struct rb_ops rb_gosync_phaser_tiered_ops = {
-	rb_tiered_init, rb_tiered_wait, rb_phaser_abort,
+	rb_phaser_init, rb_phaser_wait, rb_phaser_abort,
 };
 
 static int rb_setup(void **data, unsigned int threads,
-		    const struct rb_ops *ops, int unused)
+		    const struct rb_ops *ops, int children)
 {
 	struct rb_state *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	int ret;
@@ -270,13 +235,13 @@ static int rb_setup(void **data, unsigned int threads,
 	if (!s)
 		return -ENOMEM;
 	s->parties = threads;
+	s->children = children;
 	ret = ops->init(s);
-	if (ret) {
+	if (ret)
 		kfree(s);
-		return ret;
-	}
-	*data = s;
-	return 0;
+	else
+		*data = s;
+	return ret;
 }
 
 static void rb_teardown(void *data)
@@ -310,13 +275,14 @@ static __always_inline int rb_rounds(struct gosync_run_thread *t,
 	return 0;
 }
 
-#define RB_CASE(prim, which)	GOSYNC_BENCH_MIX_CASE(rb, prim, rounds, which, 0)
+#define RB_CASE(prim, which, children)	\
+	GOSYNC_BENCH_MIX_CASE(rb, prim, rounds, which, children)
 
-RB_CASE("barrier", gosync_barrier);
-RB_CASE("barrier", two_completions);
-RB_CASE("barrier", seed);
-RB_CASE("phaser", gosync_phaser);
-RB_CASE("phaser", gosync_phaser_tiered);
+RB_CASE("barrier", gosync_barrier, 0);
+RB_CASE("barrier", two_completions, 0);
+RB_CASE("barrier", seed, 0);
+RB_CASE("phaser", gosync_phaser, 0);
+RB_CASE("phaser", gosync_phaser_tiered, RB_CHILDREN);
 
 /* The phaser's reference: the barrier's case under primitive "phaser". */
 static const struct gosync_bench_case rb_case_phaser_gosync_barrier = {
