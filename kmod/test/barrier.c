@@ -3,71 +3,8 @@
  * gosync_barrier in gosync_test.ko: /sys/kernel/debug/gosync_test/barrier/,
  * its checks and inject= points on the runner (runner.h).
  *
- * run (0600, command file; grammar of command files in parse.h)
- *	threads=N rounds=M [mode=plain|delay|interrupt|timeout|reset]
- *	[action=0|1] [seed=S] [inject=WHAT]
- *
- *	N kthreads (2 .. 64, unbound) pass M rounds (1 .. 1000000) of one
- *	gosync_barrier of N parties, each writing its round into its slot of
- *	a shared array before it waits. After its release a thread checks
- *	that every slot holds its round or the next (none was released
- *	before all arrived), that the round's action ran (action=1, the
- *	default; the action checks every slot holds the round and counts
- *	itself), and that its arrival index is in 0 .. N - 1 and unique in
- *	the round, so exactly one waiter per generation is the serial one.
- *
- *	Modes, how the threads arrive:
- *	plain		gosync_barrier_wait() at once.
- *	delay		a random short delay first (none, cond_resched(), a
- *			udelay() of up to 20 us or a 10-50 us sleep) and a
- *			random wait flavour (plain, interruptible, killable,
- *			or a timeout of 10 s).
- *	interrupt	in one round in GBAR_BREAK_EVERY (from seed, round and
- *			epoch: every thread agrees) the victim waits
- *			interruptibly while the laggard sleeps, sends it
- *			SIGUSR1, sleeps again and arrives; in the other rounds
- *			random parties wait interruptibly, with no signal.
- *	timeout		the same with a one-jiffy timeout for the victim, the
- *			laggard sleeping three times that, no signal; else
- *			random parties wait with a timeout of 10 s.
- *	reset		the writer calls gosync_barrier_reset() every 0.1-1 ms,
- *			now and then twice, while the parties delay as in
- *			delay mode (so that resets find waiters asleep).
- *
- *	In the breaking modes generations break by the rules of
- *	<gosync/barrier.h> ("Broken state"): in one attempt of a round all N
- *	threads pass or all N fail, and the barrier stays broken until reset.
- *	The failed threads meet outside the barrier (the recovery), whose last
- *	one checks that all failed the same round, exactly one gave up (none
- *	in reset mode) and the barrier is broken, resets it, and all restart
- *	the round in a new epoch. In reset mode a thread that sees a recovery
- *	under way does not arrive, and the recovering threads reset the
- *	barrier every jiffy to free any sleeper. At the end each thread passed
- *	M rounds; generations (rounds whose indices were a permutation of 0 ..
- *	N - 1) = serials = M, wakeups = M * (N - 1), actions = M (0 with
- *	action=0); in interrupt and timeout modes broken (failed epochs) =
- *	interrupts + timeouts and aborted = broken * (N - 1), in reset mode
- *	aborted + skipped = broken * N, in plain and delay nothing broken,
- *	aborted or given up; the barrier is not broken.
- *
- *	inject= plants one violation after the run through the check that
- *	would catch it: early (released with every slot a round behind),
- *	action (an action run twice), serial (a serial waiter too many),
- *	index (an arrival index returned twice), round (two threads failing
- *	different rounds of one epoch).
- *
- *	The output is the runner's result line (runner.h): "result=PASS|FAIL
- *	threads= rounds= mode= generations= wakeups= serials= actions=
- *	broken= timeouts= interrupts= resets= aborted= late= skipped= kicks=
- *	errors=": resets are the writer's, aborted the -ECONNABORTED returns,
- *	late the arrivals at a barrier already broken, skipped the arrivals
- *	left out in reset mode, kicks the recovery's resets. A run the runner
- *	stops (a signal, 60 s, stuck after a violation) breaks the barrier
- *	with a zero-timeout wait until every thread has left (no reset: it
- *	stays broken) and judges nothing more.
- *
- *	Errors: the parser's (see parse.h), -ENOMEM, -EIO for a violation,
- *	the runner's for a stopped run. A rejected command starts nothing.
+ * Its command files, their grammar and what each run checks are
+ * documented for their users in kmod/test/README.md, "barrier".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

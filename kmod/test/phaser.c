@@ -3,72 +3,8 @@
  * gosync_phaser in gosync_test.ko: /sys/kernel/debug/gosync_test/phaser/,
  * its checks and inject= points on the runner (runner.h).
  *
- * run (0600, command file; grammar of command files in parse.h)
- *	threads=N rounds=M [mode=plain|delay|deregister|interrupt|timeout|
- *	terminate] [tier=K] [seed=S] [inject=WHAT]
- *
- *	N kthreads (2 .. 64, unbound) do M rounds (1 .. 1000000) of
- *	gosync_phaser_arrive_and_await_advance() on a fresh phaser tree: tier=0
- *	(the default) every thread a party of the root, tier=K (1 .. N) K
- *	children of the root, thread i a party of child i % K. seed=S (default
- *	1) drives every random choice, so a run can be repeated.
- *
- *	Each thread writes its round into a shared array before it arrives.
- *	The root's on_advance (once per phase, by the last arrival) checks
- *	that its phase follows the previous call's, that every party still
- *	registered wrote the round, and that it is told of the parties still
- *	registered (threads, or for tier=K the children with a thread left).
- *	A released thread checks that it got the next phase (modulo
- *	GOSYNC_PHASER_PHASE_MAX + 1), that round r saw r + 1 on_advance calls,
- *	and that every party registered in the round has written it.
- *
- *	Modes:
- *	plain		M rounds; at the end the phaser is in phase M, not
- *			terminated, with all its parties.
- *	delay		the same with random delays (busy or sleeping, up to
- *			a jiffy) before each arrival.
- *	deregister	each thread leaves with arrive_and_deregister() in a
- *			random round (one in the last), then awaits that phase;
- *			in other rounds it sometimes registers a new party and
- *			deregisters the old one (both return the current
- *			phase). The last deregistration ends the last round and
- *			terminates the phaser (on_advance returns parties == 0,
- *			Java's default): who left in it gets -ESHUTDOWN, then
- *			every call on every phaser of the tree, at once.
- *	interrupt	in each round a random thread (the victim) uses the
- *			_interruptible flavour, and the next sends it SIGUSR1
- *			before it arrives: the victim gets -ERESTARTSYS, its
- *			arrival stands, and it awaits the phase again.
- *	timeout		the same with a one-jiffy _timeout, the next thread
- *			sleeping 3 jiffies before it arrives: -ETIMEDOUT.
- *	terminate	the threads go on until the writer calls
- *			gosync_phaser_force_termination() (root or a child, at
- *			random) after a random number of advances below M and
- *			a random delay: every thread gets -ESHUTDOWN and stops
- *			within GPH_PROMPT_S s, and every call returns
- *			-ESHUTDOWN at once.
- *
- *	inject= plants one violation, once, so that a check fires: early (a
- *	released thread reads a peer one round behind), entry (on_advance
- *	reads a wrong entry), double (on_advance counts a phase twice), phase
- *	(a thread gets a phase one too far), parties (on_advance expects one
- *	party more), terminated (the final check expects the opposite
- *	termination state).
- *
- *	The output is the runner's result line (runner.h): "result=PASS|FAIL
- *	threads= tier= rounds= mode= seed= phases= advances= wakeups=
- *	deregistered= registered= interrupts= timeouts= terminated= errors=":
- *	phases is the most rounds a thread saw end, advances the on_advance
- *	calls, wakeups the awaits released by another party's arrival,
- *	deregistered the threads that left, registered the parties registered
- *	anew, interrupts and timeouts the -ERESTARTSYS and -ETIMEDOUT returns,
- *	terminated whether the phaser ended terminated.
- *
- *	Errors: the parser's (see parse.h), -ERANGE for tier above threads,
- *	-ENOMEM, -EIO for a violation (or no phase advanced for GPH_STUCK_S
- *	seconds), the runner's for a stopped run: the writer then terminates
- *	the phaser, which frees every waiter, and judges nothing more. A
- *	rejected command starts nothing. No thread outlives the write.
+ * Its command files, their grammar and what each run checks are
+ * documented for their users in kmod/test/README.md, "phaser".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -4,40 +4,21 @@
  * party of one barrier and passes it round after round; one op is one
  * round of one thread, so ops_per_sec / threads is rounds per second.
  *
- * Primitive "barrier", implementations:
- *	gosync_barrier	gosync_barrier_wait() on a barrier of as many parties
- *			as threads, with an action (the stop decision, below).
- *	two_completions	the classic two-phase (turnstile) barrier: an atomic
- *			count and two completions. The last to count up
- *			re-arms turnstile 2 and opens turnstile 1; the last to
- *			count down re-arms 1 and opens 2; everyone waits on
- *			each. A re-arm (reinit_completion()) is safe: every
- *			party has returned from that turnstile, since they all
- *			counted in the other phase after it.
- *	seed		the seed's Barrier (go-concurrency-patterns.txt): an
- *			atomic count, a per-round "channel" (a completion) the
- *			last arriver closes and replaces under a mutex, the
- *			count reset to zero. As the seed has it, it hangs:
- *			- a waiter counts, then reads the channel: if the last
- *			  arriver replaced it in between, the waiter waits on
- *			  the next round's channel, which needs it to close;
- *			- the last arriver closes the old channel before it
- *			  resets the count: a released waiter that counts into
- *			  the next round first is wiped out by the reset.
- *			The fix keeps the structure: a waiter reads the
- *			channel before it counts; the last arriver resets the
- *			count and publishes the next channel under the mutex
- *			before it closes the old one. Where Go's collector
- *			frees closed channels, two completions alternate here;
- *			re-arming the spare is safe as all parties of its round
- *			have counted in the current one since they left it.
+ * Each case and implementation, what it does and what one op is, is
+ * documented for the benchmarks' users in kmod/test/bench/README.md,
+ * "barrier and phaser".
  *
- * Primitive "phaser", implementations:
- *	gosync_phaser		one phaser, every thread a party of it.
- *	gosync_phaser_tiered	a root with RB_CHILDREN children, thread i a
- *				party of child i % RB_CHILDREN: the children
- *				take the arrivals, the root one per child.
- *	gosync_barrier		for reference, the barrier's case above.
+ * The seed's Barrier, as the seed writes it, hangs: a waiter counts, then
+ * reads the channel, which the last arriver may have replaced in between
+ * (the waiter then waits on the next round's channel, which needs it to
+ * close); and the last arriver closes the old channel before it resets
+ * the count, wiping out a released waiter that already counted into the
+ * next round. The fix keeps the structure: a waiter reads the channel
+ * before it counts; the last arriver resets the count and publishes the
+ * next channel under the mutex before it closes the old one. Where Go's
+ * collector frees closed channels, two completions alternate here;
+ * re-arming the spare is safe as all parties of its round have counted in
+ * the current one since they left it.
  *
  * Stopping. The parties of a barrier must all pass the same number of
  * rounds, or the ones that go on wait forever. So nobody asks

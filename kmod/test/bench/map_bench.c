@@ -5,74 +5,9 @@
  * operation mixes times three implementations make 18 cases, listed in
  * /sys/kernel/debug/gosync_test/bench/cases and run through bench/run.
  *
- * Keys are u64. The preloaded cases use a key space of GM_B_KEYS keys
- * (0 .. GM_B_KEYS - 1); a key's preloaded value is GM_B_COOKIE(key). Every
- * thread draws keys and operations from its own xorshift64* generator,
- * seeded by its thread id, so the three implementations see the same
- * sequence of keys and operations. One "op" is one call of the mix below;
- * t->ops is updated once per batch of GM_B_BATCH ops.
- *
- * Cases (the operation mixes):
- *	read_only	every key present; each op loads a random key. Every
- *			load must hit and return the preloaded value (checked).
- *	read_mostly	half the keys present at start (the even ones); each
- *			op picks a random key and loads it (90%), stores a
- *			new value (5%: overwrite or insert) or deletes it
- *			(5%), so about half the keys stay present.
- *	write_heavy	as read_mostly with 50% loads, 25% stores, 25%
- *			deletes.
- *	swap		every key present; each op swaps a new value into a
- *			random key and must get an old value back (checked).
- *	cas		every key present; each op loads a random key and
- *			compare-and-swaps a new value for the one it loaded.
- *			One op = that load + one CAS attempt, successful or
- *			not (a CAS fails only if another thread changed the
- *			key in between; any other error fails the run).
- *	insert_growth	starts from an empty table with no size hint; thread
- *			i inserts the keys ((i + 1) << 32) + 0, 1, 2, ...
- *			(insert-if-absent, each must succeed) until it has
- *			inserted GM_B_GROWTH_KEYS / threads keys or the run's
- *			duration is over, then returns (its rate: its inserts
- *			by its own time). So each run measures growth from
- *			empty to at most GM_B_GROWTH_KEYS entries, with bounded
- *			memory and no deletions (it may end before duration_ms).
- *
- * Implementations, what each does per operation:
- *	gosync_map	gosync_map_load(), _store(), _delete(), _swap(),
- *			_compare_and_swap(), _load_or_store() (the insert);
- *			key kind GOSYNC_MAP_KEY_U64, no release callback:
- *			values are plain non-NULL cookies, never dereferenced.
- *			size_hint GM_B_KEYS for the preloaded cases, 0 for
- *			insert_growth.
- *	rhashtable	objects {rhash_head, u64 key, unsigned long value,
- *			rcu_head} kmalloc'd with GFP_KERNEL, jhash2 over the
- *			key, automatic_shrinking, nelem_hint min(GM_B_KEYS,
- *			U16_MAX) for the preloaded cases (0 for growth). An
- *			object's value never changes once it is in the table,
- *			so a value is read without any ordering beyond the
- *			lookup's, under rcu_read_lock(). store, swap and cas
- *			publish a new object (rhashtable_replace_fast() of the
- *			old one, or an insert: store, swap and insert use
- *			rhashtable_lookup_get_insert_fast() and
- *			rhashtable_lookup_insert_fast()); delete uses
- *			rhashtable_remove_fast(); what left the table is freed
- *			with kfree_rcu(); an object that left the table
- *			meanwhile is looked up again. Allocation happens
- *			before rcu_read_lock(); each thread keeps one spare
- *			object, so an op that ends up not publishing its new
- *			object (failed CAS, store racing a delete) does not
- *			pay kmalloc/kfree. -EBUSY or -ENOMEM from an insert
- *			(a resize, GFP_ATOMIC bucket allocation) is retried
- *			outside the RCU section, up to GM_B_RHT_RETRIES times.
- *	rwlock		one rwlock_t over a fixed array of hlist_head
- *			buckets, as many as the key space has keys (GM_B_KEYS,
- *			or GM_B_GROWTH_KEYS for insert_growth), indexed by
- *			hash_64(); nodes {hlist_node, u64 key, unsigned long
- *			value}. load: read_lock; the others: write_lock, and
- *			an existing key's value is overwritten in place (no
- *			allocation, no RCU). A node is allocated before taking
- *			the lock; a deleted node is freed after dropping it,
- *			or kept as the thread's spare.
+ * Each case and implementation, what it does and what one op is, is
+ * documented for the benchmarks' users in kmod/test/bench/README.md,
+ * "map".
  *
  * Every implementation is one function, struct gm_b_ops.op(), that does
  * any of the operations (enum gm_b_how); the bodies are written once per

@@ -5,52 +5,9 @@
  * operation mixes times five implementations make 15 cases, listed in
  * /sys/kernel/debug/gosync_test/bench/cases and run through bench/run.
  *
- * Every implementation hands out GP_B_SIZE-byte objects (struct gp_b_obj).
- * A thread writes a sequence number into every object it gets, as a user
- * would initialize it, so each implementation pays for bringing the
- * object's first cache line to its CPU.
- *
- * Cases (the operation mixes):
- *	pair		get one object and put it back, on the local CPU. One
- *			op is one get+put pair.
- *	batch16		get GP_B_BURST (16) objects, then put them back in the
- *			order they came. One op is one get+put pair (16 per
- *			round), so ns_per_op compares with pair's.
- *	xcpu		cross-CPU producer/consumer: threads 2k and 2k + 1
- *			(bound to different CPUs) share a single-producer,
- *			single-consumer ring of GP_B_RING slots; the producer
- *			gets objects, stamps them and pushes them, the
- *			consumer pops them, checks the stamp and puts them:
- *			every object is got on one CPU and put on another.
- *			One op is one get or one put: each side counts its
- *			own calls, so ops_per_sec is twice the objects moved
- *			per second. A full (or empty) ring makes a side wait;
- *			waiting counts no op.
- *			An odd thread out (the only thread of a one-thread
- *			run) has a ring of its own: it gets GP_B_RING objects
- *			into it, then puts them back in FIFO order (a deep
- *			same-CPU batch, so the case still runs and means
- *			something with one CPU).
- *
- * Implementations, what get and put do:
- *	gosync_pool	gosync_pool_get(GFP_KERNEL), gosync_pool_put(); a pool
- *			of GP_B_SIZE-byte objects, no constructor, default
- *			per-CPU cache (GOSYNC_POOL_CPU_CACHE_DEFAULT), not
- *			IRQ-safe (the fast path disables preemption).
- *	gosync_pool_irq	the same with GOSYNC_POOL_IRQSAFE (the fast path
- *			disables interrupts): what IRQ safety costs.
- *	kmem_cache	kmem_cache_alloc(GFP_KERNEL), kmem_cache_free() on a
- *			cache of GP_B_SIZE-byte objects made for the run.
- *	mempool		mempool_alloc(GFP_KERNEL), mempool_free() on a
- *			mempool_create_slab_pool() of GP_B_MEMPOOL_MIN
- *			reserved objects over such a cache.
- *	spinlock	one global list_head of free objects, linked through
- *			the objects themselves, under one spinlock_t (plain
- *			spin_lock(), process context as the non-IRQ-safe pool)
- *			in a cache line of its own; preloaded with GP_B_PRELOAD
- *			objects from a kmem_cache, which also serves a get
- *			that finds the list empty. A put always links the
- *			object back.
+ * Each case and implementation, what it does and what one op is, is
+ * documented for the benchmarks' users in kmod/test/bench/README.md,
+ * "pool".
  *
  * Every implementation is one entry of enum gp_b_impl; get and put switch
  * on it. The bodies are written once per mix and instantiated per
