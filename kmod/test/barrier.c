@@ -101,12 +101,8 @@ static const struct gosync_param gbar_params[] = {
 };
 
 /* The arguments of barrier/run; the fuzzers run them too. */
-const struct gosync_args gosync_barrier_run_args = {
-	.params = gbar_params,
-	.nr = ARRAY_SIZE(gbar_params),
-	.size = sizeof(struct gbar_args),
-	.defaults = &gbar_defaults,
-};
+const struct gosync_args gosync_barrier_run_args =
+	GOSYNC_ARGS(gbar_params, struct gbar_args, &gbar_defaults, NULL);
 
 /* A thread's counts, or every thread's added up: only u64s (see gbar_exec()). */
 struct gbar_sum {

@@ -30,12 +30,9 @@ static const struct gosync_param gosync_bench_params[] = {
 };
 
 /* bench/run: "primitive=P case=C impl=I [threads=N] [duration_ms=D]". */
-const struct gosync_args gosync_bench_run_args = {
-	.params = gosync_bench_params,
-	.nr = ARRAY_SIZE(gosync_bench_params),
-	.size = sizeof(struct gosync_bench_args),
-	.defaults = &gosync_bench_defaults,
-};
+const struct gosync_args gosync_bench_run_args =
+	GOSYNC_ARGS(gosync_bench_params, struct gosync_bench_args,
+		    &gosync_bench_defaults, NULL);
 
 /* threads= is 0 until here when not given: every online CPU. */
 static int gosync_counter_check(void *args, struct seq_buf *out,
@@ -58,10 +55,6 @@ static const struct gosync_param gosync_counter_params[] = {
 };
 
 /* counter/stress: "[threads=N] [duration_ms=D]". */
-const struct gosync_args gosync_counter_stress_args = {
-	.params = gosync_counter_params,
-	.nr = ARRAY_SIZE(gosync_counter_params),
-	.size = sizeof(struct gosync_counter_args),
-	.defaults = &gosync_counter_defaults,
-	.check = gosync_counter_check,
-};
+const struct gosync_args gosync_counter_stress_args =
+	GOSYNC_ARGS(gosync_counter_params, struct gosync_counter_args,
+		    &gosync_counter_defaults, gosync_counter_check);

@@ -580,13 +580,8 @@ static const struct gosync_param gm_st_params[] = {
 };
 
 /* The arguments of map/stress; the fuzzers run them too. */
-const struct gosync_args gosync_map_stress_args = {
-	.params = gm_st_params,
-	.nr = ARRAY_SIZE(gm_st_params),
-	.size = sizeof(struct gm_st_args),
-	.defaults = &gm_st_defaults,
-	.check = gm_st_args_check,
-};
+const struct gosync_args gosync_map_stress_args =
+	GOSYNC_ARGS(gm_st_params, struct gm_st_args, &gm_st_defaults, gm_st_args_check);
 
 static int gm_cmdfile_exec(struct gosync_cmd_file *f, char *line, struct seq_buf *out)
 {

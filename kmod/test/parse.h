@@ -125,6 +125,11 @@ struct gosync_args {
 	int (*check)(void *a, struct seq_buf *out, const char *who);
 };
 
+/* A struct gosync_args of table @p, filling a @t from @d, with @chk. */
+#define GOSYNC_ARGS(p, t, d, chk)					\
+	{ .params = (p), .nr = sizeof(p) / sizeof((p)[0]), .size = sizeof(t), \
+	  .defaults = (d), .check = (chk) }
+
 /* The most keys one command may declare. */
 #define GOSYNC_PARAMS_MAX	32
 

@@ -117,13 +117,8 @@ static const struct gosync_param gph_params[] = {
 };
 
 /* The arguments of phaser/run; the fuzzers run them too. */
-const struct gosync_args gosync_phaser_run_args = {
-	.params = gph_params,
-	.nr = ARRAY_SIZE(gph_params),
-	.size = sizeof(struct gph_args),
-	.defaults = &gph_defaults,
-	.check = gph_args_check,
-};
+const struct gosync_args gosync_phaser_run_args =
+	GOSYNC_ARGS(gph_params, struct gph_args, &gph_defaults, gph_args_check);
 
 struct phr;
 

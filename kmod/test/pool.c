@@ -934,13 +934,8 @@ static const struct gosync_param gp_st_params[] = {
 };
 
 /* The arguments of pool/stress (grammar above); the fuzzers run them too. */
-const struct gosync_args gosync_pool_stress_args = {
-	.params = gp_st_params,
-	.nr = ARRAY_SIZE(gp_st_params),
-	.size = sizeof(struct gp_st_args),
-	.defaults = &gp_st_defaults,
-	.check = gp_st_args_check,
-};
+const struct gosync_args gosync_pool_stress_args =
+	GOSYNC_ARGS(gp_st_params, struct gp_st_args, &gp_st_defaults, gp_st_args_check);
 
 /* ------------------------------------------------------------------ */
 /* stress: the run.                                                    */
