@@ -141,19 +141,28 @@ static __always_inline int gb_b_call(struct gosync_run_thread *t,
 	return ops->check(&s->p);
 }
 
-/* GB_B_CASES() - the bench cases of one mix, one per implementation. */
-#define GB_B_CASES(mix)							\
-	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, gosync_breaker, 0);	\
-	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, mutex, 0);		\
-	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, spinlock, 0);		\
-	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, atomic_long, 0);		\
-	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, percpu, 0)
+/* GB_B_CASE() - the bench case of one (mix, implementation); see bench.h. */
+#define GB_B_CASE(mix, which)						\
+	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, which, 0)
+/* GB_B_LIST() - the cases of one mix, one per implementation. */
 #define GB_B_LIST(mix)							\
 	&gb_b_case_##mix##_gosync_breaker, &gb_b_case_##mix##_mutex,		\
 	&gb_b_case_##mix##_spinlock, &gb_b_case_##mix##_atomic_long,		\
 	&gb_b_case_##mix##_percpu
 
-GB_B_CASES(pair);
-GB_B_CASES(call);
-GB_B_CASES(fail1pct);
+GB_B_CASE(pair, gosync_breaker);
+GB_B_CASE(pair, mutex);
+GB_B_CASE(pair, spinlock);
+GB_B_CASE(pair, atomic_long);
+GB_B_CASE(pair, percpu);
+GB_B_CASE(call, gosync_breaker);
+GB_B_CASE(call, mutex);
+GB_B_CASE(call, spinlock);
+GB_B_CASE(call, atomic_long);
+GB_B_CASE(call, percpu);
+GB_B_CASE(fail1pct, gosync_breaker);
+GB_B_CASE(fail1pct, mutex);
+GB_B_CASE(fail1pct, spinlock);
+GB_B_CASE(fail1pct, atomic_long);
+GB_B_CASE(fail1pct, percpu);
 GOSYNC_BENCH_SET(breaker, GB_B_LIST(pair), GB_B_LIST(call), GB_B_LIST(fail1pct));

@@ -129,19 +129,21 @@ static const struct gb_b_ops gb_b_##impl##_ops = {				\
 
 /*
  * GB_B_PEER() - the table of a peer, with its call(): allow, @fn, done,
- * out of line as gosync_breaker_call() is.
+ * out of line as gosync_breaker_call() is (the table is a constant: its
+ * allow and done inline).
  */
 #define GB_B_PEER(impl, init_fn, destroy_fn, allow_fn, done_fn, check_fn)	\
+static const struct gb_b_ops gb_b_##impl##_ops;					\
 static noinline int gb_b_##impl##_call(struct gb_b_peers *p,			\
 				       int (*fn)(void *arg), void *arg)		\
 {										\
 	struct gosync_breaker_ticket t;						\
-	int ret = allow_fn(p, &t);						\
+	int ret = gb_b_##impl##_ops.allow(p, &t);				\
 										\
 	if (ret)								\
 		return ret;							\
 	ret = fn(arg);								\
-	done_fn(p, &t, ret);							\
+	gb_b_##impl##_ops.done(p, &t, ret);					\
 	return ret;								\
 }										\
 GB_B_OPS(impl, init_fn, destroy_fn, allow_fn, done_fn, gb_b_##impl##_call,	\
@@ -277,24 +279,34 @@ static int gb_b_seed_check(struct gb_b_peers *p)
 	return -EIO;
 }
 
-/* GB_B_SEED() - the seed's breaker under the lock @spin picks, as @impl. */
-#define GB_B_SEED(impl, spin)							\
-static __always_inline int gb_b_##impl##_allow(struct gb_b_peers *p,		\
-					      struct gosync_breaker_ticket *t)	\
-{										\
-	return gb_b_seed_allow(&p->seed, spin);					\
-}										\
-static __always_inline void gb_b_##impl##_done(struct gb_b_peers *p,		\
-					      struct gosync_breaker_ticket *t,	\
-					      int err)				\
-{										\
-	gb_b_seed_done(&p->seed, spin, err);					\
-}										\
-GB_B_PEER(impl, gb_b_seed_init, gb_b_seed_destroy, gb_b_##impl##_allow,	\
-	  gb_b_##impl##_done, gb_b_seed_check)
+static __always_inline int gb_b_mx_allow(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t)
+{
+	return gb_b_seed_allow(&p->seed, false);
+}
 
-GB_B_SEED(mutex, false);
-GB_B_SEED(spinlock, true);
+static __always_inline void gb_b_mx_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
+{
+	gb_b_seed_done(&p->seed, false, err);
+}
+
+static __always_inline int gb_b_sp_allow(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t)
+{
+	return gb_b_seed_allow(&p->seed, true);
+}
+
+static __always_inline void gb_b_sp_done(struct gb_b_peers *p,
+					 struct gosync_breaker_ticket *t, int err)
+{
+	gb_b_seed_done(&p->seed, true, err);
+}
+
+GB_B_PEER(mutex, gb_b_seed_init, gb_b_seed_destroy, gb_b_mx_allow, gb_b_mx_done,
+	  gb_b_seed_check);
+GB_B_PEER(spinlock, gb_b_seed_init, gb_b_seed_destroy, gb_b_sp_allow,
+	  gb_b_sp_done, gb_b_seed_check);
 
 /* ---- the bare counters ---- */
 
