@@ -324,6 +324,29 @@ static void gb_judge(struct gosync_violations *v, const char *why,
 				 gosync_breaker_reason_name(ev->reason), why);
 }
 
+/*
+ * gosync_breaker_init() @b with @o, then register @nb calling @fn; on
+ * failure, says why as @verb's, with @b destroyed.
+ */
+static int gb_init(struct gosync_breaker *b, struct gosync_breaker_opts *o,
+		   struct notifier_block *nb, notifier_fn_t fn,
+		   const char *verb, struct seq_buf *out)
+{
+	int ret = gosync_breaker_init(b, o, GFP_KERNEL);
+
+	if (ret) {
+		gb_report(out, "%s: gosync_breaker_init() failed (%d)", verb, ret);
+		return ret;
+	}
+	nb->notifier_call = fn;
+	ret = gosync_breaker_notifier_register(b, nb);
+	if (ret) {
+		gb_report(out, "%s: notifier_register() failed (%d)", verb, ret);
+		gosync_breaker_destroy(b);
+	}
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* cmd: the test breakers.                                             */
 
@@ -556,13 +579,13 @@ static struct gb_slot *gb_slot(struct brkdbg *t, u32 id)
 	return used;
 }
 
-/* Unregister the notifier (it may sleep), destroy the breaker, free @t. */
-static void gb_free(struct brkdbg *t, bool registered, bool initialized)
+/* If @live, unregister the notifier (it may sleep), destroy the breaker; free @t. */
+static void gb_free(struct brkdbg *t, bool live)
 {
-	if (registered)
+	if (live) {
 		gosync_breaker_notifier_unregister(&t->b, &t->nb);
-	if (initialized)
 		gosync_breaker_destroy(&t->b);
+	}
 	kvfree(t->slots);
 	kfree(t);
 }
@@ -589,18 +612,15 @@ static int gb_int(const char *key, const char *s, int lo, int hi, int *v,
 static int gb_parse_ignore(char *s, struct gosync_breaker_opts *o,
 			   struct seq_buf *out)
 {
-	char *comma;
-	int ret, v;
+	char *e;
+	int ret;
 
 	if (!strcmp(s, "none")) {
 		o->flags |= GOSYNC_BREAKER_IGNORE_EXACT;
 		return 0;
 	}
-	for (;;) {
-		comma = strchr(s, ',');
-		if (comma)
-			*comma = '\0';
-		if (!*s) {
+	while ((e = strsep(&s, ","))) {
+		if (!*e) {
 			gb_report(out, "create: ignore= has an empty entry");
 			return -EINVAL;
 		}
@@ -609,14 +629,12 @@ static int gb_parse_ignore(char *s, struct gosync_breaker_opts *o,
 				  GOSYNC_BREAKER_IGNORE_MAX);
 			return -ERANGE;
 		}
-		ret = gb_int("ignore", s, -MAX_ERRNO, -1, &v, out);
+		ret = gb_int("ignore", e, -MAX_ERRNO, -1,
+			     &o->ignore[o->nr_ignore++], out);
 		if (ret)
 			return ret;
-		o->ignore[o->nr_ignore++] = v;
-		if (!comma)
-			return 0;
-		s = comma + 1;
 	}
+	return 0;
 }
 
 /* The checks of create between its options, and the name. */
@@ -728,18 +746,9 @@ static int gb_create(struct brkdbg *unused, struct gb_args *a,
 	raw_spin_lock_init(&t->ev_lock);
 	gosync_violations_init(&t->v, "breaker: cmd");
 
-	ret = gosync_breaker_init(&t->b, o, GFP_KERNEL);
+	ret = gb_init(&t->b, o, &t->nb, gb_notify, "create", out);
 	if (ret) {
-		gb_report(out, "create: gosync_breaker_init() failed (%d)",
-			  ret);
-		gb_free(t, false, false);
-		return ret;
-	}
-	t->nb.notifier_call = gb_notify;
-	ret = gosync_breaker_notifier_register(&t->b, &t->nb);
-	if (ret) {
-		gb_report(out, "create: notifier_register() failed (%d)", ret);
-		gb_free(t, false, true);
+		gb_free(t, false);
 		return ret;
 	}
 	gb_breakers[slot] = t;
@@ -756,7 +765,7 @@ static int gb_destroy(struct brkdbg *t, struct gb_args *a,
 	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++)
 		if (gb_breakers[i] == t)
 			gb_breakers[i] = NULL;
-	gb_free(t, true, true);
+	gb_free(t, true);
 	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name,
 		       held, events);
 	return 0;
@@ -1018,15 +1027,8 @@ static bool gb_ne(u64 a, u64 b, u64 *x, u64 *y)
 
 /*
  * The invariants of a quiet breaker, against its notifier's log and what
- * this file did with it: no bad event, no event pending, events delivered
- * = transitions, gen = transitions + 1, the last event's state, forced
- * and gen are the breaker's, trips <= transitions, rejected, ignored and
- * stale as this file saw them, open_delay_ms within [open_ms,
- * open_max_ms], no probe outside half-open, probes in half-open = the
- * tickets held of its generation <= the probe limit, fewer probe
- * successes than close it, a metrics-only breaker closed unless forced,
- * and closed: failures and slow <= calls, consecutive below the limit
- * unless forced. Returns NULL if they hold, else what does not.
+ * this file did with it. Returns NULL if they hold, else the first that
+ * does not, its two sides in @x and @y.
  */
 static const char *gb_check_once(struct brkdbg *t, u64 *x, u64 *y)
 {
@@ -1240,7 +1242,7 @@ void gb_cmd_exit(void)
 	mutex_lock(&gb_lock);
 	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++) {
 		if (gb_breakers[i])
-			gb_free(gb_breakers[i], true, true);
+			gb_free(gb_breakers[i], true);
 		gb_breakers[i] = NULL;
 	}
 	mutex_unlock(&gb_lock);
@@ -1610,12 +1612,6 @@ static int gb_st_gen_state(const struct brkst *s, const struct gb_st_sum *sum,
 	return -1;
 }
 
-/* Calls admitted in generation @gen, or -1 if not tracked. */
-static long gb_st_admitted(const struct brkst *s, u64 gen)
-{
-	return gen < GB_ST_GENS ? atomic_read(&s->gens[gen].admitted) : -1;
-}
-
 /*
  * The event log: order and legality (gb_illegal()), times, delays,
  * thresholds. Leaves the last event in @last and its delay in @delay_end.
@@ -1644,7 +1640,9 @@ static void gb_st_check_events(struct brkst *s, struct gb_st_sum *sum,
 		if (ev->time_ns < last->time_ns)
 			gb_st_fail(s, "gen %llu: time %llu ns before the previous event's %llu",
 				   ev->gen, ev->time_ns, last->time_ns);
-		adm = gb_st_admitted(s, ev->gen - 1);
+		/* Calls admitted in the generation it ends, -1: not tracked. */
+		adm = ev->gen - 1 < GB_ST_GENS ?
+		      atomic_read(&s->gens[ev->gen - 1].admitted) : -1;
 		switch (ev->to) {
 		case GOSYNC_BREAKER_OPEN:
 			if (ev->from == GOSYNC_BREAKER_HALF_OPEN) {
@@ -1833,77 +1831,43 @@ static int gb_st_quiesce(struct brkst *s, struct gosync_breaker_counts *c)
 /* ------------------------------------------------------------------ */
 /* stress: the command.                                                */
 
-static void gb_st_free(struct brkst *s)
-{
-	kvfree(s->log);
-	kvfree(s->gens);
-	kfree(s->th);
-	kfree(s);
-}
-
-/* The breaker's options for the parsed arguments in @s->a. */
-static void gb_st_opts(struct brkst *s)
+/* Allocate and set up a run of the parsed arguments in @s->a. */
+static int gb_st_setup(struct brkst *s, struct seq_buf *out)
 {
 	const struct gb_st_args *a = &s->a;
-	struct gosync_breaker_opts *o = &s->opts;
+	bool rate = a->policy != GB_ST_CONSECUTIVE;
+	unsigned int i;
 
-	*o = (struct gosync_breaker_opts){
+	s->period = ns_to_ktime((u64)a->timer_us * NSEC_PER_USEC);
+	s->fail_pct = a->fail_pct;
+	raw_spin_lock_init(&s->log_lock);
+	gosync_violations_init(&s->v, "breaker: stress");
+	s->th = kcalloc(a->threads, sizeof(*s->th), GFP_KERNEL);
+	s->gens = kvcalloc(GB_ST_GENS, sizeof(*s->gens), GFP_KERNEL);
+	s->log = kvcalloc(GB_ST_GENS, sizeof(*s->log), GFP_KERNEL);
+	if (!s->th || !s->gens || !s->log)
+		return -ENOMEM;
+	for (i = 0; i < a->threads; i++) {
+		s->th[i].s = s;
+		s->th[i].rnd = 0x9e3779b9U * (2 * i + 1);
+		s->th[i].irq_rnd = 0x85ebca6bU * (2 * i + 1);
+	}
+	s->opts = (struct gosync_breaker_opts){
 		.name = "stress",
 		.flags = a->notify_timer ? GOSYNC_BREAKER_NOTIFY_TIMER : 0,
 		.open_ms = a->open_ms,
 		.open_max_ms = a->backoff ? a->open_ms * GB_ST_BACKOFF_FACTOR : 0,
 		.probes = a->probes,
 		.successes = a->successes,
+		.consecutive = rate ? 0 : a->consecutive,
+		.failure_rate = a->policy == GB_ST_RATE ? a->rate : 0,
+		.slow_rate = a->policy == GB_ST_SLOW ? a->rate : 0,
+		.slow_us = a->policy == GB_ST_SLOW ? GB_ST_SLOW_US : 0,
+		.min_calls = rate ? a->min_calls : 0,
+		.buckets = rate ? GB_ST_BUCKETS : 0,
+		.bucket_ms = rate ? GB_ST_BUCKET_MS : 0,
 	};
-	if (a->policy == GB_ST_CONSECUTIVE) {
-		o->consecutive = a->consecutive;
-		return;
-	}
-	if (a->policy == GB_ST_RATE) {
-		o->failure_rate = a->rate;
-	} else {
-		o->slow_rate = a->rate;
-		o->slow_us = GB_ST_SLOW_US;
-	}
-	o->min_calls = a->min_calls;
-	o->buckets = GB_ST_BUCKETS;
-	o->bucket_ms = GB_ST_BUCKET_MS;
-}
-
-/* Allocate and set up a run of the parsed arguments in @s->a. */
-static int gb_st_setup(struct brkst *s, struct seq_buf *out)
-{
-	unsigned int i;
-	int ret;
-
-	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
-	s->fail_pct = s->a.fail_pct;
-	raw_spin_lock_init(&s->log_lock);
-	gosync_violations_init(&s->v, "breaker: stress");
-	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
-	s->gens = kvcalloc(GB_ST_GENS, sizeof(*s->gens), GFP_KERNEL);
-	s->log = kvcalloc(GB_ST_GENS, sizeof(*s->log), GFP_KERNEL);
-	if (!s->th || !s->gens || !s->log)
-		return -ENOMEM;
-	for (i = 0; i < s->a.threads; i++) {
-		s->th[i].s = s;
-		s->th[i].rnd = 0x9e3779b9U * (2 * i + 1);
-		s->th[i].irq_rnd = 0x85ebca6bU * (2 * i + 1);
-	}
-	gb_st_opts(s);
-	ret = gosync_breaker_init(&s->b, &s->opts, GFP_KERNEL);
-	if (ret) {
-		gb_report(out, "stress: gosync_breaker_init() failed (%d)",
-			  ret);
-		return ret;
-	}
-	s->nb.notifier_call = gb_st_notify;
-	ret = gosync_breaker_notifier_register(&s->b, &s->nb);
-	if (ret) {
-		gb_report(out, "stress: notifier_register() failed (%d)", ret);
-		gosync_breaker_destroy(&s->b);
-	}
-	return ret;
+	return gb_init(&s->b, &s->opts, &s->nb, gb_st_notify, "stress", out);
 }
 
 /* Run the threads and the control thread; then wait for a quiet breaker. */
@@ -1992,7 +1956,10 @@ static int gb_st_exec(struct gosync_cmd_file *f, char *line,
 out_destroy:
 	gosync_breaker_destroy(&s->b);
 out_free:
-	gb_st_free(s);
+	kvfree(s->log);
+	kvfree(s->gens);
+	kfree(s->th);
+	kfree(s);
 	return ret;
 }
 
