@@ -438,8 +438,7 @@ static const char *const gb_clocks[] = { "real", "fake" };
 
 static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_NAME] = GB_STR(name, GOSYNC_BREAKER_CMD_NAME_MAX + 1),
-	[GB_A_CONSECUTIVE] = GB_OPT(consecutive,
-					    GOSYNC_BREAKER_CONSECUTIVE_MAX),
+	[GB_A_CONSECUTIVE] = GB_OPT(consecutive, GOSYNC_BREAKER_CONSECUTIVE_MAX),
 	[GB_A_FAILURE_RATE] = GB_OPT(failure_rate, 100),
 	[GB_A_SLOW_RATE] = GB_OPT(slow_rate, 100),
 	[GB_A_SLOW_US] = GB_OPT(slow_us, U32_MAX),
@@ -450,14 +449,13 @@ static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_OPEN_MAX_MS] = GB_OPT(open_max_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
 	[GB_A_PROBES] = GB_OPT(probes, GOSYNC_BREAKER_PROBES_MAX),
 	[GB_A_SUCCESSES] = GB_OPT(successes, GOSYNC_BREAKER_PROBES_MAX),
-	[GB_A_HALF_OPEN_MAX_MS] = GB_OPT(half_open_max_ms,
-						 GOSYNC_BREAKER_OPEN_MS_MAX),
+	[GB_A_HALF_OPEN_MAX_MS] = GB_OPT(half_open_max_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
 	[GB_A_IGNORE] = GB_STR(ignore, 64),
 	[GB_A_METRICS_ONLY] = GB_U32("metrics_only", metrics_only, 1),
 	[GB_A_STUCK_CLOSES] = GB_U32("stuck_closes", stuck_closes, 1),
 	[GB_A_NOTIFY_TIMER] = GB_U32("notify_timer", notify_timer, 1),
-	[GB_A_CLOCK] = GOSYNC_ARG_ENUM("clock", struct gb_args, clock,
-					   gb_clocks, ARRAY_SIZE(gb_clocks)),
+	[GB_A_CLOCK] = GOSYNC_ARG_ENUM("clock", struct gb_args, clock, gb_clocks,
+				       ARRAY_SIZE(gb_clocks)),
 	[GB_A_REENTER] = GB_U32("reenter", reenter, 2),
 	[GB_A_N] = GB_ARG(U32, "n", n, 1, GOSYNC_BREAKER_CMD_TICKETS),
 	[GB_A_TICKET] = GB_ARG(U32, "ticket", ticket, 1, U32_MAX),
@@ -468,8 +466,7 @@ static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_SLOW] = GB_U32("slow", slow, GB_FEED_MAX),
 	[GB_A_IGNORED] = GB_U32("ignored", ignored, GB_FEED_MAX),
 	[GB_A_MS] = GB_U32("ms", ms, U32_MAX),
-	[GB_A_LAST] = GB_ARG(U32, "last", last, 1,
-				     GOSYNC_BREAKER_CMD_EVENTS),
+	[GB_A_LAST] = GB_ARG(U32, "last", last, 1, GOSYNC_BREAKER_CMD_EVENTS),
 };
 
 /* What a key is before parsing, when not 0. */
@@ -1156,21 +1153,17 @@ static int gb_list(struct brkdbg *unused, struct gb_args *a,
 #define B	A(NAME)		/* a breaker's name */
 
 static const struct gb_verb gb_verbs[] = {
-	{ "create", GENMASK(GB_A_REENTER, GB_A_NAME), B, true,
-	  gb_create },
+	{ "create", GENMASK(GB_A_REENTER, GB_A_NAME), B, true, gb_create },
 	{ "destroy", B, B, false, gb_destroy },
 	{ "allow", B | A(N), B, false, gb_allow },
-	{ "done", B | A(TICKET) | A(ERR) | A(DUR_US), B | A(TICKET), false,
-	  gb_done },
-	{ "feed", B | A(OK) | A(FAIL) | A(SLOW) | A(IGNORED) | A(ERR), B, false,
-	  gb_feed },
+	{ "done", B | A(TICKET) | A(ERR) | A(DUR_US), B | A(TICKET), false, gb_done },
+	{ "feed", B | A(OK) | A(FAIL) | A(SLOW) | A(IGNORED) | A(ERR), B, false, gb_feed },
 	{ "advance", B | A(MS), B | A(MS), false, gb_advance },
 	{ "state", B, B, false, gb_state },
 	{ "counts", B, B, false, gb_counts },
 	{ "reset", B, B, false, gb_control, gosync_breaker_reset },
 	{ "force_open", B, B, false, gb_control, gosync_breaker_force_open },
-	{ "force_closed", B, B, false, gb_control,
-	  gosync_breaker_force_closed },
+	{ "force_closed", B, B, false, gb_control, gosync_breaker_force_closed },
 	{ "events", B | A(LAST), B, false, gb_events },
 	{ "check", B, B, false, gb_check },
 	{ "list", 0, 0, true, gb_list },
@@ -1601,17 +1594,6 @@ static u64 gb_st_delay(const struct brkst *s, unsigned int retrips)
 	return min(d, max);
 }
 
-/* The state of generation @gen, or -1 if not known. */
-static int gb_st_gen_state(const struct brkst *s, const struct gb_st_sum *sum,
-			   u64 gen)
-{
-	if (gen == 1)
-		return GOSYNC_BREAKER_CLOSED;
-	if (gen >= 2 && gen - 2 < sum->logged)
-		return s->log[gen - 2].to;
-	return -1;
-}
-
 /*
  * The event log: order and legality (gb_illegal()), times, delays,
  * thresholds. Leaves the last event in @last and its delay in @delay_end.
@@ -1704,7 +1686,9 @@ static void gb_st_check_gens(struct brkst *s, struct gb_st_sum *sum, u64 gen)
 
 	for (g = 1; g < GB_ST_GENS; g++) {
 		struct gb_st_gen *bg = &s->gens[g];
-		int st = gb_st_gen_state(s, sum, g);
+		/* As the event that began it says; -1: not logged. */
+		int st = g == 1 ? GOSYNC_BREAKER_CLOSED :
+			 g - 2 < sum->logged ? s->log[g - 2].to : -1;
 		int adm, max;
 
 		if (!injected && s->a.inject == GB_ST_INJ_ADMIT_OPEN &&
