@@ -320,8 +320,7 @@ static void gb_judge(struct gosync_violations *v, const char *why,
 	if (why)
 		gosync_violation(v, "illegal transition gen %llu (after %llu) %s->%s %s: %s",
 				 ev->gen, last->gen, gb_sname(ev->from),
-				 gb_sname(ev->to),
-				 gosync_breaker_reason_name(ev->reason), why);
+				 gb_sname(ev->to), gosync_breaker_reason_name(ev->reason), why);
 }
 
 /*
@@ -536,8 +535,7 @@ static int gb_notify(struct notifier_block *nb, unsigned long action,
 	t->reenter_calls += !!t->reenter;
 	if (re)
 		gosync_violation(&t->v, "gen %llu: %s", ev->gen, re);
-	gb_judge(&t->v, gb_bad_event(&t->b, action, ev), &t->opts,
-		 t->consecutive, &t->last, &e);
+	gb_judge(&t->v, gb_bad_event(&t->b, action, ev), &t->opts, t->consecutive, &t->last, &e);
 	t->ev[t->ev_total++ % GOSYNC_BREAKER_CMD_EVENTS] = e;
 	t->last = e;
 	raw_spin_unlock_irqrestore(&t->ev_lock, flags);
@@ -598,8 +596,7 @@ static int gb_int(const char *key, const char *s, int lo, int hi, int *v,
 		return -EINVAL;
 	}
 	if (ret || *v < lo || *v > hi) {
-		gb_report(out, "'%s=%.16s' is outside [%d, %d]", key, s, lo,
-			  hi);
+		gb_report(out, "'%s=%.16s' is outside [%d, %d]", key, s, lo, hi);
 		return -ERANGE;
 	}
 	return 0;
@@ -626,8 +623,7 @@ static int gb_parse_ignore(char *s, struct gosync_breaker_opts *o,
 				  GOSYNC_BREAKER_IGNORE_MAX);
 			return -ERANGE;
 		}
-		ret = gb_int("ignore", e, -MAX_ERRNO, -1,
-			     &o->ignore[o->nr_ignore++], out);
+		ret = gb_int("ignore", e, -MAX_ERRNO, -1, &o->ignore[o->nr_ignore++], out);
 		if (ret)
 			return ret;
 	}
@@ -642,8 +638,7 @@ static int gb_create_check(struct gb_args *a, struct seq_buf *out)
 	int ret;
 
 	if (!gosync_parse_name_ok(a->name)) {
-		gb_report(out, "create: name '%s' is not [A-Za-z0-9_-]+",
-			  a->name);
+		gb_report(out, "create: name '%s' is not [A-Za-z0-9_-]+", a->name);
 		return -EINVAL;
 	}
 	o->flags = (a->metrics_only ? GOSYNC_BREAKER_METRICS_ONLY : 0) |
@@ -712,8 +707,7 @@ static int gb_create(struct brkdbg *unused, struct gb_args *a,
 	}
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (t)
-		t->slots = kvcalloc(GOSYNC_BREAKER_CMD_TICKETS, sizeof(*t->slots),
-				    GFP_KERNEL);
+		t->slots = kvcalloc(GOSYNC_BREAKER_CMD_TICKETS, sizeof(*t->slots), GFP_KERNEL);
 	if (!t || !t->slots) {
 		kfree(t);
 		gb_report(out, "create: out of memory");
@@ -763,8 +757,7 @@ static int gb_destroy(struct brkdbg *t, struct gb_args *a,
 		if (gb_breakers[i] == t)
 			gb_breakers[i] = NULL;
 	gb_free(t, true);
-	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name,
-		       held, events);
+	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name, held, events);
 	return 0;
 }
 
@@ -775,8 +768,7 @@ static int gb_state(struct brkdbg *t, struct gb_args *a,
 	struct gosync_breaker_counts c;
 
 	gosync_breaker_counts(&t->b, &c);
-	seq_buf_printf(out, "state=%s forced=%u gen=%llu\n", gb_sname(c.state),
-		       c.forced, c.gen);
+	seq_buf_printf(out, "state=%s forced=%u gen=%llu\n", gb_sname(c.state), c.forced, c.gen);
 	return 0;
 }
 
@@ -802,8 +794,7 @@ static int gb_allow(struct brkdbg *t, struct gb_args *a,
 		if (ret == -EAGAIN || ret == -EBUSY)
 			continue;
 		if (ret) {
-			gb_report(out, "allow: gosync_breaker_allow() returned %d",
-				  ret);
+			gb_report(out, "allow: gosync_breaker_allow() returned %d", ret);
 			return -EIO;
 		}
 		s = gb_slot(t, 0);
@@ -832,13 +823,11 @@ static int gb_done(struct brkdbg *t, struct gb_args *a,
 	int err = 0, ret, i;
 	bool held;
 
-	ret = a->err[0] ? gb_int("err", a->err, -MAX_ERRNO, INT_MAX, &err,
-				     out) : 0;
+	ret = a->err[0] ? gb_int("err", a->err, -MAX_ERRNO, INT_MAX, &err, out) : 0;
 	if (ret)
 		return ret;
 	if (!s) {
-		gb_report(out, "done: no ticket %u in breaker '%s'", a->ticket,
-			  t->name);
+		gb_report(out, "done: no ticket %u in breaker '%s'", a->ticket, t->name);
 		return -ENOENT;
 	}
 	if (a->dur_us != U64_MAX)
@@ -880,15 +869,13 @@ static int gb_feed_n(struct brkdbg *t, u32 n, int err, u64 dur,
 			continue;
 		}
 		if (ret) {
-			gb_report(out, "feed: gosync_breaker_allow() returned %d",
-				  ret);
+			gb_report(out, "feed: gosync_breaker_allow() returned %d", ret);
 			return -EIO;
 		}
 		f->admitted++;
 		ret = gosync_breaker_done(&t->b, &tk, err, dur);
 		if (gb_count(f, ret) < 0) {
-			gb_report(out, "feed: done() of a fresh ticket returned %d",
-				  ret);
+			gb_report(out, "feed: done() of a fresh ticket returned %d", ret);
 			return -EIO;
 		}
 		gb_count(&t->seen, ret);
@@ -931,13 +918,11 @@ static int gb_advance(struct brkdbg *t, struct gb_args *a,
 	u64 now;
 
 	if (!t->fake) {
-		gb_report(out, "advance: breaker '%s' has the real clock",
-			  t->name);
+		gb_report(out, "advance: breaker '%s' has the real clock", t->name);
 		return -EINVAL;
 	}
 	now = atomic64_add_return((s64)a->ms * NSEC_PER_MSEC, &t->clock_ns);
-	seq_buf_printf(out, "clock_ms=%llu\n",
-		       div_u64(now - GB_CLOCK0, NSEC_PER_MSEC));
+	seq_buf_printf(out, "clock_ms=%llu\n", div_u64(now - GB_CLOCK0, NSEC_PER_MSEC));
 	return 0;
 }
 
@@ -948,8 +933,7 @@ static int gb_counts(struct brkdbg *t, struct gb_args *a,
 
 	gosync_breaker_counts(&t->b, &c);
 	seq_buf_printf(out, "state=%s forced=%u gen=%llu calls=%llu failures=%llu slow=%llu",
-		       gb_sname(c.state), c.forced, c.gen, c.calls,
-		       c.failures, c.slow);
+		       gb_sname(c.state), c.forced, c.gen, c.calls, c.failures, c.slow);
 	seq_buf_printf(out, " consecutive=%u probes=%u probe_successes=%u open_delay_ms=%u",
 		       c.consecutive, c.probes, c.probe_successes,
 		       c.open_delay_ms);
@@ -1198,12 +1182,10 @@ int gb_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	struct brkdbg *t = NULL;
 	int ret;
 
-	v = gosync_parse_verb(&line, gb_verbs, ARRAY_SIZE(gb_verbs),
-			      sizeof(gb_verbs[0]), out, who);
+	v = gosync_parse_verb(&line, gb_verbs, ARRAY_SIZE(gb_verbs), sizeof(gb_verbs[0]), out, who);
 	if (!v)
 		return -EINVAL;
-	spec.nr = gosync_param_select(params, gb_params, GB_NR_ARGS,
-				      v->takes, v->needs);
+	spec.nr = gosync_param_select(params, gb_params, GB_NR_ARGS, v->takes, v->needs);
 
 	mutex_lock(&gb_lock);
 	ret = gosync_args_parse(&spec, line, a, out, who);
@@ -1474,8 +1456,7 @@ static void gb_st_call(struct brkst *s, struct gb_tally *c, u32 *rnd,
 	if (n < 0)
 		gb_st_fail(s, "done() returned %d for gen %llu", ret, gen);
 	else if (!n && err == -ECANCELED)
-		gb_st_fail(s, "done() recorded an ignored errno (gen %llu)",
-			   gen);
+		gb_st_fail(s, "done() recorded an ignored errno (gen %llu)", gen);
 	else if (n == 1 && err != -ECANCELED)
 		gb_st_fail(s, "done() ignored result %d (gen %llu)", err, gen);
 	if (t.gen)
@@ -1484,8 +1465,7 @@ static void gb_st_call(struct brkst *s, struct gb_tally *c, u32 *rnd,
 
 static enum hrtimer_restart gb_st_timer_fn(struct hrtimer *timer)
 {
-	struct gb_st_thread *th = container_of(timer, struct gb_st_thread,
-					       timer);
+	struct gb_st_thread *th = container_of(timer, struct gb_st_thread, timer);
 	unsigned int i;
 
 	for (i = 0; i < GB_ST_IRQ_CALLS; i++)
@@ -1504,11 +1484,9 @@ static int gb_st_body(struct gosync_run_thread *t)
 	unsigned int i;
 
 	if (s->a.irq) {
-		hrtimer_init(&th->timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_init(&th->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		th->timer.function = gb_st_timer_fn;
-		hrtimer_start(&th->timer, s->period,
-			      HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(&th->timer, s->period, HRTIMER_MODE_REL_PINNED_HARD);
 	}
 	do {
 		for (i = 0; i < GB_ST_LOOP; i++)
@@ -1714,8 +1692,7 @@ static void gb_st_check_gens(struct brkst *s, struct gb_st_sum *sum, u64 gen)
 			gb_st_fail(s, "gen %llu: %d calls admitted, the breaker is at gen %llu",
 				   g, adm, gen);
 		if (st == GOSYNC_BREAKER_OPEN && adm)
-			gb_st_fail(s, "gen %llu: %d calls admitted while open",
-				   g, adm);
+			gb_st_fail(s, "gen %llu: %d calls admitted while open", g, adm);
 		if (st == GOSYNC_BREAKER_HALF_OPEN) {
 			sum->max_probes = max_t(unsigned int, sum->max_probes, max);
 			if (max > s->a.probes)
@@ -1764,14 +1741,12 @@ static void gb_st_check(struct brkst *s, struct gb_st_sum *sum,
 		gosync_violation(v, "%llu transitions, %llu events delivered",
 				 c->transitions, s->nr_events);
 	if (c->gen != c->transitions + 1)
-		gosync_violation(v, "gen %llu after %llu transitions", c->gen,
-				 c->transitions);
+		gosync_violation(v, "gen %llu after %llu transitions", c->gen, c->transitions);
 	if (c->forced || c->pending_events)
 		gosync_violation(v, "forced %d, %u events pending at the end",
 				 c->forced, c->pending_events);
 	if (c->state == GOSYNC_BREAKER_HALF_OPEN && c->probes)
-		gosync_violation(v, "%u probes in flight with every call done",
-				 c->probes);
+		gosync_violation(v, "%u probes in flight with every call done", c->probes);
 	if (s->nr_events > GB_ST_GENS)
 		return;		/* the rest needs every event */
 	if (c->trips != sum->trips + sum->reopens)
@@ -1779,8 +1754,7 @@ static void gb_st_check(struct brkst *s, struct gb_st_sum *sum,
 				 sum->trips + sum->reopens);
 	if (c->state != last.to || c->gen != last.gen)
 		gosync_violation(v, "%s at gen %llu at the end, the last event says %s at %llu",
-				 gb_sname(c->state), c->gen,
-				 gb_sname(last.to), last.gen);
+				 gb_sname(c->state), c->gen, gb_sname(last.to), last.gen);
 	if (c->open_delay_ms != div_u64(delay_end, NSEC_PER_MSEC))
 		gosync_violation(v, "open delay %u ms at the end, the events say %llu ms",
 				 c->open_delay_ms,
@@ -1863,8 +1837,7 @@ static int gb_st_run(struct brkst *s, struct gosync_breaker_counts *c,
 
 	control = kthread_run(gb_st_control, s, "gosync/breaker:ctl");
 	if (IS_ERR(control)) {
-		gb_report(out, "stress: no control thread (%ld)",
-			  PTR_ERR(control));
+		gb_report(out, "stress: no control thread (%ld)", PTR_ERR(control));
 		return PTR_ERR(control);
 	}
 	s->run = (struct gosync_run){

@@ -99,8 +99,7 @@ struct gb_b_ops {
 	int (*init)(struct gb_b_peers *p);
 	void (*destroy)(struct gb_b_peers *p);
 	int (*allow)(struct gb_b_peers *p, struct gosync_breaker_ticket *t);
-	void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t,
-		     int err);
+	void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t, int err);
 	int (*call)(struct gb_b_peers *p, int (*fn)(void *arg), void *arg);
 	int (*check)(struct gb_b_peers *p);
 };
@@ -194,8 +193,7 @@ static int gb_b_gb_check(struct gb_b_peers *p)
 	if (c.state == GOSYNC_BREAKER_CLOSED && !c.trips)
 		return 0;
 	gb_b_err("gosync_breaker left CLOSED (state %s, %llu trips)\n",
-		 gosync_breaker_state_name(c.state),
-	       (unsigned long long)c.trips);
+		 gosync_breaker_state_name(c.state), (unsigned long long)c.trips);
 	return -EIO;
 }
 
@@ -303,8 +301,7 @@ static __always_inline void gb_b_sp_done(struct gb_b_peers *p,
 	gb_b_seed_done(&p->seed, true, err);
 }
 
-GB_B_PEER(mutex, gb_b_seed_init, gb_b_seed_destroy, gb_b_mx_allow, gb_b_mx_done,
-	  gb_b_seed_check);
+GB_B_PEER(mutex, gb_b_seed_init, gb_b_seed_destroy, gb_b_mx_allow, gb_b_mx_done, gb_b_seed_check);
 GB_B_PEER(spinlock, gb_b_seed_init, gb_b_seed_destroy, gb_b_sp_allow,
 	  gb_b_sp_done, gb_b_seed_check);
 
@@ -340,7 +337,6 @@ static __always_inline void gb_b_pc_done(struct gb_b_peers *p,
 }
 
 GB_B_PEER(atomic_long, gb_b_ok, gb_b_nothing, gb_b_admit, gb_b_at_done, gb_b_ok);
-GB_B_PEER(percpu, gb_b_pc_init, gb_b_pc_destroy, gb_b_admit, gb_b_pc_done,
-	  gb_b_ok);
+GB_B_PEER(percpu, gb_b_pc_init, gb_b_pc_destroy, gb_b_admit, gb_b_pc_done, gb_b_ok);
 
 #endif /* _GOSYNC_BREAKER_BENCH_PEERS_H */
