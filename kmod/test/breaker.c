@@ -320,8 +320,30 @@ static void gb_judge(struct gosync_violations *v, const char *why,
 	if (why)
 		gosync_violation(v, "illegal transition gen %llu (after %llu) %s->%s %s: %s",
 				 ev->gen, last->gen, gb_sname(ev->from),
-				 gb_sname(ev->to),
-				 gosync_breaker_reason_name(ev->reason), why);
+				 gb_sname(ev->to), gosync_breaker_reason_name(ev->reason), why);
+}
+
+/*
+ * gosync_breaker_init() @b with @o, then register @nb calling @fn; on
+ * failure, says why as @verb's, with @b destroyed.
+ */
+static int gb_init(struct gosync_breaker *b, struct gosync_breaker_opts *o,
+		   struct notifier_block *nb, notifier_fn_t fn,
+		   const char *verb, struct seq_buf *out)
+{
+	int ret = gosync_breaker_init(b, o, GFP_KERNEL);
+
+	if (ret) {
+		gb_report(out, "%s: gosync_breaker_init() failed (%d)", verb, ret);
+		return ret;
+	}
+	nb->notifier_call = fn;
+	ret = gosync_breaker_notifier_register(b, nb);
+	if (ret) {
+		gb_report(out, "%s: notifier_register() failed (%d)", verb, ret);
+		gosync_breaker_destroy(b);
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,8 +437,7 @@ static const char *const gb_clocks[] = { "real", "fake" };
 
 static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_NAME] = GB_STR(name, GOSYNC_BREAKER_CMD_NAME_MAX + 1),
-	[GB_A_CONSECUTIVE] = GB_OPT(consecutive,
-					    GOSYNC_BREAKER_CONSECUTIVE_MAX),
+	[GB_A_CONSECUTIVE] = GB_OPT(consecutive, GOSYNC_BREAKER_CONSECUTIVE_MAX),
 	[GB_A_FAILURE_RATE] = GB_OPT(failure_rate, 100),
 	[GB_A_SLOW_RATE] = GB_OPT(slow_rate, 100),
 	[GB_A_SLOW_US] = GB_OPT(slow_us, U32_MAX),
@@ -427,14 +448,13 @@ static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_OPEN_MAX_MS] = GB_OPT(open_max_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
 	[GB_A_PROBES] = GB_OPT(probes, GOSYNC_BREAKER_PROBES_MAX),
 	[GB_A_SUCCESSES] = GB_OPT(successes, GOSYNC_BREAKER_PROBES_MAX),
-	[GB_A_HALF_OPEN_MAX_MS] = GB_OPT(half_open_max_ms,
-						 GOSYNC_BREAKER_OPEN_MS_MAX),
+	[GB_A_HALF_OPEN_MAX_MS] = GB_OPT(half_open_max_ms, GOSYNC_BREAKER_OPEN_MS_MAX),
 	[GB_A_IGNORE] = GB_STR(ignore, 64),
 	[GB_A_METRICS_ONLY] = GB_U32("metrics_only", metrics_only, 1),
 	[GB_A_STUCK_CLOSES] = GB_U32("stuck_closes", stuck_closes, 1),
 	[GB_A_NOTIFY_TIMER] = GB_U32("notify_timer", notify_timer, 1),
-	[GB_A_CLOCK] = GOSYNC_ARG_ENUM("clock", struct gb_args, clock,
-					   gb_clocks, ARRAY_SIZE(gb_clocks)),
+	[GB_A_CLOCK] = GOSYNC_ARG_ENUM("clock", struct gb_args, clock, gb_clocks,
+				       ARRAY_SIZE(gb_clocks)),
 	[GB_A_REENTER] = GB_U32("reenter", reenter, 2),
 	[GB_A_N] = GB_ARG(U32, "n", n, 1, GOSYNC_BREAKER_CMD_TICKETS),
 	[GB_A_TICKET] = GB_ARG(U32, "ticket", ticket, 1, U32_MAX),
@@ -445,8 +465,7 @@ static const struct gosync_param gb_params[GB_NR_ARGS] = {
 	[GB_A_SLOW] = GB_U32("slow", slow, GB_FEED_MAX),
 	[GB_A_IGNORED] = GB_U32("ignored", ignored, GB_FEED_MAX),
 	[GB_A_MS] = GB_U32("ms", ms, U32_MAX),
-	[GB_A_LAST] = GB_ARG(U32, "last", last, 1,
-				     GOSYNC_BREAKER_CMD_EVENTS),
+	[GB_A_LAST] = GB_ARG(U32, "last", last, 1, GOSYNC_BREAKER_CMD_EVENTS),
 };
 
 /* What a key is before parsing, when not 0. */
@@ -516,8 +535,7 @@ static int gb_notify(struct notifier_block *nb, unsigned long action,
 	t->reenter_calls += !!t->reenter;
 	if (re)
 		gosync_violation(&t->v, "gen %llu: %s", ev->gen, re);
-	gb_judge(&t->v, gb_bad_event(&t->b, action, ev), &t->opts,
-		 t->consecutive, &t->last, &e);
+	gb_judge(&t->v, gb_bad_event(&t->b, action, ev), &t->opts, t->consecutive, &t->last, &e);
 	t->ev[t->ev_total++ % GOSYNC_BREAKER_CMD_EVENTS] = e;
 	t->last = e;
 	raw_spin_unlock_irqrestore(&t->ev_lock, flags);
@@ -556,13 +574,13 @@ static struct gb_slot *gb_slot(struct brkdbg *t, u32 id)
 	return used;
 }
 
-/* Unregister the notifier (it may sleep), destroy the breaker, free @t. */
-static void gb_free(struct brkdbg *t, bool registered, bool initialized)
+/* If @live, unregister the notifier (it may sleep), destroy the breaker; free @t. */
+static void gb_free(struct brkdbg *t, bool live)
 {
-	if (registered)
+	if (live) {
 		gosync_breaker_notifier_unregister(&t->b, &t->nb);
-	if (initialized)
 		gosync_breaker_destroy(&t->b);
+	}
 	kvfree(t->slots);
 	kfree(t);
 }
@@ -578,8 +596,7 @@ static int gb_int(const char *key, const char *s, int lo, int hi, int *v,
 		return -EINVAL;
 	}
 	if (ret || *v < lo || *v > hi) {
-		gb_report(out, "'%s=%.16s' is outside [%d, %d]", key, s, lo,
-			  hi);
+		gb_report(out, "'%s=%.16s' is outside [%d, %d]", key, s, lo, hi);
 		return -ERANGE;
 	}
 	return 0;
@@ -589,18 +606,15 @@ static int gb_int(const char *key, const char *s, int lo, int hi, int *v,
 static int gb_parse_ignore(char *s, struct gosync_breaker_opts *o,
 			   struct seq_buf *out)
 {
-	char *comma;
-	int ret, v;
+	char *e;
+	int ret;
 
 	if (!strcmp(s, "none")) {
 		o->flags |= GOSYNC_BREAKER_IGNORE_EXACT;
 		return 0;
 	}
-	for (;;) {
-		comma = strchr(s, ',');
-		if (comma)
-			*comma = '\0';
-		if (!*s) {
+	while ((e = strsep(&s, ","))) {
+		if (!*e) {
 			gb_report(out, "create: ignore= has an empty entry");
 			return -EINVAL;
 		}
@@ -609,14 +623,11 @@ static int gb_parse_ignore(char *s, struct gosync_breaker_opts *o,
 				  GOSYNC_BREAKER_IGNORE_MAX);
 			return -ERANGE;
 		}
-		ret = gb_int("ignore", s, -MAX_ERRNO, -1, &v, out);
+		ret = gb_int("ignore", e, -MAX_ERRNO, -1, &o->ignore[o->nr_ignore++], out);
 		if (ret)
 			return ret;
-		o->ignore[o->nr_ignore++] = v;
-		if (!comma)
-			return 0;
-		s = comma + 1;
 	}
+	return 0;
 }
 
 /* The checks of create between its options, and the name. */
@@ -627,8 +638,7 @@ static int gb_create_check(struct gb_args *a, struct seq_buf *out)
 	int ret;
 
 	if (!gosync_parse_name_ok(a->name)) {
-		gb_report(out, "create: name '%s' is not [A-Za-z0-9_-]+",
-			  a->name);
+		gb_report(out, "create: name '%s' is not [A-Za-z0-9_-]+", a->name);
 		return -EINVAL;
 	}
 	o->flags = (a->metrics_only ? GOSYNC_BREAKER_METRICS_ONLY : 0) |
@@ -697,8 +707,7 @@ static int gb_create(struct brkdbg *unused, struct gb_args *a,
 	}
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (t)
-		t->slots = kvcalloc(GOSYNC_BREAKER_CMD_TICKETS, sizeof(*t->slots),
-				    GFP_KERNEL);
+		t->slots = kvcalloc(GOSYNC_BREAKER_CMD_TICKETS, sizeof(*t->slots), GFP_KERNEL);
 	if (!t || !t->slots) {
 		kfree(t);
 		gb_report(out, "create: out of memory");
@@ -728,18 +737,9 @@ static int gb_create(struct brkdbg *unused, struct gb_args *a,
 	raw_spin_lock_init(&t->ev_lock);
 	gosync_violations_init(&t->v, "breaker: cmd");
 
-	ret = gosync_breaker_init(&t->b, o, GFP_KERNEL);
+	ret = gb_init(&t->b, o, &t->nb, gb_notify, "create", out);
 	if (ret) {
-		gb_report(out, "create: gosync_breaker_init() failed (%d)",
-			  ret);
-		gb_free(t, false, false);
-		return ret;
-	}
-	t->nb.notifier_call = gb_notify;
-	ret = gosync_breaker_notifier_register(&t->b, &t->nb);
-	if (ret) {
-		gb_report(out, "create: notifier_register() failed (%d)", ret);
-		gb_free(t, false, true);
+		gb_free(t, false);
 		return ret;
 	}
 	gb_breakers[slot] = t;
@@ -756,9 +756,8 @@ static int gb_destroy(struct brkdbg *t, struct gb_args *a,
 	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++)
 		if (gb_breakers[i] == t)
 			gb_breakers[i] = NULL;
-	gb_free(t, true, true);
-	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name,
-		       held, events);
+	gb_free(t, true);
+	seq_buf_printf(out, "destroyed name=%s held=%u events=%llu\n", a->name, held, events);
 	return 0;
 }
 
@@ -769,8 +768,7 @@ static int gb_state(struct brkdbg *t, struct gb_args *a,
 	struct gosync_breaker_counts c;
 
 	gosync_breaker_counts(&t->b, &c);
-	seq_buf_printf(out, "state=%s forced=%u gen=%llu\n", gb_sname(c.state),
-		       c.forced, c.gen);
+	seq_buf_printf(out, "state=%s forced=%u gen=%llu\n", gb_sname(c.state), c.forced, c.gen);
 	return 0;
 }
 
@@ -796,8 +794,7 @@ static int gb_allow(struct brkdbg *t, struct gb_args *a,
 		if (ret == -EAGAIN || ret == -EBUSY)
 			continue;
 		if (ret) {
-			gb_report(out, "allow: gosync_breaker_allow() returned %d",
-				  ret);
+			gb_report(out, "allow: gosync_breaker_allow() returned %d", ret);
 			return -EIO;
 		}
 		s = gb_slot(t, 0);
@@ -826,13 +823,11 @@ static int gb_done(struct brkdbg *t, struct gb_args *a,
 	int err = 0, ret, i;
 	bool held;
 
-	ret = a->err[0] ? gb_int("err", a->err, -MAX_ERRNO, INT_MAX, &err,
-				     out) : 0;
+	ret = a->err[0] ? gb_int("err", a->err, -MAX_ERRNO, INT_MAX, &err, out) : 0;
 	if (ret)
 		return ret;
 	if (!s) {
-		gb_report(out, "done: no ticket %u in breaker '%s'", a->ticket,
-			  t->name);
+		gb_report(out, "done: no ticket %u in breaker '%s'", a->ticket, t->name);
 		return -ENOENT;
 	}
 	if (a->dur_us != U64_MAX)
@@ -874,15 +869,13 @@ static int gb_feed_n(struct brkdbg *t, u32 n, int err, u64 dur,
 			continue;
 		}
 		if (ret) {
-			gb_report(out, "feed: gosync_breaker_allow() returned %d",
-				  ret);
+			gb_report(out, "feed: gosync_breaker_allow() returned %d", ret);
 			return -EIO;
 		}
 		f->admitted++;
 		ret = gosync_breaker_done(&t->b, &tk, err, dur);
 		if (gb_count(f, ret) < 0) {
-			gb_report(out, "feed: done() of a fresh ticket returned %d",
-				  ret);
+			gb_report(out, "feed: done() of a fresh ticket returned %d", ret);
 			return -EIO;
 		}
 		gb_count(&t->seen, ret);
@@ -925,13 +918,11 @@ static int gb_advance(struct brkdbg *t, struct gb_args *a,
 	u64 now;
 
 	if (!t->fake) {
-		gb_report(out, "advance: breaker '%s' has the real clock",
-			  t->name);
+		gb_report(out, "advance: breaker '%s' has the real clock", t->name);
 		return -EINVAL;
 	}
 	now = atomic64_add_return((s64)a->ms * NSEC_PER_MSEC, &t->clock_ns);
-	seq_buf_printf(out, "clock_ms=%llu\n",
-		       div_u64(now - GB_CLOCK0, NSEC_PER_MSEC));
+	seq_buf_printf(out, "clock_ms=%llu\n", div_u64(now - GB_CLOCK0, NSEC_PER_MSEC));
 	return 0;
 }
 
@@ -942,8 +933,7 @@ static int gb_counts(struct brkdbg *t, struct gb_args *a,
 
 	gosync_breaker_counts(&t->b, &c);
 	seq_buf_printf(out, "state=%s forced=%u gen=%llu calls=%llu failures=%llu slow=%llu",
-		       gb_sname(c.state), c.forced, c.gen, c.calls,
-		       c.failures, c.slow);
+		       gb_sname(c.state), c.forced, c.gen, c.calls, c.failures, c.slow);
 	seq_buf_printf(out, " consecutive=%u probes=%u probe_successes=%u open_delay_ms=%u",
 		       c.consecutive, c.probes, c.probe_successes,
 		       c.open_delay_ms);
@@ -1018,15 +1008,8 @@ static bool gb_ne(u64 a, u64 b, u64 *x, u64 *y)
 
 /*
  * The invariants of a quiet breaker, against its notifier's log and what
- * this file did with it: no bad event, no event pending, events delivered
- * = transitions, gen = transitions + 1, the last event's state, forced
- * and gen are the breaker's, trips <= transitions, rejected, ignored and
- * stale as this file saw them, open_delay_ms within [open_ms,
- * open_max_ms], no probe outside half-open, probes in half-open = the
- * tickets held of its generation <= the probe limit, fewer probe
- * successes than close it, a metrics-only breaker closed unless forced,
- * and closed: failures and slow <= calls, consecutive below the limit
- * unless forced. Returns NULL if they hold, else what does not.
+ * this file did with it. Returns NULL if they hold, else the first that
+ * does not, its two sides in @x and @y.
  */
 static const char *gb_check_once(struct brkdbg *t, u64 *x, u64 *y)
 {
@@ -1154,21 +1137,17 @@ static int gb_list(struct brkdbg *unused, struct gb_args *a,
 #define B	A(NAME)		/* a breaker's name */
 
 static const struct gb_verb gb_verbs[] = {
-	{ "create", GENMASK(GB_A_REENTER, GB_A_NAME), B, true,
-	  gb_create },
+	{ "create", GENMASK(GB_A_REENTER, GB_A_NAME), B, true, gb_create },
 	{ "destroy", B, B, false, gb_destroy },
 	{ "allow", B | A(N), B, false, gb_allow },
-	{ "done", B | A(TICKET) | A(ERR) | A(DUR_US), B | A(TICKET), false,
-	  gb_done },
-	{ "feed", B | A(OK) | A(FAIL) | A(SLOW) | A(IGNORED) | A(ERR), B, false,
-	  gb_feed },
+	{ "done", B | A(TICKET) | A(ERR) | A(DUR_US), B | A(TICKET), false, gb_done },
+	{ "feed", B | A(OK) | A(FAIL) | A(SLOW) | A(IGNORED) | A(ERR), B, false, gb_feed },
 	{ "advance", B | A(MS), B | A(MS), false, gb_advance },
 	{ "state", B, B, false, gb_state },
 	{ "counts", B, B, false, gb_counts },
 	{ "reset", B, B, false, gb_control, gosync_breaker_reset },
 	{ "force_open", B, B, false, gb_control, gosync_breaker_force_open },
-	{ "force_closed", B, B, false, gb_control,
-	  gosync_breaker_force_closed },
+	{ "force_closed", B, B, false, gb_control, gosync_breaker_force_closed },
 	{ "events", B | A(LAST), B, false, gb_events },
 	{ "check", B, B, false, gb_check },
 	{ "list", 0, 0, true, gb_list },
@@ -1203,12 +1182,10 @@ int gb_cmd_exec(char *line, struct seq_buf *out, const char *who)
 	struct brkdbg *t = NULL;
 	int ret;
 
-	v = gosync_parse_verb(&line, gb_verbs, ARRAY_SIZE(gb_verbs),
-			      sizeof(gb_verbs[0]), out, who);
+	v = gosync_parse_verb(&line, gb_verbs, ARRAY_SIZE(gb_verbs), sizeof(gb_verbs[0]), out, who);
 	if (!v)
 		return -EINVAL;
-	spec.nr = gosync_param_select(params, gb_params, GB_NR_ARGS,
-				      v->takes, v->needs);
+	spec.nr = gosync_param_select(params, gb_params, GB_NR_ARGS, v->takes, v->needs);
 
 	mutex_lock(&gb_lock);
 	ret = gosync_args_parse(&spec, line, a, out, who);
@@ -1240,7 +1217,7 @@ void gb_cmd_exit(void)
 	mutex_lock(&gb_lock);
 	for (i = 0; i < GOSYNC_BREAKER_CMD_BREAKERS; i++) {
 		if (gb_breakers[i])
-			gb_free(gb_breakers[i], true, true);
+			gb_free(gb_breakers[i], true);
 		gb_breakers[i] = NULL;
 	}
 	mutex_unlock(&gb_lock);
@@ -1479,8 +1456,7 @@ static void gb_st_call(struct brkst *s, struct gb_tally *c, u32 *rnd,
 	if (n < 0)
 		gb_st_fail(s, "done() returned %d for gen %llu", ret, gen);
 	else if (!n && err == -ECANCELED)
-		gb_st_fail(s, "done() recorded an ignored errno (gen %llu)",
-			   gen);
+		gb_st_fail(s, "done() recorded an ignored errno (gen %llu)", gen);
 	else if (n == 1 && err != -ECANCELED)
 		gb_st_fail(s, "done() ignored result %d (gen %llu)", err, gen);
 	if (t.gen)
@@ -1489,8 +1465,7 @@ static void gb_st_call(struct brkst *s, struct gb_tally *c, u32 *rnd,
 
 static enum hrtimer_restart gb_st_timer_fn(struct hrtimer *timer)
 {
-	struct gb_st_thread *th = container_of(timer, struct gb_st_thread,
-					       timer);
+	struct gb_st_thread *th = container_of(timer, struct gb_st_thread, timer);
 	unsigned int i;
 
 	for (i = 0; i < GB_ST_IRQ_CALLS; i++)
@@ -1509,11 +1484,9 @@ static int gb_st_body(struct gosync_run_thread *t)
 	unsigned int i;
 
 	if (s->a.irq) {
-		hrtimer_init(&th->timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_init(&th->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		th->timer.function = gb_st_timer_fn;
-		hrtimer_start(&th->timer, s->period,
-			      HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(&th->timer, s->period, HRTIMER_MODE_REL_PINNED_HARD);
 	}
 	do {
 		for (i = 0; i < GB_ST_LOOP; i++)
@@ -1599,23 +1572,6 @@ static u64 gb_st_delay(const struct brkst *s, unsigned int retrips)
 	return min(d, max);
 }
 
-/* The state of generation @gen, or -1 if not known. */
-static int gb_st_gen_state(const struct brkst *s, const struct gb_st_sum *sum,
-			   u64 gen)
-{
-	if (gen == 1)
-		return GOSYNC_BREAKER_CLOSED;
-	if (gen >= 2 && gen - 2 < sum->logged)
-		return s->log[gen - 2].to;
-	return -1;
-}
-
-/* Calls admitted in generation @gen, or -1 if not tracked. */
-static long gb_st_admitted(const struct brkst *s, u64 gen)
-{
-	return gen < GB_ST_GENS ? atomic_read(&s->gens[gen].admitted) : -1;
-}
-
 /*
  * The event log: order and legality (gb_illegal()), times, delays,
  * thresholds. Leaves the last event in @last and its delay in @delay_end.
@@ -1644,7 +1600,9 @@ static void gb_st_check_events(struct brkst *s, struct gb_st_sum *sum,
 		if (ev->time_ns < last->time_ns)
 			gb_st_fail(s, "gen %llu: time %llu ns before the previous event's %llu",
 				   ev->gen, ev->time_ns, last->time_ns);
-		adm = gb_st_admitted(s, ev->gen - 1);
+		/* Calls admitted in the generation it ends, -1: not tracked. */
+		adm = ev->gen - 1 < GB_ST_GENS ?
+		      atomic_read(&s->gens[ev->gen - 1].admitted) : -1;
 		switch (ev->to) {
 		case GOSYNC_BREAKER_OPEN:
 			if (ev->from == GOSYNC_BREAKER_HALF_OPEN) {
@@ -1706,7 +1664,9 @@ static void gb_st_check_gens(struct brkst *s, struct gb_st_sum *sum, u64 gen)
 
 	for (g = 1; g < GB_ST_GENS; g++) {
 		struct gb_st_gen *bg = &s->gens[g];
-		int st = gb_st_gen_state(s, sum, g);
+		/* As the event that began it says; -1: not logged. */
+		int st = g == 1 ? GOSYNC_BREAKER_CLOSED :
+			 g - 2 < sum->logged ? s->log[g - 2].to : -1;
 		int adm, max;
 
 		if (!injected && s->a.inject == GB_ST_INJ_ADMIT_OPEN &&
@@ -1732,8 +1692,7 @@ static void gb_st_check_gens(struct brkst *s, struct gb_st_sum *sum, u64 gen)
 			gb_st_fail(s, "gen %llu: %d calls admitted, the breaker is at gen %llu",
 				   g, adm, gen);
 		if (st == GOSYNC_BREAKER_OPEN && adm)
-			gb_st_fail(s, "gen %llu: %d calls admitted while open",
-				   g, adm);
+			gb_st_fail(s, "gen %llu: %d calls admitted while open", g, adm);
 		if (st == GOSYNC_BREAKER_HALF_OPEN) {
 			sum->max_probes = max_t(unsigned int, sum->max_probes, max);
 			if (max > s->a.probes)
@@ -1782,14 +1741,12 @@ static void gb_st_check(struct brkst *s, struct gb_st_sum *sum,
 		gosync_violation(v, "%llu transitions, %llu events delivered",
 				 c->transitions, s->nr_events);
 	if (c->gen != c->transitions + 1)
-		gosync_violation(v, "gen %llu after %llu transitions", c->gen,
-				 c->transitions);
+		gosync_violation(v, "gen %llu after %llu transitions", c->gen, c->transitions);
 	if (c->forced || c->pending_events)
 		gosync_violation(v, "forced %d, %u events pending at the end",
 				 c->forced, c->pending_events);
 	if (c->state == GOSYNC_BREAKER_HALF_OPEN && c->probes)
-		gosync_violation(v, "%u probes in flight with every call done",
-				 c->probes);
+		gosync_violation(v, "%u probes in flight with every call done", c->probes);
 	if (s->nr_events > GB_ST_GENS)
 		return;		/* the rest needs every event */
 	if (c->trips != sum->trips + sum->reopens)
@@ -1797,8 +1754,7 @@ static void gb_st_check(struct brkst *s, struct gb_st_sum *sum,
 				 sum->trips + sum->reopens);
 	if (c->state != last.to || c->gen != last.gen)
 		gosync_violation(v, "%s at gen %llu at the end, the last event says %s at %llu",
-				 gb_sname(c->state), c->gen,
-				 gb_sname(last.to), last.gen);
+				 gb_sname(c->state), c->gen, gb_sname(last.to), last.gen);
 	if (c->open_delay_ms != div_u64(delay_end, NSEC_PER_MSEC))
 		gosync_violation(v, "open delay %u ms at the end, the events say %llu ms",
 				 c->open_delay_ms,
@@ -1833,77 +1789,43 @@ static int gb_st_quiesce(struct brkst *s, struct gosync_breaker_counts *c)
 /* ------------------------------------------------------------------ */
 /* stress: the command.                                                */
 
-static void gb_st_free(struct brkst *s)
-{
-	kvfree(s->log);
-	kvfree(s->gens);
-	kfree(s->th);
-	kfree(s);
-}
-
-/* The breaker's options for the parsed arguments in @s->a. */
-static void gb_st_opts(struct brkst *s)
+/* Allocate and set up a run of the parsed arguments in @s->a. */
+static int gb_st_setup(struct brkst *s, struct seq_buf *out)
 {
 	const struct gb_st_args *a = &s->a;
-	struct gosync_breaker_opts *o = &s->opts;
+	bool rate = a->policy != GB_ST_CONSECUTIVE;
+	unsigned int i;
 
-	*o = (struct gosync_breaker_opts){
+	s->period = ns_to_ktime((u64)a->timer_us * NSEC_PER_USEC);
+	s->fail_pct = a->fail_pct;
+	raw_spin_lock_init(&s->log_lock);
+	gosync_violations_init(&s->v, "breaker: stress");
+	s->th = kcalloc(a->threads, sizeof(*s->th), GFP_KERNEL);
+	s->gens = kvcalloc(GB_ST_GENS, sizeof(*s->gens), GFP_KERNEL);
+	s->log = kvcalloc(GB_ST_GENS, sizeof(*s->log), GFP_KERNEL);
+	if (!s->th || !s->gens || !s->log)
+		return -ENOMEM;
+	for (i = 0; i < a->threads; i++) {
+		s->th[i].s = s;
+		s->th[i].rnd = 0x9e3779b9U * (2 * i + 1);
+		s->th[i].irq_rnd = 0x85ebca6bU * (2 * i + 1);
+	}
+	s->opts = (struct gosync_breaker_opts){
 		.name = "stress",
 		.flags = a->notify_timer ? GOSYNC_BREAKER_NOTIFY_TIMER : 0,
 		.open_ms = a->open_ms,
 		.open_max_ms = a->backoff ? a->open_ms * GB_ST_BACKOFF_FACTOR : 0,
 		.probes = a->probes,
 		.successes = a->successes,
+		.consecutive = rate ? 0 : a->consecutive,
+		.failure_rate = a->policy == GB_ST_RATE ? a->rate : 0,
+		.slow_rate = a->policy == GB_ST_SLOW ? a->rate : 0,
+		.slow_us = a->policy == GB_ST_SLOW ? GB_ST_SLOW_US : 0,
+		.min_calls = rate ? a->min_calls : 0,
+		.buckets = rate ? GB_ST_BUCKETS : 0,
+		.bucket_ms = rate ? GB_ST_BUCKET_MS : 0,
 	};
-	if (a->policy == GB_ST_CONSECUTIVE) {
-		o->consecutive = a->consecutive;
-		return;
-	}
-	if (a->policy == GB_ST_RATE) {
-		o->failure_rate = a->rate;
-	} else {
-		o->slow_rate = a->rate;
-		o->slow_us = GB_ST_SLOW_US;
-	}
-	o->min_calls = a->min_calls;
-	o->buckets = GB_ST_BUCKETS;
-	o->bucket_ms = GB_ST_BUCKET_MS;
-}
-
-/* Allocate and set up a run of the parsed arguments in @s->a. */
-static int gb_st_setup(struct brkst *s, struct seq_buf *out)
-{
-	unsigned int i;
-	int ret;
-
-	s->period = ns_to_ktime((u64)s->a.timer_us * NSEC_PER_USEC);
-	s->fail_pct = s->a.fail_pct;
-	raw_spin_lock_init(&s->log_lock);
-	gosync_violations_init(&s->v, "breaker: stress");
-	s->th = kcalloc(s->a.threads, sizeof(*s->th), GFP_KERNEL);
-	s->gens = kvcalloc(GB_ST_GENS, sizeof(*s->gens), GFP_KERNEL);
-	s->log = kvcalloc(GB_ST_GENS, sizeof(*s->log), GFP_KERNEL);
-	if (!s->th || !s->gens || !s->log)
-		return -ENOMEM;
-	for (i = 0; i < s->a.threads; i++) {
-		s->th[i].s = s;
-		s->th[i].rnd = 0x9e3779b9U * (2 * i + 1);
-		s->th[i].irq_rnd = 0x85ebca6bU * (2 * i + 1);
-	}
-	gb_st_opts(s);
-	ret = gosync_breaker_init(&s->b, &s->opts, GFP_KERNEL);
-	if (ret) {
-		gb_report(out, "stress: gosync_breaker_init() failed (%d)",
-			  ret);
-		return ret;
-	}
-	s->nb.notifier_call = gb_st_notify;
-	ret = gosync_breaker_notifier_register(&s->b, &s->nb);
-	if (ret) {
-		gb_report(out, "stress: notifier_register() failed (%d)", ret);
-		gosync_breaker_destroy(&s->b);
-	}
-	return ret;
+	return gb_init(&s->b, &s->opts, &s->nb, gb_st_notify, "stress", out);
 }
 
 /* Run the threads and the control thread; then wait for a quiet breaker. */
@@ -1915,8 +1837,7 @@ static int gb_st_run(struct brkst *s, struct gosync_breaker_counts *c,
 
 	control = kthread_run(gb_st_control, s, "gosync/breaker:ctl");
 	if (IS_ERR(control)) {
-		gb_report(out, "stress: no control thread (%ld)",
-			  PTR_ERR(control));
+		gb_report(out, "stress: no control thread (%ld)", PTR_ERR(control));
 		return PTR_ERR(control);
 	}
 	s->run = (struct gosync_run){
@@ -1992,7 +1913,10 @@ static int gb_st_exec(struct gosync_cmd_file *f, char *line,
 out_destroy:
 	gosync_breaker_destroy(&s->b);
 out_free:
-	gb_st_free(s);
+	kvfree(s->log);
+	kvfree(s->gens);
+	kfree(s->th);
+	kfree(s);
 	return ret;
 }
 

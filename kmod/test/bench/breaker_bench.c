@@ -25,12 +25,8 @@
  *
  * Implementations: gosync_breaker, mutex, spinlock, atomic_long, percpu,
  * described and written once, for this benchmark and the native one, in
- * breaker_bench_peers.h.
- *
- * Each implementation is a table of functions (struct gb_b_ops); the bodies
- * are written once per mix and instantiated per implementation with the
- * table as a compile-time constant, so allow and done inline for all of
- * them alike (gosync_breaker's are the header's inline fast paths).
+ * breaker_bench_peers.h, each a table of functions the bodies of every mix
+ * are instantiated with, as a compile-time constant (GB_B_CASES()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,16 +42,11 @@
 
 #define GB_B_BATCH	64		/* ops between stop checks */
 
-/**
- * struct gb_b_state - the shared state of one run
- * @ops: the implementation
- * @fn: the call mix's function, read at run time
- * @p: what the implementations use
- */
+/* The shared state of one run. */
 struct gb_b_state {
 	const struct gb_b_ops *ops;
-	int (*fn)(void *arg);
-	struct gb_b_peers p;
+	int (*fn)(void *arg);		/* the call mix's, read at run time */
+	struct gb_b_peers p;		/* what the implementations use */
 };
 
 /* ---- the cases ---- */
@@ -153,6 +144,11 @@ static __always_inline int gb_b_call(struct gosync_run_thread *t,
 /* GB_B_CASE() - the bench case of one (mix, implementation); see bench.h. */
 #define GB_B_CASE(mix, which)						\
 	GOSYNC_BENCH_MIX_CASE(gb_b, "breaker", mix, which, 0)
+/* GB_B_LIST() - the cases of one mix, one per implementation. */
+#define GB_B_LIST(mix)							\
+	&gb_b_case_##mix##_gosync_breaker, &gb_b_case_##mix##_mutex,		\
+	&gb_b_case_##mix##_spinlock, &gb_b_case_##mix##_atomic_long,		\
+	&gb_b_case_##mix##_percpu
 
 GB_B_CASE(pair, gosync_breaker);
 GB_B_CASE(pair, mutex);
@@ -169,12 +165,4 @@ GB_B_CASE(fail1pct, mutex);
 GB_B_CASE(fail1pct, spinlock);
 GB_B_CASE(fail1pct, atomic_long);
 GB_B_CASE(fail1pct, percpu);
-
-GOSYNC_BENCH_SET(breaker, &gb_b_case_pair_gosync_breaker,
-		 &gb_b_case_pair_mutex, &gb_b_case_pair_spinlock,
-		 &gb_b_case_pair_atomic_long, &gb_b_case_pair_percpu,
-		 &gb_b_case_call_gosync_breaker, &gb_b_case_call_mutex,
-		 &gb_b_case_call_spinlock, &gb_b_case_call_atomic_long,
-		 &gb_b_case_call_percpu, &gb_b_case_fail1pct_gosync_breaker,
-		 &gb_b_case_fail1pct_mutex, &gb_b_case_fail1pct_spinlock,
-		 &gb_b_case_fail1pct_atomic_long, &gb_b_case_fail1pct_percpu);
+GOSYNC_BENCH_SET(breaker, GB_B_LIST(pair), GB_B_LIST(call), GB_B_LIST(fail1pct));

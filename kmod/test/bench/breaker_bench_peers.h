@@ -59,25 +59,13 @@
 #define GB_B_MAX_FAILURES	5		/* the seed's maxFailures */
 #define GB_B_RESET_MS	60000		/* the seed's resetTimeout */
 
-/**
- * struct gb_b_seed - the seed's breaker, under one lock
- * @mutex: guards the rest (mutex)
- * @spin: guards the rest (spinlock)
- * @state: CLOSED, OPEN or HALF_OPEN
- * @failures: failures in a row
- * @max_failures: trip at this many failures in a row
- * @last_fail_ns: when the last failure was recorded
- * @reset_timeout_ns: OPEN lasts this long after the last failure
- * @counts: calls recorded
- */
+/* The seed's breaker: its state, failures in a row, last failure, calls. */
 struct gb_b_seed {
 	struct mutex mutex;		/* guards the fields below (mutex) */
 	spinlock_t spin;		/* guards the fields below (spinlock) */
 	enum gosync_breaker_state state;
 	unsigned int failures;
-	unsigned int max_failures;
 	u64 last_fail_ns;
-	u64 reset_timeout_ns;
 	u64 counts;
 };
 
@@ -98,7 +86,7 @@ struct gb_b_peers {
 /**
  * struct gb_b_ops - one implementation
  * @name: its name (the case's impl, the CSV's)
- * @init: sets it up in @p; 0 or a negative errno
+ * @init: sets it up in @p, which starts zeroed; 0 or a negative errno
  * @destroy: frees what @init made
  * @allow: 0 to admit a call, with @t to hand to @done; else a negative errno
  * @done: reports the result @err of the call admitted with @t
@@ -111,8 +99,7 @@ struct gb_b_ops {
 	int (*init)(struct gb_b_peers *p);
 	void (*destroy)(struct gb_b_peers *p);
 	int (*allow)(struct gb_b_peers *p, struct gosync_breaker_ticket *t);
-	void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t,
-		     int err);
+	void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t, int err);
 	int (*call)(struct gb_b_peers *p, int (*fn)(void *arg), void *arg);
 	int (*check)(struct gb_b_peers *p);
 };
@@ -132,23 +119,34 @@ static int gb_b_ok(struct gb_b_peers *p)
 	return 0;
 }
 
-/* The call of the peers: allow, @fn, done (out of line, as the library's). */
-static __always_inline int
-gb_b_call_via(struct gb_b_peers *p,
-	      int (*allow)(struct gb_b_peers *p, struct gosync_breaker_ticket *t),
-	    void (*done)(struct gb_b_peers *p, struct gosync_breaker_ticket *t,
-			 int err),
-	    int (*fn)(void *arg), void *arg)
-{
-	struct gosync_breaker_ticket t;
-	int ret = allow(p, &t);
-
-	if (ret)
-		return ret;
-	ret = fn(arg);
-	done(p, &t, ret);
-	return ret;
+/* GB_B_OPS() - the table gb_b_<impl>_ops of an implementation. */
+#define GB_B_OPS(impl, init_fn, destroy_fn, allow_fn, done_fn, call_fn, check_fn) \
+static const struct gb_b_ops gb_b_##impl##_ops = {				\
+	.name = #impl, .init = init_fn, .destroy = destroy_fn,			\
+	.allow = allow_fn, .done = done_fn, .call = call_fn, .check = check_fn,	\
 }
+
+/*
+ * GB_B_PEER() - the table of a peer, with its call(): allow, @fn, done,
+ * out of line as gosync_breaker_call() is (the table is a constant: its
+ * allow and done inline).
+ */
+#define GB_B_PEER(impl, init_fn, destroy_fn, allow_fn, done_fn, check_fn)	\
+static const struct gb_b_ops gb_b_##impl##_ops;					\
+static noinline int gb_b_##impl##_call(struct gb_b_peers *p,			\
+				       int (*fn)(void *arg), void *arg)		\
+{										\
+	struct gosync_breaker_ticket t;						\
+	int ret = gb_b_##impl##_ops.allow(p, &t);				\
+										\
+	if (ret)								\
+		return ret;							\
+	ret = fn(arg);								\
+	gb_b_##impl##_ops.done(p, &t, ret);					\
+	return ret;								\
+}										\
+GB_B_OPS(impl, init_fn, destroy_fn, allow_fn, done_fn, gb_b_##impl##_call,	\
+	 check_fn)
 
 /* ---- gosync_breaker ---- */
 
@@ -195,32 +193,20 @@ static int gb_b_gb_check(struct gb_b_peers *p)
 	if (c.state == GOSYNC_BREAKER_CLOSED && !c.trips)
 		return 0;
 	gb_b_err("gosync_breaker left CLOSED (state %s, %llu trips)\n",
-		 gosync_breaker_state_name(c.state),
-	       (unsigned long long)c.trips);
+		 gosync_breaker_state_name(c.state), (unsigned long long)c.trips);
 	return -EIO;
 }
 
-static const struct gb_b_ops gb_b_gosync_breaker_ops = {
-	.name = "gosync_breaker",
-	.init = gb_b_gb_init,
-	.destroy = gb_b_gb_destroy,
-	.allow = gb_b_gb_allow,
-	.done = gb_b_gb_done,
-	.call = gb_b_gb_call,
-	.check = gb_b_gb_check,
-};
+GB_B_OPS(gosync_breaker, gb_b_gb_init, gb_b_gb_destroy, gb_b_gb_allow,
+	 gb_b_gb_done, gb_b_gb_call, gb_b_gb_check);
 
 /* ---- the seed's breaker, under a mutex or a spinlock ---- */
 
 static int gb_b_seed_init(struct gb_b_peers *p)
 {
-	struct gb_b_seed *sb = &p->seed;
-
-	mutex_init(&sb->mutex);
-	spin_lock_init(&sb->spin);
-	sb->state = GOSYNC_BREAKER_CLOSED;
-	sb->max_failures = GB_B_MAX_FAILURES;
-	sb->reset_timeout_ns = (u64)GB_B_RESET_MS * NSEC_PER_MSEC;
+	mutex_init(&p->seed.mutex);
+	spin_lock_init(&p->seed.spin);
+	p->seed.state = GOSYNC_BREAKER_CLOSED;
 	return 0;
 }
 
@@ -251,18 +237,12 @@ static __always_inline int gb_b_seed_allow(struct gb_b_seed *sb, bool spin)
 	int ret = 0;
 
 	gb_b_seed_lock(sb, spin);
-	switch (sb->state) {
-	case GOSYNC_BREAKER_CLOSED:
-		break;
-	case GOSYNC_BREAKER_OPEN:
+	if (sb->state == GOSYNC_BREAKER_OPEN) {
 		if (ktime_get_coarse_ns() - sb->last_fail_ns >
-		    sb->reset_timeout_ns)
+		    (u64)GB_B_RESET_MS * NSEC_PER_MSEC)
 			sb->state = GOSYNC_BREAKER_HALF_OPEN;
 		else
 			ret = -EAGAIN;
-		break;
-	case GOSYNC_BREAKER_HALF_OPEN:
-		break;
 	}
 	gb_b_seed_unlock(sb, spin);
 	return ret;
@@ -278,7 +258,7 @@ static __always_inline void gb_b_seed_done(struct gb_b_seed *sb, bool spin,
 		sb->failures++;
 		sb->last_fail_ns = ktime_get_coarse_ns();
 		if (sb->state == GOSYNC_BREAKER_HALF_OPEN ||
-		    sb->failures >= sb->max_failures)
+		    sb->failures >= GB_B_MAX_FAILURES)
 			sb->state = GOSYNC_BREAKER_OPEN;
 	} else {
 		sb->failures = 0;
@@ -309,22 +289,6 @@ static __always_inline void gb_b_mx_done(struct gb_b_peers *p,
 	gb_b_seed_done(&p->seed, false, err);
 }
 
-static noinline int gb_b_mx_call(struct gb_b_peers *p, int (*fn)(void *arg),
-				 void *arg)
-{
-	return gb_b_call_via(p, gb_b_mx_allow, gb_b_mx_done, fn, arg);
-}
-
-static const struct gb_b_ops gb_b_mutex_ops = {
-	.name = "mutex",
-	.init = gb_b_seed_init,
-	.destroy = gb_b_seed_destroy,
-	.allow = gb_b_mx_allow,
-	.done = gb_b_mx_done,
-	.call = gb_b_mx_call,
-	.check = gb_b_seed_check,
-};
-
 static __always_inline int gb_b_sp_allow(struct gb_b_peers *p,
 					 struct gosync_breaker_ticket *t)
 {
@@ -337,21 +301,9 @@ static __always_inline void gb_b_sp_done(struct gb_b_peers *p,
 	gb_b_seed_done(&p->seed, true, err);
 }
 
-static noinline int gb_b_sp_call(struct gb_b_peers *p, int (*fn)(void *arg),
-				 void *arg)
-{
-	return gb_b_call_via(p, gb_b_sp_allow, gb_b_sp_done, fn, arg);
-}
-
-static const struct gb_b_ops gb_b_spinlock_ops = {
-	.name = "spinlock",
-	.init = gb_b_seed_init,
-	.destroy = gb_b_seed_destroy,
-	.allow = gb_b_sp_allow,
-	.done = gb_b_sp_done,
-	.call = gb_b_sp_call,
-	.check = gb_b_seed_check,
-};
+GB_B_PEER(mutex, gb_b_seed_init, gb_b_seed_destroy, gb_b_mx_allow, gb_b_mx_done, gb_b_seed_check);
+GB_B_PEER(spinlock, gb_b_seed_init, gb_b_seed_destroy, gb_b_sp_allow,
+	  gb_b_sp_done, gb_b_seed_check);
 
 /* ---- the bare counters ---- */
 
@@ -361,33 +313,11 @@ static __always_inline int gb_b_admit(struct gb_b_peers *p,
 	return 0;
 }
 
-static int gb_b_at_init(struct gb_b_peers *p)
-{
-	atomic_long_set(&p->counter, 0);
-	return 0;
-}
-
 static __always_inline void gb_b_at_done(struct gb_b_peers *p,
 					 struct gosync_breaker_ticket *t, int err)
 {
 	atomic_long_inc(&p->counter);
 }
-
-static noinline int gb_b_at_call(struct gb_b_peers *p, int (*fn)(void *arg),
-				 void *arg)
-{
-	return gb_b_call_via(p, gb_b_admit, gb_b_at_done, fn, arg);
-}
-
-static const struct gb_b_ops gb_b_atomic_long_ops = {
-	.name = "atomic_long",
-	.init = gb_b_at_init,
-	.destroy = gb_b_nothing,
-	.allow = gb_b_admit,
-	.done = gb_b_at_done,
-	.call = gb_b_at_call,
-	.check = gb_b_ok,
-};
 
 static int gb_b_pc_init(struct gb_b_peers *p)
 {
@@ -406,20 +336,7 @@ static __always_inline void gb_b_pc_done(struct gb_b_peers *p,
 	this_cpu_inc(*p->pcpu);
 }
 
-static noinline int gb_b_pc_call(struct gb_b_peers *p, int (*fn)(void *arg),
-				 void *arg)
-{
-	return gb_b_call_via(p, gb_b_admit, gb_b_pc_done, fn, arg);
-}
-
-static const struct gb_b_ops gb_b_percpu_ops = {
-	.name = "percpu",
-	.init = gb_b_pc_init,
-	.destroy = gb_b_pc_destroy,
-	.allow = gb_b_admit,
-	.done = gb_b_pc_done,
-	.call = gb_b_pc_call,
-	.check = gb_b_ok,
-};
+GB_B_PEER(atomic_long, gb_b_ok, gb_b_nothing, gb_b_admit, gb_b_at_done, gb_b_ok);
+GB_B_PEER(percpu, gb_b_pc_init, gb_b_pc_destroy, gb_b_admit, gb_b_pc_done, gb_b_ok);
 
 #endif /* _GOSYNC_BREAKER_BENCH_PEERS_H */
