@@ -5,138 +5,8 @@
  * interpreter and the parsers build in userspace too (tools/native), so
  * the fuzzers run them.
  *
- * cmd (0600, command file; grammar of command files in parse.h)
- *	Up to 8 named test breakers (none at module load). A command is a
- *	verb followed by key=value arguments; name=B names the breaker, a
- *	word of up to 15 characters from [A-Za-z0-9_-]. Every breaker has a
- *	notifier, registered at create, that logs each state change it is
- *	told of (the newest 256 are kept, all are counted) and judges it by
- *	the state machine's rules (gb_illegal()); events and check report a
- *	bad change.
- *
- *	create name=B [consecutive=N] [failure_rate=P] [slow_rate=P]
- *	       [slow_us=N] [min_calls=N] [buckets=N] [bucket_ms=N]
- *	       [open_ms=N] [open_max_ms=N] [probes=N] [successes=N]
- *	       [half_open_max_ms=N] [ignore=E[,E...]|none]
- *	       [metrics_only=0|1] [stuck_closes=0|1] [notify_timer=0|1]
- *	       [clock=real|fake] [reenter=0|1|2]
- *		gosync_breaker_init() with these fields of struct
- *		gosync_breaker_opts (0 or absent: the library's default,
- *		beyond breaker.h's limits: -ERANGE). ignore= lists up to 8
- *		negative errnos (-4095..-1) counted as neither success nor
- *		failure; ignore=none sets GOSYNC_BREAKER_IGNORE_EXACT with none
- *		(-EINTR is then a failure); absent, the library's default.
- *		metrics_only, stuck_closes and notify_timer set those flags.
- *		clock=fake gives the breaker its own clock, which starts at
- *		1000 s and moves only by advance. reenter=1 makes the notifier
- *		read the breaker back and check it against the event;
- *		reenter=2 also makes it force the breaker open after every
- *		automatic trip. slow_rate without slow_us and open_max_ms below
- *		the open delay are -EINVAL. Prints "created name=B ..." with
- *		the settings as given.
- *	destroy name=B		unregisters the notifier, destroys the
- *				breaker and its tickets; prints "destroyed
- *				name=B held=N events=N"
- *	allow name=B [n=N]	N (default 1, at most 1024 held)
- *				gosync_breaker_allow(), keeping the tickets
- *				admitted, numbered from 1 per breaker; prints
- *				"admitted=N rejected=N eagain=N ebusy=N
- *				tickets=F..L|none held=N state=S forced=0|1
- *				gen=G"
- *	done name=B ticket=T [err=E] [dur_us=N]
- *		gosync_breaker_done() of ticket T with result E (default 0,
- *		-4095..2147483647) and a duration of N us (default
- *		GOSYNC_BREAKER_DURATION_AUTO). Prints "ticket=T ret=R
- *		result=recorded|ignored|stale|invalid held=N state=S forced=0|1
- *		gen=G", R as the call returned (0, 1, -ESTALE, -EINVAL). A
- *		reported ticket stays (again: -EINVAL) until allow reuses its
- *		slot (-ENOENT then).
- *	feed name=B [ok=N] [fail=N] [slow=N] [ignored=N] [err=E]
- *		N allow+done pairs of each kind, in that order: ok, a success
- *		of duration 0; fail, result E (default -EIO, -4095..-1); slow,
- *		a success taking slow_us (needs slow_us); ignored, the first
- *		ignored errno (needs one). At most 1000000 of each. Prints
- *		"admitted=N rejected=N recorded=N ignored=N stale=N state=S
- *		forced=0|1 gen=G"
- *	advance name=B ms=N	moves a fake clock N ms on; "clock_ms=M"
- *	state name=B		"state=closed|open|half-open forced=0|1 gen=G"
- *	counts name=B		gosync_breaker_counts(), every field, one line
- *	reset name=B		gosync_breaker_reset(), _force_open() or
- *	force_open name=B	_force_closed(); print "state=S forced= gen=G",
- *	force_closed name=B	or -EBUSY as the call returned
- *	events name=B [last=N]	"events=N kept=K reenter_calls=R", then the
- *				last N (default 32, at most 256) kept events,
- *				oldest first, as "gen=G from=S to=S reason=R
- *				forced=0|1 ms=M" (M: since create), cut short
- *				by "..." when the output is full; -EIO if the
- *				notifier judged an event bad
- *	check name=B		the invariants of a quiet breaker
- *				(gb_check_once()): "ok", or -EIO
- *	list			"breakers=N", then "name=B clock=real|fake
- *				held=N state=S" per breaker
- *
- *	Errors: the parser's (see parse.h; err= and ignore= are signed),
- *	-EINVAL (unknown verb, bad name or option combination, feed slow= or
- *	ignored= without a threshold or errno, advance on the real clock),
- *	-ERANGE (out of bounds, more than 8 ignored errnos, more than 1024
- *	tickets held), -ENOENT (no such breaker or ticket), -EEXIST, -ENOSPC
- *	(8 breakers exist), -ENOMEM, -EBUSY (reset, force_*: changes wait for
- *	their notifiers), -EIO (a failed check or events, or a breaker call
- *	returning what it may not). A rejected command leaves "error: <why>"
- *	as the output and changes nothing. Module unload destroys every test
- *	breaker.
- *
- * stress (0600, command file)
- *	[threads=N] [duration_ms=D] [policy=consecutive|rate|slow]
- *	[open_ms=N] [backoff=0|1] [probes=K] [successes=S] [consecutive=N]
- *	[rate=P] [min_calls=N] [phase_ms=N] [fail_pct=P] [ignore_pct=P]
- *	[irq=0|1] [timer_us=N] [notify_timer=0|1] [inject=WHAT]
- *
- *	Runs N threads (default every online CPU) for D ms (default 1000, at
- *	most 10000) calling a simulated backend through a fresh breaker with
- *	its real clock. A control thread switches the backend between
- *	failing phases, where fail_pct percent of the calls (default 90)
- *	fail with -EIO (policy slow: take twice 5 ms), and healthy phases;
- *	each lasts phase_ms (default 100, 10 .. 10000), the first failing.
- *	ignore_pct percent of the calls (default 2; fail_pct + ignore_pct <=
- *	100) end with -ECANCELED, an ignored errno. The breaker trips on
- *	consecutive=N failures (policy consecutive, the default; N default
- *	5), or a failure (rate) or slow-call (slow) rate of rate=P percent
- *	(default 50) over 4 buckets of 25 ms holding at least min_calls calls
- *	(default 20); it stays open open_ms (default 20, at most 1000;
- *	backoff=1 doubles it on each re-trip, up to 4x), then admits probes=K
- *	probes at a time (default 2, at most 64) and closes after successes=S
- *	(default K). irq=1 adds an hrtimer on each thread's CPU making 4
- *	calls in hardirq context every timer_us us (default 200, 20 ..
- *	100000). notify_timer=1 sets GOSYNC_BREAKER_NOTIFY_TIMER.
- *
- *	A notifier logs every state change; each admitted call counts
- *	itself, and its probes in flight, in its generation. After the run
- *	(with notify_timer, once the timer has moved an open breaker to
- *	half-open) it checks: no call admitted in an OPEN generation; each
- *	OPEN -> HALF_OPEN at least the open delay (as the events make it)
- *	after its OPEN, by the breaker's clock; at most K probes at once in a
- *	HALF_OPEN generation; the events legal as cmd's (none forced or a
- *	reset, the trips the policy's), their times in order, a trip after at
- *	least N (or min_calls) calls in its generation, a close after at
- *	least S; every admitted call's result recorded, ignored (only
- *	-ECANCELED) or stale, and the breaker's counts, transitions, trips,
- *	final state, generation and open delay as the calls and events say.
- *	inject= plants one violation after the run to show its check fires:
- *	admit-open (a call admitted while OPEN), probes (K + 1 at once),
- *	delay (a half-open 1 ns early), rejected (a rejection not counted),
- *	transition (an open -> closed); the run then fails.
- *
- *	The output is the runner's result line (runner.h): "result=PASS|FAIL
- *	policy= threads= calls= admitted= rejected= recorded= ignored= stale=
- *	irq_calls= trips= reopens= half_opens= closes= max_probes= probes=
- *	max_open_ms= events= lost= phases= gen= state= deferred= b_ignored=
- *	b_stale= errors=" (trips: CLOSED -> OPEN, reopens: HALF_OPEN -> OPEN,
- *	lost: events beyond the log of 32768, not checked; b_*: the breaker's
- *	counts), then the first violations as "error: ..." lines (-EIO).
- *	Errors: the parser's, -EINVAL for a key the policy does not take,
- *	-ERANGE for fail_pct + ignore_pct above 100, -ENOMEM, -EINTR (a
- *	signal), -ETIMEDOUT if the breaker did not quiesce after the run.
+ * Its command files, their grammar and what each run checks are
+ * documented for their users in kmod/test/README.md, "breaker".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -1337,13 +1207,8 @@ static const struct gosync_param gb_st_params[] = {
 };
 
 /* The arguments of breaker/stress; the fuzzers run them too. */
-const struct gosync_args gosync_breaker_stress_args = {
-	.params = gb_st_params,
-	.nr = ARRAY_SIZE(gb_st_params),
-	.size = sizeof(struct gb_st_args),
-	.defaults = &gb_st_defaults,
-	.check = gb_st_args_check,
-};
+const struct gosync_args gosync_breaker_stress_args =
+	GOSYNC_ARGS(gb_st_params, struct gb_st_args, &gb_st_defaults, gb_st_args_check);
 
 /* ------------------------------------------------------------------ */
 /* stress: the callers.                                                */

@@ -7,26 +7,9 @@
  * cases, listed in /sys/kernel/debug/gosync_test/bench/cases and run through
  * bench/run.
  *
- * Cases (the operation mixes); one op is one admitted call:
- *	pair		allow, then done with success (0), inline in the loop.
- *			Every call is admitted (checked) and succeeds, so the
- *			breaker stays CLOSED throughout (checked at the end).
- *	call		the implementation's call(): allow, a trivial function
- *			(gb_b_nop(), returns 0) called through a pointer the
- *			compiler cannot see through, then done with its result.
- *			For gosync_breaker this is gosync_breaker_call(); for
- *			the others a noinline function doing the same with
- *			their allow and done (breaker_bench_peers.h).
- *	fail1pct	as pair, but every GB_B_FAIL_EVERY-th (100th) call of a
- *			thread reports -EIO: the cost of the failure path in a
- *			breaker that stays CLOSED (one failure in a row never
- *			reaches the consecutive limit, 1% never reaches the
- *			failure rate; checked at the end).
- *
- * Implementations: gosync_breaker, mutex, spinlock, atomic_long, percpu,
- * described and written once, for this benchmark and the native one, in
- * breaker_bench_peers.h, each a table of functions the bodies of every mix
- * are instantiated with, as a compile-time constant (GB_B_CASES()).
+ * Each case and implementation, what it does and what one op is, is
+ * documented for the benchmarks' users in kmod/test/bench/README.md,
+ * "breaker".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
