@@ -712,17 +712,14 @@ out_free:
 	return ret;
 }
 
-static struct gosync_cmd_file gbar_file = {
-	.name = "run",
-	.who = "barrier",
-	.exec = gbar_exec,
-};
-
 /*
  * Nothing to do at unload: a run holds the file open (and the module
  * pinned) until its threads are gone, and no state outlives a run.
  */
 DEFINE_GOSYNC_COMPONENT(barrier) = {
 	.name = "barrier",
-	.files = (struct gosync_cmd_file *const []){ &gbar_file, NULL },
+	.files = (struct gosync_cmd_file []){
+		{ .name = "run", .exec = gbar_exec },
+		{}
+	},
 };

@@ -1099,12 +1099,6 @@ static int gb_exec(struct gosync_cmd_file *f, char *line,
 	return gb_cmd_exec(line, out, f->who);
 }
 
-static struct gosync_cmd_file gb_file = {
-	.name = "cmd",
-	.who = "breaker",
-	.exec = gb_exec,
-};
-
 /* ------------------------------------------------------------------ */
 /* stress: the arguments.                                              */
 
@@ -1785,17 +1779,13 @@ out_free:
 	return ret;
 }
 
-static struct gosync_cmd_file gb_st_file = {
-	.name = "stress",
-	.who = "breaker",
-	.exec = gb_st_exec,
-};
-
 /* At module unload, once the files are gone: destroy the test breakers. */
 DEFINE_GOSYNC_COMPONENT(breaker) = {
 	.name = "breaker",
 	.exit = gb_cmd_exit,
-	.files = (struct gosync_cmd_file *const []){
-		&gb_file, &gb_st_file, NULL,
+	.files = (struct gosync_cmd_file []){
+		{ .name = "cmd", .exec = gb_exec },
+		{ .name = "stress", .exec = gb_st_exec },
+		{}
 	},
 };

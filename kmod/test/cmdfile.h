@@ -32,7 +32,8 @@ struct seq_buf;
 /**
  * struct gosync_cmd_file - a debugfs file that runs one-line commands
  * @name: file name in the component's directory
- * @who: prefix of messages about rejected commands
+ * @who: prefix of messages about rejected commands; NULL: the name of
+ *	its component (test.h)
  * @exec: runs one checked command line (writable, NUL terminated, without
  *	its newline) and prints its result to @out; returns 0 or a negative
  *	errno; may sleep; called with @lock held

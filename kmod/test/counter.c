@@ -151,13 +151,10 @@ static int counter_stress_exec(struct gosync_cmd_file *f, char *line,
 	return ret;
 }
 
-static struct gosync_cmd_file counter_stress_file = {
-	.name = "stress",
-	.who = "counter",
-	.exec = counter_stress_exec,
-};
-
 DEFINE_GOSYNC_COMPONENT(counter) = {
 	.name = "counter",
-	.files = (struct gosync_cmd_file *const []){ &counter_stress_file, NULL },
+	.files = (struct gosync_cmd_file []){
+		{ .name = "stress", .exec = counter_stress_exec },
+		{}
+	},
 };

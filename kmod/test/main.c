@@ -48,11 +48,13 @@ static int __init gosync_test_init(void)
 	for (i = 0; i < ARRAY_SIZE(gosync_components); i++) {
 		const struct gosync_component *c = gosync_components[i];
 		struct dentry *dir = debugfs_create_dir(c->name, gosync_test_root);
-		struct gosync_cmd_file *const *f;
+		struct gosync_cmd_file *f;
 
 		ret = c->init ? c->init(dir) : 0;
-		for (f = c->files; !ret && f && *f; f++)
-			gosync_cmd_file_create(dir, *f);
+		for (f = c->files; !ret && f && f->name; f++) {
+			f->who = f->who ?: c->name;
+			gosync_cmd_file_create(dir, f);
+		}
 		if (ret) {
 			pr_err("%s: init failed: %d\n", c->name, ret);
 			debugfs_remove_recursive(gosync_test_root);

@@ -1183,24 +1183,6 @@ out:
 	return ret;
 }
 
-static struct gosync_cmd_file gm_st_file = {
-	.name = "stress",
-	.who = "map",
-	.exec = gm_st_exec,
-};
-
-static struct gosync_cmd_file gm_cmd_file = {
-	.name = "cmd",
-	.who = "map",
-	.exec = gm_cmdfile_exec,
-};
-
-static struct gosync_cmd_file gm_stats_file = {
-	.name = "stats",
-	.who = "map",
-	.show = gm_cmd_stats,
-};
-
 /*
  * The "map" directory's component: the test map behind "cmd" and "stats"
  * (an empty map of u64 keys at load), the command files "cmd" and
@@ -1217,7 +1199,10 @@ DEFINE_GOSYNC_COMPONENT(map) = {
 	.name = "map",
 	.init = gm_component_init,
 	.exit = gm_cmd_exit,
-	.files = (struct gosync_cmd_file *const []){
-		&gm_cmd_file, &gm_st_file, &gm_stats_file, NULL,
+	.files = (struct gosync_cmd_file []){
+		{ .name = "cmd", .exec = gm_cmdfile_exec },
+		{ .name = "stress", .exec = gm_st_exec },
+		{ .name = "stats", .show = gm_cmd_stats },
+		{}
 	},
 };

@@ -737,13 +737,10 @@ out_free:
 	return ret;
 }
 
-static struct gosync_cmd_file gph_file = {
-	.name = "run",
-	.who = "phaser",
-	.exec = gph_exec,
-};
-
 DEFINE_GOSYNC_COMPONENT(phaser) = {
 	.name = "phaser",
-	.files = (struct gosync_cmd_file *const []){ &gph_file, NULL },
+	.files = (struct gosync_cmd_file []){
+		{ .name = "run", .exec = gph_exec },
+		{}
+	},
 };

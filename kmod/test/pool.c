@@ -1338,18 +1338,6 @@ out:
 	return ret;
 }
 
-static struct gosync_cmd_file gp_cmd_file = {
-	.name = "cmd",
-	.who = "pool",
-	.exec = gp_exec,
-};
-
-static struct gosync_cmd_file gp_st_file = {
-	.name = "stress",
-	.who = "pool",
-	.exec = gp_st_exec,
-};
-
 /*
  * The "pool" directory. gosync.ko's pool library is initialized before
  * this module loads, so its workqueue and hotplug state outlive every
@@ -1358,6 +1346,9 @@ static struct gosync_cmd_file gp_st_file = {
 DEFINE_GOSYNC_COMPONENT(pool) = {
 	.name = "pool",
 	.exit = gp_exit,
-	.files = (struct gosync_cmd_file *const []){ &gp_cmd_file,
-						     &gp_st_file, NULL },
+	.files = (struct gosync_cmd_file []){
+		{ .name = "cmd", .exec = gp_exec },
+		{ .name = "stress", .exec = gp_st_exec },
+		{}
+	},
 };

@@ -3,23 +3,8 @@
  * The race windows of gosync.ko (kmod/internal.h), widened from userspace:
  * /sys/kernel/debug/gosync_test/race/windows.
  *
- * windows (0600, command file; grammar of command files in parse.h)
- *	list
- *		One line per window: "NAME delay_us=N hits=N" (hits: passes
- *		through it while some window was widened or hooked).
- *	set window=NAME delay_us=N
- *		Every pass through window NAME busy-waits N microseconds
- *		(0 .. GOSYNC_RACE_DELAY_MAX), in whatever context it is
- *		reached, until set back to 0; then lists the windows.
- *	clear
- *		Sets every window's delay back to 0; lists the windows.
- *	An unknown window is -ENOENT; a gosync.ko built for installation,
- *	which has no windows, answers every command with -EOPNOTSUPP.
- *
- * A stress run with a window widened holds its check-then-lock open for
- * microseconds instead of nanoseconds, so a regression of the race it
- * guards fails in seconds (selftests/gosync/core/race_test.c). Unloading
- * gosync_test.ko clears every delay.
+ * Its command files, their grammar and what each run checks are
+ * documented for their users in kmod/test/README.md, "race".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -108,12 +93,6 @@ static int race_exec(struct gosync_cmd_file *f, char *line,
 	return race_list(out);
 }
 
-static struct gosync_cmd_file race_windows_file = {
-	.name = "windows",
-	.who = "race",
-	.exec = race_exec,
-};
-
 /* No stress run may leave a window widened behind. */
 static void race_exit(void)
 {
@@ -122,6 +101,9 @@ static void race_exit(void)
 
 DEFINE_GOSYNC_COMPONENT(race) = {
 	.name = "race",
-	.files = (struct gosync_cmd_file *const []){ &race_windows_file, NULL },
+	.files = (struct gosync_cmd_file []){
+		{ .name = "windows", .exec = race_exec },
+		{}
+	},
 	.exit = race_exit,
 };

@@ -38,14 +38,15 @@ struct gosync_cmd_file;
  * @exit: called once at module unload, in reverse order, after every
  *	debugfs file of gosync_test.ko has been removed and drained; may be
  *	NULL
- * @files: its command files, NULL-terminated, created in its directory
+ * @files: its command files, each with @name and @exec (or @show), ended
+ *	by an empty entry, created in its directory
  *	after @init; may be NULL
  */
 struct gosync_component {
 	const char *name;
 	int (*init)(struct dentry *dir);
 	void (*exit)(void);
-	struct gosync_cmd_file *const *files;
+	struct gosync_cmd_file *files;
 };
 
 /**

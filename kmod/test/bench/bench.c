@@ -159,20 +159,17 @@ static int gosync_bench_exec(struct gosync_cmd_file *f, char *line,
 	return 0;
 }
 
-static struct gosync_cmd_file gosync_bench_run_file = {
-	.name = "run",
-	.who = "bench",
-	.exec = gosync_bench_exec,
-};
-
 static int gosync_bench_init(struct dentry *dir)
 {
 	debugfs_create_file("cases", 0400, dir, NULL, &gosync_bench_cases_fops);
-	gosync_cmd_file_create(dir, &gosync_bench_run_file);
 	return 0;
 }
 
 DEFINE_GOSYNC_COMPONENT(bench) = {
 	.name = "bench",
 	.init = gosync_bench_init,
+	.files = (struct gosync_cmd_file []){
+		{ .name = "run", .exec = gosync_bench_exec },
+		{}
+	},
 };

@@ -131,13 +131,14 @@ static void check_pools(void)
 
 int fuzz_initialize(int *argc, char ***argv)
 {
-	struct gosync_cmd_file *const *f;
+	struct gosync_cmd_file *f;
 
 	fuzz_init();
-	for (f = gosync_pool_component.files; *f; f++)
-		if (!strcmp((*f)->name, "cmd"))
-			pool_cmd_file = *f;
+	for (f = gosync_pool_component.files; f->name; f++)
+		if (!strcmp(f->name, "cmd"))
+			pool_cmd_file = f;
 	FUZZ_CHECK(pool_cmd_file);
+	pool_cmd_file->who = "pool";	/* as main.c does */
 	return 0;
 }
 
