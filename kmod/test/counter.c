@@ -3,16 +3,8 @@
  * Reference counters: the peers every gosync benchmark is read against,
  * and the smallest end-to-end check of the thread runner.
  *
- * Bench cases (primitive "counter", case "inc"):
- *	atomic_long	every thread increments one shared atomic_long_t
- *	percpu		every thread increments its CPU's counter (this_cpu_inc)
- *
- * Stress (/sys/kernel/debug/gosync_test/counter/stress, a command file):
- *	"[threads=N] [duration_ms=D]" (default: every online CPU, 1000 ms)
- *	runs N threads that each increment the shared atomic, the per-CPU
- *	counter and their own private count in lockstep, then checks that the
- *	three totals agree. Its output is
- *	"result=PASS|FAIL threads= ops= atomic= percpu=".
+ * Its command files, their grammar and what each run checks are
+ * documented for their users in kmod/test/README.md, "counter".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
