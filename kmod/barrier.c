@@ -43,6 +43,7 @@
 #include <linux/export.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/wait.h>
 
 #include <gosync/barrier.h>
@@ -259,11 +260,24 @@ int gosync_barrier_reset(struct gosync_barrier *b)
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_reset);
 
+/* /sys/kernel/debug/gosync/barrier/<name>/stats of a named barrier (face.c). */
+static void gbar_face_show(struct seq_file *m, const void *obj)
+{
+	const struct gosync_barrier *b = obj;
+	u64 w = atomic64_read(&b->word);
+
+	seq_printf(m, "parties=%u\ngen=%llu\narrived=%llu\nbroken=%d\n",
+		   b->parties, w >> GBAR_GEN_SHIFT, w & GBAR_COUNT_MASK,
+		   !!(w & GBAR_BROKEN));
+}
+
+DEFINE_GOSYNC_FACE_KIND(barrier, gbar_face_show);
+
 void gosync_barrier_set_name(struct gosync_barrier *b, const char *name)
 {
 	might_sleep();
 	b->name = name;
-	__gosync_face_rename(&b->face, GOSYNC_FACE_BARRIER, name, b);
+	__gosync_face_rename(&b->face, &__gosync_barrier_face, name, b);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_set_name);
 

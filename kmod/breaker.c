@@ -72,6 +72,7 @@
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
+#include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
 
@@ -864,6 +865,27 @@ static int gb_check_opts(const struct gosync_breaker_opts *o)
 	return 0;
 }
 
+/* /sys/kernel/debug/gosync/breaker/<name>/stats of a named breaker (face.c). */
+static void gb_face_show(struct seq_file *m, const void *obj)
+{
+	struct gosync_breaker *b = (struct gosync_breaker *)obj;
+	struct gosync_breaker_counts c;
+
+	gosync_breaker_counts(b, &c);
+	seq_printf(m, "state=%s\nforced=%d\ngen=%llu\n",
+		   gosync_breaker_state_name(c.state), c.forced, c.gen);
+	seq_printf(m, "calls=%llu\nfailures=%llu\nslow=%llu\nconsecutive=%u\n",
+		   c.calls, c.failures, c.slow, c.consecutive);
+	seq_printf(m, "probes=%u\nprobe_successes=%u\nopen_delay_ms=%u\n",
+		   c.probes, c.probe_successes, c.open_delay_ms);
+	seq_printf(m, "rejected=%llu\nignored=%llu\nstale=%llu\n", c.rejected,
+		   c.ignored, c.stale);
+	seq_printf(m, "transitions=%llu\ntrips=%llu\ndeferred=%llu\npending_events=%u\n",
+		   c.transitions, c.trips, c.deferred, c.pending_events);
+}
+
+DEFINE_GOSYNC_FACE_KIND(breaker, gb_face_show);
+
 int gosync_breaker_init(struct gosync_breaker *b,
 			const struct gosync_breaker_opts *opts, gfp_t gfp)
 {
@@ -909,7 +931,7 @@ int gosync_breaker_init(struct gosync_breaker *b,
 	INIT_WORK(&b->ev_work, gb_work_fn);
 	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	b->timer.function = gb_timer_fn;
-	b->face = __gosync_face_add(GOSYNC_FACE_BREAKER, o->name, b);
+	b->face = __gosync_face_add(&__gosync_breaker_face, o->name, b);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_breaker_init);

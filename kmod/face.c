@@ -36,19 +36,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include <gosync/barrier.h>
-#include <gosync/breaker.h>
-#include <gosync/map.h>
-#include <gosync/phaser.h>
-#include <gosync/pool.h>
-
-#include "barrier.h"
 #include "internal.h"
 
 struct gosync_face {
 	struct kref ref;
 	struct list_head node;		/* in gosync_faces */
-	enum gosync_face_kind kind;
+	struct gosync_face_kind *kind;
 	const void *obj;		/* NULL once deleted */
 	struct dentry *dir;
 	struct dentry *stats;
@@ -57,94 +50,10 @@ struct gosync_face {
 
 static DEFINE_MUTEX(gosync_face_lock);
 static LIST_HEAD(gosync_faces);
-static struct dentry *gosync_face_dirs[GOSYNC_FACE_NR];
 
-static const char *const gosync_face_kinds[GOSYNC_FACE_NR] = {
-	[GOSYNC_FACE_POOL] = "pool",
-	[GOSYNC_FACE_BREAKER] = "breaker",
-	[GOSYNC_FACE_MAP] = "map",
-	[GOSYNC_FACE_BARRIER] = "barrier",
-	[GOSYNC_FACE_PHASER] = "phaser",
-};
-
-static void gosync_face_pool_show(struct seq_file *m, const void *obj)
-{
-	struct gosync_pool *pool = (struct gosync_pool *)obj;
-	struct gosync_pool_stats st;
-
-	gosync_pool_stats(pool, &st);
-	seq_printf(m, "objects=%ld\ncached=%ld\ndepot=%ld\n", st.objects,
-		   st.cached, st.depot);
-	seq_printf(m, "hits=%llu\nmisses=%llu\nrefills=%llu\nsteals=%llu\n",
-		   st.hits, st.misses, st.refills, st.steals);
-	seq_printf(m, "constructed=%llu\nctor_failed=%llu\nspills=%llu\n",
-		   st.constructed, st.ctor_failed, st.spills);
-	seq_printf(m, "puts=%llu\ndropped=%llu\nshrunk=%llu\n", st.puts,
-		   st.dropped, st.shrunk);
-}
-
-static void gosync_face_breaker_show(struct seq_file *m, const void *obj)
-{
-	struct gosync_breaker *b = (struct gosync_breaker *)obj;
-	struct gosync_breaker_counts c;
-
-	gosync_breaker_counts(b, &c);
-	seq_printf(m, "state=%s\nforced=%d\ngen=%llu\n",
-		   gosync_breaker_state_name(c.state), c.forced, c.gen);
-	seq_printf(m, "calls=%llu\nfailures=%llu\nslow=%llu\nconsecutive=%u\n",
-		   c.calls, c.failures, c.slow, c.consecutive);
-	seq_printf(m, "probes=%u\nprobe_successes=%u\nopen_delay_ms=%u\n",
-		   c.probes, c.probe_successes, c.open_delay_ms);
-	seq_printf(m, "rejected=%llu\nignored=%llu\nstale=%llu\n", c.rejected,
-		   c.ignored, c.stale);
-	seq_printf(m, "transitions=%llu\ntrips=%llu\ndeferred=%llu\npending_events=%u\n",
-		   c.transitions, c.trips, c.deferred, c.pending_events);
-}
-
-static void gosync_face_map_show(struct seq_file *m, const void *obj)
-{
-	struct gosync_map *map = (struct gosync_map *)obj;
-	struct gosync_map_stats st;
-
-	gosync_map_stats(map, &st);
-	seq_printf(m, "entries=%lu\nbuckets=%u\nlongest_chain=%u\nresizing=%d\n",
-		   st.entries, st.buckets, st.longest_chain, st.resizing);
-	seq_printf(m, "grows=%u\nshrinks=%u\nreseeds=%u\naborts=%u\n",
-		   st.grows, st.shrinks, st.reseeds, st.aborts);
-}
-
-static void gosync_face_barrier_show(struct seq_file *m, const void *obj)
-{
-	const struct gosync_barrier *b = obj;
-	u64 w = atomic64_read(&b->word);
-
-	seq_printf(m, "parties=%u\ngen=%llu\narrived=%llu\nbroken=%d\n",
-		   b->parties, w >> GBAR_GEN_SHIFT, w & GBAR_COUNT_MASK,
-		   !!(w & GBAR_BROKEN));
-}
-
-static void gosync_face_phaser_show(struct seq_file *m, const void *obj)
-{
-	struct gosync_phaser *ph = (struct gosync_phaser *)obj;
-	int phase = gosync_phaser_phase(ph);
-
-	/* A terminated phaser's phase is negative: say so apart. */
-	seq_printf(m, "phase=%d\nterminated=%d\n", phase < 0 ? -1 : phase,
-		   gosync_phaser_is_terminated(ph));
-	seq_printf(m, "parties=%u\narrived=%u\nunarrived=%u\ndepth=%u\n",
-		   gosync_phaser_registered_parties(ph),
-		   gosync_phaser_arrived_parties(ph),
-		   gosync_phaser_unarrived_parties(ph), ph->depth);
-}
-
-static void (*const gosync_face_shows[GOSYNC_FACE_NR])(struct seq_file *m,
-							const void *obj) = {
-	[GOSYNC_FACE_POOL] = gosync_face_pool_show,
-	[GOSYNC_FACE_BREAKER] = gosync_face_breaker_show,
-	[GOSYNC_FACE_MAP] = gosync_face_map_show,
-	[GOSYNC_FACE_BARRIER] = gosync_face_barrier_show,
-	[GOSYNC_FACE_PHASER] = gosync_face_phaser_show,
-};
+/* The kinds (DEFINE_GOSYNC_FACE_KIND()), listed by Kbuild. */
+#include "gosync_faces.h"
+static struct gosync_face_kind *const gosync_face_kinds[] = { GOSYNC_FACE_KINDS };
 
 static void gosync_face_free(struct kref *ref)
 {
@@ -163,7 +72,7 @@ static int gosync_face_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&gosync_face_lock);
 	if (f->obj)
-		gosync_face_shows[f->kind](m, f->obj);
+		f->kind->show(m, f->obj);
 	else
 		ret = -ENOENT;
 	mutex_unlock(&gosync_face_lock);
@@ -219,7 +128,7 @@ static bool gosync_face_name_ok(const char *name)
 	return true;
 }
 
-static bool gosync_face_taken(enum gosync_face_kind kind, const char *name)
+static bool gosync_face_taken(struct gosync_face_kind *kind, const char *name)
 {
 	struct gosync_face *f;
 
@@ -240,14 +149,14 @@ static bool gosync_face_taken(enum gosync_face_kind kind, const char *name)
  * appear: no name or one an entry may not have, the name is shown for a
  * live object of @kind already, no debugfs, or no memory.
  */
-struct gosync_face *__gosync_face_add(enum gosync_face_kind kind,
+struct gosync_face *__gosync_face_add(struct gosync_face_kind *kind,
 				      const char *name, const void *obj)
 {
 	struct gosync_face *f;
 
 	might_sleep();
 	if (!name || !gosync_face_name_ok(name) ||
-	    IS_ERR_OR_NULL(gosync_face_dirs[kind]))
+	    IS_ERR_OR_NULL(kind->dir))
 		return NULL;
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
@@ -259,7 +168,7 @@ struct gosync_face *__gosync_face_add(enum gosync_face_kind kind,
 	mutex_lock(&gosync_face_lock);
 	if (gosync_face_taken(kind, name))
 		goto fail;
-	f->dir = debugfs_create_dir(name, gosync_face_dirs[kind]);
+	f->dir = debugfs_create_dir(name, kind->dir);
 	if (IS_ERR(f->dir))
 		goto fail;
 	f->stats = debugfs_create_file_unsafe("stats", 0400, f->dir, f,
@@ -320,7 +229,7 @@ void __gosync_face_del(struct gosync_face *f)
  * Context: process context; sleeps.
  */
 void __gosync_face_rename(struct gosync_face **face,
-			  enum gosync_face_kind kind, const char *name,
+			  struct gosync_face_kind *kind, const char *name,
 			  const void *obj)
 {
 	__gosync_face_del(*face);
@@ -332,9 +241,9 @@ void __gosync_face_init(struct dentry *root)
 {
 	unsigned int i;
 
-	for (i = 0; i < GOSYNC_FACE_NR; i++)
-		gosync_face_dirs[i] = debugfs_create_dir(gosync_face_kinds[i],
-							 root);
+	for (i = 0; i < ARRAY_SIZE(gosync_face_kinds); i++)
+		gosync_face_kinds[i]->dir =
+			debugfs_create_dir(gosync_face_kinds[i]->name, root);
 }
 
 /*
@@ -349,7 +258,7 @@ void __gosync_face_exit(void)
 	mutex_lock(&gosync_face_lock);
 	list_for_each_entry_safe(f, tmp, &gosync_faces, node) {
 		pr_warn("%s %s not destroyed at unload\n",
-			gosync_face_kinds[f->kind], f->name);
+			f->kind->name, f->name);
 		gosync_face_unlink(f);
 		list_add(&f->node, &left);
 	}

@@ -57,30 +57,50 @@ struct gosync_state {
  * is added at init (or when it is named) and deleted first thing in its
  * destroy (or when unnamed). The native build has no debugfs.
  */
-enum gosync_face_kind {
-	GOSYNC_FACE_POOL,
-	GOSYNC_FACE_BREAKER,
-	GOSYNC_FACE_MAP,
-	GOSYNC_FACE_BARRIER,
-	GOSYNC_FACE_PHASER,
-	GOSYNC_FACE_NR,
-};
-
 struct dentry;
 struct gosync_face;
+struct seq_file;
+
+/**
+ * struct gosync_face_kind - a kind of object the face shows
+ * @name: its directory, /sys/kernel/debug/gosync/<name>/
+ * @show: prints an object's state and counters as key=value lines, no
+ *	address; called under the face's mutex while the object exists
+ * @dir: the directory, made at module load (face.c)
+ */
+struct gosync_face_kind {
+	const char *name;
+	void (*show)(struct seq_file *m, const void *obj);
+	struct dentry *dir;
+};
+
+/**
+ * DEFINE_GOSYNC_FACE_KIND() - give a primitive's objects a debugfs face
+ * @p: the primitive: the kind is __gosync_<p>_face, its directory <p>
+ * @show_fn: its &gosync_face_kind.show
+ *
+ * Starts a line of kmod/<p>.c. Kbuild finds every such line and lists the
+ * kinds for face.c (gosync_faces.h), which makes their directories at
+ * load: a primitive with a face edits no list.
+ */
+#define DEFINE_GOSYNC_FACE_KIND(p, show_fn)				\
+	extern struct gosync_face_kind __gosync_##p##_face;		\
+	struct gosync_face_kind __gosync_##p##_face = {			\
+		.name = #p, .show = show_fn,				\
+	}
 
 #ifndef GOSYNC_NATIVE
-struct gosync_face *__gosync_face_add(enum gosync_face_kind kind,
+struct gosync_face *__gosync_face_add(struct gosync_face_kind *kind,
 				      const char *name, const void *obj);
 void __gosync_face_del(struct gosync_face *f);
 void __gosync_face_rename(struct gosync_face **face,
-			  enum gosync_face_kind kind, const char *name,
+			  struct gosync_face_kind *kind, const char *name,
 			  const void *obj);
 void __gosync_face_init(struct dentry *root);
 void __gosync_face_exit(void);
 #else
 static inline struct gosync_face *
-__gosync_face_add(enum gosync_face_kind kind, const char *name,
+__gosync_face_add(struct gosync_face_kind *kind, const char *name,
 		  const void *obj)
 {
 	return NULL;
@@ -91,7 +111,7 @@ static inline void __gosync_face_del(struct gosync_face *f)
 }
 
 static inline void __gosync_face_rename(struct gosync_face **face,
-					enum gosync_face_kind kind,
+					struct gosync_face_kind *kind,
 					const char *name, const void *obj)
 {
 }

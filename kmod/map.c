@@ -58,6 +58,7 @@
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -905,6 +906,21 @@ int __gosync_map_resize(struct gosync_map *m, unsigned int buckets)
 }
 EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_map_resize);
 
+/* /sys/kernel/debug/gosync/map/<name>/stats of a named map (face.c). */
+static void gm_face_show(struct seq_file *m, const void *obj)
+{
+	struct gosync_map *map = (struct gosync_map *)obj;
+	struct gosync_map_stats st;
+
+	gosync_map_stats(map, &st);
+	seq_printf(m, "entries=%lu\nbuckets=%u\nlongest_chain=%u\nresizing=%d\n",
+		   st.entries, st.buckets, st.longest_chain, st.resizing);
+	seq_printf(m, "grows=%u\nshrinks=%u\nreseeds=%u\naborts=%u\n",
+		   st.grows, st.shrinks, st.reseeds, st.aborts);
+}
+
+DEFINE_GOSYNC_FACE_KIND(map, gm_face_show);
+
 int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 {
 	struct gosync_map_table *t;
@@ -937,7 +953,7 @@ int gosync_map_init(struct gosync_map *m, const struct gosync_map_opts *opts)
 	mutex_init(&m->resize_lock);
 	INIT_WORK(&m->resize_work, gm_resize_work);
 	RCU_INIT_POINTER(m->tbl, t);
-	m->face = __gosync_face_add(GOSYNC_FACE_MAP, opts->name, m);
+	m->face = __gosync_face_add(&__gosync_map_face, opts->name, m);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_map_init);

@@ -41,6 +41,7 @@
 #include <linux/export.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/wait.h>
 
 #include <gosync/phaser.h>
@@ -349,11 +350,28 @@ int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_init);
 
+/* /sys/kernel/debug/gosync/phaser/<name>/stats of a named phaser (face.c). */
+static void gph_face_show(struct seq_file *m, const void *obj)
+{
+	struct gosync_phaser *ph = (struct gosync_phaser *)obj;
+	int phase = gosync_phaser_phase(ph);
+
+	/* A terminated phaser's phase is negative: say so apart. */
+	seq_printf(m, "phase=%d\nterminated=%d\n", phase < 0 ? -1 : phase,
+		   gosync_phaser_is_terminated(ph));
+	seq_printf(m, "parties=%u\narrived=%u\nunarrived=%u\ndepth=%u\n",
+		   gosync_phaser_registered_parties(ph),
+		   gosync_phaser_arrived_parties(ph),
+		   gosync_phaser_unarrived_parties(ph), ph->depth);
+}
+
+DEFINE_GOSYNC_FACE_KIND(phaser, gph_face_show);
+
 void gosync_phaser_set_name(struct gosync_phaser *ph, const char *name)
 {
 	might_sleep();
 	ph->name = name;
-	__gosync_face_rename(&ph->face, GOSYNC_FACE_PHASER, name, ph);
+	__gosync_face_rename(&ph->face, &__gosync_phaser_face, name, ph);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_set_name);
 

@@ -61,6 +61,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 /* 6.1-rt's local_lock.h uses spinlock_t without including its header. */
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/local_lock.h>
 #include <linux/log2.h>
@@ -826,6 +827,25 @@ static int gp_check_opts(const struct gosync_pool_opts *o)
 	return 0;
 }
 
+/* /sys/kernel/debug/gosync/pool/<name>/stats of a named pool (face.c). */
+static void gp_face_show(struct seq_file *m, const void *obj)
+{
+	struct gosync_pool *pool = (struct gosync_pool *)obj;
+	struct gosync_pool_stats st;
+
+	gosync_pool_stats(pool, &st);
+	seq_printf(m, "objects=%ld\ncached=%ld\ndepot=%ld\n", st.objects,
+		   st.cached, st.depot);
+	seq_printf(m, "hits=%llu\nmisses=%llu\nrefills=%llu\nsteals=%llu\n",
+		   st.hits, st.misses, st.refills, st.steals);
+	seq_printf(m, "constructed=%llu\nctor_failed=%llu\nspills=%llu\n",
+		   st.constructed, st.ctor_failed, st.spills);
+	seq_printf(m, "puts=%llu\ndropped=%llu\nshrunk=%llu\n", st.puts,
+		   st.dropped, st.shrunk);
+}
+
+DEFINE_GOSYNC_FACE_KIND(pool, gp_face_show);
+
 struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 {
 	struct gosync_pool *p;
@@ -901,7 +921,7 @@ struct gosync_pool *gosync_pool_create(const struct gosync_pool_opts *opts)
 	if (err)
 		goto err_shrinker;
 	atomic_inc(&gp_live);
-	p->face = __gosync_face_add(GOSYNC_FACE_POOL, opts->name, p);
+	p->face = __gosync_face_add(&__gosync_pool_face, opts->name, p);
 	return p;
 
 err_shrinker:

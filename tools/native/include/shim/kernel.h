@@ -325,6 +325,8 @@ enum { DUMP_PREFIX_NONE, DUMP_PREFIX_ADDRESS, DUMP_PREFIX_OFFSET };
 struct path;
 struct seq_file;
 int seq_write(struct seq_file *m, const void *data, size_t len);
+/* The debugfs face's show functions (no debugfs here: never called). */
+__printf(2, 3) void seq_printf(struct seq_file *m, const char *fmt, ...);
 char *d_path(const struct path *path, char *buf, int buflen);
 char *mangle_path(char *s, const char *p, const char *esc);
 #include <ksrc/include/linux/seq_buf.h>
