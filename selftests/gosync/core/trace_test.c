@@ -27,6 +27,9 @@ static char out[8192];
 /* The tracefs mount, found (or mounted) by find_tracefs(). */
 static char tracefs[64];
 
+/* options/record-cmd as the test found it ('0' or '1'; 0: unknown). */
+static char record_cmd;
+
 static int find_tracefs(void)
 {
 	static const char *const dirs[] = {
@@ -126,6 +129,22 @@ FIXTURE_SETUP(trace)
 	if (access(GOSYNC_TEST_DEBUGFS, F_OK))
 		SKIP(return, "gosync_test.ko is not loaded");
 	ASSERT_EQ(0, tfs_write("events/gosync/enable", "0"));
+	/*
+	 * Enabling an event with record-cmd set registers the comm
+	 * recorder on sched_switch: __schedule()'s code is patched while
+	 * every CPU runs it. Under QEMU's TCG that patching has hung
+	 * guests (the other CPUs spin in the int3 of text_poke_bp(), the
+	 * patching CPU waits for them). The checks read no comm: keep the
+	 * scheduler unpatched, and restore the option in the teardown.
+	 */
+	if (!record_cmd) {
+		char path[160], v[4] = "";
+
+		snprintf(path, sizeof(path), "%s/options/record-cmd", tracefs);
+		if (gs_read(path, v, sizeof(v)) > 0 && (v[0] == '0' || v[0] == '1'))
+			record_cmd = v[0];
+	}
+	tfs_write("options/record-cmd", "0");
 	ASSERT_EQ(0, trace_clear());
 	ASSERT_EQ(0, tfs_write("tracing_on", "1"));
 	ASSERT_EQ(0, tfs_write("events/gosync/enable", "1"));
@@ -135,6 +154,8 @@ FIXTURE_TEARDOWN(trace)
 {
 	if (tracefs[0])
 		tfs_write("events/gosync/enable", "0");
+	if (tracefs[0] && record_cmd)
+		tfs_write("options/record-cmd", record_cmd == '1' ? "1" : "0");
 }
 
 /* Each event, with its fields as format files print them. */
