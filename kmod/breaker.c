@@ -345,7 +345,9 @@ static enum hrtimer_restart gb_timer_fn(struct hrtimer *timer)
 	u64 gen = READ_ONCE(b->timer_gen);
 	/* Pairs with gb_change()'s publishing cmpxchg. */
 	u64 w = atomic64_read_acquire(&b->word);
+	unsigned long flags;
 	u64 now, until;
+	bool restart;
 
 	if (gb_gen(w) != gen || gb_state(w) != GOSYNC_BREAKER_OPEN ||
 	    (w & __GB_FORCED))
@@ -360,8 +362,21 @@ static enum hrtimer_restart gb_timer_fn(struct hrtimer *timer)
 	/* The coarse clock lags the timer by up to a tick; a test clock may not move. */
 	if (b->clock)
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime(until - now));
-	return HRTIMER_RESTART;
+	gosync_race_window(GOSYNC_RACE_BREAKER_TIMER, b);
+	/*
+	 * Since the checks above, a change to open may have re-armed this
+	 * very timer (hrtimer_start() in gb_change(), under b->lock): that
+	 * arming stands, and forwarding an enqueued timer is a bug
+	 * (hrtimer_forward() warns). Under the lock the arming cannot
+	 * slip in between the check and the forward.
+	 */
+	raw_spin_lock_irqsave(&b->lock, flags);
+	restart = !hrtimer_is_queued(timer) &&
+		  gb_gen(atomic64_read(&b->word)) == gen;
+	if (restart)
+		hrtimer_forward_now(timer, ns_to_ktime(until - now));
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return restart ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
 /* ---- the window ---------------------------------------------------- */

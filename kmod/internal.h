@@ -275,6 +275,7 @@ enum gosync_race {
 	GOSYNC_RACE_MAP_COUNT,	/* map.c: inside a per-CPU entry count update */
 	GOSYNC_RACE_BREAKER_CLOSE, /* breaker.c: probes succeeded, not closed yet */
 	GOSYNC_RACE_POOL_DROP,	/* pool.c: a dropped object freed, not uncounted */
+	GOSYNC_RACE_BREAKER_TIMER, /* breaker.c: notify timer checked, not re-armed */
 	GOSYNC_RACE_NR,
 };
 

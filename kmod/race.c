@@ -19,6 +19,7 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_MAP_COUNT] = "map_count",
 	[GOSYNC_RACE_BREAKER_CLOSE] = "breaker_close",
 	[GOSYNC_RACE_POOL_DROP] = "pool_drop",
+	[GOSYNC_RACE_BREAKER_TIMER] = "breaker_timer",
 };
 
 #if GOSYNC_RACE_HOOKS

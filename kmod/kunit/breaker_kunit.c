@@ -1785,6 +1785,86 @@ static void breaker_notify_timer_test(struct kunit *test)
 	gb_unlisten(test);
 }
 
+/*
+ * The notify timer fires while the coarse clock still says open, and
+ * forwards itself. In the window between its checks and its forward
+ * (GOSYNC_RACE_BREAKER_TIMER), a reset and a failure open the breaker
+ * again, and that change re-arms the same timer, still running. The
+ * timer must leave the new arming alone: forwarding an enqueued hrtimer
+ * past its expiry warns (hrtimer_forward()).
+ */
+struct gb_timer_race {
+	struct gosync_breaker *b;
+	atomic_t passes;	/* windows passed */
+	atomic_t reopened;	/* the window re-opened the breaker (once) */
+	int reset, call;	/* what it got */
+};
+
+static void gb_timer_race_hook(enum gosync_race where, const void *obj,
+			       void *arg)
+{
+	struct gb_timer_race *r = arg;
+	unsigned int i;
+
+	if (where != GOSYNC_RACE_BREAKER_TIMER || obj != r->b)
+		return;
+	atomic_inc(&r->passes);
+	if (atomic_cmpxchg(&r->reopened, 0, 1))
+		return;
+	r->reset = gosync_breaker_reset(r->b);
+	r->call = gb_call(r->b, -EIO, 0);
+	/*
+	 * Past the new arming's expiry (open_ms 1), by the timer's clock,
+	 * as when this CPU is held up: a forward from here on warns
+	 * (hrtimer_forward() leaves a timer whose expiry is still ahead
+	 * alone, without a word).
+	 */
+	for (i = 0; i < 20000; i++) {
+		if (ktime_after(ktime_get(), hrtimer_get_expires(&r->b->timer)))
+			break;
+		udelay(1);
+	}
+}
+
+static void breaker_timer_rearm_races_forward_test(struct kunit *test)
+{
+	struct gb_fx *fx = test->priv;
+	const struct gosync_breaker_opts o = {
+		.name = "kunit-timer", .flags = GOSYNC_BREAKER_NOTIFY_TIMER,
+		.consecutive = 1, .open_ms = 1,
+	};
+	struct gb_timer_race r = { .b = gb_new(test, 0, &o) };
+	bool warned = test_taint(TAINT_WARN);
+	unsigned int i;
+
+	if (!__gosync_race_set(gb_timer_race_hook, &r))
+		kunit_skip(test, "gosync.ko without race windows");
+	fx->hooked = true;
+	/* Trip until the timer finds the breaker open by the coarse clock. */
+	for (i = 0; i < 100 && !atomic_read(&r.reopened); i++) {
+		KUNIT_EXPECT_EQ(test, gosync_breaker_reset(r.b), 0);
+		KUNIT_EXPECT_EQ(test, gb_call(r.b, -EIO, 0), 0);
+		msleep(20);
+	}
+	/* The new arming runs out: the timer half-opens the breaker. */
+	for (i = 0; i < 100; i++) {
+		if (gosync_breaker_state(r.b) == GOSYNC_BREAKER_HALF_OPEN)
+			break;
+		msleep(20);
+	}
+	__gosync_race_set(NULL, NULL);
+	fx->hooked = false;
+	KUNIT_ASSERT_EQ_MSG(test, atomic_read(&r.reopened), 1,
+			    "the timer never found the breaker open early (%d windows)",
+			    atomic_read(&r.passes));
+	KUNIT_EXPECT_EQ(test, r.reset, 0);
+	KUNIT_EXPECT_EQ(test, r.call, 0);
+	KUNIT_EXPECT_EQ(test, gosync_breaker_state(r.b), GOSYNC_BREAKER_HALF_OPEN);
+	if (!warned)
+		KUNIT_EXPECT_FALSE_MSG(test, test_taint(TAINT_WARN),
+				       "the timer forwarded itself though re-armed: a warning");
+}
+
 /* ---- the inline fast path, real clock ------------------------------ */
 
 /* Real clock, a 64-hour window: nothing ages out during a test. */
@@ -2204,6 +2284,7 @@ static struct kunit_case gosync_breaker_cases[] = {
 	KUNIT_CASE(breaker_late_result_test),
 	KUNIT_CASE(breaker_call_test),
 	KUNIT_CASE(breaker_notify_timer_test),
+	KUNIT_CASE(breaker_timer_rearm_races_forward_test),
 	KUNIT_CASE(breaker_fast_path_test),
 	KUNIT_CASE(breaker_fast_path_concurrent_test),
 	KUNIT_CASE(breaker_concurrent_test),

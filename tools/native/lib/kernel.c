@@ -23,6 +23,11 @@ unsigned long native_warnings(void)
 	return __atomic_load_n(&shim_nr_warnings, __ATOMIC_SEQ_CST);
 }
 
+int test_taint(unsigned int flag)
+{
+	return flag == TAINT_WARN && native_warnings();
+}
+
 void shim_printk(int level, const char *fmt, ...)
 {
 	char buf[1024];

@@ -645,7 +645,12 @@ static void *hrtimer_thread(void *arg)
 			break;
 		shim_ctx.hardirq++;
 		shim_atomic_enter();
+		__atomic_store_n(&t->in_callback, 1, __ATOMIC_SEQ_CST);
 		restart = t->function(t) == HRTIMER_RESTART;
+		__atomic_store_n(&t->in_callback, 0, __ATOMIC_SEQ_CST);
+		/* Started again from the callback: that expiry stands. */
+		if (__atomic_exchange_n(&t->rearmed, 0, __ATOMIC_SEQ_CST))
+			restart = true;
 		shim_atomic_exit();
 		shim_ctx.hardirq--;
 	} while (restart);
@@ -660,6 +665,12 @@ u64 hrtimer_forward(struct hrtimer *t, ktime_t now, ktime_t interval)
 	u64 n;
 
 	if ((u64)now < t->expires_ns)
+		return 0;
+	/*
+	 * As the kernel's: an enqueued timer is not forwarded. Called from
+	 * the callback only, where enqueued means started again.
+	 */
+	if (WARN_ON(__atomic_load_n(&t->rearmed, __ATOMIC_SEQ_CST)))
 		return 0;
 	if (WARN_ON(interval <= 0))
 		interval = 1;
@@ -677,6 +688,17 @@ void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode)
 
 void hrtimer_start(struct hrtimer *t, ktime_t tim, enum hrtimer_mode mode)
 {
+	/*
+	 * From its own callback (or a hook that callback calls): the
+	 * timer's thread runs it again at the new expiry.
+	 */
+	if (t->started && __atomic_load_n(&t->in_callback, __ATOMIC_SEQ_CST) &&
+	    pthread_equal(pthread_self(), t->thread)) {
+		t->expires_ns = (mode & HRTIMER_MODE_REL) ?
+				ktime_get_ns() + tim : (u64)tim;
+		__atomic_store_n(&t->rearmed, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
 	if (t->started)
 		hrtimer_cancel(t);
 	t->expires_ns = (mode & HRTIMER_MODE_REL) ? ktime_get_ns() + tim : (u64)tim;

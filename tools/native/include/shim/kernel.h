@@ -246,6 +246,9 @@ __noreturn void shim_bug(const char *file, int line, const char *cond);
 	}									\
 	unlikely(_c); })
 #define WARN_ONCE(c, fmt, ...)	WARN(c, fmt, ##__VA_ARGS__)
+/* The kernel's taint flags: only "a WARN happened" is modelled. */
+#define TAINT_WARN	9
+int test_taint(unsigned int flag);
 /*
  * SHIM_DEBUG (the sanitizer and fuzzer builds) turns on the checks a debug
  * kernel makes (DEBUG_ATOMIC_SLEEP, PROVE_RCU, lockdep's held-lock

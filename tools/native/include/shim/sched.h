@@ -753,6 +753,8 @@ struct hrtimer {
 	bool started;
 	int cancel;		/* atomic */
 	int done;		/* atomic */
+	int in_callback;	/* atomic: the callback is running */
+	int rearmed;		/* atomic: started again from its callback */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -765,6 +767,19 @@ int hrtimer_cancel(struct hrtimer *t);
 static inline bool hrtimer_active(const struct hrtimer *t)
 {
 	return t->started && !__atomic_load_n(&t->done, __ATOMIC_SEQ_CST);
+}
+
+static inline ktime_t hrtimer_get_expires(const struct hrtimer *t)
+{
+	return (ktime_t)t->expires_ns;
+}
+
+/* Waiting for its expiry: not running its callback, or started again. */
+static inline bool hrtimer_is_queued(const struct hrtimer *t)
+{
+	return hrtimer_active(t) &&
+	       (!__atomic_load_n(&t->in_callback, __ATOMIC_SEQ_CST) ||
+		__atomic_load_n(&t->rearmed, __ATOMIC_SEQ_CST));
 }
 
 /*
