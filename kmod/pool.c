@@ -148,6 +148,7 @@ struct gosync_pool {
 	atomic_long_t depot_mags;	/* non-empty magazines in the depot */
 	atomic_long_t dead_out;		/* see "Objects out" */
 	atomic_long_t shrunk;
+	bool reclaim_held;		/* __gosync_pool_hold_reclaim() */
 #if GP_SHRINKER_ALLOC
 	struct shrinker *shrinker;
 #else
@@ -667,7 +668,8 @@ static struct gosync_pool *gp_of_shrinker(struct shrinker *s)
 static unsigned long gp_shrink_count(struct shrinker *s,
 				     struct shrink_control *sc)
 {
-	unsigned long n = gp_depot_count(gp_of_shrinker(s));
+	struct gosync_pool *p = gp_of_shrinker(s);
+	unsigned long n = READ_ONCE(p->reclaim_held) ? 0 : gp_depot_count(p);
 
 	return n ? n : SHRINK_EMPTY;
 }
@@ -675,11 +677,33 @@ static unsigned long gp_shrink_count(struct shrinker *s,
 static unsigned long gp_shrink_scan(struct shrinker *s,
 				    struct shrink_control *sc)
 {
-	unsigned long freed = gosync_pool_shrink(gp_of_shrinker(s),
-						 sc->nr_to_scan);
+	struct gosync_pool *p = gp_of_shrinker(s);
+	unsigned long freed;
 
+	if (READ_ONCE(p->reclaim_held))
+		return SHRINK_STOP;
+	freed = gosync_pool_shrink(p, sc->nr_to_scan);
 	return freed ? freed : SHRINK_STOP;
 }
+
+/**
+ * __gosync_pool_hold_reclaim() - keep the kernel's reclaim off a pool
+ * @pool: the pool
+ * @hold: true: its shrinker reports nothing and frees nothing; false: as
+ *	usual
+ *
+ * For tests that count exact outcomes of gosync_pool_shrink() and of the
+ * depot: memory reclaim (kswapd, direct reclaim) may otherwise age and free
+ * the depot at any moment. Set it before the test's first put; a scan
+ * already running when it is set still completes.
+ *
+ * Context: any context.
+ */
+void __gosync_pool_hold_reclaim(struct gosync_pool *pool, bool hold)
+{
+	WRITE_ONCE(pool->reclaim_held, hold);
+}
+EXPORT_SYMBOL_GOSYNC_INTERNAL(__gosync_pool_hold_reclaim);
 
 #if GP_SHRINKER_ALLOC
 static int gp_shrinker_register(struct gosync_pool *p)

@@ -12,6 +12,7 @@
 int __gosync_pool_cpu_stats(struct gosync_pool *pool, unsigned int cpu,
 			    struct gosync_pool_stats *st);
 void __gosync_pool_age(struct gosync_pool *pool);
+void __gosync_pool_hold_reclaim(struct gosync_pool *pool, bool hold);
 unsigned long __gosync_pool_drain_cpu(struct gosync_pool *pool,
 				      unsigned int cpu);
 

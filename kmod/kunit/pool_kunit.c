@@ -150,6 +150,8 @@ static struct gosync_pool *gp_pool(struct kunit *test, int i,
 	struct gosync_pool *p = gosync_pool_create(&o);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	/* The cases count exact depot and shrink outcomes: no kswapd. */
+	__gosync_pool_hold_reclaim(p, true);
 	fx->pools[i] = p;
 	return p;
 }
@@ -418,6 +420,7 @@ static void pool_bufpool_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gosync_bufpool_init(&fx->bp, "kb", 64, 256, 0),
 			0);
 	fx->bp_live = true;
+	__gosync_pool_hold_reclaim(fx->bp.pool, true);
 
 	migrate_disable();
 	b = gosync_buf_get(&fx->bp, GFP_KERNEL);
