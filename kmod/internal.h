@@ -276,6 +276,8 @@ enum gosync_race {
 	GOSYNC_RACE_BREAKER_CLOSE, /* breaker.c: probes succeeded, not closed yet */
 	GOSYNC_RACE_POOL_DROP,	/* pool.c: a dropped object freed, not uncounted */
 	GOSYNC_RACE_BREAKER_TIMER, /* breaker.c: notify timer checked, not re-armed */
+	GOSYNC_RACE_ONCE_DONE,	/* once.c: found not done, runs not read yet */
+	GOSYNC_RACE_ONCE_WAIT,	/* once.c: runs read, lock not taken yet */
 	GOSYNC_RACE_NR,
 };
 

@@ -20,6 +20,8 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_BREAKER_CLOSE] = "breaker_close",
 	[GOSYNC_RACE_POOL_DROP] = "pool_drop",
 	[GOSYNC_RACE_BREAKER_TIMER] = "breaker_timer",
+	[GOSYNC_RACE_ONCE_DONE] = "once_done",
+	[GOSYNC_RACE_ONCE_WAIT] = "once_wait",
 };
 
 #if GOSYNC_RACE_HOOKS

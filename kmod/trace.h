@@ -251,6 +251,25 @@ TRACE_EVENT(gosync_phaser_terminate,
 		      __entry->forced)
 );
 
+/*
+ * @fn (a gosync_once's function) returned @ret; it was the once's @runs-th
+ * run; @final: the result is now final (success, or a cached error).
+ */
+TRACE_EVENT(gosync_once_run,
+	    TP_PROTO(const void *fn, int ret, unsigned int runs, bool final),
+	    TP_ARGS(fn, ret, runs, final),
+	    TP_STRUCT__entry(__field(const void *, fn)
+			     __field(int, ret)
+			     __field(unsigned int, runs)
+			     __field(bool, final)),
+	    TP_fast_assign(__entry->fn = fn;
+			   __entry->ret = ret;
+			   __entry->runs = runs;
+			   __entry->final = final;),
+	    TP_printk("fn=%ps ret=%d runs=%u final=%d", __entry->fn,
+		      __entry->ret, __entry->runs, __entry->final)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */

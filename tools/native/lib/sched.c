@@ -501,6 +501,23 @@ void wake_up_all(wait_queue_head_t *wq)
 		shim_futex(&wq->seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 }
 
+/* The kernel's bit_wait_table: 256 queues, hashed by address. */
+#define SHIM_VAR_WQS	256
+static wait_queue_head_t shim_var_wq[SHIM_VAR_WQS];
+
+__attribute__((constructor)) static void shim_var_wq_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHIM_VAR_WQS; i++)
+		init_waitqueue_head(&shim_var_wq[i]);
+}
+
+wait_queue_head_t *__var_waitqueue(void *p)
+{
+	return &shim_var_wq[((uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 56];
+}
+
 u64 shim_wq_until(u64 end_ns, unsigned int state)
 {
 	u64 poll;

@@ -157,6 +157,12 @@ static inline bool test_and_set_bit(long nr, unsigned long *a)
 		(nr % 64)) & 1;
 }
 
+static inline bool test_and_set_bit_lock(long nr, unsigned long *a)
+{
+	return (__atomic_fetch_or(&a[nr / 64], 1UL << (nr % 64), __ATOMIC_ACQUIRE) >>
+		(nr % 64)) & 1;
+}
+
 static inline void clear_bit_unlock(long nr, unsigned long *a)
 {
 	__atomic_fetch_and(&a[nr / 64], ~(1UL << (nr % 64)), __ATOMIC_RELEASE);

@@ -710,6 +710,17 @@ void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *w);
 #define wait_event_killable_timeout(wq, cond, t) \
 	__shim_wait_event_timeout(wq, cond, TASK_KILLABLE, t)
 
+/*
+ * <linux/wait_bit.h>'s waits on a variable: on one of a hashed table of
+ * wait queues, as the kernel's (shared by unrelated variables, so a
+ * waiter may be woken for another's sake and checks again).
+ */
+wait_queue_head_t *__var_waitqueue(void *p);
+#define wait_var_event(var, cond)	wait_event(*__var_waitqueue(var), cond)
+#define wait_var_event_killable(var, cond) \
+	wait_event_killable(*__var_waitqueue(var), cond)
+#define wake_up_var(var)		wake_up_all(__var_waitqueue(var))
+
 struct completion {
 	unsigned int done;
 	wait_queue_head_t wait;
