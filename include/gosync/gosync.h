@@ -33,7 +33,8 @@
  * state changes, map resizes and reseeds, pool shrinks, drains and steals,
  * barrier breaks and resets, phaser advances and terminations, each with
  * the object's name (cut to %GOSYNC_NAME_MAX - 1 bytes; "" if it has
- * none); README.md lists their fields. Disabled, each costs one
+ * none), and the runs of a once's function (named by the function);
+ * README.md lists their fields. Disabled, each costs one
  * patched-out jump.
  *
  * Versioning: the major number changes when an exported symbol changes its
@@ -51,7 +52,7 @@
 #include <linux/version.h>
 
 #define GOSYNC_VERSION_MAJOR	2
-#define GOSYNC_VERSION_MINOR	0
+#define GOSYNC_VERSION_MINOR	1
 #define GOSYNC_VERSION_PATCH	0
 
 /*

@@ -16,6 +16,10 @@
  * fourth call on, the breaker (3 consecutive failures) opens, and the
  * calls after that are rejected without reaching the device.
  *
+ * And it loads a "firmware" through a gosync_once: the load fails twice
+ * (-EAGAIN, not cached: each call retries), then returns a value that
+ * every later call gets without loading again.
+ *
  * /sys/kernel/debug/gosync_consumer/status reports what it observed.
  */
 #include <linux/atomic.h>
@@ -28,6 +32,7 @@
 #include <gosync/breaker.h>
 #include <gosync/gosync.h>
 #include <gosync/map.h>
+#include <gosync/once.h>
 
 static struct dentry *consumer_dir;
 static u32 consumer_seen_version;
@@ -152,6 +157,24 @@ static int consumer_use_breaker(void)
 	return rejected == 4 ? 0 : -EPROTO;
 }
 
+static DEFINE_GOSYNC_ONCE(consumer_fw, 0);
+static int consumer_fw_loads;
+static int consumer_fw_results[4];
+
+static int consumer_fw_load(void *arg)
+{
+	return ++consumer_fw_loads < 3 ? -EAGAIN : 66;
+}
+
+static void consumer_use_once(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(consumer_fw_results); i++)
+		consumer_fw_results[i] = gosync_once_do(&consumer_fw,
+							consumer_fw_load, NULL);
+}
+
 static int consumer_status_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "gosync %u.%u.%u ok\n", consumer_seen_version >> 16,
@@ -175,6 +198,10 @@ static int consumer_status_show(struct seq_file *m, void *unused)
 			   gosync_breaker_state_name(c.state),
 			   consumer_dev_calls, c.trips, c.rejected);
 	}
+	seq_printf(m, "once results=%d,%d,%d,%d loads=%d done=%d\n",
+		   consumer_fw_results[0], consumer_fw_results[1],
+		   consumer_fw_results[2], consumer_fw_results[3],
+		   consumer_fw_loads, gosync_once_done(&consumer_fw));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(consumer_status);
@@ -197,6 +224,7 @@ static int __init consumer_init(void)
 		return ret;
 	consumer_map_err = consumer_use_map();
 	consumer_breaker_err = consumer_use_breaker();
+	consumer_use_once();
 	/* Let the deferred releases (beta=2, gamma=3) happen before status. */
 	synchronize_rcu();
 	rcu_barrier();

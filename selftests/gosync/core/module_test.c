@@ -100,9 +100,14 @@ TEST_F(mods, consumer_uses_gosync)
 	 * Its breaker: 3 successes, 3 failures trip it, 4 calls rejected
 	 * without reaching the device.
 	 */
-	EXPECT_STREQ("gosync 2.0.0 ok\n"
+	/*
+	 * Its once: the firmware load fails twice (each call retries),
+	 * then its value is every later caller's.
+	 */
+	EXPECT_STREQ("gosync 2.1.0 ok\n"
 		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n"
-		     "breaker open device_calls=6 trips=1 rejected=4\n", buf);
+		     "breaker open device_calls=6 trips=1 rejected=4\n"
+		     "once results=-11,-11,66,66 loads=3 done=1\n", buf);
 	/* The kernel recorded the dependency. */
 	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
 }

@@ -13,7 +13,9 @@
  *   and the close widened;
  * - the breaker's stress with its notify timer, the window between the
  *   timer's checks and its re-arm widened (a change to open on another
- *   CPU re-arming the running timer in between): no kernel warning.
+ *   CPU re-arming the running timer in between): no kernel warning;
+ * - the once's stress, both windows of its slow path widened (a run that
+ *   completes between a caller's "not done" and its lock).
  * Each stress checks its own invariants (every result against a shadow,
  * totals that balance) and must still pass.
  * On a gosync.ko built for installation (no windows) the commands answer
@@ -29,6 +31,7 @@
 #define MAP_STRESS	GOSYNC_TEST_DEBUGFS "/map/stress"
 #define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
 #define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
+#define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 
 static char out[4096];
 
@@ -237,6 +240,39 @@ TEST_F_TIMEOUT(race, breaker_timer_window_widened, 120)
 		TH_LOG("the kernel was tainted by a warning before: not checked");
 	}
 	TH_LOG("breaker_timer passes: %lld", hits("breaker_timer"));
+}
+
+/*
+ * Callers of one once pile onto each new instance while both windows of
+ * its slow path are held open: a run that completes after a caller found
+ * it not done (once_done) must be final for it under the lock, and a run
+ * that ends after a caller read the run count (once_wait) is the one it
+ * gets. Every instance's outcome must stay exact.
+ */
+TEST_F_TIMEOUT(race, once_windows_widened, 120)
+{
+	long long d0, w0;
+	int r;
+
+	r = widen("once_done", 50);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("once_wait", 50)) TH_LOG("%s", out);
+	d0 = hits("once_done");
+	w0 = hits("once_wait");
+	ASSERT_EQ(0, gs_cmd_out(ONCE_STRESS, out, sizeof(out),
+				"threads=%d duration_ms=%d fail_pct=30",
+				self->cpus, stress_ms(1500))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	ASSERT_EQ(0, gs_cmd_out(ONCE_STRESS, out, sizeof(out),
+				"threads=%d duration_ms=%d fail_pct=30 cache_err=1",
+				self->cpus, stress_ms(1000))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(d0, hits("once_done"));
+	EXPECT_LT(w0, hits("once_wait"));
+	TH_LOG("once_done passes: %lld, once_wait: %lld",
+	       hits("once_done") - d0, hits("once_wait") - w0);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * gosync's tracepoints (kmod/trace.h) through tracefs: each event of
  * system "gosync" exists with its fields; and driving the primitives
  * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
- * barrier/run, phaser/run) records the events they must, with the fields
+ * barrier/run, phaser/run, once/stress) records the events they must, with the fields
  * they must. Skips if the kernel has no tracefs.
  */
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 #define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
 #define BAR_RUN		GOSYNC_TEST_DEBUGFS "/barrier/run"
 #define PHR_RUN		GOSYNC_TEST_DEBUGFS "/phaser/run"
+#define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -180,6 +181,7 @@ TEST_F(trace, events_and_fields)
 		{ "barrier_reset", NAME "u64 gen;" },
 		{ "phaser_advance", NAME "int phase; unsigned int parties; bool terminated;" },
 		{ "phaser_terminate", NAME "int phase; bool forced;" },
+		{ "once_run", "const void * fn; int ret; unsigned int runs; bool final;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -373,6 +375,29 @@ TEST_F(trace, phaser_advance_and_terminate)
 	EXPECT_EQ(1, count_events("phaser_terminate", "name= phase=",
 				  "forced=1", NULL, 0))
 		TH_LOG("%s", trace);
+}
+
+/* Each run of a once's function: a failure is not final, a success is. */
+TEST_F(trace, once_runs)
+{
+	ASSERT_EQ(0, gs_cmd_out(ONCE_STRESS, out, sizeof(out),
+				"threads=1 duration_ms=1 fail_pct=100"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_LE(1, count_events("once_run", "fn=gonce_fn",
+				  "ret=-5 runs=1 final=0", NULL, 0))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, count_events("once_run", "fn=", "final=1", NULL, 0));
+
+	ASSERT_EQ(0, trace_clear());
+	ASSERT_EQ(0, gs_cmd_out(ONCE_STRESS, out, sizeof(out),
+				"threads=1 duration_ms=1 fail_pct=0"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_LE(1, count_events("once_run", "fn=gonce_fn", "runs=1 final=1",
+				  NULL, 0))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, count_events("once_run", "fn=", "final=0", NULL, 0));
 }
 
 int main(int argc, char **argv)

@@ -31,6 +31,11 @@ completion barrier, in the VM) natively. At 1 thread nobody sleeps; from 2
 on, a round is mostly one futex wake-up across CPUs, which a shared
 virtual machine makes noisy.
 
+once (issue 17): ns per call of gosync_once_do() on a done once, of
+pthread_once(), of a mutex around a flag and of a plain relaxed load (the
+floor, and an upper bound of DO_ONCE()'s patched static key), and
+gosync_once's rate as a ratio against each; no target.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -60,7 +65,7 @@ BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED = (
     "gosync_barrier", "pthread_barrier", "completions", "phaser_flat",
     "phaser_tiered")
 BAR_VS_PTHREAD = 1.0
-PRIMITIVES = ("map", "pool", "breaker", "barrier")
+PRIMITIVES = ("map", "pool", "breaker", "barrier", "once")
 
 
 def map_table(rate):
@@ -177,6 +182,27 @@ def barrier_table(rate):
     return missed
 
 
+def once_table(rate):
+    """gosync_once's done path against its peers; no target: 0 missed."""
+    impls = ("gosync_once", "pthread_once", "mutex_flag", "plain_load")
+    fmt = "%-6s %7s %9s %9s %9s %9s %9s %9s %9s"
+    print(fmt % ("case", "threads", "gonce ns", "pthr ns", "mutex ns",
+                 "load ns", "vs pthr", "vs mutex", "vs load"))
+    for (case, threads), by_impl in rate.items():
+        (g, gns), (p, pns), (m, mns), (l, lns) = (
+            by_impl.get(i, (None, None)) for i in impls)
+
+        def ratio(a, b):
+            return "%.2fx" % (a / b) if a and b else "-"
+
+        def ns(x):
+            return "%.2f" % x if x is not None else "-"
+
+        print(fmt % (case, threads, ns(gns), ns(pns), ns(mns), ns(lns),
+                     ratio(g, p), ratio(g, m), ratio(g, l)))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -201,7 +227,8 @@ def main():
 
     missed, first = 0, True
     for prim, table in (("map", map_table), ("pool", pool_table),
-                        ("breaker", breaker_table), ("barrier", barrier_table)):
+                        ("breaker", breaker_table), ("barrier", barrier_table),
+                        ("once", once_table)):
         if prim not in rate:
             continue
         if not first:
