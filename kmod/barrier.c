@@ -47,6 +47,7 @@
 #include <linux/wait.h>
 
 #include <gosync/barrier.h>
+#include <gosync/ctx.h>
 
 #include "barrier.h"
 #include "internal.h"
@@ -122,7 +123,7 @@ static bool gbar_departed(struct gosync_barrier *b, u64 gen)
 }
 
 static int gbar_wait(struct gosync_barrier *b, unsigned int state,
-		     long timeout)
+		     long timeout, struct gosync_ctx *ctx)
 {
 	u64 w, gen;
 	u32 n;
@@ -165,7 +166,8 @@ static int gbar_wait(struct gosync_barrier *b, unsigned int state,
 		return n - 1;
 	}
 
-	ret = gosync_wait_event_state(&b->wq, gbar_over(b, gen), state, timeout);
+	ret = gosync_wait_event_ctx(&b->wq, gbar_over(b, gen), ctx, state,
+				    timeout);
 	if (ret && !gbar_break(b, gen, ret)) {
 		/* Everyone arrived as we gave up: we are released after all. */
 		wait_event(b->wq, gbar_over(b, gen));
@@ -197,27 +199,33 @@ EXPORT_SYMBOL_GOSYNC(gosync_barrier_init);
 
 int gosync_barrier_wait(struct gosync_barrier *b)
 {
-	return gbar_wait(b, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	return gbar_wait(b, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait);
 
 int gosync_barrier_wait_interruptible(struct gosync_barrier *b)
 {
-	return gbar_wait(b, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	return gbar_wait(b, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_interruptible);
 
 int gosync_barrier_wait_killable(struct gosync_barrier *b)
 {
-	return gbar_wait(b, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+	return gbar_wait(b, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_killable);
 
 int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout)
 {
-	return gbar_wait(b, TASK_UNINTERRUPTIBLE, max(timeout, 0L));
+	return gbar_wait(b, TASK_UNINTERRUPTIBLE, max(timeout, 0L), NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_timeout);
+
+int gosync_barrier_wait_ctx(struct gosync_barrier *b, struct gosync_ctx *ctx)
+{
+	return gbar_wait(b, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT, ctx);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_barrier_wait_ctx);
 
 int gosync_barrier_reset(struct gosync_barrier *b)
 {

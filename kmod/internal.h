@@ -257,6 +257,33 @@ int gosync_waiter_step(struct gosync_waiter *w, bool done);
 })
 
 /*
+ * gosync_wait_event_ctx() - gosync_wait_event_state(), also ended by the
+ *	cancellation of @ctx (NULL: never)
+ *
+ * Watches @ctx (include/gosync/ctx.h), so that its cancellation wakes us
+ * wherever the wait sleeps. Returns 0 once @cond holds, the context's
+ * cause if it was cancelled first, else what gosync_wait_event_state()
+ * returns (-ERESTARTSYS, -ETIMEDOUT). @cond is checked before the
+ * context at every step: a condition that came true wins.
+ */
+#define gosync_wait_event_ctx(wq, cond, ctx, state, timeout) ({		\
+	struct gosync_ctx *__ctx = (ctx);				\
+	struct gosync_ctx_watcher __cw;					\
+	bool __ok = false;						\
+	int __r;							\
+									\
+	if (__ctx)							\
+		gosync_ctx_watch(__ctx, &__cw);				\
+	__r = gosync_wait_event_state(wq, (__ok = (cond)) ||		\
+				      gosync_ctx_done(__ctx), state, timeout); \
+	if (__ctx)							\
+		gosync_ctx_unwatch(__ctx, &__cw);			\
+	if (!__r && !__ok)						\
+		__r = gosync_ctx_err(__ctx);				\
+	__r;								\
+})
+
+/*
  * Race windows. Some library paths check a condition and then take a lock
  * (or do work) that relies on it still holding: a table is still current,
  * a pool is not dead yet. A bug there is a window a few instructions wide
@@ -278,6 +305,7 @@ enum gosync_race {
 	GOSYNC_RACE_BREAKER_TIMER, /* breaker.c: notify timer checked, not re-armed */
 	GOSYNC_RACE_ONCE_DONE,	/* once.c: found not done, runs not read yet */
 	GOSYNC_RACE_ONCE_WAIT,	/* once.c: runs read, lock not taken yet */
+	GOSYNC_RACE_CTX_CANCEL,	/* ctx.c: cause set, subtree not walked yet */
 	GOSYNC_RACE_NR,
 };
 

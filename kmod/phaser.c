@@ -44,6 +44,7 @@
 #include <linux/seq_file.h>
 #include <linux/wait.h>
 
+#include <gosync/ctx.h>
 #include <gosync/phaser.h>
 
 #include "internal.h"
@@ -283,14 +284,14 @@ static int gph_register(struct gosync_phaser *ph, unsigned int n)
  * -ESHUTDOWN, or -ERESTARTSYS/-ETIMEDOUT.
  */
 static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
-		     long timeout)
+		     long timeout, struct gosync_ctx *ctx)
 {
 	int ret;
 	u64 r;
 
 	might_sleep();
-	ret = gosync_wait_event_state(&ph->root->wq, gph_over(ph, phase),
-				      state, timeout);
+	ret = gosync_wait_event_ctx(&ph->root->wq, gph_over(ph, phase), ctx,
+				    state, timeout);
 	if (ret)
 		return ret;
 	r = gph_root_word(ph);
@@ -298,7 +299,7 @@ static int gph_await(struct gosync_phaser *ph, int phase, unsigned int state,
 }
 
 static int gph_arrive_await(struct gosync_phaser *ph, unsigned int state,
-			    long timeout)
+			    long timeout, struct gosync_ctx *ctx)
 {
 	int phase;
 
@@ -306,11 +307,12 @@ static int gph_arrive_await(struct gosync_phaser *ph, unsigned int state,
 	phase = gph_arrive(ph, false);
 	if (phase < 0)
 		return phase;
-	return gph_await(ph, phase, state, timeout);
+	return gph_await(ph, phase, state, timeout, ctx);
 }
 
 static int gph_await_advance(struct gosync_phaser *ph, int phase,
-			     unsigned int state, long timeout)
+			     unsigned int state, long timeout,
+			     struct gosync_ctx *ctx)
 {
 	if (phase < 0 || phase > GOSYNC_PHASER_PHASE_MAX)
 		return -EINVAL;
@@ -318,7 +320,7 @@ static int gph_await_advance(struct gosync_phaser *ph, int phase,
 		pr_err_once("gosync_phaser_await_advance*() of the advancing phase called from on_advance: it would wait for itself; refused (-EDEADLK)\n");
 		return -EDEADLK;
 	}
-	return gph_await(ph, phase, state, timeout);
+	return gph_await(ph, phase, state, timeout, ctx);
 }
 
 int gosync_phaser_init(struct gosync_phaser *ph, struct gosync_phaser *parent,
@@ -407,33 +409,44 @@ EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_deregister);
 
 int gosync_phaser_arrive_and_await_advance(struct gosync_phaser *ph)
 {
-	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT,
+				NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance);
 
 int gosync_phaser_arrive_and_await_advance_interruptible(struct gosync_phaser *ph)
 {
-	return gph_arrive_await(ph, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	return gph_arrive_await(ph, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT,
+				NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_interruptible);
 
 int gosync_phaser_arrive_and_await_advance_killable(struct gosync_phaser *ph)
 {
-	return gph_arrive_await(ph, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+	return gph_arrive_await(ph, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT,
+				NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_killable);
 
 int gosync_phaser_arrive_and_await_advance_timeout(struct gosync_phaser *ph,
 						   long timeout)
 {
-	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, max(timeout, 0L));
+	return gph_arrive_await(ph, TASK_UNINTERRUPTIBLE, max(timeout, 0L),
+				NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_timeout);
+
+int gosync_phaser_arrive_and_await_advance_ctx(struct gosync_phaser *ph,
+					       struct gosync_ctx *ctx)
+{
+	return gph_arrive_await(ph, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT, ctx);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_arrive_and_await_advance_ctx);
 
 int gosync_phaser_await_advance(struct gosync_phaser *ph, int phase)
 {
 	return gph_await_advance(ph, phase, TASK_UNINTERRUPTIBLE,
-				 MAX_SCHEDULE_TIMEOUT);
+				 MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance);
 
@@ -441,14 +454,14 @@ int gosync_phaser_await_advance_interruptible(struct gosync_phaser *ph,
 					      int phase)
 {
 	return gph_await_advance(ph, phase, TASK_INTERRUPTIBLE,
-				 MAX_SCHEDULE_TIMEOUT);
+				 MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_interruptible);
 
 int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase)
 {
 	return gph_await_advance(ph, phase, TASK_KILLABLE,
-				 MAX_SCHEDULE_TIMEOUT);
+				 MAX_SCHEDULE_TIMEOUT, NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_killable);
 
@@ -456,9 +469,17 @@ int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
 					long timeout)
 {
 	return gph_await_advance(ph, phase, TASK_UNINTERRUPTIBLE,
-				 max(timeout, 0L));
+				 max(timeout, 0L), NULL);
 }
 EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_timeout);
+
+int gosync_phaser_await_advance_ctx(struct gosync_phaser *ph, int phase,
+				    struct gosync_ctx *ctx)
+{
+	return gph_await_advance(ph, phase, TASK_KILLABLE,
+				 MAX_SCHEDULE_TIMEOUT, ctx);
+}
+EXPORT_SYMBOL_GOSYNC(gosync_phaser_await_advance_ctx);
 
 void gosync_phaser_force_termination(struct gosync_phaser *ph)
 {

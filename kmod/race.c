@@ -22,6 +22,7 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_BREAKER_TIMER] = "breaker_timer",
 	[GOSYNC_RACE_ONCE_DONE] = "once_done",
 	[GOSYNC_RACE_ONCE_WAIT] = "once_wait",
+	[GOSYNC_RACE_CTX_CANCEL] = "ctx_cancel",
 };
 
 #if GOSYNC_RACE_HOOKS

@@ -270,6 +270,21 @@ TRACE_EVENT(gosync_once_run,
 		      __entry->ret, __entry->runs, __entry->final)
 );
 
+/*
+ * A context was cancelled with @err, and with it @descendants that were
+ * still live.
+ */
+TRACE_EVENT(gosync_ctx_cancel,
+	    TP_PROTO(int err, unsigned int descendants),
+	    TP_ARGS(err, descendants),
+	    TP_STRUCT__entry(__field(int, err)
+			     __field(unsigned int, descendants)),
+	    TP_fast_assign(__entry->err = err;
+			   __entry->descendants = descendants;),
+	    TP_printk("err=%d descendants=%u", __entry->err,
+		      __entry->descendants)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */

@@ -201,6 +201,25 @@ int gosync_barrier_wait_killable(struct gosync_barrier *b);
  */
 int gosync_barrier_wait_timeout(struct gosync_barrier *b, long timeout);
 
+struct gosync_ctx;
+
+/**
+ * gosync_barrier_wait_ctx() - gosync_barrier_wait(), until a context is
+ *	cancelled or a fatal signal
+ * @b: the barrier
+ * @ctx: the context (include/gosync/ctx.h); NULL: none
+ *
+ * A cancellation breaks the generation as a signal does: the other
+ * waiters get -ECONNABORTED. If the last party arrives as the context is
+ * cancelled, the wait succeeds. An already cancelled context still
+ * arrives, and breaks the generation at once.
+ *
+ * Context: process context; sleeps (killable).
+ * Return: as gosync_barrier_wait(); the context's cause (gosync_ctx_err())
+ * if it was cancelled; -ERESTARTSYS on a fatal signal.
+ */
+int gosync_barrier_wait_ctx(struct gosync_barrier *b, struct gosync_ctx *ctx);
+
 /**
  * gosync_barrier_reset() - break the current generation and start afresh
  * @b: the barrier

@@ -33,8 +33,8 @@
  * state changes, map resizes and reseeds, pool shrinks, drains and steals,
  * barrier breaks and resets, phaser advances and terminations, each with
  * the object's name (cut to %GOSYNC_NAME_MAX - 1 bytes; "" if it has
- * none), and the runs of a once's function (named by the function);
- * README.md lists their fields. Disabled, each costs one
+ * none), the runs of a once's function (named by the function) and
+ * the cancellations of contexts; README.md lists their fields. Disabled, each costs one
  * patched-out jump.
  *
  * Versioning: the major number changes when an exported symbol changes its

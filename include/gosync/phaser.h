@@ -398,6 +398,40 @@ int gosync_phaser_await_advance_killable(struct gosync_phaser *ph, int phase);
 int gosync_phaser_await_advance_timeout(struct gosync_phaser *ph, int phase,
 					long timeout);
 
+struct gosync_ctx;
+
+/**
+ * gosync_phaser_arrive_and_await_advance_ctx() - ..., until a context is
+ *	cancelled or a fatal signal
+ * @ph: the phaser
+ * @ctx: the context (include/gosync/ctx.h); NULL: none
+ *
+ * A cancellation ends the wait as a signal does in
+ * gosync_phaser_arrive_and_await_advance_interruptible(): the arrival
+ * still counts. An already cancelled context still arrives.
+ *
+ * Context: process context; sleeps (killable).
+ * Return: as gosync_phaser_arrive_and_await_advance(); the context's
+ * cause (gosync_ctx_err()) if it was cancelled first; -ERESTARTSYS on a
+ * fatal signal.
+ */
+int gosync_phaser_arrive_and_await_advance_ctx(struct gosync_phaser *ph,
+					       struct gosync_ctx *ctx);
+
+/**
+ * gosync_phaser_await_advance_ctx() - ..., until a context is cancelled
+ *	or a fatal signal
+ * @ph: the phaser
+ * @phase: a phase number
+ * @ctx: the context; NULL: none
+ *
+ * Context: process context; sleeps (killable).
+ * Return: as gosync_phaser_await_advance(); the context's cause if it
+ * was cancelled first; -ERESTARTSYS on a fatal signal.
+ */
+int gosync_phaser_await_advance_ctx(struct gosync_phaser *ph, int phase,
+				    struct gosync_ctx *ctx);
+
 /**
  * gosync_phaser_force_termination() - terminate the whole tree now
  * @ph: any phaser of the tree

@@ -24,6 +24,7 @@
 #include <linux/sched/task.h>
 
 #include <gosync/barrier.h>
+#include <gosync/ctx.h>
 
 #include "barrier.h"
 
@@ -398,6 +399,64 @@ static void barrier_break_after_wrap_test(struct kunit *test)
 	gbar_wrap(test, 1, 3);	/* more */
 }
 
+/* The context gbar_wait_ctx_fn() waits with: set before any call starts. */
+static struct gosync_ctx *gbar_ctx;
+
+static int gbar_wait_ctx_fn(struct gosync_barrier *b)
+{
+	return gosync_barrier_wait_ctx(b, gbar_ctx);
+}
+
+static int gbar_wait_null_ctx_fn(struct gosync_barrier *b)
+{
+	return gosync_barrier_wait_ctx(b, NULL);
+}
+
+/*
+ * A cancelled context breaks its waiter's generation, as a signal does:
+ * the waiter gets the cause, the others -ECONNABORTED; an already
+ * cancelled one breaks at once; a child's waiter is reached through its
+ * parent's cancel.
+ */
+static void barrier_ctx_breaks_test(struct kunit *test)
+{
+	struct gosync_barrier *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct gosync_ctx *ctx = kunit_kcalloc(test, 2, sizeof(*ctx),
+					       GFP_KERNEL);
+	struct gbar_call w[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, 0, gosync_barrier_init(b, 3, NULL, NULL));
+	gosync_ctx_init(&ctx[0], NULL);
+	gosync_ctx_init(&ctx[1], &ctx[0]);
+	gbar_ctx = &ctx[1];
+	gbar_call_start(test, &w[0], b, gbar_wait_ctx_fn);
+	gbar_call_start(test, &w[1], b, gbar_wait_fn);
+	gbar_wait_arrived(b, 2);
+	KUNIT_EXPECT_TRUE(test, gosync_ctx_cancel(&ctx[0], -ENOLINK));
+	KUNIT_EXPECT_EQ(test, -ENOLINK, gbar_call_join(test, &w[0], "ctx waiter", 1));
+	KUNIT_EXPECT_EQ(test, -ECONNABORTED,
+			gbar_call_join(test, &w[1], "plain waiter", 1));
+	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(b));
+	/* Already cancelled: it breaks the next generation at once. */
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(b));
+	KUNIT_EXPECT_EQ(test, -ENOLINK, gosync_barrier_wait_ctx(b, &ctx[1]));
+	KUNIT_EXPECT_TRUE(test, gosync_barrier_is_broken(b));
+	/* A live context, or none: as gosync_barrier_wait(). */
+	KUNIT_EXPECT_EQ(test, 0, gosync_barrier_reset(b));
+	gosync_ctx_put(&ctx[1]);
+	gosync_ctx_init(&ctx[1], NULL);
+	gbar_call_start(test, &w[0], b, gbar_wait_ctx_fn);
+	gbar_call_start(test, &w[1], b, gbar_wait_null_ctx_fn);
+	gbar_wait_arrived(b, 2);
+	KUNIT_EXPECT_EQ(test, 2, gosync_barrier_wait(b));
+	KUNIT_EXPECT_LE(test, 0, gbar_call_join(test, &w[0], "live ctx", 3));
+	KUNIT_EXPECT_LE(test, 0, gbar_call_join(test, &w[1], "NULL ctx", 3));
+	gosync_ctx_put(&ctx[1]);
+	gosync_ctx_put(&ctx[0]);
+}
+
 /* An action that calls back into its own barrier: both calls refused. */
 struct gbar_reenter {
 	struct gosync_barrier b;
@@ -463,6 +522,7 @@ static struct kunit_case gosync_barrier_cases[] = {
 	KUNIT_CASE(barrier_killed_breaks_test),
 	KUNIT_CASE(barrier_break_after_wrap_test),
 	KUNIT_CASE(barrier_action_reenters_test),
+	KUNIT_CASE(barrier_ctx_breaks_test),
 	{}
 };
 

@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include <gosync/ctx.h>
 #include <gosync/phaser.h>
 
 #include "internal.h"
@@ -392,6 +393,58 @@ static void phaser_signal_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_arrived_parties(&ph));
 	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
 	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_phase(&ph));
+}
+
+/* The context the _ctx calls wait with: one case at a time. */
+static struct gosync_ctx *gph_ctx;
+
+static int gph_arrive_await_ctx(struct gph_call *c)
+{
+	return gosync_phaser_arrive_and_await_advance_ctx(c->ph, gph_ctx);
+}
+
+static int gph_await_ctx(struct gph_call *c)
+{
+	return gosync_phaser_await_advance_ctx(c->ph, c->arg, gph_ctx);
+}
+
+/*
+ * A cancelled context ends the _ctx waits as a signal does: the arrival
+ * stands, the waiter gets the cause; a live one changes nothing.
+ */
+static void phaser_ctx_test(struct kunit *test)
+{
+	struct gosync_ctx *ctx = kunit_kcalloc(test, 2, sizeof(*ctx),
+					       GFP_KERNEL);
+	struct gosync_phaser ph;
+	struct gph_call c[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, 0, gosync_phaser_init(&ph, NULL, 3, NULL, NULL));
+	gosync_ctx_init(&ctx[0], NULL);
+	gosync_ctx_init(&ctx[1], &ctx[0]);
+	gph_ctx = &ctx[1];
+	gph_call_start(test, &c[0], &ph, gph_arrive_await_ctx, 0);
+	gph_call_start(test, &c[1], &ph, gph_await_ctx, 0);
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[0], 30));
+	KUNIT_EXPECT_TRUE(test, gph_call_blocked(&c[1], 1));
+	gosync_ctx_cancel(&ctx[0], -EHOSTDOWN);
+	KUNIT_EXPECT_EQ(test, -EHOSTDOWN, gph_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, -EHOSTDOWN, gph_call_join(test, &c[1]));
+	KUNIT_EXPECT_EQ(test, 1u, gosync_phaser_arrived_parties(&ph));
+	/* Already cancelled: it arrives and returns at once. */
+	KUNIT_EXPECT_EQ(test, -EHOSTDOWN,
+			gosync_phaser_arrive_and_await_advance_ctx(&ph, &ctx[1]));
+	KUNIT_EXPECT_EQ(test, 2u, gosync_phaser_arrived_parties(&ph));
+	/* A live context: the phase ends as usual. */
+	gosync_ctx_put(&ctx[1]);
+	gosync_ctx_init(&ctx[1], NULL);
+	gph_call_start(test, &c[0], &ph, gph_await_ctx, 0);
+	KUNIT_EXPECT_EQ(test, 0, gosync_phaser_arrive(&ph));
+	KUNIT_EXPECT_EQ(test, 1, gph_call_join(test, &c[0]));
+	KUNIT_EXPECT_EQ(test, 1, gosync_phaser_await_advance_ctx(&ph, 0, NULL));
+	gosync_ctx_put(&ctx[1]);
+	gosync_ctx_put(&ctx[0]);
 }
 
 static void phaser_force_termination_test(struct kunit *test)
@@ -919,6 +972,7 @@ static struct kunit_case gosync_phaser_cases[] = {
 	KUNIT_CASE(phaser_rounds_deregister_test),
 	KUNIT_CASE(phaser_churn_test),
 	KUNIT_CASE(phaser_on_advance_reenters_test),
+	KUNIT_CASE(phaser_ctx_test),
 	{}
 };
 

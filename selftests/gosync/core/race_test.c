@@ -15,7 +15,10 @@
  *   timer's checks and its re-arm widened (a change to open on another
  *   CPU re-arming the running timer in between): no kernel warning;
  * - the once's stress, both windows of its slow path widened (a run that
- *   completes between a caller's "not done" and its lock).
+ *   completes between a caller's "not done" and its lock);
+ * - the context tree's stress, the window between a cancel's cause and
+ *   its walk of the subtree widened (children linked and put meanwhile,
+ *   at each round's start and end).
  * Each stress checks its own invariants (every result against a shadow,
  * totals that balance) and must still pass.
  * On a gosync.ko built for installation (no windows) the commands answer
@@ -32,6 +35,7 @@
 #define POOL_CMD	GOSYNC_TEST_DEBUGFS "/pool/cmd"
 #define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
+#define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 
 static char out[4096];
 
@@ -273,6 +277,29 @@ TEST_F_TIMEOUT(race, once_windows_widened, 120)
 	EXPECT_LT(w0, hits("once_wait"));
 	TH_LOG("once_done passes: %lld, once_wait: %lld",
 	       hits("once_done") - d0, hits("once_wait") - w0);
+}
+
+/*
+ * Every cancellation holds its window (cause set, subtree not walked yet)
+ * open while waiters come and go and the rounds' trees are built and put:
+ * each round's checks must still pass.
+ */
+TEST_F_TIMEOUT(race, ctx_cancel_window_widened, 120)
+{
+	long long h0;
+	int r;
+
+	r = widen("ctx_cancel", 100);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	h0 = hits("ctx_cancel");
+	ASSERT_EQ(0, gs_cmd_out(CTX_STRESS, out, sizeof(out),
+				"threads=8 rounds=%d deadline_pct=30",
+				gs_slow_kernel() ? 50 : 100)) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(h0, hits("ctx_cancel"));
+	TH_LOG("ctx_cancel passes: %lld", hits("ctx_cancel") - h0);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * gosync's tracepoints (kmod/trace.h) through tracefs: each event of
  * system "gosync" exists with its fields; and driving the primitives
  * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
- * barrier/run, phaser/run, once/stress) records the events they must, with the fields
+ * barrier/run, phaser/run, once/stress, ctx/stress) records the events they must, with the fields
  * they must. Skips if the kernel has no tracefs.
  */
 #define _GNU_SOURCE
@@ -19,6 +19,7 @@
 #define BAR_RUN		GOSYNC_TEST_DEBUGFS "/barrier/run"
 #define PHR_RUN		GOSYNC_TEST_DEBUGFS "/phaser/run"
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
+#define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -182,6 +183,7 @@ TEST_F(trace, events_and_fields)
 		{ "phaser_advance", NAME "int phase; unsigned int parties; bool terminated;" },
 		{ "phaser_terminate", NAME "int phase; bool forced;" },
 		{ "once_run", "const void * fn; int ret; unsigned int runs; bool final;" },
+		{ "ctx_cancel", "int err; unsigned int descendants;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -398,6 +400,25 @@ TEST_F(trace, once_runs)
 				  NULL, 0))
 		TH_LOG("%s", out);
 	EXPECT_EQ(0, count_events("once_run", "fn=", "final=0", NULL, 0));
+}
+
+/*
+ * Each round's end cancels the root of the tree with -ESHUTDOWN, unless a
+ * planted cancel hit the root first (3 random nodes of 13 per round).
+ */
+TEST_F(trace, ctx_cancels)
+{
+	int n;
+
+	ASSERT_EQ(0, gs_cmd_out(CTX_STRESS, out, sizeof(out),
+				"threads=2 rounds=10 deadline_pct=0"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	n = count_events("ctx_cancel", "err=-108 ", NULL, NULL, 0);
+	EXPECT_LE(1, n) TH_LOG("%s", out);
+	EXPECT_GE(10, n);
+	EXPECT_LE(11, count_events("ctx_cancel", "err=", "descendants=", NULL, 0))
+		TH_LOG("%s", out);
 }
 
 int main(int argc, char **argv)

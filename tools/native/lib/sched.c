@@ -980,3 +980,19 @@ unsigned int shim_cpuhp_instances(enum cpuhp_state state)
 	pthread_mutex_unlock(&cpuhp_lock);
 	return nr;
 }
+
+bool object_is_on_stack(const void *obj)
+{
+	uintptr_t p = (uintptr_t)obj;
+	pthread_attr_t a;
+	size_t size;
+	void *addr;
+	bool on;
+
+	if (pthread_getattr_np(pthread_self(), &a))
+		return false;
+	on = !pthread_attr_getstack(&a, &addr, &size) &&
+	     p >= (uintptr_t)addr && p < (uintptr_t)addr + size;
+	pthread_attr_destroy(&a);
+	return on;
+}

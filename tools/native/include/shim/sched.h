@@ -401,8 +401,10 @@ static inline u64 ktime_get_coarse_ns(void)
 #define ktime_to_ms(t)		((s64)(t) / NSEC_PER_MSEC)
 #define ktime_sub(a, b)		((a) - (b))
 #define ktime_add(a, b)		((a) + (b))
+#define KTIME_MAX		((s64)~((u64)1 << 63))
 #define ktime_add_ns(a, n)	((a) + (n))
 #define ktime_add_ms(a, n)	((a) + (n) * NSEC_PER_MSEC)
+#define ktime_add_us(a, n)	((a) + (n) * NSEC_PER_USEC)
 #define ktime_compare(a, b)	((a) < (b) ? -1 : (a) > (b))
 #define ktime_before(a, b)	((a) < (b))
 #define ktime_after(a, b)	((a) > (b))
@@ -773,6 +775,11 @@ struct hrtimer {
 void hrtimer_init(struct hrtimer *t, clockid_t clock, enum hrtimer_mode mode);
 void hrtimer_start(struct hrtimer *t, ktime_t tim, enum hrtimer_mode mode);
 int hrtimer_cancel(struct hrtimer *t);
+/* debugobjects' on-stack annotations: nothing to annotate here. */
+#define hrtimer_init_on_stack(t, clock, mode)	hrtimer_init(t, clock, mode)
+#define destroy_hrtimer_on_stack(t)	WARN_ON_ONCE(hrtimer_active(t))
+/* <linux/sched/task_stack.h>: whether @obj is on the calling thread's stack. */
+bool object_is_on_stack(const void *obj);
 
 /* Queued, or running its callback: its thread has not finished. */
 static inline bool hrtimer_active(const struct hrtimer *t)
