@@ -40,6 +40,12 @@ def num(x):
     return "%.2f" % x
 
 
+def ns_per_op(r):
+    """ns per op from the rate: the CSV's column is rounded to whole ns."""
+    ops, threads = float(r["ops_per_sec"]), int(r["threads"])
+    return threads * 1e9 / ops if ops > 0 else float(r["ns_per_op"])
+
+
 def table(paths):
     # (env, primitive, case) -> impl -> threads -> (ops_per_sec, ns_per_op)
     groups = collections.OrderedDict()
@@ -49,7 +55,7 @@ def table(paths):
                 key = (r["env"], r["primitive"], r["case"])
                 groups.setdefault(key, collections.OrderedDict()).setdefault(
                     r["impl"], {})[int(r["threads"])] = (
-                        float(r["ops_per_sec"]), float(r["ns_per_op"]))
+                        float(r["ops_per_sec"]), ns_per_op(r))
     names = ", ".join(os.path.relpath(p, REPO) for p in paths)
     out = ["| env | primitive | case | impl | threads | ns/op | rate vs peers |",
            "|-----|-----------|------|------|---------|-------|---------------|"]
