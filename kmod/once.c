@@ -27,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/wait_bit.h>
 
+#include <gosync/ctx.h>
 #include <gosync/once.h>
 
 #include "internal.h"
@@ -56,15 +57,43 @@ static void gonce_unlock(struct gosync_once *once)
 	wake_up_var(&once->lock);
 }
 
-/* The slow path of gosync_once_do(): see include/gosync/once.h. */
-int __gosync_once_do(struct gosync_once *once, int (*fn)(void *arg),
-		     void *arg)
+/*
+ * Take the lock, sleeping (killable) while a run holds it; with @ctx,
+ * until it is cancelled too. Returns 0 with the lock, or why not.
+ */
+static int gonce_lock(struct gosync_once *once, struct gosync_ctx *ctx)
+{
+	struct gosync_ctx_watcher cw;
+	bool locked = false;
+	int ret;
+
+	if (gonce_trylock(once))
+		return 0;
+	if (!ctx)
+		return wait_var_event_killable(&once->lock,
+					       gonce_trylock(once)) ? -EINTR : 0;
+	/* Its cancel wakes us in the hashed queue's wait. */
+	gosync_ctx_watch(ctx, &cw);
+	ret = wait_var_event_killable(&once->lock,
+				      (locked = gonce_trylock(once)) ||
+				      gosync_ctx_done(ctx));
+	gosync_ctx_unwatch(ctx, &cw);
+	if (locked)
+		return 0;
+	return ret ? -EINTR : gosync_ctx_err(ctx);
+}
+
+static int gonce_do(struct gosync_once *once, int (*fn)(void *arg),
+		    void *arg, struct gosync_ctx *ctx)
 {
 	unsigned int seen;
 	bool final;
 	int ret;
 
 	might_sleep();
+	ret = gosync_ctx_err(ctx);
+	if (ret)
+		return ret;
 	/* Only this task can have set @runner to itself. */
 	if (unlikely(READ_ONCE(once->runner) == current)) {
 		pr_warn_once("gosync_once_do(%ps) called from its own function: -EDEADLK\n",
@@ -74,9 +103,9 @@ int __gosync_once_do(struct gosync_once *once, int (*fn)(void *arg),
 	gosync_race_window(GOSYNC_RACE_ONCE_DONE, once);
 	seen = READ_ONCE(once->runs);
 	gosync_race_window(GOSYNC_RACE_ONCE_WAIT, once);
-	if (!gonce_trylock(once) &&
-	    wait_var_event_killable(&once->lock, gonce_trylock(once)))
-		return -EINTR;
+	ret = gonce_lock(once, ctx);
+	if (ret)
+		return ret;
 	/* The lock's acquire orders these after the last holder's writes. */
 	if (once->done) {
 		ret = once->result;
@@ -107,4 +136,18 @@ out:
 	gonce_unlock(once);
 	return ret;
 }
+
+/* The slow paths of gosync_once_do*(): see include/gosync/once.h. */
+int __gosync_once_do(struct gosync_once *once, int (*fn)(void *arg),
+		     void *arg)
+{
+	return gonce_do(once, fn, arg, NULL);
+}
 EXPORT_SYMBOL_GOSYNC(__gosync_once_do);
+
+int __gosync_once_do_ctx(struct gosync_once *once, int (*fn)(void *arg),
+			 void *arg, struct gosync_ctx *ctx)
+{
+	return gonce_do(once, fn, arg, ctx);
+}
+EXPORT_SYMBOL_GOSYNC(__gosync_once_do_ctx);

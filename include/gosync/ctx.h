@@ -28,8 +28,8 @@
  * own wait loops. gosync's own blocking calls take a context in their
  * _ctx flavour (gosync_barrier_wait_ctx(),
  * gosync_phaser_arrive_and_await_advance_ctx(),
- * gosync_phaser_await_advance_ctx()): a cancelled waiter behaves as an
- * interrupted one and returns the cause.
+ * gosync_phaser_await_advance_ctx(), gosync_once_do_ctx()): a cancelled
+ * waiter behaves as an interrupted one and returns the cause.
  *
  * Contexts: gosync_ctx_cancel(), gosync_ctx_err(), gosync_ctx_done(),
  * gosync_ctx_deadline() and the watch calls work in any context, hard

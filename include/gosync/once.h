@@ -155,6 +155,52 @@ static inline int gosync_once_do(struct gosync_once *once,
 	return __gosync_once_do(once, fn, arg);
 }
 
+struct gosync_ctx;
+
+/**
+ * __gosync_once_do_ctx() - gosync_once_do_ctx() when the result is not
+ *	final
+ * @once: the object
+ * @fn: the function
+ * @arg: its argument
+ * @ctx: the context
+ *
+ * Internal: exported for the inline gosync_once_do_ctx(). Call that
+ * instead.
+ *
+ * Context: process context; may sleep.
+ * Return: as gosync_once_do_ctx().
+ */
+int __gosync_once_do_ctx(struct gosync_once *once, int (*fn)(void *arg),
+			 void *arg, struct gosync_ctx *ctx);
+
+/**
+ * gosync_once_do_ctx() - gosync_once_do(), a wait also ended by a context
+ * @once: the object
+ * @fn: the function
+ * @arg: its argument
+ * @ctx: the context (include/gosync/ctx.h); NULL: none
+ *
+ * A final result is returned whatever @ctx says. Otherwise a cancelled
+ * @ctx returns its cause without running @fn, and a cancellation while
+ * the call waits for another caller's run ends the wait with the cause
+ * (that run goes on). @fn itself is not told: pass it @ctx in @arg if it
+ * should stop too.
+ *
+ * Context: the result is final: any context. Otherwise process context;
+ * may sleep (killable) and may run @fn.
+ * Return: as gosync_once_do(), or the cause of @ctx's cancellation.
+ */
+static inline int gosync_once_do_ctx(struct gosync_once *once,
+				     int (*fn)(void *arg), void *arg,
+				     struct gosync_ctx *ctx)
+{
+	/* Pairs with smp_store_release() in __gosync_once_do(). */
+	if (likely(smp_load_acquire(&once->done)))
+		return READ_ONCE(once->result);
+	return __gosync_once_do_ctx(once, fn, arg, ctx);
+}
+
 /**
  * gosync_once_done() - whether the result is final
  * @once: the object

@@ -5,8 +5,9 @@
  * with GOSYNC_ONCE_CACHE_ERR, a result that is not an errno, a call from
  * the function itself, waiters that share the result of the run they
  * waited for (a failure included, with exactly one run), a killed
- * waiter, and the window between a caller's "not done" and its lock,
- * held open while another caller completes the run.
+ * waiter, a waiter whose context is cancelled, and the window between a
+ * caller's "not done" and its lock, held open while another caller
+ * completes the run.
  *
  * Every blocking call of a case runs on a kthread joined with a bound
  * (GONCE_STUCK_SECS): a caller still blocked then fails the case, which
@@ -21,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include <gosync/ctx.h>
 #include <gosync/once.h>
 
 #include "internal.h"
@@ -86,6 +88,7 @@ static int gonce_do(struct gonce_fn *f)
 /* One caller on a kthread. */
 struct gonce_call {
 	struct gonce_fn *f;
+	struct gosync_ctx *ctx;	/* gosync_once_do_ctx() if set */
 	int ret;
 	int value;		/* f->value as it saw it on success */
 	struct completion done;
@@ -97,7 +100,8 @@ static int gonce_call_fn(void *arg)
 	struct gonce_call *c = arg;
 
 	allow_signal(SIGKILL);
-	c->ret = gonce_do(c->f);
+	c->ret = c->ctx ? gosync_once_do_ctx(&c->f->once, gonce_fn_run, c->f,
+					     c->ctx) : gonce_do(c->f);
 	if (c->ret >= 0)
 		c->value = READ_ONCE(c->f->value);
 	complete(&c->done);
@@ -384,6 +388,46 @@ static void once_lock_window_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->value, 42);
 }
 
+/*
+ * gosync_once_do_ctx(): a cancellation ends a wait for another's run
+ * with its cause (the run goes on); a cancelled context does not run the
+ * function; a final result is returned whatever the context.
+ */
+static void once_ctx_test(struct kunit *test)
+{
+	struct gonce_fn *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct gonce_call *c = kunit_kcalloc(test, 2, sizeof(*c), GFP_KERNEL);
+	struct gosync_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	gonce_fn_init(f, 0, 4, 5, 5, 5);
+	f->hold = true;
+	gosync_ctx_init(ctx, NULL);
+	gonce_call_start(test, &c[0], f);
+	for (i = 0; i < GONCE_STUCK_SECS * 50 && !atomic_read(&f->inside); i++)
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, atomic_read(&f->inside), 1);
+	c[1].ctx = ctx;
+	gonce_call_start(test, &c[1], f);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&c[1].done, HZ / 10),
+			0UL);
+	gosync_ctx_cancel(ctx, -ENOLINK);
+	KUNIT_EXPECT_EQ(test, gonce_call_join(test, &c[1]), -ENOLINK);
+	/* Cancelled, not done: the function does not run. */
+	KUNIT_EXPECT_EQ(test, gosync_once_do_ctx(&f->once, gonce_fn_run, f, ctx),
+			-ENOLINK);
+	complete_all(&f->release);
+	KUNIT_EXPECT_EQ(test, gonce_call_join(test, &c[0]), 4);
+	/* Done: the result, whatever the context. */
+	KUNIT_EXPECT_EQ(test, gosync_once_do_ctx(&f->once, gonce_fn_run, f, ctx), 4);
+	KUNIT_EXPECT_EQ(test, gosync_once_do_ctx(&f->once, gonce_fn_run, f, NULL), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->runs), 1);
+	gosync_ctx_put(ctx);
+}
+
 static struct kunit_case gosync_once_cases[] = {
 	KUNIT_CASE(once_init_test),
 	KUNIT_CASE(once_value_test),
@@ -395,6 +439,7 @@ static struct kunit_case gosync_once_cases[] = {
 	KUNIT_CASE(once_waiters_share_failure_test),
 	KUNIT_CASE(once_killed_waiter_test),
 	KUNIT_CASE(once_lock_window_test),
+	KUNIT_CASE(once_ctx_test),
 	{}
 };
 
