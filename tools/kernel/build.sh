@@ -22,6 +22,7 @@
 #   CHECK_SUITES  what make check runs on it (tools/vm/run.py --suites)
 #   KSELFTESTS    the selftests/gosync/<area>s its kselftest suite runs there
 #                 (run.py --kselftests; default all): the make check budget
+#   BOOT_ARGS     kernel command-line words run.py adds for it (default none)
 #   TITLE, CATCHES    the matrix table (tools/kernel/README.md)
 #
 # Always writes $REPO/build/kernels/NAME.env (KERNEL_NAME, KDIR, BZIMAGE,

@@ -84,11 +84,14 @@ def make_initramfs(path, kos, tests, config):
         f.write(c.finish())
 
 
-def command(bzimage, initrd, smp, mem, console_log, results_log):
+def command(bzimage, initrd, smp, mem, console_log, results_log, boot_args=""):
+    """The QEMU command line; @boot_args (the kernel descriptor's
+    BOOT_ARGS) go after APPEND."""
+    append = APPEND + (" " + boot_args if boot_args else "")
     return ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
             "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none",
             "-no-reboot", "-kernel", bzimage, "-initrd", initrd,
-            "-append", APPEND, "-serial", "file:" + console_log,
+            "-append", append, "-serial", "file:" + console_log,
             "-serial", "file:" + results_log]
 
 

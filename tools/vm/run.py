@@ -31,6 +31,7 @@ import argparse
 import os
 import re
 import shlex
+import subprocess
 import sys
 import time
 
@@ -138,7 +139,11 @@ def main():
 
     console_log = os.path.join(vmdir, "console.log")
     results_log = os.path.join(vmdir, "results.log")
-    cmd = qemu.command(kenv["BZIMAGE"], initrd, args.smp, args.mem, console_log, results_log)
+    boot_args = subprocess.run(
+        [os.path.join(REPO, "tools/kernel/build.sh"), "--get", args.kernel, "BOOT_ARGS"],
+        check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    cmd = qemu.command(kenv["BZIMAGE"], initrd, args.smp, args.mem, console_log, results_log,
+                       boot_args)
     prog.line("stage boot: %s (%s), %d vCPUs, TCG; logs in %s" % (
         args.kernel, kenv.get("KVER", "?"), args.smp, os.path.relpath(vmdir, REPO)))
     with open(os.path.join(vmdir, "qemu.cmd"), "w") as f:
