@@ -306,6 +306,8 @@ enum gosync_race {
 	GOSYNC_RACE_ONCE_DONE,	/* once.c: found not done, runs not read yet */
 	GOSYNC_RACE_ONCE_WAIT,	/* once.c: runs read, lock not taken yet */
 	GOSYNC_RACE_CTX_CANCEL,	/* ctx.c: cause set, subtree not walked yet */
+	GOSYNC_RACE_SEM_QUEUE,	/* sem.c: lockless take failed, not queued yet */
+	GOSYNC_RACE_SEM_CANCEL,	/* sem.c: waiter gives up, lock not taken yet */
 	GOSYNC_RACE_NR,
 };
 

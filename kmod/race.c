@@ -23,6 +23,8 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_ONCE_DONE] = "once_done",
 	[GOSYNC_RACE_ONCE_WAIT] = "once_wait",
 	[GOSYNC_RACE_CTX_CANCEL] = "ctx_cancel",
+	[GOSYNC_RACE_SEM_QUEUE] = "sem_queue",
+	[GOSYNC_RACE_SEM_CANCEL] = "sem_cancel",
 };
 
 #if GOSYNC_RACE_HOOKS

@@ -285,6 +285,34 @@ TRACE_EVENT(gosync_ctx_cancel,
 		      __entry->descendants)
 );
 
+/* A caller queued on @sem for @n units; @available were free then. */
+TRACE_EVENT(gosync_sem_queue,
+	    TP_PROTO(const void *sem, u64 n, u64 available),
+	    TP_ARGS(sem, n, available),
+	    TP_STRUCT__entry(__field(const void *, sem)
+			     __field(u64, n)
+			     __field(u64, available)),
+	    TP_fast_assign(__entry->sem = sem;
+			   __entry->n = n;
+			   __entry->available = available;),
+	    TP_printk("sem=%p n=%llu available=%llu", __entry->sem,
+		      __entry->n, __entry->available)
+);
+
+/* A queued caller left @sem: with its @n units (@ret 0), or the cause. */
+TRACE_EVENT(gosync_sem_dequeue,
+	    TP_PROTO(const void *sem, u64 n, int ret),
+	    TP_ARGS(sem, n, ret),
+	    TP_STRUCT__entry(__field(const void *, sem)
+			     __field(u64, n)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->sem = sem;
+			   __entry->n = n;
+			   __entry->ret = ret;),
+	    TP_printk("sem=%p n=%llu ret=%d", __entry->sem, __entry->n,
+		      __entry->ret)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */

@@ -23,6 +23,11 @@ unsigned long native_warnings(void)
 	return __atomic_load_n(&shim_nr_warnings, __ATOMIC_SEQ_CST);
 }
 
+void native_forgive_warnings(unsigned long n)
+{
+	__atomic_sub_fetch(&shim_nr_warnings, n, __ATOMIC_SEQ_CST);
+}
+
 int test_taint(unsigned int flag)
 {
 	return flag == TAINT_WARN && native_warnings();

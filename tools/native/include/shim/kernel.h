@@ -64,6 +64,7 @@ typedef s64 ktime_t;
 #define U64_MAX		((u64)~0ULL)
 #define S32_MAX		((s32)(U32_MAX >> 1))
 #define S64_MAX		((s64)(U64_MAX >> 1))
+#define S64_MIN		((s64)(-S64_MAX - 1))
 
 /* ---- compiler ------------------------------------------------------ */
 /* The C library's <sys/cdefs.h> and UAPI headers have these: the kernel's win. */

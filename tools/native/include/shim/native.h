@@ -26,6 +26,12 @@ unsigned long native_exit(void);
 /* native_warnings() - WARN splats so far. */
 unsigned long native_warnings(void);
 
+/*
+ * native_forgive_warnings() - take back @n WARN splats a test provoked
+ * on purpose and counted (a KUnit case of a WARN that guards bad input).
+ */
+void native_forgive_warnings(unsigned long n);
+
 /* native_quiet() - silence (true) or restore pr_*() output. */
 void native_quiet(bool quiet);
 
