@@ -18,7 +18,10 @@
  *   completes between a caller's "not done" and its lock);
  * - the context tree's stress, the window between a cancel's cause and
  *   its walk of the subtree widened (children linked and put meanwhile,
- *   at each round's start and end).
+ *   at each round's start and end);
+ * - the semaphore's stress, both windows of its slow path widened (a
+ *   release between a failed lockless take and the queueing; a grant
+ *   between a waiter's giving up and its lock).
  * Each stress checks its own invariants (every result against a shadow,
  * totals that balance) and must still pass.
  * On a gosync.ko built for installation (no windows) the commands answer
@@ -36,6 +39,7 @@
 #define BRK_STRESS	GOSYNC_TEST_DEBUGFS "/breaker/stress"
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
+#define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 
 static char out[4096];
 
@@ -300,6 +304,35 @@ TEST_F_TIMEOUT(race, ctx_cancel_window_widened, 120)
 	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
 	EXPECT_LT(h0, hits("ctx_cancel"));
 	TH_LOG("ctx_cancel passes: %lld", hits("ctx_cancel") - h0);
+}
+
+/*
+ * Callers of a small semaphore queue and give up (deadlines, timeouts)
+ * while both windows of the slow path are held open: a release that comes
+ * before a caller queued (sem_queue) must still serve it, and a grant
+ * that comes after a waiter gave up (sem_cancel) must not lose the units.
+ * The stress's end check counts every unit back.
+ */
+TEST_F_TIMEOUT(race, sem_windows_widened, 120)
+{
+	long long q0, c0;
+	int r;
+
+	r = widen("sem_queue", 50);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("sem_cancel", 50)) TH_LOG("%s", out);
+	q0 = hits("sem_queue");
+	c0 = hits("sem_cancel");
+	ASSERT_EQ(0, gs_cmd_out(SEM_STRESS, out, sizeof(out),
+				"threads=%d duration_ms=%d capacity=2 ctx_pct=40 timeout_pct=20",
+				self->cpus, stress_ms(1500))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(q0, hits("sem_queue"));
+	EXPECT_LT(c0, hits("sem_cancel"));
+	TH_LOG("sem_queue passes: %lld, sem_cancel: %lld",
+	       hits("sem_queue") - q0, hits("sem_cancel") - c0);
 }
 
 int main(int argc, char **argv)

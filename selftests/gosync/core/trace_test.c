@@ -3,7 +3,8 @@
  * gosync's tracepoints (kmod/trace.h) through tracefs: each event of
  * system "gosync" exists with its fields; and driving the primitives
  * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
- * barrier/run, phaser/run, once/stress, ctx/stress) records the events they must, with the fields
+ * barrier/run, phaser/run, once/stress, ctx/stress,
+ * sem/stress) records the events they must, with the fields
  * they must. Skips if the kernel has no tracefs.
  */
 #define _GNU_SOURCE
@@ -20,6 +21,7 @@
 #define PHR_RUN		GOSYNC_TEST_DEBUGFS "/phaser/run"
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
+#define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -184,6 +186,8 @@ TEST_F(trace, events_and_fields)
 		{ "phaser_terminate", NAME "int phase; bool forced;" },
 		{ "once_run", "const void * fn; int ret; unsigned int runs; bool final;" },
 		{ "ctx_cancel", "int err; unsigned int descendants;" },
+		{ "sem_queue", "const void * sem; u64 n; u64 available;" },
+		{ "sem_dequeue", "const void * sem; u64 n; int ret;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -419,6 +423,28 @@ TEST_F(trace, ctx_cancels)
 	EXPECT_GE(10, n);
 	EXPECT_LE(11, count_events("ctx_cancel", "err=", "descendants=", NULL, 0))
 		TH_LOG("%s", out);
+}
+
+/*
+ * Two threads on a semaphore of one unit: callers queue, and leave the
+ * queue with the unit or, their context's deadline passed, -ETIMEDOUT;
+ * as many leave as queued.
+ */
+TEST_F(trace, sem_queue)
+{
+	static const char cmd[] =
+		"threads=2 duration_ms=30 capacity=1 ctx_pct=50 timeout_pct=0 try_pct=0";
+	int queued, granted, cancelled;
+
+	ASSERT_EQ(0, gs_cmd_out(SEM_STRESS, out, sizeof(out), "%s", cmd))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	queued = count_events("sem_queue", "sem=", "n=1 available=", NULL, 0);
+	granted = count_events("sem_dequeue", "sem=", "n=1 ret=0", NULL, 0);
+	cancelled = count_events("sem_dequeue", "sem=", "n=1 ret=-110", NULL, 0);
+	EXPECT_LE(1, queued) TH_LOG("%s", out);
+	EXPECT_LE(1, granted);
+	EXPECT_EQ(queued, granted + cancelled) TH_LOG("%s", out);
 }
 
 int main(int argc, char **argv)

@@ -89,32 +89,21 @@ TEST_F_TIMEOUT(stress, many_waiters, 120)
 /* Each check fires on the violation planted after a run. */
 TEST_F_TIMEOUT(stress, inject, 60)
 {
-	static const struct {
-		const char *inject;
-		const char *error;
-	} cases[] = {
+	static const struct gs_injection cases[] = {
 		{ "early", "a waiter of live node 4 returned" },
 		{ "late", "ms late" },
 		{ "cause", "a waiter of node 4 got -5" },
 		{ "parent", "node 0 ended with -5" },
 		{ "reach", "node 5 is live after a cancel" },
+		{}
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(-EIO, run("threads=2 rounds=2 inject=%s",
-				    cases[i].inject));
-		EXPECT_EQ(0, strncmp(out, "result=FAIL ", 12)) TH_LOG("%s", out);
-		EXPECT_NE(NULL, strstr(out, cases[i].error)) TH_LOG("%s", out);
-	}
+	gs_expect_injected(CTX_STRESS, "threads=2 rounds=2", cases);
 }
 
 TEST(bad_arguments)
 {
-	static const struct {
-		int err;
-		const char *cmd;
-	} cases[] = {
+	static const struct gs_refusal cases[] = {
 		{ -ERANGE, "threads=1" },
 		{ -ERANGE, "threads=65" },
 		{ -ERANGE, "rounds=0" },
@@ -127,15 +116,10 @@ TEST(bad_arguments)
 		{ -EINVAL, "duration_ms=10" },
 		{ -EINVAL, "cancel" },
 		{ -EINVAL, "seed=0x" },
+		{}
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(cases[i].err, run("%s", cases[i].cmd)) TH_LOG("%s", cases[i].cmd);
-		EXPECT_EQ(0, strncmp(out, "error: ", 7)) TH_LOG("%s", out);
-		EXPECT_EQ(NULL, strstr(out, "result="));
-	}
-	EXPECT_EQ(-EINVAL, gs_cmd(CTX_STRESS, "rounds=1\001"));
+	gs_expect_refused(CTX_STRESS, cases);
 }
 
 int main(int argc, char **argv)

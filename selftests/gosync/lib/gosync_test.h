@@ -143,6 +143,80 @@ static inline int gs_vcmd_logged(const char *path, char *out, size_t size,
 	return ret;
 }
 
+/* gs_vcmd_logged() with its arguments. */
+static inline int gs_cmd_logged(const char *path, char *out, size_t size,
+				const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = gs_vcmd_logged(path, out, size, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* A command a stress launcher must refuse, and its errno. */
+struct gs_refusal {
+	int err;
+	const char *cmd;
+};
+
+/*
+ * gs_expect_refused() - in a TEST(), each command of @cases (an array
+ * ended by an empty entry) written to @path is refused with its errno,
+ * answers "error: ..." and starts no run; a binary byte is refused too.
+ */
+#define gs_expect_refused(path, cases) \
+	__gs_expect_refused(_metadata, path, cases)
+
+static inline void __gs_expect_refused(struct __test_metadata *_metadata,
+				       const char *path,
+				       const struct gs_refusal *cases)
+{
+	static char out[4096];
+	size_t i;
+
+	for (i = 0; cases[i].cmd; i++) {
+		EXPECT_EQ(cases[i].err, gs_cmd_logged(path, out, sizeof(out),
+						      "%s", cases[i].cmd))
+			TH_LOG("%s", cases[i].cmd);
+		EXPECT_EQ(0, strncmp(out, "error: ", 7)) TH_LOG("%s", out);
+		EXPECT_EQ(NULL, strstr(out, "result="));
+	}
+	EXPECT_EQ(-EINVAL, gs_cmd(path, "seed=1\001"));
+}
+
+/* An inject= word, and what the failing run must say. */
+struct gs_injection {
+	const char *inject;
+	const char *error;
+};
+
+/*
+ * gs_expect_injected() - in a TEST(), a run of @args (a short one) with
+ * each inject= word of @cases (an array ended by an empty entry) fails
+ * with -EIO, "result=FAIL" and the violation's text.
+ */
+#define gs_expect_injected(path, args, cases) \
+	__gs_expect_injected(_metadata, path, args, cases)
+
+static inline void __gs_expect_injected(struct __test_metadata *_metadata,
+					const char *path, const char *args,
+					const struct gs_injection *cases)
+{
+	static char out[8192];
+	size_t i;
+
+	for (i = 0; cases[i].inject; i++) {
+		EXPECT_EQ(-EIO, gs_cmd_logged(path, out, sizeof(out),
+					      "%s inject=%s", args,
+					      cases[i].inject));
+		EXPECT_EQ(0, strncmp(out, "result=FAIL ", 12)) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, cases[i].error)) TH_LOG("%s", out);
+	}
+}
+
 /*
  * The (signed) number after "@key@sep" at the start of a line or after a
  * blank in @text; @none if @key is absent.

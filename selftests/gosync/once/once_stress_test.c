@@ -95,31 +95,20 @@ TEST_F_TIMEOUT(stress, extremes, 60)
 /* Each check fires on the violation planted after a run. */
 TEST_F_TIMEOUT(stress, inject, 60)
 {
-	static const struct {
-		const char *inject;
-		const char *error;
-	} cases[] = {
+	static const struct gs_injection cases[] = {
 		{ "overlap", "a run started while 1 ran" },
 		{ "after", "a run started after its result was final" },
 		{ "result", "a caller got 2, value 1" },
 		{ "runs", "runs 2 ok 2" },
+		{}
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(-EIO, run("duration_ms=100 inject=%s",
-				    cases[i].inject));
-		EXPECT_EQ(0, strncmp(out, "result=FAIL ", 12)) TH_LOG("%s", out);
-		EXPECT_NE(NULL, strstr(out, cases[i].error)) TH_LOG("%s", out);
-	}
+	gs_expect_injected(ONCE_STRESS, "duration_ms=100", cases);
 }
 
 TEST(bad_arguments)
 {
-	static const struct {
-		int err;
-		const char *cmd;
-	} cases[] = {
+	static const struct gs_refusal cases[] = {
 		{ -ERANGE, "threads=0" },
 		{ -ERANGE, "threads=100000" },
 		{ -ERANGE, "duration_ms=0" },
@@ -133,15 +122,10 @@ TEST(bad_arguments)
 		{ -EINVAL, "rounds=10" },
 		{ -EINVAL, "go" },
 		{ -EINVAL, "seed=0x" },
+		{}
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(cases[i].err, run("%s", cases[i].cmd)) TH_LOG("%s", cases[i].cmd);
-		EXPECT_EQ(0, strncmp(out, "error: ", 7)) TH_LOG("%s", out);
-		EXPECT_EQ(NULL, strstr(out, "result="));
-	}
-	EXPECT_EQ(-EINVAL, gs_cmd(ONCE_STRESS, "threads=1\001"));
+	gs_expect_refused(ONCE_STRESS, cases);
 }
 
 int main(int argc, char **argv)
