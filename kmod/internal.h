@@ -308,6 +308,7 @@ enum gosync_race {
 	GOSYNC_RACE_CTX_CANCEL,	/* ctx.c: cause set, subtree not walked yet */
 	GOSYNC_RACE_SEM_QUEUE,	/* sem.c: lockless take failed, not queued yet */
 	GOSYNC_RACE_SEM_CANCEL,	/* sem.c: waiter gives up, lock not taken yet */
+	GOSYNC_RACE_GROUP_DONE,	/* group.c: last job counted out, not completed */
 	GOSYNC_RACE_NR,
 };
 

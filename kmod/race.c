@@ -25,6 +25,7 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_CTX_CANCEL] = "ctx_cancel",
 	[GOSYNC_RACE_SEM_QUEUE] = "sem_queue",
 	[GOSYNC_RACE_SEM_CANCEL] = "sem_cancel",
+	[GOSYNC_RACE_GROUP_DONE] = "group_done",
 };
 
 #if GOSYNC_RACE_HOOKS

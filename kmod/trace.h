@@ -313,6 +313,34 @@ TRACE_EVENT(gosync_sem_dequeue,
 		      __entry->ret)
 );
 
+/*
+ * A group's job @fn returned @ret (the job is over but for its count,
+ * dropped right after).
+ */
+TRACE_EVENT(gosync_group_job,
+	    TP_PROTO(const void *fn, int ret),
+	    TP_ARGS(fn, ret),
+	    TP_STRUCT__entry(__field(const void *, fn)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->fn = fn;
+			   __entry->ret = ret;),
+	    TP_printk("fn=%ps ret=%d", __entry->fn, __entry->ret)
+);
+
+/*
+ * A group's first error: job @fn returned @err, which cancels the
+ * group's context (its gosync_ctx_cancel event follows).
+ */
+TRACE_EVENT(gosync_group_cancel,
+	    TP_PROTO(const void *fn, int err),
+	    TP_ARGS(fn, err),
+	    TP_STRUCT__entry(__field(const void *, fn)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->fn = fn;
+			   __entry->err = err;),
+	    TP_printk("fn=%ps err=%d", __entry->fn, __entry->err)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */
