@@ -40,6 +40,7 @@
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
+#define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 
 static char out[4096];
 
@@ -333,6 +334,30 @@ TEST_F_TIMEOUT(race, sem_windows_widened, 120)
 	EXPECT_LT(c0, hits("sem_cancel"));
 	TH_LOG("sem_queue passes: %lld, sem_cancel: %lld",
 	       hits("sem_queue") - q0, hits("sem_cancel") - c0);
+}
+
+/*
+ * Every group's last job holds its window (counted out, the group not
+ * completed) open while its owner waits, then frees the group at once:
+ * a job that touched it after the wait would be a use after free (KASAN
+ * in the debug kernels); each round's checks must still pass.
+ */
+TEST_F_TIMEOUT(race, group_done_window_widened, 120)
+{
+	long long h0;
+	int r;
+
+	r = widen("group_done", 200);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	h0 = hits("group_done");
+	ASSERT_EQ(0, gs_cmd_out(GROUP_STRESS, out, sizeof(out),
+				"threads=2 rounds=%d jobs=16 limit=4 fail_pct=10",
+				gs_slow_kernel() ? 20 : 50)) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(h0, hits("group_done"));
+	TH_LOG("group_done passes: %lld", hits("group_done") - h0);
 }
 
 int main(int argc, char **argv)

@@ -4,7 +4,7 @@
  * system "gosync" exists with its fields; and driving the primitives
  * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
  * barrier/run, phaser/run, once/stress, ctx/stress,
- * sem/stress) records the events they must, with the fields
+ * sem/stress, group/stress) records the events they must, with the fields
  * they must. Skips if the kernel has no tracefs.
  */
 #define _GNU_SOURCE
@@ -22,6 +22,7 @@
 #define ONCE_STRESS	GOSYNC_TEST_DEBUGFS "/once/stress"
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
+#define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -188,6 +189,8 @@ TEST_F(trace, events_and_fields)
 		{ "ctx_cancel", "int err; unsigned int descendants;" },
 		{ "sem_queue", "const void * sem; u64 n; u64 available;" },
 		{ "sem_dequeue", "const void * sem; u64 n; int ret;" },
+		{ "group_job", "const void * fn; int ret;" },
+		{ "group_cancel", "const void * fn; int err;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -445,6 +448,24 @@ TEST_F(trace, sem_queue)
 	EXPECT_LE(1, queued) TH_LOG("%s", out);
 	EXPECT_LE(1, granted);
 	EXPECT_EQ(queued, granted + cancelled) TH_LOG("%s", out);
+}
+
+/*
+ * Every job of a round fails (-1024 - its index): one group_cancel per
+ * round, the first failure's, and a group_job per job started (the
+ * first of each round at least), each with its error.
+ */
+TEST_F(trace, group_first_errors)
+{
+	ASSERT_EQ(0, gs_cmd_out(GROUP_STRESS, out, sizeof(out),
+				"threads=1 rounds=4 jobs=8 limit=0 fail_pct=100"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(4, count_events("group_cancel", "fn=ggrp_st_job_fn", "err=-10",
+				  NULL, 0)) TH_LOG("%s", out);
+	EXPECT_LE(4, count_events("group_job", "fn=ggrp_st_job_fn", "ret=-10",
+				  NULL, 0));
+	EXPECT_EQ(0, count_events("group_job", "fn=", "ret=0", NULL, 0));
 }
 
 int main(int argc, char **argv)
