@@ -33,6 +33,10 @@
 
 #include "internal.h"
 
+#ifdef GOSYNC_NATIVE
+#include <shim/native.h>
+#endif
+
 #define GGK_STUCK_SECS	10
 #define GGK_JOBS	16
 
@@ -417,6 +421,33 @@ static void group_args_test(struct kunit *test)
 }
 
 /*
+ * Destroy of a group with a job running: -EBUSY, a WARN, nothing
+ * changed; the group then waits and destroys as usual.
+ */
+static void group_destroy_busy_test(struct kunit *test)
+{
+#ifdef GOSYNC_NATIVE
+	const struct gosync_group_opts o = { .flags = GOSYNC_GROUP_KTHREAD };
+	unsigned long warnings = native_warnings();
+	struct ggk *k = ggk_new(test, 1, true);
+	struct gosync_group g;
+
+	KUNIT_ASSERT_EQ(test, gosync_group_init(&g, NULL, &o), 0);
+	KUNIT_EXPECT_EQ(test, gosync_group_go(&g, ggk_job_fn, k->j), 0);
+	KUNIT_EXPECT_EQ(test, gosync_group_destroy(&g), -EBUSY);
+	KUNIT_EXPECT_EQ(test, gosync_ctx_err(gosync_group_ctx(&g)), 0);
+	complete_all(&k->release);
+	KUNIT_EXPECT_EQ(test, gosync_group_wait(&g), 0);
+	KUNIT_EXPECT_EQ(test, gosync_group_destroy(&g), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&k->ran), 1);
+	KUNIT_EXPECT_EQ(test, native_warnings() - warnings, 1UL);
+	native_forgive_warnings(native_warnings() - warnings);
+#else
+	kunit_skip(test, "its WARN would splat the kernel log: checked natively");
+#endif
+}
+
+/*
  * The group_done window: the last job has dropped its count and not yet
  * completed the group. A wait woken there (spuriously: any wake-up may
  * come) must sleep on, or its caller frees the group under the job.
@@ -521,6 +552,7 @@ static struct kunit_case gosync_group_cases[] = {
 	KUNIT_CASE(group_stubborn_job_test),
 	KUNIT_CASE(group_spawn_test),
 	KUNIT_CASE(group_args_test),
+	KUNIT_CASE(group_destroy_busy_test),
 	KUNIT_CASE(group_done_window_test),
 	{}
 };
