@@ -36,6 +36,12 @@ pthread_once(), of a mutex around a flag and of a plain relaxed load (the
 floor, and an upper bound of DO_ONCE()'s patched static key), and
 gosync_once's rate as a ratio against each; no target.
 
+sem (issue 17): ns per op (an acquire of 1 and its release; contended:
+capacity 1, a shared increment between them) of gosync_sem and of every
+peer in the rows (natively sem_t and a mutex+condvar counter; in the VM,
+--env stock, try_acquire, struct semaphore and a mutex+wait-queue
+counter), and gosync_sem's rate as a ratio against each; no target.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -65,7 +71,7 @@ BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED = (
     "gosync_barrier", "pthread_barrier", "completions", "phaser_flat",
     "phaser_tiered")
 BAR_VS_PTHREAD = 1.0
-PRIMITIVES = ("map", "pool", "breaker", "barrier", "once")
+PRIMITIVES = ("map", "pool", "breaker", "barrier", "once", "sem")
 
 
 def map_table(rate):
@@ -203,6 +209,25 @@ def once_table(rate):
     return 0
 
 
+def sem_table(rate):
+    """gosync_sem against whichever peers the rows have; no target: 0."""
+    peers = []
+    for by_impl in rate.values():
+        peers += [i for i in by_impl if i != "gosync_sem" and i not in peers]
+    fmt = "%-10s %7s" + " %16s" * (1 + 2 * len(peers))
+    print(fmt % (("case", "threads", "gosync_sem ns")
+                 + tuple("%s ns" % p for p in peers)
+                 + tuple("vs %s" % p for p in peers)))
+    for (case, threads), by_impl in rate.items():
+        g, gns = by_impl.get("gosync_sem", (None, None))
+        cols = [by_impl.get(p, (None, None)) for p in peers]
+        print(fmt % ((case, threads, "%.2f" % gns if gns else "-")
+                     + tuple("%.2f" % ns if ns else "-" for _, ns in cols)
+                     + tuple("%.2fx" % (g / r) if g and r else "-"
+                             for r, _ in cols)))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -228,7 +253,7 @@ def main():
     missed, first = 0, True
     for prim, table in (("map", map_table), ("pool", pool_table),
                         ("breaker", breaker_table), ("barrier", barrier_table),
-                        ("once", once_table)):
+                        ("once", once_table), ("sem", sem_table)):
         if prim not in rate:
             continue
         if not first:

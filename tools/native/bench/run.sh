@@ -24,7 +24,7 @@ REPO=$(cd "$HERE/../../.." && pwd)
 
 mkdir -p "$OUT"
 rm -f "$OUT/results.csv" "$OUT"/map-*.png "$OUT"/pool-*.png "$OUT"/breaker-*.png \
-	"$OUT"/barrier-*.png "$OUT"/once-*.png
+	"$OUT"/barrier-*.png "$OUT"/once-*.png "$OUT"/sem-*.png
 
 read -r load _ < /proc/loadavg
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
