@@ -12,8 +12,9 @@ CSV: what `make bench` (build/bench/results.csv) and `make native-bench`
 (build/native/bench/results.csv) write, columns
 env,primitive,case,impl,threads,ops_per_sec,ns_per_op; default: the
 committed docs/results/*.csv. One row per env, primitive, case and gosync
-implementation (an impl named gosync_*): its ns per op at each thread
-count, and its rate divided by each other implementation's at the same
+implementation: gosync_<primitive> where the case has it (another gosync_*
+impl, a variant such as gosync_try, is then one of its peers), else each
+impl named gosync_*; its ns per op at each thread count, and its rate divided by each other implementation's at the same
 thread count, in the same run. A later row of the same (env, primitive,
 case, impl, threads) replaces an earlier one, as in tools/bench/report.py.
 In the README the table sits between the BEGIN and END markers below.
@@ -40,6 +41,11 @@ def num(x):
     return "%.2f" % x
 
 
+def ratio(x):
+    """A rate ratio: two decimals, two significant digits below 0.01."""
+    return "%.2f" % x if x >= 0.01 else "%.2g" % x
+
+
 def ns_per_op(r):
     """ns per op from the rate: the CSV's column is rounded to whole ns."""
     ops, threads = float(r["ops_per_sec"]), int(r["threads"])
@@ -60,8 +66,9 @@ def table(paths):
     out = ["| env | primitive | case | impl | threads | ns/op | rate vs peers |",
            "|-----|-----------|------|------|---------|-------|---------------|"]
     for (env, prim, case), impls in groups.items():
+        own = "gosync_" + prim
         for impl, mine in impls.items():
-            if not impl.startswith("gosync"):
+            if impl != own and (own in impls or not impl.startswith("gosync")):
                 continue
             threads = sorted(mine)
             peers = []
@@ -71,16 +78,15 @@ def table(paths):
                 ratios = []
                 for t in threads:
                     ref = theirs.get(t)
-                    ratios.append("%.2fx" % (mine[t][0] / ref[0])
+                    ratios.append(ratio(mine[t][0] / ref[0])
                                   if ref and ref[0] > 0 else "-")
-                peers.append("%s %s" % (other, " / ".join(ratios)))
+                peers.append("%s %sx" % (other, "/".join(ratios)))
             out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                env, prim, case, impl, " / ".join(str(t) for t in threads),
-                " / ".join(num(mine[t][1]) for t in threads), ", ".join(peers)))
+                env, prim, case, impl, "/".join(str(t) for t in threads),
+                "/".join(num(mine[t][1]) for t in threads), ", ".join(peers)))
     out.append("")
-    out.append("Generated from %s. ns/op and each ratio at the thread counts "
-               "shown; a ratio above 1 means gosync does more operations per "
-               "second." % names)
+    out.append("Generated from %s. A ratio above 1: gosync does more "
+               "operations per second." % names)
     return "\n".join(out) + "\n"
 
 
