@@ -223,7 +223,8 @@ def sem_table(rate):
         cols = [by_impl.get(p, (None, None)) for p in peers]
         print(fmt % ((case, threads, "%.2f" % gns if gns else "-")
                      + tuple("%.2f" % ns if ns else "-" for _, ns in cols)
-                     + tuple("%.2fx" % (g / r) if g and r else "-"
+                     + tuple(("%.2fx" if g / r >= 0.01 else "%.2gx")
+                             % (g / r) if g and r else "-"
                              for r, _ in cols)))
     return 0
 
