@@ -38,9 +38,15 @@
  * Cost. The state is one 64-bit word: the units available, and a bit
  * saying that callers are queued. While no one is queued, acquire and
  * release are one cmpxchg on that word, no lock, no sleep (cache line
- * ping-pong is the only cost when CPUs share it). A caller that must
- * wait, and every release while callers wait, takes the semaphore's raw
- * spinlock; a release wakes, under that lock, every waiter it serves.
+ * ping-pong is the only cost when CPUs share it). A caller whose units
+ * are not free, with no one queued, first spins for them (at most 10 us,
+ * less if it should reschedule, never on one CPU), as a mutex waiter
+ * spins on a running owner: short holds then hand over without a sleep
+ * and a wake-up. A caller that must wait, and every release while
+ * callers wait, takes the semaphore's raw spinlock; a release wakes,
+ * under that lock, every waiter it serves, and a waiter spins briefly
+ * before it sleeps. FIFO applies from the queueing on: spinners that are
+ * not queued yet take units in no particular order.
  *
  * Context: gosync_sem_try_acquire(): any context, NMI included (one
  * cmpxchg loop). gosync_sem_release(): any context but NMI (the raw lock,
