@@ -59,9 +59,12 @@ kdoc() { # kernel-doc arguments...: fail on any warning
 # shellcheck disable=SC2016 # perl's variables, not the shell's
 thname='s/^\.TH "([^"]*)" 9 "([^"]*)"/my $n = $2; $n =~ tr| |_|; ".TH \"$n\" 9 \"$n\""/e'
 
-# Every type, function, macro and typedef, one page each.
-kdoc -man -no-doc-sections "${HEADERS[@]}" | perl -pe "$thname" |
-	perl "$SPLIT" "$MAN" 2> /dev/null
+# Every type, function, macro and typedef, one page each. One header per
+# kernel-doc run: 6.1's kernel-doc warns "no structured comments found"
+# for a file with as many entries as the file before it.
+for h in "${HEADERS[@]}"; do
+	kdoc -man -no-doc-sections "$h"
+done | perl -pe "$thname" | perl "$SPLIT" "$MAN" 2> /dev/null
 
 # kernel-doc -man drops a DOC: section's blank lines and indentation, so
 # its paragraphs, lists and literal blocks (after "::") would run into one.
