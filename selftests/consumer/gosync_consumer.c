@@ -20,19 +20,35 @@
  * (-EAGAIN, not cached: each call retries), then returns a value that
  * every later call gets without loading again.
  *
+ * And it probes 8 "devices" the way a driver probes its ports: an error
+ * group (gosync_group) runs at most 2 probes at once, under a context
+ * with the driver's 2 s probe budget as its deadline; each probe takes 1
+ * or 2 of 3 DMA channels from a weighted semaphore (gosync_sem) with the
+ * group's context, so that the first failure (device 1: -EIO) cancels
+ * the probes still waiting for channels or for their device, and no
+ * probe is started after it. Its line says that the group returned the
+ * first error, that the limit and the channels were respected, that
+ * every channel came back, and that every device was either probed or
+ * refused by the group.
+ *
  * /sys/kernel/debug/gosync_consumer/status reports what it observed.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <gosync/breaker.h>
+#include <gosync/ctx.h>
 #include <gosync/gosync.h>
+#include <gosync/group.h>
 #include <gosync/map.h>
 #include <gosync/once.h>
+#include <gosync/sem.h>
 
 static struct dentry *consumer_dir;
 static u32 consumer_seen_version;
@@ -175,6 +191,93 @@ static void consumer_use_once(void)
 							consumer_fw_load, NULL);
 }
 
+#define CONSUMER_DEVS		8
+#define CONSUMER_AT_ONCE	2	/* probes at once: the group's limit */
+#define CONSUMER_CHANS		3	/* DMA channels: the semaphore */
+#define CONSUMER_BROKEN		1	/* the device whose probe fails */
+
+struct consumer_dev {
+	unsigned int id;
+	unsigned int chans;	/* channels its probe needs: 1 or 2 */
+	bool started;
+	int result;
+};
+
+static struct consumer_dev consumer_devs[CONSUMER_DEVS];
+static struct gosync_sem consumer_chans;
+static atomic_t consumer_probing = ATOMIC_INIT(0);
+static atomic_t consumer_chans_used = ATOMIC_INIT(0);
+static int consumer_probe_err;
+static bool consumer_over_limit, consumer_over_chans;
+static unsigned int consumer_refused;
+
+/* A probe: channels, then the device (20 ms), ended early by the group. */
+static int consumer_probe(struct gosync_ctx *ctx, void *arg)
+{
+	struct consumer_dev *d = arg;
+	int err;
+
+	WRITE_ONCE(d->started, true);
+	if (atomic_inc_return(&consumer_probing) > CONSUMER_AT_ONCE)
+		WRITE_ONCE(consumer_over_limit, true);
+	err = gosync_sem_acquire(&consumer_chans, d->chans, ctx);
+	if (!err) {
+		if (atomic_add_return(d->chans, &consumer_chans_used) >
+		    CONSUMER_CHANS)
+			WRITE_ONCE(consumer_over_chans, true);
+		if (d->id == CONSUMER_BROKEN)
+			err = -EIO;
+		else
+			err = gosync_ctx_wait_timeout(ctx, msecs_to_jiffies(20));
+		atomic_sub(d->chans, &consumer_chans_used);
+		gosync_sem_release(&consumer_chans, d->chans);
+	}
+	atomic_dec(&consumer_probing);
+	return err;
+}
+
+static int consumer_probe_all(void)
+{
+	struct gosync_group_opts o = { .limit = CONSUMER_AT_ONCE };
+	struct gosync_group g;
+	struct gosync_ctx budget;
+	unsigned int i;
+	int err;
+
+	err = gosync_sem_init(&consumer_chans, CONSUMER_CHANS);
+	if (err)
+		return err;
+	gosync_ctx_init(&budget, NULL);
+	gosync_ctx_set_deadline(&budget, ktime_add_ms(ktime_get(), 2000));
+	err = gosync_group_init(&g, &budget, &o);
+	if (err)
+		goto out;
+	for (i = 0; i < CONSUMER_DEVS; i++) {
+		struct consumer_dev *d = &consumer_devs[i];
+
+		d->id = i;
+		d->chans = 1 + i % 2;
+		/* Refused once a probe failed: the group's cause. */
+		if (gosync_group_go_result(&g, consumer_probe, d, &d->result))
+			consumer_refused++;
+	}
+	err = gosync_group_wait(&g);
+	gosync_group_destroy(&g);
+out:
+	gosync_ctx_put(&budget);
+	return err;
+}
+
+/* The devices whose probe ran. */
+static unsigned int consumer_probed(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CONSUMER_DEVS; i++)
+		n += READ_ONCE(consumer_devs[i].started);
+	return n;
+}
+
 static int consumer_status_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "gosync %u.%u.%u ok\n", consumer_seen_version >> 16,
@@ -202,6 +305,11 @@ static int consumer_status_show(struct seq_file *m, void *unused)
 		   consumer_fw_results[0], consumer_fw_results[1],
 		   consumer_fw_results[2], consumer_fw_results[3],
 		   consumer_fw_loads, gosync_once_done(&consumer_fw));
+	seq_printf(m, "group err=%d broken=%d limit_kept=%d chans_kept=%d chans_back=%d accounted=%d\n",
+		   consumer_probe_err, consumer_devs[CONSUMER_BROKEN].result,
+		   !consumer_over_limit, !consumer_over_chans,
+		   gosync_sem_available(&consumer_chans) == CONSUMER_CHANS,
+		   consumer_probed() + consumer_refused == CONSUMER_DEVS);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(consumer_status);
@@ -225,6 +333,7 @@ static int __init consumer_init(void)
 	consumer_map_err = consumer_use_map();
 	consumer_breaker_err = consumer_use_breaker();
 	consumer_use_once();
+	consumer_probe_err = consumer_probe_all();
 	/* Let the deferred releases (beta=2, gamma=3) happen before status. */
 	synchronize_rcu();
 	rcu_barrier();

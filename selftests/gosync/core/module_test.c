@@ -87,7 +87,7 @@ TEST_F(mods, consumer_needs_gosync)
 
 TEST_F(mods, consumer_uses_gosync)
 {
-	char buf[256];
+	char buf[512];
 
 	ASSERT_EQ(0, load("gosync"));
 	ASSERT_EQ(0, load("gosync_consumer"));
@@ -97,6 +97,10 @@ TEST_F(mods, consumer_uses_gosync)
 	 * (old value released), gamma deleted (released).
 	 */
 	/*
+	 * Its probe of 8 devices: an error group of 2 at a time, channels
+	 * from a weighted semaphore; device 1's -EIO is the group's error.
+	 */
+	/*
 	 * Its breaker: 3 successes, 3 failures trip it, 4 calls rejected
 	 * without reaching the device.
 	 */
@@ -104,10 +108,12 @@ TEST_F(mods, consumer_uses_gosync)
 	 * Its once: the firmware load fails twice (each call retries),
 	 * then its value is every later caller's.
 	 */
-	EXPECT_STREQ("gosync 2.1.0 ok\n"
+	EXPECT_STREQ("gosync 2.2.0 ok\n"
 		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n"
 		     "breaker open device_calls=6 trips=1 rejected=4\n"
-		     "once results=-11,-11,66,66 loads=3 done=1\n", buf);
+		     "once results=-11,-11,66,66 loads=3 done=1\n"
+		     "group err=-5 broken=-5 limit_kept=1 chans_kept=1 chans_back=1 accounted=1\n",
+		     buf);
 	/* The kernel recorded the dependency. */
 	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
 }
