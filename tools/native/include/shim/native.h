@@ -27,10 +27,13 @@ unsigned long native_exit(void);
 unsigned long native_warnings(void);
 
 /*
- * native_forgive_warnings() - take back @n WARN splats a test provoked
- * on purpose and counted (a KUnit case of a WARN that guards bad input).
+ * native_expect_warnings() - the next @n WARNs are a test's own, provoked
+ * on purpose (a KUnit case of a WARN that guards bad input): each prints
+ * one "expected WARN" line, not a splat, and is not counted. Return: how
+ * many expected WARNs were left (0 when every one came); call it with 0
+ * at the end of the case to check that and to stop expecting.
  */
-void native_forgive_warnings(unsigned long n);
+unsigned long native_expect_warnings(unsigned long n);
 
 /* native_quiet() - silence (true) or restore pr_*() output. */
 void native_quiet(bool quiet);
