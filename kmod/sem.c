@@ -192,7 +192,7 @@ static bool gsem_spin_take(struct gosync_sem *sem, u64 n,
 
 	if (num_online_cpus() < 2)
 		return false;
-	end = ktime_get_mono_fast_ns() + GSEM_SPIN_NS;
+	end = ktime_get_ns() + GSEM_SPIN_NS;
 	for (spin = 1; ; spin++) {
 		if (need_resched() || gosync_ctx_done(ctx) ||
 		    atomic64_read(&sem->state) < 0)
@@ -200,7 +200,7 @@ static bool gsem_spin_take(struct gosync_sem *sem, u64 n,
 		cpu_relax();
 		if (gsem_take(sem, n))
 			return true;
-		if (!(spin % 64) && ktime_get_mono_fast_ns() > end)
+		if (!(spin % 64) && ktime_get_ns() > end)
 			return false;
 	}
 }

@@ -51,7 +51,9 @@
  *
  * Contexts: gosync_group_go(), _go_result() and wait sleep (process
  * context). gosync_group_try_go() in workqueue mode never sleeps: any
- * context but hard interrupts and NMI (GFP_NOWAIT, queue_work()); in
+ * context but hard interrupts and NMI (GFP_NOWAIT, queue_work()), and on
+ * PREEMPT_RT not with interrupts off or a raw spinlock held either (the
+ * allocator's locks sleep there); in
  * kthread mode it creates a kthread and so sleeps like go, only never
  * waiting for a slot. A job runs in process context (a worker or its
  * kthread) and may sleep.

@@ -49,7 +49,9 @@
  * not queued yet take units in no particular order.
  *
  * Context: gosync_sem_try_acquire(): any context, NMI included (one
- * cmpxchg loop). gosync_sem_release(): any context but NMI (the raw lock,
+ * cmpxchg loop on an atomic64_t, lock-free on 64-bit architectures; the
+ * generic 32-bit atomic64_t takes a lock, and there NMI is excluded).
+ * gosync_sem_release(): any context but NMI (the raw lock,
  * with interrupts off, also on PREEMPT_RT). gosync_sem_acquire*():
  * process context, may sleep.
  *
