@@ -309,6 +309,8 @@ enum gosync_race {
 	GOSYNC_RACE_SEM_QUEUE,	/* sem.c: lockless take failed, not queued yet */
 	GOSYNC_RACE_SEM_CANCEL,	/* sem.c: waiter gives up, lock not taken yet */
 	GOSYNC_RACE_GROUP_DONE,	/* group.c: last job counted out, not completed */
+	GOSYNC_RACE_CHAN_CLAIM,	/* chan.c: a waiting call claimed, not completed */
+	GOSYNC_RACE_CHAN_CANCEL, /* chan.c: a waiting call gives up, not gone yet */
 	GOSYNC_RACE_NR,
 };
 

@@ -26,6 +26,8 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_SEM_QUEUE] = "sem_queue",
 	[GOSYNC_RACE_SEM_CANCEL] = "sem_cancel",
 	[GOSYNC_RACE_GROUP_DONE] = "group_done",
+	[GOSYNC_RACE_CHAN_CLAIM] = "chan_claim",
+	[GOSYNC_RACE_CHAN_CANCEL] = "chan_cancel",
 };
 
 #if GOSYNC_RACE_HOOKS

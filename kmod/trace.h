@@ -341,6 +341,50 @@ TRACE_EVENT(gosync_group_cancel,
 	    TP_printk("fn=%ps err=%d", __entry->fn, __entry->err)
 );
 
+/* A send, receive or select of @n cases (the first on @chan) blocked. */
+TRACE_EVENT(gosync_chan_block,
+	    TP_PROTO(const void *chan, unsigned int n),
+	    TP_ARGS(chan, n),
+	    TP_STRUCT__entry(__field(const void *, chan)
+			     __field(unsigned int, n)),
+	    TP_fast_assign(__entry->chan = chan;
+			   __entry->n = n;),
+	    TP_printk("chan=%p n=%u", __entry->chan, __entry->n)
+);
+
+/* A blocked call left: the case it completed (@ret >= 0), or the cause. */
+TRACE_EVENT(gosync_chan_unblock,
+	    TP_PROTO(const void *chan, int ret),
+	    TP_ARGS(chan, ret),
+	    TP_STRUCT__entry(__field(const void *, chan)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->chan = chan;
+			   __entry->ret = ret;),
+	    TP_printk("chan=%p ret=%d", __entry->chan, __entry->ret)
+);
+
+/* @chan was closed; @woken blocked calls ended with -EPIPE. */
+TRACE_EVENT(gosync_chan_close,
+	    TP_PROTO(const void *chan, unsigned int woken),
+	    TP_ARGS(chan, woken),
+	    TP_STRUCT__entry(__field(const void *, chan)
+			     __field(unsigned int, woken)),
+	    TP_fast_assign(__entry->chan = chan;
+			   __entry->woken = woken;),
+	    TP_printk("chan=%p woken=%u", __entry->chan, __entry->woken)
+);
+
+/* The thread of pipe @pipe ended (its output closed): 0 or the cause. */
+TRACE_EVENT(gosync_chan_pipe_end,
+	    TP_PROTO(const void *pipe, int ret),
+	    TP_ARGS(pipe, ret),
+	    TP_STRUCT__entry(__field(const void *, pipe)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->pipe = pipe;
+			   __entry->ret = ret;),
+	    TP_printk("pipe=%p ret=%d", __entry->pipe, __entry->ret)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */
