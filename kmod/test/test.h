@@ -69,6 +69,7 @@ extern const struct gosync_args gosync_pool_stress_args;
 extern const struct gosync_args gosync_once_stress_args;
 extern const struct gosync_args gosync_ctx_stress_args;
 extern const struct gosync_args gosync_sem_stress_args;
+extern const struct gosync_args gosync_chan_stress_args;
 extern const struct gosync_args gosync_group_stress_args;
 
 /*

@@ -41,6 +41,7 @@
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
+#define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
 
 static char out[4096];
 
@@ -358,6 +359,36 @@ TEST_F_TIMEOUT(race, group_done_window_widened, 120)
 	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
 	EXPECT_LT(h0, hits("group_done"));
 	TH_LOG("group_done passes: %lld", hits("group_done") - h0);
+}
+
+/*
+ * Producers and consumers of unbuffered channels, many of their calls
+ * with deadlines, while both windows of a blocked call are held open: a
+ * peer that claimed a call and has not completed it yet (chan_claim)
+ * while the call gives up, and a call that gave up and is not gone yet
+ * (chan_cancel) while a peer completes it. The stress counts every value
+ * received exactly once.
+ */
+TEST_F_TIMEOUT(race, chan_windows_widened, 120)
+{
+	long long c0, g0;
+	int r;
+
+	r = widen("chan_claim", 50);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("chan_cancel", 50)) TH_LOG("%s", out);
+	c0 = hits("chan_claim");
+	g0 = hits("chan_cancel");
+	ASSERT_EQ(0, gs_cmd_out(CHAN_STRESS, out, sizeof(out),
+				"duration_ms=%d capacity=0 ctx_pct=50 try_pct=0",
+				stress_ms(1500))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(c0, hits("chan_claim"));
+	EXPECT_LT(g0, hits("chan_cancel"));
+	TH_LOG("chan_claim passes: %lld, chan_cancel: %lld",
+	       hits("chan_claim") - c0, hits("chan_cancel") - g0);
 }
 
 int main(int argc, char **argv)

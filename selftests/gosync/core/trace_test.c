@@ -23,6 +23,7 @@
 #define CTX_STRESS	GOSYNC_TEST_DEBUGFS "/ctx/stress"
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
+#define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -191,6 +192,10 @@ TEST_F(trace, events_and_fields)
 		{ "sem_dequeue", "const void * sem; u64 n; int ret;" },
 		{ "group_job", "const void * fn; int ret;" },
 		{ "group_cancel", "const void * fn; int err;" },
+		{ "chan_block", "const void * chan; unsigned int n;" },
+		{ "chan_unblock", "const void * chan; int ret;" },
+		{ "chan_close", "const void * chan; unsigned int woken;" },
+		{ "chan_pipe_end", "const void * pipe; int ret;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -466,6 +471,29 @@ TEST_F(trace, group_first_errors)
 	EXPECT_LE(4, count_events("group_job", "fn=ggrp_st_job_fn", "ret=-10",
 				  NULL, 0));
 	EXPECT_EQ(0, count_events("group_job", "fn=", "ret=0", NULL, 0));
+}
+
+/*
+ * Unbuffered channels, plain calls and deadlines: every call that blocked
+ * left, with its case (ret=0) or -ETIMEDOUT; the last producer closed
+ * both channels, once each.
+ */
+TEST_F(trace, chan_block)
+{
+	static const char cmd[] =
+		"duration_ms=30 capacity=0 select_pct=0 ctx_pct=50 timeout_pct=0 try_pct=0";
+	int blocked, done, cancelled;
+
+	ASSERT_EQ(0, gs_cmd_out(CHAN_STRESS, out, sizeof(out), "%s", cmd))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	blocked = count_events("chan_block", "chan=", "n=1", NULL, 0);
+	done = count_events("chan_unblock", "chan=", "ret=0", NULL, 0);
+	cancelled = count_events("chan_unblock", "chan=", "ret=-110", NULL, 0);
+	EXPECT_LE(1, blocked) TH_LOG("%s", out);
+	EXPECT_LE(1, done);
+	EXPECT_EQ(blocked, done + cancelled) TH_LOG("%s", out);
+	EXPECT_EQ(2, count_events("chan_close", "chan=", NULL, NULL, 0));
 }
 
 int main(int argc, char **argv)

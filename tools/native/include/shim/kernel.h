@@ -189,6 +189,17 @@ static inline unsigned int bitmap_weight(const unsigned long *a, unsigned int bi
 	return w;
 }
 
+static inline unsigned long find_first_zero_bit(const unsigned long *a,
+						unsigned long bits)
+{
+	unsigned long i;
+
+	for (i = 0; i < bits; i++)
+		if (!test_bit(i, a))
+			return i;
+	return bits;
+}
+
 unsigned long *bitmap_zalloc(unsigned int bits, gfp_t gfp);
 void bitmap_free(const unsigned long *a);
 
