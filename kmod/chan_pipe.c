@@ -41,7 +41,7 @@ struct gosync_chan_pipe {
 };
 
 /* Forward one value @v: 0 to go on, else why the pipe ends. */
-static int gpipe_one(struct gosync_chan_pipe *p, void *v)
+static int gchan_pipe_one(struct gosync_chan_pipe *p, void *v)
 {
 	void *o = v;
 	int ret;
@@ -57,7 +57,7 @@ static int gpipe_one(struct gosync_chan_pipe *p, void *v)
 	return ret;
 }
 
-static int gpipe_fn(void *data)
+static int gchan_pipe_fn(void *data)
 {
 	struct gosync_chan_pipe *p = data;
 	struct gosync_select_case c[GOSYNC_SELECT_MAX] = {};
@@ -78,7 +78,7 @@ static int gpipe_fn(void *data)
 			c[k].chan = NULL;
 			open--;
 		} else {
-			ret = gpipe_one(p, c[k].val);
+			ret = gchan_pipe_one(p, c[k].val);
 		}
 	}
 	/* -EINVAL if someone else closed it: then the send said -EPIPE. */
@@ -118,7 +118,7 @@ gosync_chan_merge(struct gosync_chan *out, struct gosync_chan *const *in,
 		p->opts = *opts;
 	gosync_ctx_init(&p->ctx, ctx);
 	init_completion(&p->ended);
-	t = kthread_create(gpipe_fn, p, "%s",
+	t = kthread_create(gchan_pipe_fn, p, "%s",
 			   p->opts.name ? p->opts.name : "gosync-pipe");
 	if (IS_ERR(t)) {
 		gosync_ctx_put(&p->ctx);

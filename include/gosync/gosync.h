@@ -52,7 +52,7 @@
 #include <linux/version.h>
 
 #define GOSYNC_VERSION_MAJOR	2
-#define GOSYNC_VERSION_MINOR	2
+#define GOSYNC_VERSION_MINOR	3
 #define GOSYNC_VERSION_PATCH	0
 
 /*

@@ -13,7 +13,7 @@
  * function, an output closed by someone else).
  *
  * Every blocking call runs on a kthread joined with a bound
- * (GCH_STUCK_SECS); one still blocked then fails the case and is ended
+ * (GCHAN_STUCK_SECS); one still blocked then fails the case and is ended
  * through its context, so every thread is joined.
  */
 #include <kunit/test.h>
@@ -35,11 +35,11 @@
 #include <shim/native.h>
 #endif
 
-#define GCH_STUCK_SECS	10
-#define GCH_V(x)	((void *)(unsigned long)(x))
+#define GCHAN_STUCK_SECS	10
+#define GCHAN_V(x)	((void *)(unsigned long)(x))
 
 /* The callers blocked on @ch (stale waiters included). */
-static unsigned int gch_queued(struct gosync_chan *ch)
+static unsigned int gchan_queued(struct gosync_chan *ch)
 {
 	struct list_head *p;
 	unsigned long flags;
@@ -55,23 +55,23 @@ static unsigned int gch_queued(struct gosync_chan *ch)
 }
 
 /* Sleep until @n callers are queued on @ch; false after the bound. */
-static bool gch_wait_queued(struct gosync_chan *ch, unsigned int n)
+static bool gchan_wait_queued(struct gosync_chan *ch, unsigned int n)
 {
 	unsigned int t;
 
-	for (t = 0; t < GCH_STUCK_SECS * 500; t++) {
-		if (gch_queued(ch) == n)
+	for (t = 0; t < GCHAN_STUCK_SECS * 500; t++) {
+		if (gchan_queued(ch) == n)
 			return true;
 		usleep_range(1000, 2000);
 	}
 	return false;
 }
 
-enum gch_op { GCH_SEND, GCH_RECV, GCH_RECV_INTR, GCH_RECV_TIMEOUT, GCH_SELECT };
+enum gchan_op { GCHAN_SEND, GCHAN_RECV, GCHAN_RECV_INTR, GCHAN_RECV_TIMEOUT, GCHAN_SELECT };
 
 /* One blocking call on a kthread. */
-struct gch_call {
-	enum gch_op op;
+struct gchan_kcall {
+	enum gchan_op op;
 	struct gosync_chan *ch;
 	void *val;
 	long timeout;
@@ -85,27 +85,27 @@ struct gch_call {
 	struct task_struct *task;
 };
 
-static int gch_call_fn(void *arg)
+static int gchan_kcall_fn(void *arg)
 {
-	struct gch_call *c = arg;
+	struct gchan_kcall *c = arg;
 
 	allow_signal(SIGKILL);
 	allow_signal(SIGUSR1);
 	switch (c->op) {
-	case GCH_SEND:
+	case GCHAN_SEND:
 		c->ret = gosync_chan_send(c->ch, c->val, &c->ctx);
 		break;
-	case GCH_RECV:
+	case GCHAN_RECV:
 		c->ret = gosync_chan_recv(c->ch, &c->val, &c->ctx);
 		break;
-	case GCH_RECV_INTR:
+	case GCHAN_RECV_INTR:
 		c->ret = gosync_chan_recv_interruptible(c->ch, &c->val, &c->ctx);
 		break;
-	case GCH_RECV_TIMEOUT:
+	case GCHAN_RECV_TIMEOUT:
 		c->ret = gosync_chan_recv_timeout(c->ch, &c->val, &c->ctx,
 						  c->timeout);
 		break;
-	case GCH_SELECT:
+	case GCHAN_SELECT:
 		c->ret = gosync_select(c->cases, c->n, &c->ctx, 0);
 		break;
 	}
@@ -117,26 +117,26 @@ static int gch_call_fn(void *arg)
 	return 0;
 }
 
-static void gch_start(struct kunit *test, struct gch_call *c, enum gch_op op,
-		      struct gosync_chan *ch, void *val)
+static void gchan_kcall_start(struct kunit *test, struct gchan_kcall *c, enum gchan_op op,
+			      struct gosync_chan *ch, void *val)
 {
 	c->op = op;
 	c->ch = ch;
 	c->val = val;
 	gosync_ctx_init(&c->ctx, NULL);
 	init_completion(&c->done);
-	c->task = kthread_create(gch_call_fn, c, "gosync-chan-call");
+	c->task = kthread_create(gchan_kcall_fn, c, "gosync-chan-call");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c->task));
 	get_task_struct(c->task);
 	wake_up_process(c->task);
 }
 
-/* The call's result; a call blocked for GCH_STUCK_SECS fails the case. */
-static int gch_join(struct kunit *test, struct gch_call *c)
+/* The call's result; a call blocked for GCHAN_STUCK_SECS fails the case. */
+static int gchan_kcall_join(struct kunit *test, struct gchan_kcall *c)
 {
-	if (!wait_for_completion_timeout(&c->done, GCH_STUCK_SECS * HZ)) {
+	if (!wait_for_completion_timeout(&c->done, GCHAN_STUCK_SECS * HZ)) {
 		KUNIT_FAIL(test, "a call (op %d) is still blocked after %d s",
-			   c->op, GCH_STUCK_SECS);
+			   c->op, GCHAN_STUCK_SECS);
 		gosync_ctx_cancel(&c->ctx, -ECANCELED);
 		wait_for_completion(&c->done);
 	}
@@ -146,12 +146,12 @@ static int gch_join(struct kunit *test, struct gch_call *c)
 	return c->ret;
 }
 
-static bool gch_returned(struct gch_call *c, unsigned int ms)
+static bool gchan_kcall_returned(struct gchan_kcall *c, unsigned int ms)
 {
 	return wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms));
 }
 
-static struct gosync_chan *gch_new(struct kunit *test, unsigned int cap)
+static struct gosync_chan *gchan_new(struct kunit *test, unsigned int cap)
 {
 	struct gosync_chan *ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
 
@@ -160,9 +160,9 @@ static struct gosync_chan *gch_new(struct kunit *test, unsigned int cap)
 	return ch;
 }
 
-static struct gch_call *gch_calls(struct kunit *test, unsigned int n)
+static struct gchan_kcall *gchan_kcalls(struct kunit *test, unsigned int n)
 {
-	struct gch_call *c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
+	struct gchan_kcall *c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	return c;
@@ -179,13 +179,13 @@ static void chan_init_test(struct kunit *test)
 			-EINVAL);
 	KUNIT_ASSERT_EQ(test, gosync_chan_init(&ch, 0, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_cap(&ch), 0U);
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(&ch, GCH_V(1)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(&ch, GCHAN_V(1)), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(&ch, &v), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(&ch), 0);
 	KUNIT_ASSERT_EQ(test, gosync_chan_init(&ch, 3, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_cap(&ch), 3U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(&ch, NULL), 0);
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(&ch, GCH_V(2)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(&ch, GCHAN_V(2)), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_len(&ch), 2U);
 	/* Two values left: forgotten, counted. */
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(&ch), 2);
@@ -194,83 +194,83 @@ static void chan_init_test(struct kunit *test)
 /* FIFO through a ring that wraps; close drains, then -EPIPE. */
 static void chan_buffered_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 3);
+	struct gosync_chan *ch = gchan_new(test, 3);
 	unsigned long i, next = 0;
 	void *v;
 
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(i)), 0);
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(9)), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, gosync_chan_send_timeout(ch, GCH_V(9), NULL, 0),
+		KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(i)), 0);
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(9)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gosync_chan_send_timeout(ch, GCHAN_V(9), NULL, 0),
 			-ETIMEDOUT);
 	for (i = 3; i < 20; i++) {
 		KUNIT_EXPECT_EQ(test, gosync_chan_recv(ch, &v, NULL), 0);
-		KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(next));
+		KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(next));
 		next++;
-		KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCH_V(i), NULL), 0);
+		KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCHAN_V(i), NULL), 0);
 	}
 	KUNIT_EXPECT_EQ(test, gosync_chan_len(ch), 3U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(ch), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(ch), -EINVAL);
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(1)), -EPIPE);
-	KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCH_V(1), NULL), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(1)), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCHAN_V(1), NULL), -EPIPE);
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(ch, &v), 0);
-		KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(next));
+		KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(next));
 		next++;
 	}
-	v = GCH_V(77);
+	v = GCHAN_V(77);
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(ch, &v), -EPIPE);
 	KUNIT_EXPECT_EQ(test, gosync_chan_recv(ch, &v, NULL), -EPIPE);
 	KUNIT_EXPECT_EQ(test, gosync_chan_recv_timeout(ch, &v, NULL, 0), -EPIPE);
-	KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(77));
+	KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(77));
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
 /* Unbuffered: a send completes only when a receiver takes the value. */
 static void chan_unbuffered_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 2);
+	struct gosync_chan *ch = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 2);
 	void *v = NULL;
 
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(5)), 0);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 0);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(5));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(5)), 0);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 0);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(5));
 
-	gch_start(test, &c[1], GCH_SEND, ch, GCH_V(6));
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
-	KUNIT_EXPECT_FALSE(test, gch_returned(&c[1], 50));
+	gchan_kcall_start(test, &c[1], GCHAN_SEND, ch, GCHAN_V(6));
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
+	KUNIT_EXPECT_FALSE(test, gchan_kcall_returned(&c[1], 50));
 	KUNIT_EXPECT_EQ(test, gosync_chan_len(ch), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(ch, &v), 0);
-	KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(6));
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), 0);
-	KUNIT_EXPECT_EQ(test, gch_queued(ch), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(6));
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_queued(ch), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
 /* Blocked senders of a full ring are served in arrival order. */
 static void chan_sender_order_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 1);
-	struct gch_call *c = gch_calls(test, 3);
+	struct gosync_chan *ch = gchan_new(test, 1);
+	struct gchan_kcall *c = gchan_kcalls(test, 3);
 	atomic_t order = ATOMIC_INIT(0);
 	unsigned long i;
 	void *v;
 
-	KUNIT_ASSERT_EQ(test, gosync_chan_try_send(ch, GCH_V(100)), 0);
+	KUNIT_ASSERT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(100)), 0);
 	for (i = 0; i < 3; i++) {
 		c[i].order = &order;
-		gch_start(test, &c[i], GCH_SEND, ch, GCH_V(101 + i));
-		KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, i + 1));
+		gchan_kcall_start(test, &c[i], GCHAN_SEND, ch, GCHAN_V(101 + i));
+		KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, i + 1));
 	}
 	for (i = 0; i < 4; i++) {
 		KUNIT_EXPECT_EQ(test, gosync_chan_recv(ch, &v, NULL), 0);
-		KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(100 + i));
+		KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(100 + i));
 		if (i < 3)
-			KUNIT_EXPECT_EQ(test, gch_join(test, &c[i]), 0);
+			KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[i]), 0);
 	}
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, c[i].rank, (int)i + 1);
@@ -281,22 +281,22 @@ static void chan_sender_order_test(struct kunit *test)
 /* Close wakes blocked receivers and senders with -EPIPE. */
 static void chan_close_test(struct kunit *test)
 {
-	struct gosync_chan *rx = gch_new(test, 2), *tx = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 4);
+	struct gosync_chan *rx = gchan_new(test, 2), *tx = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 4);
 
-	gch_start(test, &c[0], GCH_RECV, rx, NULL);
-	gch_start(test, &c[1], GCH_RECV, rx, NULL);
-	gch_start(test, &c[2], GCH_SEND, tx, GCH_V(1));
-	gch_start(test, &c[3], GCH_SEND, tx, GCH_V(2));
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(rx, 2));
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(tx, 2));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, rx, NULL);
+	gchan_kcall_start(test, &c[1], GCHAN_RECV, rx, NULL);
+	gchan_kcall_start(test, &c[2], GCHAN_SEND, tx, GCHAN_V(1));
+	gchan_kcall_start(test, &c[3], GCHAN_SEND, tx, GCHAN_V(2));
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(rx, 2));
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(tx, 2));
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(rx), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(tx), 0);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), -EPIPE);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), -EPIPE);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[2]), -EPIPE);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[3]), -EPIPE);
-	KUNIT_EXPECT_EQ(test, gch_queued(rx) + gch_queued(tx), 0U);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[2]), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[3]), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gchan_queued(rx) + gchan_queued(tx), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(rx), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(tx), 0);
 }
@@ -309,42 +309,42 @@ static void chan_close_test(struct kunit *test)
  */
 static void chan_cancel_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 1);
-	struct gch_call *c = gch_calls(test, 4);
+	struct gosync_chan *ch = gchan_new(test, 1);
+	struct gchan_kcall *c = gchan_kcalls(test, 4);
 	struct gosync_ctx ctx;
 	void *v = NULL;
 
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
 	gosync_ctx_cancel(&c[0].ctx, -ENODEV);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), -ENODEV);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), -ENODEV);
 
 	c[1].timeout = msecs_to_jiffies(30);
-	gch_start(test, &c[1], GCH_RECV_TIMEOUT, ch, NULL);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), -ETIMEDOUT);
+	gchan_kcall_start(test, &c[1], GCHAN_RECV_TIMEOUT, ch, NULL);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), -ETIMEDOUT);
 
-	gch_start(test, &c[2], GCH_RECV, ch, NULL);
-	gch_start(test, &c[3], GCH_RECV_INTR, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 2));
+	gchan_kcall_start(test, &c[2], GCHAN_RECV, ch, NULL);
+	gchan_kcall_start(test, &c[3], GCHAN_RECV_INTR, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 2));
 	send_sig(SIGUSR1, c[2].task, 1);
-	KUNIT_EXPECT_FALSE(test, gch_returned(&c[2], 50));
+	KUNIT_EXPECT_FALSE(test, gchan_kcall_returned(&c[2], 50));
 	send_sig(SIGUSR1, c[3].task, 1);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[3]), -EINTR);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[3]), -EINTR);
 	send_sig(SIGKILL, c[2].task, 1);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[2]), -EINTR);
-	KUNIT_EXPECT_EQ(test, gch_queued(ch), 0U);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[2]), -EINTR);
+	KUNIT_EXPECT_EQ(test, gchan_queued(ch), 0U);
 
-	KUNIT_ASSERT_EQ(test, gosync_chan_try_send(ch, GCH_V(3)), 0);
+	KUNIT_ASSERT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(3)), 0);
 	gosync_ctx_init(&ctx, NULL);
 	gosync_ctx_cancel(&ctx, -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, gosync_chan_recv(ch, &v, &ctx), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, gosync_chan_recv_timeout(ch, &v, &ctx, 0),
 			-ESHUTDOWN);
-	KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCH_V(4), &ctx), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, gosync_chan_send(ch, GCHAN_V(4), &ctx), -ESHUTDOWN);
 	gosync_ctx_put(&ctx);
 	KUNIT_EXPECT_EQ(test, gosync_chan_len(ch), 1U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(ch, &v), 0);
-	KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(3));
+	KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(3));
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
@@ -352,24 +352,24 @@ static void chan_cancel_test(struct kunit *test)
 static void chan_destroy_busy_test(struct kunit *test)
 {
 #ifdef GOSYNC_NATIVE
-	struct gosync_chan *ch = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 1);
+	struct gosync_chan *ch = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 1);
 
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
 	native_expect_warnings(1);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), -EBUSY);
 	KUNIT_EXPECT_EQ(test, native_expect_warnings(0), 0UL);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(ch), 0);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), -EPIPE);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), -EPIPE);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 #else
 	kunit_skip(test, "its WARN would splat the kernel log: checked natively");
 #endif
 }
 
-static void gch_case(struct gosync_select_case *c, struct gosync_chan *ch,
-		     enum gosync_select_dir dir, void *val)
+static void gchan_case(struct gosync_select_case *c, struct gosync_chan *ch,
+		       enum gosync_select_dir dir, void *val)
 {
 	c->chan = ch;
 	c->dir = dir;
@@ -380,12 +380,12 @@ static void gch_case(struct gosync_select_case *c, struct gosync_chan *ch,
 /* Bad arguments, the default case, nil channels, closed channels. */
 static void select_args_test(struct kunit *test)
 {
-	struct gosync_chan *a = gch_new(test, 1), *b = gch_new(test, 0);
+	struct gosync_chan *a = gchan_new(test, 1), *b = gchan_new(test, 0);
 	struct gosync_select_case c[GOSYNC_SELECT_MAX + 1];
 	unsigned int i;
 
 	for (i = 0; i <= GOSYNC_SELECT_MAX; i++)
-		gch_case(&c[i], NULL, GOSYNC_SELECT_RECV, NULL);
+		gchan_case(&c[i], NULL, GOSYNC_SELECT_RECV, NULL);
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 0, NULL, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, gosync_select(c, GOSYNC_SELECT_MAX + 1, NULL, 0),
 			-EINVAL);
@@ -403,16 +403,16 @@ static void select_args_test(struct kunit *test)
 						    msecs_to_jiffies(10)),
 			-ETIMEDOUT);
 
-	gch_case(&c[0], a, GOSYNC_SELECT_RECV, NULL);
-	gch_case(&c[1], b, GOSYNC_SELECT_RECV, NULL);
-	gch_case(&c[2], b, GOSYNC_SELECT_SEND, GCH_V(1));
-	gch_case(&c[3], NULL, GOSYNC_SELECT_SEND, GCH_V(1));
+	gchan_case(&c[0], a, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[1], b, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[2], b, GOSYNC_SELECT_SEND, GCHAN_V(1));
+	gchan_case(&c[3], NULL, GOSYNC_SELECT_SEND, GCHAN_V(1));
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 4, NULL, GOSYNC_SELECT_DEFAULT),
 			-EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_select_timeout(c, 4, NULL, 0, 0),
 			-ETIMEDOUT);
 	/* The only ready case: a send to @a's room. */
-	gch_case(&c[0], a, GOSYNC_SELECT_SEND, GCH_V(8));
+	gchan_case(&c[0], a, GOSYNC_SELECT_SEND, GCHAN_V(8));
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 4, NULL, GOSYNC_SELECT_DEFAULT), 0);
 	KUNIT_EXPECT_EQ(test, c[0].err, 0);
 	KUNIT_EXPECT_EQ(test, c[1].err, 1);
@@ -420,16 +420,16 @@ static void select_args_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_chan_len(a), 1U);
 	/* Closed: a receive gets the value, then -EPIPE; a send -EPIPE. */
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(a), 0);
-	gch_case(&c[0], a, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[0], a, GOSYNC_SELECT_RECV, NULL);
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 3, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, c[0].err, 0);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(8));
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(8));
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 3, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, c[0].err, -EPIPE);
-	gch_case(&c[0], a, GOSYNC_SELECT_SEND, NULL);
+	gchan_case(&c[0], a, GOSYNC_SELECT_SEND, NULL);
 	KUNIT_EXPECT_EQ(test, gosync_select(c, 1, NULL, GOSYNC_SELECT_DEFAULT), 0);
 	KUNIT_EXPECT_EQ(test, c[0].err, -EPIPE);
-	KUNIT_EXPECT_EQ(test, gch_queued(a) + gch_queued(b), 0U);
+	KUNIT_EXPECT_EQ(test, gchan_queued(a) + gchan_queued(b), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(a), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(b), 0);
 }
@@ -448,13 +448,13 @@ static void select_random_test(struct kunit *test)
 		int k;
 
 		for (i = 0; i < 4; i++) {
-			gosync_chan_try_send(&ch[i], GCH_V(i));
-			gch_case(&c[i], &ch[i], GOSYNC_SELECT_RECV, NULL);
+			gosync_chan_try_send(&ch[i], GCHAN_V(i));
+			gchan_case(&c[i], &ch[i], GOSYNC_SELECT_RECV, NULL);
 		}
 		k = gosync_select(c, 4, NULL, GOSYNC_SELECT_DEFAULT);
 		KUNIT_ASSERT_GE(test, k, 0);
 		KUNIT_ASSERT_LT(test, k, 4);
-		KUNIT_EXPECT_PTR_EQ(test, c[k].val, GCH_V(k));
+		KUNIT_EXPECT_PTR_EQ(test, c[k].val, GCHAN_V(k));
 		picked[k]++;
 		/* Usleep: the pick comes from the clock. */
 		if (!(round % 16))
@@ -474,45 +474,45 @@ static void select_random_test(struct kunit *test)
  */
 static void select_block_test(struct kunit *test)
 {
-	struct gosync_chan *a = gch_new(test, 0), *b = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 3);
+	struct gosync_chan *a = gchan_new(test, 0), *b = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 3);
 	void *v = NULL;
 
-	gch_case(&c[0].cases[0], a, GOSYNC_SELECT_RECV, NULL);
-	gch_case(&c[0].cases[1], b, GOSYNC_SELECT_RECV, NULL);
-	gch_case(&c[0].cases[2], b, GOSYNC_SELECT_SEND, GCH_V(40));
+	gchan_case(&c[0].cases[0], a, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[0].cases[1], b, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[0].cases[2], b, GOSYNC_SELECT_SEND, GCHAN_V(40));
 	c[0].n = 3;
-	gch_start(test, &c[0], GCH_SELECT, NULL, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(b, 2));
-	KUNIT_EXPECT_EQ(test, gch_queued(a), 1U);
+	gchan_kcall_start(test, &c[0], GCHAN_SELECT, NULL, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(b, 2));
+	KUNIT_EXPECT_EQ(test, gchan_queued(a), 1U);
 	/* Take its send on @b. */
 	KUNIT_EXPECT_EQ(test, gosync_chan_try_recv(b, &v), 0);
-	KUNIT_EXPECT_PTR_EQ(test, v, GCH_V(40));
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 2);
+	KUNIT_EXPECT_PTR_EQ(test, v, GCHAN_V(40));
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 2);
 	KUNIT_EXPECT_EQ(test, c[0].cases[2].err, 0);
 	KUNIT_EXPECT_EQ(test, c[0].cases[0].err, 1);
 	KUNIT_EXPECT_EQ(test, c[0].cases[1].err, 1);
-	KUNIT_EXPECT_EQ(test, gch_queued(a) + gch_queued(b), 0U);
+	KUNIT_EXPECT_EQ(test, gchan_queued(a) + gchan_queued(b), 0U);
 
 	/* Select {send a} against select {recv b, recv a}. */
-	gch_case(&c[1].cases[0], a, GOSYNC_SELECT_SEND, GCH_V(41));
+	gchan_case(&c[1].cases[0], a, GOSYNC_SELECT_SEND, GCHAN_V(41));
 	c[1].n = 1;
-	gch_start(test, &c[1], GCH_SELECT, NULL, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(a, 1));
-	gch_case(&c[2].cases[0], b, GOSYNC_SELECT_RECV, NULL);
-	gch_case(&c[2].cases[1], a, GOSYNC_SELECT_RECV, NULL);
+	gchan_kcall_start(test, &c[1], GCHAN_SELECT, NULL, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(a, 1));
+	gchan_case(&c[2].cases[0], b, GOSYNC_SELECT_RECV, NULL);
+	gchan_case(&c[2].cases[1], a, GOSYNC_SELECT_RECV, NULL);
 	c[2].n = 2;
-	gch_start(test, &c[2], GCH_SELECT, NULL, NULL);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[2]), 1);
-	KUNIT_EXPECT_PTR_EQ(test, c[2].cases[1].val, GCH_V(41));
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), 0);
-	KUNIT_EXPECT_EQ(test, gch_queued(a) + gch_queued(b), 0U);
+	gchan_kcall_start(test, &c[2], GCHAN_SELECT, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[2]), 1);
+	KUNIT_EXPECT_PTR_EQ(test, c[2].cases[1].val, GCHAN_V(41));
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_queued(a) + gchan_queued(b), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(a), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(b), 0);
 }
 
 /* try_send and try_recv from a hard interrupt complete blocked calls. */
-struct gch_irq {
+struct gchan_irq {
 	struct hrtimer timer;
 	struct gosync_chan *ch;
 	int send_ret, recv_ret;
@@ -520,11 +520,11 @@ struct gch_irq {
 	atomic_t fired;
 };
 
-static enum hrtimer_restart gch_irq_fn(struct hrtimer *t)
+static enum hrtimer_restart gchan_irq_fn(struct hrtimer *t)
 {
-	struct gch_irq *x = container_of(t, struct gch_irq, timer);
+	struct gchan_irq *x = container_of(t, struct gchan_irq, timer);
 
-	x->send_ret = gosync_chan_try_send(x->ch, GCH_V(50));
+	x->send_ret = gosync_chan_try_send(x->ch, GCHAN_V(50));
 	x->recv_ret = gosync_chan_try_recv(x->ch, &x->got);
 	atomic_set_release(&x->fired, 1);
 	return HRTIMER_NORESTART;
@@ -532,40 +532,40 @@ static enum hrtimer_restart gch_irq_fn(struct hrtimer *t)
 
 static void chan_irq_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 2);
-	struct gch_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct gosync_chan *ch = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 2);
+	struct gchan_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
 	unsigned int t;
 
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	x->ch = ch;
 	/* A blocked receiver and a blocked sender: the timer serves both. */
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
-	gch_start(test, &c[1], GCH_SEND, ch, GCH_V(51));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
+	gchan_kcall_start(test, &c[1], GCHAN_SEND, ch, GCHAN_V(51));
 	/* A sender does not queue while a receiver waits: it hands over. */
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), 0);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 0);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(51));
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 0);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(51));
 
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
 	hrtimer_init(&x->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	x->timer.function = gch_irq_fn;
+	x->timer.function = gchan_irq_fn;
 	hrtimer_start(&x->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
-	for (t = 0; t < GCH_STUCK_SECS * 1000 && !atomic_read_acquire(&x->fired);
+	for (t = 0; t < GCHAN_STUCK_SECS * 1000 && !atomic_read_acquire(&x->fired);
 	     t++)
 		usleep_range(500, 1000);
 	hrtimer_cancel(&x->timer);
 	KUNIT_EXPECT_EQ(test, x->send_ret, 0);
 	KUNIT_EXPECT_EQ(test, x->recv_ret, -EAGAIN);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 0);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(50));
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 0);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(50));
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
 /* Stall the first pass through window @s->where with object @s->obj. */
-struct gch_stall {
+struct gchan_stall {
 	const void *obj;	/* NULL: any */
 	enum gosync_race where;
 	struct completion in_window;
@@ -573,9 +573,9 @@ struct gch_stall {
 	atomic_t stalled;
 };
 
-static void gch_stall_hook(enum gosync_race where, const void *obj, void *arg)
+static void gchan_stall_hook(enum gosync_race where, const void *obj, void *arg)
 {
-	struct gch_stall *s = arg;
+	struct gchan_stall *s = arg;
 	unsigned int t;
 
 	if (where != s->where || (s->obj && obj != s->obj) ||
@@ -583,29 +583,29 @@ static void gch_stall_hook(enum gosync_race where, const void *obj, void *arg)
 		return;
 	complete(&s->in_window);
 	/* Hooks may not sleep: busy-wait, bounded, while another CPU acts. */
-	for (t = 0; t < GCH_STUCK_SECS * 200000 &&
+	for (t = 0; t < GCHAN_STUCK_SECS * 200000 &&
 	     !completion_done(&s->go_on); t++)
 		udelay(5);
 }
 
-static struct gch_stall *gch_stall_start(struct kunit *test, const void *obj,
-					 enum gosync_race where)
+static struct gchan_stall *gchan_stall_start(struct kunit *test, const void *obj,
+					     enum gosync_race where)
 {
-	struct gch_stall *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct gchan_stall *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->obj = obj;
 	s->where = where;
 	init_completion(&s->in_window);
 	init_completion(&s->go_on);
-	if (!__gosync_race_set(gch_stall_hook, s))
+	if (!__gosync_race_set(gchan_stall_hook, s))
 		kunit_skip(test, "gosync.ko without race windows");
 	return s;
 }
 
-static bool gch_in_window(struct gch_stall *s)
+static bool gchan_in_window(struct gchan_stall *s)
 {
-	return wait_for_completion_timeout(&s->in_window, GCH_STUCK_SECS * HZ);
+	return wait_for_completion_timeout(&s->in_window, GCHAN_STUCK_SECS * HZ);
 }
 
 /*
@@ -615,24 +615,24 @@ static bool gch_in_window(struct gch_stall *s)
  */
 static void chan_claim_window_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 2);
-	struct gch_stall *s;
+	struct gosync_chan *ch = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 2);
+	struct gchan_stall *s;
 
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
-	s = gch_stall_start(test, ch, GOSYNC_RACE_CHAN_CLAIM);
-	gch_start(test, &c[1], GCH_SEND, ch, GCH_V(60));
-	KUNIT_EXPECT_TRUE(test, gch_in_window(s));
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
+	s = gchan_stall_start(test, ch, GOSYNC_RACE_CHAN_CLAIM);
+	gchan_kcall_start(test, &c[1], GCHAN_SEND, ch, GCHAN_V(60));
+	KUNIT_EXPECT_TRUE(test, gchan_in_window(s));
 	gosync_ctx_cancel(&c[0].ctx, -ECANCELED);
-	KUNIT_EXPECT_FALSE(test, gch_returned(&c[0], 50));
+	KUNIT_EXPECT_FALSE(test, gchan_kcall_returned(&c[0], 50));
 	complete(&s->go_on);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[1]), 0);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[1]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 0);
 	__gosync_race_set(NULL, NULL);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(60));
-	KUNIT_EXPECT_EQ(test, gch_queued(ch), 0U);
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(61)), -EAGAIN);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(60));
+	KUNIT_EXPECT_EQ(test, gchan_queued(ch), 0U);
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(61)), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
@@ -644,31 +644,31 @@ static void chan_claim_window_test(struct kunit *test)
  */
 static void chan_cancel_window_test(struct kunit *test)
 {
-	struct gosync_chan *ch = gch_new(test, 0);
-	struct gch_call *c = gch_calls(test, 1);
-	struct gch_stall *s;
+	struct gosync_chan *ch = gchan_new(test, 0);
+	struct gchan_kcall *c = gchan_kcalls(test, 1);
+	struct gchan_stall *s;
 
-	s = gch_stall_start(test, NULL, GOSYNC_RACE_CHAN_CANCEL);
-	gch_start(test, &c[0], GCH_RECV, ch, NULL);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(ch, 1));
+	s = gchan_stall_start(test, NULL, GOSYNC_RACE_CHAN_CANCEL);
+	gchan_kcall_start(test, &c[0], GCHAN_RECV, ch, NULL);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(ch, 1));
 	gosync_ctx_cancel(&c[0].ctx, -ECANCELED);
-	KUNIT_EXPECT_TRUE(test, gch_in_window(s));
-	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCH_V(70)), 0);
+	KUNIT_EXPECT_TRUE(test, gchan_in_window(s));
+	KUNIT_EXPECT_EQ(test, gosync_chan_try_send(ch, GCHAN_V(70)), 0);
 	complete(&s->go_on);
-	KUNIT_EXPECT_EQ(test, gch_join(test, &c[0]), 0);
+	KUNIT_EXPECT_EQ(test, gchan_kcall_join(test, &c[0]), 0);
 	__gosync_race_set(NULL, NULL);
-	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCH_V(70));
-	KUNIT_EXPECT_EQ(test, gch_queued(ch), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].val, GCHAN_V(70));
+	KUNIT_EXPECT_EQ(test, gchan_queued(ch), 0U);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(ch), 0);
 }
 
 /* A stage's function: odd values doubled, multiples of 4 filtered out, 13 fails. */
-struct gch_pipe_fx {
+struct gchan_pipe_fx {
 	atomic_t dropped;
 	atomic_long_t dropped_sum;
 };
 
-static int gch_double(struct gosync_ctx *ctx, void *arg, void *in, void **out)
+static int gchan_double(struct gosync_ctx *ctx, void *arg, void *in, void **out)
 {
 	unsigned long v = (unsigned long)in;
 
@@ -676,21 +676,21 @@ static int gch_double(struct gosync_ctx *ctx, void *arg, void *in, void **out)
 		return -EPROTO;
 	if (!(v % 4))
 		return 1;
-	*out = GCH_V(v * 2);
+	*out = GCHAN_V(v * 2);
 	return 0;
 }
 
-static void gch_drop(void *arg, void *val)
+static void gchan_drop(void *arg, void *val)
 {
-	struct gch_pipe_fx *fx = arg;
+	struct gchan_pipe_fx *fx = arg;
 
 	atomic_inc(&fx->dropped);
 	atomic_long_add((unsigned long)val, &fx->dropped_sum);
 }
 
 /* Receive everything until -EPIPE: the sum and count of the values. */
-static unsigned int gch_drain(struct kunit *test, struct gosync_chan *ch,
-			      unsigned long *sum)
+static unsigned int gchan_drain(struct kunit *test, struct gosync_chan *ch,
+				unsigned long *sum)
 {
 	unsigned int n = 0;
 	void *v;
@@ -698,7 +698,7 @@ static unsigned int gch_drain(struct kunit *test, struct gosync_chan *ch,
 
 	*sum = 0;
 	while (!(ret = gosync_chan_recv_timeout(ch, &v, NULL,
-						GCH_STUCK_SECS * HZ))) {
+						GCHAN_STUCK_SECS * HZ))) {
 		*sum += (unsigned long)v;
 		n++;
 	}
@@ -708,10 +708,10 @@ static unsigned int gch_drain(struct kunit *test, struct gosync_chan *ch,
 
 static void chan_stage_test(struct kunit *test)
 {
-	struct gosync_chan *in = gch_new(test, 4), *out = gch_new(test, 16);
-	struct gch_pipe_fx fx = {};
+	struct gosync_chan *in = gchan_new(test, 4), *out = gchan_new(test, 16);
+	struct gchan_pipe_fx fx = {};
 	struct gosync_chan_pipe_opts o = {
-		.fn = gch_double, .drop = gch_drop, .arg = &fx, .name = "kunit-stage",
+		.fn = gchan_double, .drop = gchan_drop, .arg = &fx, .name = "kunit-stage",
 	};
 	struct gosync_chan_pipe *p;
 	unsigned long i, sum;
@@ -720,35 +720,35 @@ static void chan_stage_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
 	/* 1..8: 4 and 8 filtered; the rest doubled. */
 	for (i = 1; i <= 8; i++)
-		KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCH_V(i), NULL), 0);
+		KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCHAN_V(i), NULL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(in), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_pipe_wait(p), 0);
-	KUNIT_EXPECT_EQ(test, gch_drain(test, out, &sum), 6U);
+	KUNIT_EXPECT_EQ(test, gchan_drain(test, out, &sum), 6U);
 	KUNIT_EXPECT_EQ(test, sum, 2UL * (1 + 2 + 3 + 5 + 6 + 7));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx.dropped), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(in), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(out), 0);
 
 	/* The function fails at 13: the stage ends with its error. */
-	in = gch_new(test, 4);
-	out = gch_new(test, 16);
+	in = gchan_new(test, 4);
+	out = gchan_new(test, 16);
 	p = gosync_chan_stage(in, out, NULL, &o, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
-	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCH_V(11), NULL), 0);
-	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCH_V(13), NULL), 0);
+	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCHAN_V(11), NULL), 0);
+	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCHAN_V(13), NULL), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_pipe_wait(p), -EPROTO);
-	KUNIT_EXPECT_EQ(test, gch_drain(test, out, &sum), 1U);
+	KUNIT_EXPECT_EQ(test, gchan_drain(test, out, &sum), 1U);
 	KUNIT_EXPECT_EQ(test, sum, 22UL);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(in), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(out), 0);
 
 	/* Someone else closes the output: -EPIPE, the value to drop. */
-	in = gch_new(test, 4);
-	out = gch_new(test, 0);
+	in = gchan_new(test, 4);
+	out = gchan_new(test, 0);
 	p = gosync_chan_stage(in, out, NULL, &o, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
-	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCH_V(5), NULL), 0);
-	KUNIT_EXPECT_TRUE(test, gch_wait_queued(out, 1));
+	KUNIT_EXPECT_EQ(test, gosync_chan_send(in, GCHAN_V(5), NULL), 0);
+	KUNIT_EXPECT_TRUE(test, gchan_wait_queued(out, 1));
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(out), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_pipe_wait(p), -EPIPE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fx.dropped), 1);
@@ -765,14 +765,14 @@ static void chan_stage_test(struct kunit *test)
 
 static void chan_merge_test(struct kunit *test)
 {
-	struct gosync_chan *in[3], *dup[2], *out = gch_new(test, 32);
+	struct gosync_chan *in[3], *dup[2], *out = gchan_new(test, 32);
 	unsigned long i, sum, want_sum = 0;
 	struct gosync_chan_pipe *p;
 	unsigned int want = 0;
 	struct gosync_ctx ctx;
 
 	for (i = 0; i < 3; i++)
-		in[i] = gch_new(test, 1);
+		in[i] = gchan_new(test, 1);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(gosync_chan_merge(out, in, 0, NULL, NULL,
 							GFP_KERNEL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(gosync_chan_merge(out, in,
@@ -794,18 +794,18 @@ static void chan_merge_test(struct kunit *test)
 		if (i == 21)
 			KUNIT_EXPECT_EQ(test, gosync_chan_close(in[1]), 0);
 		if (i > 20 && i % 3 == 1) {
-			KUNIT_EXPECT_EQ(test, gosync_chan_send(in[1], GCH_V(i),
+			KUNIT_EXPECT_EQ(test, gosync_chan_send(in[1], GCHAN_V(i),
 							       NULL), -EPIPE);
 			continue;
 		}
-		KUNIT_EXPECT_EQ(test, gosync_chan_send(in[i % 3], GCH_V(i), NULL),
+		KUNIT_EXPECT_EQ(test, gosync_chan_send(in[i % 3], GCHAN_V(i), NULL),
 				0);
 		want_sum += i;
 		want++;
 	}
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(in[0]), 0);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(in[2]), 0);
-	KUNIT_EXPECT_EQ(test, gch_drain(test, out, &sum), want);
+	KUNIT_EXPECT_EQ(test, gchan_drain(test, out, &sum), want);
 	KUNIT_EXPECT_EQ(test, sum, want_sum);
 	KUNIT_EXPECT_EQ(test, gosync_chan_pipe_wait(p), 0);
 	for (i = 0; i < 3; i++)
@@ -813,15 +813,15 @@ static void chan_merge_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(out), 0);
 
 	/* Stop: the output closes, -ECANCELED; a parent's cancel too. */
-	out = gch_new(test, 0);
+	out = gchan_new(test, 0);
 	for (i = 0; i < 3; i++)
-		in[i] = gch_new(test, 1);
+		in[i] = gchan_new(test, 1);
 	p = gosync_chan_merge(out, in, 3, NULL, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
 	KUNIT_EXPECT_EQ(test, gosync_chan_pipe_stop(p), -ECANCELED);
 	KUNIT_EXPECT_EQ(test, gosync_chan_close(out), -EINVAL);
 	KUNIT_EXPECT_EQ(test, gosync_chan_destroy(out), 0);
-	out = gch_new(test, 0);
+	out = gchan_new(test, 0);
 	gosync_ctx_init(&ctx, NULL);
 	p = gosync_chan_merge(out, in, 3, &ctx, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));

@@ -6,7 +6,9 @@
  * The stress: producers send numbered values (their id and a sequence
  * number) on a few channels for the duration, consumers receive them
  * until every channel is closed and drained. Each call is chosen at
- * random: a select over every channel, or one channel, by a plain call,
+ * random: a select over every channel, or one channel (never a plain
+ * receive on one of several: that could wait for ever while the
+ * producers wait on another, a deadlock of the test's), by a plain call,
  * a try_ call, a call whose context has a deadline a few hundred
  * microseconds away (cancelled from a hard-interrupt hrtimer, often while
  * a peer completes it), or a call with a timeout. A producer numbers only
@@ -42,34 +44,34 @@
 #include "runner.h"
 #include "test.h"
 
-#define GCH_ST_MAX_MS		60000
-#define GCH_ST_THREADS_MAX	32
-#define GCH_ST_SEQ_BITS		22	/* a value: producer + 1, then seq */
-#define GCH_ST_DEADLINE_US	400	/* a context's deadline: up to this far */
-#define GCH_ST_LATE_MS		2000	/* a cancelled call returns within this */
+#define GCHAN_ST_MAX_MS		60000
+#define GCHAN_ST_THREADS_MAX	32
+#define GCHAN_ST_SEQ_BITS		22	/* a value: producer + 1, then seq */
+#define GCHAN_ST_DEADLINE_US	400	/* a context's deadline: up to this far */
+#define GCHAN_ST_LATE_MS		2000	/* a cancelled call returns within this */
 
 /* inject=, a violation planted after the run through its check. */
-enum gch_st_inject {
-	GCH_INJ_NONE,
-	GCH_INJ_LOSE,
-	GCH_INJ_DUP,
-	GCH_INJ_ORDER,
-	GCH_INJ_CLOSE,
-	GCH_INJ_EARLY,
-	GCH_NR_INJECT,
+enum gchan_st_inject {
+	GCHAN_INJ_NONE,
+	GCHAN_INJ_LOSE,
+	GCHAN_INJ_DUP,
+	GCHAN_INJ_ORDER,
+	GCHAN_INJ_CLOSE,
+	GCHAN_INJ_EARLY,
+	GCHAN_NR_INJECT,
 };
 
-static const char *const gch_st_inject_names[GCH_NR_INJECT] = {
-	[GCH_INJ_NONE] = "none",
-	[GCH_INJ_LOSE] = "lose",
-	[GCH_INJ_DUP] = "dup",
-	[GCH_INJ_ORDER] = "order",
-	[GCH_INJ_CLOSE] = "close",
-	[GCH_INJ_EARLY] = "early",
+static const char *const gchan_st_inject_names[GCHAN_NR_INJECT] = {
+	[GCHAN_INJ_NONE] = "none",
+	[GCHAN_INJ_LOSE] = "lose",
+	[GCHAN_INJ_DUP] = "dup",
+	[GCHAN_INJ_ORDER] = "order",
+	[GCHAN_INJ_CLOSE] = "close",
+	[GCHAN_INJ_EARLY] = "early",
 };
 
-/* The arguments of chan/stress, by their keys (gch_st_params). */
-struct gch_st_args {
+/* The arguments of chan/stress, by their keys (gchan_st_params). */
+struct gchan_st_args {
 	u32 producers;
 	u32 consumers;
 	u32 chans;
@@ -84,40 +86,40 @@ struct gch_st_args {
 	u32 inject;
 };
 
-static const struct gch_st_args gch_st_defaults = {
+static const struct gchan_st_args gchan_st_defaults = {
 	.producers = 2, .consumers = 2, .chans = 2, .capacity = 4,
 	.duration_ms = 1000, .max_values = 1 << 20, .select_pct = 30,
 	.ctx_pct = 20, .timeout_pct = 10, .try_pct = 10, .seed = 1,
 };
 
-static const struct gosync_param gch_st_params[] = {
-	GOSYNC_ARG_U32("producers", struct gch_st_args, producers, 1,
-		       GCH_ST_THREADS_MAX, false),
-	GOSYNC_ARG_U32("consumers", struct gch_st_args, consumers, 1,
-		       GCH_ST_THREADS_MAX, false),
-	GOSYNC_ARG_U32("chans", struct gch_st_args, chans, 1,
+static const struct gosync_param gchan_st_params[] = {
+	GOSYNC_ARG_U32("producers", struct gchan_st_args, producers, 1,
+		       GCHAN_ST_THREADS_MAX, false),
+	GOSYNC_ARG_U32("consumers", struct gchan_st_args, consumers, 1,
+		       GCHAN_ST_THREADS_MAX, false),
+	GOSYNC_ARG_U32("chans", struct gchan_st_args, chans, 1,
 		       GOSYNC_SELECT_MAX, false),
-	GOSYNC_ARG_U32("capacity", struct gch_st_args, capacity, 0, 4096,
+	GOSYNC_ARG_U32("capacity", struct gchan_st_args, capacity, 0, 4096,
 		       false),
-	GOSYNC_ARG_U32("duration_ms", struct gch_st_args, duration_ms, 1,
-		       GCH_ST_MAX_MS, false),
-	GOSYNC_ARG_U32("max_values", struct gch_st_args, max_values, 1,
-		       1 << GCH_ST_SEQ_BITS, false),
-	GOSYNC_ARG_U32("select_pct", struct gch_st_args, select_pct, 0, 100,
+	GOSYNC_ARG_U32("duration_ms", struct gchan_st_args, duration_ms, 1,
+		       GCHAN_ST_MAX_MS, false),
+	GOSYNC_ARG_U32("max_values", struct gchan_st_args, max_values, 1,
+		       1 << GCHAN_ST_SEQ_BITS, false),
+	GOSYNC_ARG_U32("select_pct", struct gchan_st_args, select_pct, 0, 100,
 		       false),
-	GOSYNC_ARG_U32("ctx_pct", struct gch_st_args, ctx_pct, 0, 100, false),
-	GOSYNC_ARG_U32("timeout_pct", struct gch_st_args, timeout_pct, 0, 100,
+	GOSYNC_ARG_U32("ctx_pct", struct gchan_st_args, ctx_pct, 0, 100, false),
+	GOSYNC_ARG_U32("timeout_pct", struct gchan_st_args, timeout_pct, 0, 100,
 		       false),
-	GOSYNC_ARG_U32("try_pct", struct gch_st_args, try_pct, 0, 100, false),
-	GOSYNC_ARG_U32("seed", struct gch_st_args, seed, 0, U32_MAX, false),
-	GOSYNC_ARG_ENUM("inject", struct gch_st_args, inject,
-			gch_st_inject_names, GCH_NR_INJECT),
+	GOSYNC_ARG_U32("try_pct", struct gchan_st_args, try_pct, 0, 100, false),
+	GOSYNC_ARG_U32("seed", struct gchan_st_args, seed, 0, U32_MAX, false),
+	GOSYNC_ARG_ENUM("inject", struct gchan_st_args, inject,
+			gchan_st_inject_names, GCHAN_NR_INJECT),
 };
 
 /* The ways of a call must leave room for plain ones. */
-static int gch_st_check_args(void *args, struct seq_buf *out, const char *who)
+static int gchan_st_check_args(void *args, struct seq_buf *out, const char *who)
 {
-	struct gch_st_args *a = args;
+	struct gchan_st_args *a = args;
 	u32 sum = a->ctx_pct + a->timeout_pct + a->try_pct;
 
 	if (sum > 100) {
@@ -130,23 +132,23 @@ static int gch_st_check_args(void *args, struct seq_buf *out, const char *who)
 
 /* The arguments of chan/stress; the fuzzers run them too. */
 const struct gosync_args gosync_chan_stress_args =
-	GOSYNC_ARGS(gch_st_params, struct gch_st_args, &gch_st_defaults,
-		    gch_st_check_args);
+	GOSYNC_ARGS(gchan_st_params, struct gchan_st_args, &gchan_st_defaults,
+		    gchan_st_check_args);
 
 /* The way a call is made. */
-enum gch_way { GCH_PLAIN, GCH_TRY, GCH_CTX, GCH_TIMEOUT };
+enum gchan_way { GCHAN_PLAIN, GCHAN_TRY, GCHAN_CTX, GCHAN_TIMEOUT };
 
 /* One run. */
-struct gch_st {
-	struct gch_st_args a;
+struct gchan_st {
+	struct gchan_st_args a;
 	struct gosync_chan ch[GOSYNC_SELECT_MAX];
 	unsigned int nr_chans;	/* initialized */
 	struct gosync_ctx stop;	/* cancelled to abort the run */
 	ktime_t end;
 	atomic_t producing;	/* producers not finished */
-	unsigned long *seen[GCH_ST_THREADS_MAX];	/* per producer */
-	atomic64_t sent[GCH_ST_THREADS_MAX];
-	atomic64_t received[GCH_ST_THREADS_MAX];
+	unsigned long *seen[GCHAN_ST_THREADS_MAX];	/* per producer */
+	atomic64_t sent[GCHAN_ST_THREADS_MAX];
+	atomic64_t received[GCHAN_ST_THREADS_MAX];
 	atomic64_t selects;	/* calls completed through a select */
 	atomic64_t refused;	/* try_ calls that found no room or value */
 	atomic64_t cancelled;	/* ended by their context's deadline */
@@ -156,47 +158,47 @@ struct gch_st {
 	struct gosync_violations v;
 };
 
-#define gch_fail(s, fmt, ...) gosync_violation(&(s)->v, fmt, ##__VA_ARGS__)
+#define gchan_fail(s, fmt, ...) gosync_violation(&(s)->v, fmt, ##__VA_ARGS__)
 
-static void *gch_val(unsigned int p, u32 seq)
+static void *gchan_val(unsigned int p, u32 seq)
 {
-	return (void *)(((unsigned long)(p + 1) << GCH_ST_SEQ_BITS) | seq);
+	return (void *)(((unsigned long)(p + 1) << GCHAN_ST_SEQ_BITS) | seq);
 }
 
 /*
  * A call of @way ended with @ret (not 0, not -EAGAIN): its own cause, and
- * a context's -ETIMEDOUT at its deadline or after, within GCH_ST_LATE_MS.
+ * a context's -ETIMEDOUT at its deadline or after, within GCHAN_ST_LATE_MS.
  */
-static void gch_check_ret(struct gch_st *s, enum gch_way way, int ret,
-			  ktime_t deadline, ktime_t now)
+static void gchan_check_ret(struct gchan_st *s, enum gchan_way way, int ret,
+			    ktime_t deadline, ktime_t now)
 {
 	s64 late = ktime_to_ns(ktime_sub(now, deadline));
 
-	if (ret != -ETIMEDOUT || way == GCH_PLAIN || way == GCH_TRY) {
-		gch_fail(s, "a call (way %d) returned %d", way, ret);
+	if (ret != -ETIMEDOUT || way == GCHAN_PLAIN || way == GCHAN_TRY) {
+		gchan_fail(s, "a call (way %d) returned %d", way, ret);
 		return;
 	}
-	if (way != GCH_CTX)
+	if (way != GCHAN_CTX)
 		return;
 	if (late < 0)
-		gch_fail(s, "a context's call returned -ETIMEDOUT %lld ns before its deadline",
-			 -late);
-	else if (late > (s64)GCH_ST_LATE_MS * NSEC_PER_MSEC)
-		gch_fail(s, "a context's call returned %lld ms after its deadline",
-			 late / NSEC_PER_MSEC);
+		gchan_fail(s, "a context's call returned -ETIMEDOUT %lld ns before its deadline",
+			   -late);
+	else if (late > (s64)GCHAN_ST_LATE_MS * NSEC_PER_MSEC)
+		gchan_fail(s, "a context's call returned %lld ms after its deadline",
+			   late / NSEC_PER_MSEC);
 	if (late > atomic64_read(&s->late_ns))
 		atomic64_set(&s->late_ns, late);
 }
 
-static enum gch_way gch_way(const struct gch_st_args *a, u32 pct)
+static enum gchan_way gchan_way(const struct gchan_st_args *a, u32 pct)
 {
 	if (pct < a->ctx_pct)
-		return GCH_CTX;
+		return GCHAN_CTX;
 	pct -= a->ctx_pct;
 	if (pct < a->timeout_pct)
-		return GCH_TIMEOUT;
+		return GCHAN_TIMEOUT;
 	pct -= a->timeout_pct;
-	return pct < a->try_pct ? GCH_TRY : GCH_PLAIN;
+	return pct < a->try_pct ? GCHAN_TRY : GCHAN_PLAIN;
 }
 
 /*
@@ -204,35 +206,35 @@ static enum gch_way gch_way(const struct gch_st_args *a, u32 pct)
  * on @c[0], made the way @way. The index of the case completed, or the
  * call's error (-EAGAIN: a try_ call that could not).
  */
-static int gch_call(struct gch_st *s, struct gosync_select_case *c,
-		    unsigned int n, enum gch_way way, u32 r)
+static int gchan_call(struct gchan_st *s, struct gosync_select_case *c,
+		      unsigned int n, enum gchan_way way, u32 r)
 {
-	unsigned int flags = way == GCH_TRY ? GOSYNC_SELECT_DEFAULT : 0;
+	unsigned int flags = way == GCHAN_TRY ? GOSYNC_SELECT_DEFAULT : 0;
 	struct gosync_ctx ctx, *x = &s->stop;
 	ktime_t deadline = 0;
 	int ret;
 
-	if (way == GCH_CTX) {
+	if (way == GCHAN_CTX) {
 		gosync_ctx_init(&ctx, &s->stop);
-		deadline = ktime_add_us(ktime_get(), r % GCH_ST_DEADLINE_US + 1);
+		deadline = ktime_add_us(ktime_get(), r % GCHAN_ST_DEADLINE_US + 1);
 		gosync_ctx_set_deadline(&ctx, deadline);
 		x = &ctx;
 	}
-	if (way == GCH_TIMEOUT)
+	if (way == GCHAN_TIMEOUT)
 		ret = gosync_select_timeout(c, n, x, 0, r % 3);
 	else
 		ret = gosync_select(c, n, x, flags);
 	if (ret < 0 && ret != -EAGAIN && !gosync_ctx_err(&s->stop)) {
-		gch_check_ret(s, way, ret, deadline, ktime_get());
-		if (way == GCH_CTX && ret == -ETIMEDOUT &&
+		gchan_check_ret(s, way, ret, deadline, ktime_get());
+		if (way == GCHAN_CTX && ret == -ETIMEDOUT &&
 		    gosync_ctx_err(&ctx) != -ETIMEDOUT)
-			gch_fail(s, "a call returned -ETIMEDOUT, its context %d",
-				 gosync_ctx_err(&ctx));
+			gchan_fail(s, "a call returned -ETIMEDOUT, its context %d",
+				   gosync_ctx_err(&ctx));
 	}
-	if (way == GCH_CTX)
+	if (way == GCHAN_CTX)
 		gosync_ctx_put(&ctx);
 	if (ret == -ETIMEDOUT)
-		atomic64_inc(way == GCH_CTX ? &s->cancelled : &s->timedout);
+		atomic64_inc(way == GCHAN_CTX ? &s->cancelled : &s->timedout);
 	else if (ret == -EAGAIN)
 		atomic64_inc(&s->refused);
 	else if (ret >= 0 && n > 1)
@@ -241,15 +243,15 @@ static int gch_call(struct gch_st *s, struct gosync_select_case *c,
 }
 
 /* Close every channel: each once, and a second close refused. */
-static void gch_check_close(struct gch_st *s, unsigned int k, int first,
-			    int second)
+static void gchan_check_close(struct gchan_st *s, unsigned int k, int first,
+			      int second)
 {
 	if (first || second != -EINVAL)
-		gch_fail(s, "closing chan %u returned %d, then %d", k, first,
-			 second);
+		gchan_fail(s, "closing chan %u returned %d, then %d", k, first,
+			   second);
 }
 
-static int gch_produce(struct gosync_run_thread *t, struct gch_st *s)
+static int gchan_produce(struct gosync_run_thread *t, struct gchan_st *s)
 {
 	struct gosync_select_case c[GOSYNC_SELECT_MAX];
 	unsigned int p = t->id, n, k;
@@ -265,60 +267,63 @@ static int gch_produce(struct gosync_run_thread *t, struct gch_st *s)
 		for (k = 0; k < n; k++) {
 			c[k].chan = &s->ch[sel ? k : (r >> 7) % s->a.chans];
 			c[k].dir = GOSYNC_SELECT_SEND;
-			c[k].val = gch_val(p, seq);
+			c[k].val = gchan_val(p, seq);
 		}
-		ret = gch_call(s, c, n, gch_way(&s->a, (r >> 14) % 100),
-			       r >> 8);
+		ret = gchan_call(s, c, n, gchan_way(&s->a, (r >> 14) % 100),
+				 r >> 8);
 		t->ops++;
 		if (ret < 0)
 			continue;
 		if (c[ret].err)
-			gch_fail(s, "a send returned %d before the close",
-				 c[ret].err);
+			gchan_fail(s, "a send returned %d before the close",
+				   c[ret].err);
 		else
 			atomic64_set(&s->sent[p], ++seq);
 	}
-	if (atomic_dec_and_test(&s->producing))
-		for (k = 0; k < s->a.chans; k++)
-			gch_check_close(s, k, gosync_chan_close(&s->ch[k]),
-					gosync_chan_close(&s->ch[k]));
+	if (atomic_dec_and_test(&s->producing)) {
+		for (k = 0; k < s->a.chans; k++) {
+			int first = gosync_chan_close(&s->ch[k]);
+
+			gchan_check_close(s, k, first, gosync_chan_close(&s->ch[k]));
+		}
+	}
 	return 0;
 }
 
 /* Each producer's values on one channel come in order to a consumer. */
-static void gch_check_order(struct gch_st *s, unsigned int p, unsigned int k,
-			    u32 seq, u32 *last)
+static void gchan_check_order(struct gchan_st *s, unsigned int p, unsigned int k,
+			      u32 seq, u32 *last)
 {
 	if (seq + 1 <= *last)
-		gch_fail(s, "producer %u chan %u: %u after %u", p, k, seq,
-			 *last - 1);
+		gchan_fail(s, "producer %u chan %u: %u after %u", p, k, seq,
+			   *last - 1);
 	*last = seq + 1;
 }
 
 /* Each value is received once. */
-static void gch_check_once(struct gch_st *s, unsigned int p, u32 seq)
+static void gchan_check_once(struct gchan_st *s, unsigned int p, u32 seq)
 {
 	if (test_and_set_bit(seq, s->seen[p]))
-		gch_fail(s, "producer %u value %u received twice", p, seq);
+		gchan_fail(s, "producer %u value %u received twice", p, seq);
 }
 
 /* A value received on channel @k; @last: this consumer's order marks. */
-static void gch_got(struct gch_st *s, void *v, unsigned int k, u32 *last)
+static void gchan_got(struct gchan_st *s, void *v, unsigned int k, u32 *last)
 {
 	unsigned long x = (unsigned long)v;
-	unsigned long p = (x >> GCH_ST_SEQ_BITS) - 1;
-	u32 seq = x & ((1UL << GCH_ST_SEQ_BITS) - 1);
+	unsigned long p = (x >> GCHAN_ST_SEQ_BITS) - 1;
+	u32 seq = x & ((1UL << GCHAN_ST_SEQ_BITS) - 1);
 
 	if (p >= s->a.producers || seq >= s->a.max_values) {
-		gch_fail(s, "received %lx: no such value", x);
+		gchan_fail(s, "received %lx: no such value", x);
 		return;
 	}
-	gch_check_order(s, p, k, seq, &last[p * s->a.chans + k]);
-	gch_check_once(s, p, seq);
+	gchan_check_order(s, p, k, seq, &last[p * s->a.chans + k]);
+	gchan_check_once(s, p, seq);
 	atomic64_inc(&s->received[p]);
 }
 
-static int gch_consume(struct gosync_run_thread *t, struct gch_st *s)
+static int gchan_consume(struct gosync_run_thread *t, struct gchan_st *s)
 {
 	struct gosync_select_case c[GOSYNC_SELECT_MAX];
 	u32 rnd = gosync_hash32(s->a.seed, t->id) | 1;
@@ -332,7 +337,14 @@ static int gch_consume(struct gosync_run_thread *t, struct gch_st *s)
 		return -ENOMEM;
 	while (open && !gosync_ctx_err(&s->stop)) {
 		u32 r = gosync_xorshift32(&rnd);
-		bool sel = r % 100 < s->a.select_pct;
+		enum gchan_way way = gchan_way(&s->a, (r >> 14) % 100);
+		/*
+		 * Not a plain receive on one channel of several: it could wait
+		 * forever while every producer waits on another (a deadlock Go
+		 * would report too). A select over all of them cannot.
+		 */
+		bool sel = r % 100 < s->a.select_pct ||
+			   (way == GCHAN_PLAIN && s->a.chans > 1);
 
 		if (sel) {
 			n = s->a.chans;
@@ -349,8 +361,7 @@ static int gch_consume(struct gosync_run_thread *t, struct gch_st *s)
 			c[0].chan = &s->ch[k];
 			c[0].dir = GOSYNC_SELECT_RECV;
 		}
-		ret = gch_call(s, c, n, gch_way(&s->a, (r >> 14) % 100),
-			       r >> 8);
+		ret = gchan_call(s, c, n, way, r >> 8);
 		t->ops++;
 		if (ret < 0)
 			continue;
@@ -359,33 +370,33 @@ static int gch_consume(struct gosync_run_thread *t, struct gch_st *s)
 			__set_bit(k, &done);
 			open--;
 		} else if (c[ret].err) {
-			gch_fail(s, "a receive returned %d", c[ret].err);
+			gchan_fail(s, "a receive returned %d", c[ret].err);
 		} else {
-			gch_got(s, c[ret].val, k, last);
+			gchan_got(s, c[ret].val, k, last);
 		}
 	}
 	kfree(last);
 	return 0;
 }
 
-static int gch_st_body(struct gosync_run_thread *t)
+static int gchan_st_body(struct gosync_run_thread *t)
 {
-	struct gch_st *s = t->run->data;
+	struct gchan_st *s = t->run->data;
 
 	if (t->id < s->a.producers)
-		return gch_produce(t, s);
-	return gch_consume(t, s);
+		return gchan_produce(t, s);
+	return gchan_consume(t, s);
 }
 
-static void gch_st_abort(struct gosync_run *run)
+static void gchan_st_abort(struct gosync_run *run)
 {
-	struct gch_st *s = run->data;
+	struct gchan_st *s = run->data;
 
 	gosync_ctx_cancel(&s->stop, -ECONNABORTED);
 }
 
 /* Every value sent was received, once; the channels are empty. */
-static void gch_check_end(struct gch_st *s)
+static void gchan_check_end(struct gchan_st *s)
 {
 	unsigned int p, k;
 
@@ -395,58 +406,58 @@ static void gch_check_end(struct gch_st *s)
 		unsigned long miss = find_first_zero_bit(s->seen[p], sent);
 
 		if (got != sent || miss < sent)
-			gch_fail(s, "producer %u: %llu sent, %llu received, value %lu missing",
-				 p, sent, got, miss < sent ? miss : 0UL);
+			gchan_fail(s, "producer %u: %llu sent, %llu received, value %lu missing",
+				   p, sent, got, miss < sent ? miss : 0UL);
 	}
 	for (k = 0; k < s->a.chans; k++)
 		if (gosync_chan_len(&s->ch[k]))
-			gch_fail(s, "chan %u: %u values left at the end", k,
-				 gosync_chan_len(&s->ch[k]));
+			gchan_fail(s, "chan %u: %u values left at the end", k,
+				   gosync_chan_len(&s->ch[k]));
 }
 
 /* Plant the violation inject= asks for, through the check that finds it. */
-static void gch_st_inject(struct gch_st *s)
+static void gchan_st_inject(struct gchan_st *s)
 {
 	ktime_t now = ktime_get();
 	u32 last = 2;
 
 	switch (s->a.inject) {
-	case GCH_INJ_LOSE:
+	case GCHAN_INJ_LOSE:
 		atomic64_inc(&s->sent[0]);
 		break;
-	case GCH_INJ_DUP:
-		gch_check_once(s, 0, 0);
-		gch_check_once(s, 0, 0);
+	case GCHAN_INJ_DUP:
+		gchan_check_once(s, 0, 0);
+		gchan_check_once(s, 0, 0);
 		break;
-	case GCH_INJ_ORDER:
-		gch_check_order(s, 0, 0, 0, &last);
+	case GCHAN_INJ_ORDER:
+		gchan_check_order(s, 0, 0, 0, &last);
 		break;
-	case GCH_INJ_CLOSE:
-		gch_check_close(s, 0, -EINVAL, -EINVAL);
+	case GCHAN_INJ_CLOSE:
+		gchan_check_close(s, 0, -EINVAL, -EINVAL);
 		break;
-	case GCH_INJ_EARLY:
-		gch_check_ret(s, GCH_CTX, -ETIMEDOUT, ktime_add_ms(now, 1), now);
+	case GCHAN_INJ_EARLY:
+		gchan_check_ret(s, GCHAN_CTX, -ETIMEDOUT, ktime_add_ms(now, 1), now);
 		break;
 	}
 }
 
-static void gch_st_free(struct gch_st *s)
+static void gchan_st_free(struct gchan_st *s)
 {
 	unsigned int p, k;
 
 	for (k = 0; k < s->nr_chans; k++)
 		gosync_chan_destroy(&s->ch[k]);
-	for (p = 0; p < GCH_ST_THREADS_MAX; p++)
+	for (p = 0; p < GCHAN_ST_THREADS_MAX; p++)
 		bitmap_free(s->seen[p]);
 	gosync_ctx_put(&s->stop);
 	kfree(s);
 }
 
-static int gch_st_exec(struct gosync_cmd_file *f, char *line,
-		       struct seq_buf *out)
+static int gchan_st_exec(struct gosync_cmd_file *f, char *line,
+			 struct seq_buf *out)
 {
-	struct gch_st_args a;
-	struct gch_st *s;
+	struct gchan_st_args a;
+	struct gchan_st *s;
 	unsigned int k, p;
 	u64 values = 0;
 	int ret, err;
@@ -473,7 +484,7 @@ static int gch_st_exec(struct gosync_cmd_file *f, char *line,
 	s->end = ktime_add_ms(ktime_get(), a.duration_ms);
 	s->run = (struct gosync_run){
 		.name = "chan", .nr_threads = a.producers + a.consumers,
-		.body = gch_st_body, .abort = gch_st_abort, .data = s,
+		.body = gchan_st_body, .abort = gchan_st_abort, .data = s,
 		.v = &s->v,
 	};
 	ret = gosync_run_threads(&s->run);
@@ -482,8 +493,8 @@ static int gch_st_exec(struct gosync_cmd_file *f, char *line,
 		goto out;
 	}
 	if (!ret) {
-		gch_st_inject(s);
-		gch_check_end(s);
+		gchan_st_inject(s);
+		gchan_check_end(s);
 	}
 	for (p = 0; p < a.producers; p++)
 		values += atomic64_read(&s->sent[p]);
@@ -499,10 +510,10 @@ static int gch_st_exec(struct gosync_cmd_file *f, char *line,
 		ret = err;
 out:
 	gosync_run_free(&s->run);
-	gch_st_free(s);
+	gchan_st_free(s);
 	return ret;
 nomem:
-	gch_st_free(s);
+	gchan_st_free(s);
 	return -ENOMEM;
 }
 
@@ -510,7 +521,7 @@ nomem:
 DEFINE_GOSYNC_COMPONENT(chan) = {
 	.name = "chan",
 	.files = (struct gosync_cmd_file []){
-		{ .name = "stress", .exec = gch_st_exec },
+		{ .name = "stress", .exec = gchan_st_exec },
 		{}
 	},
 };

@@ -31,6 +31,15 @@
  * every channel came back, and that every device was either probed or
  * refused by the group.
  *
+ * And it runs a small pipeline on channels (gosync_chan): it sends 1..100
+ * on one channel, two stages (gosync_chan_stage()) read it at once
+ * (fan-out), each dropping multiples of 5 and doubling the rest into its
+ * own channel, and gosync_chan_merge() merges their outputs into one
+ * (fan-in). Closing the first channel ends the stages, which close their
+ * outputs, which ends the merge, which closes its output. Its line says
+ * what arrived (80 values, summing 8000), how each pipe ended, and that
+ * the last channel was closed.
+ *
  * /sys/kernel/debug/gosync_consumer/status reports what it observed.
  */
 #include <linux/atomic.h>
@@ -43,6 +52,7 @@
 #include <linux/slab.h>
 
 #include <gosync/breaker.h>
+#include <gosync/chan.h>
 #include <gosync/ctx.h>
 #include <gosync/gosync.h>
 #include <gosync/group.h>
@@ -278,6 +288,85 @@ static unsigned int consumer_probed(void)
 	return n;
 }
 
+#define CONSUMER_VALUES	100
+
+static unsigned int consumer_sent, consumer_got;
+static unsigned long consumer_sum;
+static int consumer_stage_ret[2], consumer_merge_ret, consumer_chan_err;
+static bool consumer_out_closed;
+
+/* A stage: multiples of 5 dropped (a filter), the rest doubled. */
+static int consumer_double(struct gosync_ctx *ctx, void *arg, void *in,
+			   void **out)
+{
+	unsigned long v = (unsigned long)in;
+
+	if (!(v % 5))
+		return 1;
+	*out = (void *)(v * 2);
+	return 0;
+}
+
+/* Source -> two stages (fan-out) -> merge (fan-in) -> drained here. */
+static int consumer_pipeline(void)
+{
+	static const struct gosync_chan_pipe_opts opts = {
+		.fn = consumer_double, .name = "consumer-stage",
+	};
+	struct gosync_chan src, mid[2], out, *ins[2] = { &mid[0], &mid[1] };
+	struct gosync_chan_pipe *stage[2], *merge;
+	int i, nr_mid = 0, ret;
+	unsigned long v;
+	void *val;
+
+	ret = gosync_chan_init(&src, 8, GFP_KERNEL);
+	if (ret)
+		return ret;
+	for (; nr_mid < 2; nr_mid++) {
+		ret = gosync_chan_init(&mid[nr_mid], 4, GFP_KERNEL);
+		if (ret)
+			break;
+	}
+	/* Room for every value: this thread drains it only at the end. */
+	if (!ret)
+		ret = gosync_chan_init(&out, CONSUMER_VALUES, GFP_KERNEL);
+	if (ret)
+		goto out_mid;
+	for (i = 0; i < 2; i++) {
+		stage[i] = gosync_chan_stage(&src, &mid[i], NULL, &opts,
+					     GFP_KERNEL);
+		if (IS_ERR(stage[i])) {
+			ret = PTR_ERR(stage[i]);
+			/* What the stage would close at its end. */
+			gosync_chan_close(&mid[i]);
+		}
+	}
+	merge = gosync_chan_merge(&out, ins, 2, NULL, NULL, GFP_KERNEL);
+	if (IS_ERR(merge))
+		ret = PTR_ERR(merge);
+	/* A pipe that could not start: the others end at the close below. */
+	for (v = 1; v <= CONSUMER_VALUES && !ret; v++)
+		if (!gosync_chan_send(&src, (void *)v, NULL))
+			consumer_sent++;
+	gosync_chan_close(&src);
+	for (i = 0; i < 2; i++)
+		if (!IS_ERR(stage[i]))
+			consumer_stage_ret[i] = gosync_chan_pipe_wait(stage[i]);
+	if (!IS_ERR(merge))
+		consumer_merge_ret = gosync_chan_pipe_wait(merge);
+	while (!gosync_chan_try_recv(&out, &val)) {
+		consumer_got++;
+		consumer_sum += (unsigned long)val;
+	}
+	consumer_out_closed = gosync_chan_try_recv(&out, &val) == -EPIPE;
+	gosync_chan_destroy(&out);
+out_mid:
+	while (nr_mid--)
+		gosync_chan_destroy(&mid[nr_mid]);
+	gosync_chan_destroy(&src);
+	return ret;
+}
+
 static int consumer_status_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "gosync %u.%u.%u ok\n", consumer_seen_version >> 16,
@@ -310,6 +399,13 @@ static int consumer_status_show(struct seq_file *m, void *unused)
 		   !consumer_over_limit, !consumer_over_chans,
 		   gosync_sem_available(&consumer_chans) == CONSUMER_CHANS,
 		   consumer_probed() + consumer_refused == CONSUMER_DEVS);
+	if (consumer_chan_err)
+		seq_printf(m, "chan error %d\n", consumer_chan_err);
+	else
+		seq_printf(m, "chan sent=%u got=%u sum=%lu stages=%d,%d merge=%d closed=%d\n",
+			   consumer_sent, consumer_got, consumer_sum,
+			   consumer_stage_ret[0], consumer_stage_ret[1],
+			   consumer_merge_ret, consumer_out_closed);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(consumer_status);
@@ -334,6 +430,7 @@ static int __init consumer_init(void)
 	consumer_breaker_err = consumer_use_breaker();
 	consumer_use_once();
 	consumer_probe_err = consumer_probe_all();
+	consumer_chan_err = consumer_pipeline();
 	/* Let the deferred releases (beta=2, gamma=3) happen before status. */
 	synchronize_rcu();
 	rcu_barrier();

@@ -57,7 +57,7 @@ static void expect_pass(struct __test_metadata *_metadata)
 /* Every way at once, on a small ring. */
 TEST_F_TIMEOUT(stress, mixed, 120)
 {
-	ASSERT_EQ(0, run("duration_ms=1000 seed=3"));
+	ASSERT_EQ(0, run("duration_ms=500 seed=3"));
 	expect_pass(_metadata);
 	EXPECT_LT(0, field("selects"));
 	EXPECT_LE(0, field("cancelled"));
@@ -66,14 +66,14 @@ TEST_F_TIMEOUT(stress, mixed, 120)
 /* Unbuffered: every value hand to hand, MPMC. */
 TEST_F_TIMEOUT(stress, unbuffered, 120)
 {
-	ASSERT_EQ(0, run("capacity=0 producers=3 consumers=3 chans=3 seed=5"));
+	ASSERT_EQ(0, run("duration_ms=500 capacity=0 producers=3 consumers=3 chans=3"));
 	expect_pass(_metadata);
 }
 
 /* Contexts only: deadlines cancel blocked calls while peers complete them. */
 TEST_F_TIMEOUT(stress, deadlines, 120)
 {
-	ASSERT_EQ(0, run("capacity=1 ctx_pct=100 timeout_pct=0 try_pct=0 seed=7"));
+	ASSERT_EQ(0, run("duration_ms=500 capacity=1 ctx_pct=100 timeout_pct=0 try_pct=0"));
 	expect_pass(_metadata);
 	EXPECT_EQ(0, field("refused"));
 	EXPECT_EQ(0, field("timedout"));
@@ -82,7 +82,7 @@ TEST_F_TIMEOUT(stress, deadlines, 120)
 /* Selects only, over the most channels. */
 TEST_F_TIMEOUT(stress, selects, 120)
 {
-	ASSERT_EQ(0, run("chans=8 capacity=2 select_pct=100 producers=4"));
+	ASSERT_EQ(0, run("duration_ms=500 chans=8 capacity=2 select_pct=100 producers=4"));
 	expect_pass(_metadata);
 	EXPECT_LT(0, field("selects"));
 }
@@ -90,7 +90,7 @@ TEST_F_TIMEOUT(stress, selects, 120)
 /* One producer, one consumer, one channel: FIFO end to end (selects too). */
 TEST_F_TIMEOUT(stress, fifo, 120)
 {
-	ASSERT_EQ(0, run("duration_ms=500 producers=1 consumers=1 chans=1 capacity=16"));
+	ASSERT_EQ(0, run("duration_ms=300 producers=1 consumers=1 chans=1 capacity=16"));
 	expect_pass(_metadata);
 }
 

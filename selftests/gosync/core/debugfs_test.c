@@ -23,7 +23,7 @@ TEST(version_file)
 
 	ASSERT_EQ(0, uname(&u));
 	ASSERT_LT(0, gs_read(GOSYNC_DEBUGFS "/version", buf, sizeof(buf)));
-	snprintf(want, sizeof(want), "gosync 2.2.0 built for %s\n", u.release);
+	snprintf(want, sizeof(want), "gosync 2.3.0 built for %s\n", u.release);
 	EXPECT_STREQ(want, buf);
 }
 

@@ -108,11 +108,12 @@ TEST_F(mods, consumer_uses_gosync)
 	 * Its once: the firmware load fails twice (each call retries),
 	 * then its value is every later caller's.
 	 */
-	EXPECT_STREQ("gosync 2.2.0 ok\n"
+	EXPECT_STREQ("gosync 2.3.0 ok\n"
 		     "map len=2 alpha=1 beta=20 gamma=0 released=2\n"
 		     "breaker open device_calls=6 trips=1 rejected=4\n"
 		     "once results=-11,-11,66,66 loads=3 done=1\n"
-		     "group err=-5 broken=-5 limit_kept=1 chans_kept=1 chans_back=1 accounted=1\n",
+		     "group err=-5 broken=-5 limit_kept=1 chans_kept=1 chans_back=1 accounted=1\n"
+		     "chan sent=100 got=80 sum=8000 stages=0,0 merge=0 closed=1\n",
 		     buf);
 	/* The kernel recorded the dependency. */
 	EXPECT_EQ(0, access("/sys/module/gosync/holders/gosync_consumer", F_OK));
