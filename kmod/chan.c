@@ -290,24 +290,36 @@ static void gchan_set_of(struct gchan_set *s,
 	}
 }
 
-/* Lock every channel of @s, interrupts off: address order, rank subclass. */
+/*
+ * Lock every channel of @s, interrupts off: address order, rank subclass.
+ * For sparse, whose context count cannot follow a loop of locks, the set
+ * is the one context taken (__acquire()/__release() are sparse's only).
+ */
 static unsigned long gchan_lock(const struct gchan_set *s)
+	__acquires(s)
 {
 	unsigned long flags;
 	unsigned int i;
 
 	local_irq_save(flags);
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		raw_spin_lock_nested(&s->ch[i]->lock, i);
+		__release(&s->ch[i]->lock);
+	}
+	__acquire(s);
 	return flags;
 }
 
 static void gchan_unlock(const struct gchan_set *s, unsigned long flags)
+	__releases(s)
 {
 	unsigned int i = s->n;
 
-	while (i--)
+	while (i--) {
+		__acquire(&s->ch[i]->lock);
 		raw_spin_unlock(&s->ch[i]->lock);
+	}
+	__release(s);
 	local_irq_restore(flags);
 }
 
