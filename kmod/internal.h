@@ -311,6 +311,9 @@ enum gosync_race {
 	GOSYNC_RACE_GROUP_DONE,	/* group.c: last job counted out, not completed */
 	GOSYNC_RACE_CHAN_CLAIM,	/* chan.c: a waiting call claimed, not completed */
 	GOSYNC_RACE_CHAN_CANCEL, /* chan.c: a waiting call gives up, not gone yet */
+	GOSYNC_RACE_WPOOL_SUBMIT, /* wpool.c: state seen running, lock not taken */
+	GOSYNC_RACE_WPOOL_RETIRE, /* wpool.c: worker idle timed out, lock not taken */
+	GOSYNC_RACE_WPOOL_SPAWN, /* wpool.c: kthread created, not registered */
 	GOSYNC_RACE_NR,
 };
 

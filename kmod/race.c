@@ -28,6 +28,9 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_GROUP_DONE] = "group_done",
 	[GOSYNC_RACE_CHAN_CLAIM] = "chan_claim",
 	[GOSYNC_RACE_CHAN_CANCEL] = "chan_cancel",
+	[GOSYNC_RACE_WPOOL_SUBMIT] = "wpool_submit",
+	[GOSYNC_RACE_WPOOL_RETIRE] = "wpool_retire",
+	[GOSYNC_RACE_WPOOL_SPAWN] = "wpool_spawn",
 };
 
 #if GOSYNC_RACE_HOOKS

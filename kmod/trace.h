@@ -383,6 +383,43 @@ TRACE_EVENT(gosync_chan_pipe_end,
 	    TP_fast_assign(__entry->pipe = pipe;
 			   __entry->ret = ret;),
 	    TP_printk("pipe=%p ret=%d", __entry->pipe, __entry->ret)
+/*
+ * A worker pool's worker started (@start) or exited (idle, above the
+ * maximum, or stopped by shutdown); @workers are left.
+ */
+TRACE_EVENT(gosync_wpool_worker,
+	    TP_PROTO(const char *name, bool start, unsigned int workers),
+	    TP_ARGS(name, start, workers),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(bool, start)
+			     __field(unsigned int, workers)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->start = start;
+			   __entry->workers = workers;),
+	    TP_printk("name=%s %s workers=%u", __entry->name,
+		      __entry->start ? "start" : "exit", __entry->workers)
+);
+
+/*
+ * A worker pool's shutdown entered @phase (1 draining, 2 stopping: the
+ * @queued jobs are dropped, 3 shut down); @running jobs ran then.
+ */
+TRACE_EVENT(gosync_wpool_shutdown,
+	    TP_PROTO(const char *name, int phase, unsigned int queued,
+		     unsigned int running),
+	    TP_ARGS(name, phase, queued, running),
+	    TP_STRUCT__entry(__array(char, name, GOSYNC_NAME_MAX)
+			     __field(int, phase)
+			     __field(unsigned int, queued)
+			     __field(unsigned int, running)),
+	    TP_fast_assign(gosync_trace_name(__entry->name, name);
+			   __entry->phase = phase;
+			   __entry->queued = queued;
+			   __entry->running = running;),
+	    TP_printk("name=%s phase=%s queued=%u running=%u", __entry->name,
+		      __print_symbolic(__entry->phase, { 1, "draining" },
+				       { 2, "stopping" }, { 3, "dead" }),
+		      __entry->queued, __entry->running)
 );
 
 #endif /* _GOSYNC_TRACE_H */

@@ -329,6 +329,8 @@ static inline bool shim_spin_held(const spinlock_t *l)
 #define raw_spin_unlock(l)		spin_unlock(l)
 #define raw_spin_lock_irqsave(l, f)	spin_lock_irqsave(l, f)
 #define raw_spin_unlock_irqrestore(l, f) spin_unlock_irqrestore(l, f)
+#define raw_spin_lock_irq(l)		spin_lock_irq(l)
+#define raw_spin_unlock_irq(l)		spin_unlock_irq(l)
 #define assert_spin_locked(l)		WARN_ON(!spin_is_locked(l))
 
 /* ---- mutexes -------------------------------------------------------- */
