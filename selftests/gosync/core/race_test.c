@@ -42,6 +42,7 @@
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 #define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
+#define WPOOL_STRESS	GOSYNC_TEST_DEBUGFS "/wpool/stress"
 
 static char out[4096];
 
@@ -389,6 +390,38 @@ TEST_F_TIMEOUT(race, chan_windows_widened, 120)
 	EXPECT_LT(g0, hits("chan_cancel"));
 	TH_LOG("chan_claim passes: %lld, chan_cancel: %lld",
 	       hits("chan_claim") - c0, hits("chan_cancel") - g0);
+ * A worker pool's three windows held open under its stress: submits
+ * between their lockless check and the lock while the controller shuts
+ * the pool down (wpool_submit), idle workers timing out while jobs come
+ * (wpool_retire, idle_ms=1, min=0), new workers created while resizes and
+ * the shutdown run (wpool_spawn). Every accepted job must run once or be
+ * dropped once, none may be stranded or run after shutdown returned, and
+ * no thread may be left.
+ */
+TEST_F_TIMEOUT(race, wpool_windows_widened, 120)
+{
+	long long s0, r0, p0;
+	int r;
+
+	r = widen("wpool_submit", 20);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("wpool_retire", 200)) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("wpool_spawn", 200)) TH_LOG("%s", out);
+	s0 = hits("wpool_submit");
+	r0 = hits("wpool_retire");
+	p0 = hits("wpool_spawn");
+	ASSERT_EQ(0, gs_cmd_out(WPOOL_STRESS, out, sizeof(out),
+				"threads=4 duration_ms=%d min=0 max=4 capacity=8 idle_ms=1 grow_us=0 drain_ms=0",
+				gs_slow_kernel() ? 600 : 300)) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(s0, hits("wpool_submit"));
+	EXPECT_LT(r0, hits("wpool_retire"));
+	EXPECT_LT(p0, hits("wpool_spawn"));
+	TH_LOG("wpool_submit passes: %lld, wpool_retire: %lld, wpool_spawn: %lld",
+	       hits("wpool_submit") - s0, hits("wpool_retire") - r0,
+	       hits("wpool_spawn") - p0);
 }
 
 int main(int argc, char **argv)

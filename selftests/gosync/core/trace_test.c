@@ -4,7 +4,7 @@
  * system "gosync" exists with its fields; and driving the primitives
  * through gosync_test.ko's command files (breaker/cmd, map/cmd, pool/cmd,
  * barrier/run, phaser/run, once/stress, ctx/stress,
- * sem/stress, group/stress) records the events they must, with the fields
+ * sem/stress, group/stress, wpool/stress) records the events they must, with the fields
  * they must. Skips if the kernel has no tracefs.
  */
 #define _GNU_SOURCE
@@ -24,6 +24,7 @@
 #define SEM_STRESS	GOSYNC_TEST_DEBUGFS "/sem/stress"
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 #define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
+#define WPOOL_STRESS	GOSYNC_TEST_DEBUGFS "/wpool/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -196,6 +197,8 @@ TEST_F(trace, events_and_fields)
 		{ "chan_unblock", "const void * chan; int ret;" },
 		{ "chan_close", "const void * chan; unsigned int woken;" },
 		{ "chan_pipe_end", "const void * pipe; int ret;" },
+		{ "wpool_worker", NAME "bool start; unsigned int workers;" },
+		{ "wpool_shutdown", NAME "int phase; unsigned int queued; unsigned int running;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -498,6 +501,27 @@ TEST_F(trace, chan_block)
 	EXPECT_EQ(blocked, left) TH_LOG("%s", out);
 	EXPECT_EQ(left, done + cancelled) TH_LOG("%s", out);
 	EXPECT_EQ(2, count_events("chan_close", "chan=", NULL, NULL, 0));
+ * A pool of 2 fixed workers: two starts, one shutdown with its three
+ * phases in order, two exits at its end.
+ */
+TEST_F(trace, wpool_lifecycle)
+{
+	char first[512];
+
+	ASSERT_EQ(0, gs_cmd_out(WPOOL_STRESS, out, sizeof(out),
+				"threads=2 duration_ms=50 jobs=100 min=2 max=2 resize=0"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_EQ(2, count_events("wpool_worker", "name=stress start", NULL,
+				  NULL, 0)) TH_LOG("%s", out);
+	EXPECT_EQ(2, count_events("wpool_worker", "name=stress exit", NULL,
+				  NULL, 0));
+	EXPECT_EQ(1, count_events("wpool_shutdown", "name=stress phase=draining",
+				  NULL, first, sizeof(first)));
+	EXPECT_EQ(1, count_events("wpool_shutdown", "name=stress phase=stopping",
+				  NULL, NULL, 0));
+	EXPECT_EQ(1, count_events("wpool_shutdown", "name=stress phase=dead",
+				  "running=0", NULL, 0));
 }
 
 int main(int argc, char **argv)
