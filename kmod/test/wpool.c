@@ -7,7 +7,8 @@
  * Each submitter owns jobs= jobs, each used once: it submits them in turn
  * (try_submit at try_pct percent, falling back to a blocking submit when
  * full; a blocking submit under a context with a short deadline at
- * ctx_pct percent) until the pool refuses with -ESHUTDOWN. A job works a
+ * ctx_pct percent; every eighth followed by a pause of up to gap_us)
+ * until the pool refuses with -ESHUTDOWN. A job works a
  * random while, watching the pool's context (ended by shutdown) or not.
  * The controller resizes the pool at random within [0, min] x [1, max]
  * (resize=1), samples its workers, and at shutdown_ms shuts it down with
@@ -48,6 +49,7 @@
 #define GWP_ST_MS_MAX		60000
 #define GWP_ST_WORK_US		100	/* a job works 0 .. this long */
 #define GWP_ST_CTX_US		500	/* a submit's deadline, 0 .. this */
+#define GWP_ST_GAP_US_MAX	100000	/* a submitter's pause, at most */
 #define GWP_ST_EXIT_MS		100	/* workers above a lowered max are gone */
 
 enum gwp_st_inject {
@@ -91,6 +93,7 @@ struct gwp_st_args {
 	u32 idle_ms;
 	u32 grow_us;
 	u32 resize;
+	u32 gap_us;
 	u32 seed;
 	u32 inject;
 };
@@ -127,6 +130,8 @@ static const struct gosync_param gwp_st_params[] = {
 	GOSYNC_ARG_U32("grow_us", struct gwp_st_args, grow_us, 0,
 		       GOSYNC_WPOOL_MAX_GROW_DELAY_US, false),
 	GOSYNC_ARG_U32("resize", struct gwp_st_args, resize, 0, 1, false),
+	GOSYNC_ARG_U32("gap_us", struct gwp_st_args, gap_us, 0,
+		       GWP_ST_GAP_US_MAX, false),
 	GOSYNC_ARG_U32("seed", struct gwp_st_args, seed, 0, U32_MAX, false),
 	GOSYNC_ARG_ENUM("inject", struct gwp_st_args, inject,
 			gwp_st_inject_names, GWP_NR_INJECT),
@@ -274,17 +279,17 @@ static void gwp_st_check_workers(struct gwp_st_state *s,
 /* After shutdown: no worker, no thread; its count is the drops. */
 static void gwp_st_check_end(struct gwp_st_state *s,
 			     const struct gosync_wpool_stats *st,
-			     u64 dropped_seen)
+			     int shutdown_ret, u64 dropped_seen)
 {
 	if (st->workers || st->threads || st->queued || st->running)
 		gwp_fail(s, "after shutdown: %u workers, %u threads, %u queued, %u running",
 			 st->workers, st->threads, st->queued,
 			 st->running);
-	if (s->shutdown_ret != dropped_seen || st->dropped != dropped_seen ||
+	if (shutdown_ret != dropped_seen || st->dropped != dropped_seen ||
 	    st->done + st->dropped != st->submitted)
 		gwp_fail(s,
 			 "shutdown returned %d, %llu seen dropped; pool: %llu submitted, %llu done, %llu dropped",
-			 s->shutdown_ret, dropped_seen, st->submitted, st->done,
+			 shutdown_ret, dropped_seen, st->submitted, st->done,
 			 st->dropped);
 }
 
@@ -330,7 +335,10 @@ static void gwp_st_submitter(struct gwp_st_state *s, unsigned int tid)
 		t->submitted++;
 		if (j->submit_ret == -ESHUTDOWN || gosync_ctx_err(&s->abort_ctx))
 			break;
-		if (!(i % 64))
+		/* Pauses let workers go idle, time out and exit. */
+		if (s->a.gap_us && !(h >> 29))
+			usleep_range(s->a.gap_us / 2, s->a.gap_us);
+		else if (!(i % 64))
 			cond_resched();
 	}
 }
@@ -436,7 +444,7 @@ static void gwp_st_judge(struct gwp_st_state *s, u64 *ran_total,
 		*refused_total += refused;
 	}
 	gosync_wpool_stats(&s->pool, &st);
-	gwp_st_check_end(s, &st, *dropped_total);
+	gwp_st_check_end(s, &st, s->shutdown_ret, *dropped_total);
 }
 
 /* Plant the violation inject= asks for, through the check that finds it. */
@@ -464,14 +472,15 @@ static void gwp_st_inject(struct gwp_st_state *s)
 		break;
 	case GWP_INJ_THREADS:
 		st = (struct gosync_wpool_stats){ .threads = 1 };
-		gwp_st_check_end(s, &st, 0);
+		gwp_st_check_end(s, &st, 0, 0);
 		break;
 	case GWP_INJ_CAUSE:
 		gwp_st_check_cause(s, -EIO);
 		break;
 	case GWP_INJ_DROPPED:
+		/* Shutdown counted one drop the drop callback never saw. */
 		st = (struct gosync_wpool_stats){ .dropped = 1, .submitted = 1 };
-		gwp_st_check_end(s, &st, 0);
+		gwp_st_check_end(s, &st, 1, 0);
 		break;
 	}
 }

@@ -393,7 +393,7 @@ TEST_F_TIMEOUT(race, chan_windows_widened, 120)
  * A worker pool's three windows held open under its stress: submits
  * between their lockless check and the lock while the controller shuts
  * the pool down (wpool_submit), idle workers timing out while jobs come
- * (wpool_retire, idle_ms=1, min=0), new workers created while resizes and
+ * (wpool_retire, idle_ms=1, min=0, submitters pausing), new workers created while resizes and
  * the shutdown run (wpool_spawn). Every accepted job must run once or be
  * dropped once, none may be stranded or run after shutdown returned, and
  * no thread may be left.
@@ -413,7 +413,7 @@ TEST_F_TIMEOUT(race, wpool_windows_widened, 120)
 	r0 = hits("wpool_retire");
 	p0 = hits("wpool_spawn");
 	ASSERT_EQ(0, gs_cmd_out(WPOOL_STRESS, out, sizeof(out),
-				"threads=4 duration_ms=%d min=0 max=4 capacity=8 idle_ms=1 grow_us=0 drain_ms=0",
+				"threads=4 duration_ms=%d min=0 max=4 capacity=8 idle_ms=1 grow_us=0 drain_ms=0 gap_us=20000",
 				gs_slow_kernel() ? 600 : 300)) TH_LOG("%s", out);
 	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
 	EXPECT_LT(s0, hits("wpool_submit"));

@@ -76,7 +76,7 @@ TEST_F_TIMEOUT(stress, backpressure, 120)
 /* From zero workers: growth to max, idle exits back down. */
 TEST_F_TIMEOUT(stress, adaptive, 120)
 {
-	ASSERT_EQ(0, run("duration_ms=%d jobs=2000 min=0 max=6 idle_ms=1 grow_us=0 resize=0",
+	ASSERT_EQ(0, run("duration_ms=%d jobs=2000 min=0 max=6 idle_ms=1 grow_us=0 gap_us=20000",
 			 scaled(400)));
 	check_pass(_metadata);
 	EXPECT_LT(0, field("spawned"));
@@ -134,7 +134,7 @@ TEST_F_TIMEOUT(stress, inject, 60)
 		{ "workers", "5 workers (peak 0), min 1 max 4" },
 		{ "threads", "after shutdown: 0 workers, 1 threads" },
 		{ "cause", "a job saw its context cancelled with -5" },
-		{ "dropped", "shutdown returned 0, 0 seen dropped" },
+		{ "dropped", "shutdown returned 1, 0 seen dropped; pool: 1 submitted" },
 		{}
 	};
 
@@ -161,6 +161,7 @@ TEST(bad_arguments)
 		{ -ERANGE, "idle_ms=0" },
 		{ -ERANGE, "grow_us=10000001" },
 		{ -ERANGE, "resize=2" },
+		{ -ERANGE, "gap_us=100001" },
 		{ -EINVAL, "inject=all" },
 		{ -EINVAL, "jobs=1 jobs=1" },
 		{ -EINVAL, "rounds=10" },
