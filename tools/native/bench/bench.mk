@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Native benchmarks of gosync_map, gosync_pool, gosync_breaker, gosync_barrier,
-# gosync_phaser, gosync_once and gosync_sem; included by
+# gosync_phaser, gosync_once, gosync_sem and gosync_wpool; included by
 # tools/native/Makefile, so paths are relative to tools/native. Uses BUILD,
 # CC_OPT, CFLAGS_opt and LIB_opt from there (the opt variant: gcc -O2, as
 # the kernel is built).
 #
-#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker,barrier,once,sem}_bench
+#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker,barrier,once,sem,wpool}_bench
 #	make -C tools/native bench		run them: results.csv, report, ratios
 #	make -C tools/native callgrind		instructions per operation
 #	make -C tools/native bench-smoke	the whole path in seconds (make
@@ -24,7 +24,8 @@ BB_BIN := $(NB_DIR)/breaker_bench
 BR_BIN := $(NB_DIR)/barrier_bench
 OB_BIN := $(NB_DIR)/once_bench
 SB_BIN := $(NB_DIR)/sem_bench
-NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN) $(OB_BIN) $(SB_BIN)
+WB_BIN := $(NB_DIR)/wpool_bench
+NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN) $(OB_BIN) $(SB_BIN) $(WB_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
@@ -74,6 +75,12 @@ $(SB_BIN): bench/sem_bench.c $(REPO)/include/gosync/sem.h $(NB_MAIN) \
 		$(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/sem_bench.c bench/bench_main.c \
+		$(LIB_opt)
+
+$(WB_BIN): bench/wpool_bench.c $(REPO)/include/gosync/wpool.h $(NB_MAIN) \
+		$(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/wpool_bench.c bench/bench_main.c \
 		$(LIB_opt)
 
 bench: bench-build

@@ -42,6 +42,13 @@ peer in the rows (natively sem_t and a mutex+condvar counter; in the VM,
 --env stock, try_acquire, struct semaphore and a mutex+wait-queue
 counter), and gosync_sem's rate as a ratio against each; no target.
 
+wpool: ns per op (throughput: one job submitted, WB_RING in
+flight per thread; latency: one job submitted and waited for) of
+gosync_wpool and its peers (natively a pthread pool with a mutex+condvar
+bounded queue; in the VM, --env stock, queue_work() on an unbound
+workqueue with max_active = the pool's workers), and gosync_wpool's rate
+as a ratio against each; no target.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -71,7 +78,7 @@ BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED = (
     "gosync_barrier", "pthread_barrier", "completions", "phaser_flat",
     "phaser_tiered")
 BAR_VS_PTHREAD = 1.0
-PRIMITIVES = ("map", "pool", "breaker", "barrier", "once", "sem")
+PRIMITIVES = ("map", "pool", "breaker", "barrier", "once", "sem", "wpool")
 
 
 def map_table(rate):
@@ -209,17 +216,17 @@ def once_table(rate):
     return 0
 
 
-def sem_table(rate):
-    """gosync_sem against whichever peers the rows have; no target: 0."""
+def peers_table(rate, main):
+    """@main against whichever peers the rows have; no target: 0."""
     peers = []
     for by_impl in rate.values():
-        peers += [i for i in by_impl if i != "gosync_sem" and i not in peers]
+        peers += [i for i in by_impl if i != main and i not in peers]
     fmt = "%-10s %7s" + " %16s" * (1 + 2 * len(peers))
-    print(fmt % (("case", "threads", "gosync_sem ns")
+    print(fmt % (("case", "threads", "%s ns" % main)
                  + tuple("%s ns" % p for p in peers)
                  + tuple("vs %s" % p for p in peers)))
     for (case, threads), by_impl in rate.items():
-        g, gns = by_impl.get("gosync_sem", (None, None))
+        g, gns = by_impl.get(main, (None, None))
         cols = [by_impl.get(p, (None, None)) for p in peers]
         print(fmt % ((case, threads, "%.2f" % gns if gns else "-")
                      + tuple("%.2f" % ns if ns else "-" for _, ns in cols)
@@ -227,6 +234,16 @@ def sem_table(rate):
                              % (g / r) if g and r else "-"
                              for r, _ in cols)))
     return 0
+
+
+def sem_table(rate):
+    """gosync_sem against its peers; no target: 0."""
+    return peers_table(rate, "gosync_sem")
+
+
+def wpool_table(rate):
+    """gosync_wpool against its peers; no target: 0."""
+    return peers_table(rate, "gosync_wpool")
 
 
 def main():
@@ -254,7 +271,8 @@ def main():
     missed, first = 0, True
     for prim, table in (("map", map_table), ("pool", pool_table),
                         ("breaker", breaker_table), ("barrier", barrier_table),
-                        ("once", once_table), ("sem", sem_table)):
+                        ("once", once_table), ("sem", sem_table),
+                        ("wpool", wpool_table)):
         if prim not in rate:
             continue
         if not first:
