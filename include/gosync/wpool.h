@@ -388,6 +388,8 @@ int gosync_wpool_try_submit(struct gosync_wpool *p,
  * as soon as they are between jobs (a running job is never interrupted).
  *
  * Context: process context; sleeps (starts kthreads, reaps exited ones).
+ * Never from a job of @p (shutdown holds what resize waits for while it
+ * waits for the jobs).
  * Return: 0; -EINVAL for bad bounds (nothing changes); -ESHUTDOWN once
  * a shutdown has begun; -ENOMEM or -EAGAIN if a worker could not be
  * started (the bounds are changed, fewer than @min workers run until
@@ -422,7 +424,9 @@ int gosync_wpool_shutdown(struct gosync_wpool *p, struct gosync_ctx *ctx,
  *
  * Shuts the pool down with a timeout of 0 if no shutdown has (every
  * queued job dropped, running jobs waited for), removes its face and puts
- * its context. @p may then be freed.
+ * its context. @p may then be freed. No other call on @p may be in
+ * progress or start (a submitter that shutdown woke must have returned):
+ * the owner's rule, as for any object.
  *
  * Context: process context; sleeps. Never from a job of @p.
  */

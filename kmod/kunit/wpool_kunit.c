@@ -3,10 +3,11 @@
  * KUnit tests of gosync_wpool (kmod/wpool.c): every job run once, in
  * order with one worker; backpressure (try_submit -EBUSY, the timeout
  * flavour, a cancelled context, a blocked submitter woken by shutdown
- * with -ESHUTDOWN); shutdown dropping what is queued to the drop
- * callback and cancelling the running job's context; growth to max and
- * shrinking to min = 0, then a job into a pool without workers; resize;
- * bad arguments; and the three race windows, each held open by a hook
+ * with -ESHUTDOWN, try_submit from an interrupt growing the pool);
+ * shutdown dropping what is queued to the drop callback and cancelling
+ * the running job's context; growth to max and shrinking to min = 0,
+ * then a job into a pool without workers; resize; bad arguments; and
+ * the three race windows, each held open by a hook
  * while the event that moves the pool happens: a worker about to exit
  * idle while a job is queued (wpool_retire), a submit between its
  * lockless check and the lock while shutdown completes (wpool_submit),
@@ -19,6 +20,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -362,6 +364,68 @@ static void wpool_args_test(struct kunit *test)
 	gosync_wpool_destroy(p);
 }
 
+/* try_submit from an interrupt: two jobs from a timer's callback. */
+struct gwk_irq {
+	struct hrtimer timer;
+	struct gosync_wpool *p;
+	struct gwk *k;
+	int ret[2];
+	bool in_irq;
+	struct completion fired;
+};
+
+static enum hrtimer_restart gwk_irq_fn(struct hrtimer *t)
+{
+	struct gwk_irq *x = container_of(t, struct gwk_irq, timer);
+
+	x->in_irq = GOSYNC_ANY_IRQ();
+	x->ret[0] = gosync_wpool_try_submit(x->p, &x->k->j[0].job);
+	x->ret[1] = gosync_wpool_try_submit(x->p, &x->k->j[1].job);
+	complete(&x->fired);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The only worker is busy; a timer's callback (hard interrupt context,
+ * the timer softirq on PREEMPT_RT) submits two jobs: that arms the
+ * growth (an hrtimer, then the grow work) from there, and a second
+ * worker runs them.
+ */
+static void wpool_try_submit_irq_test(struct kunit *test)
+{
+	struct gosync_wpool_opts o = {
+		.min = 1, .max = 2, .capacity = 4, .grow_delay_us = 1000,
+	};
+	struct gwk_irq *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct gosync_wpool *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct gwk *blocker = gwk_new(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, gosync_wpool_init(p, NULL, &o), 0);
+	blocker->block = true;
+	KUNIT_EXPECT_EQ(test, gosync_wpool_submit(p, &blocker->j[0].job, NULL), 0);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&blocker->started,
+							  HZ * GWK_STUCK_SECS), 0UL);
+	x->p = p;
+	x->k = gwk_new(test);
+	init_completion(&x->fired);
+	hrtimer_init(&x->timer, CLOCK_MONOTONIC, GOSYNC_HRTIMER_ANY);
+	x->timer.function = gwk_irq_fn;
+	hrtimer_start(&x->timer, ns_to_ktime(1000), GOSYNC_HRTIMER_ANY);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&x->fired, HZ * GWK_STUCK_SECS), 0UL);
+	hrtimer_cancel(&x->timer);
+	KUNIT_EXPECT_TRUE(test, x->in_irq);
+	KUNIT_EXPECT_EQ(test, x->ret[0], 0);
+	KUNIT_EXPECT_EQ(test, x->ret[1], 0);
+	KUNIT_EXPECT_TRUE_MSG(test, gwk_wait_for(atomic_read(&x->k->ran) == 2),
+			      "jobs submitted from an interrupt did not run");
+	KUNIT_EXPECT_EQ(test, gwk_workers(p), 2U);
+	complete_all(&blocker->release);
+	KUNIT_EXPECT_EQ(test, gosync_wpool_shutdown(p, NULL, MAX_SCHEDULE_TIMEOUT), 0);
+	gosync_wpool_destroy(p);
+}
+
 /* The race windows' cases: a hook, what it does once, and a result. */
 struct gwk_race {
 	enum gosync_race where;
@@ -542,6 +606,7 @@ static struct kunit_case gosync_wpool_cases[] = {
 	KUNIT_CASE(wpool_adaptive_test),
 	KUNIT_CASE(wpool_resize_test),
 	KUNIT_CASE(wpool_args_test),
+	KUNIT_CASE(wpool_try_submit_irq_test),
 	KUNIT_CASE(wpool_retire_window_test),
 	KUNIT_CASE(wpool_submit_window_test),
 	KUNIT_CASE(wpool_spawn_window_test),
