@@ -18,6 +18,11 @@
  *			thread yields until the job has run): the round trip
  * The shim's sleeps are a condition variable per task behind its
  * spinlock: the gosync figures are the shim's wake-ups, not a kernel's.
+ *
+ * Count mode (callgrind), throughput: every worker is held busy by a
+ * blocker job while the ops are counted, the queue holds them all and
+ * each op has a job of its own, so that the count is the submit path
+ * alone, the same every run; the blockers are released after it.
  */
 /* The shim first: see breaker_bench.c. */
 #include <linux/kernel.h>
@@ -65,8 +70,8 @@ struct wb_ppool {
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty;
 	pthread_cond_t not_full;
-	struct wb_job *ring[WB_CAPACITY];
-	unsigned int head, count;
+	struct wb_job **ring;
+	unsigned int capacity, head, count;
 	bool stop;
 	pthread_t worker[WB_WORKERS];
 };
@@ -83,10 +88,17 @@ struct wb_thread {
 	struct bench_thread bt;
 	struct wb_state *s;
 	struct wb_job job[WB_RING];
+	struct wb_job *many;	/* count mode: one job per op */
 	uint64_t ran;		/* __atomic */
 } __aligned(64);
 
 static struct wb_thread wb_threads[BENCH_MAX_THREADS];
+
+/* Count mode: the run, and the blockers that hold its workers. */
+static struct wb_state *wb_counted;
+static struct wb_thread wb_blocker;
+static int wb_blocked;		/* __atomic: blockers running */
+static int wb_release;		/* __atomic: blockers may return */
 
 static void wb_ran(struct wb_job *j)
 {
@@ -95,9 +107,19 @@ static void wb_ran(struct wb_job *j)
 	__atomic_store_n(&j->busy, 0, __ATOMIC_RELEASE);
 }
 
+static void wb_job_fn(struct wb_job *j)
+{
+	if (j->t == &wb_blocker) {
+		__atomic_add_fetch(&wb_blocked, 1, __ATOMIC_SEQ_CST);
+		while (!__atomic_load_n(&wb_release, __ATOMIC_ACQUIRE))
+			sched_yield();
+	}
+	wb_ran(j);
+}
+
 static void wb_pool_fn(struct gosync_ctx *ctx, struct gosync_wpool_job *job)
 {
-	wb_ran(container_of(job, struct wb_job, pj));
+	wb_job_fn(container_of(job, struct wb_job, pj));
 }
 
 static void *wb_pp_worker(void *arg)
@@ -114,20 +136,20 @@ static void *wb_pp_worker(void *arg)
 			return NULL;
 		}
 		j = pp->ring[pp->head];
-		pp->head = (pp->head + 1) % WB_CAPACITY;
+		pp->head = (pp->head + 1) % pp->capacity;
 		pp->count--;
 		pthread_cond_signal(&pp->not_full);
 		pthread_mutex_unlock(&pp->lock);
-		wb_ran(j);
+		wb_job_fn(j);
 	}
 }
 
 static void wb_pp_submit(struct wb_ppool *pp, struct wb_job *j)
 {
 	pthread_mutex_lock(&pp->lock);
-	while (pp->count == WB_CAPACITY)
+	while (pp->count == pp->capacity)
 		pthread_cond_wait(&pp->not_full, &pp->lock);
-	pp->ring[(pp->head + pp->count) % WB_CAPACITY] = j;
+	pp->ring[(pp->head + pp->count) % pp->capacity] = j;
 	pp->count++;
 	pthread_cond_signal(&pp->not_empty);
 	pthread_mutex_unlock(&pp->lock);
@@ -157,11 +179,21 @@ static int wb_run(struct bench_thread *bt, uint64_t n)
 	uint64_t i;
 	int ret;
 
+	if (s == wb_counted && s->c == WB_THROUGHPUT) {
+		t->many = calloc(n, sizeof(*t->many));
+		if (!t->many)
+			return -ENOMEM;
+	}
 	while (n && !bench_stopped(&s->sync)) {
 		for (i = 0; i < BENCH_BATCH && i < n; i++) {
 			struct wb_job *j = &t->job[s->c == WB_LATENCY ? 0 :
 						    t->bt.ops % WB_RING];
 
+			if (t->many) {
+				j = &t->many[t->bt.ops];
+				gosync_wpool_job_init(&j->pj, wb_pool_fn);
+				j->t = t;
+			}
 			wb_wait_free(j);
 			ret = wb_submit(s, j);
 			if (ret)
@@ -179,9 +211,11 @@ static struct bench_sync *wb_setup(unsigned int c, unsigned int m,
 				   unsigned int threads)
 {
 	struct wb_state *s = aligned_alloc(64, (sizeof(*s) + 63) & ~63UL);
+	unsigned int cap = bench_counting ? GOSYNC_WPOOL_MAX_CAPACITY :
+					    WB_CAPACITY;
 	struct gosync_wpool_opts o = {
 		.name = "bench", .min = WB_WORKERS, .max = WB_WORKERS,
-		.capacity = WB_CAPACITY,
+		.capacity = cap,
 	};
 	unsigned int i;
 
@@ -190,6 +224,8 @@ static struct bench_sync *wb_setup(unsigned int c, unsigned int m,
 	memset(s, 0, sizeof(*s));
 	s->c = c;
 	s->impl = m;
+	if (bench_counting)
+		wb_counted = s;
 	if (m == WB_GOSYNC) {
 		if (gosync_wpool_init(&s->pool, NULL, &o)) {
 			fprintf(stderr, "wpool_bench: gosync_wpool_init failed\n");
@@ -197,6 +233,12 @@ static struct bench_sync *wb_setup(unsigned int c, unsigned int m,
 			return NULL;
 		}
 		return &s->sync;
+	}
+	s->pp.capacity = cap;
+	s->pp.ring = calloc(cap, sizeof(*s->pp.ring));
+	if (!s->pp.ring) {
+		free(s);
+		return NULL;
 	}
 	pthread_mutex_init(&s->pp.lock, NULL);
 	pthread_cond_init(&s->pp.not_empty, NULL);
@@ -223,7 +265,10 @@ static void wb_teardown(struct bench_sync *sync)
 		pthread_cond_destroy(&s->pp.not_full);
 		pthread_cond_destroy(&s->pp.not_empty);
 		pthread_mutex_destroy(&s->pp.lock);
+		free(s->pp.ring);
 	}
+	if (s == wb_counted)
+		wb_counted = NULL;
 	free(s);
 }
 
@@ -241,15 +286,48 @@ static struct bench_thread *wb_thread(struct bench_sync *sync, unsigned int id)
 	return &t->bt;
 }
 
+/*
+ * Count mode, throughput: hold every worker with a blocker job before
+ * the counted ops (@hold), let them go after.
+ */
+static void wb_count_hold(bool hold)
+{
+	struct wb_state *s = wb_counted;
+	unsigned int k;
+
+	if (!s || s->c != WB_THROUGHPUT)
+		return;
+	if (!hold) {
+		__atomic_store_n(&wb_release, 1, __ATOMIC_RELEASE);
+		for (k = 0; k < WB_WORKERS; k++)
+			wb_wait_free(&wb_blocker.job[k]);
+		return;
+	}
+	memset(&wb_blocker, 0, sizeof(wb_blocker));
+	wb_blocked = 0;
+	wb_release = 0;
+	for (k = 0; k < WB_WORKERS; k++) {
+		gosync_wpool_job_init(&wb_blocker.job[k].pj, wb_pool_fn);
+		wb_blocker.job[k].t = &wb_blocker;
+		wb_submit(s, &wb_blocker.job[k]);
+	}
+	while (__atomic_load_n(&wb_blocked, __ATOMIC_SEQ_CST) < WB_WORKERS)
+		sched_yield();
+}
+
 /* A thread's last jobs have run, and every one ran once. */
 static void wb_thread_exit(struct bench_thread *bt)
 {
 	struct wb_thread *t = container_of(bt, struct wb_thread, bt);
-	unsigned int k;
+	uint64_t k;
 	uint64_t ran;
 
 	for (k = 0; k < WB_RING; k++)
 		wb_wait_free(&t->job[k]);
+	for (k = 0; t->many && k < bt->ops; k++)
+		wb_wait_free(&t->many[k]);
+	free(t->many);
+	t->many = NULL;
 	ran = __atomic_load_n(&t->ran, __ATOMIC_RELAXED);
 	if (ran == bt->ops)
 		return;
@@ -280,6 +358,7 @@ static const struct bench wb_bench = {
 	.thread = wb_thread,
 	.run = wb_run,
 	.thread_exit = wb_thread_exit,
+	.count_hold = wb_count_hold,
 	.note_ns = true,
 	.warn_fails = true,
 	.oversubscribe = true,
