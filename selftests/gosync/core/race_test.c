@@ -390,6 +390,9 @@ TEST_F_TIMEOUT(race, chan_windows_widened, 120)
 	EXPECT_LT(g0, hits("chan_cancel"));
 	TH_LOG("chan_claim passes: %lld, chan_cancel: %lld",
 	       hits("chan_claim") - c0, hits("chan_cancel") - g0);
+}
+
+/*
  * A worker pool's three windows held open under its stress: submits
  * between their lockless check and the lock while the controller shuts
  * the pool down (wpool_submit), idle workers timing out while jobs come

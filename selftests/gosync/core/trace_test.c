@@ -501,6 +501,9 @@ TEST_F(trace, chan_block)
 	EXPECT_EQ(blocked, left) TH_LOG("%s", out);
 	EXPECT_EQ(left, done + cancelled) TH_LOG("%s", out);
 	EXPECT_EQ(2, count_events("chan_close", "chan=", NULL, NULL, 0));
+}
+
+/*
  * A pool of 2 fixed workers: two starts, one shutdown with its three
  * phases in order, two exits at its end.
  */
