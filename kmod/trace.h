@@ -383,6 +383,8 @@ TRACE_EVENT(gosync_chan_pipe_end,
 	    TP_fast_assign(__entry->pipe = pipe;
 			   __entry->ret = ret;),
 	    TP_printk("pipe=%p ret=%d", __entry->pipe, __entry->ret)
+);
+
 /*
  * A worker pool's worker started (@start) or exited (idle, above the
  * maximum, or stopped by shutdown); @workers are left.
