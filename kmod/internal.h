@@ -314,6 +314,8 @@ enum gosync_race {
 	GOSYNC_RACE_WPOOL_SUBMIT, /* wpool.c: state seen running, lock not taken */
 	GOSYNC_RACE_WPOOL_RETIRE, /* wpool.c: worker idle timed out, lock not taken */
 	GOSYNC_RACE_WPOOL_SPAWN, /* wpool.c: kthread created, not registered */
+	GOSYNC_RACE_PUBSUB_ENQUEUE, /* pubsub.c: subscriber read, not locked */
+	GOSYNC_RACE_PUBSUB_BLOCKED, /* pubsub.c: blocked publisher woken, not locked */
 	GOSYNC_RACE_NR,
 };
 

@@ -31,6 +31,8 @@ static const char *const gosync_race_names[GOSYNC_RACE_NR] = {
 	[GOSYNC_RACE_WPOOL_SUBMIT] = "wpool_submit",
 	[GOSYNC_RACE_WPOOL_RETIRE] = "wpool_retire",
 	[GOSYNC_RACE_WPOOL_SPAWN] = "wpool_spawn",
+	[GOSYNC_RACE_PUBSUB_ENQUEUE] = "pubsub_enqueue",
+	[GOSYNC_RACE_PUBSUB_BLOCKED] = "pubsub_blocked",
 };
 
 #if GOSYNC_RACE_HOOKS

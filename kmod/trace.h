@@ -424,6 +424,86 @@ TRACE_EVENT(gosync_wpool_shutdown,
 		      __entry->queued, __entry->running)
 );
 
+/* A publish of @msg on topic @t ended: queued for @delivered, @err. */
+TRACE_EVENT(gosync_pubsub_publish,
+	    TP_PROTO(const void *t, const void *msg, int delivered, int err),
+	    TP_ARGS(t, msg, delivered, err),
+	    TP_STRUCT__entry(__field(const void *, t)
+			     __field(const void *, msg)
+			     __field(int, delivered)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->t = t;
+			   __entry->msg = msg;
+			   __entry->delivered = delivered;
+			   __entry->err = err;),
+	    TP_printk("topic=%p msg=%p delivered=%d err=%d", __entry->t,
+		      __entry->msg, __entry->delivered, __entry->err)
+);
+
+/* Subscriber @sub's full queue dropped @msg, by its @policy. */
+TRACE_EVENT(gosync_pubsub_drop,
+	    TP_PROTO(const void *sub, const void *msg, int policy),
+	    TP_ARGS(sub, msg, policy),
+	    TP_STRUCT__entry(__field(const void *, sub)
+			     __field(const void *, msg)
+			     __field(int, policy)),
+	    TP_fast_assign(__entry->sub = sub;
+			   __entry->msg = msg;
+			   __entry->policy = policy;),
+	    TP_printk("sub=%p msg=%p policy=%d", __entry->sub, __entry->msg,
+		      __entry->policy)
+);
+
+/* A publisher sleeps for room in @sub's full queue of @count. */
+TRACE_EVENT(gosync_pubsub_block,
+	    TP_PROTO(const void *sub, u32 count),
+	    TP_ARGS(sub, count),
+	    TP_STRUCT__entry(__field(const void *, sub)
+			     __field(u32, count)),
+	    TP_fast_assign(__entry->sub = sub;
+			   __entry->count = count;),
+	    TP_printk("sub=%p count=%u", __entry->sub, __entry->count)
+);
+
+/* @sub subscribed to topic @t, with its queue's @depth and @policy. */
+TRACE_EVENT(gosync_pubsub_subscribe,
+	    TP_PROTO(const void *t, const void *sub, u32 depth, int policy),
+	    TP_ARGS(t, sub, depth, policy),
+	    TP_STRUCT__entry(__field(const void *, t)
+			     __field(const void *, sub)
+			     __field(u32, depth)
+			     __field(int, policy)),
+	    TP_fast_assign(__entry->t = t;
+			   __entry->sub = sub;
+			   __entry->depth = depth;
+			   __entry->policy = policy;),
+	    TP_printk("topic=%p sub=%p depth=%u policy=%d", __entry->t,
+		      __entry->sub, __entry->depth, __entry->policy)
+);
+
+/* @sub left topic @t; @released queued messages were released. */
+TRACE_EVENT(gosync_pubsub_unsubscribe,
+	    TP_PROTO(const void *t, const void *sub, u32 released),
+	    TP_ARGS(t, sub, released),
+	    TP_STRUCT__entry(__field(const void *, t)
+			     __field(const void *, sub)
+			     __field(u32, released)),
+	    TP_fast_assign(__entry->t = t;
+			   __entry->sub = sub;
+			   __entry->released = released;),
+	    TP_printk("topic=%p sub=%p released=%u", __entry->t, __entry->sub,
+		      __entry->released)
+);
+
+/* Topic @t was closed. */
+TRACE_EVENT(gosync_pubsub_close,
+	    TP_PROTO(const void *t),
+	    TP_ARGS(t),
+	    TP_STRUCT__entry(__field(const void *, t)),
+	    TP_fast_assign(__entry->t = t;),
+	    TP_printk("topic=%p", __entry->t)
+);
+
 #endif /* _GOSYNC_TRACE_H */
 
 /* Outside the guard: <trace/define_trace.h> reads the file again. */
