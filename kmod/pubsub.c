@@ -186,6 +186,7 @@ static struct gosync_pubsub_msg *gps_pop(struct gosync_pubsub_sub *s)
  */
 static int gps_wait_room(struct gosync_pubsub_sub *s, struct gps_pub *p,
 			 unsigned long *flags)
+	__must_hold(&s->lock) __must_hold(RCU)
 {
 	struct gosync_ctx_watcher cw;
 	int ret;
@@ -259,11 +260,14 @@ static int gps_publish(struct gosync_pubsub *t, struct gosync_pubsub_msg *m,
 {
 	struct gosync_pubsub_sub *s;
 
-	if (READ_ONCE(t->closed))
-		return -EPIPE;
 	if (WARN_ONCE(atomic_cmpxchg(&m->refs, 0, 1),
 		      "gosync_pubsub_publish() of a message still referenced: -EBUSY\n"))
 		return -EBUSY;
+	/* The message is ours now: released even when refused. */
+	if (READ_ONCE(t->closed)) {
+		gosync_pubsub_put(t, m);
+		return -EPIPE;
+	}
 	rcu_read_lock();
 	for (s = rcu_dereference(t->subs); s; s = rcu_dereference(s->next)) {
 		struct gosync_pubsub_msg *old = gps_offer(s, m, p);

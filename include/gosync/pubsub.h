@@ -45,7 +45,9 @@
  *
  * So @release runs in the context of publish, put or unsubscribe: if any
  * of them is called in atomic context, @release must not sleep (a
- * kfree() or kmem_cache_free() is fine). A message may be published again
+ * kfree() or kmem_cache_free() is fine). Every publish consumes its
+ * message, whatever it returns but -EBUSY: a publish refused because the
+ * topic is closed releases it too. A message may be published again
  * only after its release (publishing one still referenced WARNs and
  * returns -EBUSY). With a NULL @release, the messages are the publisher's
  * and must outlive every reference: gosync_pubsub_msg_busy() says whether

@@ -72,6 +72,7 @@ extern const struct gosync_args gosync_sem_stress_args;
 extern const struct gosync_args gosync_chan_stress_args;
 extern const struct gosync_args gosync_group_stress_args;
 extern const struct gosync_args gosync_wpool_stress_args;
+extern const struct gosync_args gosync_pubsub_stress_args;
 
 /*
  * EXPORT_SYMBOL_GOSYNC_TEST(): what gosync_kunit.ko uses of the test

@@ -43,6 +43,7 @@
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 #define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
 #define WPOOL_STRESS	GOSYNC_TEST_DEBUGFS "/wpool/stress"
+#define PUBSUB_STRESS	GOSYNC_TEST_DEBUGFS "/pubsub/stress"
 
 static char out[4096];
 
@@ -425,6 +426,36 @@ TEST_F_TIMEOUT(race, wpool_windows_widened, 120)
 	TH_LOG("wpool_submit passes: %lld, wpool_retire: %lld, wpool_spawn: %lld",
 	       hits("wpool_submit") - s0, hits("wpool_retire") - r0,
 	       hits("wpool_spawn") - p0);
+}
+
+/*
+ * Every publish holds pubsub_enqueue open (the subscriber read from the
+ * list, its lock not taken) while churning subscribers unsubscribe and
+ * are freed, and every blocked publisher holds pubsub_blocked open (woken,
+ * not locked again): nothing may be queued after an unsubscribe returned
+ * (the release count would fall short), nor a freed subscriber touched
+ * (KASAN); each run's checks must still pass.
+ */
+TEST_F_TIMEOUT(race, pubsub_windows_widened, 120)
+{
+	long long e0, b0;
+	int r;
+
+	r = widen("pubsub_enqueue", 20);
+	if (r == -EOPNOTSUPP)
+		SKIP(return, "gosync.ko has no race windows");
+	ASSERT_EQ(0, r) TH_LOG("%s", out);
+	ASSERT_EQ(0, widen("pubsub_blocked", 100)) TH_LOG("%s", out);
+	e0 = hits("pubsub_enqueue");
+	b0 = hits("pubsub_blocked");
+	ASSERT_EQ(0, gs_cmd_out(PUBSUB_STRESS, out, sizeof(out),
+				"publishers=2 subscribers=6 duration_ms=%d depth=2 policy=mix churn_pct=80",
+				gs_slow_kernel() ? 1500 : 800)) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "result=PASS ", 12)) TH_LOG("%s", out);
+	EXPECT_LT(e0, hits("pubsub_enqueue"));
+	EXPECT_LT(b0, hits("pubsub_blocked"));
+	TH_LOG("pubsub_enqueue passes: %lld, pubsub_blocked: %lld",
+	       hits("pubsub_enqueue") - e0, hits("pubsub_blocked") - b0);
 }
 
 int main(int argc, char **argv)

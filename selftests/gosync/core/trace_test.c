@@ -25,6 +25,7 @@
 #define GROUP_STRESS	GOSYNC_TEST_DEBUGFS "/group/stress"
 #define CHAN_STRESS	GOSYNC_TEST_DEBUGFS "/chan/stress"
 #define WPOOL_STRESS	GOSYNC_TEST_DEBUGFS "/wpool/stress"
+#define PUBSUB_STRESS	GOSYNC_TEST_DEBUGFS "/pubsub/stress"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /* The trace buffer as last read, and a command's output. */
@@ -199,6 +200,12 @@ TEST_F(trace, events_and_fields)
 		{ "chan_pipe_end", "const void * pipe; int ret;" },
 		{ "wpool_worker", NAME "bool start; unsigned int workers;" },
 		{ "wpool_shutdown", NAME "int phase; unsigned int queued; unsigned int running;" },
+		{ "pubsub_publish", "const void * t; const void * msg; int delivered; int err;" },
+		{ "pubsub_drop", "const void * sub; const void * msg; int policy;" },
+		{ "pubsub_block", "const void * sub; u32 count;" },
+		{ "pubsub_subscribe", "const void * t; const void * sub; u32 depth; int policy;" },
+		{ "pubsub_unsubscribe", "const void * t; const void * sub; u32 released;" },
+		{ "pubsub_close", "const void * t;" },
 	};
 	char path[160], field[96], *fmt = out;
 	const char *f;
@@ -525,6 +532,25 @@ TEST_F(trace, wpool_lifecycle)
 				  NULL, NULL, 0));
 	EXPECT_EQ(1, count_events("wpool_shutdown", "name=stress phase=dead",
 				  "running=0", NULL, 0));
+}
+
+/*
+ * One publisher, one stable subscriber with a queue of 1 dropping the
+ * newest: publishes, drops, its subscribe and unsubscribe, one close.
+ */
+TEST_F(trace, pubsub_lifecycle)
+{
+	ASSERT_EQ(0, gs_cmd_out(PUBSUB_STRESS, out, sizeof(out),
+				"publishers=1 subscribers=1 depth=1 policy=newest duration_ms=50"))
+		TH_LOG("%s", out);
+	ASSERT_LT(0, trace_read());
+	EXPECT_LE(1, count_events("pubsub_publish", "topic=", "err=0", NULL, 0))
+		TH_LOG("%s", out);
+	EXPECT_LE(1, count_events("pubsub_drop", "sub=", "policy=0", NULL, 0));
+	EXPECT_EQ(1, count_events("pubsub_subscribe", "topic=",
+				  "depth=1 policy=0", NULL, 0));
+	EXPECT_EQ(1, count_events("pubsub_unsubscribe", "topic=", NULL, NULL, 0));
+	EXPECT_EQ(1, count_events("pubsub_close", "topic=", NULL, NULL, 0));
 }
 
 int main(int argc, char **argv)
