@@ -25,7 +25,9 @@ BR_BIN := $(NB_DIR)/barrier_bench
 OB_BIN := $(NB_DIR)/once_bench
 SB_BIN := $(NB_DIR)/sem_bench
 WB_BIN := $(NB_DIR)/wpool_bench
-NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN) $(OB_BIN) $(SB_BIN) $(WB_BIN)
+PSB_BIN := $(NB_DIR)/pubsub_bench
+NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN) $(OB_BIN) $(SB_BIN) \
+	$(WB_BIN) $(PSB_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
@@ -81,6 +83,12 @@ $(WB_BIN): bench/wpool_bench.c $(REPO)/include/gosync/wpool.h $(NB_MAIN) \
 		$(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/wpool_bench.c bench/bench_main.c \
+		$(LIB_opt)
+
+$(PSB_BIN): bench/pubsub_bench.c $(REPO)/include/gosync/pubsub.h $(NB_MAIN) \
+		$(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pubsub_bench.c bench/bench_main.c \
 		$(LIB_opt)
 
 bench: bench-build
