@@ -474,25 +474,22 @@ int gosync_pubsub_recv_timeout(struct gosync_pubsub_sub *sub,
 	might_sleep();
 	if (timeout < 0)
 		timeout = 0;
-	raw_spin_lock_irqsave(&sub->lock, flags);
-	ret = gps_take(sub, msg);
-	if (ret != -EAGAIN)
-		goto out;
-	ret = gosync_ctx_err(ctx);
-	if (ret)
-		goto out;
-	raw_spin_unlock_irqrestore(&sub->lock, flags);
+	/*
+	 * Watch first: from its lock to its place among the waiters, a
+	 * receiver never lets go of @sub's lock, so an unsubscribe sees it.
+	 */
 	gosync_ctx_watch(ctx, &cw);
 	raw_spin_lock_irqsave(&sub->lock, flags);
-	ret = gps_wait(sub, gps_has_msg, ctx, TASK_KILLABLE, &timeout, &flags);
-	/* A message that came wins over the cancellation. */
-	if (!ret || sub->count)
-		ret = gps_take(sub, msg);
+	ret = gps_take(sub, msg);
+	if (ret == -EAGAIN) {
+		ret = gps_wait(sub, gps_has_msg, ctx, TASK_KILLABLE, &timeout,
+			       &flags);
+		/* A message that came wins over the cancellation. */
+		if (!ret || sub->count)
+			ret = gps_take(sub, msg);
+	}
 	raw_spin_unlock_irqrestore(&sub->lock, flags);
 	gosync_ctx_unwatch(ctx, &cw);
-	return ret;
-out:
-	raw_spin_unlock_irqrestore(&sub->lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pubsub_recv_timeout);
