@@ -384,11 +384,12 @@ int gosync_pubsub_unsubscribe(struct gosync_pubsub_sub *sub)
 		      __func__))
 		return -EINVAL;
 	mutex_lock(&t->lock);
-	if (WARN_ONCE(sub->topic != t || !sub->ring,
-		      "%s() twice: -EINVAL\n", __func__)) {
+	if (WARN_ONCE(sub->topic != t, "%s() twice: -EINVAL\n", __func__)) {
 		mutex_unlock(&t->lock);
 		return -EINVAL;
 	}
+	/* Under the mutex: a racing second unsubscribe is refused. */
+	WRITE_ONCE(sub->topic, NULL);
 	raw_spin_lock_irqsave(&sub->lock, flags);
 	WRITE_ONCE(sub->dead, true);	/* tests poll it */
 	gps_wake(sub);
@@ -413,7 +414,6 @@ int gosync_pubsub_unsubscribe(struct gosync_pubsub_sub *sub)
 	trace_gosync_pubsub_unsubscribe(t, sub, n);
 	kfree(sub->ring);
 	sub->ring = NULL;
-	WRITE_ONCE(sub->topic, NULL);
 	return 0;
 }
 EXPORT_SYMBOL_GOSYNC(gosync_pubsub_unsubscribe);
