@@ -18,6 +18,8 @@ PACKAGES=(
 	# the native build (tools/native): sanitizers, libFuzzer, liburcu,
 	# symbolized reports, callgrind
 	clang libclang-rt-14-dev llvm liburcu-dev valgrind
+	# Go's channels, gosync_chan's native peer (tools/native/bench/go)
+	golang-go
 	# DKMS builds of gosync for each kernel's headers
 	dkms
 )

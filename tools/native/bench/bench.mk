@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Native benchmarks of gosync_map, gosync_pool, gosync_breaker, gosync_barrier,
-# gosync_phaser, gosync_once, gosync_sem and gosync_wpool; included by
+# gosync_phaser, gosync_once, gosync_sem, gosync_wpool, gosync_pubsub and
+# gosync_chan (and Go's channels, go/chan_bench.go, when a Go toolchain
+# is there); included by
 # tools/native/Makefile, so paths are relative to tools/native. Uses BUILD,
 # CC_OPT, CFLAGS_opt and LIB_opt from there (the opt variant: gcc -O2, as
 # the kernel is built).
 #
-#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker,barrier,once,sem,wpool}_bench
+#	make -C tools/native bench-build	build/native/bench/{map,pool,breaker,barrier,once,sem,wpool,pubsub,chan}_bench
+#						and go_chan_bench (Go's channels)
 #	make -C tools/native bench		run them: results.csv, report, ratios
 #	make -C tools/native callgrind		instructions per operation
 #	make -C tools/native bench-smoke	the whole path in seconds (make
@@ -26,8 +29,9 @@ OB_BIN := $(NB_DIR)/once_bench
 SB_BIN := $(NB_DIR)/sem_bench
 WB_BIN := $(NB_DIR)/wpool_bench
 PSB_BIN := $(NB_DIR)/pubsub_bench
+CB_BIN := $(NB_DIR)/chan_bench
 NB_BINS := $(NB_BIN) $(PB_BIN) $(BB_BIN) $(BR_BIN) $(OB_BIN) $(SB_BIN) \
-	$(WB_BIN) $(PSB_BIN)
+	$(WB_BIN) $(PSB_BIN) $(CB_BIN)
 # cds_lfht is linked statically, as the map's objects are: a call into
 # either table is a direct call, not a PLT call into a shared object.
 NB_LIBS := -Wl,-Bstatic -lurcu-cds -Wl,-Bdynamic
@@ -91,11 +95,32 @@ $(PSB_BIN): bench/pubsub_bench.c $(REPO)/include/gosync/pubsub.h $(NB_MAIN) \
 	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/pubsub_bench.c bench/bench_main.c \
 		$(LIB_opt)
 
+$(CB_BIN): bench/chan_bench.c $(REPO)/include/gosync/chan.h $(NB_MAIN) \
+		$(filter %.o,$(LIB_opt)) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC_OPT) $(CFLAGS_opt) -o $@ bench/chan_bench.c bench/bench_main.c \
+		$(LIB_opt)
+
+# Go's channels, the native peer of gosync_chan: built with the Go
+# toolchain if there is one (Debian's golang-go, tools/deps.sh); without
+# it run.sh and smoke.sh say they skip it. Its build cache stays in
+# build/native (GOCACHE); GOTOOLCHAIN=local: never download a toolchain.
+GO ?= go
+GB_BIN := $(NB_DIR)/go_chan_bench
+ifneq ($(shell command -v $(GO) 2>/dev/null),)
+bench-build: $(GB_BIN)
+endif
+
+$(GB_BIN): bench/go/chan_bench.go
+	@mkdir -p $(@D)
+	cd bench/go && GOCACHE=$(NB_DIR)/go-cache GOTOOLCHAIN=local GOFLAGS= \
+		$(GO) build -o $@ chan_bench.go
+
 bench: bench-build
-	bench/run.sh $(NB_DIR) $(NB_BINS)
+	bench/run.sh $(NB_DIR) $(NB_BINS) $(GB_BIN)
 
 callgrind: bench-build
 	bench/callgrind.sh $(NB_DIR) $(NB_BINS)
 
 bench-smoke: bench-build
-	bench/smoke.sh $(NB_DIR) $(NB_BINS)
+	bench/smoke.sh $(NB_DIR) $(NB_BINS) $(GB_BIN)

@@ -49,6 +49,12 @@ bounded queue; in the VM, --env stock, queue_work() on an unbound
 workqueue with max_active = the pool's workers), and gosync_wpool's rate
 as a ratio against each; no target.
 
+chan (issue: channels): ns per op (stream: one send or one receive;
+pingpong: one round trip) of gosync_chan and of every peer in the rows
+(natively a mutex+condvar ring and Go's own channels, go_chan; in the VM,
+--env stock, ptr_ring and kfifo under a spinlock, each with wait queues),
+and gosync_chan's rate as a ratio against each; no target.
+
 Reads the rows of one env (default native); a later row of the same
 (primitive, case, impl, threads) replaces an earlier one, as in
 tools/bench/report.py. A primitive without rows is left out. Exit status
@@ -78,7 +84,8 @@ BAR, BAR_PTHREAD, BAR_COMPL, BAR_FLAT, BAR_TIERED = (
     "gosync_barrier", "pthread_barrier", "completions", "phaser_flat",
     "phaser_tiered")
 BAR_VS_PTHREAD = 1.0
-PRIMITIVES = ("map", "pool", "breaker", "barrier", "once", "sem", "wpool")
+PRIMITIVES = ("map", "pool", "breaker", "barrier", "once", "sem", "wpool",
+              "chan")
 
 
 def map_table(rate):
@@ -246,6 +253,11 @@ def wpool_table(rate):
     return peers_table(rate, "gosync_wpool")
 
 
+def chan_table(rate):
+    """gosync_chan against its peers; no target: 0."""
+    return peers_table(rate, "gosync_chan")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -265,14 +277,14 @@ def main():
             rate.setdefault(r["primitive"], collections.OrderedDict()).setdefault(
                 key, {})[r["impl"]] = (ops, ns)
     if not rate:
-        sys.exit("ratios.py: no env=%s map, pool, breaker or barrier rows in %s"
-                 % (args.env, args.csv))
+        sys.exit("ratios.py: no env=%s row of %s in %s"
+                 % (args.env, ", ".join(PRIMITIVES), args.csv))
 
     missed, first = 0, True
     for prim, table in (("map", map_table), ("pool", pool_table),
                         ("breaker", breaker_table), ("barrier", barrier_table),
                         ("once", once_table), ("sem", sem_table),
-                        ("wpool", wpool_table)):
+                        ("wpool", wpool_table), ("chan", chan_table)):
         if prim not in rate:
             continue
         if not first:

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tools/native/bench/run.sh OUTDIR BIN... (what `make -C tools/native
-# bench` runs): run the native benchmarks (map_bench, pool_bench), write
+# bench` runs): run the native benchmarks (map_bench, pool_bench, ...; and
+# go_chan_bench, Go's channels, skipped with a note if it was not built
+# for want of a Go toolchain), write
 # OUTDIR/results.csv in the in-VM format with env "native", then print
 # tools/bench/report.py's table (one PNG per case in OUTDIR) and ratios.py's
 # tables: the map against cds_lfht and rwlock, the pool against malloc and
@@ -24,7 +26,7 @@ REPO=$(cd "$HERE/../../.." && pwd)
 
 mkdir -p "$OUT"
 rm -f "$OUT/results.csv" "$OUT"/map-*.png "$OUT"/pool-*.png "$OUT"/breaker-*.png \
-	"$OUT"/barrier-*.png "$OUT"/once-*.png "$OUT"/sem-*.png
+	"$OUT"/barrier-*.png "$OUT"/once-*.png "$OUT"/sem-*.png "$OUT"/chan-*.png
 
 read -r load _ < /proc/loadavg
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
@@ -37,6 +39,11 @@ if [ -n "${NATIVE_BENCH_FILTER:-}" ]; then
 	args+=(--case "$NATIVE_BENCH_FILTER")
 fi
 for bin in "$@"; do
+	if [ "$(basename "$bin")" = go_chan_bench ] && [ ! -x "$bin" ]; then
+		echo "run.sh: skipping Go's channels (go_chan rows): no Go" \
+		     "toolchain to build $bin (apt-get install golang-go)" >&2
+		continue
+	fi
 	"$bin" "${args[@]}"
 done
 

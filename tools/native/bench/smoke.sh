@@ -14,6 +14,12 @@
 #				one case give the same instruction count
 #				(SKIP without valgrind)
 #
+# go_chan_bench (Go's channels, go/chan_bench.go) has no count mode:
+#
+#	PASS native/bench-smoke-go_chan	every case x thread count ran for
+#				20 ms and left a go_chan row of primitive chan
+#				(SKIP if it was not built: no Go toolchain)
+#
 # and once, over all the rows:
 #
 #	PASS native/bench-report	tools/bench/report.py and ratios.py read them
@@ -46,8 +52,34 @@ nthreads=$(wc -w <<< "$threads")
 declare -A cg_case=([map]="churn_1k gosync_map" [pool]="pair gosync_pool"
 	[barrier]="round gosync_barrier")
 
+# Go's channels: rows of primitive chan, impl go_chan; no count mode.
+smoke_go() {
+	local bin=$1 npairs rows want
+	if [ ! -x "$bin" ]; then
+		emit "SKIP native/bench-smoke-go_chan no Go toolchain to build $bin (apt-get install golang-go)"
+		return
+	fi
+	npairs=$("$bin" --list | wc -l)
+	if NATIVE_BENCH_MS=20 NATIVE_BENCH_REPS=1 NATIVE_BENCH_THREADS="$threads" \
+		"$bin" --csv "$csv" > "$OUT/bench-go_chan.log" 2>&1; then
+		rows=$(grep -c '^native,chan,[^,]*,go_chan,' "$csv")
+		want=$((npairs * nthreads))
+		if [ "$rows" -ne "$want" ]; then
+			fail "native/bench-smoke-go_chan $rows rows, want $want (see $csv)"
+		else
+			emit "PASS native/bench-smoke-go_chan $rows rows: $npairs cases, threads $threads"
+		fi
+	else
+		fail "native/bench-smoke-go_chan $bin failed (see $OUT/bench-go_chan.log)"
+	fi
+}
+
 for bin in "$@"; do
 	name=$(basename "$bin")
+	if [ "$name" = go_chan_bench ]; then
+		smoke_go "$bin"
+		continue
+	fi
 	prim=${name%_bench}
 	npairs=$("$bin" --list | wc -l)
 	if NATIVE_BENCH_MS=20 NATIVE_BENCH_REPS=1 NATIVE_BENCH_THREADS="$threads" \
