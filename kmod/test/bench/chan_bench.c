@@ -3,7 +3,9 @@
  * Benchmark of gosync_chan against what a driver writes without it: a
  * ptr_ring (its own producer and consumer locks) and a kfifo of pointers
  * under a spinlock, each with two wait queues to block on and a closed
- * flag. Cases:
+ * flag; and kfifo_irq, the kfifo under spin_lock_irqsave(), as gosync_chan
+ * takes its raw spinlock (usable from any context): the cost of turning
+ * interrupts off, apart. Cases:
  *
  *	chan/stream	capacity 64, one channel shared by the run. One
  *			thread sends a batch of 64 and receives it back;
@@ -43,10 +45,11 @@
 #define GCB_CAP_pingpong	1
 #define GCB_BATCH		64
 
-enum gcb_impl { GCB_GOSYNC, GCB_PTR_RING, GCB_KFIFO };
+enum gcb_impl { GCB_GOSYNC, GCB_PTR_RING, GCB_KFIFO, GCB_KFIFO_IRQ };
 #define GCB_I_gosync	GCB_GOSYNC
 #define GCB_I_ring	GCB_PTR_RING
 #define GCB_I_kfifo	GCB_KFIFO
+#define GCB_I_kfifo_irq	GCB_KFIFO_IRQ
 
 /**
  * struct gcb_chan - one channel, in each implementation
@@ -176,44 +179,66 @@ static bool gcb_ring_ready(struct gcb_chan *c)
 	return !ptr_ring_empty(&c->ring) || smp_load_acquire(&c->closed);
 }
 
-static bool gcb_fifo_room(struct gcb_chan *c)
+/* The kfifo's lock; with @irq, interrupts off (kfifo_irq). */
+static __always_inline unsigned long gcb_fifo_lock(struct gcb_chan *c,
+						   bool irq)
+	__acquires(&c->lock)
 {
-	bool room;
+	unsigned long flags = 0;
 
-	spin_lock(&c->lock);
-	room = !kfifo_is_full(&c->fifo);
-	spin_unlock(&c->lock);
+	if (irq)
+		spin_lock_irqsave(&c->lock, flags);
+	else
+		spin_lock(&c->lock);
+	return flags;
+}
+
+static __always_inline void gcb_fifo_unlock(struct gcb_chan *c, bool irq,
+					    unsigned long flags)
+	__releases(&c->lock)
+{
+	if (irq)
+		spin_unlock_irqrestore(&c->lock, flags);
+	else
+		spin_unlock(&c->lock);
+}
+
+static __always_inline bool gcb_fifo_room(struct gcb_chan *c, bool irq)
+{
+	unsigned long flags = gcb_fifo_lock(c, irq);
+	bool room = !kfifo_is_full(&c->fifo);
+
+	gcb_fifo_unlock(c, irq, flags);
 	return room;
 }
 
-static bool gcb_fifo_ready(struct gcb_chan *c)
+static __always_inline bool gcb_fifo_ready(struct gcb_chan *c, bool irq)
 {
-	bool ready;
+	unsigned long flags = gcb_fifo_lock(c, irq);
+	bool ready = !kfifo_is_empty(&c->fifo);
 
-	spin_lock(&c->lock);
-	ready = !kfifo_is_empty(&c->fifo);
-	spin_unlock(&c->lock);
+	gcb_fifo_unlock(c, irq, flags);
 	/* Pairs with smp_store_release() in gcb_close(). */
 	return ready || smp_load_acquire(&c->closed);
 }
 
-static bool gcb_fifo_put(struct gcb_chan *c, void *v)
+static __always_inline bool gcb_fifo_put(struct gcb_chan *c, bool irq,
+					 void *v)
 {
-	bool done;
+	unsigned long flags = gcb_fifo_lock(c, irq);
+	bool done = kfifo_put(&c->fifo, v);
 
-	spin_lock(&c->lock);
-	done = kfifo_put(&c->fifo, v);
-	spin_unlock(&c->lock);
+	gcb_fifo_unlock(c, irq, flags);
 	return done;
 }
 
-static bool gcb_fifo_get(struct gcb_chan *c, void **v)
+static __always_inline bool gcb_fifo_get(struct gcb_chan *c, bool irq,
+					 void **v)
 {
-	bool done;
+	unsigned long flags = gcb_fifo_lock(c, irq);
+	bool done = kfifo_get(&c->fifo, v);
 
-	spin_lock(&c->lock);
-	done = kfifo_get(&c->fifo, v);
-	spin_unlock(&c->lock);
+	gcb_fifo_unlock(c, irq, flags);
 	return done;
 }
 
@@ -221,6 +246,8 @@ static bool gcb_fifo_get(struct gcb_chan *c, void **v)
 static __always_inline int gcb_send(struct gcb_chan *c, enum gcb_impl impl,
 				    void *v)
 {
+	bool irq = impl == GCB_KFIFO_IRQ;
+
 	switch (impl) {
 	case GCB_GOSYNC:
 		return gosync_chan_send(&c->ch, v, NULL);
@@ -229,8 +256,8 @@ static __always_inline int gcb_send(struct gcb_chan *c, enum gcb_impl impl,
 			wait_event(c->not_full, gcb_ring_room(c));
 		break;
 	default:
-		while (!gcb_fifo_put(c, v))
-			wait_event(c->not_full, gcb_fifo_room(c));
+		while (!gcb_fifo_put(c, irq, v))
+			wait_event(c->not_full, gcb_fifo_room(c, irq));
 		break;
 	}
 	gcb_wake(&c->not_empty);
@@ -241,6 +268,8 @@ static __always_inline int gcb_send(struct gcb_chan *c, enum gcb_impl impl,
 static __always_inline int gcb_recv(struct gcb_chan *c, enum gcb_impl impl,
 				    void **v)
 {
+	bool irq = impl == GCB_KFIFO_IRQ;
+
 	if (impl == GCB_GOSYNC)
 		return gosync_chan_recv(&c->ch, v, NULL);
 	for (;;) {
@@ -248,14 +277,14 @@ static __always_inline int gcb_recv(struct gcb_chan *c, enum gcb_impl impl,
 			*v = ptr_ring_consume(&c->ring);
 			if (*v)
 				break;
-		} else if (gcb_fifo_get(c, v)) {
+		} else if (gcb_fifo_get(c, irq, v)) {
 			break;
 		}
 		/* Closed: the sends before the close are in; one last look. */
 		if (smp_load_acquire(&c->closed)) {
 			if (impl == GCB_PTR_RING)
 				*v = ptr_ring_consume(&c->ring);
-			else if (!gcb_fifo_get(c, v))
+			else if (!gcb_fifo_get(c, irq, v))
 				*v = NULL;
 			if (!*v)
 				return -EPIPE;
@@ -264,7 +293,7 @@ static __always_inline int gcb_recv(struct gcb_chan *c, enum gcb_impl impl,
 		if (impl == GCB_PTR_RING)
 			wait_event(c->not_empty, gcb_ring_ready(c));
 		else
-			wait_event(c->not_empty, gcb_fifo_ready(c));
+			wait_event(c->not_empty, gcb_fifo_ready(c, irq));
 	}
 	gcb_wake(&c->not_full);
 	return 0;
@@ -457,10 +486,13 @@ static const struct gosync_bench_case gcb_case_##mix##_##id = {		\
 GCB_CASE(stream, gosync, "gosync_chan");
 GCB_CASE(stream, ring, "ptr_ring");
 GCB_CASE(stream, kfifo, "kfifo");
+GCB_CASE(stream, kfifo_irq, "kfifo_irq");
 GCB_CASE(pingpong, gosync, "gosync_chan");
 GCB_CASE(pingpong, ring, "ptr_ring");
 GCB_CASE(pingpong, kfifo, "kfifo");
+GCB_CASE(pingpong, kfifo_irq, "kfifo_irq");
 
 GOSYNC_BENCH_SET(chan, &gcb_case_stream_gosync, &gcb_case_stream_ring,
-		 &gcb_case_stream_kfifo, &gcb_case_pingpong_gosync,
-		 &gcb_case_pingpong_ring, &gcb_case_pingpong_kfifo);
+		 &gcb_case_stream_kfifo, &gcb_case_stream_kfifo_irq,
+		 &gcb_case_pingpong_gosync, &gcb_case_pingpong_ring,
+		 &gcb_case_pingpong_kfifo, &gcb_case_pingpong_kfifo_irq);
