@@ -9,9 +9,9 @@
  * at random per call: a plain acquire, try_acquire, an acquire whose
  * context has a deadline a few hundred microseconds away (cancelled from
  * a hard-interrupt hrtimer, often while queued), and an acquire with a
- * timeout. A holder keeps its units for a few microseconds, then releases
- * them. Every outcome is counted and checked exactly: the units held never
- * exceed the capacity, a cancelled or timed-out call returns its own cause
+ * timeout. A holder keeps its units for 0 to hold_us microseconds, then
+ * releases them. Every outcome is counted and checked exactly: the units
+ * held never exceed the capacity, a cancelled or timed-out call returns its own cause
  * and not before its deadline, and within a bound after it, every release
  * succeeds, and at the end every unit taken was given back, the queue is
  * empty and every unit is available. Its benchmark is in bench/sem_bench.c.
@@ -70,13 +70,14 @@ struct gsem_args {
 	u32 ctx_pct;
 	u32 timeout_pct;
 	u32 try_pct;
+	u32 hold_us;
 	u32 seed;
 	u32 inject;
 };
 
 static const struct gsem_args gsem_defaults = {
 	.duration_ms = 1000, .capacity = 8, .ctx_pct = 30, .timeout_pct = 10,
-	.try_pct = 10, .seed = 1,
+	.try_pct = 10, .hold_us = 3, .seed = 1,
 };
 
 static const struct gosync_param gsem_params[] = {
@@ -90,6 +91,7 @@ static const struct gosync_param gsem_params[] = {
 	GOSYNC_ARG_U32("timeout_pct", struct gsem_args, timeout_pct, 0, 100,
 		       false),
 	GOSYNC_ARG_U32("try_pct", struct gsem_args, try_pct, 0, 100, false),
+	GOSYNC_ARG_U32("hold_us", struct gsem_args, hold_us, 0, 1000, false),
 	GOSYNC_ARG_U32("seed", struct gsem_args, seed, 0, U32_MAX, false),
 	GOSYNC_ARG_ENUM("inject", struct gsem_args, inject,
 			gsem_inject_names, GSEM_NR_INJECT),
@@ -258,7 +260,7 @@ static int gsem_body(struct gosync_run_thread *t)
 		atomic64_inc(&s->ok);
 		atomic64_add(n, &s->taken);
 		gsem_check_held(s, atomic64_add_return(n, &s->held), n);
-		udelay(r % 4);
+		udelay(r % (s->a.hold_us + 1));
 		atomic64_sub(n, &s->held);
 		ret = gosync_sem_release(&s->sem, n);
 		if (ret)

@@ -451,7 +451,7 @@ TEST_F(trace, ctx_cancels)
 TEST_F(trace, sem_queue)
 {
 	static const char cmd[] =
-		"threads=2 duration_ms=30 capacity=1 ctx_pct=50 timeout_pct=0 try_pct=0";
+		"threads=2 duration_ms=30 capacity=1 ctx_pct=50 timeout_pct=0 try_pct=0 hold_us=50";
 	int queued, granted, cancelled;
 
 	ASSERT_EQ(0, gs_cmd_out(SEM_STRESS, out, sizeof(out), "%s", cmd))

@@ -109,6 +109,7 @@ TEST(bad_arguments)
 		{ -ERANGE, "capacity=4 max_n=5" },
 		{ -ERANGE, "ctx_pct=60 timeout_pct=30 try_pct=11" },
 		{ -ERANGE, "try_pct=101" },
+		{ -ERANGE, "hold_us=1001" },
 		{ -ERANGE, "duration_ms=0" },
 		{ -EINVAL, "inject=all" },
 		{ -EINVAL, "capacity=1 capacity=1" },
